@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * msturn.h - MS-TURN message walker (pure C, no epan).
+ *
+ * Validate, then read: msturn_parse() checks the header and walks every
+ * attribute once, recording each one's type and byte span and whether its
+ * value is well formed for its type. The accessors then read values out of
+ * the caller's buffer. Nothing is allocated; nothing needs freeing. All
+ * offsets are relative to the start of the buffer handed to msturn_parse().
+ *
+ * The same walker decodes the STUN connectivity checks relayed inside DATA:
+ * MS-ICE2 checks (RFC 5389 layout, padded) and MS-ICE v6 checks (RFC 3489
+ * layout, unpadded). See msturn-consts.h for how the dialects differ.
+ */
+#ifndef MSICE_MSTURN_H
+#define MSICE_MSTURN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msturn-consts.h"
+#include "status.h"
+
+/* Named limits. A real message carries fewer than 30 attributes. */
+#define MSTURN_MAX_ATTRS 64u
+
+/** msturn_padding_t: how attribute values are aligned. */
+typedef enum {
+    MSTURN_PAD_NONE = 0, /* MS-TURN, MS-ICE v6 checks */
+    MSTURN_PAD_4    = 1, /* RFC 5389 / MS-ICE2 checks */
+} msturn_padding_t;
+
+/** msturn_dialect_t: what the message is, decided from its own bytes. */
+typedef enum {
+    MSTURN_DIALECT_MSTURN = 0, /* first attribute is MAGIC-COOKIE */
+    MSTURN_DIALECT_ICE2,       /* RFC 5389 cookie in bytes 4..7, padded */
+    MSTURN_DIALECT_CLASSIC,    /* RFC 3489 / MS-ICE v6 check, unpadded */
+} msturn_dialect_t;
+
+/** msturn_kind_t: how an attribute's value is laid out. */
+typedef enum {
+    MSTURN_KIND_OPAQUE = 0,
+    MSTURN_KIND_ADDRESS,        /* reserved, family, port, address (plain) */
+    MSTURN_KIND_XOR_ADDRESS,    /* same, port/address XOR transaction id */
+    MSTURN_KIND_U32,
+    MSTURN_KIND_U64,
+    MSTURN_KIND_STRING,         /* UTF-8 text, not NUL terminated */
+    MSTURN_KIND_ERROR_CODE,
+    MSTURN_KIND_UNKNOWN_ATTRS,  /* list of 16-bit types */
+    MSTURN_KIND_MAGIC_COOKIE,
+    MSTURN_KIND_EMPTY,
+    MSTURN_KIND_DATA,
+    MSTURN_KIND_INTEGRITY,
+    MSTURN_KIND_FINGERPRINT,
+    MSTURN_KIND_FAMILY,         /* family(1) reserved(3) */
+    MSTURN_KIND_SEQUENCE,       /* connection id(20) sequence(4), or sequence(4) */
+    MSTURN_KIND_SERVICE_QUALITY,/* stream type(2) quality(2) */
+    MSTURN_KIND_BWM_MESSAGE,    /* reserved(2) message type(2) */
+    MSTURN_KIND_BWM_AMOUNT,     /* 4 x uint32 kbps */
+    MSTURN_KIND_BWM_SITE_RESP,  /* V, F flags + 2 x uint32 kbps */
+    MSTURN_KIND_BWM_RELAY_RESP, /* V flag + 2 x uint32 kbps */
+    MSTURN_KIND_LOCATION_PROFILE,
+    MSTURN_KIND_CANDIDATE_ID,   /* ASCII foundation, NUL padded */
+} msturn_kind_t;
+
+/** msturn_attr_info_t: static description of a known attribute type. */
+typedef struct {
+    uint16_t      type;
+    const char   *name;      /* e.g. "XOR-MAPPED-ADDRESS" */
+    msturn_kind_t kind;
+    uint16_t      min_len;   /* smallest valid value length */
+    uint16_t      max_len;   /* largest valid value length */
+} msturn_attr_info_t;
+
+/** msturn_attr_t: one attribute as found in the buffer. */
+typedef struct {
+    uint16_t            type;
+    uint16_t            length;    /* Length field as written */
+    uint32_t            offset;    /* of the 4-byte TLV header */
+    uint32_t            value_off; /* offset + 4 */
+    uint32_t            value_len; /* bytes of value present (<= length) */
+    uint32_t            pad_len;   /* padding bytes present after the value */
+    msturn_val_status_t val_status;
+    const msturn_attr_info_t *info; /* NULL when the type is unknown */
+} msturn_attr_t;
+
+/** msturn_msg_t: result of msturn_parse(). Lives on the caller's stack. */
+typedef struct {
+    uint16_t          type;
+    uint16_t          length;      /* Length field: bytes after the header */
+    uint32_t          msg_len;     /* 20 + length */
+    uint32_t          avail;       /* bytes of the message present in buf */
+    uint32_t          walked;      /* end of the last attribute walked */
+    msturn_dialect_t  dialect;
+    msturn_padding_t  padding;
+    msturn_status_t   status;
+    bool              truncated;   /* Length promises more than avail */
+    unsigned          n_attrs;
+    msturn_attr_t     attrs[MSTURN_MAX_ATTRS];
+} msturn_msg_t;
+
+/** msturn_addr_t: a decoded address attribute (XOR already undone). */
+typedef struct {
+    uint8_t  family;     /* MSTURN_FAMILY_IPV4 / _IPV6, or what was written */
+    uint16_t port;
+    uint8_t  addr[16];
+    uint8_t  addr_len;   /* 4 or 16 */
+} msturn_addr_t;
+
+/** msturn_type_info_t: one row of the flat message-type table. */
+typedef struct {
+    uint16_t    type;
+    const char *name;     /* "Allocate Error Response" */
+    const char *method;   /* "Allocate" */
+    const char *klass;    /* "Request", "Success Response", ... */
+} msturn_type_info_t;
+
+/* ---- detection (cheap, no walk) -------------------------------------- */
+
+/**
+ * msturn_looks_like_msturn:
+ * TRUE when buf holds a STUN header whose first attribute is MAGIC-COOKIE
+ * with the MS value. Needs 28 bytes. This is the MS-TURN detector of
+ * [MS-TURN] 3.1.10; bytes 4..7 are never consulted.
+ */
+bool msturn_looks_like_msturn(const uint8_t *buf, size_t len);
+
+/**
+ * msturn_looks_like_mux:
+ * TRUE when buf starts with the multiplexed-TURN channel 0xFF10 and its
+ * Length field matches len exactly ([MS-TURN] 2.2.3).
+ */
+bool msturn_looks_like_mux(const uint8_t *buf, size_t len);
+
+/**
+ * msturn_looks_like_stun_check:
+ * TRUE when buf is plausibly a STUN Binding message (request, response,
+ * error or indication) as relayed inside DATA: type 0x0001/0x0101/0x0111/
+ * 0x0011, top bits zero, Length consistent with len.
+ */
+bool msturn_looks_like_stun_check(const uint8_t *buf, size_t len);
+
+/* ---- parsing ---------------------------------------------------------- */
+
+/**
+ * msturn_parse:
+ * @buf: message bytes (may be shorter than the message: truncated capture).
+ * @len: bytes available at @buf.
+ * @out: filled in; out->status is also returned.
+ *
+ * Picks the dialect and padding from the message itself: MAGIC-COOKIE first
+ * means MS-TURN (no padding); else RFC 5389 cookie means padded; else the
+ * walk that ends exactly at Length wins (unpadded first).
+ */
+msturn_status_t msturn_parse(const uint8_t *buf, size_t len, msturn_msg_t *out);
+
+/** msturn_parse_with: as msturn_parse() with the padding forced. */
+msturn_status_t msturn_parse_with(const uint8_t *buf, size_t len, msturn_padding_t pad,
+                                  msturn_msg_t *out);
+
+/** msturn_find_attr: first attribute of @type, or NULL. */
+const msturn_attr_t *msturn_find_attr(const msturn_msg_t *msg, uint16_t type);
+
+/** msturn_attr_info: the table row for @type, or NULL if unknown. */
+const msturn_attr_info_t *msturn_attr_info(uint16_t type);
+
+/** msturn_attr_comprehension_required: RFC 5389 15 / [MS-TURN] 2.2.2. */
+static inline bool msturn_attr_comprehension_required(uint16_t type)
+{
+    return type < 0x8000u;
+}
+
+/** msturn_type_info: the row for @type, or NULL when not an MS-TURN type. */
+const msturn_type_info_t *msturn_type_info(uint16_t type);
+
+/** msturn_type_table: the whole table, terminated by a row with name NULL. */
+const msturn_type_info_t *msturn_type_table(void);
+
+/** msturn_attr_table: the whole table, terminated by a row with name NULL. */
+const msturn_attr_info_t *msturn_attr_table(void);
+
+/** msturn_is_request / _is_response: by the flat type table. */
+bool msturn_is_request(uint16_t type);
+bool msturn_is_response(uint16_t type);
+/** msturn_expects_response: requests other than Send. */
+bool msturn_expects_response(uint16_t type);
+
+/* ---- value accessors --------------------------------------------------
+ * Each returns MSTURN_VAL_OK or why the value cannot be read. They never
+ * read outside [attr->value_off, attr->value_off + attr->value_len).
+ */
+
+/**
+ * msturn_get_address:
+ * Decodes an ADDRESS or XOR_ADDRESS value. For XOR the port is XORed with
+ * header bytes 4..5 and the address with header bytes 4..7 (IPv4) or 4..19
+ * (IPv6): the message's own transaction-id bytes ([MS-TURN] 2.2.2.16), which
+ * equals RFC 5389's rule for messages carrying its cookie.
+ */
+msturn_val_status_t msturn_get_address(const uint8_t *buf, const msturn_msg_t *msg,
+                                       const msturn_attr_t *attr, msturn_addr_t *out);
+
+msturn_val_status_t msturn_get_u32(const uint8_t *buf, const msturn_attr_t *attr,
+                                   uint32_t *out);
+
+/**
+ * msturn_get_error:
+ * @code: class * 100 + number (e.g. 401; 274/275 for MS-ICE2BWM).
+ * @reason_off, @reason_len: the reason phrase span (may be empty).
+ */
+msturn_val_status_t msturn_get_error(const uint8_t *buf, const msturn_attr_t *attr,
+                                     uint16_t *code, uint32_t *reason_off,
+                                     uint32_t *reason_len);
+
+/** msturn_error_name: short name of an error code ("Unauthorized"), or NULL. */
+const char *msturn_error_name(uint16_t code);
+
+/** msturn_error_meaning: what an error code means for a support engineer. */
+const char *msturn_error_meaning(uint16_t code);
+
+/** msturn_ms_version_meaning: [MS-TURN] 2.2.2.17 value table. */
+const char *msturn_ms_version_meaning(uint32_t version);
+
+/**
+ * msturn_missing_mandatory:
+ * Returns the type of the first attribute the message type requires but
+ * lacks ([MS-TURN] 2.2.2 / 3.2.5.1, TURN-08), or 0 when none is missing.
+ */
+uint16_t msturn_missing_mandatory(const uint8_t *buf, const msturn_msg_t *msg);
+
+/* ---- framing ---------------------------------------------------------- */
+
+/** msturn_mux_t: a multiplexed-TURN frame ([MS-TURN] 2.2.3). */
+typedef struct {
+    uint16_t length;       /* Length field: bytes after it */
+    uint32_t session_off;  /* 8-byte MTURN session id */
+    uint32_t data_off;
+    uint32_t data_len;     /* present bytes of data */
+    bool     truncated;    /* Length promises more than present */
+} msturn_mux_t;
+
+/** msturn_parse_mux: MSTURN_OK or MSTURN_TOO_SHORT / _NOT_STUN / _TRUNCATED. */
+msturn_status_t msturn_parse_mux(const uint8_t *buf, size_t len, msturn_mux_t *out);
+
+/** msturn_tcp_pdu_t: what a TCP PDU is. */
+typedef enum {
+    MSTURN_PDU_UNKNOWN = 0,
+    MSTURN_PDU_FRAMED_CONTROL,   /* 02 00 len: MS-TURN message */
+    MSTURN_PDU_FRAMED_DATA,      /* 03 00 len: end-to-end data */
+    MSTURN_PDU_PSEUDO_TLS,       /* 16 03 01 len: pseudo-TLS handshake record */
+    MSTURN_PDU_BARE_STUN,        /* STUN header, no framing (RFC 5389 over TCP) */
+} msturn_tcp_pdu_t;
+
+/**
+ * msturn_tcp_pdu_len:
+ * Needs 4 bytes (returns 0 with fewer). Returns the whole PDU length
+ * (header included) and its kind, or 0 with MSTURN_PDU_UNKNOWN.
+ */
+uint32_t msturn_tcp_pdu_len(const uint8_t *buf, size_t len, msturn_tcp_pdu_t *kind);
+
+/**
+ * msturn_looks_like_pseudo_tls_hello:
+ * TRUE for the pseudo-TLS ClientHello ([MS-TURN] 2.1.1): a 50-byte TLS 1.0
+ * handshake record offering exactly one cipher suite, 0x0018, no session id.
+ */
+bool msturn_looks_like_pseudo_tls_hello(const uint8_t *buf, size_t len);
+
+/** msturn_looks_like_framed: TRUE for 02 00 len + an MS-TURN message. */
+bool msturn_looks_like_framed(const uint8_t *buf, size_t len);
+
+/** msturn_rd16 / msturn_rd32: big-endian reads; caller checks bounds. */
+static inline uint16_t msturn_rd16(const uint8_t *p)
+{
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
+static inline uint32_t msturn_rd32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+#endif /* MSICE_MSTURN_H */

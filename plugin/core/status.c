@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* status.c - strings for the core parsers' status enums. */
+#include "status.h"
+
+const char *
+msturn_status_to_string(msturn_status_t status)
+{
+    switch (status) {
+    case MSTURN_OK:             return "ok";
+    case MSTURN_TOO_SHORT:      return "shorter than a STUN header";
+    case MSTURN_NOT_STUN:       return "not a STUN/MS-TURN message";
+    case MSTURN_TRUNCATED:      return "message truncated: Length exceeds the bytes present";
+    case MSTURN_ATTR_OVERRUN:   return "attribute length runs past the end of the message";
+    case MSTURN_TRAILING_BYTES: return "bytes after the last attribute";
+    case MSTURN_TOO_MANY_ATTRS: return "too many attributes";
+    case MSTURN_STATUS_COUNT:   break;
+    }
+    return "unknown status";
+}
+
+const char *
+msturn_val_status_to_string(msturn_val_status_t status)
+{
+    switch (status) {
+    case MSTURN_VAL_OK:         return "ok";
+    case MSTURN_VAL_CLIPPED:    return "value cut off by the end of the message";
+    case MSTURN_VAL_BAD_LENGTH: return "invalid length for this attribute";
+    case MSTURN_VAL_BAD_FAMILY: return "address family is neither IPv4 (1) nor IPv6 (2)";
+    case MSTURN_VAL_BAD_COOKIE: return "MAGIC-COOKIE value is not 0x72C64BC6";
+    case MSTURN_VAL_STATUS_COUNT: break;
+    }
+    return "unknown status";
+}
+
+const char *
+icecand_status_to_string(icecand_status_t status)
+{
+    switch (status) {
+    case ICECAND_OK:             return "ok";
+    case ICECAND_NOT_ICE:        return "not an ICE attribute";
+    case ICECAND_TRUNCATED:      return "too few tokens: the line ends before a required field";
+    case ICECAND_TOO_LONG:       return "attribute line too long";
+    case ICECAND_BAD_FOUNDATION: return "foundation is not 1-32 ICE characters (ALPHA DIGIT + /)";
+    case ICECAND_BAD_CREDENTIAL: return "username/password has characters outside ALPHA DIGIT + /";
+    case ICECAND_BAD_COMPONENT:  return "component id is not a number 1-256";
+    case ICECAND_BAD_TRANSPORT:  return "transport is not UDP, TCP, TCP-ACT or TCP-PASS (or tcptype is not active/passive/so)";
+    case ICECAND_BAD_PRIORITY:   return "priority is not a 32-bit decimal number";
+    case ICECAND_BAD_QVALUE:     return "qvalue is not 0.000-1.000 with at most 3 decimals";
+    case ICECAND_BAD_ADDRESS:    return "candidate address is not a numeric IPv4 or IPv6 address";
+    case ICECAND_BAD_PORT:       return "candidate port is not 0-65535";
+    case ICECAND_BAD_TYPE:       return "\"typ\" missing or candidate type is not host/srflx/prflx/relay";
+    case ICECAND_BAD_RADDR:      return "raddr is not a numeric IPv4 or IPv6 address";
+    case ICECAND_BAD_RPORT:      return "rport is not 0-65535";
+    case ICECAND_TOO_MANY:       return "too many items on one line; the rest were not decoded";
+    case ICECAND_EXTRA_TOKENS:   return "unexpected tokens after a complete line";
+    case ICECAND_UFRAG_LENGTH:   return "ice-ufrag is not 4-256 characters long (ICE-19)";
+    case ICECAND_PWD_LENGTH:     return "ice-pwd is not 22-256 characters long (ICE-19)";
+    case ICECAND_PRIORITY_RANGE: return "priority is 0 or above 2^31-1 (ICE-19 4.1.2.1)";
+    case ICECAND_AMBIGUOUS_CREDENTIALS:
+        return "6-character ice-ufrag with 32-character ice-pwd: ambiguous for MS base64 detection [MS-SDPEXT 3.1.5.21.5]";
+    case ICECAND_PRIORITY_MISMATCH:
+        return "priority's component part (256 - low byte) differs from the component id";
+    case ICECAND_OPTIONS_IGNORED: return "a=ice-options is ignored by Microsoft clients [MS-SDPEXT 3.1.5.21.3]";
+    case ICECAND_STATUS_COUNT:   break;
+    }
+    return "unknown status";
+}
+
+const char *
+mras_status_to_string(mras_status_t status)
+{
+    switch (status) {
+    case MRAS_OK:                   return "ok";
+    case MRAS_EMPTY:                return "MRAS body is empty or holds no XML element";
+    case MRAS_TOO_LARGE:            return "MRAS body too large to parse";
+    case MRAS_NUL_BYTE:             return "MRAS body contains a NUL byte (not UTF-8 XML)";
+    case MRAS_NOT_XML:              return "MRAS body is not XML";
+    case MRAS_BAD_UTF8:             return "MRAS body is not valid UTF-8";
+    case MRAS_XML_ERROR:            return "MRAS body is not well-formed XML";
+    case MRAS_TRUNCATED:            return "MRAS body ends before the document is complete";
+    case MRAS_TOO_DEEP:             return "MRAS XML nested too deeply";
+    case MRAS_TOO_MANY_ELEMENTS:    return "MRAS XML has too many elements";
+    case MRAS_TOO_MANY_ATTRIBUTES:  return "MRAS XML element has too many attributes";
+    case MRAS_VALUE_TOO_LONG:       return "MRAS XML value too long";
+    case MRAS_TOO_MANY_CREDENTIALS: return "more than 100 credentialsRequest/credentialsResponse elements";
+    case MRAS_TOO_MANY_RELAYS:      return "too many mediaRelay elements in one mediaRelayList";
+    case MRAS_UNKNOWN_ROOT:         return "XML root is neither <request> nor <response>: not an MRAS body";
+    case MRAS_WRONG_NAMESPACE:      return "MRAS XML not in namespace http://schemas.microsoft.com/2006/09/sip/mrasp";
+    case MRAS_STATUS_COUNT:         break;
+    }
+    return "unknown status";
+}
+
+const char *
+mras_check_to_string(mras_check_t check)
+{
+    switch (check) {
+    case MRAS_CHECK_REASON_FAILED:          return "MRAS refused the request: no A/V Edge credentials";
+    case MRAS_CHECK_REASON_UNKNOWN:         return "MRAS reasonPhrase is not a documented value";
+    case MRAS_CHECK_MISSING_ATTRIBUTE:      return "required MRAS attribute missing";
+    case MRAS_CHECK_NO_CREDENTIALS_REQUEST: return "MRAS request asks for no credentials (no credentialsRequest)";
+    case MRAS_CHECK_NO_CREDENTIALS:         return "MRAS response carries no username/password";
+    case MRAS_CHECK_CREDENTIALS_INCOMPLETE: return "MRAS credentials lack username or password";
+    case MRAS_CHECK_NO_RELAYS:              return "MRAS response lists no media relay (A/V Edge)";
+    case MRAS_CHECK_RELAY_NO_ADDRESS:       return "mediaRelay has neither hostName nor directIPAddress";
+    case MRAS_CHECK_RELAY_TWO_ADDRESSES:    return "mediaRelay has both hostName and directIPAddress";
+    case MRAS_CHECK_RELAY_NO_PORT:          return "mediaRelay has neither udpPort nor tcpPort";
+    case MRAS_CHECK_RELAY_NO_LOCATION:      return "mediaRelay has no location";
+    case MRAS_CHECK_UNKNOWN_LOCATION:       return "location is neither internet nor intranet";
+    case MRAS_CHECK_BAD_PORT:               return "port is not a number 0-65535";
+    case MRAS_CHECK_BAD_DURATION:           return "duration is not a positive integer (minutes)";
+    case MRAS_CHECK_REQUEST_ID_MISMATCH:    return "MRAS response requestID does not match the request";
+    case MRAS_CHECK_CRED_ID_MISMATCH:       return "credentialsRequestID not found in the request";
+    case MRAS_CHECK_DURATION_SHORTENED:     return "granted duration shorter than requested";
+    case MRAS_CHECK_COUNT:                  break;
+    }
+    return "unknown check";
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * status.h - one status enum per core parser, each with a _to_string().
+ *
+ * Each value is one problem a support engineer would care about; the epan
+ * layer maps each value to exactly one expert-info item.
+ */
+#ifndef MSICE_STATUS_H
+#define MSICE_STATUS_H
+
+/* ---- MS-TURN message walker (msturn.c) ---- */
+typedef enum {
+    MSTURN_OK = 0,
+    MSTURN_TOO_SHORT,      /* fewer bytes than a header */
+    MSTURN_NOT_STUN,       /* top two bits of the type are not 00 */
+    MSTURN_TRUNCATED,      /* Length promises more bytes than present */
+    MSTURN_ATTR_OVERRUN,   /* an attribute's length runs past the message */
+    MSTURN_TRAILING_BYTES, /* 1-3 bytes after the last attribute */
+    MSTURN_TOO_MANY_ATTRS, /* more than MSTURN_MAX_ATTRS attributes */
+    MSTURN_STATUS_COUNT
+} msturn_status_t;
+
+const char *msturn_status_to_string(msturn_status_t status);
+
+/* ---- one MS-TURN attribute value (msturn.c) ---- */
+typedef enum {
+    MSTURN_VAL_OK = 0,
+    MSTURN_VAL_CLIPPED,    /* value cut off by the end of the message */
+    MSTURN_VAL_BAD_LENGTH, /* length not valid for this attribute */
+    MSTURN_VAL_BAD_FAMILY, /* address family neither IPv4 (1) nor IPv6 (2) */
+    MSTURN_VAL_BAD_COOKIE, /* MAGIC-COOKIE value is not 0x72C64BC6 */
+    MSTURN_VAL_STATUS_COUNT
+} msturn_val_status_t;
+
+const char *msturn_val_status_to_string(msturn_val_status_t status);
+
+/* ---- ICE SDP attribute lines (icecand.c) ----
+ * Ordered by severity: errors, then warnings, then notes
+ * (icecand_status_is_error() in icecand.h draws the line). */
+typedef enum {
+    ICECAND_OK = 0,
+    ICECAND_NOT_ICE,        /* not an ICE attribute: nothing parsed */
+    /* errors: a field could not be read */
+    ICECAND_TRUNCATED,      /* too few tokens (or no ':' after the name) */
+    ICECAND_TOO_LONG,       /* line longer than ICECAND_MAX_LINE_LEN */
+    ICECAND_BAD_FOUNDATION, /* v19 foundation not 1-32 ICE characters */
+    ICECAND_BAD_CREDENTIAL, /* username/password/ufrag/pwd has non-ICE characters */
+    ICECAND_BAD_COMPONENT,  /* component id not 1-256 */
+    ICECAND_BAD_TRANSPORT,  /* not UDP/TCP/TCP-ACT/TCP-PASS, or bad tcptype */
+    ICECAND_BAD_PRIORITY,   /* v19 priority not a 32-bit decimal number */
+    ICECAND_BAD_QVALUE,     /* v6 qvalue not 0.000-1.000 with <= 3 decimals */
+    ICECAND_BAD_ADDRESS,    /* connection address not a numeric IPv4/IPv6 */
+    ICECAND_BAD_PORT,       /* port not 0-65535 */
+    ICECAND_BAD_TYPE,       /* "typ" missing or type not host/srflx/prflx/relay */
+    ICECAND_BAD_RADDR,      /* raddr not a numeric IPv4/IPv6 */
+    ICECAND_BAD_RPORT,      /* rport not 0-65535 */
+    /* warnings: the line was read but breaks a rule */
+    ICECAND_TOO_MANY,       /* more extensions/triples/options than kept */
+    ICECAND_EXTRA_TOKENS,   /* tokens after a complete v6 line */
+    ICECAND_UFRAG_LENGTH,   /* ice-ufrag not 4-256 characters (ICE-19) */
+    ICECAND_PWD_LENGTH,     /* ice-pwd not 22-256 characters (ICE-19) */
+    ICECAND_PRIORITY_RANGE, /* priority 0 or above 2^31-1 (ICE-19 4.1.2.1) */
+    ICECAND_AMBIGUOUS_CREDENTIALS, /* 6-char ufrag + 32-char pwd [MS-SDPEXT] */
+    /* notes */
+    ICECAND_PRIORITY_MISMATCH, /* 256 - (priority & 0xFF) != component */
+    ICECAND_OPTIONS_IGNORED,   /* a=ice-options: MS ignores it */
+    ICECAND_STATUS_COUNT
+} icecand_status_t;
+
+const char *icecand_status_to_string(icecand_status_t status);
+
+/* ---- MRAS body reader (mras.c): how far the body could be read ---- */
+typedef enum {
+    MRAS_OK = 0,
+    MRAS_EMPTY,               /* no bytes, only whitespace, or no element */
+    MRAS_TOO_LARGE,           /* body above the size limit: not parsed */
+    MRAS_NUL_BYTE,            /* NUL byte in the body (UTF-16? binary?): not parsed */
+    MRAS_NOT_XML,             /* first non-blank byte is not '<': not parsed */
+    MRAS_BAD_UTF8,            /* invalid UTF-8 (doc has line/column) */
+    MRAS_XML_ERROR,           /* not well-formed XML (doc has line/column) */
+    MRAS_TRUNCATED,           /* body ends before the root element is closed */
+    MRAS_TOO_DEEP,            /* elements nested beyond the depth limit */
+    MRAS_TOO_MANY_ELEMENTS,   /* more elements than the element limit */
+    MRAS_TOO_MANY_ATTRIBUTES, /* one element with more attributes than the limit */
+    MRAS_VALUE_TOO_LONG,      /* text or attribute value beyond the length limit */
+    MRAS_TOO_MANY_CREDENTIALS,/* more than 100 credentialsRequest/credentialsResponse */
+    MRAS_TOO_MANY_RELAYS,     /* more mediaRelay in one list than the limit */
+    MRAS_UNKNOWN_ROOT,        /* root is neither <request> nor <response> */
+    MRAS_WRONG_NAMESPACE,     /* read fully, but not in the MRAS namespace */
+    MRAS_STATUS_COUNT
+} mras_status_t;
+
+const char *mras_status_to_string(mras_status_t status);
+
+/* ---- MRAS semantic findings (mras_check() in mras.c) ---- */
+typedef enum {
+    MRAS_CHECK_REASON_FAILED = 0,   /* reasonPhrase is a documented failure */
+    MRAS_CHECK_REASON_UNKNOWN,      /* reasonPhrase is not a documented value */
+    MRAS_CHECK_MISSING_ATTRIBUTE,   /* a required attribute is absent (detail: name) */
+    MRAS_CHECK_NO_CREDENTIALS_REQUEST, /* request without credentialsRequest */
+    MRAS_CHECK_NO_CREDENTIALS,      /* OK response without username/password */
+    MRAS_CHECK_CREDENTIALS_INCOMPLETE, /* credentials lacks username or password */
+    MRAS_CHECK_NO_RELAYS,           /* OK response without any mediaRelay */
+    MRAS_CHECK_RELAY_NO_ADDRESS,    /* mediaRelay without hostName and directIPAddress */
+    MRAS_CHECK_RELAY_TWO_ADDRESSES, /* mediaRelay with both hostName and directIPAddress */
+    MRAS_CHECK_RELAY_NO_PORT,       /* mediaRelay without udpPort and tcpPort */
+    MRAS_CHECK_RELAY_NO_LOCATION,   /* mediaRelay without location */
+    MRAS_CHECK_UNKNOWN_LOCATION,    /* location neither internet nor intranet */
+    MRAS_CHECK_BAD_PORT,            /* udpPort/tcpPort not 0-65535 */
+    MRAS_CHECK_BAD_DURATION,        /* duration not a positive integer (minutes) */
+    MRAS_CHECK_REQUEST_ID_MISMATCH, /* response requestID differs from the request's */
+    MRAS_CHECK_CRED_ID_MISMATCH,    /* credentialsRequestID not in the request */
+    MRAS_CHECK_DURATION_SHORTENED,  /* granted duration shorter than requested */
+    MRAS_CHECK_COUNT
+} mras_check_t;
+
+const char *mras_check_to_string(mras_check_t check);
+
+#endif /* MSICE_STATUS_H */

@@ -1,0 +1,1498 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * packet-msturn.c - MS-TURN (Microsoft's TURN to the A/V Edge), with the
+ * MS-TURNBWM, MS-ICE2 and MS-ICE2BWM attributes and the relayed payload.
+ *
+ * Specs: [MS-TURN] (2.1.1 pseudo-TLS, 2.1.4 TCP framing, 2.2.1 header,
+ * 2.2.2 attributes, 2.2.3 multiplexed TURN, 3.1.12, 3.2.5.1), [MS-TURNBWM]
+ * 2.2, [MS-ICE2] 2.2.2, [MS-ICE2BWM]. The quirks table is in
+ * core/msturn-consts.h; parsing is done by core/msturn.c, this file only
+ * turns its result into fields, expert infos and columns.
+ *
+ * Zero configuration: UDP 3478, TCP 3478 and TCP 443 are taken from the
+ * dissectors registered there (STUN, TLS) and handed back to them for
+ * anything that is not MS-TURN; a heuristic finds MS-TURN on other ports by
+ * its first attribute (MAGIC-COOKIE). Relayed connectivity checks in the
+ * RFC 5389 layout are handed to Wireshark's STUN dissector, so that
+ * stun.att.username finds relayed and direct checks alike; MS-ICE (v6)
+ * checks, which it cannot read, are decoded here.
+ */
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/conversation.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/to_str.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include "msice-int.h"
+#include "core/msturn.h"
+
+/* ---- ids --------------------------------------------------------------- */
+
+static int proto_msturn = -1;
+
+static int hf_msturn_type = -1;
+static int hf_msturn_method = -1;
+static int hf_msturn_class = -1;
+static int hf_msturn_length = -1;
+static int hf_msturn_transaction_id = -1;
+static int hf_msturn_dialect = -1;
+static int hf_msturn_response_in = -1;
+static int hf_msturn_response_to = -1;
+static int hf_msturn_time = -1;
+static int hf_msturn_retransmission_of = -1;
+static int hf_msturn_attributes = -1;
+static int hf_msturn_attr = -1;
+static int hf_msturn_attr_type = -1;
+static int hf_msturn_attr_length = -1;
+static int hf_msturn_attr_value = -1;
+static int hf_msturn_attr_padding = -1;
+static int hf_msturn_attr_username = -1;
+static int hf_msturn_attr_integrity = -1;
+static int hf_msturn_attr_error_code = -1;
+static int hf_msturn_attr_error_class = -1;
+static int hf_msturn_attr_error_number = -1;
+static int hf_msturn_attr_error_reason = -1;
+static int hf_msturn_attr_error_meaning = -1;
+static int hf_msturn_attr_unknown_attribute = -1;
+static int hf_msturn_attr_lifetime = -1;
+static int hf_msturn_attr_magic_cookie = -1;
+static int hf_msturn_attr_bandwidth = -1;
+static int hf_msturn_attr_data = -1;
+static int hf_msturn_attr_nonce = -1;
+static int hf_msturn_attr_realm = -1;
+static int hf_msturn_attr_requested_family = -1;
+static int hf_msturn_attr_ms_version = -1;
+static int hf_msturn_attr_software = -1;
+static int hf_msturn_attr_alt_host_name = -1;
+static int hf_msturn_attr_app_id = -1;
+static int hf_msturn_attr_secure_tag = -1;
+static int hf_msturn_attr_ms_sequence_connection_id = -1;
+static int hf_msturn_attr_ms_sequence_number = -1;
+static int hf_msturn_attr_service_quality_stream_type = -1;
+static int hf_msturn_attr_service_quality_quality = -1;
+static int hf_msturn_attr_mux_session_id = -1;
+static int hf_msturn_attr_bwm_message_type = -1;
+static int hf_msturn_attr_bwm_reservation_id = -1;
+static int hf_msturn_attr_bwm_amount_min_send = -1;
+static int hf_msturn_attr_bwm_amount_max_send = -1;
+static int hf_msturn_attr_bwm_amount_min_recv = -1;
+static int hf_msturn_attr_bwm_amount_max_recv = -1;
+static int hf_msturn_attr_bwm_valid = -1;
+static int hf_msturn_attr_bwm_pstn_failover = -1;
+static int hf_msturn_attr_bwm_max_send = -1;
+static int hf_msturn_attr_bwm_max_recv = -1;
+static int hf_msturn_attr_bwm_sip_dialog_id = -1;
+static int hf_msturn_attr_bwm_sip_call_id = -1;
+static int hf_msturn_attr_bwm_location_peer = -1;
+static int hf_msturn_attr_bwm_location_self = -1;
+static int hf_msturn_attr_bwm_location_federation = -1;
+static int hf_msturn_attr_ice_priority = -1;
+static int hf_msturn_attr_ice_use_candidate = -1;
+static int hf_msturn_attr_ice_fingerprint = -1;
+static int hf_msturn_attr_ice_controlled = -1;
+static int hf_msturn_attr_ice_controlling = -1;
+static int hf_msturn_attr_ice_candidate_id = -1;
+static int hf_msturn_attr_ice_impl_version = -1;
+static int hf_msturn_relayed = -1;
+static int hf_msturn_mux_channel = -1;
+static int hf_msturn_mux_length = -1;
+static int hf_msturn_mux_session_id = -1;
+static int hf_msturn_mux_allocation = -1;
+static int hf_msturn_tcp_frame_type = -1;
+static int hf_msturn_tcp_frame_reserved = -1;
+static int hf_msturn_tcp_frame_length = -1;
+static int hf_msturn_tcp_rfc4571_length = -1;
+static int hf_msturn_tcp_data = -1;
+static int hf_msturn_pseudo_tls = -1;
+static int hf_msturn_pseudo_tls_handshake_type = -1;
+static int hf_msturn_pseudo_tls_random = -1;
+static int hf_msturn_pseudo_tls_session_id = -1;
+static int hf_msturn_pseudo_tls_cipher_suite = -1;
+
+/* One set of address fields per address attribute. */
+typedef struct {
+    int family;
+    int port;
+    int ipv4;
+    int ipv6;
+} addr_hf_t;
+
+enum {
+    ADDR_MAPPED, ADDR_ALTERNATE, ADDR_DESTINATION, ADDR_REMOTE, ADDR_XOR_MAPPED,
+    ADDR_ALT_MAPPED, ADDR_BWM_REMOTE_SITE, ADDR_BWM_REMOTE_RELAY_SITE,
+    ADDR_BWM_LOCAL_SITE, ADDR_BWM_LOCAL_RELAY_SITE, ADDR_ICE_XOR_MAPPED, ADDR_COUNT
+};
+static addr_hf_t hf_addr[ADDR_COUNT];
+
+static gint ett_msturn = -1;
+static gint ett_msturn_attributes = -1;
+static gint ett_msturn_attr = -1;
+static gint ett_msturn_relayed = -1;
+static gint ett_msturn_tcp = -1;
+static gint ett_msturn_mux = -1;
+
+static expert_field ei_msturn_truncated = EI_INIT;
+static expert_field ei_msturn_attr_overrun = EI_INIT;
+static expert_field ei_msturn_trailing_bytes = EI_INIT;
+static expert_field ei_msturn_too_many_attrs = EI_INIT;
+static expert_field ei_msturn_bad_length = EI_INIT;
+static expert_field ei_msturn_bad_family = EI_INIT;
+static expert_field ei_msturn_bad_cookie = EI_INIT;
+static expert_field ei_msturn_unknown_required = EI_INIT;
+static expert_field ei_msturn_missing_attr = EI_INIT;
+static expert_field ei_msturn_auth_challenge = EI_INIT;
+static expert_field ei_msturn_error_response = EI_INIT;
+static expert_field ei_msturn_auth_rejected = EI_INIT;
+static expert_field ei_msturn_no_response = EI_INIT;
+static expert_field ei_msturn_retransmission = EI_INIT;
+static expert_field ei_msturn_tcp_bad_frame = EI_INIT;
+static expert_field ei_msturn_mux_unknown_session = EI_INIT;
+
+static dissector_handle_t msturn_udp_handle;
+static dissector_handle_t msturn_tcp_handle;
+static dissector_handle_t stun_udp_handle;
+static dissector_handle_t rtp_handle;
+static dissector_handle_t rtcp_handle;
+static dissector_handle_t data_handle;
+
+/* ---- preferences ------------------------------------------------------- */
+
+#define MSTURN_DEFAULT_UDP_PORTS "3478"
+#define MSTURN_DEFAULT_TCP_PORTS "443,3478"
+static range_t *pref_udp_ports;
+static range_t *pref_tcp_ports;
+static gboolean pref_desegment = TRUE;
+
+/* Ports we took over and the handle that had them before (restored when the
+ * preference drops the port, called for anything that is not MS-TURN). */
+typedef struct {
+    const char *table;
+    GHashTable *previous;  /* port -> dissector_handle_t (or NULL) */
+    range_t    *applied;
+} port_takeover_t;
+static port_takeover_t udp_takeover = { "udp.port", NULL, NULL };
+static port_takeover_t tcp_takeover = { "tcp.port", NULL, NULL };
+
+/* ---- per-capture state (wmem_file_scope) ----------------------------- */
+
+/* One request/response exchange, keyed by the 128-bit transaction id.
+ * Matched per capture, not per conversation: the Edge may answer from a
+ * different address than the request went to. Scope: wmem_file_scope(). */
+typedef struct {
+    guint32  req_frame;     /* first copy of the request */
+    guint32  resp_frame;    /* first response */
+    nstime_t req_time;
+    guint16  req_type;
+    gboolean req_had_integrity;
+} msturn_trans_t;
+
+static wmem_map_t *transactions;   /* 16-byte txid -> msturn_trans_t */
+static wmem_map_t *mux_sessions;   /* guint64 session id -> frame of Allocate response */
+
+/* Per TCP conversation: set once it is known to carry MS-TURN.
+ * Scope: wmem_file_scope(). */
+typedef struct {
+    guint32 first_frame;
+} msturn_tcp_conv_t;
+
+static guint
+txid_hash(gconstpointer key)
+{
+    return wmem_strong_hash((const guint8 *)key, MSTURN_TXID_LEN);
+}
+
+static gboolean
+txid_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, MSTURN_TXID_LEN) == 0;
+}
+
+static void
+msturn_init(void)
+{
+    transactions = wmem_map_new(wmem_file_scope(), txid_hash, txid_equal);
+    mux_sessions = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+}
+
+/* ---- value strings ----------------------------------------------------- */
+
+static value_string *msturn_type_vals;   /* built from the core's table */
+static value_string *msturn_attr_vals;
+
+static const value_string family_vals[] = {
+    { MSTURN_FAMILY_IPV4, "IPv4" },
+    { MSTURN_FAMILY_IPV6, "IPv6" },
+    { 0, NULL }
+};
+
+static const value_string ms_version_vals[] = {
+    { 1, "MS-ICE (ICE draft 6)" },
+    { 2, "MS-ICE2" },
+    { 3, "MS-ICE2 with SHA-256 MESSAGE-INTEGRITY" },
+    { 4, "MS-ICE2 with SHA-256 and IPv6" },
+    { 5, "Multiplexed TURN over UDP" },
+    { 6, "Multiplexed TURN over UDP and TCP" },
+    { 0, NULL }
+};
+
+static const value_string stream_type_vals[] = {
+    { 1, "Audio" },
+    { 2, "Video" },
+    { 3, "Supplemental video" },
+    { 4, "Data" },
+    { 0, NULL }
+};
+
+static const value_string service_quality_vals[] = {
+    { 0, "Best effort" },
+    { 1, "Reliable delivery" },
+    { 0, NULL }
+};
+
+static const value_string bwm_message_type_vals[] = {
+    { 0, "Reservation Check" },
+    { 1, "Reservation Commit" },
+    { 2, "Reservation Update" },
+    { 0, NULL }
+};
+
+static const value_string location_vals[] = {
+    { 0, "Unknown" },
+    { 1, "Internet" },
+    { 2, "Intranet" },
+    { 0, NULL }
+};
+
+static const value_string federation_vals[] = {
+    { 0, "None" },
+    { 1, "Enterprise federation" },
+    { 2, "Public cloud federation" },
+    { 0, NULL }
+};
+
+static const value_string tcp_frame_type_vals[] = {
+    { MSTURN_TCP_FRAME_CONTROL, "TURN control message" },
+    { MSTURN_TCP_FRAME_DATA,    "End-to-end data" },
+    { 0, NULL }
+};
+
+static const value_string pseudo_tls_handshake_vals[] = {
+    { 1, "ClientHello" },
+    { 2, "ServerHello" },
+    { 0, NULL }
+};
+
+static value_string *
+build_type_vals(void)
+{
+    const msturn_type_info_t *t = msturn_type_table();
+    unsigned n = 0;
+    while (t[n].name)
+        n++;
+    value_string *vs = g_new0(value_string, n + 1);
+    for (unsigned i = 0; i < n; i++) {
+        vs[i].value = t[i].type;
+        vs[i].strptr = t[i].name;
+    }
+    return vs;
+}
+
+static value_string *
+build_attr_vals(void)
+{
+    const msturn_attr_info_t *a = msturn_attr_table();
+    unsigned n = 0;
+    while (a[n].name)
+        n++;
+    value_string *vs = g_new0(value_string, n + 1);
+    for (unsigned i = 0; i < n; i++) {
+        vs[i].value = a[i].type;
+        vs[i].strptr = a[i].name;
+    }
+    return vs;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static const addr_hf_t *
+addr_fields_for(guint16 type)
+{
+    switch (type) {
+    case MSTURN_ATTR_MAPPED_ADDRESS:         return &hf_addr[ADDR_MAPPED];
+    case MSTURN_ATTR_ALTERNATE_SERVER:       return &hf_addr[ADDR_ALTERNATE];
+    case MSTURN_ATTR_DESTINATION_ADDRESS:    return &hf_addr[ADDR_DESTINATION];
+    case MSTURN_ATTR_REMOTE_ADDRESS:         return &hf_addr[ADDR_REMOTE];
+    case MSTURN_ATTR_XOR_MAPPED_ADDRESS:     return &hf_addr[ADDR_XOR_MAPPED];
+    case MSTURN_ATTR_MS_ALT_MAPPED_ADDRESS:  return &hf_addr[ADDR_ALT_MAPPED];
+    case MSTURN_ATTR_BWM_REMOTE_SITE:        return &hf_addr[ADDR_BWM_REMOTE_SITE];
+    case MSTURN_ATTR_BWM_REMOTE_RELAY_SITE:  return &hf_addr[ADDR_BWM_REMOTE_RELAY_SITE];
+    case MSTURN_ATTR_BWM_LOCAL_SITE:         return &hf_addr[ADDR_BWM_LOCAL_SITE];
+    case MSTURN_ATTR_BWM_LOCAL_RELAY_SITE:   return &hf_addr[ADDR_BWM_LOCAL_RELAY_SITE];
+    case MSTURN_ATTR_ICE_XOR_MAPPED_ADDRESS: return &hf_addr[ADDR_ICE_XOR_MAPPED];
+    default:                                 return NULL;
+    }
+}
+
+/* "192.0.2.1:3478" or "[2001:db8::1]:3478", in pinfo->pool. */
+static const char *
+addr_to_display(wmem_allocator_t *scope, const msturn_addr_t *a)
+{
+    address addr;
+    if (a->addr_len == 4) {
+        set_address(&addr, AT_IPv4, 4, a->addr);
+        return wmem_strdup_printf(scope, "%s:%u", address_to_str(scope, &addr), a->port);
+    }
+    set_address(&addr, AT_IPv6, 16, a->addr);
+    return wmem_strdup_printf(scope, "[%s]:%u", address_to_str(scope, &addr), a->port);
+}
+
+static const char *
+msg_type_name(guint16 type)
+{
+    const msturn_type_info_t *t = msturn_type_info(type);
+    return t ? t->name : "Unknown message type";
+}
+
+static expert_field *
+status_expert(msturn_status_t status)
+{
+    switch (status) {
+    case MSTURN_TRUNCATED:      return &ei_msturn_truncated;
+    case MSTURN_ATTR_OVERRUN:   return &ei_msturn_attr_overrun;
+    case MSTURN_TRAILING_BYTES: return &ei_msturn_trailing_bytes;
+    case MSTURN_TOO_MANY_ATTRS: return &ei_msturn_too_many_attrs;
+    case MSTURN_TOO_SHORT:      return &ei_msturn_truncated;
+    default:                    return NULL;
+    }
+}
+
+static expert_field *
+val_status_expert(msturn_val_status_t status)
+{
+    switch (status) {
+    case MSTURN_VAL_CLIPPED:    return &ei_msturn_attr_overrun;
+    case MSTURN_VAL_BAD_LENGTH: return &ei_msturn_bad_length;
+    case MSTURN_VAL_BAD_FAMILY: return &ei_msturn_bad_family;
+    case MSTURN_VAL_BAD_COOKIE: return &ei_msturn_bad_cookie;
+    default:                    return NULL;
+    }
+}
+
+/* ---- relayed payload --------------------------------------------------- */
+
+static int dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                  unsigned depth, const char **summary);
+
+/*
+ * What sits in a DATA attribute, a multiplexed frame or a TCP data frame:
+ * a connectivity check, RTP/RTCP, or opaque data. Returns a short label for
+ * the Info column ("Binding Request", "RTP", ...). The inner dissectors may
+ * not touch the columns: the Info column describes the outer message.
+ */
+static const char *
+dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned depth)
+{
+    guint len = tvb_captured_length(tvb);
+    const char *label = "data";
+    if (len == 0)
+        return "empty";
+    const guint8 *p = tvb_get_ptr(tvb, 0, len);
+    gboolean was_writable = col_get_writable(pinfo->cinfo, -1);
+    col_set_writable(pinfo->cinfo, -1, FALSE);
+
+    if (msturn_looks_like_stun_check(p, len)) {
+        label = msg_type_name(msturn_rd16(p));
+        msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
+        msturn_parse(p, len, m);
+        if (m->dialect == MSTURN_DIALECT_ICE2 && m->padding == MSTURN_PAD_4 &&
+            m->status == MSTURN_OK && stun_udp_handle) {
+            /* RFC 5389 layout: Wireshark's STUN dissector reads it right. */
+            call_dissector_only(stun_udp_handle, tvb, pinfo, tree, NULL);
+        } else {
+            /* MS-ICE v6 check (unpadded, no cookie) or a damaged check. */
+            dissect_msturn_message(tvb, pinfo, tree, depth + 1, NULL);
+        }
+    } else if (len >= 8 && (p[0] & 0xC0) == 0x80) {
+        guint8 pt = p[1] & 0x7F;
+        if (p[1] >= 192 && p[1] <= 223) {
+            label = "RTCP";
+            call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+        } else if (len >= 12 && !(pt >= 72 && pt <= 76)) {
+            label = "RTP";
+            call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
+        } else {
+            call_dissector(data_handle, tvb, pinfo, tree);
+        }
+    } else {
+        call_dissector(data_handle, tvb, pinfo, tree);
+    }
+    col_set_writable(pinfo->cinfo, -1, was_writable);
+    return label;
+}
+
+/* ---- one attribute ----------------------------------------------------- */
+
+typedef struct {
+    const char *peer;          /* DESTINATION/REMOTE-ADDRESS, for Info */
+    const char *relayed;       /* what DATA carried */
+    const char *relayed_addr;  /* MAPPED-ADDRESS of an Allocate response */
+    const char *reflexive;     /* XOR-MAPPED-ADDRESS */
+    const char *realm;
+    const char *username;
+    guint16     error_code;
+    const char *error_reason;
+    gboolean    has_lifetime;
+    guint32     lifetime;
+} msg_summary_t;
+
+static void
+add_address(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const guint8 *buf,
+            const msturn_msg_t *m, const msturn_attr_t *a, proto_item *attr_item,
+            const char **display)
+{
+    const addr_hf_t *hf = addr_fields_for(a->type);
+    msturn_addr_t addr;
+    gboolean xor_coded = a->info && a->info->kind == MSTURN_KIND_XOR_ADDRESS;
+    if (!hf || a->value_len < 4)
+        return;
+    msturn_val_status_t st = msturn_get_address(buf, m, a, &addr);
+    proto_tree_add_item(tree, hf->family, tvb, a->value_off + 1, 1, ENC_BIG_ENDIAN);
+    proto_item *pi = proto_tree_add_uint(tree, hf->port, tvb, a->value_off + 2, 2, addr.port);
+    if (xor_coded)
+        proto_item_append_text(pi, " (XOR-coded 0x%04x)", msturn_rd16(buf + a->value_off + 2));
+    if (st != MSTURN_VAL_OK)
+        return;
+    if (addr.addr_len == 4) {
+        ws_in4_addr v4;
+        memcpy(&v4, addr.addr, 4);
+        pi = proto_tree_add_ipv4(tree, hf->ipv4, tvb, a->value_off + 4, 4, v4);
+    } else {
+        ws_in6_addr v6;
+        memcpy(v6.bytes, addr.addr, 16);
+        pi = proto_tree_add_ipv6(tree, hf->ipv6, tvb, a->value_off + 4, 16, &v6);
+    }
+    if (xor_coded)
+        proto_item_append_text(pi, " (XOR-coded with the transaction id)");
+    const char *text = addr_to_display(pinfo->pool, &addr);
+    proto_item_append_text(attr_item, ": %s", text);
+    if (display)
+        *display = text;
+}
+
+static void
+add_u32_flags_bw(proto_tree *tree, tvbuff_t *tvb, const msturn_attr_t *a, gboolean with_failover,
+                 proto_item *attr_item)
+{
+    guint32 first = tvb_get_ntohl(tvb, a->value_off);
+    proto_tree_add_boolean(tree, hf_msturn_attr_bwm_valid, tvb, a->value_off, 4, first);
+    if (with_failover)
+        proto_tree_add_boolean(tree, hf_msturn_attr_bwm_pstn_failover, tvb, a->value_off, 4, first);
+    proto_tree_add_item(tree, hf_msturn_attr_bwm_max_send, tvb, a->value_off + 4, 4, ENC_BIG_ENDIAN);
+    proto_tree_add_item(tree, hf_msturn_attr_bwm_max_recv, tvb, a->value_off + 8, 4, ENC_BIG_ENDIAN);
+    proto_item_append_text(attr_item, ": %s%s, send %u kbps, receive %u kbps",
+                           (first & MSTURN_BWM_VALID_FLAG) ? "allowed" : "refused",
+                           (with_failover && (first & MSTURN_BWM_FAILOVER_FLAG)) ? " (PSTN failover allowed)" : "",
+                           tvb_get_ntohl(tvb, a->value_off + 4), tvb_get_ntohl(tvb, a->value_off + 8));
+}
+
+static void
+dissect_attribute(tvbuff_t *tvb, packet_info *pinfo, proto_tree *attrs_tree, const guint8 *buf,
+                  const msturn_msg_t *m, const msturn_attr_t *a, unsigned depth,
+                  msg_summary_t *sum)
+{
+    const char *name = a->info ? a->info->name : "Unknown attribute";
+    guint total = 4 + a->value_len + a->pad_len;
+    if (a->offset + 4 > tvb_captured_length(tvb))
+        total = tvb_captured_length(tvb) - a->offset;
+    proto_item *ai = proto_tree_add_none_format(attrs_tree, hf_msturn_attr, tvb, a->offset, total,
+                                                "%s", name);
+    proto_tree *at = proto_item_add_subtree(ai, ett_msturn_attr);
+    proto_tree_add_item(at, hf_msturn_attr_type, tvb, a->offset, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item(at, hf_msturn_attr_length, tvb, a->offset + 2, 2, ENC_BIG_ENDIAN);
+
+    expert_field *vei = val_status_expert(a->val_status);
+    if (vei) {
+        expert_add_info_format(pinfo, ai, vei, "%s: %s", name, msturn_val_status_to_string(a->val_status));
+    }
+    if (!a->info) {
+        if (a->value_len)
+            proto_tree_add_item(at, hf_msturn_attr_value, tvb, a->value_off, a->value_len, ENC_NA);
+        if (msturn_attr_comprehension_required(a->type))
+            expert_add_info_format(pinfo, ai, &ei_msturn_unknown_required,
+                                   "Unknown comprehension-required attribute 0x%04x: a server answers 420 Unknown Attribute",
+                                   a->type);
+        else
+            proto_item_append_text(ai, " 0x%04x (optional, ignored)", a->type);
+        goto padding;
+    }
+    /* Values whose length is wrong are shown raw; the expert info says why. */
+    if (a->val_status == MSTURN_VAL_BAD_LENGTH || a->val_status == MSTURN_VAL_CLIPPED) {
+        if (a->value_len)
+            proto_tree_add_item(at, hf_msturn_attr_value, tvb, a->value_off, a->value_len, ENC_NA);
+        goto padding;
+    }
+
+    switch (a->info->kind) {
+    case MSTURN_KIND_ADDRESS:
+    case MSTURN_KIND_XOR_ADDRESS: {
+        const char **display = NULL;
+        if (a->type == MSTURN_ATTR_DESTINATION_ADDRESS || a->type == MSTURN_ATTR_REMOTE_ADDRESS)
+            display = &sum->peer;
+        else if (a->type == MSTURN_ATTR_MAPPED_ADDRESS)
+            display = &sum->relayed_addr;
+        else if (a->type == MSTURN_ATTR_XOR_MAPPED_ADDRESS || a->type == MSTURN_ATTR_ICE_XOR_MAPPED_ADDRESS)
+            display = &sum->reflexive;
+        add_address(at, tvb, pinfo, buf, m, a, ai, display);
+        if (a->val_status == MSTURN_VAL_BAD_FAMILY)
+            proto_tree_add_item(at, hf_msturn_attr_value, tvb, a->value_off, a->value_len, ENC_NA);
+        break;
+    }
+    case MSTURN_KIND_MAGIC_COOKIE:
+        proto_tree_add_item(at, hf_msturn_attr_magic_cookie, tvb, a->value_off, 4, ENC_BIG_ENDIAN);
+        break;
+    case MSTURN_KIND_INTEGRITY:
+        proto_tree_add_item(at, hf_msturn_attr_integrity, tvb, a->value_off, a->value_len, ENC_NA);
+        proto_item_append_text(ai, " (HMAC-%s)", a->value_len == 32 ? "SHA256" : "SHA1");
+        break;
+    case MSTURN_KIND_ERROR_CODE: {
+        guint16 code;
+        guint32 ro, rl;
+        msturn_get_error(buf, a, &code, &ro, &rl);
+        proto_tree_add_item(at, hf_msturn_attr_error_class, tvb, a->value_off + 2, 1, ENC_BIG_ENDIAN);
+        proto_tree_add_item(at, hf_msturn_attr_error_number, tvb, a->value_off + 3, 1, ENC_BIG_ENDIAN);
+        proto_item *pi = proto_tree_add_uint(at, hf_msturn_attr_error_code, tvb, a->value_off + 2, 2, code);
+        proto_item_set_generated(pi);
+        if (rl > 0) {
+            proto_tree_add_item(at, hf_msturn_attr_error_reason, tvb, ro, rl, ENC_UTF_8);
+            sum->error_reason = (const char *)tvb_get_string_enc(pinfo->pool, tvb, ro, rl, ENC_UTF_8);
+        }
+        const char *meaning = msturn_error_meaning(code);
+        if (meaning) {
+            pi = proto_tree_add_string(at, hf_msturn_attr_error_meaning, tvb, a->value_off, a->value_len, meaning);
+            proto_item_set_generated(pi);
+        }
+        proto_item_append_text(ai, ": %u %s", code, msturn_error_name(code) ? msturn_error_name(code) : "");
+        sum->error_code = code;
+        break;
+    }
+    case MSTURN_KIND_UNKNOWN_ATTRS:
+        for (guint32 o = 0; o + 2 <= a->value_len; o += 2)
+            proto_tree_add_item(at, hf_msturn_attr_unknown_attribute, tvb, a->value_off + o, 2, ENC_BIG_ENDIAN);
+        break;
+    case MSTURN_KIND_FAMILY:
+        proto_tree_add_item(at, hf_msturn_attr_requested_family, tvb, a->value_off, 1, ENC_BIG_ENDIAN);
+        break;
+    case MSTURN_KIND_SEQUENCE:
+        if (a->value_len == 24) {
+            proto_tree_add_item(at, hf_msturn_attr_ms_sequence_connection_id, tvb, a->value_off, 20, ENC_NA);
+            proto_tree_add_item(at, hf_msturn_attr_ms_sequence_number, tvb, a->value_off + 20, 4, ENC_BIG_ENDIAN);
+            proto_item_append_text(ai, ": %u", tvb_get_ntohl(tvb, a->value_off + 20));
+        } else {
+            proto_tree_add_item(at, hf_msturn_attr_ms_sequence_number, tvb, a->value_off, 4, ENC_BIG_ENDIAN);
+            proto_item_append_text(ai, ": %u", tvb_get_ntohl(tvb, a->value_off));
+        }
+        break;
+    case MSTURN_KIND_SERVICE_QUALITY:
+        proto_tree_add_item(at, hf_msturn_attr_service_quality_stream_type, tvb, a->value_off, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(at, hf_msturn_attr_service_quality_quality, tvb, a->value_off + 2, 2, ENC_BIG_ENDIAN);
+        proto_item_append_text(ai, ": %s, %s",
+                               val_to_str_const(tvb_get_ntohs(tvb, a->value_off), stream_type_vals, "unknown stream"),
+                               val_to_str_const(tvb_get_ntohs(tvb, a->value_off + 2), service_quality_vals, "unknown quality"));
+        break;
+    case MSTURN_KIND_BWM_MESSAGE:
+        proto_tree_add_item(at, hf_msturn_attr_bwm_message_type, tvb, a->value_off + 2, 2, ENC_BIG_ENDIAN);
+        proto_item_append_text(ai, ": %s",
+                               val_to_str_const(tvb_get_ntohs(tvb, a->value_off + 2), bwm_message_type_vals, "unknown"));
+        break;
+    case MSTURN_KIND_BWM_AMOUNT:
+        /* Field order of the spec figure ([MS-TURNBWM] 2.2.3), which differs
+         * from Wireshark 4.0's labels. */
+        proto_tree_add_item(at, hf_msturn_attr_bwm_amount_min_send, tvb, a->value_off, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(at, hf_msturn_attr_bwm_amount_max_send, tvb, a->value_off + 4, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(at, hf_msturn_attr_bwm_amount_min_recv, tvb, a->value_off + 8, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(at, hf_msturn_attr_bwm_amount_max_recv, tvb, a->value_off + 12, 4, ENC_BIG_ENDIAN);
+        break;
+    case MSTURN_KIND_BWM_SITE_RESP:
+        add_u32_flags_bw(at, tvb, a, TRUE, ai);
+        break;
+    case MSTURN_KIND_BWM_RELAY_RESP:
+        add_u32_flags_bw(at, tvb, a, FALSE, ai);
+        break;
+    case MSTURN_KIND_LOCATION_PROFILE:
+        proto_tree_add_item(at, hf_msturn_attr_bwm_location_peer, tvb, a->value_off, 1, ENC_BIG_ENDIAN);
+        proto_tree_add_item(at, hf_msturn_attr_bwm_location_self, tvb, a->value_off + 1, 1, ENC_BIG_ENDIAN);
+        proto_tree_add_item(at, hf_msturn_attr_bwm_location_federation, tvb, a->value_off + 2, 1, ENC_BIG_ENDIAN);
+        break;
+    case MSTURN_KIND_CANDIDATE_ID:
+        proto_tree_add_item(at, hf_msturn_attr_ice_candidate_id, tvb, a->value_off, a->value_len, ENC_ASCII);
+        break;
+    case MSTURN_KIND_FINGERPRINT:
+        proto_tree_add_item(at, hf_msturn_attr_ice_fingerprint, tvb, a->value_off, 4, ENC_BIG_ENDIAN);
+        break;
+    case MSTURN_KIND_EMPTY:
+        proto_tree_add_item(at, hf_msturn_attr_ice_use_candidate, tvb, a->offset, 4, ENC_NA);
+        break;
+    case MSTURN_KIND_DATA: {
+        proto_tree_add_item(at, hf_msturn_attr_data, tvb, a->value_off, a->value_len, ENC_NA);
+        if (a->value_len > 0 && depth == 0) {
+            tvbuff_t *inner = tvb_new_subset_length(tvb, a->value_off, a->value_len);
+            sum->relayed = dissect_relayed(inner, pinfo, at, depth);
+            proto_item *pi = proto_tree_add_string(at, hf_msturn_relayed, tvb, a->value_off, a->value_len,
+                                                   sum->relayed);
+            proto_item_set_generated(pi);
+            proto_item_append_text(ai, ": %u bytes [%s]", a->value_len, sum->relayed);
+        }
+        break;
+    }
+    case MSTURN_KIND_U32:
+    case MSTURN_KIND_U64:
+    case MSTURN_KIND_STRING:
+    case MSTURN_KIND_OPAQUE:
+    default: {
+        int hf = -1;
+        guint enc = ENC_BIG_ENDIAN;
+        switch (a->type) {
+        case MSTURN_ATTR_USERNAME:            hf = hf_msturn_attr_username; enc = ENC_NA; break;
+        case MSTURN_ATTR_LIFETIME:            hf = hf_msturn_attr_lifetime; break;
+        case MSTURN_ATTR_BANDWIDTH:           hf = hf_msturn_attr_bandwidth; break;
+        case MSTURN_ATTR_NONCE:               hf = hf_msturn_attr_nonce; enc = ENC_NA; break;
+        case MSTURN_ATTR_REALM:               hf = hf_msturn_attr_realm; enc = ENC_UTF_8; break;
+        case MSTURN_ATTR_MS_VERSION:          hf = hf_msturn_attr_ms_version; break;
+        case MSTURN_ATTR_SOFTWARE:            hf = hf_msturn_attr_software; enc = ENC_UTF_8; break;
+        case MSTURN_ATTR_MS_ALT_HOST_NAME:    hf = hf_msturn_attr_alt_host_name; enc = ENC_UTF_8; break;
+        case MSTURN_ATTR_APP_ID:              hf = hf_msturn_attr_app_id; enc = ENC_NA; break;
+        case MSTURN_ATTR_SECURE_TAG:          hf = hf_msturn_attr_secure_tag; enc = ENC_NA; break;
+        case MSTURN_ATTR_MUX_SESSION_ID:      hf = hf_msturn_attr_mux_session_id; break;
+        case MSTURN_ATTR_BWM_RESERVATION_ID:  hf = hf_msturn_attr_bwm_reservation_id; enc = ENC_NA; break;
+        case MSTURN_ATTR_BWM_SIP_DIALOG_ID:   hf = hf_msturn_attr_bwm_sip_dialog_id; enc = ENC_UTF_8; break;
+        case MSTURN_ATTR_BWM_SIP_CALL_ID:     hf = hf_msturn_attr_bwm_sip_call_id; enc = ENC_UTF_8; break;
+        case MSTURN_ATTR_ICE_PRIORITY:        hf = hf_msturn_attr_ice_priority; break;
+        case MSTURN_ATTR_ICE_CONTROLLED:      hf = hf_msturn_attr_ice_controlled; break;
+        case MSTURN_ATTR_ICE_CONTROLLING:     hf = hf_msturn_attr_ice_controlling; break;
+        case MSTURN_ATTR_ICE_IMPL_VERSION:    hf = hf_msturn_attr_ice_impl_version; break;
+        default: break;
+        }
+        if (hf == -1) {
+            if (a->value_len)
+                proto_tree_add_item(at, hf_msturn_attr_value, tvb, a->value_off, a->value_len, ENC_NA);
+            break;
+        }
+        proto_item *pi = proto_tree_add_item(at, hf, tvb, a->value_off, a->value_len, enc);
+        if (a->info->kind == MSTURN_KIND_U32) {
+            guint32 v = tvb_get_ntohl(tvb, a->value_off);
+            proto_item_append_text(ai, ": %u", v);
+            if (a->type == MSTURN_ATTR_LIFETIME) {
+                sum->has_lifetime = TRUE;
+                sum->lifetime = v;
+                if (v == 0)
+                    proto_item_append_text(pi, " (release the allocation)");
+            }
+        } else if (a->info->kind == MSTURN_KIND_STRING && a->value_len) {
+            const char *s = (const char *)tvb_get_string_enc(pinfo->pool, tvb, a->value_off, a->value_len, ENC_UTF_8);
+            proto_item_append_text(ai, ": %s", s);
+            if (a->type == MSTURN_ATTR_REALM)
+                sum->realm = s;
+        } else if (a->type == MSTURN_ATTR_USERNAME) {
+            proto_item_append_text(ai, " (%u bytes)", a->value_len);
+            sum->username = (const char *)tvb_format_text(pinfo->pool, tvb, a->value_off, a->value_len);
+        }
+        break;
+    }
+    }
+
+padding:
+    if (a->pad_len)
+        proto_tree_add_item(at, hf_msturn_attr_padding, tvb, a->value_off + a->value_len, a->pad_len, ENC_NA);
+}
+
+/* ---- request/response tracking ----------------------------------------- */
+
+static void
+track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *top,
+                  const guint8 *buf, const msturn_msg_t *m)
+{
+    const guint8 *txid = buf + 4;
+    msturn_trans_t *tr = (msturn_trans_t *)wmem_map_lookup(transactions, txid);
+    gboolean is_req = msturn_expects_response(m->type);
+    gboolean is_resp = msturn_is_response(m->type);
+
+    if (!is_req && !is_resp)
+        return;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (!tr && is_req) {
+            tr = wmem_new0(wmem_file_scope(), msturn_trans_t);
+            tr->req_frame = pinfo->num;
+            tr->req_time = pinfo->abs_ts;
+            tr->req_type = m->type;
+            tr->req_had_integrity = msturn_find_attr(m, MSTURN_ATTR_MESSAGE_INTEGRITY) != NULL;
+            wmem_map_insert(transactions, wmem_memdup(wmem_file_scope(), txid, MSTURN_TXID_LEN), tr);
+        } else if (tr && is_resp && tr->resp_frame == 0) {
+            tr->resp_frame = pinfo->num;
+        }
+    }
+    if (!tr)
+        return;
+    if (is_req) {
+        if (tr->req_frame != pinfo->num) {
+            proto_item *pi = proto_tree_add_uint(tree, hf_msturn_retransmission_of, tvb, 0, 0, tr->req_frame);
+            proto_item_set_generated(pi);
+            expert_add_info_format(pinfo, top, &ei_msturn_retransmission,
+                                   "Retransmission of the %s in frame %u", msg_type_name(m->type), tr->req_frame);
+        }
+        if (tr->resp_frame) {
+            proto_item *pi = proto_tree_add_uint(tree, hf_msturn_response_in, tvb, 0, 0, tr->resp_frame);
+            proto_item_set_generated(pi);
+        } else if (PINFO_FD_VISITED(pinfo) && tr->req_frame == pinfo->num) {
+            /* Known only once the whole capture has been read (second pass:
+             * the GUI, or tshark -2). */
+            expert_add_info_format(pinfo, top, &ei_msturn_no_response,
+                                   "%s never answered: the Edge is unreachable on this address, port or transport",
+                                   msg_type_name(m->type));
+        }
+    } else if (is_resp && tr->req_frame && tr->req_frame < pinfo->num) {
+        proto_item *pi = proto_tree_add_uint(tree, hf_msturn_response_to, tvb, 0, 0, tr->req_frame);
+        proto_item_set_generated(pi);
+        nstime_t delta;
+        nstime_delta(&delta, &pinfo->abs_ts, &tr->req_time);
+        pi = proto_tree_add_time(tree, hf_msturn_time, tvb, 0, 0, &delta);
+        proto_item_set_generated(pi);
+    }
+}
+
+/* ---- a whole message --------------------------------------------------- */
+
+static void
+set_info(packet_info *pinfo, const msturn_msg_t *m, const msg_summary_t *s)
+{
+    wmem_strbuf_t *b = wmem_strbuf_new(pinfo->pool, msg_type_name(m->type));
+    switch (m->type) {
+    case MSTURN_SEND_REQUEST:
+    case MSTURN_SAD_REQUEST:
+        if (s->peer)
+            wmem_strbuf_append_printf(b, " to %s", s->peer);
+        break;
+    case MSTURN_DATA_INDICATION:
+        if (s->peer)
+            wmem_strbuf_append_printf(b, " from %s", s->peer);
+        break;
+    case MSTURN_ALLOCATE_RESPONSE:
+        if (s->relayed_addr)
+            wmem_strbuf_append_printf(b, " relayed %s", s->relayed_addr);
+        if (s->reflexive)
+            wmem_strbuf_append_printf(b, " reflexive %s", s->reflexive);
+        break;
+    case MSTURN_BINDING_REQUEST:
+        if (s->username)
+            wmem_strbuf_append_printf(b, " user: %s", s->username);
+        break;
+    case MSTURN_BINDING_RESPONSE:
+        if (s->reflexive)
+            wmem_strbuf_append_printf(b, " reflexive %s", s->reflexive);
+        break;
+    default:
+        break;
+    }
+    if (s->error_code) {
+        const char *n = msturn_error_name(s->error_code);
+        wmem_strbuf_append_printf(b, " %u %s", s->error_code, n ? n : (s->error_reason ? s->error_reason : ""));
+    }
+    if (s->realm)
+        wmem_strbuf_append_printf(b, " realm=%s", s->realm);
+    if (s->has_lifetime)
+        wmem_strbuf_append_printf(b, " lifetime=%u%s", s->lifetime, s->lifetime == 0 ? " (release)" : "");
+    if (s->relayed)
+        wmem_strbuf_append_printf(b, " [%s]", s->relayed);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", wmem_strbuf_get_str(b));
+}
+
+static void
+error_experts(packet_info *pinfo, proto_item *top, const msturn_msg_t *m, const msturn_trans_t *tr,
+              const msg_summary_t *s)
+{
+    if (!s->error_code || !msturn_is_response(m->type))
+        return;
+    const char *name = msturn_error_name(s->error_code);
+    const char *meaning = msturn_error_meaning(s->error_code);
+    if (s->error_code == 401 && m->type != MSTURN_BINDING_ERROR) {
+        if (tr && tr->req_had_integrity)
+            expert_add_info_format(pinfo, top, &ei_msturn_auth_rejected,
+                                   "401 Unauthorized although the request (frame %u) carried credentials: the Edge rejected them",
+                                   tr->req_frame);
+        else
+            expert_add_info(pinfo, top, &ei_msturn_auth_challenge);
+        return;
+    }
+    expert_add_info_format(pinfo, top, &ei_msturn_error_response, "%s %u %s%s%s", msg_type_name(m->type),
+                           s->error_code, name ? name : "", meaning ? ": " : "", meaning ? meaning : "");
+}
+
+/*
+ * Dissects one STUN-shaped message (MS-TURN, or a check relayed inside
+ * DATA at depth 1). Returns the bytes it used.
+ */
+static int
+dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned depth,
+                       const char **summary)
+{
+    guint len = tvb_captured_length(tvb);
+    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
+    msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
+    msg_summary_t sum;
+
+    memset(&sum, 0, sizeof(sum));
+    msturn_parse(buf, len, m);
+    if (m->status == MSTURN_TOO_SHORT || m->status == MSTURN_NOT_STUN)
+        return 0;
+
+    guint shown = m->avail;
+    proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, shown, ENC_NA);
+    proto_item_append_text(top, ", %s", msg_type_name(m->type));
+    proto_tree *mt = proto_item_add_subtree(top, ett_msturn);
+    proto_item *pi = proto_tree_add_item(mt, hf_msturn_type, tvb, 0, 2, ENC_BIG_ENDIAN);
+    const msturn_type_info_t *ti = msturn_type_info(m->type);
+    if (ti) {
+        proto_item *gi = proto_tree_add_string(mt, hf_msturn_method, tvb, 0, 2, ti->method);
+        proto_item_set_generated(gi);
+        gi = proto_tree_add_string(mt, hf_msturn_class, tvb, 0, 2, ti->klass);
+        proto_item_set_generated(gi);
+    } else {
+        proto_item_append_text(pi, " (not an MS-TURN message type)");
+    }
+    proto_tree_add_item(mt, hf_msturn_length, tvb, 2, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item(mt, hf_msturn_transaction_id, tvb, 4, MSTURN_TXID_LEN, ENC_NA);
+    static const char *const dialect_names[] = {
+        "MS-TURN (no attribute padding)", "MS-ICE2 check (RFC 5389 layout)", "MS-ICE check (RFC 3489 layout)"
+    };
+    pi = proto_tree_add_string(mt, hf_msturn_dialect, tvb, 0, 0, dialect_names[m->dialect]);
+    proto_item_set_generated(pi);
+
+    if (depth == 0)
+        track_transaction(tvb, pinfo, mt, top, buf, m);
+
+    if (m->n_attrs > 0) {
+        guint attrs_len = m->walked > MSTURN_HEADER_LEN ? m->walked - MSTURN_HEADER_LEN : 0;
+        proto_item *asi = proto_tree_add_item(mt, hf_msturn_attributes, tvb, MSTURN_HEADER_LEN, attrs_len, ENC_NA);
+        proto_tree *ast = proto_item_add_subtree(asi, ett_msturn_attributes);
+        for (unsigned i = 0; i < m->n_attrs; i++)
+            dissect_attribute(tvb, pinfo, ast, buf, m, &m->attrs[i], depth, &sum);
+    }
+
+    expert_field *sei = status_expert(m->status);
+    if (sei) {
+        expert_add_info_format(pinfo, top, sei, "%s: %s", msg_type_name(m->type),
+                               msturn_status_to_string(m->status));
+    }
+    guint16 missing = msturn_missing_mandatory(buf, m);
+    if (missing && m->status == MSTURN_OK) {
+        const msturn_attr_info_t *mi = msturn_attr_info(missing);
+        expert_add_info_format(pinfo, top, &ei_msturn_missing_attr, "%s without mandatory %s",
+                               msg_type_name(m->type), mi ? mi->name : "attribute");
+    }
+    if (depth == 0) {
+        msturn_trans_t *tr = (msturn_trans_t *)wmem_map_lookup(transactions, buf + 4);
+        error_experts(pinfo, top, m, tr, &sum);
+        set_info(pinfo, m, &sum);
+        /* Remember multiplexed-TURN session ids to link 0xFF10 frames. */
+        const msturn_attr_t *sid = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
+        if (sid && sid->val_status == MSTURN_VAL_OK && m->type == MSTURN_ALLOCATE_RESPONSE &&
+            !PINFO_FD_VISITED(pinfo)) {
+            guint64 *key = wmem_new(wmem_file_scope(), guint64);
+            *key = tvb_get_ntoh64(tvb, sid->value_off);
+            if (!wmem_map_lookup(mux_sessions, key))
+                wmem_map_insert(mux_sessions, key, GUINT_TO_POINTER(pinfo->num));
+        }
+    }
+    if (summary)
+        *summary = msg_type_name(m->type);
+    return (int)shown;
+}
+
+/* ---- multiplexed TURN (0xFF10) ----------------------------------------- */
+
+static int
+dissect_msturn_mux(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    guint len = tvb_captured_length(tvb);
+    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
+    msturn_mux_t mux;
+    msturn_status_t st = msturn_parse_mux(buf, len, &mux);
+    if (st == MSTURN_TOO_SHORT || st == MSTURN_NOT_STUN)
+        return 0;
+
+    proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
+    proto_item_append_text(top, ", Multiplexed TURN data");
+    proto_tree *mt = proto_item_add_subtree(top, ett_msturn_mux);
+    proto_tree_add_item(mt, hf_msturn_mux_channel, tvb, 0, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item(mt, hf_msturn_mux_length, tvb, 2, 2, ENC_BIG_ENDIAN);
+    if (st == MSTURN_ATTR_OVERRUN) {
+        expert_add_info_format(pinfo, top, &ei_msturn_truncated,
+                               "Multiplexed TURN Length %u cannot hold the 8-byte session id", mux.length);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "Multiplexed TURN [malformed]");
+        return (int)len;
+    }
+    proto_tree_add_item(mt, hf_msturn_mux_session_id, tvb, 4, 8, ENC_BIG_ENDIAN);
+    guint64 sid = tvb_get_ntoh64(tvb, 4);
+    gpointer alloc = wmem_map_lookup(mux_sessions, &sid);
+    if (alloc) {
+        proto_item *pi = proto_tree_add_uint(mt, hf_msturn_mux_allocation, tvb, 4, 8, GPOINTER_TO_UINT(alloc));
+        proto_item_set_generated(pi);
+    } else {
+        expert_add_info(pinfo, top, &ei_msturn_mux_unknown_session);
+    }
+    if (mux.truncated)
+        expert_add_info_format(pinfo, top, &ei_msturn_truncated,
+                               "Multiplexed TURN frame truncated: Length %u, %u bytes present", mux.length, len - 4);
+    const char *label = "empty";
+    if (mux.data_len > 0) {
+        tvbuff_t *inner = tvb_new_subset_length(tvb, mux.data_off, mux.data_len);
+        label = dissect_relayed(inner, pinfo, mt, 0);
+        proto_item *pi = proto_tree_add_string(mt, hf_msturn_relayed, tvb, mux.data_off, mux.data_len, label);
+        proto_item_set_generated(pi);
+    }
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "Multiplexed TURN session 0x%016" G_GINT64_MODIFIER "x [%s]",
+                        sid, label);
+    return (int)len;
+}
+
+/* ---- UDP ---------------------------------------------------------------- */
+
+static int
+dissect_msturn_datagram(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSTURN");
+    col_clear(pinfo->cinfo, COL_INFO);
+    guint len = tvb_captured_length(tvb);
+    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
+    if (msturn_looks_like_mux(buf, len) || (len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID))
+        return dissect_msturn_mux(tvb, pinfo, tree);
+    return dissect_msturn_message(tvb, pinfo, tree, 0, NULL);
+}
+
+/* Is this datagram ours? Cheap: a few byte compares. */
+static gboolean
+udp_is_msturn(tvbuff_t *tvb)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < MSTURN_MUX_HDR_LEN)
+        return FALSE;
+    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
+    return msturn_looks_like_msturn(buf, len) || msturn_looks_like_mux(buf, tvb_reported_length(tvb));
+}
+
+static dissector_handle_t
+previous_handle(port_takeover_t *t, guint32 port)
+{
+    if (!t->previous)
+        return NULL;
+    return (dissector_handle_t)g_hash_table_lookup(t->previous, GUINT_TO_POINTER(port));
+}
+
+static int
+dissect_msturn_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (udp_is_msturn(tvb))
+        return dissect_msturn_datagram(tvb, pinfo, tree);
+    /* Not MS-TURN: give it back to whoever had this port (STUN on 3478). */
+    dissector_handle_t prev = previous_handle(&udp_takeover, pinfo->match_uint);
+    if (prev)
+        return call_dissector_only(prev, tvb, pinfo, tree, data);
+    return 0;
+}
+
+static gboolean
+dissect_msturn_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!udp_is_msturn(tvb))
+        return FALSE;
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    conversation_set_dissector(conv, msturn_udp_handle);
+    dissect_msturn_datagram(tvb, pinfo, tree);
+    return TRUE;
+}
+
+/* ---- TCP ---------------------------------------------------------------- */
+
+static guint
+get_msturn_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    guint avail = tvb_captured_length_remaining(tvb, offset);
+    msturn_tcp_pdu_t kind;
+    guint32 n = msturn_tcp_pdu_len(tvb_get_ptr(tvb, offset, MIN(avail, 5)), MIN(avail, 5), &kind);
+    if (kind == MSTURN_PDU_PSEUDO_TLS && n == 0)
+        return 0; /* need the 5th byte */
+    if (kind == MSTURN_PDU_UNKNOWN)
+        return tvb_reported_length_remaining(tvb, offset); /* not framed: consume the rest */
+    return n;
+}
+
+static void
+dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    guint len = tvb_captured_length(tvb);
+    guint8 hs = len > 5 ? tvb_get_guint8(tvb, 5) : 0;
+    proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
+    proto_item_append_text(top, ", Pseudo-TLS %s", val_to_str_const(hs, pseudo_tls_handshake_vals, "record"));
+    proto_tree *mt = proto_item_add_subtree(top, ett_msturn_tcp);
+    proto_tree_add_item(mt, hf_msturn_pseudo_tls, tvb, 0, -1, ENC_NA);
+    if (len >= 6)
+        proto_tree_add_item(mt, hf_msturn_pseudo_tls_handshake_type, tvb, 5, 1, ENC_BIG_ENDIAN);
+    if (len >= 43)
+        proto_tree_add_item(mt, hf_msturn_pseudo_tls_random, tvb, 11, 32, ENC_NA);
+    if (hs == 1 && len >= MSTURN_PSEUDO_TLS_CLIENT_HELLO_LEN) {
+        proto_tree_add_item(mt, hf_msturn_pseudo_tls_cipher_suite, tvb, 46, 2, ENC_BIG_ENDIAN);
+    } else if (hs == 2 && len >= 79) {
+        proto_tree_add_item(mt, hf_msturn_pseudo_tls_session_id, tvb, 44, 32, ENC_NA);
+        proto_tree_add_item(mt, hf_msturn_pseudo_tls_cipher_suite, tvb, 76, 2, ENC_BIG_ENDIAN);
+    }
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "Pseudo-TLS %s",
+                        val_to_str_const(hs, pseudo_tls_handshake_vals, "record"));
+}
+
+static int
+dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    guint len = tvb_captured_length(tvb);
+    msturn_tcp_pdu_t kind;
+    guint32 plen = msturn_tcp_pdu_len(tvb_get_ptr(tvb, 0, MIN(len, 5)), MIN(len, 5), &kind);
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSTURN");
+    switch (kind) {
+    case MSTURN_PDU_PSEUDO_TLS:
+        dissect_pseudo_tls(tvb, pinfo, tree);
+        break;
+    case MSTURN_PDU_BARE_STUN:
+        dissect_msturn_message(tvb, pinfo, tree, 0, NULL);
+        break;
+    case MSTURN_PDU_FRAMED_CONTROL:
+    case MSTURN_PDU_FRAMED_DATA: {
+        proto_item *fi = NULL;
+        proto_tree *ft = proto_tree_add_subtree_format(tree, tvb, 0, 4, ett_msturn_tcp, &fi,
+                                                       "MS-TURN TCP framing: %s, %u bytes",
+                                                       val_to_str_const(tvb_get_guint8(tvb, 0), tcp_frame_type_vals, "?"),
+                                                       plen - 4);
+        proto_tree_add_item(ft, hf_msturn_tcp_frame_type, tvb, 0, 1, ENC_BIG_ENDIAN);
+        proto_tree_add_item(ft, hf_msturn_tcp_frame_reserved, tvb, 1, 1, ENC_BIG_ENDIAN);
+        proto_tree_add_item(ft, hf_msturn_tcp_frame_length, tvb, 2, 2, ENC_BIG_ENDIAN);
+        if (len <= 4)
+            break;
+        tvbuff_t *body = tvb_new_subset_remaining(tvb, 4);
+        if (kind == MSTURN_PDU_FRAMED_CONTROL) {
+            if (dissect_msturn_message(body, pinfo, tree, 0, NULL) == 0)
+                expert_add_info_format(pinfo, fi, &ei_msturn_tcp_bad_frame,
+                                       "TURN control frame does not hold a STUN/MS-TURN message");
+            break;
+        }
+        /* End-to-end data: usually RFC 4571 framed (2-byte length). */
+        guint blen = tvb_captured_length(body);
+        proto_item *top = proto_tree_add_item(tree, proto_msturn, body, 0, -1, ENC_NA);
+        proto_item_append_text(top, ", End-to-end data");
+        proto_tree *dt = proto_item_add_subtree(top, ett_msturn_relayed);
+        tvbuff_t *payload = body;
+        if (blen >= 2 && (guint)tvb_get_ntohs(body, 0) + 2 == blen) {
+            proto_tree_add_item(dt, hf_msturn_tcp_rfc4571_length, body, 0, 2, ENC_BIG_ENDIAN);
+            payload = tvb_new_subset_remaining(body, 2);
+        }
+        proto_tree_add_item(dt, hf_msturn_tcp_data, payload, 0, -1, ENC_NA);
+        const char *label = dissect_relayed(payload, pinfo, dt, 0);
+        proto_item *pi = proto_tree_add_string(dt, hf_msturn_relayed, payload, 0, -1, label);
+        proto_item_set_generated(pi);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "End-to-end data [%s]", label);
+        break;
+    }
+    case MSTURN_PDU_UNKNOWN:
+    default: {
+        proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
+        expert_add_info_format(pinfo, top, &ei_msturn_tcp_bad_frame,
+                               "Unknown MS-TURN TCP framing type 0x%02x: not a TURN control (0x02) or data (0x03) frame",
+                               len ? tvb_get_guint8(tvb, 0) : 0);
+        call_dissector(data_handle, tvb, pinfo, tree);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[unknown framing]");
+        break;
+    }
+    }
+    return (int)len;
+}
+
+/* Does this TCP payload start an MS-TURN stream? (first segment seen) */
+static gboolean
+tcp_starts_msturn(tvbuff_t *tvb)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < 4)
+        return FALSE;
+    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
+    if (msturn_looks_like_pseudo_tls_hello(buf, len) || msturn_looks_like_framed(buf, len))
+        return TRUE;
+    /* Capture started mid-stream: a data frame that ends where the segment
+     * ends or where another frame starts. 0x03 0x00 is no TLS record. */
+    if (buf[0] == MSTURN_TCP_FRAME_DATA && buf[1] == 0) {
+        guint next = 4u + msturn_rd16(buf + 2);
+        if (next == tvb_reported_length(tvb))
+            return TRUE;
+        return next + 2 <= len && (buf[next] == MSTURN_TCP_FRAME_CONTROL || buf[next] == MSTURN_TCP_FRAME_DATA) &&
+               buf[next + 1] == 0;
+    }
+    return msturn_looks_like_msturn(buf, len); /* bare MS-TURN (no framing) */
+}
+
+static int
+dissect_msturn_tcp_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSTURN");
+    col_clear(pinfo->cinfo, COL_INFO);
+    tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 4, get_msturn_tcp_pdu_len, dissect_msturn_tcp_pdu, data);
+    return tvb_captured_length(tvb);
+}
+
+static void
+claim_tcp_conversation(packet_info *pinfo)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    if (!conversation_get_proto_data(conv, proto_msturn)) {
+        msturn_tcp_conv_t *c = wmem_new0(wmem_file_scope(), msturn_tcp_conv_t);
+        c->first_frame = pinfo->num;
+        conversation_add_proto_data(conv, proto_msturn, c);
+    }
+    conversation_set_dissector(conv, msturn_tcp_handle);
+}
+
+static int
+dissect_msturn_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    if ((conv && conversation_get_proto_data(conv, proto_msturn)) || tcp_starts_msturn(tvb)) {
+        claim_tcp_conversation(pinfo);
+        return dissect_msturn_tcp_stream(tvb, pinfo, tree, data);
+    }
+    /* Not MS-TURN: hand back to TLS (443) or STUN (3478), as if TCP had
+     * called it directly: with TCP's permission to ask for more segments
+     * (each dissector layer uses one level of can_desegment). */
+    dissector_handle_t prev = previous_handle(&tcp_takeover, pinfo->match_uint);
+    if (prev) {
+        pinfo->can_desegment = pinfo->saved_can_desegment;
+        return call_dissector_only(prev, tvb, pinfo, tree, data);
+    }
+    return 0;
+}
+
+static gboolean
+dissect_msturn_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < 4)
+        return FALSE;
+    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
+    if (!msturn_looks_like_pseudo_tls_hello(buf, len) && !msturn_looks_like_framed(buf, len))
+        return FALSE;
+    claim_tcp_conversation(pinfo);
+    dissect_msturn_tcp_stream(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+/* ---- port takeover (preferences) --------------------------------------- */
+
+static void
+release_ports(port_takeover_t *t, dissector_handle_t ours)
+{
+    if (!t->applied)
+        return;
+    for (guint i = 0; i < t->applied->nranges; i++) {
+        for (guint32 p = t->applied->ranges[i].low; p <= t->applied->ranges[i].high && p <= 65535; p++) {
+            dissector_handle_t prev = previous_handle(t, p);
+            if (prev)
+                dissector_add_uint(t->table, p, prev);
+            else
+                dissector_delete_uint(t->table, p, ours);
+        }
+    }
+    g_hash_table_remove_all(t->previous);
+    wmem_free(wmem_epan_scope(), t->applied);
+    t->applied = NULL;
+}
+
+static void
+take_ports(port_takeover_t *t, range_t *ports, dissector_handle_t ours)
+{
+    if (!t->previous)
+        t->previous = g_hash_table_new(g_direct_hash, g_direct_equal);
+    release_ports(t, ours);
+    t->applied = range_copy(wmem_epan_scope(), ports);
+    for (guint i = 0; i < ports->nranges; i++) {
+        for (guint32 p = ports->ranges[i].low; p <= ports->ranges[i].high && p <= 65535; p++) {
+            dissector_handle_t prev = dissector_get_uint_handle(find_dissector_table(t->table), p);
+            if (prev && prev != ours)
+                g_hash_table_insert(t->previous, GUINT_TO_POINTER(p), prev);
+            dissector_add_uint(t->table, p, ours);
+        }
+    }
+}
+
+/* ---- registration ------------------------------------------------------ */
+
+#define ADDR_HF(idx, abbrev, label)                                                              \
+    { &hf_addr[idx].family, { label " Family", "msturn.attr." abbrev ".family", FT_UINT8, BASE_HEX, \
+          VALS(family_vals), 0x0, NULL, HFILL } },                                               \
+    { &hf_addr[idx].port, { label " Port", "msturn.attr." abbrev ".port", FT_UINT16, BASE_DEC,    \
+          NULL, 0x0, NULL, HFILL } },                                                            \
+    { &hf_addr[idx].ipv4, { label " IPv4", "msturn.attr." abbrev ".ipv4", FT_IPv4, BASE_NONE,     \
+          NULL, 0x0, NULL, HFILL } },                                                            \
+    { &hf_addr[idx].ipv6, { label " IPv6", "msturn.attr." abbrev ".ipv6", FT_IPv6, BASE_NONE,     \
+          NULL, 0x0, NULL, HFILL } }
+
+void
+proto_register_msturn(void)
+{
+    msturn_type_vals = build_type_vals();
+    msturn_attr_vals = build_attr_vals();
+
+    static hf_register_info hf[] = {
+        { &hf_msturn_type, { "Message Type", "msturn.type", FT_UINT16, BASE_HEX, NULL, 0x0,
+              "MS-TURN message type (flat table of [MS-TURN] 2.2.1)", HFILL } },
+        { &hf_msturn_method, { "Method", "msturn.method", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_class, { "Class", "msturn.class", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_length, { "Message Length", "msturn.length", FT_UINT16, BASE_DEC, NULL, 0x0,
+              "Bytes after the 20-byte header", HFILL } },
+        { &hf_msturn_transaction_id, { "Transaction ID", "msturn.transaction_id", FT_BYTES, BASE_NONE, NULL, 0x0,
+              "128-bit transaction id (MS-TURN has no RFC 5389 cookie)", HFILL } },
+        { &hf_msturn_dialect, { "Layout", "msturn.dialect", FT_STRING, BASE_NONE, NULL, 0x0,
+              "Which STUN layout the message uses", HFILL } },
+        { &hf_msturn_response_in, { "Response In", "msturn.response_in", FT_FRAMENUM, BASE_NONE,
+              FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The response to this request is in this frame", HFILL } },
+        { &hf_msturn_response_to, { "Request In", "msturn.response_to", FT_FRAMENUM, BASE_NONE,
+              FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "This is a response to the request in this frame", HFILL } },
+        { &hf_msturn_time, { "Response Time", "msturn.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+              "Time between the request and this response", HFILL } },
+        { &hf_msturn_retransmission_of, { "Retransmission of", "msturn.retransmission_of", FT_FRAMENUM, BASE_NONE,
+              FRAMENUM_TYPE(FT_FRAMENUM_DUP_ACK), 0x0, "First copy of this request", HFILL } },
+        { &hf_msturn_attributes, { "Attributes", "msturn.attributes", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr, { "Attribute", "msturn.attr", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_type, { "Attribute Type", "msturn.attr.type", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_length, { "Attribute Length", "msturn.attr.length", FT_UINT16, BASE_DEC, NULL, 0x0,
+              "Value length (MS-TURN does not pad values)", HFILL } },
+        { &hf_msturn_attr_value, { "Value", "msturn.attr.value", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_padding, { "Padding", "msturn.attr.padding", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_username, { "Username", "msturn.attr.username", FT_BYTES, BASE_NONE, NULL, 0x0,
+              "Base64-decoded MRAS username (binary)", HFILL } },
+        { &hf_msturn_attr_integrity, { "Message Integrity", "msturn.attr.integrity", FT_BYTES, BASE_NONE, NULL, 0x0,
+              "HMAC-SHA1 (20 bytes) or HMAC-SHA256 (32 bytes, MS-Version 3 and later)", HFILL } },
+        { &hf_msturn_attr_error_code, { "Error Code", "msturn.attr.error_code", FT_UINT16, BASE_DEC, NULL, 0x0,
+              "Class * 100 + Number", HFILL } },
+        { &hf_msturn_attr_error_class, { "Error Class", "msturn.attr.error.class", FT_UINT8, BASE_DEC, NULL, 0x07,
+              NULL, HFILL } },
+        { &hf_msturn_attr_error_number, { "Error Number", "msturn.attr.error.number", FT_UINT8, BASE_DEC, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msturn_attr_error_reason, { "Reason Phrase", "msturn.attr.error.reason", FT_STRING, BASE_NONE, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msturn_attr_error_meaning, { "Meaning", "msturn.attr.error.meaning", FT_STRING, BASE_NONE, NULL, 0x0,
+              "What the error code means", HFILL } },
+        { &hf_msturn_attr_unknown_attribute, { "Unknown Attribute", "msturn.attr.unknown_attribute", FT_UINT16, BASE_HEX,
+              NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_lifetime, { "Lifetime", "msturn.attr.lifetime", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+              &units_second_seconds, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_magic_cookie, { "Magic Cookie", "msturn.attr.magic_cookie", FT_UINT32, BASE_HEX, NULL, 0x0,
+              "0x72C64BC6 in every MS-TURN message", HFILL } },
+        { &hf_msturn_attr_bandwidth, { "Bandwidth", "msturn.attr.bandwidth", FT_UINT32, BASE_DEC, NULL, 0x0,
+              "Peak bandwidth in kbps", HFILL } },
+        { &hf_msturn_attr_data, { "Data", "msturn.attr.data", FT_BYTES, BASE_NONE, NULL, 0x0,
+              "Relayed bytes", HFILL } },
+        { &hf_msturn_attr_nonce, { "Nonce", "msturn.attr.nonce", FT_BYTES, BASE_NONE, NULL, 0x0,
+              "Attribute 0x0014 (RFC 5389 calls this code REALM)", HFILL } },
+        { &hf_msturn_attr_realm, { "Realm", "msturn.attr.realm", FT_STRING, BASE_NONE, NULL, 0x0,
+              "Attribute 0x0015 (RFC 5389 calls this code NONCE); the quotes are part of the value", HFILL } },
+        { &hf_msturn_attr_requested_family, { "Requested Address Family", "msturn.attr.requested_family", FT_UINT8,
+              BASE_HEX, VALS(family_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_ms_version, { "MS-Version", "msturn.attr.ms_version", FT_UINT32, BASE_DEC,
+              VALS(ms_version_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_software, { "Software", "msturn.attr.software", FT_STRING, BASE_NONE, NULL, 0x0,
+              "Attribute 0x8022 sent by Edges (meaning not in the MS-TURN spec)", HFILL } },
+        { &hf_msturn_attr_alt_host_name, { "Alternate Host Name", "msturn.attr.alt_host_name", FT_STRING, BASE_NONE,
+              NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_app_id, { "App ID", "msturn.attr.app_id", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_secure_tag, { "Secure Tag", "msturn.attr.secure_tag", FT_BYTES, BASE_NONE, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msturn_attr_ms_sequence_connection_id, { "Connection ID", "msturn.attr.ms_sequence.connection_id",
+              FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_ms_sequence_number, { "Sequence Number", "msturn.attr.ms_sequence.number", FT_UINT32,
+              BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_service_quality_stream_type, { "Stream Type", "msturn.attr.service_quality.stream_type",
+              FT_UINT16, BASE_DEC, VALS(stream_type_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_service_quality_quality, { "Service Quality", "msturn.attr.service_quality.quality",
+              FT_UINT16, BASE_DEC, VALS(service_quality_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_mux_session_id, { "Multiplexed TURN Session ID", "msturn.attr.mux_session_id", FT_UINT64,
+              BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_bwm_message_type, { "Admission Control Message", "msturn.attr.bwm.message_type", FT_UINT16,
+              BASE_DEC, VALS(bwm_message_type_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_bwm_reservation_id, { "Reservation ID", "msturn.attr.bwm.reservation_id", FT_BYTES,
+              BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_bwm_amount_min_send, { "Minimum Send Bandwidth", "msturn.attr.bwm.amount.min_send",
+              FT_UINT32, BASE_DEC, NULL, 0x0, "kbps", HFILL } },
+        { &hf_msturn_attr_bwm_amount_max_send, { "Maximum Send Bandwidth", "msturn.attr.bwm.amount.max_send",
+              FT_UINT32, BASE_DEC, NULL, 0x0, "kbps", HFILL } },
+        { &hf_msturn_attr_bwm_amount_min_recv, { "Minimum Receive Bandwidth", "msturn.attr.bwm.amount.min_recv",
+              FT_UINT32, BASE_DEC, NULL, 0x0, "kbps", HFILL } },
+        { &hf_msturn_attr_bwm_amount_max_recv, { "Maximum Receive Bandwidth", "msturn.attr.bwm.amount.max_recv",
+              FT_UINT32, BASE_DEC, NULL, 0x0, "kbps", HFILL } },
+        { &hf_msturn_attr_bwm_valid, { "Valid", "msturn.attr.bwm.valid", FT_BOOLEAN, 32, TFS(&tfs_yes_no),
+              MSTURN_BWM_VALID_FLAG, "The path passed the bandwidth policy check", HFILL } },
+        { &hf_msturn_attr_bwm_pstn_failover, { "PSTN Failover", "msturn.attr.bwm.pstn_failover", FT_BOOLEAN, 32,
+              TFS(&tfs_yes_no), MSTURN_BWM_FAILOVER_FLAG, "The client may re-route the call over the PSTN", HFILL } },
+        { &hf_msturn_attr_bwm_max_send, { "Maximum Send Bandwidth", "msturn.attr.bwm.max_send", FT_UINT32, BASE_DEC,
+              NULL, 0x0, "kbps granted", HFILL } },
+        { &hf_msturn_attr_bwm_max_recv, { "Maximum Receive Bandwidth", "msturn.attr.bwm.max_recv", FT_UINT32,
+              BASE_DEC, NULL, 0x0, "kbps granted", HFILL } },
+        { &hf_msturn_attr_bwm_sip_dialog_id, { "SIP Dialog ID", "msturn.attr.bwm.sip_dialog_id", FT_STRING, BASE_NONE,
+              NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_bwm_sip_call_id, { "SIP Call ID", "msturn.attr.bwm.sip_call_id", FT_STRING, BASE_NONE,
+              NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_bwm_location_peer, { "Peer Location", "msturn.attr.bwm.location.peer", FT_UINT8, BASE_DEC,
+              VALS(location_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_bwm_location_self, { "Self Location", "msturn.attr.bwm.location.self", FT_UINT8, BASE_DEC,
+              VALS(location_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_bwm_location_federation, { "Federation", "msturn.attr.bwm.location.federation", FT_UINT8,
+              BASE_DEC, VALS(federation_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_ice_priority, { "Priority", "msturn.attr.ice.priority", FT_UINT32, BASE_DEC, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msturn_attr_ice_use_candidate, { "Use Candidate", "msturn.attr.ice.use_candidate", FT_NONE, BASE_NONE,
+              NULL, 0x0, "The controlling agent nominates this pair", HFILL } },
+        { &hf_msturn_attr_ice_fingerprint, { "Fingerprint", "msturn.attr.ice.fingerprint", FT_UINT32, BASE_HEX, NULL,
+              0x0, NULL, HFILL } },
+        { &hf_msturn_attr_ice_controlled, { "ICE-Controlled Tie-breaker", "msturn.attr.ice.controlled", FT_UINT64,
+              BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_ice_controlling, { "ICE-Controlling Tie-breaker", "msturn.attr.ice.controlling", FT_UINT64,
+              BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_attr_ice_candidate_id, { "Candidate Identifier", "msturn.attr.ice.candidate_id", FT_STRINGZPAD,
+              BASE_NONE, NULL, 0x0, "Foundation of the local candidate", HFILL } },
+        { &hf_msturn_attr_ice_impl_version, { "Implementation Version", "msturn.attr.ice.impl_version", FT_UINT32,
+              BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_relayed, { "Relayed Payload", "msturn.relayed", FT_STRING, BASE_NONE, NULL, 0x0,
+              "What the relayed bytes are", HFILL } },
+        { &hf_msturn_mux_channel, { "Channel", "msturn.mux.channel", FT_UINT16, BASE_HEX, NULL, 0x0,
+              "0xFF10 = multiplexed TURN", HFILL } },
+        { &hf_msturn_mux_length, { "Length", "msturn.mux.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_mux_session_id, { "Session ID", "msturn.mux.session_id", FT_UINT64, BASE_HEX, NULL, 0x0,
+              "Matches MULTIPLEXED-TURN-SESSION-ID of the allocation", HFILL } },
+        { &hf_msturn_mux_allocation, { "Allocated In", "msturn.mux.allocation_in", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+              "Allocate response that created this session", HFILL } },
+        { &hf_msturn_tcp_frame_type, { "Frame Type", "msturn.tcp.frame_type", FT_UINT8, BASE_HEX,
+              VALS(tcp_frame_type_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_tcp_frame_reserved, { "Reserved", "msturn.tcp.frame_reserved", FT_UINT8, BASE_HEX, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msturn_tcp_frame_length, { "Frame Length", "msturn.tcp.frame_length", FT_UINT16, BASE_DEC, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msturn_tcp_rfc4571_length, { "RFC 4571 Length", "msturn.tcp.rfc4571_length", FT_UINT16, BASE_DEC, NULL,
+              0x0, NULL, HFILL } },
+        { &hf_msturn_tcp_data, { "End-to-end Data", "msturn.tcp.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_pseudo_tls, { "Pseudo-TLS Record", "msturn.pseudo_tls", FT_BYTES, BASE_NONE, NULL, 0x0,
+              "Fake TLS handshake before MS-TURN on TCP 443 ([MS-TURN] 2.1.1)", HFILL } },
+        { &hf_msturn_pseudo_tls_handshake_type, { "Handshake Type", "msturn.pseudo_tls.handshake_type", FT_UINT8,
+              BASE_DEC, VALS(pseudo_tls_handshake_vals), 0x0, NULL, HFILL } },
+        { &hf_msturn_pseudo_tls_random, { "Random", "msturn.pseudo_tls.random", FT_BYTES, BASE_NONE, NULL, 0x0, NULL,
+              HFILL } },
+        { &hf_msturn_pseudo_tls_session_id, { "Session ID", "msturn.pseudo_tls.session_id", FT_BYTES, BASE_NONE, NULL,
+              0x0, NULL, HFILL } },
+        { &hf_msturn_pseudo_tls_cipher_suite, { "Cipher Suite", "msturn.pseudo_tls.cipher_suite", FT_UINT16, BASE_HEX,
+              NULL, 0x0, NULL, HFILL } },
+        ADDR_HF(ADDR_MAPPED, "mapped", "Mapped Address"),
+        ADDR_HF(ADDR_ALTERNATE, "alternate", "Alternate Server"),
+        ADDR_HF(ADDR_DESTINATION, "destination", "Destination Address"),
+        ADDR_HF(ADDR_REMOTE, "remote", "Remote Address"),
+        ADDR_HF(ADDR_XOR_MAPPED, "xor_mapped", "XOR Mapped Address"),
+        ADDR_HF(ADDR_ALT_MAPPED, "alt_mapped", "Alternate Mapped Address"),
+        ADDR_HF(ADDR_BWM_REMOTE_SITE, "bwm.remote_site", "Remote Site Address"),
+        ADDR_HF(ADDR_BWM_REMOTE_RELAY_SITE, "bwm.remote_relay_site", "Remote Relay Site Address"),
+        ADDR_HF(ADDR_BWM_LOCAL_SITE, "bwm.local_site", "Local Site Address"),
+        ADDR_HF(ADDR_BWM_LOCAL_RELAY_SITE, "bwm.local_relay_site", "Local Relay Site Address"),
+        ADDR_HF(ADDR_ICE_XOR_MAPPED, "ice.xor_mapped", "ICE XOR Mapped Address"),
+    };
+
+    static gint *ett[] = {
+        &ett_msturn, &ett_msturn_attributes, &ett_msturn_attr, &ett_msturn_relayed, &ett_msturn_tcp,
+        &ett_msturn_mux,
+    };
+
+    static ei_register_info ei[] = {
+        { &ei_msturn_truncated, { "msturn.expert.truncated", PI_MALFORMED, PI_ERROR,
+              "Message truncated", EXPFILL } },
+        { &ei_msturn_attr_overrun, { "msturn.expert.attr_overrun", PI_MALFORMED, PI_ERROR,
+              "Attribute length runs past the end of the message", EXPFILL } },
+        { &ei_msturn_trailing_bytes, { "msturn.expert.trailing_bytes", PI_MALFORMED, PI_WARN,
+              "Bytes after the last attribute", EXPFILL } },
+        { &ei_msturn_too_many_attrs, { "msturn.expert.too_many_attrs", PI_MALFORMED, PI_WARN,
+              "Too many attributes: the rest is not decoded", EXPFILL } },
+        { &ei_msturn_bad_length, { "msturn.expert.bad_length", PI_MALFORMED, PI_ERROR,
+              "Attribute value has an invalid length", EXPFILL } },
+        { &ei_msturn_bad_family, { "msturn.expert.bad_family", PI_PROTOCOL, PI_WARN,
+              "Address family is neither IPv4 nor IPv6: receivers ignore this attribute", EXPFILL } },
+        { &ei_msturn_bad_cookie, { "msturn.expert.bad_cookie", PI_PROTOCOL, PI_WARN,
+              "MAGIC-COOKIE value is not 0x72C64BC6: the Edge ignores this message", EXPFILL } },
+        { &ei_msturn_unknown_required, { "msturn.expert.unknown_required", PI_PROTOCOL, PI_WARN,
+              "Unknown comprehension-required attribute", EXPFILL } },
+        { &ei_msturn_missing_attr, { "msturn.expert.missing_attr", PI_PROTOCOL, PI_WARN,
+              "Mandatory attribute missing", EXPFILL } },
+        { &ei_msturn_auth_challenge, { "msturn.expert.auth_challenge", PI_RESPONSE_CODE, PI_CHAT,
+              "401 digest challenge: normal first step, the client retries with MRAS credentials", EXPFILL } },
+        { &ei_msturn_error_response, { "msturn.expert.error_response", PI_RESPONSE_CODE, PI_WARN,
+              "Error response", EXPFILL } },
+        { &ei_msturn_auth_rejected, { "msturn.expert.auth_rejected", PI_RESPONSE_CODE, PI_WARN,
+              "401 Unauthorized although the request carried credentials", EXPFILL } },
+        { &ei_msturn_no_response, { "msturn.expert.no_response", PI_SEQUENCE, PI_WARN,
+              "Request never answered", EXPFILL } },
+        { &ei_msturn_retransmission, { "msturn.expert.retransmission", PI_SEQUENCE, PI_NOTE,
+              "Retransmitted request", EXPFILL } },
+        { &ei_msturn_tcp_bad_frame, { "msturn.expert.tcp_bad_frame", PI_MALFORMED, PI_ERROR,
+              "Not an MS-TURN TCP frame", EXPFILL } },
+        { &ei_msturn_mux_unknown_session, { "msturn.expert.mux_unknown_session", PI_SEQUENCE, PI_NOTE,
+              "Multiplexed TURN session id not seen in any Allocate response of this capture", EXPFILL } },
+    };
+
+    proto_msturn = proto_register_protocol("Microsoft TURN (MS-TURN)", "MSTURN", "msturn");
+    proto_register_field_array(proto_msturn, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *em = expert_register_protocol(proto_msturn);
+    expert_register_field_array(em, ei, array_length(ei));
+
+    msturn_udp_handle = register_dissector("msturn.udp", dissect_msturn_udp, proto_msturn);
+    msturn_tcp_handle = register_dissector("msturn.tcp", dissect_msturn_tcp, proto_msturn);
+
+    module_t *mod = prefs_register_protocol(proto_msturn, proto_reg_handoff_msturn);
+    range_convert_str(wmem_epan_scope(), &pref_udp_ports, MSTURN_DEFAULT_UDP_PORTS, 65535);
+    range_convert_str(wmem_epan_scope(), &pref_tcp_ports, MSTURN_DEFAULT_TCP_PORTS, 65535);
+    prefs_register_range_preference(mod, "udp.ports", "UDP ports",
+                                    "UDP ports of A/V Edges (MS-TURN); anything there that is not MS-TURN "
+                                    "goes to the dissector that had the port (STUN on 3478)",
+                                    &pref_udp_ports, 65535);
+    prefs_register_range_preference(mod, "tcp.ports", "TCP ports",
+                                    "TCP ports of A/V Edges (MS-TURN, 4-byte framing, pseudo-TLS on 443); "
+                                    "streams that are not MS-TURN go to the dissector that had the port "
+                                    "(TLS on 443, STUN on 3478)",
+                                    &pref_tcp_ports, 65535);
+    prefs_register_bool_preference(mod, "desegment", "Reassemble MS-TURN messages spanning TCP segments",
+                                   "Needs TCP's \"Allow subdissectors to reassemble TCP streams\"",
+                                   &pref_desegment);
+
+    register_init_routine(msturn_init);
+}
+
+void
+proto_reg_handoff_msturn(void)
+{
+    static gboolean initialized = FALSE;
+
+    if (!initialized) {
+        stun_udp_handle = find_dissector_add_dependency("stun-udp", proto_msturn);
+        rtp_handle = find_dissector_add_dependency("rtp", proto_msturn);
+        rtcp_handle = find_dissector_add_dependency("rtcp", proto_msturn);
+        data_handle = find_dissector("data");
+        dissector_add_for_decode_as("udp.port", msturn_udp_handle);
+        dissector_add_for_decode_as("tcp.port", msturn_tcp_handle);
+        heur_dissector_add("udp", dissect_msturn_heur_udp, "MS-TURN over UDP", "msturn_udp", proto_msturn,
+                           HEURISTIC_ENABLE);
+        heur_dissector_add("tcp", dissect_msturn_heur_tcp, "MS-TURN over TCP", "msturn_tcp", proto_msturn,
+                           HEURISTIC_ENABLE);
+        initialized = TRUE;
+    }
+    take_ports(&udp_takeover, pref_udp_ports, msturn_udp_handle);
+    take_ports(&tcp_takeover, pref_tcp_ports, msturn_tcp_handle);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plugin.c - entry point of msice.so.
+ *
+ * Registered the Wireshark 4.0 way (plugin_version, plugin_want_major/minor,
+ * plugin_register); Wireshark 4.2 and 4.4 still load plugins registered so.
+ */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/proto.h>
+
+#include "msice-int.h"
+
+#ifndef MSICE_VERSION
+#define MSICE_VERSION "0.0.0"
+#endif
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = MSICE_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+
+static void
+register_protocols(void)
+{
+    proto_register_msturn();
+}
+
+static void
+register_handoffs(void)
+{
+    proto_reg_handoff_msturn();
+}
+
+void
+plugin_register(void)
+{
+    static proto_plugin plug;
+
+    plug.register_protoinfo = register_protocols;
+    plug.register_handoff = register_handoffs;
+    proto_register_plugin(&plug);
+}

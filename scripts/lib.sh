@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared by scripts/demo.sh, scripts/test.sh and the benchmarks. Source it.
+#
+# - msice_ensure_packages PKG...: installs missing Debian packages (apt-get as
+#   root, through sudo otherwise). Quick when everything is present.
+# - msice_build: configures and builds ./build (the plugin and unit tests).
+# - msice_tshark ARGS...: runs tshark with the plugin just built, from a
+#   private temporary HOME, with default preferences. Wireshark ignores the
+#   personal plugin folder when it runs as root, so as root tshark runs as
+#   nobody (setpriv); capture files given with -r are then copied into the
+#   private folder so that nobody can read them.
+set -euo pipefail
+
+MSICE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MSICE_BUILD=${MSICE_BUILD:-$MSICE_ROOT/build}
+
+msice_log() { printf '== %s\n' "$*" >&2; }
+
+msice_as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+msice_ensure_packages() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    msice_log "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # tshark asks whether non-root users may capture; answer for it.
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | msice_as_root debconf-set-selections
+    msice_as_root apt-get update -qq
+    msice_as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+MSICE_BUILD_PACKAGES=(build-essential cmake pkg-config libglib2.0-dev libwireshark-dev tshark)
+
+msice_build() {
+    msice_ensure_packages "${MSICE_BUILD_PACKAGES[@]}"
+    if [ ! -f "$MSICE_BUILD/CMakeCache.txt" ]; then
+        cmake -S "$MSICE_ROOT" -B "$MSICE_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    fi
+    cmake --build "$MSICE_BUILD" -j"$(nproc)" >/dev/null
+}
+
+# The private HOME with the fresh plugin, made once per shell (sets MSICE_HOME;
+# call it directly, not in $(...), so that the EXIT trap belongs to this shell).
+msice_home() {
+    if [ -z "${MSICE_HOME:-}" ]; then
+        MSICE_HOME=$(mktemp -d /tmp/msice-home.XXXXXX)
+        trap 'rm -rf "$MSICE_HOME"' EXIT
+    fi
+    local wsver plugdir
+    wsver=$(pkg-config --modversion wireshark | cut -d. -f1,2)
+    plugdir="$MSICE_HOME/.local/lib/wireshark/plugins/$wsver/epan"
+    mkdir -p "$plugdir" "$MSICE_HOME/caps"
+    cp "$MSICE_BUILD/msice.so" "$plugdir/msice.so"
+    chmod -R a+rX "$MSICE_HOME"
+    chmod 755 "$MSICE_HOME"
+}
+
+msice_tshark() {
+    local home args=() a next_is_file=0
+    msice_home
+    home=$MSICE_HOME
+    for a in "$@"; do
+        if [ $next_is_file -eq 1 ] && [ "$(id -u)" -eq 0 ] && [ -f "$a" ]; then
+            cp "$a" "$home/caps/"
+            chmod a+r "$home/caps/$(basename "$a")"
+            a="$home/caps/$(basename "$a")"
+        fi
+        next_is_file=0
+        [ "$a" = "-r" ] && next_is_file=1
+        args+=("$a")
+    done
+    if [ "$(id -u)" -eq 0 ]; then
+        (cd "$home" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+            env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 tshark "${args[@]}")
+    else
+        env -u WIRESHARK_PLUGIN_DIR -u WIRESHARK_CONFIG_DIR HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+            tshark "${args[@]}"
+    fi
+}
