@@ -23,6 +23,8 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/to_str.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
 #include <epan/dissectors/packet-tcp.h>
 
 #include "msice-int.h"
@@ -394,40 +396,50 @@ static int dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
 static const char *
 dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned depth)
 {
+    static const char *const labels[] = { "data", "STUN", "RTP", "RTCP" };
     guint len = tvb_captured_length(tvb);
-    const char *label = "data";
     if (len == 0)
         return "empty";
     const guint8 *p = tvb_get_ptr(tvb, 0, len);
+    msturn_payload_t kind = msturn_classify_payload(p, len);
+    const char *label = kind == MSTURN_PAYLOAD_STUN ? msg_type_name(msturn_rd16(p)) : labels[kind];
     gboolean was_writable = col_get_writable(pinfo->cinfo, -1);
-    col_set_writable(pinfo->cinfo, -1, FALSE);
 
-    if (msturn_looks_like_stun_check(p, len)) {
-        label = msg_type_name(msturn_rd16(p));
-        msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
-        msturn_parse(p, len, m);
-        if (m->dialect == MSTURN_DIALECT_ICE2 && m->padding == MSTURN_PAD_4 &&
-            m->status == MSTURN_OK && stun_udp_handle) {
-            /* RFC 5389 layout: Wireshark's STUN dissector reads it right. */
-            call_dissector_only(stun_udp_handle, tvb, pinfo, tree, NULL);
-        } else {
-            /* MS-ICE v6 check (unpadded, no cookie) or a damaged check. */
-            dissect_msturn_message(tvb, pinfo, tree, depth + 1, NULL);
+    col_set_writable(pinfo->cinfo, -1, FALSE);
+    /* A damaged inner message must not cost the outer message its columns
+     * and expert infos: show the exception here and carry on. */
+    TRY {
+        switch (kind) {
+        case MSTURN_PAYLOAD_STUN: {
+            msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
+            msturn_parse(p, len, m);
+            if (m->dialect == MSTURN_DIALECT_ICE2 && m->padding == MSTURN_PAD_4 && m->status == MSTURN_OK &&
+                stun_udp_handle) {
+                /* RFC 5389 layout: Wireshark's STUN dissector reads it right,
+                 * and stun.* filters then find relayed and direct checks. */
+                call_dissector_only(stun_udp_handle, tvb, pinfo, tree, NULL);
+            } else {
+                /* MS-ICE v6 check (unpadded, no cookie) or a damaged check. */
+                dissect_msturn_message(tvb, pinfo, tree, depth + 1, NULL);
+            }
+            break;
         }
-    } else if (len >= 8 && (p[0] & 0xC0) == 0x80) {
-        guint8 pt = p[1] & 0x7F;
-        if (p[1] >= 192 && p[1] <= 223) {
-            label = "RTCP";
-            call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
-        } else if (len >= 12 && !(pt >= 72 && pt <= 76)) {
-            label = "RTP";
+        case MSTURN_PAYLOAD_RTP:
             call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
-        } else {
+            break;
+        case MSTURN_PAYLOAD_RTCP:
+            call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+            break;
+        case MSTURN_PAYLOAD_DATA:
+        default:
             call_dissector(data_handle, tvb, pinfo, tree);
+            break;
         }
-    } else {
-        call_dissector(data_handle, tvb, pinfo, tree);
     }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
     col_set_writable(pinfo->cinfo, -1, was_writable);
     return label;
 }
@@ -551,6 +563,7 @@ dissect_attribute(tvbuff_t *tvb, packet_info *pinfo, proto_tree *attrs_tree, con
     }
     case MSTURN_KIND_MAGIC_COOKIE:
         proto_tree_add_item(at, hf_msturn_attr_magic_cookie, tvb, a->value_off, 4, ENC_BIG_ENDIAN);
+        proto_item_append_text(ai, ": 0x%08x", tvb_get_ntohl(tvb, a->value_off));
         break;
     case MSTURN_KIND_INTEGRITY:
         proto_tree_add_item(at, hf_msturn_attr_integrity, tvb, a->value_off, a->value_len, ENC_NA);
@@ -884,6 +897,11 @@ dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsi
         expert_add_info_format(pinfo, top, sei, "%s: %s", msg_type_name(m->type),
                                msturn_status_to_string(m->status));
     }
+    if (m->truncated && m->status != MSTURN_TRUNCATED) {
+        expert_add_info_format(pinfo, top, &ei_msturn_truncated, "%s: %s (Length %u, %u bytes present)",
+                               msg_type_name(m->type), msturn_status_to_string(MSTURN_TRUNCATED), m->length,
+                               m->avail - MSTURN_HEADER_LEN);
+    }
     guint16 missing = msturn_missing_mandatory(buf, m);
     if (missing && m->status == MSTURN_OK) {
         const msturn_attr_info_t *mi = msturn_attr_info(missing);
@@ -965,20 +983,34 @@ dissect_msturn_datagram(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     col_clear(pinfo->cinfo, COL_INFO);
     guint len = tvb_captured_length(tvb);
     const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    if (msturn_looks_like_mux(buf, len) || (len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID))
+    if (len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID)
         return dissect_msturn_mux(tvb, pinfo, tree);
-    return dissect_msturn_message(tvb, pinfo, tree, 0, NULL);
+    int used = dissect_msturn_message(tvb, pinfo, tree, 0, NULL);
+    if (used > 0 && (guint)used < len) {
+        /* A UDP datagram holds exactly one message: more bytes than its
+         * Length field covers are not part of it. */
+        proto_item *pi = proto_tree_add_item(tree, hf_msturn_attr_value, tvb, used, -1, ENC_NA);
+        expert_add_info_format(pinfo, pi, &ei_msturn_trailing_bytes,
+                               "%u bytes after the end of the message (its Length field covers %u)",
+                               len - (guint)used, (guint)used - MSTURN_HEADER_LEN);
+    }
+    return (int)len;
 }
 
-/* Is this datagram ours? Cheap: a few byte compares. */
+/* Is this datagram ours? Cheap: a few byte compares. On an MS-TURN port a
+ * damaged message is still ours (to flag it); a heuristic on any other
+ * port wants the exact shape. */
 static gboolean
-udp_is_msturn(tvbuff_t *tvb)
+udp_is_msturn(tvbuff_t *tvb, gboolean strict)
 {
     guint len = tvb_captured_length(tvb);
     if (len < MSTURN_MUX_HDR_LEN)
         return FALSE;
     const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    return msturn_looks_like_msturn(buf, len) || msturn_looks_like_mux(buf, tvb_reported_length(tvb));
+    if (strict)
+        return msturn_looks_like_msturn_strict(buf, tvb_reported_length(tvb)) ||
+               msturn_looks_like_mux(buf, tvb_reported_length(tvb));
+    return msturn_looks_like_msturn(buf, len) || msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID;
 }
 
 static dissector_handle_t
@@ -992,7 +1024,7 @@ previous_handle(port_takeover_t *t, guint32 port)
 static int
 dissect_msturn_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    if (udp_is_msturn(tvb))
+    if (udp_is_msturn(tvb, FALSE))
         return dissect_msturn_datagram(tvb, pinfo, tree);
     /* Not MS-TURN: give it back to whoever had this port (STUN on 3478). */
     dissector_handle_t prev = previous_handle(&udp_takeover, pinfo->match_uint);
@@ -1004,7 +1036,7 @@ dissect_msturn_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 static gboolean
 dissect_msturn_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    if (!udp_is_msturn(tvb))
+    if (!udp_is_msturn(tvb, TRUE))
         return FALSE;
     conversation_t *conv = find_or_create_conversation(pinfo);
     conversation_set_dissector(conv, msturn_udp_handle);

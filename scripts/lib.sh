@@ -65,7 +65,7 @@ msice_tshark() {
     msice_home
     home=$MSICE_HOME
     for a in "$@"; do
-        if [ $next_is_file -eq 1 ] && [ "$(id -u)" -eq 0 ] && [ -f "$a" ]; then
+        if [ $next_is_file -eq 1 ] && [ "$(id -u)" -eq 0 ] && [ -f "$a" ] && [[ "$a" != "$home"/* ]]; then
             cp "$a" "$home/caps/"
             chmod a+r "$home/caps/$(basename "$a")"
             a="$home/caps/$(basename "$a")"
@@ -74,6 +74,11 @@ msice_tshark() {
         [ "$a" = "-r" ] && next_is_file=1
         args+=("$a")
     done
+    # MSICE_STOCK=1: the same, from a HOME without the plugin (stock tshark).
+    if [ -n "${MSICE_STOCK:-}" ]; then
+        home=$home/stock
+        mkdir -p "$home" && chmod 755 "$home"
+    fi
     if [ "$(id -u)" -eq 0 ]; then
         (cd "$home" && setpriv --reuid=65534 --regid=65534 --clear-groups \
             env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 tshark "${args[@]}")

@@ -150,9 +150,16 @@ msturn_looks_like_msturn(const uint8_t *buf, size_t len)
         return false;
     if ((buf[0] & 0xC0u) != 0)
         return false;
-    return msturn_rd16(buf + 20) == MSTURN_ATTR_MAGIC_COOKIE &&
-           msturn_rd16(buf + 22) == 4u &&
-           msturn_rd32(buf + 24) == MSTURN_MAGIC_COOKIE_VALUE;
+    /* The value is checked by the walk (MSTURN_VAL_BAD_COOKIE): a message
+     * with a wrong cookie value is still an MS-TURN message to decode. */
+    return msturn_rd16(buf + 20) == MSTURN_ATTR_MAGIC_COOKIE && msturn_rd16(buf + 22) == 4u;
+}
+
+bool
+msturn_looks_like_msturn_strict(const uint8_t *buf, size_t len)
+{
+    return msturn_looks_like_msturn(buf, len) && msturn_rd32(buf + 24) == MSTURN_MAGIC_COOKIE_VALUE &&
+           (size_t)msturn_rd16(buf + 2) + MSTURN_HEADER_LEN == len;
 }
 
 bool
@@ -176,6 +183,36 @@ msturn_looks_like_stun_check(const uint8_t *buf, size_t len)
     /* A relayed check fills the DATA value exactly (a truncated capture may
      * cut it, so accept a Length that runs past the bytes present). */
     return (size_t)msturn_rd16(buf + 2) + MSTURN_HEADER_LEN >= len;
+}
+
+msturn_payload_t
+msturn_classify_payload(const uint8_t *buf, size_t len)
+{
+    if (msturn_looks_like_stun_check(buf, len))
+        return MSTURN_PAYLOAD_STUN;
+    if (len < 8 || (buf[0] & 0xC0u) != 0x80u)
+        return MSTURN_PAYLOAD_DATA;
+    if (buf[1] >= 192 && buf[1] <= 223) {
+        /* RTCP: (length + 1) 32-bit words must fit. */
+        size_t words = (size_t)msturn_rd16(buf + 2) + 1u;
+        return words * 4u <= len ? MSTURN_PAYLOAD_RTCP : MSTURN_PAYLOAD_DATA;
+    }
+    uint8_t pt = buf[1] & 0x7Fu;
+    if (pt >= 72 && pt <= 76)
+        return MSTURN_PAYLOAD_DATA;
+    size_t hdr = 12u + 4u * (buf[0] & 0x0Fu);
+    if (hdr > len)
+        return MSTURN_PAYLOAD_DATA;
+    if (buf[0] & 0x10u) { /* header extension */
+        if (hdr + 4u > len)
+            return MSTURN_PAYLOAD_DATA;
+        hdr += 4u + 4u * (size_t)msturn_rd16(buf + hdr + 2);
+        if (hdr > len)
+            return MSTURN_PAYLOAD_DATA;
+    }
+    if ((buf[0] & 0x20u) && (buf[len - 1] == 0 || buf[len - 1] > len - hdr))
+        return MSTURN_PAYLOAD_DATA; /* padding count does not fit */
+    return MSTURN_PAYLOAD_RTP;
 }
 
 /* ---- the walk --------------------------------------------------------- */
@@ -330,14 +367,19 @@ msturn_get_address(const uint8_t *buf, const msturn_msg_t *msg, const msturn_att
     memset(out, 0, sizeof(*out));
     if (attr->value_len < 4)
         return attr->value_len < attr->length ? MSTURN_VAL_CLIPPED : MSTURN_VAL_BAD_LENGTH;
+    bool xor_coded = attr->info && attr->info->kind == MSTURN_KIND_XOR_ADDRESS;
+    if (!xor_coded && !(attr->info && attr->info->kind == MSTURN_KIND_ADDRESS))
+        return MSTURN_VAL_BAD_LENGTH; /* not an address attribute: caller's bug, not a crash */
     const uint8_t *v = buf + attr->value_off;
     out->family = v[1];
     out->port = msturn_rd16(v + 2);
     if (attr->val_status != MSTURN_VAL_OK)
         return attr->val_status;
-    out->addr_len = (out->family == MSTURN_FAMILY_IPV4) ? 4 : 16;
+    uint8_t alen = (out->family == MSTURN_FAMILY_IPV4) ? 4 : 16;
+    if (attr->value_len < 4u + alen)
+        return MSTURN_VAL_BAD_LENGTH;
+    out->addr_len = alen;
     memcpy(out->addr, v + 4, out->addr_len);
-    bool xor_coded = attr->info && attr->info->kind == MSTURN_KIND_XOR_ADDRESS;
     if (xor_coded) {
         /* XOR with the message's own transaction-id bytes (header 4..19). */
         const uint8_t *txid = buf + 4;
@@ -576,5 +618,6 @@ msturn_looks_like_framed(const uint8_t *buf, size_t len)
         return false;
     if (msturn_rd16(buf + 2) < MSTURN_HEADER_LEN + 8u)
         return false;
-    return msturn_looks_like_msturn(buf + MSTURN_TCP_FRAME_HDR_LEN, len - MSTURN_TCP_FRAME_HDR_LEN);
+    return msturn_looks_like_msturn(buf + MSTURN_TCP_FRAME_HDR_LEN, len - MSTURN_TCP_FRAME_HDR_LEN) &&
+           msturn_rd32(buf + MSTURN_TCP_FRAME_HDR_LEN + 24) == MSTURN_MAGIC_COOKIE_VALUE;
 }

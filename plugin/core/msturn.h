@@ -120,11 +120,19 @@ typedef struct {
 
 /**
  * msturn_looks_like_msturn:
- * TRUE when buf holds a STUN header whose first attribute is MAGIC-COOKIE
- * with the MS value. Needs 28 bytes. This is the MS-TURN detector of
- * [MS-TURN] 3.1.10; bytes 4..7 are never consulted.
+ * TRUE when buf holds a STUN header whose first attribute is a 4-byte
+ * MAGIC-COOKIE (any value). Needs 28 bytes. This is the MS-TURN detector of
+ * [MS-TURN] 3.1.10; bytes 4..7 are never consulted. For ports that belong
+ * to MS-TURN.
  */
 bool msturn_looks_like_msturn(const uint8_t *buf, size_t len);
+
+/**
+ * msturn_looks_like_msturn_strict:
+ * As msturn_looks_like_msturn(), and the cookie has the MS value and the
+ * Length field fills @len exactly. For heuristics on any port.
+ */
+bool msturn_looks_like_msturn_strict(const uint8_t *buf, size_t len);
 
 /**
  * msturn_looks_like_mux:
@@ -140,6 +148,23 @@ bool msturn_looks_like_mux(const uint8_t *buf, size_t len);
  * 0x0011, top bits zero, Length consistent with len.
  */
 bool msturn_looks_like_stun_check(const uint8_t *buf, size_t len);
+
+/** msturn_payload_t: what relayed bytes (DATA, 0xFF10, TCP data) hold. */
+typedef enum {
+    MSTURN_PAYLOAD_DATA = 0,   /* opaque */
+    MSTURN_PAYLOAD_STUN,       /* a connectivity check (see msturn_looks_like_stun_check) */
+    MSTURN_PAYLOAD_RTP,
+    MSTURN_PAYLOAD_RTCP,
+} msturn_payload_t;
+
+/**
+ * msturn_classify_payload:
+ * Decides from the bytes alone what a relayed payload is. RTP needs version
+ * 2, room for its CSRC list and header extension, and a payload type outside
+ * the RTCP range (RFC 5761 4); RTCP needs version 2, a packet type in
+ * 192..223 and a first length word that fits.
+ */
+msturn_payload_t msturn_classify_payload(const uint8_t *buf, size_t len);
 
 /* ---- parsing ---------------------------------------------------------- */
 

@@ -1,18 +1,392 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_msturn.c - unit tests of the MS-TURN walker (plugin/core/msturn.c).
+ *
+ * Vectors are written row by row with a comment per row. Every good vector
+ * is also parsed at every shorter length: each prefix must come back with a
+ * non-OK status (or as "not ours"), never crash or read past the end (run
+ * under valgrind and ASan by the test script).
+ */
 #include <glib.h>
+#include <string.h>
+
 #include "msturn.h"
 
+/* Allocate Error 401 as an Edge sends it (layout of teams.pcap; values ours). */
+static const uint8_t v_401[] = {
+    0x01, 0x13, 0x00, 0x50,                         /* Allocate Error, Length 80 */
+    0x21, 0x12, 0xa4, 0x42, 0x01, 0x02, 0x03, 0x04, /* txid (client put the RFC 5389 cookie first) */
+    0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c,
+    0x00, 0x0f, 0x00, 0x04, 0x72, 0xc6, 0x4b, 0xc6, /* MAGIC-COOKIE */
+    0x00, 0x09, 0x00, 0x11, 0x00, 0x00, 0x04, 0x01, /* ERROR-CODE len 17: 401 */
+    'U', 'n', 'a', 'u', 't', 'h', 'o', 'r', 'i', 'z', 'e', 'd', '!',  /* reason, 13 bytes, unpadded */
+    0x00, 0x15, 0x00, 0x0a,                         /* REALM len 10 (0x0015 in MS-TURN) */
+    '"', 'r', 't', 'c', 'm', 'e', 'd', 'i', 'a', '"',
+    0x00, 0x14, 0x00, 0x08,                         /* NONCE len 8 (0x0014 in MS-TURN) */
+    0xde, 0xad, 0xbe, 0xef, 0x00, 0x11, 0x22, 0x33,
+    0x00, 0x0e, 0x00, 0x08, 0x00, 0x01, 0x0d, 0x96, /* ALTERNATE-SERVER IPv4 :3478 */
+    0xcb, 0x00, 0x71, 0x0a,                         /* 203.0.113.10 */
+    0x80, 0x22, 0x00, 0x09,                         /* 0x8022 len 9, unpadded */
+    '2', '.', '0', '.', '1', '.', '2', '1', '1',
+};
+
+/* Allocate Response: MAPPED (relay) and XOR-MAPPED 0x8020 with the spec's
+ * XOR example: port 0x1122 sent as 0x1122 ^ 0x4455 = 0x5577. */
+static const uint8_t v_alloc_resp[] = {
+    0x01, 0x03, 0x00, 0x30,                         /* Allocate Response, Length 48 */
+    0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, /* txid: top 16 bits 0x4455 */
+    0xcc, 0xdd, 0xee, 0xff, 0x10, 0x20, 0x30, 0x40,
+    0x00, 0x0f, 0x00, 0x04, 0x72, 0xc6, 0x4b, 0xc6, /* MAGIC-COOKIE */
+    0x00, 0x01, 0x00, 0x08, 0x00, 0x01, 0x0d, 0x98, /* MAPPED-ADDRESS :3480 */
+    0xcb, 0x00, 0x71, 0x0a,                         /* 203.0.113.10 (plain) */
+    0x80, 0x20, 0x00, 0x08, 0x00, 0x01, 0x55, 0x77, /* XOR-MAPPED-ADDRESS port 0x1122 ^ 0x4455 */
+    0xc0 ^ 0x44, 0x00 ^ 0x55, 0x02 ^ 0x66, 0x4d ^ 0x77, /* 192.0.2.77 ^ txid[0..3] */
+    0x00, 0x0d, 0x00, 0x04, 0x00, 0x00, 0x00, 0x3c, /* LIFETIME 60 */
+    0x80, 0x08, 0x00, 0x04, 0x00, 0x00, 0x00, 0x06, /* MS-VERSION 6 */
+};
+
+/* MS-ICE2 connectivity check as relayed inside DATA: RFC 5389 layout. */
+static const uint8_t v_ice2_check[] = {
+    0x00, 0x01, 0x00, 0x24,                         /* Binding Request, Length 36 */
+    0x21, 0x12, 0xa4, 0x42, 0xaa, 0xbb, 0xcc, 0xdd, /* RFC 5389 cookie + 96-bit txid */
+    0xee, 0xff, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55,
+    0x00, 0x06, 0x00, 0x09, 'F', 'Y', '3', '2',     /* USERNAME len 9 */
+    ':', 'o', '5', '/', 'I', 0x00, 0x00, 0x00,      /* + 3 padding bytes */
+    0x00, 0x24, 0x00, 0x04, 0x6e, 0x00, 0x1e, 0xff, /* PRIORITY (prflx 110) */
+    0x00, 0x25, 0x00, 0x00,                         /* USE-CANDIDATE */
+    0x80, 0x70, 0x00, 0x04, 0x00, 0x00, 0x00, 0x07, /* IMPLEMENTATION-VERSION 7 */
+};
+
+/* MS-ICE (v6) check: RFC 3489, random txid, unpadded USERNAME with NULs. */
+static const uint8_t v_classic_check[] = {
+    0x00, 0x01, 0x00, 0x0d,                         /* Binding Request, Length 13 */
+    0x9a, 0x8b, 0x7c, 0x6d, 0x5e, 0x4f, 0x30, 0x21, /* 128 random bits */
+    0x12, 0x03, 0xf4, 0xe5, 0xd6, 0xc7, 0xb8, 0xa9,
+    0x00, 0x06, 0x00, 0x09, 'a', ':', '1', ':',     /* USERNAME len 9, unpadded */
+    'b', ':', '1', 0x00, 0x00,
+};
+
 static void
-test_placeholder_build(void)
+check_every_prefix(const uint8_t *v, size_t len)
+{
+    for (size_t n = 0; n < len; n++) {
+        uint8_t *copy = g_memdup2(v, n ? n : 1); /* exact-size heap block: ASan/valgrind see overreads */
+        msturn_msg_t m;
+        msturn_status_t st = msturn_parse(copy, n, &m);
+        g_assert_cmpint(st, !=, MSTURN_OK);
+        for (unsigned i = 0; i < m.n_attrs; i++) {
+            g_assert_cmpuint(m.attrs[i].value_off + m.attrs[i].value_len + m.attrs[i].pad_len, <=, n);
+            msturn_addr_t a;
+            uint32_t u;
+            (void)msturn_get_address(copy, &m, &m.attrs[i], &a);
+            (void)msturn_get_u32(copy, &m.attrs[i], &u);
+        }
+        g_free(copy);
+    }
+}
+
+static void
+test_401_unpadded(void)
 {
     msturn_msg_t m;
-    g_assert_cmpint(msturn_parse(NULL, 0, &m), ==, MSTURN_TOO_SHORT);
+    g_assert_cmpint(msturn_parse(v_401, sizeof(v_401), &m), ==, MSTURN_OK);
+    g_assert_true(msturn_looks_like_msturn_strict(v_401, sizeof(v_401)));
+    g_assert_cmpint(m.dialect, ==, MSTURN_DIALECT_MSTURN);
+    g_assert_cmpint(m.padding, ==, MSTURN_PAD_NONE);
+    g_assert_cmpuint(m.type, ==, MSTURN_ALLOCATE_ERROR);
+    g_assert_cmpuint(m.n_attrs, ==, 6);
+    g_assert_cmpuint(m.walked, ==, sizeof(v_401));
+
+    const msturn_attr_t *ec = msturn_find_attr(&m, MSTURN_ATTR_ERROR_CODE);
+    uint16_t code;
+    uint32_t ro, rl;
+    g_assert_nonnull(ec);
+    g_assert_cmpint(msturn_get_error(v_401, ec, &code, &ro, &rl), ==, MSTURN_VAL_OK);
+    g_assert_cmpuint(code, ==, 401);
+    g_assert_cmpuint(rl, ==, 13);
+    g_assert_cmpmem(v_401 + ro, rl, "Unauthorized!", 13);
+    g_assert_cmpstr(msturn_error_name(code), ==, "Unauthorized");
+
+    /* 0x0015 is REALM (with its quotes), 0x0014 is NONCE. */
+    const msturn_attr_t *realm = msturn_find_attr(&m, MSTURN_ATTR_REALM);
+    g_assert_nonnull(realm);
+    g_assert_cmpstr(realm->info->name, ==, "REALM");
+    g_assert_cmpmem(v_401 + realm->value_off, realm->value_len, "\"rtcmedia\"", 10);
+    g_assert_cmpuint(realm->pad_len, ==, 0);
+    g_assert_cmpstr(msturn_find_attr(&m, MSTURN_ATTR_NONCE)->info->name, ==, "NONCE");
+
+    msturn_addr_t alt;
+    g_assert_cmpint(msturn_get_address(v_401, &m, msturn_find_attr(&m, MSTURN_ATTR_ALTERNATE_SERVER), &alt), ==,
+                    MSTURN_VAL_OK);
+    g_assert_cmpuint(alt.port, ==, 3478);
+    g_assert_cmpmem(alt.addr, alt.addr_len, "\xcb\x00\x71\x0a", 4);
+    g_assert_cmpuint(msturn_missing_mandatory(v_401, &m), ==, 0);
+    check_every_prefix(v_401, sizeof(v_401));
+}
+
+static void
+test_xor_mapped_uses_txid(void)
+{
+    msturn_msg_t m;
+    msturn_addr_t a;
+    g_assert_cmpint(msturn_parse(v_alloc_resp, sizeof(v_alloc_resp), &m), ==, MSTURN_OK);
+    g_assert_cmpint(msturn_get_address(v_alloc_resp, &m, msturn_find_attr(&m, MSTURN_ATTR_XOR_MAPPED_ADDRESS), &a),
+                    ==, MSTURN_VAL_OK);
+    g_assert_cmpuint(a.port, ==, 0x1122);            /* [MS-TURN] 2.2.2.16 example */
+    g_assert_cmpmem(a.addr, a.addr_len, "\xc0\x00\x02\x4d", 4);
+    /* MAPPED-ADDRESS is plain: the relayed address. */
+    g_assert_cmpint(msturn_get_address(v_alloc_resp, &m, msturn_find_attr(&m, MSTURN_ATTR_MAPPED_ADDRESS), &a),
+                    ==, MSTURN_VAL_OK);
+    g_assert_cmpuint(a.port, ==, 3480);
+    g_assert_cmpmem(a.addr, a.addr_len, "\xcb\x00\x71\x0a", 4);
+    uint32_t v;
+    g_assert_cmpint(msturn_get_u32(v_alloc_resp, msturn_find_attr(&m, MSTURN_ATTR_MS_VERSION), &v), ==, MSTURN_VAL_OK);
+    g_assert_cmpuint(v, ==, 6);
+    g_assert_cmpstr(msturn_ms_version_meaning(v), ==, "multiplexed TURN over UDP and TCP");
+    g_assert_cmpuint(msturn_missing_mandatory(v_alloc_resp, &m), ==, 0);
+    check_every_prefix(v_alloc_resp, sizeof(v_alloc_resp));
+}
+
+static void
+test_ice2_check_padded(void)
+{
+    msturn_msg_t m;
+    g_assert_cmpint(msturn_parse(v_ice2_check, sizeof(v_ice2_check), &m), ==, MSTURN_OK);
+    g_assert_cmpint(m.dialect, ==, MSTURN_DIALECT_ICE2);
+    g_assert_cmpint(m.padding, ==, MSTURN_PAD_4);
+    g_assert_cmpuint(m.n_attrs, ==, 4);
+    const msturn_attr_t *u = msturn_find_attr(&m, MSTURN_ATTR_USERNAME);
+    g_assert_cmpuint(u->value_len, ==, 9);
+    g_assert_cmpuint(u->pad_len, ==, 3);
+    g_assert_nonnull(msturn_find_attr(&m, MSTURN_ATTR_ICE_USE_CANDIDATE));
+    g_assert_true(msturn_looks_like_stun_check(v_ice2_check, sizeof(v_ice2_check)));
+    g_assert_cmpint(msturn_classify_payload(v_ice2_check, sizeof(v_ice2_check)), ==, MSTURN_PAYLOAD_STUN);
+    g_assert_false(msturn_looks_like_msturn(v_ice2_check, sizeof(v_ice2_check)));
+    check_every_prefix(v_ice2_check, sizeof(v_ice2_check));
+}
+
+static void
+test_classic_check_unpadded(void)
+{
+    msturn_msg_t m;
+    g_assert_cmpint(msturn_parse(v_classic_check, sizeof(v_classic_check), &m), ==, MSTURN_OK);
+    g_assert_cmpint(m.dialect, ==, MSTURN_DIALECT_CLASSIC);
+    g_assert_cmpint(m.padding, ==, MSTURN_PAD_NONE);
+    g_assert_cmpuint(m.n_attrs, ==, 1);
+    g_assert_cmpuint(m.attrs[0].value_len, ==, 9);
+    check_every_prefix(v_classic_check, sizeof(v_classic_check));
+}
+
+static void
+test_attr_overrun(void)
+{
+    uint8_t v[sizeof(v_401)];
+    memcpy(v, v_401, sizeof(v));
+    v[52] = 0xc8; /* REALM length 10 -> 200: runs past the message */
+    msturn_msg_t m;
+    g_assert_cmpint(msturn_parse(v, sizeof(v), &m), ==, MSTURN_ATTR_OVERRUN);
+    const msturn_attr_t *realm = msturn_find_attr(&m, MSTURN_ATTR_REALM);
+    g_assert_cmpint(realm->val_status, ==, MSTURN_VAL_CLIPPED);
+    g_assert_cmpuint(realm->value_off + realm->value_len, ==, sizeof(v));
+}
+
+static void
+test_truncated_capture(void)
+{
+    msturn_msg_t m;
+    /* Cut inside the last attribute: the capture is short, the message is not wrong. */
+    g_assert_cmpint(msturn_parse(v_401, sizeof(v_401) - 3, &m), ==, MSTURN_TRUNCATED);
+    g_assert_true(m.truncated);
+    g_assert_cmpuint(m.n_attrs, ==, 6);
+}
+
+static void
+test_trailing_bytes(void)
+{
+    uint8_t v[sizeof(v_alloc_resp) + 2];
+    memcpy(v, v_alloc_resp, sizeof(v_alloc_resp));
+    v[3] += 2; /* Length claims two more bytes: too few for an attribute header */
+    v[sizeof(v_alloc_resp)] = 0;
+    v[sizeof(v_alloc_resp) + 1] = 0;
+    msturn_msg_t m;
+    g_assert_cmpint(msturn_parse(v, sizeof(v), &m), ==, MSTURN_TRAILING_BYTES);
+}
+
+static void
+test_too_many_attrs_is_bounded(void)
+{
+    /* MAGIC-COOKIE + 200 zero-length attributes: the walk stops at the limit. */
+    size_t n = 20 + 8 + 200 * 4;
+    uint8_t *v = g_malloc0(n);
+    v[1] = 0x03;
+    v[2] = (uint8_t)((n - 20) >> 8);
+    v[3] = (uint8_t)(n - 20);
+    memcpy(v + 20, "\x00\x0f\x00\x04\x72\xc6\x4b\xc6", 8);
+    for (size_t o = 28; o < n; o += 4)
+        memcpy(v + o, "\x8f\xff\x00\x00", 4);
+    msturn_msg_t m;
+    g_assert_cmpint(msturn_parse(v, n, &m), ==, MSTURN_TOO_MANY_ATTRS);
+    g_assert_cmpuint(m.n_attrs, ==, MSTURN_MAX_ATTRS);
+    g_free(v);
+}
+
+static void
+test_bad_values(void)
+{
+    uint8_t v[sizeof(v_alloc_resp)];
+    msturn_msg_t m;
+    msturn_addr_t a;
+
+    memcpy(v, v_alloc_resp, sizeof(v));
+    v[45] = 7; /* XOR-MAPPED-ADDRESS family 7 */
+    g_assert_cmpint(msturn_parse(v, sizeof(v), &m), ==, MSTURN_OK);
+    const msturn_attr_t *x = msturn_find_attr(&m, MSTURN_ATTR_XOR_MAPPED_ADDRESS);
+    g_assert_cmpint(x->val_status, ==, MSTURN_VAL_BAD_FAMILY);
+    g_assert_cmpint(msturn_get_address(v, &m, x, &a), ==, MSTURN_VAL_BAD_FAMILY);
+    g_assert_cmpuint(a.addr_len, ==, 0);
+
+    memcpy(v, v_alloc_resp, sizeof(v));
+    v[27] = 0xc7; /* cookie value 0x72c64bc7 */
+    g_assert_true(msturn_looks_like_msturn(v, sizeof(v)));
+    g_assert_false(msturn_looks_like_msturn_strict(v, sizeof(v)));
+    g_assert_cmpint(msturn_parse(v, sizeof(v), &m), ==, MSTURN_OK);
+    g_assert_cmpint(m.attrs[0].val_status, ==, MSTURN_VAL_BAD_COOKIE);
+
+    memcpy(v, v_alloc_resp, sizeof(v));
+    v[55] = 3; /* LIFETIME length 4 -> 3: invalid, and the walk goes astray after it */
+    g_assert_cmpint(msturn_parse(v, sizeof(v), &m), ==, MSTURN_ATTR_OVERRUN);
+    g_assert_cmpint(msturn_find_attr(&m, MSTURN_ATTR_LIFETIME)->val_status, ==, MSTURN_VAL_BAD_LENGTH);
+}
+
+static void
+test_missing_mandatory(void)
+{
+    /* Allocate Response without XOR-MAPPED-ADDRESS ([MS-TURN] 3.2.5.1). */
+    static const uint8_t v[] = {
+        0x01, 0x03, 0x00, 0x08,
+        0x21, 0x12, 0xa4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+        0x00, 0x0f, 0x00, 0x04, 0x72, 0xc6, 0x4b, 0xc6,
+    };
+    msturn_msg_t m;
+    g_assert_cmpint(msturn_parse(v, sizeof(v), &m), ==, MSTURN_OK);
+    g_assert_cmpuint(msturn_missing_mandatory(v, &m), ==, MSTURN_ATTR_XOR_MAPPED_ADDRESS);
+    uint8_t send[sizeof(v)];
+    memcpy(send, v, sizeof(v));
+    send[0] = 0x00;
+    send[1] = 0x04; /* Send Request with nothing but the cookie */
+    g_assert_cmpint(msturn_parse(send, sizeof(send), &m), ==, MSTURN_OK);
+    g_assert_cmpuint(msturn_missing_mandatory(send, &m), ==, MSTURN_ATTR_DESTINATION_ADDRESS);
+    g_assert_false(msturn_expects_response(MSTURN_SEND_REQUEST));
+    g_assert_true(msturn_expects_response(MSTURN_ALLOCATE_REQUEST));
+    g_assert_false(msturn_is_response(MSTURN_DATA_INDICATION));
+    g_assert_true(msturn_is_response(MSTURN_SAD_ERROR));
+}
+
+static void
+test_type_table(void)
+{
+    g_assert_cmpstr(msturn_type_info(0x0004)->name, ==, "Send Request");       /* not "Refresh" */
+    g_assert_cmpstr(msturn_type_info(0x0115)->name, ==, "Data Indication");    /* not an error */
+    g_assert_cmpstr(msturn_type_info(0x0006)->method, ==, "Set Active Destination");
+    g_assert_null(msturn_type_info(0x0009));
+    g_assert_cmpstr(msturn_error_name(275), ==, "Disable Candidate Pair");
+}
+
+static void
+test_mux(void)
+{
+    static const uint8_t v[] = {
+        0xff, 0x10, 0x00, 0x0c,                         /* channel 0xFF10, Length 12 */
+        0xc7, 0xfe, 0x69, 0x46, 0x6a, 0x84, 0x53, 0x13, /* session id */
+        0x80, 0x00, 0x00, 0x01,                         /* 4 bytes of data */
+    };
+    msturn_mux_t mux;
+    g_assert_true(msturn_looks_like_mux(v, sizeof(v)));
+    g_assert_cmpint(msturn_parse_mux(v, sizeof(v), &mux), ==, MSTURN_OK);
+    g_assert_cmpuint(mux.data_off, ==, 12);
+    g_assert_cmpuint(mux.data_len, ==, 4);
+    g_assert_cmpint(msturn_parse_mux(v, sizeof(v) - 1, &mux), ==, MSTURN_TRUNCATED);
+    g_assert_false(msturn_looks_like_mux(v, sizeof(v) - 1));
+    g_assert_cmpint(msturn_parse_mux(v, 11, &mux), ==, MSTURN_TOO_SHORT);
+    uint8_t lie[sizeof(v)];
+    memcpy(lie, v, sizeof(v));
+    lie[3] = 4; /* cannot hold the session id */
+    g_assert_cmpint(msturn_parse_mux(lie, sizeof(lie), &mux), ==, MSTURN_ATTR_OVERRUN);
+}
+
+static void
+test_tcp_framing(void)
+{
+    msturn_tcp_pdu_t kind;
+    static const uint8_t ctrl[] = { 0x02, 0x00, 0x00, 0x30 };
+    g_assert_cmpuint(msturn_tcp_pdu_len(ctrl, 4, &kind), ==, 52);
+    g_assert_cmpint(kind, ==, MSTURN_PDU_FRAMED_CONTROL);
+    static const uint8_t data[] = { 0x03, 0x00, 0x00, 0xae };
+    g_assert_cmpuint(msturn_tcp_pdu_len(data, 4, &kind), ==, 4 + 174);
+    g_assert_cmpint(kind, ==, MSTURN_PDU_FRAMED_DATA);
+    static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x2d };
+    g_assert_cmpuint(msturn_tcp_pdu_len(hello, 4, &kind), ==, 0); /* needs 5 bytes */
+    g_assert_cmpuint(msturn_tcp_pdu_len(hello, 5, &kind), ==, 50);
+    g_assert_cmpint(kind, ==, MSTURN_PDU_PSEUDO_TLS);
+    static const uint8_t bad[] = { 0x05, 0x00, 0x00, 0x10 };
+    g_assert_cmpuint(msturn_tcp_pdu_len(bad, 4, &kind), ==, 0);
+    g_assert_cmpint(kind, ==, MSTURN_PDU_UNKNOWN);
+
+    /* [MS-TURN] 2.1.1 pseudo ClientHello: one cipher suite, 0x0018. */
+    uint8_t ch[50] = { 0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29, 0x03, 0x01 };
+    memcpy(ch + 43, "\x00\x00\x02\x00\x18\x01\x00", 7);
+    g_assert_true(msturn_looks_like_pseudo_tls_hello(ch, sizeof(ch)));
+    ch[47] = 0x2f; /* a real TLS client would offer other suites */
+    g_assert_false(msturn_looks_like_pseudo_tls_hello(ch, sizeof(ch)));
+
+    uint8_t framed[4 + sizeof(v_alloc_resp)] = { 0x02, 0x00, 0x00, sizeof(v_alloc_resp) };
+    memcpy(framed + 4, v_alloc_resp, sizeof(v_alloc_resp));
+    g_assert_true(msturn_looks_like_framed(framed, sizeof(framed)));
+}
+
+static void
+test_classify_payload(void)
+{
+    uint8_t rtp[172] = { 0x80, 0x00, 0x2e, 0x60 };   /* v2, PT 0 (PCMU) */
+    g_assert_cmpint(msturn_classify_payload(rtp, sizeof(rtp)), ==, MSTURN_PAYLOAD_RTP);
+    rtp[0] = 0x8f;                                   /* CSRC count 15: 72-byte header */
+    g_assert_cmpint(msturn_classify_payload(rtp, 40), ==, MSTURN_PAYLOAD_DATA);
+    static const uint8_t rtcp[] = { 0x80, 0xc8, 0x00, 0x01, 0, 0, 0, 1 }; /* SR, 2 words */
+    g_assert_cmpint(msturn_classify_payload(rtcp, sizeof(rtcp)), ==, MSTURN_PAYLOAD_RTCP);
+    g_assert_cmpint(msturn_classify_payload(rtcp, 7), ==, MSTURN_PAYLOAD_DATA);
+    static const uint8_t junk[] = { 0x17, 0x03, 0x03, 0x00, 0x10, 0, 0, 0 };
+    g_assert_cmpint(msturn_classify_payload(junk, sizeof(junk)), ==, MSTURN_PAYLOAD_DATA);
+}
+
+static void
+test_not_stun(void)
+{
+    static const uint8_t v[24] = { 0xc0, 0x01 };
+    msturn_msg_t m;
+    g_assert_cmpint(msturn_parse(v, sizeof(v), &m), ==, MSTURN_NOT_STUN);
+    g_assert_cmpint(msturn_parse(v, 0, &m), ==, MSTURN_TOO_SHORT);
+    g_assert_cmpstr(msturn_status_to_string(MSTURN_TRUNCATED), ==,
+                    "message truncated: Length exceeds the bytes present");
 }
 
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/msturn/too-short", test_placeholder_build);
+    g_test_add_func("/msturn/401/unpadded-realm-nonce-swapped", test_401_unpadded);
+    g_test_add_func("/msturn/xor-mapped/uses-transaction-id", test_xor_mapped_uses_txid);
+    g_test_add_func("/msturn/check/ice2-padded", test_ice2_check_padded);
+    g_test_add_func("/msturn/check/classic-unpadded", test_classic_check_unpadded);
+    g_test_add_func("/msturn/bad/attribute-overrun", test_attr_overrun);
+    g_test_add_func("/msturn/bad/truncated-capture", test_truncated_capture);
+    g_test_add_func("/msturn/bad/trailing-bytes", test_trailing_bytes);
+    g_test_add_func("/msturn/bad/too-many-attributes", test_too_many_attrs_is_bounded);
+    g_test_add_func("/msturn/bad/values", test_bad_values);
+    g_test_add_func("/msturn/mandatory", test_missing_mandatory);
+    g_test_add_func("/msturn/types", test_type_table);
+    g_test_add_func("/msturn/mux", test_mux);
+    g_test_add_func("/msturn/tcp-framing", test_tcp_framing);
+    g_test_add_func("/msturn/classify-payload", test_classify_payload);
+    g_test_add_func("/msturn/not-stun", test_not_stun);
     return g_test_run();
 }

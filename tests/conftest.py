@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""pytest fixtures: run tshark with the msice.so just built.
+
+The plugin is copied from the build tree (MSICE_BUILD, default ./build) into
+a private temporary HOME, in the personal plugin folder of the installed
+Wireshark. Nothing is read from system plugin folders or a stale copy: the
+session starts by checking that `tshark -G plugins` lists msice.so at that
+path. Preferences are Wireshark's defaults (the HOME is empty).
+
+Wireshark ignores the personal plugin folder when run as root, so as root
+tshark runs as nobody (setpriv), and capture files are copied into the
+private HOME first.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = Path(os.environ.get("MSICE_BUILD", ROOT / "build"))
+CAPTURES = ROOT / "captures"
+REAL = ROOT.parent / "shared" / "captures" / "real"
+BASELINE = Path(__file__).resolve().parent / "baseline"
+
+
+def ws_version():
+    out = subprocess.run(["pkg-config", "--modversion", "wireshark"], capture_output=True, text=True, check=True)
+    return ".".join(out.stdout.strip().split(".")[:2])
+
+
+class Tshark:
+    """Runs tshark with the fresh plugin. One private HOME per test session."""
+
+    def __init__(self):
+        plugin = BUILD / "msice.so"
+        if not plugin.exists():
+            raise RuntimeError(f"{plugin} not built: run scripts/test.sh")
+        self.home = Path(tempfile.mkdtemp(prefix="msice-test-"))
+        self.plugin_dir = self.home / ".local/lib/wireshark/plugins" / ws_version() / "epan"
+        self.plugin_dir.mkdir(parents=True)
+        shutil.copy2(plugin, self.plugin_dir / "msice.so")
+        (self.home / "caps").mkdir()
+        # A second HOME without the plugin: stock Wireshark, for comparisons.
+        self.stock_home = self.home / "stock"
+        self.stock_home.mkdir()
+        for p in [self.home, *self.home.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        self.root = os.geteuid() == 0
+
+    def capture(self, path):
+        """A path to `path` that tshark (maybe running as nobody) can read."""
+        path = Path(path)
+        if not self.root:
+            return path
+        dest = self.home / "caps" / path.name
+        if not dest.exists() or dest.stat().st_mtime < path.stat().st_mtime:
+            shutil.copy2(path, dest)
+            dest.chmod(0o644)
+        return dest
+
+    def run(self, args, check=True, stock=False):
+        home = self.stock_home if stock else self.home
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+               "XDG_CONFIG_HOME": str(home / ".config")}
+        cmd = ["tshark", *[str(a) for a in args]]
+        if self.root:
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+        res = subprocess.run(cmd, env=env, cwd=self.home, capture_output=True, text=True, timeout=600)
+        if check and res.returncode != 0:
+            raise AssertionError(f"tshark {' '.join(map(str, args))} failed ({res.returncode}):\n{res.stderr}")
+        return res
+
+    def fields(self, capture, fields, dfilter=None, two_pass=False, extra=(), stock=False):
+        """Rows (dicts) of -T fields output; multi-valued fields are lists."""
+        args = ["-n", "-r", self.capture(capture), "-T", "fields", "-E", "separator=\t",
+                "-E", "occurrence=a", "-E", "aggregator=\x1f"]
+        if two_pass:
+            args.append("-2")
+        if dfilter:
+            args += ["-Y", dfilter]
+        for f in fields:
+            args += ["-e", f]
+        args += list(extra)
+        out = self.run(args, stock=stock).stdout
+        rows = []
+        for line in out.splitlines():
+            cols = line.split("\t")
+            cols += [""] * (len(fields) - len(cols))
+            rows.append({f: (c.split("\x1f") if "\x1f" in c else c) for f, c in zip(fields, cols)})
+        return rows
+
+    def by_frame(self, capture, fields, dfilter=None, two_pass=False, extra=(), stock=False):
+        rows = self.fields(capture, ["frame.number", *fields], dfilter, two_pass, extra, stock)
+        return {int(r["frame.number"]): r for r in rows}
+
+    def summary(self, capture, dfilter=None, two_pass=False):
+        args = ["-n", "-r", self.capture(capture)]
+        if two_pass:
+            args.append("-2")
+        if dfilter:
+            args += ["-Y", dfilter]
+        return self.run(args).stdout
+
+    def cleanup(self):
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def tshark():
+    t = Tshark()
+    plugins = t.run(["-G", "plugins"]).stdout
+    line = next((l for l in plugins.splitlines() if l.startswith("msice.so")), None)
+    assert line, "tshark did not load msice.so:\n" + plugins
+    assert str(t.plugin_dir / "msice.so") in line, "msice.so loaded from elsewhere: " + line
+    yield t
+    t.cleanup()
+
+
+def real_capture(name):
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"{path} not present (shared real captures are optional)")
+    return path
+
+
+@pytest.fixture
+def teams_pcap():
+    return real_capture("teams.pcap")
+
+
+@pytest.fixture
+def stun_ice_tcp_pcap():
+    return real_capture("stun-ice-tcp.pcap")

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Seed corpora for the fuzz targets, cut from the project's own captures.
+
+    extract_seeds.py CAPTURES_DIR OUT_DIR
+
+Writes OUT_DIR/fuzz_msturn/ (UDP payloads and TCP payloads of MS-TURN ports,
+framed or not) and, for the SIP-based targets, OUT_DIR/fuzz_icecand/ (each
+a=... line value of each SDP body) and OUT_DIR/fuzz_mras/ (each MRAS XML
+body). Reads pcap files with the standard library only.
+"""
+import hashlib
+import struct
+import sys
+from pathlib import Path
+
+MSTURN_PORTS = {443, 3478, 3479, 3480, 3481}
+
+
+def packets(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+        if len(head) < 24:
+            return
+        endian = "<" if head[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+        while True:
+            rec = f.read(16)
+            if len(rec) < 16:
+                return
+            incl = struct.unpack(endian + "IIII", rec)[2]
+            yield f.read(incl)
+
+
+def transport_payload(frame):
+    """(proto, sport, dport, payload) of an Ethernet/IPv4 frame, or None."""
+    if len(frame) < 34 or frame[12:14] != b"\x08\x00":
+        return None
+    ihl = (frame[14] & 0x0F) * 4
+    proto = frame[23]
+    l4 = frame[14 + ihl:]
+    if proto == 17 and len(l4) >= 8:
+        return "udp", *struct.unpack(">HH", l4[:4]), l4[8:]
+    if proto == 6 and len(l4) >= 20:
+        off = (l4[12] >> 4) * 4
+        return "tcp", *struct.unpack(">HH", l4[:4]), l4[off:]
+    return None
+
+
+def write(out, data):
+    if data:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+def main():
+    captures, out = Path(sys.argv[1]), Path(sys.argv[2])
+    for pcap in sorted(captures.glob("*.pcap")):
+        for frame in packets(pcap):
+            tp = transport_payload(frame)
+            if not tp:
+                continue
+            proto, sport, dport, payload = tp
+            if sport in MSTURN_PORTS or dport in MSTURN_PORTS:
+                write(out / "fuzz_msturn", payload)
+            if proto == "udp" and (sport == 5060 or dport == 5060) or proto == "tcp" and 5060 in (sport, dport) \
+                    or 5061 in (sport, dport):
+                text = payload.decode("latin-1")
+                for line in text.split("\r\n"):
+                    if line.startswith("a="):
+                        write(out / "fuzz_icecand", line[2:].encode("latin-1"))
+                start = text.find("<?xml")
+                if start < 0:
+                    start = text.find("<request")
+                if start < 0:
+                    start = text.find("<response")
+                if start >= 0 and "mrasp" in text:
+                    write(out / "fuzz_mras", payload[start:])
+
+
+if __name__ == "__main__":
+    main()
