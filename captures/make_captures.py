@@ -17,7 +17,10 @@ Facts followed (see ../shared/specs or the project's specs digest):
                         framing, pseudo-TLS, 0xFF10 multiplexing, MESSAGE-INTEGRITY
   ms-turnbwm-ice2bwm.md bandwidth-management attributes, 274/275 errors
   ms-ice-candidates.md  MS-ICE2 (RFC 5389-style) and MS-ICE v6 (RFC 3489-style)
-                        connectivity checks carried inside DATA
+                        connectivity checks carried inside DATA; ICE v6 / v19
+                        candidate lines, multipart INVITE bodies, priorities
+  ms-avedgea-mras.md    MRAS request/response XML in SIP SERVICE
+  sip-diagnostics.md    ms-client-diagnostics, ms-endpoint-location-data
 
 Layout of this file:
   1. capture model: Capture (frames + notes -> pcap + README table), Host
@@ -25,7 +28,11 @@ Layout of this file:
   3. STUN-family builders: legacy (MS-TURN / RFC 3489, unpadded) and RFC 5389
   4. attribute helpers: MS-TURN, MS-TURNBWM, MS-ICE2
   5. media and TLS helpers: RTP, RTCP, RFC 4571, pseudo-TLS, real TLS records
-  6. one function per capture file (add new scenarios the same way)
+  5b. SIP builders: SIP message (exact Content-Length), multipart/alternative
+     and multipart/mixed bodies, SDP with ICE v6 and v19 candidates, MRAS XML,
+     UDP with IPv4 fragmentation
+  6. one function per capture file (add new scenarios the same way; the SIP
+     scenarios use their own seeded RNGs, so the MS-TURN files do not change)
   7. README writer and main()
 """
 
@@ -774,6 +781,552 @@ def hexs(b):
 
 
 REASON_401 = "The request did not contain a Message-Integrity attribute"
+
+
+# =============================================================================
+# 5b. SIP, SDP and MRAS builders (ms-ice-candidates.md, ms-avedgea-mras.md,
+#     sip-diagnostics.md). Text bodies are built as str and encoded once; every
+#     Content-Length is the exact byte count of the body that follows.
+# =============================================================================
+
+CRLF = "\r\n"
+
+
+def sip_message(start_line, headers, body=b""):
+    """A SIP request or response: start line, headers, empty line, body.
+
+    `headers` is a list of (name, value). An entry ("Content-Length", None)
+    is filled with the exact body size in bytes at that position; without
+    one, Content-Length is appended as the last header."""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    lines = [start_line]
+    have_length = False
+    for name, value in headers:
+        if name == "Content-Length" and value is None:
+            value, have_length = str(len(body)), True
+        lines.append(f"{name}: {value}")
+    if not have_length:
+        lines.append(f"Content-Length: {len(body)}")
+    return (CRLF.join(lines) + CRLF + CRLF).encode("utf-8") + body
+
+
+def mime_part(headers, body):
+    """(headers, body bytes) for multipart_body()."""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    return headers, body
+
+
+def multipart_body(boundary, parts):
+    """RFC 2046 multipart body as Lync writes it: each part is
+    "--boundary" CRLF headers CRLF CRLF body, the CRLF before the next
+    delimiter belongs to the delimiter, the close delimiter is followed by CRLF.
+    Works for multipart/alternative and multipart/mixed alike (a part may
+    itself be a multipart body)."""
+    out = b""
+    for headers, body in parts:
+        head = "".join(f"{n}: {v}{CRLF}" for n, v in headers)
+        out += f"--{boundary}{CRLF}{head}{CRLF}".encode("utf-8") + body + CRLF.encode()
+    return out + f"--{boundary}--{CRLF}".encode()
+
+
+def nextpart_boundary(rng):
+    """Outlook/Lync-style boundary: ----=_NextPart_000_XXXX_XXXXXXXX.XXXXXXXX"""
+    return (f"----=_NextPart_000_{rng.getrandbits(16):04X}_{rng.getrandbits(32):08X}."
+            f"{rng.getrandbits(32):08X}")
+
+
+def rand_hex(rng, n, upper=False):
+    s = f"{rng.getrandbits(4 * n):0{n}x}"
+    return s.upper() if upper else s
+
+
+B64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+B64URL_CHARS = B64_CHARS[:62] + "-_"
+
+
+def rand_token(rng, n, alphabet=B64_CHARS):
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def lync_branch(rng):
+    return "z9hG4bK" + rand_hex(rng, 32, upper=True) + "-0"
+
+
+def lync_gruu(user, rng):
+    """GRUU as a Lync Front End hands it out: opaque=user:epid:<22 chars>AAA;gruu"""
+    return f"sip:{user};opaque=user:epid:{rand_token(rng, 21, B64URL_CHARS)}AAA;gruu"
+
+
+def sip_instance(rng):
+    u = rand_hex(rng, 32)
+    return f"<urn:uuid:{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}>"
+
+
+def crypto_key(rng):
+    return base64.b64encode(rng.randbytes(30)).decode()
+
+
+def teredo_address(server_ip, client_public_ip, client_public_port):
+    """Teredo IPv6 (RFC 4380): 2001:0::/32, server IPv4, flags 0, obfuscated
+    (inverted) external port and address."""
+    srv = ipaddress.IPv4Address(server_ip).packed
+    cli = bytes(b ^ 0xFF for b in ipaddress.IPv4Address(client_public_ip).packed)
+    raw = b"\x20\x01\x00\x00" + srv + b"\x00\x00" + struct.pack("!H", client_public_port ^ 0xFFFF) + cli
+    return str(ipaddress.IPv6Address(raw))
+
+
+# MS-ICE2 priorities (ms-ice-candidates.md §4). priority = 2^24*type_pref +
+# 2^8*local_pref + (256 - component); component 2 uses local_pref - 2, so it is
+# 513 below component 1, as in every real Lync/SfB sample. Local preferences
+# marked "sample" are decoded from real SDP; the others are plausible choices
+# following the same bit layout (bits 15-12 transport UDP 15 / TCP 6, bits 11-9
+# direction active 5 / passive 2), unconfirmed.
+TYPE_PREF = {"host": 126, "prflx": 110, "srflx": 100, "relay": 0}
+MS_LOCAL_PREF = {
+    ("host", "UDP"): 0xFFFF,            # sample: 2130706431 / 2130705918
+    ("host", "TCP-PASS"): 0x64FF,       # unconfirmed
+    ("host", "TCP-ACT"): 0x6BFF,        # unconfirmed
+    ("srflx", "UDP"): 0xFFFE,           # unconfirmed
+    ("srflx", "TCP-ACT"): 0x6BF9,       # sample: 1684797951
+    ("relay", "UDP"): 0xFE0A,           # unconfirmed
+    ("relay", "TCP-PASS"): 0x6409,      # sample: 6556159
+    ("relay", "TCP-ACT"): 0x6BFA,       # sample: 7076607
+}
+X_IPV6_TYPE_PREF, X_IPV6_LOCAL_PREF = 1, 0xFFFB     # sample: Teredo x-candidate-ipv6 33553407
+
+
+def ms_priority(type_pref, local_pref, component):
+    return ice_priority(type_pref, local_pref - 2 * (component - 1), component)
+
+
+class V19Candidate:
+    """One ICE v19 candidate line (a=candidate or a=x-candidate-ipv6)."""
+
+    def __init__(self, foundation, component, transport, address, port, typ,
+                 raddr=None, rport=None, x_ipv6=False, priority=None):
+        if priority is None:
+            if x_ipv6:
+                priority = ms_priority(X_IPV6_TYPE_PREF, X_IPV6_LOCAL_PREF, component)
+            else:
+                priority = ms_priority(TYPE_PREF[typ], MS_LOCAL_PREF[(typ, transport)], component)
+        self.foundation, self.component, self.transport = str(foundation), component, transport
+        self.priority, self.address, self.port, self.typ = priority, address, port, typ
+        self.raddr, self.rport, self.x_ipv6 = raddr, rport, x_ipv6
+
+    @property
+    def attr(self):
+        return "x-candidate-ipv6" if self.x_ipv6 else "candidate"
+
+    def value(self):
+        v = (f"{self.foundation} {self.component} {self.transport} {self.priority} {self.address} "
+             f"{self.port} typ {self.typ}")
+        if self.raddr is not None:
+            v += f" raddr {self.raddr} rport {self.rport}"
+        return v
+
+    def line(self):
+        # Lync/SfB end candidate lines with a space before CRLF (sample).
+        return f"a={self.attr}:{self.value()} "
+
+    def describe(self):
+        return f"`{self.value()}`" if not self.x_ipv6 else f"x-candidate-ipv6 `{self.value()}`"
+
+
+class V6Candidate:
+    """One ICE v6 candidate line: username comp password transport qvalue address port."""
+
+    def __init__(self, cred, component, transport, qvalue, address, port):
+        self.cred, self.component, self.transport = cred, component, transport
+        self.qvalue, self.address, self.port = qvalue, address, port     # qvalue in thousandths
+
+    def value(self):
+        q = f"{self.qvalue // 1000}.{self.qvalue % 1000:03d}"
+        return (f"{self.cred.user_b64} {self.component} {self.cred.pwd_b64} {self.transport} {q} "
+                f"{self.address} {self.port}")
+
+    def line(self):
+        return f"a=candidate:{self.value()} "
+
+    def describe(self):
+        return f"`{self.value()}`"
+
+
+class IceV19Media:
+    """ICE v19 data of one m-line: ice-ufrag / ice-pwd and the candidate list."""
+
+    def __init__(self, rng, cands):
+        self.ufrag = rand_token(rng, 4)
+        self.pwd = rand_token(rng, 24)
+        self.cands = list(cands)
+
+    def only(self, *foundations):
+        """A copy that keeps the candidates with these foundations (re-INVITE)."""
+        m = IceV19Media.__new__(IceV19Media)
+        m.ufrag, m.pwd = self.ufrag, self.pwd
+        m.cands = [c for c in self.cands if c.foundation in foundations]
+        return m
+
+    def find(self, foundation, component):
+        return next(c for c in self.cands if c.foundation == foundation and c.component == component)
+
+
+def ms_v19_candidates(host, base, srflx=None, sbase=None, relay=None, rbase=None, teredo=None,
+                      comps=(1, 2), udp=True, tcp=True):
+    """The candidate set a Lync/SfB client gathers for one m-line.
+
+    Port plan: host UDP base/base+1, Teredo x-candidate-ipv6 base+2/base+3,
+    host TCP-PASS base+4, host TCP-ACT base (the UDP host port, as in the
+    sample), srflx UDP sbase/sbase+1 (raddr host UDP), srflx TCP-ACT sbase+2
+    (raddr host TCP), relay UDP rbase/rbase+1 (raddr srflx UDP), relay
+    TCP-PASS and TCP-ACT rbase+2 (raddr srflx TCP). Foundations 1..9 in
+    that order; TCP candidates use one port for both components."""
+    out = []
+
+    def add(f, transport, typ, addr, ports, rel=None, rports=None, x_ipv6=False):
+        for i, comp in enumerate(comps):
+            port = ports[i] if isinstance(ports, tuple) else ports
+            rp = None if rports is None else (rports[i] if isinstance(rports, tuple) else rports)
+            out.append(V19Candidate(f, comp, transport, addr, port, typ, rel, rp, x_ipv6))
+
+    if udp:
+        add(1, "UDP", "host", host, (base, base + 1))
+        if teredo:
+            add(2, "UDP", "host", teredo, (base + 2, base + 3), x_ipv6=True)
+    if tcp:
+        add(3, "TCP-PASS", "host", host, base + 4)
+        add(4, "TCP-ACT", "host", host, base)
+    if srflx and udp:
+        add(5, "UDP", "srflx", srflx, (sbase, sbase + 1), host, (base, base + 1))
+    if srflx and tcp:
+        add(6, "TCP-ACT", "srflx", srflx, sbase + 2, host, base + 4)
+    if relay and udp:
+        add(7, "UDP", "relay", relay, (rbase, rbase + 1), srflx, (sbase, sbase + 1))
+    if relay and tcp:
+        add(8, "TCP-PASS", "relay", relay, rbase + 2, srflx, sbase + 2)
+        add(9, "TCP-ACT", "relay", relay, rbase + 2, srflx, sbase + 2)
+    return out
+
+
+# Lync 2013 / SfB media descriptions (non-ICE attributes as in the sample; they pass through).
+LYNC_AUDIO_OFFER_PTS = "117 114 104 9 112 111 0 8 116 115 103 97 13 118 101"
+LYNC_AUDIO_OFFER_MAPS = [
+    "a=rtpmap:117 G722/8000/2", "a=rtpmap:114 x-msrta/16000", "a=fmtp:114 bitrate=29000",
+    "a=rtpmap:104 SILK/16000", "a=fmtp:104 useinbandfec=1; usedtx=0", "a=rtpmap:9 G722/8000",
+    "a=rtpmap:112 G7221/16000", "a=fmtp:112 bitrate=24000", "a=rtpmap:111 SIREN/16000",
+    "a=fmtp:111 bitrate=16000", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
+    "a=rtpmap:116 AAL2-G726-32/8000", "a=rtpmap:115 x-msrta/8000", "a=fmtp:115 bitrate=11800",
+    "a=rtpmap:103 SILK/8000", "a=fmtp:103 useinbandfec=1; usedtx=0", "a=rtpmap:97 RED/8000",
+    "a=rtpmap:13 CN/8000", "a=rtpmap:118 CN/16000", "a=rtpmap:101 telephone-event/8000",
+    "a=fmtp:101 0-16"]
+LYNC_AUDIO_ANSWER_PTS = "104 9 0 8 101"
+LYNC_AUDIO_ANSWER_MAPS = [
+    "a=rtpmap:104 SILK/16000", "a=fmtp:104 useinbandfec=1; usedtx=0", "a=rtpmap:9 G722/8000",
+    "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000",
+    "a=fmtp:101 0-16"]
+LYNC_VIDEO_PTS = "122 121 123"
+LYNC_VIDEO_MAPS = [
+    "a=rtpmap:122 X-H264UC/90000", "a=fmtp:122 packetization-mode=1;mst-mode=NI-TC",
+    "a=rtpmap:121 x-rtvc1/90000", "a=rtpmap:123 x-ulpfecuc/90000"]
+LYNC_VIDEO_CAPS = ("a=x-caps:121 263:1920:1080:30.0:2000000:1;4359:1280:720:30.0:1500000:1;"
+                   "8455:640:480:30.0:600000:1;12551:640:360:30.0:600000:1;16647:352:288:15.0:250000:1")
+
+
+class MediaKeys:
+    """SRTP keys of one m-line (a=cryptoscale / a=crypto lines)."""
+
+    def __init__(self, rng):
+        self.k1, self.k2, self.k3 = crypto_key(rng), crypto_key(rng), crypto_key(rng)
+
+    def offer_lines(self):
+        return [f"a=cryptoscale:1 client AES_CM_128_HMAC_SHA1_80 inline:{self.k1}|2^31|1:1",
+                f"a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:{self.k2}|2^31|1:1",
+                f"a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:{self.k3}|2^31"]
+
+    def answer_lines(self):
+        return [f"a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:{self.k2}|2^31|1:1"]
+
+
+def remote_candidates_line(cands):
+    """v19 a=remote-candidates:<comp> <addr> <port> ... sorted by component."""
+    items = " ".join(f"{c.component} {c.address} {c.port}" for c in sorted(cands, key=lambda c: c.component))
+    return f"a=remote-candidates:{items}"
+
+
+def sdp_session(origin_ip, version, c_ip, sections, session_attrs=(), name="session"):
+    lines = ["v=0", f"o=- 0 {version} IN IP4 {origin_ip}", f"s={name}", f"c=IN IP4 {c_ip}",
+             "b=CT:99980", "t=0 0"] + list(session_attrs)
+    for s in sections:
+        lines += s
+    return (CRLF.join(lines) + CRLF).encode("utf-8")
+
+
+V19_SESSION_ATTRS = ["a=x-mediabw:main-video send=4000;recv=4000",
+                     "a=x-devicecaps:audio:send,recv;video:send,recv"]
+
+
+def v19_media(kind, ice, keys, ssrc, offer=True, remote=None, extra=()):
+    """m=audio / m=video / m=applicationsharing with ICE v19 attributes.
+    The m= port and a=rtcp are the default candidate: the first component-1
+    and component-2 candidates in the list."""
+    c1 = next(c for c in ice.cands if c.component == 1)
+    c2 = next((c for c in ice.cands if c.component == 2), None)
+    if kind == "audio":
+        pts, maps = (LYNC_AUDIO_OFFER_PTS, LYNC_AUDIO_OFFER_MAPS) if offer else (LYNC_AUDIO_ANSWER_PTS, LYNC_AUDIO_ANSWER_MAPS)
+        lines = [f"m=audio {c1.port} RTP/SAVP {pts}", f"a=x-ssrc-range:{ssrc}-{ssrc}",
+                 "a=rtcp-fb:* x-message app send:dsh recv:dsh", "a=rtcp-rsize", "a=label:main-audio",
+                 "a=x-source:main-audio"]
+    elif kind == "video":
+        pts, maps = LYNC_VIDEO_PTS, LYNC_VIDEO_MAPS
+        lines = [f"m=video {c1.port} RTP/SAVP {pts}", f"a=x-ssrc-range:{ssrc}-{ssrc + 99}",
+                 "a=rtcp-fb:* x-message app send:src,x-pli recv:src,x-pli", "a=rtcp-rsize",
+                 "a=label:main-video", "a=x-source:main-video"]
+    else:
+        pts, maps = "127", ["a=rtpmap:127 x-data/90000"]
+        lines = [f"m=applicationsharing {c1.port} TCP/RTP/AVP {pts}"]
+    lines += [f"a=ice-ufrag:{ice.ufrag}", f"a=ice-pwd:{ice.pwd}"]
+    if kind == "video" and offer:
+        lines.append(LYNC_VIDEO_CAPS)
+    lines += [c.line() for c in ice.cands]
+    lines += list(extra)
+    if remote:
+        lines.append(remote_candidates_line(remote))
+    lines += keys.offer_lines() if offer else keys.answer_lines()
+    if kind == "audio":
+        lines.append("a=maxptime:200")
+    if c2 is not None:
+        lines.append(f"a=rtcp:{c2.port}")
+    lines += maps
+    if kind == "audio":
+        lines.append("a=ptime:20")
+    if kind == "applicationsharing":
+        lines += ["a=x-applicationsharing-session-id:1", "a=x-applicationsharing-role:sharer" if offer
+                  else "a=x-applicationsharing-role:viewer", "a=x-applicationsharing-media-type:rdp"]
+    return lines
+
+
+def v6_media(kind, cands, keys, offer=True, remote_user=None, codecs=None):
+    """m=audio / m=video with ICE v6 candidates (credentials in every line).
+    `codecs` = (payload types, rtpmap/fmtp lines) overrides the Lync defaults."""
+    c1 = next(c for c in cands if c.component == 1)
+    c2 = next((c for c in cands if c.component == 2), None)
+    if codecs:
+        pts, maps = codecs
+    elif kind == "audio":
+        pts, maps = (LYNC_AUDIO_OFFER_PTS, LYNC_AUDIO_OFFER_MAPS) if offer else (LYNC_AUDIO_ANSWER_PTS, LYNC_AUDIO_ANSWER_MAPS)
+    else:
+        pts, maps = LYNC_VIDEO_PTS, LYNC_VIDEO_MAPS
+    lines = [f"m={kind} {c1.port} RTP/SAVP {pts}"]
+    if kind == "video" and offer:
+        lines.append(LYNC_VIDEO_CAPS)
+    lines += [c.line() for c in cands]
+    if remote_user:
+        lines.append(f"a=remote-candidate:{remote_user}")
+    lines += keys.offer_lines() if offer else keys.answer_lines()
+    if kind == "audio":
+        lines.append("a=maxptime:200")
+    if c2 is not None:
+        lines.append(f"a=rtcp:{c2.port}")
+    lines += maps
+    if kind == "audio":
+        lines.append("a=ptime:20")
+    return lines
+
+
+def describe_v19(kind, ice, remote=None):
+    s = (f"{kind}: ice-ufrag `{ice.ufrag}`, ice-pwd `{ice.pwd}`; {len(ice.cands)} candidates "
+         "(foundation comp transport priority address port typ type [raddr rport]): "
+         + "; ".join(c.describe() for c in ice.cands))
+    if remote:
+        s += ("; remote-candidates: " + ", ".join(f"comp {c.component} {c.address} port {c.port}"
+                                                    for c in sorted(remote, key=lambda c: c.component)))
+    return s
+
+
+def describe_v6(kind, cands, remote_user=None):
+    s = (f"{kind}: {len(cands)} v6 candidates (username comp password transport qvalue address port; "
+         "type not encoded): " + "; ".join(c.describe() for c in cands))
+    if remote_user:
+        s += f"; remote-candidate username `{remote_user}`"
+    return s
+
+
+# MRAS ([MS-AVEDGEA], ms-avedgea-mras.md)
+MRAS_NS = "http://schemas.microsoft.com/2006/09/sip/mrasp"
+MRAS_CONTENT_TYPE = "application/msrtc-media-relay-auth+xml"
+
+
+def mras_request_xml(request_id, from_uri, to_uri, cred_requests, ns=MRAS_NS):
+    """<request>; cred_requests = [(credentialsRequestID, identity, location, duration)]."""
+    lines = [f'<request requestID="{request_id}" from="{from_uri}" version="1.0" to="{to_uri}" '
+             f'xmlns="{ns}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">']
+    for crid, identity, location, duration in cred_requests:
+        lines += [f'  <credentialsRequest credentialsRequestID="{crid}">',
+                  f"    <identity>{identity}</identity>",
+                  f"    <location>{location}</location>",
+                  f"    <duration>{duration}</duration>",
+                  "  </credentialsRequest>"]
+    lines.append("</request>")
+    return CRLF.join(lines) + CRLF
+
+
+def mras_relay_xml(relay, indent="      "):
+    """relay = dict(location=, hostName= or directIPAddress=, udpPort=, tcpPort=), element order
+    location, hostName|directIPAddress, udpPort, tcpPort (spec §2.2.4.4)."""
+    out = [f"{indent}<mediaRelay>", f"{indent}  <location>{relay['location']}</location>"]
+    for key in ("hostName", "directIPAddress", "udpPort", "tcpPort"):
+        if key in relay:
+            out.append(f"{indent}  <{key}>{relay[key]}</{key}>")
+    out.append(f"{indent}</mediaRelay>")
+    return out
+
+
+def mras_response_xml(request_id, to_uri, from_uri, reason, cred_responses, ns=MRAS_NS):
+    """<response>; cred_responses = [dict(id=, username=, password=, duration=, relays=[...])]."""
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             f'<response xmlns="{ns}" requestID="{request_id}" version="1.0" serverVersion="3.0" '
+             f'to="{to_uri}" from="{from_uri}" reasonPhrase="{reason}">']
+    for cr in cred_responses:
+        lines += [f'  <credentialsResponse credentialsRequestID="{cr["id"]}">',
+                  "    <credentials>",
+                  f"      <username>{cr['username']}</username>",
+                  f"      <password>{cr['password']}</password>",
+                  f"      <duration>{cr['duration']}</duration>",
+                  "    </credentials>",
+                  "    <mediaRelayList>"]
+        for relay in cr["relays"]:
+            lines += mras_relay_xml(relay)
+        lines += ["    </mediaRelayList>", "  </credentialsResponse>"]
+    lines.append("</response>")
+    return CRLF.join(lines) + CRLF
+
+
+def describe_relays(relays):
+    out = []
+    for r in relays:
+        where = f"hostName {r['hostName']}" if "hostName" in r else f"directIPAddress {r['directIPAddress']}"
+        ports = ", ".join(f"{k} {r[k]}" for k in ("udpPort", "tcpPort") if k in r) or "no udpPort, no tcpPort"
+        out.append(f"location {r['location']}, {where}, {ports}")
+    return "; ".join(out)
+
+
+class SipUdpFlow(UdpFlow):
+    """UdpFlow for SIP: a datagram larger than the 1500-byte MTU is sent as
+    IPv4 fragments (1480 data bytes each, same IP ID), as the sending host's
+    stack does. Earlier fragments get a short note; the last fragment (where
+    Wireshark shows the reassembled message) gets `what`/`show`."""
+
+    MTU = 1500
+
+    def _send(self, src, sport, dst, dport, payload, what, show):
+        direction = _direction(src, sport, dst, dport)
+        ip_id = src.next_ip_id()
+        datagram = bytes(IP(src=src.ip, dst=dst.ip, id=ip_id, ttl=src.ttl, flags=0)
+                         / UDP(sport=sport, dport=dport) / Raw(payload))
+        if len(datagram) <= self.MTU:
+            return self.cap.add(bytes(Ether(src=src.mac, dst=dst.mac, type=0x0800)) + datagram, direction, what, show)
+        data_ = datagram[20:]                    # UDP header + payload (IP header is 20 bytes)
+        step = (self.MTU - 20) // 8 * 8
+        pieces = [data_[i:i + step] for i in range(0, len(data_), step)]
+        first = len(self.cap.frames) + 1
+        last = first + len(pieces) - 1
+        n = 0
+        for i, piece in enumerate(pieces):
+            more = i < len(pieces) - 1
+            frag = (Ether(src=src.mac, dst=dst.mac)
+                    / IP(src=src.ip, dst=dst.ip, id=ip_id, ttl=src.ttl, flags="MF" if more else 0,
+                         frag=i * step // 8, proto=17) / Raw(piece))
+            if more:
+                n = self.cap.add(bytes(frag), direction,
+                                 f"IPv4 fragment {i + 1} of {len(pieces)} ({what})",
+                                 f"IPv4 fragment, IP ID 0x{ip_id:04x}, offset {i * step}, MF set; "
+                                 f"reassembled in frame {last}")
+                self.cap.after(0.01)
+            else:
+                n = self.cap.add(bytes(frag), direction, what,
+                                 f"last of {len(pieces)} IPv4 fragments (frames {first}-{last}, "
+                                 f"{len(payload)}-byte UDP payload); " + show)
+        return n
+
+    def c2s(self, payload, what, show="—"):
+        return self._send(self.client, self.cport, self.server, self.sport, payload, what, show)
+
+    def s2c(self, payload, what, show="—"):
+        return self._send(self.server, self.sport, self.client, self.cport, payload, what, show)
+
+
+def ms_v6_candidates(rng, host, host_ports, relay, relay_udp_ports, relay_tcp_port):
+    """ICE v6 candidates of one m-line: host UDP (q 0.830), relay UDP on the Edge (q 0.410),
+    relay TCP on the Edge (q 0.150); RTP and RTCP of one address share username/password."""
+    h, ru, rt = IceV6Candidate(rng), IceV6Candidate(rng), IceV6Candidate(rng)
+    return [V6Candidate(h, 1, "UDP", 830, host, host_ports[0]), V6Candidate(h, 2, "UDP", 830, host, host_ports[1]),
+            V6Candidate(ru, 1, "UDP", 410, relay, relay_udp_ports[0]),
+            V6Candidate(ru, 2, "UDP", 410, relay, relay_udp_ports[1]),
+            V6Candidate(rt, 1, "TCP", 150, relay, relay_tcp_port), V6Candidate(rt, 2, "TCP", 150, relay, relay_tcp_port)]
+
+
+# The contoso.com deployment shared by the SIP captures.
+CONTOSO_EDGE_PUBLIC = "203.0.113.20"      # A/V Edge av.contoso.com, public interface (relay candidates)
+CONTOSO_EDGE_INTERNAL = "10.10.1.5"       # A/V Edge, intranet interface (MRAS intranet relay)
+CORP_NAT = "192.0.2.140"                  # corporate NAT public address (srflx candidates)
+TEREDO_SERVER = "203.0.113.1"
+LYNC2013_UA = "UCCAPI/15.0.4420.1017 OC/15.0.4420.1017 (Microsoft Lync)"
+OC2007_UA = "UCCP/2.0.6362.111 OC/2.0.6362.111 (Microsoft Office Communicator)"
+SFB_UA = "UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 (Skype for Business)"
+FE_SERVER = "RTC/5.0"
+LYNC_ALLOW = "INVITE, BYE, ACK, CANCEL, INFO, UPDATE, REFER, NOTIFY, BENOTIFY, OPTIONS"
+LOCATION_INTRANET = "NetworkScope;ms-media-location-type=Intranet"
+LOCATION_INTERNET = "NetworkScope;ms-media-location-type=Internet"
+OC2007_AUDIO_ANSWER_PTS = "114 111 0 8 101"
+OC2007_AUDIO_ANSWER_MAPS = [
+    "a=rtpmap:114 x-msrta/16000", "a=fmtp:114 bitrate=29000", "a=rtpmap:111 SIREN/16000",
+    "a=fmtp:111 bitrate=16000", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
+    "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16"]
+
+
+class SipParty:
+    """A SIP user agent's identity as it appears in headers."""
+
+    def __init__(self, rng, display, aor, ua):
+        self.display, self.aor, self.ua = display, aor, ua
+        self.uri = f"sip:{aor}"
+        self.epid = rand_hex(rng, 10)
+        self.gruu = lync_gruu(aor, rng)
+        self.instance = sip_instance(rng)
+
+    def name_addr(self, tag=None):
+        s = f'"{self.display}"<{self.uri}>'
+        if tag:
+            s += f";tag={tag}"
+        return s + f";epid={self.epid}"
+
+    def contact(self):
+        return f'<{self.gruu}>;+sip.instance="{self.instance}"'
+
+
+def sdp_part_headers(rng, fallback):
+    disp = "session; handling=optional" + ("; ms-proxy-2007fallback" if fallback else "")
+    return [("Content-Type", "application/sdp"), ("Content-Transfer-Encoding", "7bit"),
+            ("Content-ID", f"<{rand_hex(rng, 32)}@contoso.com>"), ("Content-Disposition", disp)]
+
+
+def conversation_context_xml(rng, caller, callee, when):
+    """application/ms-conversation-context+xml ([MS-SIPRE] §2.2.20, example §4.11)."""
+    u = rand_hex(rng, 32)
+    cid = f"{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}"
+    conv = base64.b64encode(b"\x01" + rng.randbytes(21)).decode()
+    return ('<cc:XmlConvContext xmlns:cc="http://schemas.microsoft.com/2008/03/sip/conversationContext">'
+            f"<cc:id>{cid}</cc:id>"
+            f"<cc:from><cc:uri>{caller.uri}</cc:uri><cc:displayName>{caller.display}</cc:displayName></cc:from>"
+            f"<cc:to><cc:uri>{callee.uri}</cc:uri></cc:to>"
+            f"<cc:participants><cc:participant><cc:uri>{caller.uri}</cc:uri></cc:participant>"
+            f"<cc:participant><cc:uri>{callee.uri}</cc:uri></cc:participant></cc:participants>"
+            f"<cc:date>{when}</cc:date>"
+            f"<cc:conversationId>{conv}</cc:conversationId>"
+            "<cc:dataFormat>text/plain</cc:dataFormat>"
+            "<cc:contextData>Budget review follow-up</cc:contextData>"
+            "</cc:XmlConvContext>" + CRLF)
 
 
 # =============================================================================
@@ -1634,7 +2187,618 @@ def capture_malformed():
     return cap
 
 
-SCENARIOS = [capture_udp_allocate, capture_tcp, capture_relay, capture_bwm, capture_malformed]
+def capture_sip_lync2013():
+    """sip-lync2013-call.pcap: two Lync 2013 calls over one SIP/TCP connection to the Front End."""
+    rng = random.Random("msice-sip-lync2013")
+    cap = Capture(
+        "sip-lync2013-call.pcap", "Lync 2013 calls over SIP/TCP 5060: ICE v6 + v19 offers, answers, re-INVITEs",
+        "One TCP connection from Alice's Lync 2013 client to the Front End carries two calls. Call 1 "
+        "(Alice → Bob, both on the corporate network): INVITE with a multipart/alternative body (ICE v6 part "
+        "with ms-proxy-2007fallback, ICE v19 part), 100 Trying, 183 Session Progress with Bob's v19 answer, "
+        "200 OK (the same answer plus ms-client-diagnostics 51007; split over two TCP segments), ACK, then "
+        "Alice's re-INVITE with only the chosen host candidates and a=remote-candidates naming Bob's host "
+        "candidates, its 200 OK and ACK, BYE. Call 2 (Alice → Carol, an Office Communicator 2007 client at "
+        "home that only speaks ICE v6): INVITE with a 3-level multipart/mixed body (multipart/alternative "
+        "v6 + v19, plus a conversation-context part), v6 answer, v6 re-INVITE with a=remote-candidate "
+        "naming Carol's relay candidate, BYE. SIP is clear text on TCP 5060 here (TLS in real deployments; "
+        "see SIP notes).")
+    alice_h = cap.host("C", "10.10.20.31", "00:15:5d:0a:14:1f", 128, 0x3A10,
+                       "Lync 2013 client, alice@contoso.com (corporate LAN; NAT public 192.0.2.140)")
+    fe = cap.host("F", "10.10.1.10", "00:1c:7f:3a:00:01", 127, 0x5D20,
+                  "Front End fe01.contoso.com, SIP over TCP 5060")
+    cap.host("B", "10.10.40.52", "", 0, 0, "bob@contoso.com, Lync 2013 (corporate LAN, other subnet) — in SDP only")
+    cap.host("R", "192.168.0.20", "", 0, 0,
+             "carol@contoso.com, Office Communicator 2007 at home behind NAT 198.51.100.45 — in SDP only")
+    cap.host("N", CORP_NAT, "", 0, 0, "corporate NAT, public address (srflx candidates of C and B) — in SDP only")
+    cap.host("E", CONTOSO_EDGE_PUBLIC, "", 0, 0,
+             "A/V Edge av.contoso.com, public interface (relay candidates) — in SDP only")
+    tcp = TcpFlow(cap, rng, alice_h, 52316, fe, 5060)
+    C, S = TcpFlow.C, TcpFlow.S
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", LYNC2013_UA)
+    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", LYNC2013_UA)
+    carol = SipParty(rng, "Carol Diaz", "carol@contoso.com", OC2007_UA)
+    via_base = f"SIP/2.0/TCP {alice_h.ip}:52316"
+    received = f";ms-received-port=52316;ms-received-cid={rand_hex(rng, 4, upper=True)}00"
+    rr_uri = (f"<sip:fe01.contoso.com:5060;transport=tcp;opaque=state:T:F:Ci.R{rand_hex(rng, 4)}00;lr;"
+              f"ms-route-sig={rand_token(rng, 52, B64URL_CHARS)}AAA>")
+    record_route = f"{rr_uri};tag={rand_hex(rng, 32, upper=True)}"
+
+    def request(method, ruri, call_id, cseq, from_tag, to, headers=(), body=b"", ctype=None, route=True):
+        via = f"{via_base};branch={lync_branch(rng)}"
+        hdrs = [("Via", via), ("Max-Forwards", "70"), ("From", alice.name_addr(from_tag)), ("To", to),
+                ("Call-ID", call_id), ("CSeq", f"{cseq} {method}")]
+        if route:
+            hdrs.append(("Route", rr_uri))
+        hdrs += list(headers)
+        if ctype:
+            hdrs.append(("Content-Type", ctype))
+        hdrs.append(("Content-Length", None))
+        return sip_message(f"{method} {ruri} SIP/2.0", hdrs, body), via
+
+    def response(code, reason, via, call_id, cseq, from_, to, headers=(), body=b"", ctype=None):
+        hdrs = [("Via", via + received), ("From", from_), ("To", to), ("Call-ID", call_id), ("CSeq", cseq)]
+        hdrs += list(headers)
+        if ctype:
+            hdrs.append(("Content-Type", ctype))
+        hdrs.append(("Content-Length", None))
+        return sip_message(f"SIP/2.0 {code} {reason}", hdrs, body)
+
+    def invite_headers(conv_id):
+        return [("Contact", alice.contact()), ("User-Agent", alice.ua),
+                ("Supported", "ms-dialog-route-set-update"), ("Ms-Conversation-ID", conv_id),
+                ("Supported", "timer"), ("Supported", "histinfo"), ("Supported", "ms-safe-transfer"),
+                ("Supported", "ms-sender"), ("Supported", "ms-early-media"), ("Supported", "100rel"),
+                ("ms-keep-alive", "UAC;hop-hop=yes"), ("Allow", LYNC_ALLOW), ("ms-subnet", "10.10.20.0"),
+                ("Accept-Language", "en-US"), ("ms-endpoint-location-data", LOCATION_INTRANET),
+                ("Supported", "replaces"), ("Supported", "ms-conf-invite")]
+
+    def conv_id():
+        return base64.b64encode(b"\x01" + rng.randbytes(21)).decode()
+
+    # ------------------------------------------------------------ ICE data, call 1
+    a_teredo = teredo_address(TEREDO_SERVER, CORP_NAT, 40712)
+    b_teredo = teredo_address(TEREDO_SERVER, CORP_NAT, 40788)
+    a6_audio = ms_v6_candidates(rng, alice_h.ip, (18450, 18451), CONTOSO_EDGE_PUBLIC, (54120, 54121), 54122)
+    a6_video = ms_v6_candidates(rng, alice_h.ip, (18452, 18453), CONTOSO_EDGE_PUBLIC, (54124, 54125), 54126)
+    a_audio = IceV19Media(rng, ms_v19_candidates(alice_h.ip, 21346, CORP_NAT, 61034, CONTOSO_EDGE_PUBLIC, 54130,
+                                                 teredo=a_teredo))
+    a_video = IceV19Media(rng, ms_v19_candidates(alice_h.ip, 21360, CORP_NAT, 61040, CONTOSO_EDGE_PUBLIC, 54140,
+                                                 teredo=a_teredo))
+    b_audio = IceV19Media(rng, ms_v19_candidates("10.10.40.52", 30112, CORP_NAT, 61510, CONTOSO_EDGE_PUBLIC, 54210,
+                                                 teredo=b_teredo))
+    b_video = IceV19Media(rng, ms_v19_candidates("10.10.40.52", 30120, CORP_NAT, 61516, CONTOSO_EDGE_PUBLIC, 54216,
+                                                 teredo=b_teredo))
+    ka_audio, ka_video, kb_audio, kb_video = MediaKeys(rng), MediaKeys(rng), MediaKeys(rng), MediaKeys(rng)
+    ssrc_a, ssrc_b = 1000000000 + rng.getrandbits(30), 1000000000 + rng.getrandbits(30)
+
+    # ------------------------------------------------------------ call 1: INVITE
+    tcp.handshake(0.4)
+    cap.after(48)
+    call1 = rand_hex(rng, 32)
+    tag_a1, tag_b1 = rand_hex(rng, 10), rand_hex(rng, 10)
+    sdp6 = sdp_session(alice_h.ip, 0, alice_h.ip, [v6_media("audio", a6_audio, ka_audio),
+                                                   v6_media("video", a6_video, ka_video)])
+    sdp19 = sdp_session(alice_h.ip, 1, alice_h.ip,
+                        [v19_media("audio", a_audio, ka_audio, ssrc_a), v19_media("video", a_video, ka_video, ssrc_a + 1)],
+                        V19_SESSION_ATTRS)
+    boundary = nextpart_boundary(rng)
+    body = multipart_body(boundary, [mime_part(sdp_part_headers(rng, True), sdp6),
+                                     mime_part(sdp_part_headers(rng, False), sdp19)])
+    invite1, via1 = request("INVITE", bob.uri, call1, 1, tag_a1, f"<{bob.uri}>", invite_headers(conv_id()), body,
+                            f'multipart/alternative;boundary="{boundary}"', route=False)
+    f_inv1 = tcp.send(C, invite1, "SIP INVITE (call 1): multipart/alternative ICE v6 + ICE v19 offer",
+                      f"SIP INVITE sip:bob@contoso.com, Call-ID {call1}, CSeq 1 INVITE, Content-Length {len(body)}; "
+                      f"User-Agent {LYNC2013_UA}; ms-endpoint-location-data {LOCATION_INTRANET}; ms-subnet 10.10.20.0; "
+                      f"Content-Type multipart/alternative, boundary `{boundary}`, 2 parts. "
+                      f"Part 1 = ICE v6 (Content-Disposition `session; handling=optional; ms-proxy-2007fallback`, "
+                      f"{len(sdp6)} bytes): " + describe_v6("audio", a6_audio) + ". " + describe_v6("video", a6_video)
+                      + f". Part 2 = ICE v19 (Content-Disposition `session; handling=optional`, {len(sdp19)} bytes): "
+                      + describe_v19("audio", a_audio) + ". " + describe_v19("video", a_video))
+    cap.after(6.2)
+    tcp.send(S, response(100, "Trying", via1, call1, "1 INVITE", alice.name_addr(tag_a1), f"<{bob.uri}>",
+                         [("Server", FE_SERVER)]),
+             "SIP 100 Trying (call 1)", f"SIP/2.0 100 Trying to frame {f_inv1}, Content-Length 0")
+    cap.after(40)
+    tcp.ack(C)
+    # ------------------------------------------------------------ 183 and 200 with Bob's answer
+    cap.at(1.352)
+    sdp_b = sdp_session("10.10.40.52", 0, "10.10.40.52",
+                        [v19_media("audio", b_audio, kb_audio, ssrc_b, offer=False),
+                         v19_media("video", b_video, kb_video, ssrc_b + 1, offer=False)], V19_SESSION_ATTRS)
+    bob_to = bob.name_addr(tag_b1)
+    answer_hdrs = [("Record-Route", record_route), ("Contact", f"<{bob.gruu}>"), ("User-Agent", bob.ua),
+                   ("Supported", "histinfo"), ("Supported", "ms-safe-transfer"),
+                   ("Supported", "ms-dialog-route-set-update"), ("Allow", LYNC_ALLOW)]
+    f_183 = tcp.send(S, response(183, "Session Progress", via1, call1, "1 INVITE", alice.name_addr(tag_a1), bob_to,
+                                 answer_hdrs + [("ms-endpoint-location-data", LOCATION_INTRANET)], sdp_b,
+                                 "application/sdp"),
+                     "SIP 183 Session Progress (call 1): Bob's ICE v19 answer (early media)",
+                     f"SIP/2.0 183 to frame {f_inv1}, Content-Type application/sdp, Content-Length {len(sdp_b)}; "
+                     "single ICE v19 SDP: " + describe_v19("audio", b_audio) + ". " + describe_v19("video", b_video))
+    cap.after(40)
+    tcp.ack(C)
+    cap.at(5.806)
+    b_host1 = b_audio.find("1", 1)
+    a_host1 = a_audio.find("1", 1)
+    diag = ('51007;reason="Callee media connectivity diagnosis info";CalleeMediaDebug="audio:ICEWarn=0x0,'
+            f'LocalSite={b_host1.address}:{b_host1.port},RemoteSite={a_host1.address}:{a_host1.port},'
+            'PortRange=1025:65000,LocalLocation=2,RemoteLocation=2,FederationType=0"')
+    ok1 = response(200, "OK", via1, call1, "1 INVITE", alice.name_addr(tag_a1), bob_to,
+                   answer_hdrs + [("ms-client-diagnostics", diag), ("ms-endpoint-location-data", LOCATION_INTRANET),
+                                  ("Supported", "replaces")], sdp_b, "application/sdp")
+    split = ok1.index(b"a=candidate:7 1 UDP") + 20         # inside the audio relay UDP candidate line
+    f_ok1a = tcp.send(S, ok1[:split], "SIP 200 OK (call 1), part 1 of 2",
+                      f"first {split} of {len(ok1)} bytes of the 200 OK; the split falls inside the line "
+                      f"`a=candidate:{b_audio.find('7', 1).value()}`: needs TCP reassembly")
+    cap.after(0.1)
+    f_ok1 = tcp.send(S, ok1[split:], "SIP 200 OK (call 1), part 2 of 2: Bob's answer + ms-client-diagnostics",
+                     f"reassembled with frame {f_ok1a}: SIP/2.0 200 OK to frame {f_inv1}, Content-Length {len(sdp_b)}; "
+                     f"same SDP as frame {f_183} (every candidate listed there, incl. the one split across the two "
+                     f"segments); ms-client-diagnostics code 51007, reason \"Callee media connectivity diagnosis info\", "
+                     f"CalleeMediaDebug audio: ICEWarn 0x0, LocalSite {b_host1.address}:{b_host1.port}, RemoteSite "
+                     f"{a_host1.address}:{a_host1.port}, PortRange 1025:65000, LocalLocation 2, RemoteLocation 2, "
+                     "FederationType 0")
+    cap.after(3.1)
+    ack1, _ = request("ACK", bob.gruu, call1, 1, tag_a1, bob_to, [("User-Agent", alice.ua)])
+    tcp.send(C, ack1, "SIP ACK (call 1)", f"ACK for the 200 OK in frame {f_ok1}, CSeq 1 ACK")
+    # ------------------------------------------------------------ re-INVITE with the chosen candidates
+    cap.at(8.104)
+    sel_a_audio, sel_a_video = a_audio.only("1"), a_video.only("1")
+    rem_audio, rem_video = b_audio.only("1").cands, b_video.only("1").cands
+    sdp_re = sdp_session(alice_h.ip, 2, alice_h.ip,
+                         [v19_media("audio", sel_a_audio, ka_audio, ssrc_a, remote=rem_audio),
+                          v19_media("video", sel_a_video, ka_video, ssrc_a + 1, remote=rem_video)], V19_SESSION_ATTRS)
+    reinv, via2 = request("INVITE", bob.gruu, call1, 2, tag_a1, bob_to,
+                          [("Contact", alice.contact()), ("User-Agent", alice.ua), ("Supported", "ms-early-media"),
+                           ("Supported", "100rel"), ("Allow", LYNC_ALLOW)], sdp_re, "application/sdp")
+    f_re = tcp.send(C, reinv, "SIP re-INVITE (call 1): chosen candidates + a=remote-candidates",
+                    f"SIP INVITE (CSeq 2) in the dialog of frame {f_inv1}, Content-Length {len(sdp_re)}; ICE v19, "
+                    "o= version 2; only the selected local candidates: " + describe_v19("audio", sel_a_audio, rem_audio)
+                    + ". " + describe_v19("video", sel_a_video, rem_video)
+                    + f". The remote candidates are Bob's host candidates (foundation 1) from frame {f_183}")
+    cap.after(45)
+    sdp_b2 = sdp_session("10.10.40.52", 1, "10.10.40.52",
+                         [v19_media("audio", b_audio.only("1"), kb_audio, ssrc_b, offer=False),
+                          v19_media("video", b_video.only("1"), kb_video, ssrc_b + 1, offer=False)], V19_SESSION_ATTRS)
+    f_ok2 = tcp.send(S, response(200, "OK", via2, call1, "2 INVITE", alice.name_addr(tag_a1), bob_to,
+                                 [("Contact", f"<{bob.gruu}>"), ("User-Agent", bob.ua), ("Allow", LYNC_ALLOW)],
+                                 sdp_b2, "application/sdp"),
+                     "SIP 200 OK to the re-INVITE (call 1)",
+                     f"SIP/2.0 200 OK to frame {f_re}, Content-Length {len(sdp_b2)}; ICE v19, Bob's selected candidates: "
+                     + describe_v19("audio", b_audio.only("1")) + ". " + describe_v19("video", b_video.only("1")))
+    cap.after(2.2)
+    ack2, _ = request("ACK", bob.gruu, call1, 2, tag_a1, bob_to, [("User-Agent", alice.ua)])
+    tcp.send(C, ack2, "SIP ACK (call 1, re-INVITE)", f"ACK for frame {f_ok2}, CSeq 2 ACK")
+    # ------------------------------------------------------------ BYE
+    cap.at(70.512)
+    bye1, via3 = request("BYE", bob.gruu, call1, 3, tag_a1, bob_to,
+                         [("User-Agent", alice.ua),
+                          ("ms-client-diagnostics", '51004;reason="Action initiated by user"')])
+    f_bye1 = tcp.send(C, bye1, "SIP BYE (call 1)",
+                      "BYE, CSeq 3; ms-client-diagnostics code 51004, reason \"Action initiated by user\" (no MediaDebug)")
+    cap.after(31)
+    tcp.send(S, response(200, "OK", via3, call1, "3 BYE", alice.name_addr(tag_a1), bob_to,
+                         [("User-Agent", bob.ua)]), "SIP 200 OK to BYE (call 1)", f"response to frame {f_bye1}")
+    cap.after(40)
+    tcp.ack(C)
+
+    # ------------------------------------------------------------ call 2: v6 only peer
+    cap.at(80.031)
+    call2 = rand_hex(rng, 32)
+    tag_a2, tag_c2 = rand_hex(rng, 10), rand_hex(rng, 10)
+    a6_audio2 = ms_v6_candidates(rng, alice_h.ip, (18470, 18471), CONTOSO_EDGE_PUBLIC, (54150, 54151), 54152)
+    a_audio2 = IceV19Media(rng, ms_v19_candidates(alice_h.ip, 21380, CORP_NAT, 61050, CONTOSO_EDGE_PUBLIC, 54160,
+                                                  teredo=a_teredo))
+    c6_audio = ms_v6_candidates(rng, "192.168.0.20", (7124, 7125), CONTOSO_EDGE_PUBLIC, (55012, 55013), 55014)
+    ka2, kc = MediaKeys(rng), MediaKeys(rng)
+    ssrc_a2 = 1000000000 + rng.getrandbits(30)
+    sdp6 = sdp_session(alice_h.ip, 0, alice_h.ip, [v6_media("audio", a6_audio2, ka2)])
+    sdp19 = sdp_session(alice_h.ip, 1, alice_h.ip, [v19_media("audio", a_audio2, ka2, ssrc_a2)],
+                        ["a=x-devicecaps:audio:send,recv"])
+    inner = nextpart_boundary(rng)
+    outer = rand_token(rng, 32, B64_CHARS[:62])
+    alt = multipart_body(inner, [mime_part(sdp_part_headers(rng, True), sdp6),
+                                 mime_part(sdp_part_headers(rng, False), sdp19)])
+    ctx = conversation_context_xml(rng, alice, carol, "2026-01-15T09:01:20Z")
+    ctx_id = rand_hex(rng, 32)
+    body = multipart_body(outer, [
+        mime_part([("Content-Type", f'multipart/alternative;boundary="{inner}"')], alt),
+        mime_part([("Content-ID", f"<{ctx_id}@contoso.com>"),
+                   ("Content-Type", "application/ms-conversation-context+xml"),
+                   ("Content-Disposition", "render;handling=optional")], ctx)])
+    invite2, via4 = request("INVITE", carol.uri, call2, 1, tag_a2, f"<{carol.uri}>", invite_headers(conv_id()), body,
+                            f"multipart/mixed;boundary={outer}", route=False)
+    f_inv2 = tcp.send(C, invite2, "SIP INVITE (call 2): 3-level multipart/mixed body",
+                      f"SIP INVITE sip:carol@contoso.com, Call-ID {call2}, CSeq 1 INVITE, Content-Length {len(body)}; "
+                      f"Content-Type multipart/mixed boundary `{outer}` with 2 parts: (1) multipart/alternative boundary "
+                      f"`{inner}` holding ICE v6 (ms-proxy-2007fallback, {len(sdp6)} bytes) and ICE v19 ({len(sdp19)} "
+                      "bytes) SDP; (2) application/ms-conversation-context+xml (Content-Disposition "
+                      "`render;handling=optional`). v6: " + describe_v6("audio", a6_audio2) + ". v19: "
+                      + describe_v19("audio", a_audio2))
+    cap.after(5.8)
+    tcp.send(S, response(100, "Trying", via4, call2, "1 INVITE", alice.name_addr(tag_a2), f"<{carol.uri}>",
+                         [("Server", FE_SERVER)]), "SIP 100 Trying (call 2)", f"100 Trying to frame {f_inv2}")
+    cap.after(40)
+    tcp.ack(C)
+    cap.at(81.204)
+    carol_to = carol.name_addr(tag_c2)
+    carol_hdrs = [("Record-Route", record_route), ("Contact", f"<{carol.gruu}>"), ("User-Agent", carol.ua)]
+    tcp.send(S, response(180, "Ringing", via4, call2, "1 INVITE", alice.name_addr(tag_a2), carol_to, carol_hdrs),
+             "SIP 180 Ringing (call 2)", f"180 Ringing to frame {f_inv2}, To tag {tag_c2}, Content-Length 0")
+    cap.after(40)
+    tcp.ack(C)
+    cap.at(84.410)
+    oc2007 = (OC2007_AUDIO_ANSWER_PTS, OC2007_AUDIO_ANSWER_MAPS)
+    sdp_c = sdp_session("192.168.0.20", 0, "192.168.0.20", [v6_media("audio", c6_audio, kc, offer=False, codecs=oc2007)])
+    f_ok3 = tcp.send(S, response(200, "OK", via4, call2, "1 INVITE", alice.name_addr(tag_a2), carol_to,
+                                 carol_hdrs + [("ms-endpoint-location-data", LOCATION_INTERNET)], sdp_c,
+                                 "application/sdp"),
+                     "SIP 200 OK (call 2): Carol's ICE v6 answer",
+                     f"SIP/2.0 200 OK to frame {f_inv2}, Content-Length {len(sdp_c)}; single ICE v6 SDP: "
+                     + describe_v6("audio", c6_audio))
+    cap.after(2.9)
+    ack3, _ = request("ACK", carol.gruu, call2, 1, tag_a2, carol_to, [("User-Agent", alice.ua)])
+    tcp.send(C, ack3, "SIP ACK (call 2)", f"ACK for frame {f_ok3}")
+    cap.at(86.925)
+    sel6 = [c for c in a6_audio2 if c.qvalue == 830]
+    carol_relay = [c for c in c6_audio if c.qvalue == 410]
+    sdp_re6 = sdp_session(alice_h.ip, 1, alice_h.ip,
+                          [v6_media("audio", sel6, ka2, remote_user=carol_relay[0].cred.user_b64)])
+    reinv6, via5 = request("INVITE", carol.gruu, call2, 2, tag_a2, carol_to,
+                           [("Contact", alice.contact()), ("User-Agent", alice.ua), ("Allow", LYNC_ALLOW)],
+                           sdp_re6, "application/sdp")
+    f_re6 = tcp.send(C, reinv6, "SIP re-INVITE (call 2): ICE v6 with a=remote-candidate",
+                     f"SIP INVITE (CSeq 2) in the dialog of frame {f_inv2}, Content-Length {len(sdp_re6)}; ICE v6, "
+                     "only the selected local candidate: "
+                     + describe_v6("audio", sel6, carol_relay[0].cred.user_b64)
+                     + f" (= Carol's relay UDP candidate {CONTOSO_EDGE_PUBLIC}:55012/55013 of frame {f_ok3})")
+    cap.after(52)
+    sdp_c2 = sdp_session("192.168.0.20", 1, CONTOSO_EDGE_PUBLIC,
+                         [v6_media("audio", carol_relay, kc, offer=False, codecs=oc2007)])
+    f_ok4 = tcp.send(S, response(200, "OK", via5, call2, "2 INVITE", alice.name_addr(tag_a2), carol_to,
+                                 [("Contact", f"<{carol.gruu}>"), ("User-Agent", carol.ua)], sdp_c2, "application/sdp"),
+                     "SIP 200 OK to the v6 re-INVITE (call 2)",
+                     f"SIP/2.0 200 OK to frame {f_re6}, Content-Length {len(sdp_c2)}; ICE v6, c= {CONTOSO_EDGE_PUBLIC}, "
+                     "Carol's selected candidate: " + describe_v6("audio", carol_relay))
+    cap.after(2.4)
+    ack4, _ = request("ACK", carol.gruu, call2, 2, tag_a2, carol_to, [("User-Agent", alice.ua)])
+    tcp.send(C, ack4, "SIP ACK (call 2, re-INVITE)", f"ACK for frame {f_ok4}")
+    cap.at(140.220)
+    bye2, via6 = request("BYE", carol.gruu, call2, 3, tag_a2, carol_to,
+                         [("User-Agent", alice.ua),
+                          ("ms-client-diagnostics", '51004;reason="Action initiated by user"')])
+    f_bye2 = tcp.send(C, bye2, "SIP BYE (call 2)", "BYE, CSeq 3; ms-client-diagnostics 51004")
+    cap.after(48)
+    tcp.send(S, response(200, "OK", via6, call2, "3 BYE", alice.name_addr(tag_a2), carol_to,
+                         [("User-Agent", carol.ua)]), "SIP 200 OK to BYE (call 2)", f"response to frame {f_bye2}")
+    cap.after(40)
+    tcp.ack(C)
+    return cap
+
+
+def capture_sip_sfb():
+    """sip-sfb-single-v19.pcap: SfB call with a single ICE v19 SDP over SIP/UDP 5060."""
+    rng = random.Random("msice-sip-sfb")
+    cap = Capture(
+        "sip-sfb-single-v19.pcap", "Skype for Business call over SIP/UDP 5060: single ICE v19 SDP with app sharing",
+        "Dana's Skype for Business 2015 client (corporate LAN) calls Erin, a remote user at home. The INVITE "
+        "carries one application/sdp body in ICE v19 format with audio, video and application sharing "
+        "(m=applicationsharing over TCP: TCP-PASS / TCP-ACT candidates only, component 1 only), "
+        "x-candidate-ipv6 (Teredo) lines, UDP and TCP relay candidates and one a=x-candidate-info line. "
+        "180 Ringing, 200 OK with Erin's v19 answer, ACK. INVITE and 200 OK exceed the MTU and travel as "
+        "IPv4 fragments.")
+    dana_h = cap.host("D", "10.10.20.44", "00:15:5d:0a:14:2c", 128, 0x11C0,
+                      "Skype for Business 2015 client, dana@contoso.com (corporate LAN; NAT public 192.0.2.140)")
+    fe = cap.host("F", "10.10.1.10", "00:1c:7f:3a:00:01", 127, 0x6A04, "Front End fe01.contoso.com, SIP over UDP 5060")
+    cap.host("H", "192.168.0.15", "", 0, 0,
+             "erin@contoso.com, Skype for Business at home behind NAT 198.51.100.77 — in SDP only")
+    cap.host("N", CORP_NAT, "", 0, 0, "corporate NAT, public address (Dana's srflx candidates) — in SDP only")
+    cap.host("E", CONTOSO_EDGE_PUBLIC, "", 0, 0, "A/V Edge av.contoso.com, public interface (relay candidates) — in SDP only")
+    flow = SipUdpFlow(cap, dana_h, 5060, fe, 5060)
+    dana = SipParty(rng, "Dana Whit", "dana@contoso.com", SFB_UA)
+    erin = SipParty(rng, "Erin Park", "erin@contoso.com", SFB_UA)
+    erin_nat = "198.51.100.77"
+    d_teredo = teredo_address(TEREDO_SERVER, CORP_NAT, 41022)
+    e_teredo = teredo_address(TEREDO_SERVER, erin_nat, 38211)
+    d_audio = IceV19Media(rng, ms_v19_candidates(dana_h.ip, 23010, CORP_NAT, 62010, CONTOSO_EDGE_PUBLIC, 54310,
+                                                 teredo=d_teredo))
+    d_video = IceV19Media(rng, ms_v19_candidates(dana_h.ip, 23020, CORP_NAT, 62020, CONTOSO_EDGE_PUBLIC, 54320,
+                                                 teredo=d_teredo))
+    d_share = IceV19Media(rng, ms_v19_candidates(dana_h.ip, 23030, CORP_NAT, 62030, CONTOSO_EDGE_PUBLIC, 54330,
+                                                 comps=(1,), udp=False))
+    e_audio = IceV19Media(rng, ms_v19_candidates("192.168.0.15", 9610, erin_nat, 38402, CONTOSO_EDGE_PUBLIC, 55410,
+                                                 teredo=e_teredo))
+    e_video = IceV19Media(rng, ms_v19_candidates("192.168.0.15", 9620, erin_nat, 38412, CONTOSO_EDGE_PUBLIC, 55420,
+                                                 teredo=e_teredo))
+    e_share = IceV19Media(rng, ms_v19_candidates("192.168.0.15", 9630, erin_nat, 38422, CONTOSO_EDGE_PUBLIC, 55430,
+                                                 comps=(1,), udp=False))
+    kd = [MediaKeys(rng) for _ in range(3)]
+    ke = [MediaKeys(rng) for _ in range(3)]
+    ssrc_d, ssrc_e = 1000000000 + rng.getrandbits(30), 1000000000 + rng.getrandbits(30)
+    call = rand_hex(rng, 32)
+    tag_d, tag_e = rand_hex(rng, 10), rand_hex(rng, 10)
+    via = f"SIP/2.0/UDP {dana_h.ip}:5060;branch={lync_branch(rng)}"
+    received = ";received=10.10.20.44;ms-received-port=5060"
+    info = "a=x-candidate-info:network-type=WLAN"
+    sdp_d = sdp_session(dana_h.ip, 0, dana_h.ip,
+                        [v19_media("audio", d_audio, kd[0], ssrc_d, extra=[info]),
+                         v19_media("video", d_video, kd[1], ssrc_d + 1),
+                         v19_media("applicationsharing", d_share, kd[2], None)],
+                        V19_SESSION_ATTRS)
+    conv = base64.b64encode(b"\x01" + rng.randbytes(21)).decode()
+    invite = sip_message(f"INVITE {erin.uri} SIP/2.0", [
+        ("Via", via), ("Max-Forwards", "70"), ("From", dana.name_addr(tag_d)), ("To", f"<{erin.uri}>"),
+        ("Call-ID", call), ("CSeq", "1 INVITE"), ("Contact", dana.contact()), ("User-Agent", dana.ua),
+        ("Supported", "ms-dialog-route-set-update"), ("Ms-Conversation-ID", conv), ("Supported", "timer"),
+        ("Supported", "histinfo"), ("Supported", "ms-safe-transfer"), ("Supported", "ms-sender"),
+        ("Supported", "ms-early-media"), ("Supported", "100rel"), ("ms-keep-alive", "UAC;hop-hop=yes"),
+        ("Allow", LYNC_ALLOW), ("ms-subnet", "10.10.20.0"), ("Accept-Language", "en-US"),
+        ("ms-endpoint-location-data", LOCATION_INTRANET), ("Supported", "replaces"),
+        ("Supported", "ms-conf-invite"), ("Content-Type", "application/sdp"), ("Content-Length", None)], sdp_d)
+    f_inv = flow.c2s(invite, "SIP INVITE: single ICE v19 SDP (audio, video, application sharing)",
+                     f"SIP INVITE sip:erin@contoso.com over UDP, Call-ID {call}, CSeq 1 INVITE, Content-Type "
+                     f"application/sdp, Content-Length {len(sdp_d)}; User-Agent {SFB_UA}; ICE v19 SDP: "
+                     + describe_v19("audio", d_audio) + f"; plus `{info[2:]}` (x-candidate-info, value "
+                     "`network-type=WLAN`). " + describe_v19("video", d_video) + ". "
+                     + describe_v19("applicationsharing", d_share)
+                     + " (m=applicationsharing, TCP/RTP/AVP, component 1 only)")
+    cap.after(4.6)
+    fe_hdrs = [("Via", via + received), ("From", dana.name_addr(tag_d))]
+    flow.s2c(sip_message("SIP/2.0 100 Trying", fe_hdrs + [
+        ("To", f"<{erin.uri}>"), ("Call-ID", call), ("CSeq", "1 INVITE"), ("Server", FE_SERVER),
+        ("Content-Length", None)]), "SIP 100 Trying", f"100 Trying to frame {f_inv}")
+    cap.at(0.913)
+    erin_to = erin.name_addr(tag_e)
+    rr = (f"<sip:fe01.contoso.com:5060;transport=udp;opaque=state:T:F:Ci.R{rand_hex(rng, 4)}00;lr;"
+          f"ms-route-sig={rand_token(rng, 52, B64URL_CHARS)}AAA>;tag={rand_hex(rng, 32, upper=True)}")
+    erin_hdrs = [("To", erin_to), ("Call-ID", call), ("CSeq", "1 INVITE"), ("Record-Route", rr),
+                 ("Contact", f"<{erin.gruu}>"), ("User-Agent", erin.ua)]
+    flow.s2c(sip_message("SIP/2.0 180 Ringing", fe_hdrs + erin_hdrs + [("Content-Length", None)]),
+             "SIP 180 Ringing", f"180 Ringing to frame {f_inv}, To tag {tag_e}")
+    cap.at(3.677)
+    sdp_e = sdp_session("192.168.0.15", 0, "192.168.0.15",
+                        [v19_media("audio", e_audio, ke[0], ssrc_e, offer=False),
+                         v19_media("video", e_video, ke[1], ssrc_e + 1, offer=False),
+                         v19_media("applicationsharing", e_share, ke[2], None, offer=False)],
+                        V19_SESSION_ATTRS)
+    ok = sip_message("SIP/2.0 200 OK", fe_hdrs + erin_hdrs + [
+        ("Supported", "ms-dialog-route-set-update"), ("Allow", LYNC_ALLOW),
+        ("ms-endpoint-location-data", LOCATION_INTERNET), ("Content-Type", "application/sdp"),
+        ("Content-Length", None)], sdp_e)
+    f_ok = flow.s2c(ok, "SIP 200 OK: Erin's ICE v19 answer",
+                    f"SIP/2.0 200 OK to frame {f_inv}, Content-Length {len(sdp_e)}; ms-endpoint-location-data "
+                    f"{LOCATION_INTERNET}; ICE v19 SDP: " + describe_v19("audio", e_audio) + ". "
+                    + describe_v19("video", e_video) + ". " + describe_v19("applicationsharing", e_share))
+    cap.after(2.7)
+    ack = sip_message(f"ACK {erin.gruu} SIP/2.0", [
+        ("Via", f"SIP/2.0/UDP {dana_h.ip}:5060;branch={lync_branch(rng)}"), ("Max-Forwards", "70"),
+        ("From", dana.name_addr(tag_d)), ("To", erin_to), ("Call-ID", call), ("CSeq", "1 ACK"),
+        ("Route", rr.split(";tag=")[0]), ("User-Agent", dana.ua), ("Content-Length", None)])
+    flow.c2s(ack, "SIP ACK", f"ACK for frame {f_ok}")
+    return cap
+
+
+def capture_sip_mras():
+    """sip-mras.pcap: MRAS credential requests (SIP SERVICE) and their responses."""
+    rng = random.Random("msice-sip-mras")
+    cap = Capture(
+        "sip-mras.pcap", "MRAS: A/V Edge credentials over SIP SERVICE (TCP 5060)",
+        "A Skype for Business client at home asks the Media Relay Authentication Service for A/V Edge "
+        "credentials three times over one SIP/TCP connection to the Access Edge. (1) location internet → "
+        "reasonPhrase OK, the *home* MS-TURN credentials and two relays (intranet by directIPAddress, internet "
+        "by hostName); (2) location intranet → reasonPhrase \"Server Busy\" without credentialsResponse; "
+        "(3) location internet → OK with the *corp* credentials but one mediaRelay has neither udpPort nor "
+        "tcpPort. The credentials are the sets in the Credentials table, so a decoder that learns them here "
+        "can verify MESSAGE-INTEGRITY in the msturn-* captures (the third answer hands out the corp set only so "
+        "that both sets can be learnt from one file). Clear-text SIP on TCP 5060 (TLS 443 in reality).")
+    home = cap.host("H", "192.168.1.20", "3c:22:fb:5a:10:20", 128, 0x5310,
+                    "Skype for Business client, frank@contoso.com (home LAN, behind NAT; public 192.0.2.77)")
+    edge = cap.host("A", "203.0.113.5", "f4:ca:e5:4d:01:01", 110, 0x0E44,
+                    "Access Edge sip.contoso.com (forwards SERVICE to MRAS on the A/V Edge)")
+    tcp = TcpFlow(cap, rng, home, 50320, edge, 5060)
+    C, S = TcpFlow.C, TcpFlow.S
+    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
+    mras_uri = f"sip:frank@contoso.com;gruu;opaque=srvr:MRAS:{rand_token(rng, 22, B64URL_CHARS)}AA"
+    received = f";received=192.0.2.77;ms-received-port=50320;ms-received-cid={rand_hex(rng, 4, upper=True)}00"
+    relays_ok = [dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL, udpPort=3478, tcpPort=443),
+                 dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
+    relays_bad = [dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL),
+                  dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
+
+    def exchange(location, reason, creds, relays, note=""):
+        req_id = str(rng.randrange(10000, 99999))
+        call = rand_hex(rng, 32)
+        tag, rtag = rand_hex(rng, 10), rand_hex(rng, 32, upper=True)
+        via = f"SIP/2.0/TCP {home.ip}:50320;branch={lync_branch(rng)}"
+        xml = mras_request_xml(req_id, frank.uri, mras_uri, [(req_id, frank.uri, location, 480)])
+        req = sip_message(f"SERVICE {mras_uri} SIP/2.0", [
+            ("Via", via), ("Max-Forwards", "70"), ("From", frank.name_addr(tag)), ("To", f"<{mras_uri}>"),
+            ("Call-ID", call), ("CSeq", "1 SERVICE"), ("Contact", frank.contact()), ("User-Agent", frank.ua),
+            ("Content-Type", MRAS_CONTENT_TYPE), ("Content-Length", None)], xml)
+        f_req = tcp.send(C, req, f"SIP SERVICE to MRAS (location {location})",
+                         f"SIP SERVICE {mras_uri}, CSeq 1 SERVICE, Content-Type {MRAS_CONTENT_TYPE}, Content-Length "
+                         f"{len(xml)}; MRAS request: namespace {MRAS_NS}, requestID {req_id}, version 1.0, from "
+                         f"{frank.uri}, to {mras_uri}; credentialsRequest credentialsRequestID {req_id}: identity "
+                         f"{frank.uri}, location {location}, duration 480")
+        cap.after(62)
+        crs = [] if creds is None else [dict(id=req_id, username=creds.username_b64, password=creds.password_b64,
+                                              duration=480, relays=relays)]
+        rxml = mras_response_xml(req_id, frank.uri, mras_uri, reason, crs)
+        resp = sip_message("SIP/2.0 200 OK", [
+            ("Via", via + received), ("From", frank.name_addr(tag)), ("To", f"<{mras_uri}>;tag={rtag}"),
+            ("Call-ID", call), ("CSeq", "1 SERVICE"), ("Server", FE_SERVER), ("Content-Type", MRAS_CONTENT_TYPE),
+            ("Content-Length", None)], rxml)
+        if creds is None:
+            show = (f"SIP 200 OK to frame {f_req}, Content-Length {len(rxml)}; MRAS response requestID {req_id}, "
+                    f"version 1.0, serverVersion 3.0, to {frank.uri}, from {mras_uri}, reasonPhrase \"{reason}\" "
+                    "(not OK: warning), no credentialsResponse — no credentials, no relays")
+        else:
+            show = (f"SIP 200 OK to frame {f_req}, Content-Length {len(rxml)}; MRAS response requestID {req_id} "
+                    f"(matches), version 1.0, serverVersion 3.0, to {frank.uri}, from {mras_uri}, reasonPhrase "
+                    f"\"{reason}\"; credentialsResponse credentialsRequestID {req_id}: username `{creds.username_b64}`, "
+                    f"password `{creds.password_b64}`, duration 480; mediaRelayList {len(relays)} mediaRelay: "
+                    + describe_relays(relays) + note)
+        f_resp = tcp.send(S, resp, f"SIP 200 OK with MRAS response (reasonPhrase {reason})", show)
+        cap.after(40)
+        tcp.ack(C)
+        return f_resp
+
+    tcp.handshake(18)
+    cap.after(30)
+    exchange("internet", "OK", HOME_CREDS, relays_ok)
+    cap.at(2.5)
+    exchange("intranet", "Server Busy", None, None)
+    cap.at(7.25)
+    exchange("internet", "OK", CORP_CREDS, relays_bad,
+             "; the intranet mediaRelay has neither udpPort nor tcpPort: expert 'relay without ports'")
+    return cap
+
+
+def capture_sip_malformed():
+    """sip-malformed.pcap: broken candidate lines and MRAS bodies, one defect per message."""
+    rng = random.Random("msice-sip-malformed")
+    cap = Capture(
+        "sip-malformed.pcap", "Malformed candidate lines and MRAS bodies (SIP/UDP 5060)",
+        "Each INVITE carries a small SDP with one broken candidate line between two valid ones; each MRAS "
+        "exchange has one broken body. The SIP messages themselves are well formed (correct Content-Length). "
+        "A decoder must flag the broken line or body with an expert item, still decode the valid lines around "
+        "it, and never crash or loop. Responses to the INVITEs are left out.")
+    cli = cap.host("C", "10.10.20.31", "00:15:5d:0a:14:1f", 128, 0x7A00, "Lync 2013 client, alice@contoso.com")
+    fe = cap.host("F", "10.10.1.10", "00:1c:7f:3a:00:01", 127, 0x2B00, "Front End fe01.contoso.com, SIP over UDP 5060")
+    flow = SipUdpFlow(cap, cli, 5060, fe, 5060)
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", LYNC2013_UA)
+    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", LYNC2013_UA)
+    host = cli.ip
+    v6a, v6b = IceV6Candidate(rng), IceV6Candidate(rng)
+    good6_1 = V6Candidate(v6a, 1, "UDP", 830, host, 18450)
+    good6_2 = V6Candidate(v6b, 1, "UDP", 410, CONTOSO_EDGE_PUBLIC, 54120)
+    good19_1 = V19Candidate(1, 1, "UDP", host, 21346, "host")
+    good19_2 = V19Candidate(7, 1, "UDP", CONTOSO_EDGE_PUBLIC, 54130, "relay", CORP_NAT, 61034)
+
+    def invite(lines, v6):
+        call = rand_hex(rng, 32)
+        first, last = (good6_1, good6_2) if v6 else (good19_1, good19_2)
+        media = [f"m=audio {first.port} RTP/AVP 0 8 101"]
+        if not v6:
+            media += [f"a=ice-ufrag:{rand_token(rng, 4)}", f"a=ice-pwd:{rand_token(rng, 24)}"]
+        text = (CRLF.join(["v=0", f"o=- 0 0 IN IP4 {host}", "s=session", f"c=IN IP4 {host}", "b=CT:99980", "t=0 0"]
+                          + media + [first.line()]) + CRLF).encode()
+        text += b"".join(l + CRLF.encode() for l in lines)
+        text += (CRLF.join([last.line(), "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
+                            "a=rtpmap:101 telephone-event/8000"]) + CRLF).encode()
+        msg = sip_message(f"INVITE {bob.uri} SIP/2.0", [
+            ("Via", f"SIP/2.0/UDP {host}:5060;branch={lync_branch(rng)}"), ("Max-Forwards", "70"),
+            ("From", alice.name_addr(rand_hex(rng, 10))), ("To", f"<{bob.uri}>"), ("Call-ID", call),
+            ("CSeq", "1 INVITE"), ("Contact", alice.contact()), ("User-Agent", alice.ua),
+            ("Content-Type", "application/sdp"), ("Content-Length", None)], text)
+        return msg, first, last, len(text)
+
+    def shown(line):
+        """The broken line as a README value: attribute value, non-ASCII bytes as \\xNN."""
+        v = line.split(b":", 1)[1].rstrip(b" ")
+        return "`" + "".join(chr(c) if 0x20 <= c < 0x7F else f"\\x{c:02x}" for c in v) + "`"
+
+    def bad_invite(line, v6, what, defect, show_line=None):
+        msg, first, last, n = invite([line], v6)
+        kind = "v6" if v6 else "v19"
+        n_ = flow.c2s(msg, what,
+                      f"SIP INVITE, Content-Length {n}; SDP with 3 {kind} candidate lines: valid {first.describe()}; "
+                      f"then the broken line {show_line or shown(line)} — {defect}; then valid {last.describe()} "
+                      "(both valid lines decoded)")
+        cap.after(120)
+        return n_
+
+    u, p = v6a.user_b64, v6a.pwd_b64
+    srflx = V19Candidate(5, 1, "UDP", CORP_NAT, 61034, "srflx").priority
+    bad_invite(f"a=candidate:{u} 2 {p} UDP 1.5 {host} 18451 ".encode(), True,
+               "v6 candidate with qvalue 1.5", "qvalue above 1.000: expert 'qvalue out of range'")
+    bad_invite(f"a=candidate:{u} 2 {p} UDP 0.830 {host} ".encode(), True,
+               "v6 candidate with missing port", "6 of 7 tokens (no port): expert 'missing token'")
+    bad_invite(f"a=candidate:1 2 UDP abc {host} 21347 typ host ".encode(), False,
+               "v19 candidate with priority abc", "priority is not a number")
+    bad_invite(f"a=candidate:1 2 UDP 2130705918 {host} 70000 typ host ".encode(), False,
+               "v19 candidate with port 70000", "port above 65535")
+    bad_invite(b"a=candidate:1 2 UDP 2130705918 999.1.1.1 21347 typ host ", False,
+               "v19 candidate with address 999.1.1.1", "999.1.1.1 is not an IP address")
+    bad_invite(f"a=candidate:1 2 UDP 2130705918 {host}".encode(), False,
+               "v19 candidate with missing tokens", "no port and no typ (5 of 8 tokens): expert 'missing token'")
+    bad_invite(f"a=candidate:5 1 UDP {srflx} {CORP_NAT} 61034 typ bogus ".encode(), False,
+               "v19 candidate with typ bogus", "unknown candidate type 'bogus'")
+    bad_invite(f"a=candidate:5 1 UDP {srflx} {CORP_NAT} 61034 typ srflx raddr {host} ".encode(), False,
+               "v19 candidate with raddr but no rport", "raddr without rport")
+    long_line = f"a=candidate:{'A' * 4000} 2 UDP 2130705918 {host} 21347 typ host ".encode()
+    bad_invite(long_line, False,
+               f"v19 candidate line of {len(long_line)} bytes (foundation of 4000 characters)",
+               f"a {len(long_line)}-byte line whose foundation is 4000 'A' characters (ICE allows 1-32): expert "
+               "'foundation too long'; the line is decoded or skipped without overrunning any buffer",
+               show_line=f"`AAAA…A (4000 × 'A') 2 UDP 2130705918 {host} 21347 typ host`")
+    bad_invite(b"a=candidate:1 2 UDP 2130705918 10.10.20.\xc3\xa9\xff\xfe 21347 typ h\xf6st ", False,
+               "v19 candidate with non-ASCII bytes",
+               "the address ends in bytes c3 a9 (UTF-8 'é') ff fe (invalid UTF-8) and the type has byte f6 "
+               "(Latin-1 'ö'): invalid address and unknown type, shown escaped, never as raw bytes")
+
+    # ---------------- MRAS bodies
+    mras_uri = f"sip:alice@contoso.com;gruu;opaque=srvr:MRAS:{rand_token(rng, 22, B64URL_CHARS)}AA"
+
+    def service(xml, what, show):
+        call, tag = rand_hex(rng, 32), rand_hex(rng, 10)
+        via = f"SIP/2.0/UDP {host}:5060;branch={lync_branch(rng)}"
+        msg = sip_message(f"SERVICE {mras_uri} SIP/2.0", [
+            ("Via", via), ("Max-Forwards", "70"), ("From", alice.name_addr(tag)), ("To", f"<{mras_uri}>"),
+            ("Call-ID", call), ("CSeq", "1 SERVICE"), ("Contact", alice.contact()), ("User-Agent", alice.ua),
+            ("Content-Type", MRAS_CONTENT_TYPE), ("Content-Length", None)], xml)
+        n = flow.c2s(msg, what, f"SIP SERVICE, Content-Length {len(xml.encode())}; " + show)
+        return n, via, call, tag
+
+    def service_ok(n_req, via, call, tag, xml, what, show):
+        msg = sip_message("SIP/2.0 200 OK", [
+            ("Via", via + ";ms-received-port=5060"), ("From", alice.name_addr(tag)),
+            ("To", f"<{mras_uri}>;tag={rand_hex(rng, 32, upper=True)}"), ("Call-ID", call), ("CSeq", "1 SERVICE"),
+            ("Server", FE_SERVER), ("Content-Type", MRAS_CONTENT_TYPE), ("Content-Length", None)], xml)
+        return flow.s2c(msg, what, f"SIP 200 OK to frame {n_req}, Content-Length {len(xml.encode())}; " + show)
+
+    rid = str(rng.randrange(10000, 99999))
+    wrong_ns = "http://schemas.microsoft.com/2006/09/sip/mras"
+    service(mras_request_xml(rid, alice.uri, mras_uri, [(rid, alice.uri, "intranet", 480)], ns=wrong_ns),
+            "SERVICE with MRAS request in the wrong namespace",
+            f"MRAS-like <request> (requestID {rid}) but xmlns=\"{wrong_ns}\" (not …/mrasp): expert 'unexpected "
+            "namespace'; not decoded as MRAS, or decoded with that warning")
+    cap.after(120)
+    rid = str(rng.randrange(10000, 99999))
+    req = mras_request_xml(rid, alice.uri, mras_uri, [(rid, alice.uri, "intranet", 480)])
+    n, via, call, tag = service(req, "SERVICE with valid MRAS request (context)",
+                                f"valid MRAS request, requestID {rid}, location intranet, duration 480")
+    cap.after(55)
+    good = mras_response_xml(rid, alice.uri, mras_uri, "OK", [dict(
+        id=rid, username=CORP_CREDS.username_b64, password=CORP_CREDS.password_b64, duration=480,
+        relays=[dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL, udpPort=3478, tcpPort=443)])])
+    unclosed = good.replace("</username>", "", 1)
+    service_ok(n, via, call, tag, unclosed, "200 OK with MRAS response: unclosed <username> tag",
+               f"MRAS response requestID {rid}, reasonPhrase \"OK\", but `<username>` is never closed (the text "
+               "runs into `<password>`): expert 'malformed XML'; no credentials taken from it")
+    cap.after(120)
+    rid = str(rng.randrange(10000, 99999))
+    req = mras_request_xml(rid, alice.uri, mras_uri, [(rid, alice.uri, "internet", 480)])
+    n, via, call, tag = service(req, "SERVICE with valid MRAS request (context)",
+                                f"valid MRAS request, requestID {rid}, location internet, duration 480")
+    cap.after(55)
+    full = mras_response_xml(rid, alice.uri, mras_uri, "OK", [dict(
+        id=rid, username=HOME_CREDS.username_b64, password=HOME_CREDS.password_b64, duration=480, relays=relays_of_home())])
+    cut = full[:full.index("<mediaRelayList>") + len("<mediaRelayList>") + 40]
+    service_ok(n, via, call, tag, cut, "200 OK with MRAS response that ends early",
+               f"MRAS response requestID {rid}, reasonPhrase \"OK\", username/password/duration complete "
+               f"(home set), but the XML stops inside the first <mediaRelay> after {len(cut)} bytes (Content-Length "
+               "matches what is present): expert 'truncated XML'")
+    return cap
+
+
+def relays_of_home():
+    return [dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL, udpPort=3478, tcpPort=443),
+            dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
+
+
+SCENARIOS = [capture_udp_allocate, capture_tcp, capture_relay, capture_bwm, capture_malformed,
+             capture_sip_lync2013, capture_sip_sfb, capture_sip_mras, capture_sip_malformed]
 
 
 # =============================================================================
@@ -1706,8 +2870,8 @@ decoded password, HMAC-SHA1, input zero-padded to 64 bytes):
 def _turn_cred_table():
     rows = ["| set | used in | MS-Version | username (base64) | password (base64) | realm | MD5 key |",
             "|---|---|---|---|---|---|---|"]
-    for name, c, where in [("home", HOME_CREDS, "udp-allocate, tcp, malformed"),
-                           ("corp", CORP_CREDS, "relay"),
+    for name, c, where in [("home", HOME_CREDS, "udp-allocate, tcp, malformed; handed out by MRAS in sip-mras"),
+                           ("corp", CORP_CREDS, "relay; handed out by MRAS in sip-mras"),
                            ("lync2010", LYNC_CREDS, "bwm")]:
         rows.append(f"| {name} | {where} | {c.ms_version} | `{c.username_b64}` | `{c.password_b64}` | "
                     f"`{c.realm_value.decode()}` | `{c.key.hex()}` |")
@@ -1722,6 +2886,61 @@ def _ice_cred_rows():
     return "\n".join(rows)
 
 
+README_SIP = """\
+## SIP captures: things a reader should know
+
+- Lync / Skype for Business clients and servers speak SIP over TLS (5061, or 443 to the Access Edge);
+  plain TCP needs an explicit server setting and Lync/SfB do not offer SIP over UDP. The sip-*
+  captures use clear-text SIP on TCP or UDP 5060 so that SIP, SDP and XML bodies can be read without
+  keys. The messages themselves follow real Lync 2013 / SfB messages (ms-ice-candidates.md,
+  sip-diagnostics.md, ms-avedgea-mras.md).
+- SIP over TCP: one SIP message per TCP segment unless a row says otherwise. Segments longer than the
+  MSS are what a capture on the client shows with segmentation offload (TSO/GRO) on.
+- SIP over UDP: a message longer than the 1500-byte MTU travels as IPv4 fragments (1480 data bytes
+  each, same IP ID). Wireshark reassembles them and shows the message in the last fragment's frame,
+  which carries the table row.
+- Candidates are listed as their attribute value, tokens in line order. v19: `foundation component
+  transport priority address port typ type [raddr address rport port]`, with `x-candidate-ipv6` in
+  front for a=x-candidate-ipv6 lines; v6: `username component password transport qvalue address
+  port`. A decoder must show each token in the matching field (v6 qvalue as thousandths: 0.830 → 830;
+  v6 lines carry no candidate type). Lync/SfB end every candidate line with a space before CRLF, and
+  so do these captures.
+- v19 priority = 2^24·type_pref + 2^8·local_pref + (256 − component); component 2 uses local_pref − 2,
+  i.e. 513 below component 1, as in every real sample. Values used:
+
+{prio_table}
+
+- Rows marked "choice" are plausible values in the same bit layout, not observed ones. TCP candidates
+  use one port for both components; a TCP-ACT host candidate carries the host UDP port (as in the
+  real sample). v6 qvalues: 0.830 for host candidates is observed, 0.410 appears on a public
+  (Edge-like) address in a public UCWA sample, 0.150 for relay TCP is a choice.
+- x-candidate-ipv6 addresses are Teredo addresses built per RFC 4380 from Teredo server 203.0.113.1
+  and the client's NAT mapping (inverted port and address).
+- `a=x-candidate-info:network-type=WLAN`: [MS-SDPEXT] only says the attribute contains
+  "network-type=WLAN"; the exact line grammar is unconfirmed.
+- `ms-client-diagnostics` follows the real Lync 2013 200 OK format (sip-diagnostics.md §2).
+- The conversation-context part in sip-lync2013-call.pcap call 2 has the [MS-SIPRE] §2.2.20 element
+  set; sending it from a client is a choice (the spec's example is server to client).
+- MRAS: the response's `to`/`from` are the request's swapped, and the response uses the request's
+  Content-Type; both unconfirmed. Office Communicator 2007's User-Agent string and codec list are
+  plausible, not observed.
+"""
+
+
+def _prio_table():
+    rows = ["| candidate | type_pref | local_pref (comp 1) | priority comp 1 | priority comp 2 | source |",
+            "|---|---|---|---|---|---|"]
+    observed = {("host", "UDP"), ("srflx", "TCP-ACT"), ("relay", "TCP-PASS"), ("relay", "TCP-ACT")}
+    for (typ, transport), lp in MS_LOCAL_PREF.items():
+        tp = TYPE_PREF[typ]
+        rows.append(f"| {typ} {transport} | {tp} | 0x{lp:04X} | {ms_priority(tp, lp, 1)} | {ms_priority(tp, lp, 2)} | "
+                    f"{'real sample' if (typ, transport) in observed else 'choice'} |")
+    rows.append(f"| x-candidate-ipv6 host UDP (Teredo) | {X_IPV6_TYPE_PREF} | 0x{X_IPV6_LOCAL_PREF:04X} | "
+                f"{ms_priority(X_IPV6_TYPE_PREF, X_IPV6_LOCAL_PREF, 1)} | "
+                f"{ms_priority(X_IPV6_TYPE_PREF, X_IPV6_LOCAL_PREF, 2)} | real sample |")
+    return "\n".join(rows)
+
+
 def _md_cell(s):
     return s.replace("|", "\\|")
 
@@ -1730,7 +2949,8 @@ def readme_text(captures):
     out = [README_HEAD.format(
         turn_creds=_turn_cred_table(), ice_creds=_ice_cred_rows(),
         v6l_user=ICE_V6_LOCAL.user_b64, v6l_pwd=ICE_V6_LOCAL.pwd_b64,
-        v6p_user=ICE_V6_PEER.user_b64, v6p_pwd=ICE_V6_PEER.pwd_b64)]
+        v6p_user=ICE_V6_PEER.user_b64, v6p_pwd=ICE_V6_PEER.pwd_b64),
+        README_SIP.format(prio_table=_prio_table())]
     for cap in captures:
         out.append(f"## {cap.filename} — {cap.title}\n")
         out.append(cap.intro + "\n")

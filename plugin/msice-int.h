@@ -8,8 +8,13 @@
 #include <wireshark.h>
 #include <epan/packet.h>
 
+/* packet-msice.c */
+void proto_register_msice(void);
+void proto_reg_handoff_msice(void);
+
 /* packet-msturn.c */
 void proto_register_msturn(void);
 void proto_reg_handoff_msturn(void);
+
 
 #endif /* MSICE_INT_H */

@@ -154,6 +154,8 @@ static expert_field ei_msturn_mux_unknown_session = EI_INIT;
 
 static dissector_handle_t msturn_udp_handle;
 static dissector_handle_t msturn_tcp_handle;
+static dissector_handle_t udp_port_entry_handle;  /* what the port tables hold */
+static dissector_handle_t tcp_port_entry_handle;
 static dissector_handle_t stun_udp_handle;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
@@ -1022,15 +1024,11 @@ previous_handle(port_takeover_t *t, guint32 port)
 }
 
 static int
-dissect_msturn_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+dissect_msturn_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    if (udp_is_msturn(tvb, FALSE))
-        return dissect_msturn_datagram(tvb, pinfo, tree);
-    /* Not MS-TURN: give it back to whoever had this port (STUN on 3478). */
-    dissector_handle_t prev = previous_handle(&udp_takeover, pinfo->match_uint);
-    if (prev)
-        return call_dissector_only(prev, tvb, pinfo, tree, data);
-    return 0;
+    if (!udp_is_msturn(tvb, FALSE))
+        return 0;
+    return dissect_msturn_datagram(tvb, pinfo, tree);
 }
 
 static gboolean
@@ -1190,23 +1188,13 @@ claim_tcp_conversation(packet_info *pinfo)
     conversation_set_dissector(conv, msturn_tcp_handle);
 }
 
+/* The stream is MS-TURN: by its first bytes, by Decode As, or because the
+ * conversation was claimed before. */
 static int
 dissect_msturn_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-    if ((conv && conversation_get_proto_data(conv, proto_msturn)) || tcp_starts_msturn(tvb)) {
-        claim_tcp_conversation(pinfo);
-        return dissect_msturn_tcp_stream(tvb, pinfo, tree, data);
-    }
-    /* Not MS-TURN: hand back to TLS (443) or STUN (3478), as if TCP had
-     * called it directly: with TCP's permission to ask for more segments
-     * (each dissector layer uses one level of can_desegment). */
-    dissector_handle_t prev = previous_handle(&tcp_takeover, pinfo->match_uint);
-    if (prev) {
-        pinfo->can_desegment = pinfo->saved_can_desegment;
-        return call_dissector_only(prev, tvb, pinfo, tree, data);
-    }
-    return 0;
+    claim_tcp_conversation(pinfo);
+    return dissect_msturn_tcp_stream(tvb, pinfo, tree, data);
 }
 
 static gboolean
@@ -1221,6 +1209,44 @@ dissect_msturn_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     claim_tcp_conversation(pinfo);
     dissect_msturn_tcp_stream(tvb, pinfo, tree, data);
     return TRUE;
+}
+
+/*
+ * Port-table entries. Handles without a protocol, so that a port stays with
+ * its previous owner (STUN, TLS) when msturn is disabled, instead of going
+ * dead with the disabled dissector.
+ */
+static gboolean
+msturn_enabled(void)
+{
+    return proto_is_protocol_enabled(find_protocol_by_id(proto_msturn));
+}
+
+static int
+dissect_udp_port_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (msturn_enabled() && udp_is_msturn(tvb, FALSE))
+        return call_dissector_only(msturn_udp_handle, tvb, pinfo, tree, data);
+    /* Not MS-TURN: give it to whoever had this port (STUN on 3478). */
+    dissector_handle_t prev = previous_handle(&udp_takeover, pinfo->match_uint);
+    return prev ? call_dissector_only(prev, tvb, pinfo, tree, data) : 0;
+}
+
+static int
+dissect_tcp_port_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    /* Each dissector layer uses up one level of TCP's can_desegment: give
+     * the next one what TCP gave this entry. */
+    pinfo->can_desegment = pinfo->saved_can_desegment;
+    if (msturn_enabled()) {
+        conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+        if ((conv && conversation_get_proto_data(conv, proto_msturn)) || tcp_starts_msturn(tvb))
+            return call_dissector_only(msturn_tcp_handle, tvb, pinfo, tree, data);
+    }
+    /* Not MS-TURN: hand back to TLS (443) or STUN (3478), as if TCP had
+     * called it directly. */
+    dissector_handle_t prev = previous_handle(&tcp_takeover, pinfo->match_uint);
+    return prev ? call_dissector_only(prev, tvb, pinfo, tree, data) : 0;
 }
 
 /* ---- port takeover (preferences) --------------------------------------- */
@@ -1487,6 +1513,12 @@ proto_register_msturn(void)
 
     msturn_udp_handle = register_dissector("msturn.udp", dissect_msturn_udp, proto_msturn);
     msturn_tcp_handle = register_dissector("msturn.tcp", dissect_msturn_tcp, proto_msturn);
+    /* No protocol on purpose (see dissect_udp_port_entry); named and
+     * described because port tables list their handles in Decode As. */
+    udp_port_entry_handle = create_dissector_handle_with_name_and_description(
+        dissect_udp_port_entry, -1, "msturn.udp_port", "MS-TURN, else the port's previous dissector");
+    tcp_port_entry_handle = create_dissector_handle_with_name_and_description(
+        dissect_tcp_port_entry, -1, "msturn.tcp_port", "MS-TURN, else the port's previous dissector");
 
     module_t *mod = prefs_register_protocol(proto_msturn, proto_reg_handoff_msturn);
     range_convert_str(wmem_epan_scope(), &pref_udp_ports, MSTURN_DEFAULT_UDP_PORTS, 65535);
@@ -1525,6 +1557,6 @@ proto_reg_handoff_msturn(void)
                            HEURISTIC_ENABLE);
         initialized = TRUE;
     }
-    take_ports(&udp_takeover, pref_udp_ports, msturn_udp_handle);
-    take_ports(&tcp_takeover, pref_tcp_ports, msturn_tcp_handle);
+    take_ports(&udp_takeover, pref_udp_ports, udp_port_entry_handle);
+    take_ports(&tcp_takeover, pref_tcp_ports, tcp_port_entry_handle);
 }

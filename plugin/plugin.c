@@ -26,12 +26,14 @@ static void
 register_protocols(void)
 {
     proto_register_msturn();
+    proto_register_msice();
 }
 
 static void
 register_handoffs(void)
 {
     proto_reg_handoff_msturn();
+    proto_reg_handoff_msice();
 }
 
 void

@@ -1,0 +1,822 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * packet-msice.c - ICE candidates in SDP, both Microsoft formats.
+ *
+ * Specs: [MS-ICE] (candidate format of draft-ietf-mmusic-ice-06, "v6"),
+ * [MS-ICE2] (ice-19, "v19"), [MS-SDPEXT] 3.1.5.21 (x-candidate-ipv6),
+ * 3.1.5.36 (x-candidate-info), [MS-SIPRE] 2.2.14 / 3.15.4.1
+ * (multipart/alternative with ms-proxy-2007fallback).
+ *
+ * How the SDP text is reached: msice takes "application/sdp" in the
+ * media_type table (where SIP, multipart, HTTP and others hand over bodies),
+ * calls Wireshark's own SDP dissector on the body first, unchanged, then reads
+ * the body's a= and m= lines itself and parses each ICE line with
+ * core/icecand.c. The SIP Call-ID and start line, and the multipart part
+ * headers (ms-proxy-2007fallback), are read from the bytes in front of the
+ * body in its data source. Unlike a postdissector reading SDP's field infos,
+ * this needs no protocol tree, so tshark does not build one for every packet.
+ */
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+#include "msice-int.h"
+#include "core/icecand.h"
+
+/* ---- ids --------------------------------------------------------------- */
+
+static int proto_msice = -1;
+
+static int hf_msice_call_id = -1;
+static int hf_msice_message = -1;
+static int hf_msice_sdp_format = -1;
+static int hf_msice_sdp_fallback = -1;
+static int hf_msice_media = -1;
+static int hf_msice_media_type = -1;
+static int hf_msice_media_summary = -1;
+static int hf_msice_ufrag = -1;
+static int hf_msice_pwd = -1;
+static int hf_msice_candidate = -1;
+static int hf_msice_candidate_attribute = -1;
+static int hf_msice_candidate_version = -1;
+static int hf_msice_candidate_foundation = -1;
+static int hf_msice_candidate_username = -1;
+static int hf_msice_candidate_password = -1;
+static int hf_msice_candidate_component = -1;
+static int hf_msice_candidate_transport = -1;
+static int hf_msice_candidate_priority = -1;
+static int hf_msice_candidate_priority_value = -1;
+static int hf_msice_candidate_priority_type_pref = -1;
+static int hf_msice_candidate_priority_local_pref = -1;
+static int hf_msice_candidate_priority_component = -1;
+static int hf_msice_candidate_qvalue = -1;
+static int hf_msice_candidate_address = -1;
+static int hf_msice_candidate_address_ipv4 = -1;
+static int hf_msice_candidate_address_ipv6 = -1;
+static int hf_msice_candidate_port = -1;
+static int hf_msice_candidate_type = -1;
+static int hf_msice_candidate_raddr = -1;
+static int hf_msice_candidate_rport = -1;
+static int hf_msice_candidate_tcptype = -1;
+static int hf_msice_candidate_scope = -1;
+static int hf_msice_candidate_extension = -1;
+static int hf_msice_candidate_info = -1;
+static int hf_msice_remote_candidate = -1;
+static int hf_msice_remote_candidate_username = -1;
+static int hf_msice_remote_candidate_component = -1;
+static int hf_msice_remote_candidate_address = -1;
+static int hf_msice_remote_candidate_port = -1;
+static int hf_msice_ice_options = -1;
+
+static gint ett_msice = -1;
+static gint ett_msice_media = -1;
+static gint ett_msice_candidate = -1;
+static gint ett_msice_priority = -1;
+static gint ett_msice_remote = -1;
+
+/* One expert item per icecand_status_t value (index = status). */
+static expert_field ei_msice[ICECAND_STATUS_COUNT];
+
+static dissector_handle_t msice_handle;
+
+/* ---- value strings ----------------------------------------------------- */
+
+static const value_string component_vals[] = {
+    { 1, "RTP" },
+    { 2, "RTCP" },
+    { 0, NULL }
+};
+
+/* ---- the text around a body ----------------------------------------------- */
+
+/* An a= or m= line of the body. Scope: pinfo->pool. */
+typedef struct {
+    gint     start;   /* of the line ("a=...") in the body tvb */
+    gint     length;  /* without the line end */
+    gboolean media;   /* an m= line */
+} sdp_line_t;
+
+/* What the bytes in front of a body say about it. */
+typedef struct {
+    const char *call_id;   /* SIP Call-ID, NULL outside SIP */
+    const char *message;   /* "INVITE", "200", ... */
+    gboolean    fallback;  /* its multipart part says ms-proxy-2007fallback */
+} body_context_t;
+
+/* How far back to look for the SIP headers and the part headers. */
+#define MSICE_CONTEXT_WINDOW 16384
+
+static gboolean
+line_has_prefix(const char *line, gsize len, const char *prefix)
+{
+    gsize n = strlen(prefix);
+    return len >= n && g_ascii_strncasecmp(line, prefix, n) == 0;
+}
+
+static const char *
+header_value(wmem_allocator_t *scope, const char *line, gsize len, gsize name_len)
+{
+    gsize i = name_len;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    gsize e = len;
+    while (e > i && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+        e--;
+    return wmem_strndup(scope, line + i, e - i);
+}
+
+/* Finds @needle in [hay, hay + len), NUL bytes included (unlike strstr). */
+static const char *
+find_bytes(const char *hay, gsize len, const char *needle)
+{
+    gsize n = strlen(needle);
+    for (gsize i = 0; i + n <= len; i++) {
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+            return hay + i;
+    }
+    return NULL;
+}
+
+/*
+ * Is this the SIP start line? The first line of a datagram or segment is
+ * preceded by the transport headers in the data source, so the line is
+ * matched from its end: "SIP/2.0 200 OK" (status) or "INVITE <uri> SIP/2.0"
+ * (request; the method is the run of capitals before the URI). Sets
+ * *message to the status code or the method.
+ */
+static gboolean
+start_line(packet_info *pinfo, const char *line, gsize len, const char **message)
+{
+    const char *status = find_bytes(line, len, "SIP/2.0 ");
+    if (status && (gsize)(status - line) + 11 <= len && g_ascii_isdigit(status[8]) && g_ascii_isdigit(status[9]) &&
+        g_ascii_isdigit(status[10])) {
+        *message = wmem_strndup(pinfo->pool, status + 8, 3);
+        return TRUE;
+    }
+    if (len <= 8 || g_ascii_strncasecmp(line + len - 8, " SIP/2.0", 8) != 0)
+        return FALSE;
+    gsize e = len - 8;
+    while (e > 0 && line[e - 1] != ' ')
+        e--;                      /* start of the URI */
+    if (e < 2)
+        return FALSE;
+    gsize me = e - 1, ms = me;    /* the method ends at the space before the URI */
+    while (ms > 0 && g_ascii_isupper(line[ms - 1]))
+        ms--;
+    if (ms == me)
+        return FALSE;
+    *message = wmem_strndup(pinfo->pool, line + ms, me - ms);
+    return TRUE;
+}
+
+/*
+ * Scans the lines in front of @body in its data source, nearest first: the
+ * part headers (up to the multipart boundary line), then the SIP headers up
+ * to the start line. Bounded by MSICE_CONTEXT_WINDOW bytes.
+ */
+static void
+find_context(tvbuff_t *body, packet_info *pinfo, body_context_t *ctx)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    tvbuff_t *ds = tvb_get_ds_tvb(body);
+    gint off = tvb_raw_offset(body);
+    if (!ds || ds == body || off <= 0 || (guint)off > tvb_captured_length(ds))
+        return;
+    gint from = off > MSICE_CONTEXT_WINDOW ? off - MSICE_CONTEXT_WINDOW : 0;
+    const char *w = (const char *)tvb_get_ptr(ds, from, off - from);
+    gint end = off - from;
+    gboolean in_part = TRUE;  /* until a boundary line or the SIP headers */
+
+    /* Walk lines backwards: [ls, le) is one line without its line end. */
+    gint le = end;
+    while (le > 0) {
+        gint ls = le;
+        while (ls > 0 && w[ls - 1] != '\n')
+            ls--;
+        gint e = le;
+        while (e > ls && (w[e - 1] == '\r' || w[e - 1] == '\n'))
+            e--;
+        const char *line = w + ls;
+        gsize len = (gsize)(e - ls);
+        if (in_part && len >= 2 && line[0] == '-' && line[1] == '-') {
+            in_part = FALSE;  /* the boundary above this body's part headers */
+        } else if (in_part && line_has_prefix(line, len, "Content-Disposition:") &&
+                   g_strstr_len(line, (gssize)len, "ms-proxy-2007fallback")) {
+            ctx->fallback = TRUE;
+        } else if (!ctx->call_id && (line_has_prefix(line, len, "Call-ID:") || line_has_prefix(line, len, "i:"))) {
+            ctx->call_id = header_value(pinfo->pool, line, len, line[0] == 'i' || line[0] == 'I' ? 2 : 8);
+            in_part = FALSE;
+        } else if (ctx->call_id && start_line(pinfo, line, len, &ctx->message)) {
+            return;
+        }
+        le = ls > 0 ? ls - 1 : 0;
+        if (ls == 0)
+            break;
+    }
+    if (!ctx->call_id)
+        ctx->fallback = ctx->fallback && !in_part;
+}
+
+/* The a= and m= lines of the body, in order. */
+static GArray *
+body_lines(tvbuff_t *tvb, packet_info *pinfo)
+{
+    GArray *lines = g_array_sized_new(FALSE, FALSE, sizeof(sdp_line_t), 32);
+    gint len = (gint)tvb_captured_length(tvb);
+    gint off = 0;
+    (void)pinfo;
+    while (off < len) {
+        gint next;
+        gint ll = tvb_find_line_end(tvb, off, -1, &next, FALSE);
+        if (ll < 0)
+            break;
+        if (ll >= 2 && tvb_get_guint8(tvb, off + 1) == '=') {
+            guint8 k = tvb_get_guint8(tvb, off);
+            if (k == 'a' || k == 'm') {
+                sdp_line_t l = { off, ll, k == 'm' };
+                g_array_append_val(lines, l);
+            }
+        }
+        if (next <= off)
+            break;
+        off = next;
+    }
+    return lines;
+}
+
+/* ---- one candidate ------------------------------------------------------ */
+
+/* Adds a string item over a span of the line; offsets of @c are relative to
+ * the attribute value at @base in @tvb. */
+static proto_item *
+add_span_string(proto_tree *tree, int hf, tvbuff_t *tvb, gint base, icecand_span_t sp)
+{
+    if (sp.length == 0)
+        return NULL;
+    return proto_tree_add_item(tree, hf, tvb, base + (gint)sp.offset, (gint)sp.length, ENC_ASCII);
+}
+
+static void
+add_address(proto_tree *tree, int hf_text, tvbuff_t *tvb, gint base, const icecand_addr_t *a, gboolean typed)
+{
+    if (a->span.length == 0)
+        return;
+    gint off = base + (gint)a->span.offset;
+    proto_tree_add_item(tree, hf_text, tvb, off, (gint)a->span.length, ENC_ASCII);
+    if (!typed)
+        return;
+    if (a->family == ICECAND_FAMILY_IPV4) {
+        ws_in4_addr v4;
+        memcpy(&v4, a->bytes, 4);
+        proto_item *pi = proto_tree_add_ipv4(tree, hf_msice_candidate_address_ipv4, tvb, off, (gint)a->span.length, v4);
+        proto_item_set_hidden(pi);
+    } else if (a->family == ICECAND_FAMILY_IPV6) {
+        ws_in6_addr v6;
+        memcpy(v6.bytes, a->bytes, 16);
+        proto_item *pi = proto_tree_add_ipv6(tree, hf_msice_candidate_address_ipv6, tvb, off, (gint)a->span.length, &v6);
+        proto_item_set_hidden(pi);
+    }
+}
+
+static void
+add_num(proto_tree *tree, int hf, tvbuff_t *tvb, gint base, const icecand_num_t *n)
+{
+    if (n->span.length && n->valid)
+        proto_tree_add_uint(tree, hf, tvb, base + (gint)n->span.offset, (gint)n->span.length, n->value);
+}
+
+/* Raises one expert info per problem the parser found on this line. */
+static void
+line_experts(packet_info *pinfo, proto_item *item, const icecand_t *c, const char *line)
+{
+    for (int s = ICECAND_NOT_ICE + 1; s < ICECAND_STATUS_COUNT; s++) {
+        if (icecand_has_problem(c, (icecand_status_t)s))
+            expert_add_info_format(pinfo, item, &ei_msice[s], "%s: %s",
+                                   icecand_status_to_string((icecand_status_t)s), line);
+    }
+}
+
+/* Per-media counters for the summary line. */
+typedef struct {
+    const char *media;           /* "audio" */
+    guint       n_type[ICECAND_TYPE_RELAY + 1];
+    guint       n_v6;
+    guint       n_any;
+    gboolean    udp, tcp;
+    guint8      version;
+} media_summary_t;
+
+static void
+count_candidate(media_summary_t *ms, const icecand_t *c)
+{
+    if (c->version)
+        ms->version = c->version;
+    /* Count each candidate once: by its RTP component when it has one. */
+    if (c->component.valid && c->component.value != 1)
+        return;
+    ms->n_any++;
+    if (c->version == 6)
+        ms->n_v6++;
+    else if (c->type <= ICECAND_TYPE_RELAY)
+        ms->n_type[c->type]++;
+    if (c->transport == ICECAND_TRANSPORT_UDP)
+        ms->udp = TRUE;
+    else if (c->transport != ICECAND_TRANSPORT_UNKNOWN)
+        ms->tcp = TRUE;
+}
+
+/* "audio: 2 host, 1 srflx, 2 relay (UDP, TCP)"; the caller puts "ICE v19 "
+ * in front (once per media line in the tree, once per body in Info). */
+static const char *
+summary_text(wmem_allocator_t *scope, const media_summary_t *ms)
+{
+    wmem_strbuf_t *b = wmem_strbuf_new(scope, "");
+    wmem_strbuf_append_printf(b, "%s: ", ms->media);
+    if (ms->version == 6) {
+        wmem_strbuf_append_printf(b, "%u candidate%s", ms->n_v6, ms->n_v6 == 1 ? "" : "s");
+    } else {
+        static const icecand_type_t order[] = { ICECAND_TYPE_HOST, ICECAND_TYPE_SRFLX, ICECAND_TYPE_PRFLX,
+                                                ICECAND_TYPE_RELAY, ICECAND_TYPE_UNKNOWN };
+        gboolean first = TRUE;
+        for (guint i = 0; i < G_N_ELEMENTS(order); i++) {
+            guint n = ms->n_type[order[i]];
+            if (!n)
+                continue;
+            wmem_strbuf_append_printf(b, "%s%u %s", first ? "" : ", ", n, icecand_type_to_string(order[i]));
+            first = FALSE;
+        }
+        if (first)
+            wmem_strbuf_append(b, "no candidates");
+    }
+    if (ms->udp || ms->tcp)
+        wmem_strbuf_append_printf(b, " (%s%s%s)", ms->udp ? "UDP" : "", ms->udp && ms->tcp ? ", " : "",
+                                  ms->tcp ? "TCP" : "");
+    return wmem_strbuf_get_str(b);
+}
+
+static void
+dissect_candidate(tvbuff_t *tvb, gint base, packet_info *pinfo, proto_tree *tree, const icecand_t *c,
+                  proto_item **item_out)
+{
+    char comp[ICECAND_COMPONENT_STR_LEN];
+    gint vlen = (gint)c->value.length;
+    proto_item *ci = proto_tree_add_item(tree, hf_msice_candidate, tvb, base + (gint)c->value.offset, vlen, ENC_NA);
+    proto_tree *ct = proto_item_add_subtree(ci, ett_msice_candidate);
+    *item_out = ci;
+
+    proto_item *pi = proto_tree_add_string(ct, hf_msice_candidate_attribute, tvb, base + (gint)c->name.offset,
+                                           (gint)c->name.length, icecand_kind_to_string(c->kind));
+    proto_item_set_generated(pi);
+    if (c->version) {
+        pi = proto_tree_add_uint(ct, hf_msice_candidate_version, tvb, base + (gint)c->value.offset, vlen, c->version);
+        proto_item_set_generated(pi);
+    }
+    add_span_string(ct, hf_msice_candidate_foundation, tvb, base, c->foundation);
+    add_span_string(ct, hf_msice_candidate_username, tvb, base, c->username);
+    add_num(ct, hf_msice_candidate_component, tvb, base, &c->component);
+    add_span_string(ct, hf_msice_candidate_password, tvb, base, c->password);
+    add_span_string(ct, hf_msice_candidate_transport, tvb, base, c->transport_span);
+    if (c->version == 6) {
+        if (c->qvalue.span.length) {
+            pi = proto_tree_add_item(ct, hf_msice_candidate_priority, tvb, base + (gint)c->qvalue.span.offset,
+                                     (gint)c->qvalue.span.length, ENC_ASCII);
+            proto_item_append_text(pi, " (qvalue)");
+        }
+        add_num(ct, hf_msice_candidate_qvalue, tvb, base, &c->qvalue);
+    } else if (c->priority.span.length) {
+        pi = proto_tree_add_item(ct, hf_msice_candidate_priority, tvb, base + (gint)c->priority.span.offset,
+                                 (gint)c->priority.span.length, ENC_ASCII);
+        if (c->priority.valid) {
+            proto_tree *pt = proto_item_add_subtree(pi, ett_msice_priority);
+            icecand_prio_parts_t parts = icecand_priority_parts(c->priority.value);
+            gint po = base + (gint)c->priority.span.offset, pl = (gint)c->priority.span.length;
+            proto_tree_add_uint(pt, hf_msice_candidate_priority_value, tvb, po, pl, c->priority.value);
+            proto_item *g = proto_tree_add_uint(pt, hf_msice_candidate_priority_type_pref, tvb, po, pl, parts.type_pref);
+            proto_item_set_generated(g);
+            g = proto_tree_add_uint(pt, hf_msice_candidate_priority_local_pref, tvb, po, pl, parts.local_pref);
+            proto_item_set_generated(g);
+            g = proto_tree_add_uint(pt, hf_msice_candidate_priority_component, tvb, po, pl, parts.component);
+            proto_item_set_generated(g);
+        }
+    }
+    add_address(ct, hf_msice_candidate_address, tvb, base, &c->address, TRUE);
+    add_num(ct, hf_msice_candidate_port, tvb, base, &c->port);
+    if (c->type_span.length) {
+        proto_tree_add_string(ct, hf_msice_candidate_type, tvb, base + (gint)c->type_span.offset,
+                              (gint)c->type_span.length, icecand_type_to_string(c->type));
+    } else if (c->version == 6) {
+        /* [MS-ICE] candidates carry no type: say so, never guess. */
+        pi = proto_tree_add_string(ct, hf_msice_candidate_type, tvb, base + (gint)c->value.offset, vlen,
+                                   "unknown");
+        proto_item_append_text(pi, " (ICE v6 lines do not encode the candidate type)");
+        proto_item_set_generated(pi);
+    }
+    add_address(ct, hf_msice_candidate_raddr, tvb, base, &c->raddr, FALSE);
+    add_num(ct, hf_msice_candidate_rport, tvb, base, &c->rport);
+    if (c->tcptype_span.length)
+        add_span_string(ct, hf_msice_candidate_tcptype, tvb, base, c->tcptype_span);
+    if (c->address.family != ICECAND_FAMILY_NONE) {
+        pi = proto_tree_add_string(ct, hf_msice_candidate_scope, tvb, base + (gint)c->address.span.offset,
+                                   (gint)c->address.span.length,
+                                   icecand_scope_to_string(icecand_addr_scope(&c->address)));
+        proto_item_set_generated(pi);
+    }
+    for (unsigned i = 0; i < c->n_ext; i++) {
+        const icecand_ext_t *e = &c->ext[i];
+        guint32 end = e->value.length ? e->value.offset + e->value.length : e->name.offset + e->name.length;
+        proto_tree_add_item(ct, hf_msice_candidate_extension, tvb, base + (gint)e->name.offset,
+                            (gint)(end - e->name.offset), ENC_ASCII);
+    }
+
+    /* Item text: "host UDP 192.168.56.1:15676 (RTP), priority 2130706431" */
+    const char *addr = c->address.span.length
+        ? (const char *)tvb_get_string_enc(pinfo->pool, tvb, base + (gint)c->address.span.offset,
+                                           (gint)c->address.span.length, ENC_ASCII)
+        : "?";
+    proto_item_append_text(ci, ": %s %s %s%s%s:%u (%s)", c->version == 6 ? "v6" : icecand_type_to_string(c->type),
+                           icecand_transport_to_string(c->transport), c->address.family == ICECAND_FAMILY_IPV6 ? "[" : "",
+                           addr, c->address.family == ICECAND_FAMILY_IPV6 ? "]" : "", c->port.valid ? c->port.value : 0,
+                           icecand_component_to_string(c->component.valid ? c->component.value : 0, comp, sizeof(comp)));
+}
+
+static void
+dissect_remote(tvbuff_t *tvb, gint base, packet_info *pinfo, proto_tree *tree, const icecand_t *c,
+               proto_item **item_out)
+{
+    proto_item *ri = proto_tree_add_item(tree, hf_msice_remote_candidate, tvb, base + (gint)c->value.offset,
+                                         (gint)c->value.length, ENC_NA);
+    proto_tree *rt = proto_item_add_subtree(ri, ett_msice_remote);
+    *item_out = ri;
+    if (c->kind == ICECAND_KIND_REMOTE_CANDIDATE) {
+        proto_tree_add_item(rt, hf_msice_remote_candidate_username, tvb, base + (gint)c->username.offset,
+                            (gint)c->username.length, ENC_ASCII);
+        proto_item_append_text(ri, " (v6): the selected remote candidate's username");
+        return;
+    }
+    proto_item_append_text(ri, " (v19):");
+    for (unsigned i = 0; i < c->n_remote; i++) {
+        const icecand_remote_t *r = &c->remote[i];
+        add_num(rt, hf_msice_remote_candidate_component, tvb, base, &r->component);
+        if (r->address.span.length)
+            proto_tree_add_item(rt, hf_msice_remote_candidate_address, tvb, base + (gint)r->address.span.offset,
+                                (gint)r->address.span.length, ENC_ASCII);
+        add_num(rt, hf_msice_remote_candidate_port, tvb, base, &r->port);
+        proto_item_append_text(ri, " %u %s:%u", r->component.value,
+                               r->address.span.length
+                                   ? (const char *)tvb_get_string_enc(pinfo->pool, tvb,
+                                                                      base + (gint)r->address.span.offset,
+                                                                      (gint)r->address.span.length, ENC_ASCII)
+                                   : "?",
+                               r->port.value);
+    }
+}
+
+/* ---- one SDP body ------------------------------------------------------- */
+
+typedef struct {
+    gsize ufrag_len, pwd_len;
+    proto_item *pwd_item;
+} media_creds_t;
+
+/*
+ * Walks the a= and m= lines of one SDP body in order, building one subtree
+ * per media description. Returns the Info text for this body (NULL when it
+ * holds no ICE attribute).
+ */
+static const char *
+dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *lines)
+{
+    proto_item *top = NULL;
+    proto_tree *st = NULL, *mt = NULL;
+    proto_item *media_item = NULL;
+    gboolean any_ice = FALSE;     /* the body has an ICE line: msice tree made */
+    gboolean media_open = FALSE;  /* the current media description has one */
+    gint m_start = 0, m_len = 0, m_type_len = 0;  /* its m= line, if any */
+    media_summary_t ms;
+    media_creds_t creds;
+    wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, "");
+    guint8 body_version = 0;
+    icecand_t *c = wmem_new(pinfo->pool, icecand_t);
+
+    memset(&ms, 0, sizeof(ms));
+    memset(&creds, 0, sizeof(creds));
+    ms.media = "session";
+
+    for (guint i = 0; i <= lines->len; i++) {
+        const sdp_line_t *l = i < lines->len ? &g_array_index(lines, sdp_line_t, i) : NULL;
+        /* Close the current media description on a new m= line or at the end. */
+        if ((!l || l->media) && media_open) {
+            if (ms.n_any || ms.version) {
+                const char *text = summary_text(pinfo->pool, &ms);
+                guint version = ms.version ? ms.version : 19;
+                proto_item *pi = proto_tree_add_string_format_value(mt, hf_msice_media_summary, tvb, 0, 0, text,
+                                                                    "ICE v%u %s", version, text);
+                proto_item_set_generated(pi);
+                proto_item_append_text(media_item, ": ICE v%u %s", version, text);
+                if (wmem_strbuf_get_len(info))
+                    wmem_strbuf_append(info, "; ");
+                wmem_strbuf_append(info, text);
+            }
+            if (creds.ufrag_len && creds.pwd_len &&
+                icecand_check_credentials(creds.ufrag_len, creds.pwd_len) == ICECAND_AMBIGUOUS_CREDENTIALS)
+                expert_add_info(pinfo, creds.pwd_item, &ei_msice[ICECAND_AMBIGUOUS_CREDENTIALS]);
+            media_open = FALSE;
+        }
+        if (!l)
+            break;
+        if (l->length < 2)
+            continue;
+        const guint8 *p = tvb_get_ptr(tvb, l->start, l->length);
+        if (l->media) {
+            /* "m=audio 50000 RTP/AVP 0" */
+            gint n = 2;
+            while (n < l->length && p[n] != ' ')
+                n++;
+            memset(&ms, 0, sizeof(ms));
+            memset(&creds, 0, sizeof(creds));
+            ms.media = (const char *)tvb_get_string_enc(pinfo->pool, tvb, l->start + 2, n - 2, ENC_ASCII);
+            m_start = l->start;
+            m_len = l->length;
+            m_type_len = n - 2;
+            continue;
+        }
+        /* a= line: the value starts after "a=". */
+        gint base = l->start + 2;
+        if (icecand_parse((const char *)p + 2, (gsize)(l->length - 2), c) == ICECAND_NOT_ICE)
+            continue;
+        if (!any_ice) {
+            top = proto_tree_add_item(tree, proto_msice, tvb, 0, -1, ENC_NA);
+            st = proto_item_add_subtree(top, ett_msice);
+            any_ice = TRUE;
+        }
+        if (!media_open) {
+            /* First ICE line of a media description (or of the session). */
+            media_open = TRUE;
+            media_item = proto_tree_add_item(st, hf_msice_media, tvb, m_len ? m_start : l->start, m_len, ENC_NA);
+            proto_item_append_text(media_item, " %s", ms.media);
+            mt = proto_item_add_subtree(media_item, ett_msice_media);
+            if (m_len)
+                proto_tree_add_string(mt, hf_msice_media_type, tvb, m_start + 2, m_type_len, ms.media);
+        }
+        proto_item *item = NULL;
+        char *line = (char *)tvb_format_text(pinfo->pool, tvb, l->start, l->length);
+        switch (c->kind) {
+        case ICECAND_KIND_CANDIDATE:
+        case ICECAND_KIND_X_CANDIDATE_IPV6:
+            dissect_candidate(tvb, base, pinfo, mt, c, &item);
+            count_candidate(&ms, c);
+            if (c->version)
+                body_version = c->version;
+            break;
+        case ICECAND_KIND_REMOTE_CANDIDATE:
+        case ICECAND_KIND_REMOTE_CANDIDATES:
+            dissect_remote(tvb, base, pinfo, mt, c, &item);
+            if (c->kind == ICECAND_KIND_REMOTE_CANDIDATE && !body_version)
+                body_version = 6;
+            break;
+        case ICECAND_KIND_ICE_UFRAG:
+            item = proto_tree_add_item(mt, hf_msice_ufrag, tvb, base + (gint)c->value.offset, (gint)c->value.length,
+                                       ENC_ASCII);
+            creds.ufrag_len = c->value.length;
+            break;
+        case ICECAND_KIND_ICE_PWD:
+            item = proto_tree_add_item(mt, hf_msice_pwd, tvb, base + (gint)c->value.offset, (gint)c->value.length,
+                                       ENC_ASCII);
+            creds.pwd_len = c->value.length;
+            creds.pwd_item = item;
+            break;
+        case ICECAND_KIND_X_CANDIDATE_INFO:
+            item = proto_tree_add_item(mt, hf_msice_candidate_info, tvb, base + (gint)c->value.offset,
+                                       (gint)c->value.length, ENC_ASCII);
+            break;
+        case ICECAND_KIND_ICE_OPTIONS:
+            item = proto_tree_add_item(mt, hf_msice_ice_options, tvb, base + (gint)c->value.offset,
+                                       (gint)c->value.length, ENC_ASCII);
+            break;
+        case ICECAND_KIND_NONE:
+        default:
+            break;
+        }
+        if (item)
+            line_experts(pinfo, item, c, line);
+    }
+    if (!any_ice)
+        return NULL;
+
+    body_context_t ctx;
+    find_context(tvb, pinfo, &ctx);
+    const char *format = body_version == 6 ? (ctx.fallback ? "ICE v6 (ms-proxy-2007fallback part)" : "ICE v6")
+                                           : (ctx.fallback ? "ICE v19 (in the ms-proxy-2007fallback part)" : "ICE v19");
+    proto_item *pi = proto_tree_add_string(st, hf_msice_sdp_format, tvb, 0, 0, format);
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_boolean(st, hf_msice_sdp_fallback, tvb, 0, 0, ctx.fallback);
+    proto_item_set_generated(pi);
+    if (ctx.call_id) {
+        pi = proto_tree_add_string(st, hf_msice_call_id, tvb, 0, 0, ctx.call_id);
+        proto_item_set_generated(pi);
+    }
+    if (ctx.message) {
+        pi = proto_tree_add_string(st, hf_msice_message, tvb, 0, 0, ctx.message);
+        proto_item_set_generated(pi);
+    }
+    proto_item_append_text(top, ", %s SDP%s%s", format, wmem_strbuf_get_len(info) ? ": " : "",
+                           wmem_strbuf_get_str(info));
+    /* Info: "ICE v19 audio: 2 host, 1 srflx, 2 relay (UDP, TCP); video: ..." */
+    return wmem_strdup_printf(pinfo->pool, "ICE v%u %s", body_version ? body_version : 19,
+                              wmem_strbuf_get_len(info) ? wmem_strbuf_get_str(info) : "(no candidates)");
+}
+
+/* ---- the SDP body ---------------------------------------------------------- */
+
+static dissector_handle_t sdp_handle;
+
+static int
+dissect_msice_sdp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    /* Wireshark's SDP dissector first, exactly as it would have run. */
+    int ret = sdp_handle ? call_dissector_only(sdp_handle, tvb, pinfo, tree, data) : 0;
+
+    GArray *lines = body_lines(tvb, pinfo);
+    const char *info = lines->len ? dissect_sdp_body(tvb, pinfo, tree, lines) : NULL;
+    g_array_free(lines, TRUE);
+    if (info) {
+        /* SIP leaves "... | " after a request line: don't double it. */
+        const char *cur = col_get_text(pinfo->cinfo, COL_INFO);
+        size_t n = cur ? strlen(cur) : 0;
+        if (n >= 2 && cur[n - 2] == '|' && cur[n - 1] == ' ')
+            col_append_str(pinfo->cinfo, COL_INFO, info);
+        else
+            col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", info);
+    }
+    return ret > 0 ? ret : (int)tvb_captured_length(tvb);
+}
+
+/* ---- registration ------------------------------------------------------ */
+
+void
+proto_register_msice(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_msice_call_id, { "Call-ID", "msice.call_id", FT_STRING, BASE_NONE, NULL, 0x0,
+              "SIP Call-ID of the message carrying this SDP", HFILL } },
+        { &hf_msice_message, { "SIP Message", "msice.message", FT_STRING, BASE_NONE, NULL, 0x0,
+              "SIP method or status code of the message carrying this SDP", HFILL } },
+        { &hf_msice_sdp_format, { "SDP Format", "msice.sdp.format", FT_STRING, BASE_NONE, NULL, 0x0,
+              "ICE v6 ([MS-ICE]) or ICE v19 ([MS-ICE2]), and whether this is the ms-proxy-2007fallback part", HFILL } },
+        { &hf_msice_sdp_fallback, { "ms-proxy-2007fallback Part", "msice.sdp.fallback", FT_BOOLEAN, BASE_NONE, NULL,
+              0x0, "The multipart part that proxies may fall back to for old clients", HFILL } },
+        { &hf_msice_media, { "Media", "msice.media", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_media_type, { "Media Type", "msice.media.type", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_media_summary, { "Summary", "msice.media.summary", FT_STRING, BASE_NONE, NULL, 0x0,
+              "Candidates of this media line by type and transport (RTP component)", HFILL } },
+        { &hf_msice_ufrag, { "ICE Username Fragment", "msice.ufrag", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_pwd, { "ICE Password", "msice.pwd", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_candidate, { "Candidate", "msice.candidate", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_candidate_attribute, { "Attribute", "msice.candidate.attribute", FT_STRING, BASE_NONE, NULL, 0x0,
+              "candidate or x-candidate-ipv6", HFILL } },
+        { &hf_msice_candidate_version, { "ICE Version", "msice.candidate.version", FT_UINT8, BASE_DEC, NULL, 0x0,
+              "6: [MS-ICE] (draft 6) syntax; 19: [MS-ICE2] (draft 19) syntax", HFILL } },
+        { &hf_msice_candidate_foundation, { "Foundation", "msice.candidate.foundation", FT_STRING, BASE_NONE, NULL,
+              0x0, NULL, HFILL } },
+        { &hf_msice_candidate_username, { "Username", "msice.candidate.username", FT_STRING, BASE_NONE, NULL, 0x0,
+              "ICE v6 per-candidate username", HFILL } },
+        { &hf_msice_candidate_password, { "Password", "msice.candidate.password", FT_STRING, BASE_NONE, NULL, 0x0,
+              "ICE v6 per-candidate password", HFILL } },
+        { &hf_msice_candidate_component, { "Component", "msice.candidate.component", FT_UINT32, BASE_DEC,
+              VALS(component_vals), 0x0, NULL, HFILL } },
+        { &hf_msice_candidate_transport, { "Transport", "msice.candidate.transport", FT_STRING, BASE_NONE, NULL, 0x0,
+              "UDP, TCP, TCP-ACT (opens connections), TCP-PASS (listens)", HFILL } },
+        { &hf_msice_candidate_priority, { "Priority", "msice.candidate.priority", FT_STRING, BASE_NONE, NULL, 0x0,
+              "As written: a v6 qvalue (0.830) or a v19 32-bit priority", HFILL } },
+        { &hf_msice_candidate_priority_value, { "Priority Value", "msice.candidate.priority.value", FT_UINT32,
+              BASE_DEC, NULL, 0x0, "v19 priority as a number", HFILL } },
+        { &hf_msice_candidate_priority_type_pref, { "Type Preference", "msice.candidate.priority.type_pref",
+              FT_UINT32, BASE_DEC, NULL, 0x0, "priority >> 24: 126 host, 110 prflx, 100 srflx, 0 relay", HFILL } },
+        { &hf_msice_candidate_priority_local_pref, { "Local Preference", "msice.candidate.priority.local_pref",
+              FT_UINT32, BASE_HEX, NULL, 0x0, "(priority >> 8) & 0xFFFF", HFILL } },
+        { &hf_msice_candidate_priority_component, { "Component Part", "msice.candidate.priority.component",
+              FT_UINT32, BASE_DEC, NULL, 0x0, "256 - (priority & 0xFF)", HFILL } },
+        { &hf_msice_candidate_qvalue, { "Q-value (thousandths)", "msice.candidate.qvalue", FT_UINT32, BASE_DEC, NULL,
+              0x0, "v6 preference as a number: 0.830 is 830", HFILL } },
+        { &hf_msice_candidate_address, { "Address", "msice.candidate.address", FT_STRING, BASE_NONE, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msice_candidate_address_ipv4, { "Address (IPv4)", "msice.candidate.address.ipv4", FT_IPv4, BASE_NONE,
+              NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_candidate_address_ipv6, { "Address (IPv6)", "msice.candidate.address.ipv6", FT_IPv6, BASE_NONE,
+              NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_candidate_port, { "Port", "msice.candidate.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_candidate_type, { "Type", "msice.candidate.type", FT_STRING, BASE_NONE, NULL, 0x0,
+              "host, srflx, prflx, relay; unknown for v6 lines", HFILL } },
+        { &hf_msice_candidate_raddr, { "Related Address", "msice.candidate.raddr", FT_STRING, BASE_NONE, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msice_candidate_rport, { "Related Port", "msice.candidate.rport", FT_UINT16, BASE_DEC, NULL, 0x0, NULL,
+              HFILL } },
+        { &hf_msice_candidate_tcptype, { "TCP Type", "msice.candidate.tcptype", FT_STRING, BASE_NONE, NULL, 0x0,
+              "RFC 6544 tcptype", HFILL } },
+        { &hf_msice_candidate_scope, { "Address Scope", "msice.candidate.scope", FT_STRING, BASE_NONE, NULL, 0x0,
+              "public, private (RFC 1918 / unique local), CGNAT, link-local, Teredo, ...", HFILL } },
+        { &hf_msice_candidate_extension, { "Extension", "msice.candidate.extension", FT_STRING, BASE_NONE, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msice_candidate_info, { "Candidate Info", "msice.candidate_info", FT_STRING, BASE_NONE, NULL, 0x0,
+              "a=x-candidate-info", HFILL } },
+        { &hf_msice_remote_candidate, { "Remote Candidate", "msice.remote_candidate", FT_NONE, BASE_NONE, NULL, 0x0,
+              "The candidate ICE selected on the peer (re-INVITE after checks)", HFILL } },
+        { &hf_msice_remote_candidate_username, { "Username", "msice.remote_candidate.username", FT_STRING, BASE_NONE,
+              NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_remote_candidate_component, { "Component", "msice.remote_candidate.component", FT_UINT32,
+              BASE_DEC, VALS(component_vals), 0x0, NULL, HFILL } },
+        { &hf_msice_remote_candidate_address, { "Address", "msice.remote_candidate.address", FT_STRING, BASE_NONE,
+              NULL, 0x0, NULL, HFILL } },
+        { &hf_msice_remote_candidate_port, { "Port", "msice.remote_candidate.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+              NULL, HFILL } },
+        { &hf_msice_ice_options, { "ICE Options", "msice.ice_options", FT_STRING, BASE_NONE, NULL, 0x0,
+              "a=ice-options (ignored by Microsoft clients)", HFILL } },
+    };
+
+    static gint *ett[] = {
+        &ett_msice, &ett_msice_media, &ett_msice_candidate, &ett_msice_priority, &ett_msice_remote,
+    };
+
+    /* One expert item per parser status; index = icecand_status_t. */
+    static ei_register_info ei[] = {
+        { &ei_msice[ICECAND_TRUNCATED], { "msice.expert.truncated", PI_MALFORMED, PI_ERROR,
+              "ICE line has too few tokens", EXPFILL } },
+        { &ei_msice[ICECAND_TOO_LONG], { "msice.expert.too_long", PI_MALFORMED, PI_ERROR,
+              "ICE line too long", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_FOUNDATION], { "msice.expert.bad_foundation", PI_MALFORMED, PI_ERROR,
+              "Candidate foundation is not 1-32 ICE characters", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_CREDENTIAL], { "msice.expert.bad_credential", PI_MALFORMED, PI_ERROR,
+              "ICE username or password has characters ICE does not allow", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_COMPONENT], { "msice.expert.bad_component", PI_MALFORMED, PI_ERROR,
+              "Candidate component is not 1-256", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_TRANSPORT], { "msice.expert.bad_transport", PI_MALFORMED, PI_ERROR,
+              "Candidate transport is not UDP, TCP, TCP-ACT or TCP-PASS", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_PRIORITY], { "msice.expert.bad_priority", PI_MALFORMED, PI_ERROR,
+              "Candidate priority is not a 32-bit number", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_QVALUE], { "msice.expert.bad_qvalue", PI_MALFORMED, PI_ERROR,
+              "ICE v6 q-value is not 0.000-1.000", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_ADDRESS], { "msice.expert.bad_address", PI_MALFORMED, PI_ERROR,
+              "Candidate address is not an IPv4 or IPv6 address", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_PORT], { "msice.expert.bad_port", PI_MALFORMED, PI_ERROR,
+              "Candidate port is not 0-65535", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_TYPE], { "msice.expert.bad_type", PI_MALFORMED, PI_ERROR,
+              "Candidate type missing or not host/srflx/prflx/relay", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_RADDR], { "msice.expert.bad_raddr", PI_MALFORMED, PI_ERROR,
+              "Related address is not an IPv4 or IPv6 address", EXPFILL } },
+        { &ei_msice[ICECAND_BAD_RPORT], { "msice.expert.bad_rport", PI_MALFORMED, PI_ERROR,
+              "Related port is not 0-65535", EXPFILL } },
+        { &ei_msice[ICECAND_TOO_MANY], { "msice.expert.too_many", PI_PROTOCOL, PI_WARN,
+              "More extensions or remote candidates than decoded", EXPFILL } },
+        { &ei_msice[ICECAND_EXTRA_TOKENS], { "msice.expert.extra_tokens", PI_PROTOCOL, PI_WARN,
+              "Extra tokens after a complete ICE v6 candidate", EXPFILL } },
+        { &ei_msice[ICECAND_UFRAG_LENGTH], { "msice.expert.ufrag_length", PI_PROTOCOL, PI_WARN,
+              "ice-ufrag is not 4-256 characters", EXPFILL } },
+        { &ei_msice[ICECAND_PWD_LENGTH], { "msice.expert.pwd_length", PI_PROTOCOL, PI_WARN,
+              "ice-pwd is not 22-256 characters", EXPFILL } },
+        { &ei_msice[ICECAND_PRIORITY_RANGE], { "msice.expert.priority_range", PI_PROTOCOL, PI_WARN,
+              "Candidate priority is 0 or above 2^31-1", EXPFILL } },
+        { &ei_msice[ICECAND_AMBIGUOUS_CREDENTIALS], { "msice.expert.ambiguous_credentials", PI_PROTOCOL, PI_WARN,
+              "6-character ice-ufrag with a 32-character ice-pwd: Microsoft clients may take them for base64 "
+              "([MS-SDPEXT] 3.1.5.21.5)", EXPFILL } },
+        { &ei_msice[ICECAND_PRIORITY_MISMATCH], { "msice.expert.priority_mismatch", PI_PROTOCOL, PI_NOTE,
+              "Component part of the priority differs from the component", EXPFILL } },
+        { &ei_msice[ICECAND_OPTIONS_IGNORED], { "msice.expert.options_ignored", PI_PROTOCOL, PI_NOTE,
+              "a=ice-options is ignored by Microsoft clients ([MS-SDPEXT] 3.1.5.21.3)", EXPFILL } },
+    };
+
+    for (guint i = 0; i < ICECAND_STATUS_COUNT; i++) {
+        expert_field init = EI_INIT;
+        ei_msice[i] = init;
+    }
+    proto_msice = proto_register_protocol("Microsoft ICE (MS-ICE, MS-ICE2)", "MSICE", "msice");
+    proto_register_field_array(proto_msice, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *em = expert_register_protocol(proto_msice);
+    expert_register_field_array(em, ei, array_length(ei));
+
+    msice_handle = register_dissector("msice.sdp", dissect_msice_sdp, proto_msice);
+}
+
+/*
+ * The media_type entry. A handle without a protocol, so that the entry stays
+ * live when msice is disabled (Analyze > Enabled Protocols): SDP must never
+ * depend on msice being on.
+ */
+static int
+dissect_sdp_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (proto_is_protocol_enabled(find_protocol_by_id(proto_msice)))
+        return call_dissector_only(msice_handle, tvb, pinfo, tree, data);
+    return sdp_handle ? call_dissector_only(sdp_handle, tvb, pinfo, tree, data) : 0;
+}
+
+void
+proto_reg_handoff_msice(void)
+{
+    /* Take application/sdp over from Wireshark's SDP dissector, which
+     * dissect_msice_sdp() calls first. */
+    sdp_handle = find_dissector_add_dependency("sdp", proto_msice);
+    dissector_add_string("media_type", "application/sdp",
+                         create_dissector_handle_with_name_and_description(
+                             dissect_sdp_entry, -1, "msice.sdp_entry", "SDP, with MS-ICE candidates when msice is on"));
+}
