@@ -27,6 +27,7 @@ register_protocols(void)
 {
     proto_register_msturn();
     proto_register_msice();
+    proto_register_mras();
 }
 
 static void
@@ -34,6 +35,7 @@ register_handoffs(void)
 {
     proto_reg_handoff_msturn();
     proto_reg_handoff_msice();
+    proto_reg_handoff_mras();
 }
 
 void
