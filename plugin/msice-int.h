@@ -8,9 +8,47 @@
 #include <wireshark.h>
 #include <epan/packet.h>
 
+#include "core/icecall.h"
+#include "core/msturn.h"
+
 /* packet-msice.c */
 void proto_register_msice(void);
 void proto_reg_handoff_msice(void);
+
+/* The per-call model of the capture being read (NULL between captures).
+ * Feed it only when !PINFO_FD_VISITED(pinfo). */
+icecall_model_t *msice_model(void);
+
+/* What the "msice" tap carries: one record per model event. Scope: pinfo->pool. */
+typedef enum {
+    MSICE_EV_SDP,
+    MSICE_EV_MRAS,
+    MSICE_EV_ALLOCATE,
+    MSICE_EV_CHECK,
+    MSICE_EV_MEDIA,
+} msice_event_t;
+
+typedef struct {
+    msice_event_t  kind;
+    const char    *call_id;   /* NULL: not tied to a call (yet) */
+    const char    *label;     /* Flow Graph arrow label */
+    const char    *comment;   /* Flow Graph comment */
+    icecall_path_t path;
+    gboolean       graph;     /* worth an arrow in the Flow Graph */
+} msice_tap_info_t;
+
+void msice_queue_tap(packet_info *pinfo, msice_event_t kind, const char *call_id, const char *label,
+                     const char *comment, icecall_path_t path, gboolean graph);
+
+/* The per-frame model result of the next event in this frame (created on the
+ * first pass; *fresh = TRUE then, feed the model and fill it). */
+icecall_frame_t *msice_frame_snapshot(packet_info *pinfo, gboolean *fresh);
+void msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const icecall_frame_t *fi);
+void msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo);
+void address_to_icecall(icecall_addr_t *out, const address *a, guint16 port);
+
+/* msice-tap.c: -z msice,calls, the GUI table and the Flow Graph. */
+void msice_register_taps(int proto);
 
 /* packet-msturn.c */
 void proto_register_msturn(void);
@@ -25,14 +63,17 @@ void proto_reg_handoff_mras(void);
  * @turn_username: an MS-TURN USERNAME attribute value, i.e. the
  *   base64-decoded bytes of an MRAS <username>.
  * @len: bytes at @turn_username.
- * @password_b64: (out) (transfer none): the MRAS <password> text (base64, as
- *   in the XML), valid while the capture file is open (wmem_file_scope).
+ * @password_b64: (out) (transfer none) (optional): the MRAS <password> text
+ *   (base64, as in the XML), valid while the capture file is open
+ *   (wmem_file_scope).
+ * @frame: (out) (optional): the frame of the MRAS response that granted it.
  *
  * Returns: TRUE when an MRAS response of this capture granted this user
  * name. Filled as MRAS responses are dissected on the first pass, so on the
  * first pass only responses in earlier frames are known; the first
  * response with a given user name wins.
  */
-gboolean mras_lookup_password(const guint8 *turn_username, size_t len, const char **password_b64);
+gboolean mras_lookup_password(const guint8 *turn_username, size_t len, const char **password_b64,
+                              guint32 *frame);
 
 #endif /* MSICE_INT_H */

@@ -168,8 +168,14 @@ typedef struct {
     gsize         len;
 } mras_bytes_key_t;
 
+/* A granted password and where it came from. Scope: wmem_file_scope(). */
+typedef struct {
+    const char *password;   /* base64 text as in the XML */
+    guint32     frame;      /* the MRAS response that granted it */
+} mras_password_t;
+
 static wmem_map_t *requests;   /* requestID -> mras_trans_t (latest) */
-static wmem_map_t *passwords;  /* mras_bytes_key_t -> password (base64 text) */
+static wmem_map_t *passwords;  /* mras_bytes_key_t -> mras_password_t */
 
 static guint
 bytes_key_hash(gconstpointer k)
@@ -242,21 +248,23 @@ decode_base64_strict(wmem_allocator_t *scope, const char *text, gsize *out_len)
 }
 
 gboolean
-mras_lookup_password(const guint8 *turn_username, size_t len, const char **password_b64)
+mras_lookup_password(const guint8 *turn_username, size_t len, const char **password_b64, guint32 *frame)
 {
     if (!passwords || !turn_username || len == 0)
         return FALSE;
     mras_bytes_key_t key = { turn_username, len };
-    const char *pw = (const char *)wmem_map_lookup(passwords, &key);
+    const mras_password_t *pw = (const mras_password_t *)wmem_map_lookup(passwords, &key);
     if (!pw)
         return FALSE;
     if (password_b64)
-        *password_b64 = pw;
+        *password_b64 = pw->password;
+    if (frame)
+        *frame = pw->frame;
     return TRUE;
 }
 
 static void
-learn_passwords(const mras_doc_t *doc)
+learn_passwords(const mras_doc_t *doc, guint32 frame)
 {
     for (unsigned i = 0; i < doc->n_cred_resps; i++) {
         const mras_cred_resp_t *c = &doc->cred_resps[i];
@@ -271,7 +279,10 @@ learn_passwords(const mras_doc_t *doc)
             continue;   /* first one wins */
         mras_bytes_key_t *key = wmem_new(wmem_file_scope(), mras_bytes_key_t);
         *key = lookup;
-        wmem_map_insert(passwords, key, wmem_strdup(wmem_file_scope(), c->password));
+        mras_password_t *pw = wmem_new(wmem_file_scope(), mras_password_t);
+        pw->password = wmem_strdup(wmem_file_scope(), c->password);
+        pw->frame = frame;
+        wmem_map_insert(passwords, key, pw);
     }
 }
 
@@ -334,7 +345,7 @@ track_exchange(packet_info *pinfo, const mras_doc_t *doc, const guint8 *buf, gui
                 tr->resp_frame = pinfo->num;
             fr->trans = tr;
         }
-        learn_passwords(doc);
+        learn_passwords(doc, pinfo->num);
     }
     p_add_proto_data(wmem_file_scope(), pinfo, proto_mras, key, fr);
     return fr;

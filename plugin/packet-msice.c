@@ -19,9 +19,14 @@
 #include <wireshark.h>
 #include <epan/packet.h>
 #include <epan/expert.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <epan/tap.h>
 
 #include "msice-int.h"
 #include "core/icecand.h"
+#include "core/icecall.h"
+#include "core/msturn.h"
 
 /* ---- ids --------------------------------------------------------------- */
 
@@ -67,15 +72,23 @@ static int hf_msice_remote_candidate_component = -1;
 static int hf_msice_remote_candidate_address = -1;
 static int hf_msice_remote_candidate_port = -1;
 static int hf_msice_ice_options = -1;
+static int hf_msice_pair = -1;
+static int hf_msice_path_type = -1;
+static int hf_msice_path_rank = -1;
+static int hf_msice_pair_local_offer = -1;
+static int hf_msice_pair_remote_offer = -1;
+static int hf_msice_promotion = -1;
 
 static gint ett_msice = -1;
 static gint ett_msice_media = -1;
 static gint ett_msice_candidate = -1;
 static gint ett_msice_priority = -1;
 static gint ett_msice_remote = -1;
+static gint ett_msice_path = -1;
 
 /* One expert item per icecand_status_t value (index = status). */
 static expert_field ei_msice[ICECAND_STATUS_COUNT];
+static expert_field ei_msice_promotion = EI_INIT;
 
 static dissector_handle_t msice_handle;
 
@@ -93,13 +106,15 @@ static const value_string component_vals[] = {
 typedef struct {
     gint     start;   /* of the line ("a=...") in the body tvb */
     gint     length;  /* without the line end */
-    gboolean media;   /* an m= line */
+    char     kind;    /* 'a', 'm' or 'c' */
 } sdp_line_t;
 
 /* What the bytes in front of a body say about it. */
 typedef struct {
     const char *call_id;   /* SIP Call-ID, NULL outside SIP */
     const char *message;   /* "INVITE", "200", ... */
+    const char *from_uri;  /* URI of From: and To: */
+    const char *to_uri;
     gboolean    fallback;  /* its multipart part says ms-proxy-2007fallback */
 } body_context_t;
 
@@ -123,6 +138,20 @@ header_value(wmem_allocator_t *scope, const char *line, gsize len, gsize name_le
     while (e > i && (line[e - 1] == ' ' || line[e - 1] == '\t'))
         e--;
     return wmem_strndup(scope, line + i, e - i);
+}
+
+/* The URI of a From:/To: header value: inside <...>, else up to ';'. */
+static const char *
+header_uri(wmem_allocator_t *scope, const char *line, gsize len, gsize name_len)
+{
+    const char *v = header_value(scope, line, len, name_len);
+    const char *lt = strchr(v, '<');
+    if (lt) {
+        const char *gt = strchr(lt, '>');
+        return wmem_strndup(scope, lt + 1, gt ? (gsize)(gt - lt - 1) : strlen(lt + 1));
+    }
+    const char *semi = strchr(v, ';');
+    return semi ? wmem_strndup(scope, v, (gsize)(semi - v)) : v;
 }
 
 /* Finds @needle in [hay, hay + len), NUL bytes included (unlike strstr). */
@@ -203,6 +232,10 @@ find_context(tvbuff_t *body, packet_info *pinfo, body_context_t *ctx)
         } else if (in_part && line_has_prefix(line, len, "Content-Disposition:") &&
                    g_strstr_len(line, (gssize)len, "ms-proxy-2007fallback")) {
             ctx->fallback = TRUE;
+        } else if (!ctx->from_uri && (line_has_prefix(line, len, "From:") || line_has_prefix(line, len, "f:"))) {
+            ctx->from_uri = header_uri(pinfo->pool, line, len, (line[1] == ':') ? 2 : 5);
+        } else if (!ctx->to_uri && (line_has_prefix(line, len, "To:") || line_has_prefix(line, len, "t:"))) {
+            ctx->to_uri = header_uri(pinfo->pool, line, len, (line[1] == ':') ? 2 : 3);
         } else if (!ctx->call_id && (line_has_prefix(line, len, "Call-ID:") || line_has_prefix(line, len, "i:"))) {
             ctx->call_id = header_value(pinfo->pool, line, len, line[0] == 'i' || line[0] == 'I' ? 2 : 8);
             in_part = FALSE;
@@ -217,7 +250,7 @@ find_context(tvbuff_t *body, packet_info *pinfo, body_context_t *ctx)
         ctx->fallback = ctx->fallback && !in_part;
 }
 
-/* The a= and m= lines of the body, in order. */
+/* The a=, m= and c= lines of the body, in order. */
 static GArray *
 body_lines(tvbuff_t *tvb, packet_info *pinfo)
 {
@@ -232,8 +265,8 @@ body_lines(tvbuff_t *tvb, packet_info *pinfo)
             break;
         if (ll >= 2 && tvb_get_guint8(tvb, off + 1) == '=') {
             guint8 k = tvb_get_guint8(tvb, off);
-            if (k == 'a' || k == 'm') {
-                sdp_line_t l = { off, ll, k == 'm' };
+            if (k == 'a' || k == 'm' || k == 'c') {
+                sdp_line_t l = { off, ll, (char)k };
                 g_array_append_val(lines, l);
             }
         }
@@ -471,12 +504,314 @@ dissect_remote(tvbuff_t *tvb, gint base, packet_info *pinfo, proto_tree *tree, c
     }
 }
 
+/* ---- the per-call model ------------------------------------------------------ */
+
+/* The model lives from the init routine to the cleanup routine: one capture. */
+static icecall_model_t *model;
+static int msice_tap = -1;
+static dissector_handle_t media_handle;   /* conversations on candidate addresses */
+static dissector_handle_t stun_handle, rtp_handle, rtcp_handle, data_handle;
+
+icecall_model_t *
+msice_model(void)
+{
+    return model;
+}
+
+static void
+model_init(void)
+{
+    model = icecall_model_new();
+}
+
+static void
+model_cleanup(void)
+{
+    icecall_model_free(model);
+    model = NULL;
+}
+
+static gint64
+time_us(packet_info *pinfo)
+{
+    return (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+}
+
+void
+address_to_icecall(icecall_addr_t *out, const address *a, guint16 port)
+{
+    memset(out, 0, sizeof(*out));
+    if (a->type == AT_IPv4 && a->len == 4) {
+        out->family = 4;
+        memcpy(out->addr, a->data, 4);
+    } else if (a->type == AT_IPv6 && a->len == 16) {
+        out->family = 6;
+        memcpy(out->addr, a->data, 16);
+    }
+    out->port = port;
+}
+
+static void
+icecall_to_address(address *out, const icecall_addr_t *a, wmem_allocator_t *scope)
+{
+    if (a->family == 6)
+        alloc_address_wmem(scope, out, AT_IPv6, 16, a->addr);
+    else
+        alloc_address_wmem(scope, out, AT_IPv4, 4, a->addr);
+}
+
+void
+msice_queue_tap(packet_info *pinfo, msice_event_t kind, const char *call_id, const char *label, const char *comment,
+                icecall_path_t path, gboolean graph)
+{
+    if (!have_tap_listener(msice_tap))
+        return;
+    msice_tap_info_t *ti = wmem_new0(pinfo->pool, msice_tap_info_t);
+    ti->kind = kind;
+    ti->call_id = call_id ? wmem_strdup(pinfo->pool, call_id) : NULL;
+    ti->label = label;
+    ti->comment = comment;
+    ti->path = path;
+    ti->graph = graph;
+    tap_queue_packet(msice_tap, pinfo, ti);
+}
+
+/*
+ * Per-packet results of the model, made on the first pass and kept per
+ * frame (wmem_file_scope) so that the GUI (any click order) and tshark -2
+ * show the same. Several events in one frame (TCP) are numbered in
+ * dissection order, which is the same on every pass.
+ */
+#define MSICE_KEY_COUNTER 0x7fffffff
+
+icecall_frame_t *
+msice_frame_snapshot(packet_info *pinfo, gboolean *fresh)
+{
+    guint *counter = (guint *)p_get_proto_data(pinfo->pool, pinfo, proto_msice, MSICE_KEY_COUNTER);
+    if (!counter) {
+        counter = wmem_new0(pinfo->pool, guint);
+        p_add_proto_data(pinfo->pool, pinfo, proto_msice, MSICE_KEY_COUNTER, counter);
+    }
+    guint key = (*counter)++;
+    icecall_frame_t *fi = (icecall_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msice, key);
+    *fresh = FALSE;
+    if (!fi && !PINFO_FD_VISITED(pinfo) && model) {
+        fi = wmem_new0(wmem_file_scope(), icecall_frame_t);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_msice, key, fi);
+        *fresh = TRUE;
+    }
+    return fi;
+}
+
+/* The msice items of a check or media packet: which call, pair and path. */
+void
+msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const icecall_frame_t *fi)
+{
+    if (!fi || !fi->valid)
+        return;
+    proto_item *top = proto_tree_add_item(tree, proto_msice, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(top);
+    proto_item_append_text(top, ", %s: %s", fi->media, icecall_path_to_string(fi->path));
+    proto_tree *t = proto_item_add_subtree(top, ett_msice_path);
+    proto_item *pi = proto_tree_add_string(t, hf_msice_call_id, tvb, 0, 0, fi->call_id);
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_string(t, hf_msice_media_type, tvb, 0, 0, fi->media);
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_string(t, hf_msice_pair, tvb, 0, 0, fi->pair);
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_string(t, hf_msice_path_type, tvb, 0, 0, icecall_path_to_string(fi->path));
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_uint(t, hf_msice_path_rank, tvb, 0, 0, fi->path);
+    proto_item_set_generated(pi);
+    if (fi->local_offer_frame) {
+        pi = proto_tree_add_uint(t, hf_msice_pair_local_offer, tvb, 0, 0, fi->local_offer_frame);
+        proto_item_set_generated(pi);
+    }
+    if (fi->remote_offer_frame) {
+        pi = proto_tree_add_uint(t, hf_msice_pair_remote_offer, tvb, 0, 0, fi->remote_offer_frame);
+        proto_item_set_generated(pi);
+    }
+    if (fi->promotion) {
+        pi = proto_tree_add_boolean(t, hf_msice_promotion, tvb, 0, 0, TRUE);
+        proto_item_set_generated(pi);
+        expert_add_info_format(pinfo, pi, &ei_msice_promotion, "Media moved to a new path: %s (%s)",
+                               icecall_path_to_string(fi->path), fi->pair);
+    }
+}
+
+/* Media on candidate addresses goes through dissect_msice_media(). */
+static void
+claim_address(packet_info *pinfo, const icecall_addr_t *a, gboolean tcp, void *user _U_)
+{
+    address addr;
+    if (tcp || !a->port)
+        return; /* TCP candidates: RFC 4571 framing, not handled here */
+    icecall_to_address(&addr, a, pinfo->pool);
+    conversation_t *conv = find_conversation(pinfo->num, &addr, NULL, CONVERSATION_UDP, a->port, 0,
+                                             NO_ADDR_B | NO_PORT_B);
+    if (!conv)
+        conv = conversation_new(pinfo->num, &addr, NULL, CONVERSATION_UDP, a->port, 0, NO_ADDR2 | NO_PORT2);
+    conversation_set_dissector_from_frame_number(conv, pinfo->num, media_handle);
+}
+
+typedef struct {
+    packet_info *pinfo;
+} claim_ctx_t;
+
+static void
+claim_cb(const icecall_addr_t *a, bool tcp, void *user)
+{
+    claim_ctx_t *cc = (claim_ctx_t *)user;
+    claim_address(cc->pinfo, a, tcp, NULL);
+}
+
+/*
+ * Every candidate of the call (both sides, so far) is claimed again in each
+ * SDP frame: SIP sets up RTP conversations for the SDP addresses in the
+ * frame with the answer, before the body reaches us; msice takes them over
+ * and hands RTP to the RTP dissector itself.
+ */
+static void
+claim_candidates(packet_info *pinfo, const char *call_id)
+{
+    claim_ctx_t cc = { pinfo };
+    icecall_foreach_candidate(model, call_id, claim_cb, &cc);
+}
+
+static int
+dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len == 0)
+        return 0;
+    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
+    msturn_payload_t kind = msturn_classify_payload(buf, len);
+    if (kind == MSTURN_PAYLOAD_DATA)
+        return 0; /* not ICE media: let UDP try the port and the heuristics */
+    gboolean fresh;
+    icecall_frame_t *fi = msice_frame_snapshot(pinfo, &fresh);
+    if (fresh) {
+        icecall_addr_t src, dst;
+        address_to_icecall(&src, &pinfo->net_src, (guint16)pinfo->srcport);
+        address_to_icecall(&dst, &pinfo->net_dst, (guint16)pinfo->destport);
+        if (kind == MSTURN_PAYLOAD_STUN) {
+            msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
+            msturn_parse(buf, len, m);
+            icecall_check_t ck;
+            msice_check_from_msg(&ck, buf, m, pinfo);
+            ck.src = src;
+            ck.dst = dst;
+            icecall_add_check(model, &ck, fi);
+        } else {
+            icecall_media_pkt_t mp;
+            memset(&mp, 0, sizeof(mp));
+            mp.frame = pinfo->num;
+            mp.time_us = time_us(pinfo);
+            mp.src = src;
+            mp.dst = dst;
+            mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
+            icecall_add_media(model, &mp, fi);
+        }
+    }
+    switch (kind) {
+    case MSTURN_PAYLOAD_STUN:
+        call_dissector_only(stun_handle, tvb, pinfo, tree, NULL);
+        break;
+    case MSTURN_PAYLOAD_RTP:
+        call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
+        break;
+    case MSTURN_PAYLOAD_RTCP:
+        call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+        break;
+    case MSTURN_PAYLOAD_SRTCP:
+    default:
+        /* Encrypted SRTCP: without the SDES keys only its length is known. */
+        call_dissector(data_handle, tvb, pinfo, tree);
+        break;
+    }
+    if (fi && fi->valid) {
+        msice_show_path(tvb, pinfo, tree, fi);
+        msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
+                        kind == MSTURN_PAYLOAD_STUN ? "connectivity check" : "media",
+                        fi->pair, fi->path, kind == MSTURN_PAYLOAD_STUN || fi->promotion);
+    }
+    return (int)len;
+}
+
+/*
+ * Direct MS-ICE2 checks between addresses no SDP announced (capture without
+ * SIP, or started mid-call): recognised by an MS-ICE2 attribute
+ * (IMPLEMENTATION-VERSION or CANDIDATE-IDENTIFIER). The conversation then
+ * goes through dissect_msice_media(), which hands the checks to Wireshark's
+ * STUN dissector and the media to RTP.
+ */
+static gboolean
+dissect_msice_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < MSTURN_HEADER_LEN + 8 || !model)
+        return FALSE;
+    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
+    if (!msturn_looks_like_stun_check(buf, len) || msturn_rd32(buf + 4) != STUN_RFC5389_COOKIE)
+        return FALSE;
+    msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
+    if (msturn_parse(buf, len, m) != MSTURN_OK || (!msturn_find_attr(m, MSTURN_ATTR_ICE_IMPL_VERSION) &&
+                                                   !msturn_find_attr(m, MSTURN_ATTR_ICE_CANDIDATE_ID)))
+        return FALSE;
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    conversation_set_dissector(conv, media_handle);
+    return dissect_msice_media(tvb, pinfo, tree, data) > 0;
+}
+
+/* A connectivity check, as the model wants it, from a parsed STUN message. */
+void
+msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo)
+{
+    memset(ck, 0, sizeof(*ck));
+    ck->frame = pinfo->num;
+    ck->time_us = time_us(pinfo);
+    ck->stun_type = m->type;
+    if (m->avail >= MSTURN_HEADER_LEN)
+        memcpy(ck->txid, buf + 4, 16);
+    const msturn_attr_t *u = msturn_find_attr(m, MSTURN_ATTR_USERNAME);
+    if (u && u->value_len) {
+        /* MS-ICE2 pads with NULs inside the length: strip them. */
+        guint32 n = u->value_len;
+        while (n && buf[u->value_off + n - 1] == 0)
+            n--;
+        gboolean printable = TRUE;
+        for (guint32 i = 0; i < n; i++)
+            printable = printable && g_ascii_isprint(buf[u->value_off + i]);
+        if (printable)
+            ck->username = wmem_strndup(pinfo->pool, (const char *)buf + u->value_off, n);
+    }
+    ck->use_candidate = msturn_find_attr(m, MSTURN_ATTR_ICE_USE_CANDIDATE) != NULL;
+    const msturn_attr_t *ec = msturn_find_attr(m, MSTURN_ATTR_ERROR_CODE);
+    if (ec) {
+        guint16 code;
+        guint32 ro, rl;
+        if (msturn_get_error(buf, ec, &code, &ro, &rl) == MSTURN_VAL_OK)
+            ck->error_code = code;
+    }
+}
+
 /* ---- one SDP body ------------------------------------------------------- */
 
 typedef struct {
     gsize ufrag_len, pwd_len;
     proto_item *pwd_item;
 } media_creds_t;
+
+static void
+candidate_addr(icecall_addr_t *out, const icecand_addr_t *a, const icecand_num_t *port)
+{
+    memset(out, 0, sizeof(*out));
+    if (a->family == ICECAND_FAMILY_NONE)
+        return;
+    out->family = (guint8)a->family;
+    memcpy(out->addr, a->bytes, 16);
+    out->port = port->valid ? (guint16)port->value : 0;
+}
 
 /*
  * Walks the a= and m= lines of one SDP body in order, building one subtree
@@ -497,15 +832,40 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
     wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, "");
     guint8 body_version = 0;
     icecand_t *c = wmem_new(pinfo->pool, icecand_t);
+    /* What the per-call model gets: one entry per m= line. */
+    wmem_array_t *model_media = wmem_array_new(pinfo->pool, sizeof(icecall_media_in_t));
+    wmem_array_t *model_cands = NULL;
+    icecall_addr_t remote_rtp;
+    icecall_media_in_t cur;
+    icecall_addr_t c_session, c_media;
+    guint n_m = 0;
 
     memset(&ms, 0, sizeof(ms));
     memset(&creds, 0, sizeof(creds));
+    memset(&cur, 0, sizeof(cur));
+    memset(&remote_rtp, 0, sizeof(remote_rtp));
+    memset(&c_session, 0, sizeof(c_session));
+    memset(&c_media, 0, sizeof(c_media));
     ms.media = "session";
 
     for (guint i = 0; i <= lines->len; i++) {
         const sdp_line_t *l = i < lines->len ? &g_array_index(lines, sdp_line_t, i) : NULL;
         /* Close the current media description on a new m= line or at the end. */
-        if ((!l || l->media) && media_open) {
+        if ((!l || l->kind == 'm') && n_m > 0) {
+            /* Hand the media line to the model: c= (media, else session) and m= port. */
+            icecall_addr_t def = c_media.family ? c_media : c_session;
+            def.port = cur.default_addr.port;
+            cur.default_addr = def.family ? def : cur.default_addr;
+            cur.version = ms.version;
+            cur.cands = model_cands ? (const icecall_cand_in_t *)wmem_array_get_raw(model_cands) : NULL;
+            cur.n_cands = model_cands ? wmem_array_get_count(model_cands) : 0;
+            if (cur.n_remote) {
+                /* remote_rtp is reused by the next m= line: keep a copy. */
+                cur.remote = (const icecall_addr_t *)wmem_memdup(pinfo->pool, cur.remote, sizeof(icecall_addr_t));
+            }
+            wmem_array_append_one(model_media, cur);
+        }
+        if ((!l || l->kind == 'm') && media_open) {
             if (ms.n_any || ms.version) {
                 const char *text = summary_text(pinfo->pool, &ms);
                 guint version = ms.version ? ms.version : 19;
@@ -527,7 +887,22 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
         if (l->length < 2)
             continue;
         const guint8 *p = tvb_get_ptr(tvb, l->start, l->length);
-        if (l->media) {
+        if (l->kind == 'c') {
+            /* "c=IN IP4 10.0.0.1" */
+            icecall_addr_t *dst = n_m ? &c_media : &c_session;
+            const char *sp = g_strrstr_len((const char *)p, l->length, " ");
+            memset(dst, 0, sizeof(*dst));
+            if (sp) {
+                guint8 b[16];
+                icecand_family_t fam = icecand_parse_ip(sp + 1, (gsize)(l->length - (sp + 1 - (const char *)p)), b);
+                if (fam != ICECAND_FAMILY_NONE) {
+                    dst->family = (guint8)fam;
+                    memcpy(dst->addr, b, 16);
+                }
+            }
+            continue;
+        }
+        if (l->kind == 'm') {
             /* "m=audio 50000 RTP/AVP 0" */
             gint n = 2;
             while (n < l->length && p[n] != ' ')
@@ -538,6 +913,15 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
             m_start = l->start;
             m_len = l->length;
             m_type_len = n - 2;
+            memset(&cur, 0, sizeof(cur));
+            memset(&c_media, 0, sizeof(c_media));
+            cur.index = n_m++;
+            cur.media = ms.media;
+            guint32 port = 0;
+            for (gint k = n + 1; k < l->length && g_ascii_isdigit(p[k]) && port <= 65535; k++)
+                port = port * 10 + (guint32)(p[k] - '0');
+            cur.default_addr.port = port <= 65535 ? (guint16)port : 0;
+            model_cands = wmem_array_new(pinfo->pool, sizeof(icecall_cand_in_t));
             continue;
         }
         /* a= line: the value starts after "a=". */
@@ -559,7 +943,6 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
                 proto_tree_add_string(mt, hf_msice_media_type, tvb, m_start + 2, m_type_len, ms.media);
         }
         proto_item *item = NULL;
-        char *line = (char *)tvb_format_text(pinfo->pool, tvb, l->start, l->length);
         switch (c->kind) {
         case ICECAND_KIND_CANDIDATE:
         case ICECAND_KIND_X_CANDIDATE_IPV6:
@@ -567,17 +950,47 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
             count_candidate(&ms, c);
             if (c->version)
                 body_version = c->version;
+            if (model_cands && c->address.family != ICECAND_FAMILY_NONE && c->port.valid) {
+                icecall_cand_in_t ci;
+                memset(&ci, 0, sizeof(ci));
+                ci.version = c->version;
+                ci.type = (icecall_ctype_t)c->type;
+                ci.tcp = c->transport != ICECAND_TRANSPORT_UDP;
+                ci.transport = icecand_transport_to_string(c->transport);
+                ci.component = c->component.valid ? c->component.value : 0;
+                ci.priority = c->version == 6 ? c->qvalue.value : c->priority.value;
+                candidate_addr(&ci.addr, &c->address, &c->port);
+                if (c->raddr.family != ICECAND_FAMILY_NONE)
+                    candidate_addr(&ci.raddr, &c->raddr, &c->rport);
+                icecand_span_t f = c->version == 6 ? c->username : c->foundation;
+                ci.foundation = (const char *)tvb_get_string_enc(pinfo->pool, tvb, base + (gint)f.offset,
+                                                                 (gint)f.length, ENC_ASCII);
+                wmem_array_append_one(model_cands, ci);
+            }
             break;
         case ICECAND_KIND_REMOTE_CANDIDATE:
         case ICECAND_KIND_REMOTE_CANDIDATES:
             dissect_remote(tvb, base, pinfo, mt, c, &item);
             if (c->kind == ICECAND_KIND_REMOTE_CANDIDATE && !body_version)
                 body_version = 6;
+            if (c->kind == ICECAND_KIND_REMOTE_CANDIDATE)
+                cur.remote_v6 = (const char *)tvb_get_string_enc(pinfo->pool, tvb, base + (gint)c->username.offset,
+                                                                 (gint)c->username.length, ENC_ASCII);
+            /* The model keeps the RTP (component 1) remote candidate. */
+            for (unsigned k = 0; k < c->n_remote; k++) {
+                if (c->remote[k].component.valid && c->remote[k].component.value == 1) {
+                    candidate_addr(&remote_rtp, &c->remote[k].address, &c->remote[k].port);
+                    cur.remote = &remote_rtp;
+                    cur.n_remote = 1;
+                }
+            }
             break;
         case ICECAND_KIND_ICE_UFRAG:
             item = proto_tree_add_item(mt, hf_msice_ufrag, tvb, base + (gint)c->value.offset, (gint)c->value.length,
                                        ENC_ASCII);
             creds.ufrag_len = c->value.length;
+            cur.ufrag = (const char *)tvb_get_string_enc(pinfo->pool, tvb, base + (gint)c->value.offset,
+                                                         (gint)c->value.length, ENC_ASCII);
             break;
         case ICECAND_KIND_ICE_PWD:
             item = proto_tree_add_item(mt, hf_msice_pwd, tvb, base + (gint)c->value.offset, (gint)c->value.length,
@@ -597,8 +1010,8 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
         default:
             break;
         }
-        if (item)
-            line_experts(pinfo, item, c, line);
+        if (item && c->problems)
+            line_experts(pinfo, item, c, (char *)tvb_format_text(pinfo->pool, tvb, l->start, l->length));
     }
     if (!any_ice)
         return NULL;
@@ -618,6 +1031,29 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
     if (ctx.message) {
         pi = proto_tree_add_string(st, hf_msice_message, tvb, 0, 0, ctx.message);
         proto_item_set_generated(pi);
+    }
+    if (ctx.call_id) {
+        if (!PINFO_FD_VISITED(pinfo) && model) {
+            icecall_msg_t msg;
+            memset(&msg, 0, sizeof(msg));
+            msg.frame = pinfo->num;
+            msg.time_us = time_us(pinfo);
+            msg.call_id = ctx.call_id;
+            msg.from_uri = ctx.from_uri;
+            msg.to_uri = ctx.to_uri;
+            msg.message = ctx.message;
+            msg.is_request = ctx.message && !g_ascii_isdigit(ctx.message[0]);
+            address_to_icecall(&msg.src, &pinfo->net_src, 0);
+            address_to_icecall(&msg.dst, &pinfo->net_dst, 0);
+            icecall_add_sdp(model, &msg, (const icecall_media_in_t *)wmem_array_get_raw(model_media),
+                            wmem_array_get_count(model_media));
+            claim_candidates(pinfo, ctx.call_id);
+        }
+        msice_queue_tap(pinfo, MSICE_EV_SDP, ctx.call_id,
+                        wmem_strdup_printf(pinfo->pool, "%s SDP (%s)", ctx.message ? ctx.message : "SIP", format),
+                        wmem_strdup_printf(pinfo->pool, "ICE v%u %s", body_version ? body_version : 19,
+                                           wmem_strbuf_get_str(info)),
+                        ICECALL_PATH_NONE, TRUE);
     }
     proto_item_append_text(top, ", %s SDP%s%s", format, wmem_strbuf_get_len(info) ? ": " : "",
                            wmem_strbuf_get_str(info));
@@ -731,10 +1167,24 @@ proto_register_msice(void)
               NULL, HFILL } },
         { &hf_msice_ice_options, { "ICE Options", "msice.ice_options", FT_STRING, BASE_NONE, NULL, 0x0,
               "a=ice-options (ignored by Microsoft clients)", HFILL } },
+        { &hf_msice_pair, { "Candidate Pair", "msice.pair", FT_STRING, BASE_NONE, NULL, 0x0,
+              "The caller's (A) and callee's (B) candidates this packet travels between", HFILL } },
+        { &hf_msice_path_type, { "Path", "msice.path.type", FT_STRING, BASE_NONE, NULL, 0x0,
+              "host (direct), server-reflexive, relay UDP or relay TCP", HFILL } },
+        { &hf_msice_path_rank, { "Path Rank", "msice.path.rank", FT_UINT8, BASE_DEC, NULL, 0x0,
+              "4 host, 3 server-reflexive, 2 relay UDP, 1 relay TCP: plot it in an I/O Graph to see promotions",
+              HFILL } },
+        { &hf_msice_pair_local_offer, { "Sender's Candidate Offered In", "msice.pair.local_offer_in", FT_FRAMENUM,
+              BASE_NONE, NULL, 0x0, "SDP frame that offered the sending candidate", HFILL } },
+        { &hf_msice_pair_remote_offer, { "Receiver's Candidate Offered In", "msice.pair.remote_offer_in",
+              FT_FRAMENUM, BASE_NONE, NULL, 0x0, "SDP frame that offered the receiving candidate", HFILL } },
+        { &hf_msice_promotion, { "Promotion", "msice.promotion", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+              "First media packet on a new candidate pair", HFILL } },
     };
 
     static gint *ett[] = {
         &ett_msice, &ett_msice_media, &ett_msice_candidate, &ett_msice_priority, &ett_msice_remote,
+        &ett_msice_path,
     };
 
     /* One expert item per parser status; index = icecand_status_t. */
@@ -782,6 +1232,8 @@ proto_register_msice(void)
               "Component part of the priority differs from the component", EXPFILL } },
         { &ei_msice[ICECAND_OPTIONS_IGNORED], { "msice.expert.options_ignored", PI_PROTOCOL, PI_NOTE,
               "a=ice-options is ignored by Microsoft clients ([MS-SDPEXT] 3.1.5.21.3)", EXPFILL } },
+        { &ei_msice_promotion, { "msice.expert.promotion", PI_SEQUENCE, PI_NOTE,
+              "Media moved to a new path (promotion)", EXPFILL } },
     };
 
     for (guint i = 0; i < ICECAND_STATUS_COUNT; i++) {
@@ -795,6 +1247,11 @@ proto_register_msice(void)
     expert_register_field_array(em, ei, array_length(ei));
 
     msice_handle = register_dissector("msice.sdp", dissect_msice_sdp, proto_msice);
+    media_handle = register_dissector("msice.media", dissect_msice_media, proto_msice);
+    msice_tap = register_tap("msice");
+    register_init_routine(model_init);
+    register_cleanup_routine(model_cleanup);
+    msice_register_taps(proto_msice);
 }
 
 /*
@@ -816,6 +1273,12 @@ proto_reg_handoff_msice(void)
     /* Take application/sdp over from Wireshark's SDP dissector, which
      * dissect_msice_sdp() calls first. */
     sdp_handle = find_dissector_add_dependency("sdp", proto_msice);
+    stun_handle = find_dissector_add_dependency("stun-udp", proto_msice);
+    rtp_handle = find_dissector_add_dependency("rtp", proto_msice);
+    rtcp_handle = find_dissector_add_dependency("rtcp", proto_msice);
+    data_handle = find_dissector("data");
+    heur_dissector_add("udp", dissect_msice_heur_udp, "MS-ICE2 connectivity checks", "msice_udp", proto_msice,
+                       HEURISTIC_ENABLE);
     dissector_add_string("media_type", "application/sdp",
                          create_dissector_handle_with_name_and_description(
                              dissect_sdp_entry, -1, "msice.sdp_entry", "SDP, with MS-ICE candidates when msice is on"));

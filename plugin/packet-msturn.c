@@ -22,6 +22,7 @@
 #include <epan/conversation.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
+#include <epan/proto_data.h>
 #include <epan/to_str.h>
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
@@ -112,6 +113,8 @@ static int hf_msturn_pseudo_tls_handshake_type = -1;
 static int hf_msturn_pseudo_tls_random = -1;
 static int hf_msturn_pseudo_tls_session_id = -1;
 static int hf_msturn_pseudo_tls_cipher_suite = -1;
+static int hf_msturn_integrity_status = -1;
+static int hf_msturn_integrity_key_source = -1;
 
 /* One set of address fields per address attribute. */
 typedef struct {
@@ -151,6 +154,7 @@ static expert_field ei_msturn_no_response = EI_INIT;
 static expert_field ei_msturn_retransmission = EI_INIT;
 static expert_field ei_msturn_tcp_bad_frame = EI_INIT;
 static expert_field ei_msturn_mux_unknown_session = EI_INIT;
+static expert_field ei_msturn_integrity_bad = EI_INIT;
 
 static dissector_handle_t msturn_udp_handle;
 static dissector_handle_t msturn_tcp_handle;
@@ -168,6 +172,20 @@ static dissector_handle_t data_handle;
 static range_t *pref_udp_ports;
 static range_t *pref_tcp_ports;
 static gboolean pref_desegment = TRUE;
+
+/* msturn.credentials: "username_b64:password_b64" pairs separated by spaces
+ * or commas, as MRAS hands them out (base64 has neither ':' nor ',').
+ * Parsed by parse_pref_credentials() whenever preferences are applied. */
+static const char *pref_credentials = "";
+
+/* One parsed pair, base64-decoded. Owned by pref_creds (g_free). */
+typedef struct {
+    guint8 *user;
+    gsize   user_len;
+    guint8 *pass;
+    gsize   pass_len;
+} msturn_pref_cred_t;
+static GArray *pref_creds;   /* msturn_pref_cred_t; lives until the next parse */
 
 /* Ports we took over and the handle that had them before (restored when the
  * preference drops the port, called for anything that is not MS-TURN). */
@@ -190,15 +208,48 @@ typedef struct {
     nstime_t req_time;
     guint16  req_type;
     gboolean req_had_integrity;
+    guint8  *username;      /* USERNAME of the request, NULL when none */
+    guint    username_len;
+    guint8  *realm;         /* realm the request was signed with, unquoted; NULL: unknown */
+    guint    realm_len;
 } msturn_trans_t;
+
+/* The last REALM seen from or to one client. Scope: wmem_file_scope(). */
+typedef struct {
+    guint8 *realm;          /* unquoted */
+    guint   len;
+} msturn_realm_t;
+
+/* MESSAGE-INTEGRITY result of one top-level message, made on the first pass
+ * (see check_integrity()). Key: MSTURN_INTEG_KEY_BASE + index of the
+ * message within its frame. Scope: wmem_file_scope(). */
+typedef struct {
+    guint8  status;         /* INTEG_* (msturn.integrity.status) */
+    gboolean from_pref;     /* key from msturn.credentials, not MRAS */
+    guint32 mras_frame;     /* the MRAS response that granted the password */
+} msturn_integ_t;
+
+/* msturn.integrity.status values. */
+#define INTEG_NOT_VERIFIED 0u
+#define INTEG_GOOD         1u
+#define INTEG_BAD          2u
+#define INTEG_MALFORMED    3u
+
+/* p_*_proto_data keys: 0 counts the top-level messages of the frame (in
+ * pinfo->pool), 1 + n holds message n's msturn_integ_t (file scope). */
+#define MSTURN_INTEG_COUNTER   0u
+#define MSTURN_INTEG_KEY_BASE  1u
 
 static wmem_map_t *transactions;   /* 16-byte txid -> msturn_trans_t */
 static wmem_map_t *mux_sessions;   /* guint64 session id -> frame of Allocate response */
+static wmem_map_t *client_realms;  /* client address (string) -> msturn_realm_t */
 
 /* Per TCP conversation: set once it is known to carry MS-TURN.
  * Scope: wmem_file_scope(). */
 typedef struct {
     guint32 first_frame;
+    address client;       /* who opened the stream (sent the first PDU) */
+    guint32 client_port;
 } msturn_tcp_conv_t;
 
 static guint
@@ -218,6 +269,7 @@ msturn_init(void)
 {
     transactions = wmem_map_new(wmem_file_scope(), txid_hash, txid_equal);
     mux_sessions = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+    client_realms = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
 }
 
 /* ---- value strings ----------------------------------------------------- */
@@ -285,6 +337,14 @@ static const value_string tcp_frame_type_vals[] = {
 static const value_string pseudo_tls_handshake_vals[] = {
     { 1, "ClientHello" },
     { 2, "ServerHello" },
+    { 0, NULL }
+};
+
+static const value_string integrity_status_vals[] = {
+    { INTEG_NOT_VERIFIED, "Not verified (no credentials)" },
+    { INTEG_GOOD,         "Good" },
+    { INTEG_BAD,          "Bad" },
+    { INTEG_MALFORMED,    "Malformed" },
     { 0, NULL }
 };
 
@@ -389,6 +449,69 @@ val_status_expert(msturn_val_status_t status)
 static int dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                   unsigned depth, const char **summary);
 
+/* Where relayed bytes travel, for the per-call model (msice). */
+typedef struct {
+    gboolean       outbound;   /* client -> Edge */
+    icecall_addr_t client;     /* the client's end of the TURN 5-tuple */
+    icecall_addr_t edge;
+    icecall_addr_t peer;       /* DESTINATION/REMOTE-ADDRESS; family 0: unknown */
+    gboolean       tcp;
+    guint64        mux_session;
+} relay_ctx_t;
+
+/* The client and Edge ends of this packet's 5-tuple. */
+static void
+relay_ends(packet_info *pinfo, gboolean outbound, relay_ctx_t *rc)
+{
+    memset(rc, 0, sizeof(*rc));
+    rc->outbound = outbound;
+    rc->tcp = pinfo->ptype == PT_TCP;
+    if (outbound) {
+        address_to_icecall(&rc->client, &pinfo->net_src, (guint16)pinfo->srcport);
+        address_to_icecall(&rc->edge, &pinfo->net_dst, (guint16)pinfo->destport);
+    } else {
+        address_to_icecall(&rc->client, &pinfo->net_dst, (guint16)pinfo->destport);
+        address_to_icecall(&rc->edge, &pinfo->net_src, (guint16)pinfo->srcport);
+    }
+}
+
+static void
+feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, const guint8 *p,
+             const msturn_msg_t *m, icecall_frame_t *fi)
+{
+    icecall_model_t *model = msice_model();
+    if (kind == MSTURN_PAYLOAD_STUN) {
+        icecall_check_t ck;
+        msice_check_from_msg(&ck, p, m, pinfo);
+        ck.relayed = TRUE;
+        ck.outbound = rc->outbound;
+        ck.tcp = rc->tcp;
+        ck.client = rc->client;
+        ck.edge = rc->edge;
+        ck.peer = rc->peer;
+        ck.mux_session = rc->mux_session;
+        ck.src = rc->outbound ? rc->client : rc->edge;
+        ck.dst = rc->outbound ? rc->edge : rc->client;
+        icecall_add_check(model, &ck, fi);
+    } else {
+        icecall_media_pkt_t mp;
+        memset(&mp, 0, sizeof(mp));
+        mp.frame = pinfo->num;
+        mp.time_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+        mp.relayed = TRUE;
+        mp.outbound = rc->outbound;
+        mp.tcp = rc->tcp;
+        mp.client = rc->client;
+        mp.edge = rc->edge;
+        mp.peer = rc->peer;
+        mp.mux_session = rc->mux_session;
+        mp.src = rc->outbound ? rc->client : rc->edge;
+        mp.dst = rc->outbound ? rc->edge : rc->client;
+        mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
+        icecall_add_media(model, &mp, fi);
+    }
+}
+
 /*
  * What sits in a DATA attribute, a multiplexed frame or a TCP data frame:
  * a connectivity check, RTP/RTCP, or opaque data. Returns a short label for
@@ -396,9 +519,9 @@ static int dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
  * not touch the columns: the Info column describes the outer message.
  */
 static const char *
-dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned depth)
+dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned depth, const relay_ctx_t *rc)
 {
-    static const char *const labels[] = { "data", "STUN", "RTP", "RTCP" };
+    static const char *const labels[] = { "data", "STUN", "RTP", "RTCP", "SRTCP" };
     guint len = tvb_captured_length(tvb);
     if (len == 0)
         return "empty";
@@ -411,10 +534,20 @@ dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned de
     /* A damaged inner message must not cost the outer message its columns
      * and expert infos: show the exception here and carry on. */
     TRY {
+        msturn_msg_t *m = NULL;
+        icecall_frame_t *fi = NULL;
+        if (kind == MSTURN_PAYLOAD_STUN) {
+            m = wmem_new(pinfo->pool, msturn_msg_t);
+            msturn_parse(p, len, m);
+        }
+        if (rc && kind != MSTURN_PAYLOAD_DATA) {
+            gboolean fresh;
+            fi = msice_frame_snapshot(pinfo, &fresh);
+            if (fresh)
+                feed_relayed(pinfo, rc, kind, p, m, fi);
+        }
         switch (kind) {
         case MSTURN_PAYLOAD_STUN: {
-            msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
-            msturn_parse(p, len, m);
             if (m->dialect == MSTURN_DIALECT_ICE2 && m->padding == MSTURN_PAD_4 && m->status == MSTURN_OK &&
                 stun_udp_handle) {
                 /* RFC 5389 layout: Wireshark's STUN dissector reads it right,
@@ -432,10 +565,18 @@ dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned de
         case MSTURN_PAYLOAD_RTCP:
             call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
             break;
+        case MSTURN_PAYLOAD_SRTCP: /* encrypted: RTCP would call it malformed */
         case MSTURN_PAYLOAD_DATA:
         default:
             call_dissector(data_handle, tvb, pinfo, tree);
             break;
+        }
+        if (fi && fi->valid) {
+            msice_show_path(tvb, pinfo, tree, fi);
+            msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
+                            kind == MSTURN_PAYLOAD_STUN ? wmem_strdup_printf(pinfo->pool, "relayed %s", label)
+                                                        : "relayed media",
+                            fi->pair, fi->path, kind == MSTURN_PAYLOAD_STUN || fi->promotion);
         }
     }
     CATCH_NONFATAL_ERRORS {
@@ -459,6 +600,8 @@ typedef struct {
     const char *error_reason;
     gboolean    has_lifetime;
     guint32     lifetime;
+    proto_tree *integrity_tree; /* subtree of the first MESSAGE-INTEGRITY */
+    proto_item *integrity_item;
 } msg_summary_t;
 
 static void
@@ -525,6 +668,10 @@ dissect_attribute(tvbuff_t *tvb, packet_info *pinfo, proto_tree *attrs_tree, con
     proto_tree *at = proto_item_add_subtree(ai, ett_msturn_attr);
     proto_tree_add_item(at, hf_msturn_attr_type, tvb, a->offset, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(at, hf_msturn_attr_length, tvb, a->offset + 2, 2, ENC_BIG_ENDIAN);
+    if (a->type == MSTURN_ATTR_MESSAGE_INTEGRITY && !sum->integrity_item) {
+        sum->integrity_tree = at;
+        sum->integrity_item = ai;
+    }
 
     expert_field *vei = val_status_expert(a->val_status);
     if (vei) {
@@ -653,7 +800,20 @@ dissect_attribute(tvbuff_t *tvb, packet_info *pinfo, proto_tree *attrs_tree, con
         proto_tree_add_item(at, hf_msturn_attr_data, tvb, a->value_off, a->value_len, ENC_NA);
         if (a->value_len > 0 && depth == 0) {
             tvbuff_t *inner = tvb_new_subset_length(tvb, a->value_off, a->value_len);
-            sum->relayed = dissect_relayed(inner, pinfo, at, depth);
+            relay_ctx_t rc;
+            gboolean outbound = m->type == MSTURN_SEND_REQUEST;
+            relay_ends(pinfo, outbound, &rc);
+            const msturn_attr_t *pa = msturn_find_attr(m, outbound ? MSTURN_ATTR_DESTINATION_ADDRESS
+                                                                    : MSTURN_ATTR_REMOTE_ADDRESS);
+            msturn_addr_t peer;
+            if (pa && msturn_get_address(buf, m, pa, &peer) == MSTURN_VAL_OK) {
+                rc.peer.family = peer.addr_len == 4 ? 4 : 6;
+                memcpy(rc.peer.addr, peer.addr, peer.addr_len);
+                rc.peer.port = peer.port;
+            }
+            sum->relayed = dissect_relayed(inner, pinfo, at, depth,
+                                           (m->type == MSTURN_SEND_REQUEST || m->type == MSTURN_DATA_INDICATION)
+                                               ? &rc : NULL);
             proto_item *pi = proto_tree_add_string(at, hf_msturn_relayed, tvb, a->value_off, a->value_len,
                                                    sum->relayed);
             proto_item_set_generated(pi);
@@ -778,7 +938,7 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
 
 /* ---- a whole message --------------------------------------------------- */
 
-static void
+static const char *
 set_info(packet_info *pinfo, const msturn_msg_t *m, const msg_summary_t *s)
 {
     wmem_strbuf_t *b = wmem_strbuf_new(pinfo->pool, msg_type_name(m->type));
@@ -820,6 +980,70 @@ set_info(packet_info *pinfo, const msturn_msg_t *m, const msg_summary_t *s)
     if (s->relayed)
         wmem_strbuf_append_printf(b, " [%s]", s->relayed);
     col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", wmem_strbuf_get_str(b));
+    return wmem_strbuf_get_str(b);
+}
+
+static gboolean
+attr_icecall_addr(const guint8 *buf, const msturn_msg_t *m, guint16 type, icecall_addr_t *out)
+{
+    const msturn_attr_t *a = msturn_find_attr(m, type);
+    msturn_addr_t x;
+    memset(out, 0, sizeof(*out));
+    if (!a || msturn_get_address(buf, m, a, &x) != MSTURN_VAL_OK)
+        return FALSE;
+    out->family = x.addr_len == 4 ? 4 : 6;
+    memcpy(out->addr, x.addr, x.addr_len);
+    out->port = x.port;
+    return TRUE;
+}
+
+/* Allocations and active destinations for the per-call model (first pass). */
+static void
+feed_turn(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, const msg_summary_t *sum, const char *info)
+{
+    icecall_model_t *model = msice_model();
+    relay_ctx_t rc;
+    icecall_addr_t peer;
+    gint64 t = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+    switch (m->type) {
+    case MSTURN_ALLOCATE_REQUEST:
+        relay_ends(pinfo, TRUE, &rc);
+        if (!PINFO_FD_VISITED(pinfo))
+            icecall_add_allocation(model, pinfo->num, t, &rc.client, &rc.edge, rc.tcp, FALSE, buf + 4, NULL, NULL, 0,
+                                   0, 0);
+        break;
+    case MSTURN_ALLOCATE_RESPONSE:
+    case MSTURN_ALLOCATE_ERROR: {
+        relay_ends(pinfo, FALSE, &rc);
+        if (!PINFO_FD_VISITED(pinfo)) {
+            icecall_addr_t relayed, reflexive;
+            attr_icecall_addr(buf, m, MSTURN_ATTR_MAPPED_ADDRESS, &relayed);
+            attr_icecall_addr(buf, m, MSTURN_ATTR_XOR_MAPPED_ADDRESS, &reflexive);
+            guint32 lifetime = G_MAXUINT32;
+            const msturn_attr_t *lt = msturn_find_attr(m, MSTURN_ATTR_LIFETIME);
+            if (lt)
+                msturn_get_u32(buf, lt, &lifetime);
+            guint64 session = 0;
+            const msturn_attr_t *sid = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
+            if (sid && sid->val_status == MSTURN_VAL_OK)
+                session = ((guint64)msturn_rd32(buf + sid->value_off) << 32) | msturn_rd32(buf + sid->value_off + 4);
+            icecall_add_allocation(model, pinfo->num, t, &rc.client, &rc.edge, rc.tcp, TRUE, buf + 4, &relayed,
+                                   &reflexive, m->type == MSTURN_ALLOCATE_ERROR ? (sum->error_code ? sum->error_code : 1)
+                                                                                : 0,
+                                   lifetime, session);
+        }
+        break;
+    }
+    case MSTURN_SEND_REQUEST:
+    case MSTURN_SAD_REQUEST:
+        relay_ends(pinfo, TRUE, &rc);
+        if (!PINFO_FD_VISITED(pinfo) && attr_icecall_addr(buf, m, MSTURN_ATTR_DESTINATION_ADDRESS, &peer))
+            icecall_set_destination(model, &rc.client, &rc.edge, &peer);
+        return; /* Sends are drawn as the checks/media they carry */
+    default:
+        return;
+    }
+    msice_queue_tap(pinfo, MSICE_EV_ALLOCATE, NULL, msg_type_name(m->type), info, ICECALL_PATH_NONE, TRUE);
 }
 
 static void
@@ -841,6 +1065,247 @@ error_experts(packet_info *pinfo, proto_item *top, const msturn_msg_t *m, const 
     }
     expert_add_info_format(pinfo, top, &ei_msturn_error_response, "%s %u %s%s%s", msg_type_name(m->type),
                            s->error_code, name ? name : "", meaning ? ": " : "", meaning ? meaning : "");
+}
+
+/* ---- MESSAGE-INTEGRITY ------------------------------------------------- */
+
+/*
+ * Parses msturn.credentials into pref_creds. Tokens that are not
+ * "base64:base64" are skipped (g_base64_decode() would accept anything).
+ */
+static gboolean
+b64_token_ok(const char *t)
+{
+    gsize n = strlen(t), pad = 0;
+    if (n == 0 || n % 4 != 0)
+        return FALSE;
+    for (gsize i = 0; i < n; i++) {
+        if (t[i] == '=')
+            pad++;
+        else if (pad > 0 || !(g_ascii_isalnum(t[i]) || t[i] == '+' || t[i] == '/'))
+            return FALSE;   /* data after padding, or not in the alphabet */
+    }
+    return pad <= 2;
+}
+
+static void
+parse_pref_credentials(void)
+{
+    if (pref_creds) {
+        for (guint i = 0; i < pref_creds->len; i++) {
+            msturn_pref_cred_t *c = &g_array_index(pref_creds, msturn_pref_cred_t, i);
+            g_free(c->user);
+            g_free(c->pass);
+        }
+        g_array_set_size(pref_creds, 0);
+    } else {
+        pref_creds = g_array_new(FALSE, TRUE, sizeof(msturn_pref_cred_t));
+    }
+    if (!pref_credentials || !pref_credentials[0])
+        return;
+    gchar **tokens = g_strsplit_set(pref_credentials, " ,\t\r\n", -1);
+    for (gchar **t = tokens; *t; t++) {
+        gchar *colon = strchr(*t, ':');
+        if (!colon || strchr(colon + 1, ':'))
+            continue;
+        *colon = '\0';
+        if (!b64_token_ok(*t) || !b64_token_ok(colon + 1))
+            continue;
+        msturn_pref_cred_t c;
+        c.user = g_base64_decode(*t, &c.user_len);
+        c.pass = g_base64_decode(colon + 1, &c.pass_len);
+        if (c.user_len == 0 || c.pass_len == 0) {
+            g_free(c.user);
+            g_free(c.pass);
+            continue;
+        }
+        g_array_append_val(pref_creds, c);
+    }
+    g_strfreev(tokens);
+}
+
+/* The client's address: the sender of requests, the receiver of the rest. */
+static const address *
+client_address(packet_info *pinfo, guint16 type)
+{
+    return (msturn_is_response(type) || type == MSTURN_DATA_INDICATION) ? &pinfo->dst : &pinfo->src;
+}
+
+/*
+ * First pass only: finds the credentials of one top-level message and checks
+ * its MESSAGE-INTEGRITY. Also remembers the message's REALM for its client
+ * and the request's credentials for its response. Returns NULL when the
+ * message has no MESSAGE-INTEGRITY.
+ *
+ * Credentials ([MS-TURN] 3.1.12, ms-turn.md 8):
+ *   username: the message's USERNAME; for a response without one, the
+ *             request's (responses are signed with the request's key);
+ *   realm:    the message's REALM without quotes; else the request's realm
+ *             (responses); else the last REALM seen from or to this client
+ *             in an earlier frame (Send and Set Active Destination requests
+ *             omit REALM but still sign with it);
+ *   password: from an MRAS response of this capture (mras_lookup_password),
+ *             else from preference msturn.credentials.
+ */
+static msturn_integ_t *
+integrity_first_pass(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m)
+{
+    const char *client = address_to_str(pinfo->pool, client_address(pinfo, m->type));
+    const msturn_attr_t *ra = msturn_find_attr(m, MSTURN_ATTR_REALM);
+    const msturn_attr_t *ua = msturn_find_attr(m, MSTURN_ATTR_USERNAME);
+    const msturn_attr_t *mi = msturn_find_attr(m, MSTURN_ATTR_MESSAGE_INTEGRITY);
+    const guint8 *realm = NULL, *user = NULL;
+    gsize realm_len = 0, user_len = 0;
+
+    if (ra && ra->val_status == MSTURN_VAL_OK) {
+        realm = msturn_realm_unquote(buf + ra->value_off, ra->value_len, &realm_len);
+        msturn_realm_t *last = (msturn_realm_t *)wmem_map_lookup(client_realms, client);
+        if (!last) {
+            last = wmem_new0(wmem_file_scope(), msturn_realm_t);
+            wmem_map_insert(client_realms, wmem_strdup(wmem_file_scope(), client), last);
+        }
+        if (last->len != realm_len || (realm_len && memcmp(last->realm, realm, realm_len) != 0)) {
+            last->realm = (guint8 *)wmem_memdup(wmem_file_scope(), realm, realm_len);
+            last->len = (guint)realm_len;
+        }
+    }
+    if (ua && ua->val_status == MSTURN_VAL_OK && ua->value_len > 0) {
+        user = buf + ua->value_off;
+        user_len = ua->value_len;
+    }
+    msturn_trans_t *tr = (msturn_trans_t *)wmem_map_lookup(transactions, buf + 4);
+    if (tr && msturn_is_response(m->type) && tr->req_frame < pinfo->num) {
+        if (!user && tr->username) {
+            user = tr->username;
+            user_len = tr->username_len;
+        }
+        if (!realm && tr->realm) {
+            realm = tr->realm;
+            realm_len = tr->realm_len;
+        }
+    }
+    if (!realm) {
+        const msturn_realm_t *last = (const msturn_realm_t *)wmem_map_lookup(client_realms, client);
+        if (last) {
+            realm = last->realm;
+            realm_len = last->len;
+        }
+    }
+    /* The request that opened the transaction: its response will need its
+     * credentials. */
+    if (tr && tr->req_frame == pinfo->num && msturn_is_request(m->type) && user && !tr->username) {
+        tr->username = (guint8 *)wmem_memdup(wmem_file_scope(), user, user_len);
+        tr->username_len = (guint)user_len;
+        if (realm) {
+            tr->realm = (guint8 *)wmem_memdup(wmem_file_scope(), realm, realm_len);
+            tr->realm_len = (guint)realm_len;
+        }
+    }
+
+    if (!mi)
+        return NULL;
+    msturn_integ_t *res = wmem_new0(wmem_file_scope(), msturn_integ_t);
+    if (mi->val_status != MSTURN_VAL_OK) {
+        res->status = INTEG_MALFORMED;
+        return res;
+    }
+    if (!user || !realm)
+        return res;   /* INTEG_NOT_VERIFIED */
+
+    guint8 *pass = NULL;
+    gsize pass_len = 0;
+    const char *pass_b64 = NULL;
+    guint32 mras_frame = 0;
+    if (mras_lookup_password(user, user_len, &pass_b64, &mras_frame) && pass_b64) {
+        pass = g_base64_decode(pass_b64, &pass_len);
+        res->mras_frame = mras_frame;
+    }
+    if (pass_len == 0 && pref_creds) {
+        for (guint i = 0; i < pref_creds->len; i++) {
+            const msturn_pref_cred_t *c = &g_array_index(pref_creds, msturn_pref_cred_t, i);
+            if (c->user_len == user_len && memcmp(c->user, user, user_len) == 0) {
+                g_free(pass);
+                pass = (guint8 *)g_memdup2(c->pass, c->pass_len);
+                pass_len = c->pass_len;
+                res->from_pref = TRUE;
+                res->mras_frame = 0;
+                break;
+            }
+        }
+    }
+    if (pass_len == 0) {
+        g_free(pass);
+        res->mras_frame = 0;
+        return res;   /* INTEG_NOT_VERIFIED */
+    }
+
+    guint8 key[MSTURN_LONGTERM_KEY_LEN];
+    msturn_longterm_key(user, user_len, (const char *)realm, realm_len, pass, pass_len, key);
+    g_free(pass);
+    switch (msturn_check_integrity(buf, m, key, sizeof(key))) {
+    case MSTURN_INTEGRITY_GOOD:      res->status = INTEG_GOOD; break;
+    case MSTURN_INTEGRITY_BAD:       res->status = INTEG_BAD; break;
+    case MSTURN_INTEGRITY_MALFORMED: res->status = INTEG_MALFORMED; break;
+    case MSTURN_INTEGRITY_NOT_PRESENT:
+    default:                         res->status = INTEG_NOT_VERIFIED; break;
+    }
+    return res;
+}
+
+/*
+ * MESSAGE-INTEGRITY of a top-level message.
+ *
+ * Two-pass rule: the check is made once, on the first pass, in frame order,
+ * and stored per message; every later pass (GUI clicks in any order, tshark
+ * -2) shows the stored result. So a message is verified only with what is
+ * known by its frame: MRAS responses, REALMs and requests of earlier frames,
+ * plus the msturn.credentials preference. A message before the MRAS response
+ * that grants its password stays "not verified" (the preference can supply
+ * it). tshark in one pass, tshark -2 and the GUI show the same result.
+ */
+static void
+check_integrity(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, const guint8 *buf, const msturn_msg_t *m,
+                const msg_summary_t *sum)
+{
+    guint idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msturn, MSTURN_INTEG_COUNTER));
+    p_add_proto_data(pinfo->pool, pinfo, proto_msturn, MSTURN_INTEG_COUNTER, GUINT_TO_POINTER(idx + 1));
+    guint32 key = MSTURN_INTEG_KEY_BASE + idx;
+    msturn_integ_t *res;
+
+    if (!PINFO_FD_VISITED(pinfo)) {
+        res = integrity_first_pass(pinfo, buf, m);
+        if (res)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_msturn, key, res);
+    } else {
+        res = (msturn_integ_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msturn, key);
+    }
+    const msturn_attr_t *mi = msturn_find_attr(m, MSTURN_ATTR_MESSAGE_INTEGRITY);
+    if (!res || !mi)
+        return;
+
+    proto_tree *it = sum->integrity_tree;
+    guint32 len = mi->value_len ? mi->value_len : 4;
+    guint32 off = mi->value_len ? mi->value_off : mi->offset;
+    proto_item *pi = proto_tree_add_uint(it, hf_msturn_integrity_status, tvb, off, len, res->status);
+    proto_item_set_generated(pi);
+    if (res->from_pref || res->mras_frame) {
+        const char *src = res->from_pref ? "preference msturn.credentials"
+                                         : wmem_strdup_printf(pinfo->pool, "MRAS response in frame %u", res->mras_frame);
+        pi = proto_tree_add_string(it, hf_msturn_integrity_key_source, tvb, off, len, src);
+        proto_item_set_generated(pi);
+    }
+    if (sum->integrity_item && res->status != INTEG_NOT_VERIFIED)
+        proto_item_append_text(sum->integrity_item, " [%s]",
+                               val_to_str_const(res->status, integrity_status_vals, "?"));
+    if (res->status == INTEG_BAD) {
+        proto_item *where = sum->integrity_item ? sum->integrity_item : top;
+        if (res->from_pref)
+            expert_add_info_format(pinfo, where, &ei_msturn_integrity_bad,
+                                   "MESSAGE-INTEGRITY does not verify with the credentials of preference "
+                                   "msturn.credentials: wrong password, or credentials from another Edge pool");
+        else
+            expert_add_info(pinfo, where, &ei_msturn_integrity_bad);
+    }
 }
 
 /*
@@ -911,9 +1376,12 @@ dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsi
                                msg_type_name(m->type), mi ? mi->name : "attribute");
     }
     if (depth == 0) {
+        check_integrity(tvb, pinfo, top, buf, m, &sum);
         msturn_trans_t *tr = (msturn_trans_t *)wmem_map_lookup(transactions, buf + 4);
         error_experts(pinfo, top, m, tr, &sum);
-        set_info(pinfo, m, &sum);
+        const char *info = set_info(pinfo, m, &sum);
+        if (m->dialect == MSTURN_DIALECT_MSTURN && msice_model())
+            feed_turn(pinfo, buf, m, &sum, info);
         /* Remember multiplexed-TURN session ids to link 0xFF10 frames. */
         const msturn_attr_t *sid = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
         if (sid && sid->val_status == MSTURN_VAL_OK && m->type == MSTURN_ALLOCATE_RESPONSE &&
@@ -967,7 +1435,11 @@ dissect_msturn_mux(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     const char *label = "empty";
     if (mux.data_len > 0) {
         tvbuff_t *inner = tvb_new_subset_length(tvb, mux.data_off, mux.data_len);
-        label = dissect_relayed(inner, pinfo, mt, 0);
+        relay_ctx_t rc;
+        /* Direction: the model knows the allocation's client by session id. */
+        relay_ends(pinfo, TRUE, &rc);
+        rc.mux_session = sid;
+        label = dissect_relayed(inner, pinfo, mt, 0, &rc);
         proto_item *pi = proto_tree_add_string(mt, hf_msturn_relayed, tvb, mux.data_off, mux.data_len, label);
         proto_item_set_generated(pi);
     }
@@ -1125,7 +1597,12 @@ dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
             payload = tvb_new_subset_remaining(body, 2);
         }
         proto_tree_add_item(dt, hf_msturn_tcp_data, payload, 0, -1, ENC_NA);
-        const char *label = dissect_relayed(payload, pinfo, dt, 0);
+        relay_ctx_t rc;
+        conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+        msturn_tcp_conv_t *tc = conv ? (msturn_tcp_conv_t *)conversation_get_proto_data(conv, proto_msturn) : NULL;
+        gboolean outbound = !tc || (addresses_equal(&tc->client, &pinfo->src) && tc->client_port == pinfo->srcport);
+        relay_ends(pinfo, outbound, &rc);
+        const char *label = dissect_relayed(payload, pinfo, dt, 0, &rc);
         proto_item *pi = proto_tree_add_string(dt, hf_msturn_relayed, payload, 0, -1, label);
         proto_item_set_generated(pi);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "End-to-end data [%s]", label);
@@ -1183,6 +1660,8 @@ claim_tcp_conversation(packet_info *pinfo)
     if (!conversation_get_proto_data(conv, proto_msturn)) {
         msturn_tcp_conv_t *c = wmem_new0(wmem_file_scope(), msturn_tcp_conv_t);
         c->first_frame = pinfo->num;
+        copy_address_wmem(wmem_file_scope(), &c->client, &pinfo->src);
+        c->client_port = pinfo->srcport;
         conversation_add_proto_data(conv, proto_msturn, c);
     }
     conversation_set_dissector(conv, msturn_tcp_handle);
@@ -1452,6 +1931,12 @@ proto_register_msturn(void)
               0x0, NULL, HFILL } },
         { &hf_msturn_pseudo_tls_cipher_suite, { "Cipher Suite", "msturn.pseudo_tls.cipher_suite", FT_UINT16, BASE_HEX,
               NULL, 0x0, NULL, HFILL } },
+        { &hf_msturn_integrity_status, { "Integrity Status", "msturn.integrity.status", FT_UINT8, BASE_DEC,
+              VALS(integrity_status_vals), 0x0,
+              "MESSAGE-INTEGRITY checked with the MRAS credentials of this capture or preference "
+              "msturn.credentials; 0 when neither has this USERNAME", HFILL } },
+        { &hf_msturn_integrity_key_source, { "Key Source", "msturn.integrity.key_source", FT_STRING, BASE_NONE,
+              NULL, 0x0, "Where the password of the MESSAGE-INTEGRITY key came from", HFILL } },
         ADDR_HF(ADDR_MAPPED, "mapped", "Mapped Address"),
         ADDR_HF(ADDR_ALTERNATE, "alternate", "Alternate Server"),
         ADDR_HF(ADDR_DESTINATION, "destination", "Destination Address"),
@@ -1503,6 +1988,9 @@ proto_register_msturn(void)
               "Not an MS-TURN TCP frame", EXPFILL } },
         { &ei_msturn_mux_unknown_session, { "msturn.expert.mux_unknown_session", PI_SEQUENCE, PI_NOTE,
               "Multiplexed TURN session id not seen in any Allocate response of this capture", EXPFILL } },
+        { &ei_msturn_integrity_bad, { "msturn.expert.integrity_bad", PI_CHECKSUM, PI_WARN,
+              "MESSAGE-INTEGRITY does not verify with the MRAS credentials: wrong password, or credentials "
+              "from another Edge pool", EXPFILL } },
     };
 
     proto_msturn = proto_register_protocol("Microsoft TURN (MS-TURN)", "MSTURN", "msturn");
@@ -1535,6 +2023,13 @@ proto_register_msturn(void)
     prefs_register_bool_preference(mod, "desegment", "Reassemble MS-TURN messages spanning TCP segments",
                                    "Needs TCP's \"Allow subdissectors to reassemble TCP streams\"",
                                    &pref_desegment);
+    prefs_register_string_preference(mod, "credentials", "MS-TURN credentials",
+                                     "MRAS credentials for checking MESSAGE-INTEGRITY when the capture lacks the "
+                                     "MRAS response that granted them: \"username:password\" pairs, both base64 "
+                                     "exactly as in the MRAS <username> and <password> elements, separated by "
+                                     "spaces or commas. Credentials learnt from MRAS responses in the capture "
+                                     "take precedence",
+                                     &pref_credentials);
 
     register_init_routine(msturn_init);
 }
@@ -1559,4 +2054,5 @@ proto_reg_handoff_msturn(void)
     }
     take_ports(&udp_takeover, pref_udp_ports, udp_port_entry_handle);
     take_ports(&tcp_takeover, pref_tcp_ports, tcp_port_entry_handle);
+    parse_pref_credentials();
 }

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib.h>
+
 /* ---- tables ----------------------------------------------------------- */
 
 static const msturn_type_info_t type_table[] = {
@@ -193,9 +195,19 @@ msturn_classify_payload(const uint8_t *buf, size_t len)
     if (len < 8 || (buf[0] & 0xC0u) != 0x80u)
         return MSTURN_PAYLOAD_DATA;
     if (buf[1] >= 192 && buf[1] <= 223) {
-        /* RTCP: (length + 1) 32-bit words must fit. */
-        size_t words = (size_t)msturn_rd16(buf + 2) + 1u;
-        return words * 4u <= len ? MSTURN_PAYLOAD_RTCP : MSTURN_PAYLOAD_DATA;
+        /* RTCP: each packet's (length + 1) 32-bit words, chained to the end. */
+        size_t off = 0;
+        unsigned n = 0;
+        while (off + 4u <= len && (buf[off] & 0xC0u) == 0x80u && buf[off + 1] >= 192 && buf[off + 1] <= 223) {
+            size_t words = (size_t)msturn_rd16(buf + off + 2) + 1u;
+            if (off + words * 4u > len)
+                break;
+            off += words * 4u;
+            n++;
+        }
+        if (off == len)
+            return MSTURN_PAYLOAD_RTCP;
+        return n ? MSTURN_PAYLOAD_SRTCP : MSTURN_PAYLOAD_DATA;
     }
     uint8_t pt = buf[1] & 0x7Fu;
     if (pt >= 72 && pt <= 76)
@@ -548,6 +560,107 @@ msturn_missing_mandatory(const uint8_t *buf, const msturn_msg_t *msg)
     default:
         return 0;
     }
+}
+
+/* ---- MESSAGE-INTEGRITY (long-term credentials) -------------------------
+ *
+ * ms-turn.md 8 (from libnice's OC2007 mode; the [MS-TURN] section itself was
+ * not retrieved) and captures/README.md "Credentials":
+ *   key   = MD5(username ":" realm ":" password), username and password as
+ *           the base64-decoded MRAS bytes, realm without its quotes;
+ *   input = bytes 0 .. start of MESSAGE-INTEGRITY, with the header Length
+ *           rewritten as if MESSAGE-INTEGRITY were the last attribute, then
+ *           zero-padded to a multiple of 64 bytes (RFC 3489 11.2.8);
+ *   HMAC  = SHA-1 for a 20-byte value, SHA-256 for a 32-byte value
+ *           ([MS-TURN] 2.2.2.17: MS-Version >= 3 uses SHA-256).
+ * Attributes after MESSAGE-INTEGRITY are not covered.
+ */
+
+/* The pad never needs more than one block: 64 - (n % 64) < 64. */
+#define MSTURN_HMAC_BLOCK 64u
+
+const uint8_t *
+msturn_realm_unquote(const uint8_t *value, size_t len, size_t *out_len)
+{
+    g_return_val_if_fail(out_len != NULL, value);
+    if (!value) {
+        *out_len = 0;
+        return value;
+    }
+    size_t start = 0, end = len;
+    while (start < end && (value[start] == '"' || value[start] == '\0'))
+        start++;
+    while (end > start && (value[end - 1] == '"' || value[end - 1] == '\0'))
+        end--;
+    *out_len = end - start;
+    return value + start;
+}
+
+void
+msturn_longterm_key(const uint8_t *user, size_t ulen, const char *realm_unquoted, size_t rlen,
+                    const uint8_t *pass, size_t plen, uint8_t out[MSTURN_LONGTERM_KEY_LEN])
+{
+    g_return_if_fail(out != NULL);
+    g_return_if_fail((user || !ulen) && (realm_unquoted || !rlen) && (pass || !plen));
+    GChecksum *md5 = g_checksum_new(G_CHECKSUM_MD5);
+    gsize n = MSTURN_LONGTERM_KEY_LEN;
+    if (ulen)
+        g_checksum_update(md5, user, (gssize)ulen);
+    g_checksum_update(md5, (const guchar *)":", 1);
+    if (rlen)
+        g_checksum_update(md5, (const guchar *)realm_unquoted, (gssize)rlen);
+    g_checksum_update(md5, (const guchar *)":", 1);
+    if (plen)
+        g_checksum_update(md5, pass, (gssize)plen);
+    g_checksum_get_digest(md5, out, &n);
+    g_checksum_free(md5);
+}
+
+msturn_integrity_t
+msturn_check_integrity(const uint8_t *buf, const msturn_msg_t *msg, const uint8_t *key, size_t key_len)
+{
+    g_return_val_if_fail(buf != NULL && msg != NULL, MSTURN_INTEGRITY_MALFORMED);
+    g_return_val_if_fail(key != NULL && key_len > 0, MSTURN_INTEGRITY_MALFORMED);
+
+    const msturn_attr_t *mi = msturn_find_attr(msg, MSTURN_ATTR_MESSAGE_INTEGRITY);
+    if (!mi)
+        return MSTURN_INTEGRITY_NOT_PRESENT;
+    /* The whole value must be present and 20 or 32 bytes long. */
+    if (mi->val_status != MSTURN_VAL_OK || mi->value_len != mi->length ||
+        (mi->length != 20u && mi->length != 32u) || mi->offset < MSTURN_HEADER_LEN ||
+        mi->value_off + mi->value_len > msg->avail)
+        return MSTURN_INTEGRITY_MALFORMED;
+
+    /* Header with Length = attributes before MI + MI itself. Fits 16 bits:
+     * the walk kept MI inside the message, whose Length is 16 bits. */
+    uint8_t hdr[MSTURN_HEADER_LEN];
+    uint32_t fake_len = mi->offset - MSTURN_HEADER_LEN + 4u + mi->length;
+    memcpy(hdr, buf, MSTURN_HEADER_LEN);
+    hdr[2] = (uint8_t)(fake_len >> 8);
+    hdr[3] = (uint8_t)fake_len;
+
+    static const uint8_t zeros[MSTURN_HMAC_BLOCK] = { 0 };
+    uint32_t pad = (MSTURN_HMAC_BLOCK - mi->offset % MSTURN_HMAC_BLOCK) % MSTURN_HMAC_BLOCK;
+    GChecksumType type = mi->length == 32u ? G_CHECKSUM_SHA256 : G_CHECKSUM_SHA1;
+    GHmac *hmac = g_hmac_new(type, key, key_len);
+    uint8_t digest[32];
+    gsize dlen = sizeof(digest);
+
+    g_hmac_update(hmac, hdr, MSTURN_HEADER_LEN);
+    if (mi->offset > MSTURN_HEADER_LEN)
+        g_hmac_update(hmac, buf + MSTURN_HEADER_LEN, mi->offset - MSTURN_HEADER_LEN);
+    if (pad)
+        g_hmac_update(hmac, zeros, pad);
+    g_hmac_get_digest(hmac, digest, &dlen);
+    g_hmac_unref(hmac);
+    if (dlen != mi->length)
+        return MSTURN_INTEGRITY_MALFORMED;
+
+    /* Compare every byte: no early exit. */
+    uint8_t diff = 0;
+    for (uint32_t i = 0; i < mi->length; i++)
+        diff |= (uint8_t)(digest[i] ^ buf[mi->value_off + i]);
+    return diff == 0 ? MSTURN_INTEGRITY_GOOD : MSTURN_INTEGRITY_BAD;
 }
 
 /* ---- framing ---------------------------------------------------------- */

@@ -155,14 +155,17 @@ typedef enum {
     MSTURN_PAYLOAD_STUN,       /* a connectivity check (see msturn_looks_like_stun_check) */
     MSTURN_PAYLOAD_RTP,
     MSTURN_PAYLOAD_RTCP,
+    MSTURN_PAYLOAD_SRTCP,      /* first RTCP header clear, the rest encrypted */
 } msturn_payload_t;
 
 /**
  * msturn_classify_payload:
  * Decides from the bytes alone what a relayed payload is. RTP needs version
  * 2, room for its CSRC list and header extension, and a payload type outside
- * the RTCP range (RFC 5761 4); RTCP needs version 2, a packet type in
- * 192..223 and a first length word that fits.
+ * the RTCP range (RFC 5761 4); RTCP needs version 2, packet types in
+ * 192..223 and length words that chain to the end of the buffer. When the
+ * chain breaks after the first packet the rest is encrypted: SRTCP
+ * (RFC 3711 3.4), which an RTCP decoder cannot read.
  */
 msturn_payload_t msturn_classify_payload(const uint8_t *buf, size_t len);
 
@@ -253,6 +256,58 @@ const char *msturn_ms_version_meaning(uint32_t version);
  * lacks ([MS-TURN] 2.2.2 / 3.2.5.1, TURN-08), or 0 when none is missing.
  */
 uint16_t msturn_missing_mandatory(const uint8_t *buf, const msturn_msg_t *msg);
+
+/* ---- MESSAGE-INTEGRITY (long-term credentials, ms-turn.md 8) ---------- */
+
+/** Length of a long-term key (MD5). */
+#define MSTURN_LONGTERM_KEY_LEN 16u
+
+/**
+ * msturn_realm_unquote:
+ * @value: a REALM value as on the wire (MS-TURN sends `"rtcmedia"` with the
+ *   quotes).
+ * @len: bytes at @value.
+ * @out_len: (out): length of the returned span.
+ *
+ * Returns: (transfer none): the part of @value that goes into the key:
+ * leading and trailing '"' and NUL bytes stripped (as libnice does). Points
+ * into @value; nothing is allocated.
+ */
+const uint8_t *msturn_realm_unquote(const uint8_t *value, size_t len, size_t *out_len);
+
+/**
+ * msturn_longterm_key:
+ * @user, @ulen: the USERNAME bytes (the base64-decoded MRAS <username>).
+ * @realm_unquoted, @rlen: the realm, quotes stripped (msturn_realm_unquote()).
+ * @pass, @plen: the base64-decoded MRAS <password>.
+ * @out: (out caller-allocates): the 16-byte key.
+ *
+ * out = MD5(user ":" realm ":" pass). The bytes are used as given (no
+ * trimming of user or password).
+ */
+void msturn_longterm_key(const uint8_t *user, size_t ulen, const char *realm_unquoted, size_t rlen,
+                         const uint8_t *pass, size_t plen, uint8_t out[MSTURN_LONGTERM_KEY_LEN]);
+
+/**
+ * msturn_check_integrity:
+ * @buf: the message bytes @msg was parsed from.
+ * @msg: result of msturn_parse() on @buf.
+ * @key, @key_len: the HMAC key (msturn_longterm_key() for MS-TURN).
+ *
+ * Checks the first MESSAGE-INTEGRITY attribute the long-term way MS-TURN
+ * uses (ms-turn.md 8): HMAC-SHA1 (20-byte value) or HMAC-SHA256 (32-byte
+ * value) over bytes 0 up to the attribute, with the header Length rewritten
+ * as if MESSAGE-INTEGRITY were the last attribute, zero-padded to a multiple
+ * of 64 bytes. Attributes after it are not covered. Works on a message the
+ * capture cut short as long as everything up to the end of the
+ * MESSAGE-INTEGRITY value is present. Bounded: reads only
+ * [0, end of the MI value) of @buf; one GHmac is allocated and freed.
+ *
+ * Returns: MSTURN_INTEGRITY_GOOD or _BAD; _NOT_PRESENT without the
+ * attribute; _MALFORMED when its value is cut off or not 20/32 bytes.
+ */
+msturn_integrity_t msturn_check_integrity(const uint8_t *buf, const msturn_msg_t *msg, const uint8_t *key,
+                                          size_t key_len);
 
 /* ---- framing ---------------------------------------------------------- */
 

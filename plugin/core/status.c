@@ -33,6 +33,19 @@ msturn_val_status_to_string(msturn_val_status_t status)
 }
 
 const char *
+msturn_integrity_to_string(msturn_integrity_t integrity)
+{
+    switch (integrity) {
+    case MSTURN_INTEGRITY_GOOD:        return "MESSAGE-INTEGRITY verifies";
+    case MSTURN_INTEGRITY_BAD:         return "MESSAGE-INTEGRITY does not verify";
+    case MSTURN_INTEGRITY_NOT_PRESENT: return "no MESSAGE-INTEGRITY attribute";
+    case MSTURN_INTEGRITY_MALFORMED:   return "MESSAGE-INTEGRITY cut off or not 20/32 bytes long";
+    case MSTURN_INTEGRITY_COUNT:       break;
+    }
+    return "unknown integrity status";
+}
+
+const char *
 icecand_status_to_string(icecand_status_t status)
 {
     switch (status) {

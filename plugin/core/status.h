@@ -34,6 +34,17 @@ typedef enum {
 
 const char *msturn_val_status_to_string(msturn_val_status_t status);
 
+/* ---- MESSAGE-INTEGRITY check (msturn_check_integrity() in msturn.c) ---- */
+typedef enum {
+    MSTURN_INTEGRITY_GOOD = 0,    /* the HMAC matches */
+    MSTURN_INTEGRITY_BAD,         /* the HMAC differs: wrong key, or altered message */
+    MSTURN_INTEGRITY_NOT_PRESENT, /* no MESSAGE-INTEGRITY attribute */
+    MSTURN_INTEGRITY_MALFORMED,   /* MESSAGE-INTEGRITY cut off or not 20/32 bytes */
+    MSTURN_INTEGRITY_COUNT
+} msturn_integrity_t;
+
+const char *msturn_integrity_to_string(msturn_integrity_t integrity);
+
 /* ---- ICE SDP attribute lines (icecand.c) ----
  * Ordered by severity: errors, then warnings, then notes
  * (icecand_status_is_error() in icecand.h draws the line). */

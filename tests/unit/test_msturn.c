@@ -369,6 +369,235 @@ test_not_stun(void)
                     "message truncated: Length exceeds the bytes present");
 }
 
+/* ---- MESSAGE-INTEGRITY ------------------------------------------------ */
+
+/* Credential sets of captures/README.md ("Credentials"): base64 as MRAS
+ * hands them out; USERNAME carries the decoded bytes. */
+#define HOME_USER_B64 "AgAAJAX48eDYqM8TXeBJ8p+q659tjQdqhaIqEH3eZ72AkqyRAAAAAFKWkW+1oveO6HC/zrS62PM="
+#define HOME_PASS_B64 "ZOl5AThhu7Iw/RHHDhROBFEQocg="
+#define LYNC2010_USER_B64 "AgAAJPnIk4T5PQkQqhNx2lJDB6vWcagR1un40sV/rR5yCo2QAAAAACLZI8U3iaUvoLX9K3zls1A="
+#define LYNC2010_PASS_B64 "jsocj7nY3NGwlm29WzLQQ4ypf84="
+
+/* captures/msturn-udp-allocate.pcap frame 5: authenticated Allocate Request,
+ * MS-Version 6, 32-byte MESSAGE-INTEGRITY (HMAC-SHA256), "home" set. */
+static const uint8_t v_auth_allocate[] = {
+    0x00, 0x03, 0x00, 0xb2,                          /* Allocate Request, Length 178 */
+    0x21, 0x12, 0xa4, 0x42, 0x2f, 0xb8, 0x55, 0x97,  /* txid 2112a442 2fb85597 ... */
+    0xe8, 0xc6, 0x70, 0x84, 0x1d, 0x2a, 0x23, 0xb0,  /* ... e8c67084 1d2a23b0 */
+    0x00, 0x0f, 0x00, 0x04, 0x72, 0xc6, 0x4b, 0xc6,  /* MAGIC-COOKIE (offset 20) */
+    0x80, 0x08, 0x00, 0x04, 0x00, 0x00, 0x00, 0x06,  /* MS-VERSION 6 (offset 28) */
+    0x00, 0x10, 0x00, 0x04, 0x00, 0x00, 0x2e, 0xe0,  /* BANDWIDTH 12000 (offset 36) */
+    0x80, 0x55, 0x00, 0x04, 0x00, 0x01, 0x00, 0x00,  /* MS-SERVICE-QUALITY audio, best effort (offset 44) */
+    0x80, 0x95, 0x00, 0x08, 0x77, 0xb0, 0xd5, 0x49,  /* MULTIPLEXED-TURN-SESSION-ID (offset 52) */
+    0xc7, 0xac, 0x98, 0xe2,
+    0x00, 0x14, 0x00, 0x14, 0x63, 0x2e, 0x76, 0xf3,  /* NONCE, len 20 (offset 64) */
+    0xc5, 0x4a, 0x76, 0x9d, 0x6c, 0x68, 0x5a, 0x6b,
+    0x7e, 0x6c, 0x48, 0xa1, 0x5b, 0x04, 0x62, 0x7b,
+    0x00, 0x15, 0x00, 0x0a, 0x22, 0x72, 0x74, 0x63,  /* REALM "rtcmedia" with quotes, len 10 (offset 88) */
+    0x6d, 0x65, 0x64, 0x69, 0x61, 0x22,
+    0x00, 0x06, 0x00, 0x38, 0x02, 0x00, 0x00, 0x24,  /* USERNAME, 56 binary bytes (offset 102) */
+    0x05, 0xf8, 0xf1, 0xe0, 0xd8, 0xa8, 0xcf, 0x13,
+    0x5d, 0xe0, 0x49, 0xf2, 0x9f, 0xaa, 0xeb, 0x9f,
+    0x6d, 0x8d, 0x07, 0x6a, 0x85, 0xa2, 0x2a, 0x10,
+    0x7d, 0xde, 0x67, 0xbd, 0x80, 0x92, 0xac, 0x91,
+    0x00, 0x00, 0x00, 0x00, 0x52, 0x96, 0x91, 0x6f,
+    0xb5, 0xa2, 0xf7, 0x8e, 0xe8, 0x70, 0xbf, 0xce,
+    0xb4, 0xba, 0xd8, 0xf3,
+    0x00, 0x08, 0x00, 0x20, 0x24, 0x63, 0x50, 0x14,  /* MESSAGE-INTEGRITY, len 32 (offset 162): HMAC-SHA256 */
+    0xee, 0x92, 0xc0, 0x24, 0xaf, 0x15, 0x2e, 0x4f,
+    0x22, 0xed, 0x3f, 0xf5, 0x51, 0xdd, 0x23, 0x72,
+    0x64, 0x09, 0x39, 0xea, 0x32, 0x61, 0xf3, 0x7e,
+    0xec, 0x20, 0x9b, 0x56,
+};
+#define V_AUTH_ALLOCATE_MI_OFF 162u
+
+/* captures/msturn-bwm.pcap frame 4: Allocate Response of a Lync 2010 client
+ * (MS-Version 2), 20-byte MESSAGE-INTEGRITY (HMAC-SHA1), "lync2010" set; no
+ * USERNAME/REALM (the request's credentials sign it). */
+static const uint8_t v_bwm_alloc_resp[] = {
+    0x01, 0x03, 0x00, 0xa4,                          /* Allocate Response, Length 164 */
+    0x21, 0x12, 0xa4, 0x42, 0xff, 0xbb, 0xa3, 0x6d,  /* txid */
+    0x15, 0x57, 0x0c, 0x5c, 0x6a, 0x24, 0x25, 0xe5,
+    0x00, 0x0f, 0x00, 0x04, 0x72, 0xc6, 0x4b, 0xc6,  /* MAGIC-COOKIE */
+    0x00, 0x0d, 0x00, 0x04, 0x00, 0x00, 0x01, 0xe0,  /* LIFETIME 480 */
+    0x00, 0x01, 0x00, 0x08, 0x00, 0x01, 0xc4, 0x94,  /* MAPPED-ADDRESS 203.0.113.30:50324 */
+    0xcb, 0x00, 0x71, 0x1e,
+    0x80, 0x08, 0x00, 0x04, 0x00, 0x00, 0x00, 0x02,  /* MS-VERSION 2 */
+    0x80, 0x20, 0x00, 0x08, 0x00, 0x01, 0xe2, 0xa6,  /* XOR-MAPPED-ADDRESS */
+    0x2b, 0x18, 0xb0, 0x5d,
+    0x80, 0x50, 0x00, 0x18, 0x72, 0xcd, 0xe7, 0xb0,  /* MS-SEQUENCE-NUMBER, len 24 */
+    0x77, 0x47, 0xae, 0x05, 0xec, 0xdb, 0xe8, 0x82,
+    0xd0, 0x99, 0x5a, 0x9a, 0xc5, 0x99, 0x5e, 0xf7,
+    0x00, 0x00, 0x00, 0x00,
+    0x80, 0x5d, 0x00, 0x0c, 0x80, 0x00, 0x00, 0x00,  /* REMOTE-SITE-ADDRESS-RESPONSE V=1 100/100 */
+    0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x64,
+    0x80, 0x5e, 0x00, 0x0c, 0x80, 0x00, 0x00, 0x00,  /* REMOTE-RELAY-SITE-RESPONSE V=1 100/100 */
+    0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x64,
+    0x80, 0x5f, 0x00, 0x0c, 0x80, 0x00, 0x00, 0x00,  /* LOCAL-SITE-ADDRESS-RESPONSE V=1 100/100 */
+    0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x64,
+    0x80, 0x60, 0x00, 0x0c, 0x80, 0x00, 0x00, 0x00,  /* LOCAL-RELAY-SITE-RESPONSE V=1 100/100 */
+    0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x64,
+    0x00, 0x08, 0x00, 0x14, 0x2f, 0x0f, 0x94, 0x88,  /* MESSAGE-INTEGRITY, len 20: HMAC-SHA1 */
+    0x91, 0xc9, 0xa1, 0x87, 0x69, 0x78, 0x83, 0xef,
+    0x3f, 0xd2, 0x99, 0x9d, 0x56, 0x87, 0x63, 0xa2,
+};
+
+/* The key of a base64 credential set with realm "rtcmedia". */
+static void
+key_for(const char *user_b64, const char *pass_b64, uint8_t key[MSTURN_LONGTERM_KEY_LEN])
+{
+    gsize ulen = 0, plen = 0;
+    guchar *user = g_base64_decode(user_b64, &ulen);
+    guchar *pass = g_base64_decode(pass_b64, &plen);
+    msturn_longterm_key(user, ulen, "rtcmedia", 8, pass, plen, key);
+    g_free(user);
+    g_free(pass);
+}
+
+static msturn_integrity_t
+check_with(const uint8_t *v, size_t len, const uint8_t *key)
+{
+    msturn_msg_t m;
+    msturn_parse(v, len, &m);
+    return msturn_check_integrity(v, &m, key, MSTURN_LONGTERM_KEY_LEN);
+}
+
+static void
+test_integrity_key(void)
+{
+    /* captures/README.md, column "MD5 key". */
+    static const uint8_t home_key[] = { 0x64, 0xb4, 0xf3, 0x0f, 0x7b, 0xb9, 0xa8, 0x80,
+                                        0x90, 0x62, 0x83, 0xe6, 0xc1, 0x87, 0x38, 0xd6 };
+    uint8_t key[MSTURN_LONGTERM_KEY_LEN];
+    key_for(HOME_USER_B64, HOME_PASS_B64, key);
+    g_assert_cmpmem(key, sizeof(key), home_key, sizeof(home_key));
+
+    /* The USERNAME attribute of frame 5 is the decoded MRAS username. */
+    gsize ulen = 0;
+    guchar *user = g_base64_decode(HOME_USER_B64, &ulen);
+    g_assert_cmpmem(user, ulen, v_auth_allocate + 106, 56);
+    g_free(user);
+
+    /* The realm goes in without its quotes (and trailing NULs). */
+    size_t rlen = 99;
+    const uint8_t *r = msturn_realm_unquote(v_auth_allocate + 92, 10, &rlen);
+    g_assert_cmpmem(r, rlen, "rtcmedia", 8);
+    static const uint8_t nul_padded[] = { '"', 'r', 't', 'c', 'm', 'e', 'd', 'i', 'a', '"', 0, 0 };
+    r = msturn_realm_unquote(nul_padded, sizeof(nul_padded), &rlen);
+    g_assert_cmpmem(r, rlen, "rtcmedia", 8);
+    r = msturn_realm_unquote((const uint8_t *)"rtcmedia", 8, &rlen);
+    g_assert_cmpmem(r, rlen, "rtcmedia", 8);
+    r = msturn_realm_unquote((const uint8_t *)"\"\"", 2, &rlen);
+    g_assert_cmpuint(rlen, ==, 0);
+    r = msturn_realm_unquote(NULL, 0, &rlen);
+    g_assert_cmpuint(rlen, ==, 0);
+}
+
+static void
+test_integrity_sha256_good(void)
+{
+    uint8_t key[MSTURN_LONGTERM_KEY_LEN];
+    key_for(HOME_USER_B64, HOME_PASS_B64, key);
+    g_assert_cmpint(check_with(v_auth_allocate, sizeof(v_auth_allocate), key), ==, MSTURN_INTEGRITY_GOOD);
+}
+
+static void
+test_integrity_sha1_good(void)
+{
+    uint8_t key[MSTURN_LONGTERM_KEY_LEN];
+    key_for(LYNC2010_USER_B64, LYNC2010_PASS_B64, key);
+    g_assert_cmpint(check_with(v_bwm_alloc_resp, sizeof(v_bwm_alloc_resp), key), ==, MSTURN_INTEGRITY_GOOD);
+}
+
+static void
+test_integrity_bad(void)
+{
+    uint8_t key[MSTURN_LONGTERM_KEY_LEN];
+    key_for(HOME_USER_B64, HOME_PASS_B64, key);
+    uint8_t v[sizeof(v_auth_allocate)];
+
+    /* One bit flipped anywhere the HMAC covers, or in the MI value itself:
+     * the header type, the txid, the NONCE, the USERNAME, the last MI byte. */
+    static const size_t flip_at[] = { 1, 4, 19, 70, 106, V_AUTH_ALLOCATE_MI_OFF + 4, sizeof(v_auth_allocate) - 1 };
+    for (size_t i = 0; i < G_N_ELEMENTS(flip_at); i++) {
+        memcpy(v, v_auth_allocate, sizeof(v));
+        v[flip_at[i]] ^= 0x01;
+        g_assert_cmpint(check_with(v, sizeof(v), key), ==, MSTURN_INTEGRITY_BAD);
+    }
+    /* Another credential set (the other Edge pool). */
+    key_for(LYNC2010_USER_B64, LYNC2010_PASS_B64, key);
+    g_assert_cmpint(check_with(v_auth_allocate, sizeof(v_auth_allocate), key), ==, MSTURN_INTEGRITY_BAD);
+}
+
+static void
+test_integrity_after_mi_ignored(void)
+{
+    /* An attribute after MESSAGE-INTEGRITY is not covered, and the HMAC is
+     * computed with the Length as if MI were the last attribute. */
+    uint8_t key[MSTURN_LONGTERM_KEY_LEN];
+    key_for(HOME_USER_B64, HOME_PASS_B64, key);
+    uint8_t v[sizeof(v_auth_allocate) + 8];
+    memcpy(v, v_auth_allocate, sizeof(v_auth_allocate));
+    static const uint8_t fp[8] = { 0x80, 0x28, 0x00, 0x04, 0xde, 0xad, 0xbe, 0xef }; /* FINGERPRINT */
+    memcpy(v + sizeof(v_auth_allocate), fp, sizeof(fp));
+    v[3] = 0xb2 + 8;                                  /* Length 186 */
+    msturn_msg_t m;
+    g_assert_cmpint(msturn_parse(v, sizeof(v), &m), ==, MSTURN_OK);
+    g_assert_cmpint(msturn_check_integrity(v, &m, key, sizeof(key)), ==, MSTURN_INTEGRITY_GOOD);
+}
+
+static void
+test_integrity_not_present(void)
+{
+    uint8_t key[MSTURN_LONGTERM_KEY_LEN] = { 0 };
+    g_assert_cmpint(check_with(v_alloc_resp, sizeof(v_alloc_resp), key), ==, MSTURN_INTEGRITY_NOT_PRESENT);
+    g_assert_cmpint(check_with(v_401, sizeof(v_401), key), ==, MSTURN_INTEGRITY_NOT_PRESENT);
+}
+
+static void
+test_integrity_malformed(void)
+{
+    uint8_t key[MSTURN_LONGTERM_KEY_LEN] = { 0 };
+    /* MESSAGE-INTEGRITY of 16 bytes: neither SHA-1 nor SHA-256. */
+    static const uint8_t v[] = {
+        0x00, 0x03, 0x00, 0x1c,                         /* Allocate Request, Length 28 */
+        0x21, 0x12, 0xa4, 0x42, 0x01, 0x02, 0x03, 0x04, /* txid */
+        0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c,
+        0x00, 0x0f, 0x00, 0x04, 0x72, 0xc6, 0x4b, 0xc6, /* MAGIC-COOKIE */
+        0x00, 0x08, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, /* MESSAGE-INTEGRITY len 16 */
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00,
+    };
+    g_assert_cmpint(check_with(v, sizeof(v), key), ==, MSTURN_INTEGRITY_MALFORMED);
+    /* Frame 5 cut by the capture inside the MI value. */
+    g_assert_cmpint(check_with(v_auth_allocate, sizeof(v_auth_allocate) - 1, key), ==, MSTURN_INTEGRITY_MALFORMED);
+    g_assert_cmpstr(msturn_integrity_to_string(MSTURN_INTEGRITY_BAD), ==, "MESSAGE-INTEGRITY does not verify");
+    g_assert_cmpstr(msturn_integrity_to_string(MSTURN_INTEGRITY_COUNT), ==, "unknown integrity status");
+}
+
+static void
+test_integrity_every_prefix(void)
+{
+    uint8_t key[MSTURN_LONGTERM_KEY_LEN];
+    key_for(HOME_USER_B64, HOME_PASS_B64, key);
+    const struct { const uint8_t *v; size_t len; } vecs[] = {
+        { v_auth_allocate, sizeof(v_auth_allocate) },
+        { v_bwm_alloc_resp, sizeof(v_bwm_alloc_resp) },
+    };
+    for (size_t k = 0; k < G_N_ELEMENTS(vecs); k++) {
+        for (size_t n = 0; n < vecs[k].len; n++) {
+            uint8_t *copy = g_memdup2(vecs[k].v, n ? n : 1); /* exact size: valgrind sees overreads */
+            msturn_msg_t m;
+            msturn_parse(copy, n, &m);
+            msturn_integrity_t st = msturn_check_integrity(copy, &m, key, sizeof(key));
+            /* MI is the last attribute: any prefix lacks it or cuts it. */
+            g_assert_cmpint(st, !=, MSTURN_INTEGRITY_GOOD);
+            g_assert_cmpint(st, !=, MSTURN_INTEGRITY_BAD);
+            g_free(copy);
+        }
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -388,5 +617,13 @@ main(int argc, char **argv)
     g_test_add_func("/msturn/tcp-framing", test_tcp_framing);
     g_test_add_func("/msturn/classify-payload", test_classify_payload);
     g_test_add_func("/msturn/not-stun", test_not_stun);
+    g_test_add_func("/msturn/integrity/longterm-key", test_integrity_key);
+    g_test_add_func("/msturn/integrity/sha256-good", test_integrity_sha256_good);
+    g_test_add_func("/msturn/integrity/sha1-good", test_integrity_sha1_good);
+    g_test_add_func("/msturn/integrity/bit-flip-bad", test_integrity_bad);
+    g_test_add_func("/msturn/integrity/after-mi-not-covered", test_integrity_after_mi_ignored);
+    g_test_add_func("/msturn/integrity/not-present", test_integrity_not_present);
+    g_test_add_func("/msturn/integrity/malformed", test_integrity_malformed);
+    g_test_add_func("/msturn/integrity/every-prefix", test_integrity_every_prefix);
     return g_test_run();
 }

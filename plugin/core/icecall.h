@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * icecall.h - the per-call ICE model (pure C + GLib, no epan).
+ *
+ * The epan layer feeds events in frame order, each carrying its frame number
+ * and time: SDP offers/answers (candidates per side and media line),
+ * MRAS exchanges, TURN allocations, connectivity checks (direct or relayed
+ * through the Edge) and media packets. The model keeps, per call (SIP
+ * Call-ID) and media line, both sides' candidates, the allocations that
+ * back the relay candidates, every candidate pair that was checked and how,
+ * the nominated pair, the pair named in the final a=remote-candidate(s), and
+ * which pair carried media when: the first one (early media) and every change
+ * (promotion). icecall_report() writes the per-call text report.
+ *
+ * ICE runs in five phases ([MS-ICE2] 1.3): credentials (MRAS), allocation
+ * (MS-TURN), address exchange (SDP), connectivity checks, promotion. Path
+ * preference, best first: host, server-reflexive, relay UDP, relay TCP.
+ *
+ * Memory: the model owns everything it stores (GLib); free it with
+ * icecall_model_free(). Strings passed in are copied. Nothing the caller
+ * passes is kept.
+ */
+#ifndef MSICE_ICECALL_H
+#define MSICE_ICECALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+/* Named limits: the model grows with calls and candidates, never packets. */
+#define ICECALL_MAX_CALLS          100000u
+#define ICECALL_MAX_MEDIA          8u      /* media lines per call */
+#define ICECALL_MAX_CANDS          64u     /* per side and media line */
+#define ICECALL_MAX_PAIRS          256u    /* per media line */
+#define ICECALL_MAX_PROMOTIONS     32u     /* per media line */
+#define ICECALL_MAX_ALLOCATIONS    200000u
+
+typedef struct icecall_model icecall_model_t;
+
+/** icecall_addr_t: an IPv4/IPv6 transport address. */
+typedef struct {
+    uint8_t  family;     /* 4, 6, or 0 when unset */
+    uint8_t  addr[16];   /* network order; 4 bytes used for IPv4 */
+    uint16_t port;
+} icecall_addr_t;
+
+typedef enum {
+    ICECALL_SIDE_A = 0,   /* the caller (sender of the first INVITE) */
+    ICECALL_SIDE_B = 1,   /* the callee */
+} icecall_side_t;
+
+/** icecall_ctype_t: candidate type (same order as icecand_type_t). */
+typedef enum {
+    ICECALL_CTYPE_UNKNOWN = 0,
+    ICECALL_CTYPE_HOST,
+    ICECALL_CTYPE_SRFLX,
+    ICECALL_CTYPE_PRFLX,
+    ICECALL_CTYPE_RELAY,
+} icecall_ctype_t;
+
+/** icecall_path_t: what a pair's media path is; the value is its rank. */
+typedef enum {
+    ICECALL_PATH_NONE = 0,
+    ICECALL_PATH_RELAY_TCP = 1,
+    ICECALL_PATH_RELAY_UDP = 2,
+    ICECALL_PATH_SRFLX = 3,
+    ICECALL_PATH_HOST = 4,
+} icecall_path_t;
+
+/** icecall_result_t: outcome of the checks of a pair. */
+typedef enum {
+    ICECALL_RESULT_NONE = 0,     /* not checked */
+    ICECALL_RESULT_PENDING,      /* requests, no response (yet) */
+    ICECALL_RESULT_SUCCESS,
+    ICECALL_RESULT_ERROR,
+} icecall_result_t;
+
+/* ---- events ----------------------------------------------------------- */
+
+/** icecall_msg_t: the SIP message an event came in (NULL fields: unknown). */
+typedef struct {
+    uint32_t       frame;
+    int64_t        time_us;      /* absolute, microseconds */
+    const char    *call_id;
+    const char    *from_uri;
+    const char    *to_uri;
+    const char    *message;      /* "INVITE", "183", ... */
+    bool           is_request;
+    icecall_addr_t src, dst;     /* of the packet (ports optional) */
+} icecall_msg_t;
+
+/** icecall_cand_in_t: one candidate line, as the SDP reader parsed it. */
+typedef struct {
+    uint8_t         version;     /* 6 or 19 */
+    icecall_ctype_t type;
+    bool            tcp;         /* TCP, TCP-ACT or TCP-PASS */
+    const char     *transport;   /* as written */
+    uint32_t        component;
+    uint32_t        priority;    /* v19; v6: qvalue in thousandths */
+    icecall_addr_t  addr;
+    icecall_addr_t  raddr;       /* family 0 when absent */
+    const char     *foundation;  /* v19, or v6 username */
+} icecall_cand_in_t;
+
+/** icecall_media_in_t: one m= line of an SDP body. */
+typedef struct {
+    unsigned                 index;        /* m= line position in the body */
+    const char              *media;        /* "audio" */
+    uint8_t                  version;      /* 6 or 19 (0: no ICE) */
+    icecall_addr_t           default_addr; /* c= address + m= port */
+    const char              *ufrag;        /* v19 */
+    const icecall_cand_in_t *cands;
+    unsigned                 n_cands;
+    const icecall_addr_t    *remote;       /* a=remote-candidates, per component 1.. */
+    unsigned                 n_remote;
+    const char              *remote_v6;    /* a=remote-candidate:<username> */
+} icecall_media_in_t;
+
+/** icecall_frame_t: what the model says about one packet, for the tree. */
+typedef struct {
+    bool           valid;
+    char           call_id[128];
+    char           media[24];
+    char           pair[160];    /* "host 10.0.0.1:5000 <-> srflx 192.0.2.1:6000 (UDP)" */
+    icecall_path_t path;
+    uint32_t       local_offer_frame;   /* SDP frames that offered the two candidates */
+    uint32_t       remote_offer_frame;
+    bool           promotion;           /* first media on a new pair */
+} icecall_frame_t;
+
+icecall_model_t *icecall_model_new(void);
+void icecall_model_free(icecall_model_t *m);
+
+/**
+ * icecall_add_sdp:
+ * One SDP body: the candidates the sender of @msg offers for each media line.
+ * Returns FALSE when the call limit is reached (nothing stored).
+ */
+bool icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media,
+                     unsigned n_media);
+
+/**
+ * icecall_add_mras:
+ * An MRAS response for the client at @client (IP) in @msg: @ok = reasonPhrase
+ * OK with credentials; @relays: relay host names/addresses as text.
+ */
+void icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_addr_t *client, bool ok,
+                      const char *reason, unsigned n_relays, bool is_request);
+
+/**
+ * icecall_add_allocation:
+ * An Allocate request (@response false) or response between @client and @edge
+ * over @tcp. Responses carry @relayed / @reflexive (success) or @error_code.
+ * @txid: 16 bytes.
+ */
+void icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
+                            const icecall_addr_t *edge, bool tcp, bool response, const uint8_t *txid,
+                            const icecall_addr_t *relayed, const icecall_addr_t *reflexive, uint16_t error_code,
+                            uint32_t lifetime, uint64_t mux_session);
+
+/** icecall_set_destination: Set Active Destination / Send target of an allocation. */
+void icecall_set_destination(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge,
+                             const icecall_addr_t *peer);
+
+/** icecall_check_t: one STUN Binding message of a connectivity check. */
+typedef struct {
+    uint32_t       frame;
+    int64_t        time_us;
+    icecall_addr_t src, dst;       /* direct: the packet's; relayed: see below */
+    bool           tcp;
+    bool           relayed;        /* inside MS-TURN Send / Data Indication / 0xFF10 */
+    bool           outbound;       /* relayed: client -> Edge */
+    icecall_addr_t client, edge;   /* relayed: the client's 5-tuple with the Edge */
+    icecall_addr_t peer;           /* relayed: DESTINATION-/REMOTE-ADDRESS (family 0: unknown) */
+    uint64_t       mux_session;    /* relayed over 0xFF10: its session id, else 0 */
+    uint16_t       stun_type;      /* 0x0001 request, 0x0101 success, 0x0111 error */
+    uint8_t        txid[16];
+    const char    *username;       /* "<receiver ufrag>:<sender ufrag>", NULs stripped */
+    bool           use_candidate;
+    uint16_t       error_code;
+} icecall_check_t;
+
+void icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out);
+
+/** icecall_media_pkt_t: one RTP/RTCP packet (direct or relayed). */
+typedef struct {
+    uint32_t       frame;
+    int64_t        time_us;
+    icecall_addr_t src, dst;
+    bool           tcp;
+    bool           relayed;
+    bool           outbound;
+    icecall_addr_t client, edge, peer;
+    uint64_t       mux_session;
+    bool           rtcp;
+} icecall_media_pkt_t;
+
+void icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *p, icecall_frame_t *out);
+
+/**
+ * icecall_is_candidate_address:
+ * TRUE when some SDP offered @a as a candidate (for media on ICE addresses
+ * to be decoded as RTP without Decode As).
+ */
+bool icecall_is_candidate_address(const icecall_model_t *m, const icecall_addr_t *a, bool tcp);
+
+/** icecall_foreach_candidate: every candidate address of @call_id (both sides). */
+void icecall_foreach_candidate(const icecall_model_t *m, const char *call_id,
+                               void (*fn)(const icecall_addr_t *a, bool tcp, void *user), void *user);
+
+/** icecall_report: the per-call text report; @only: Call-IDs to include (NULL: all). */
+void icecall_report(const icecall_model_t *m, GString *out, GHashTable *only);
+
+/** icecall_n_calls: number of calls and ICE sessions known. */
+unsigned icecall_n_calls(const icecall_model_t *m);
+
+/** icecall_row_t: one row of the GUI table (per call and media line). */
+typedef struct {
+    const char *call_id;
+    const char *media;
+    const char *caller;
+    const char *callee;
+    char        early_path[96];
+    char        final_path[160];
+    unsigned    n_promotions;
+    unsigned    n_pairs_checked;
+    unsigned    n_pairs_ok;
+    char        verdict[200];
+} icecall_row_t;
+
+/** icecall_foreach_row: calls @fn for every call and media line, in first-seen order. */
+void icecall_foreach_row(const icecall_model_t *m, void (*fn)(const icecall_row_t *row, void *user), void *user);
+
+const char *icecall_path_to_string(icecall_path_t p);
+const char *icecall_ctype_to_string(icecall_ctype_t t);
+const char *icecall_result_to_string(icecall_result_t r);
+
+#endif /* MSICE_ICECALL_H */
