@@ -1035,11 +1035,13 @@ feed_turn(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, const ms
         break;
     }
     case MSTURN_SEND_REQUEST:
+        return; /* Sends name their own peer; they are drawn as the checks/media they carry */
     case MSTURN_SAD_REQUEST:
+        /* The peer that data without a destination (0xFF10 frames) goes to. */
         relay_ends(pinfo, TRUE, &rc);
         if (!PINFO_FD_VISITED(pinfo) && attr_icecall_addr(buf, m, MSTURN_ATTR_DESTINATION_ADDRESS, &peer))
             icecall_set_destination(model, &rc.client, &rc.edge, &peer);
-        return; /* Sends are drawn as the checks/media they carry */
+        break;
     default:
         return;
     }

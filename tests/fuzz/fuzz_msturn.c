@@ -29,6 +29,9 @@ read_values(const uint8_t *buf, const msturn_msg_t *m, unsigned depth)
         }
     }
     (void)msturn_missing_mandatory(buf, m);
+    /* Integrity with a fixed key: GOOD/BAD/MALFORMED, never a read past buf. */
+    static const uint8_t key[16] = { 0x64, 0xb4, 0xf3, 0x0f };
+    (void)msturn_check_integrity(buf, m, key, sizeof(key));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fuzz_icecall.c - libFuzzer harness for the per-call model: the input is a
+ * stream of events (SDP bodies, allocations, checks, media) whose fields
+ * come from the bytes, fed in order as the epan layer would, then the report
+ * and the table rows are built. Addresses come from a small pool so that
+ * events hit each other's calls, candidates and allocations.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "icecall.h"
+
+typedef struct {
+    const uint8_t *p;
+    size_t         n;
+} rd_t;
+
+static uint8_t
+u8(rd_t *r)
+{
+    if (!r->n)
+        return 0;
+    r->n--;
+    return *r->p++;
+}
+
+static icecall_addr_t
+addr(rd_t *r)
+{
+    icecall_addr_t a;
+    memset(&a, 0, sizeof(a));
+    uint8_t b = u8(r);
+    a.family = (b & 0x80) ? 6 : 4;
+    a.addr[0] = 10;
+    a.addr[3] = b & 0x07;           /* 8 hosts */
+    a.port = (uint16_t)(5000 + (u8(r) & 0x07));
+    return a;
+}
+
+static const char *const ufrags[] = { "aaaa", "bbbb", "cccc", "dddd" };
+static const char *const users[] = { "aaaa:bbbb", "bbbb:aaaa", "cccc:dddd", "x", "", ":" };
+static const char *const ids[] = { "call-1", "call-2", "call-3" };
+
+static void
+row_cb(const icecall_row_t *row, void *user)
+{
+    (void)row;
+    (void)user;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    rd_t r = { data, size };
+    icecall_model_t *m = icecall_model_new();
+    uint32_t frame = 1;
+    while (r.n) {
+        uint8_t op = u8(&r);
+        switch (op % 5) {
+        case 0: { /* SDP */
+            icecall_cand_in_t cands[8];
+            icecall_media_in_t md[3];
+            unsigned nc = u8(&r) % 8, nm = 1 + u8(&r) % 3;
+            memset(cands, 0, sizeof(cands));
+            memset(md, 0, sizeof(md));
+            for (unsigned i = 0; i < nc; i++) {
+                cands[i].version = (u8(&r) & 1) ? 19 : 6;
+                cands[i].type = (icecall_ctype_t)(u8(&r) % 5);
+                cands[i].tcp = u8(&r) & 1;
+                cands[i].component = u8(&r) % 3;
+                cands[i].addr = addr(&r);
+                cands[i].foundation = ufrags[u8(&r) % 4];
+            }
+            icecall_addr_t remote = addr(&r);
+            for (unsigned i = 0; i < nm; i++) {
+                md[i].index = u8(&r) % 10;
+                md[i].media = "audio";
+                md[i].version = 19;
+                md[i].ufrag = ufrags[u8(&r) % 4];
+                md[i].cands = cands;
+                md[i].n_cands = nc;
+                md[i].remote = &remote;
+                md[i].n_remote = u8(&r) & 1;
+                md[i].remote_v6 = (u8(&r) & 1) ? ufrags[0] : NULL;
+            }
+            icecall_msg_t msg;
+            memset(&msg, 0, sizeof(msg));
+            msg.frame = frame;
+            msg.call_id = ids[u8(&r) % 3];
+            msg.from_uri = (u8(&r) & 1) ? "sip:a@x" : "sip:b@x";
+            msg.to_uri = (u8(&r) & 1) ? "sip:a@x" : NULL;
+            msg.is_request = u8(&r) & 1;
+            icecall_add_sdp(m, &msg, md, nm);
+            break;
+        }
+        case 1: { /* allocation */
+            icecall_addr_t c = addr(&r), e = addr(&r), rel = addr(&r), refl = addr(&r);
+            uint8_t tx[16] = { 0 };
+            tx[0] = u8(&r) & 3;
+            icecall_add_allocation(m, frame, frame * 1000, &c, &e, u8(&r) & 1, u8(&r) & 1, tx, &rel, &refl,
+                                   (u8(&r) & 1) ? 401 : 0, u8(&r) & 1, u8(&r) & 1);
+            if (u8(&r) & 1)
+                icecall_set_destination(m, &c, &e, &rel);
+            break;
+        }
+        case 2:
+        case 3: { /* check */
+            icecall_check_t c;
+            memset(&c, 0, sizeof(c));
+            c.frame = frame;
+            c.src = addr(&r);
+            c.dst = addr(&r);
+            c.relayed = u8(&r) & 1;
+            c.outbound = u8(&r) & 1;
+            c.client = addr(&r);
+            c.edge = addr(&r);
+            c.peer = addr(&r);
+            c.mux_session = u8(&r) & 1;
+            static const uint16_t types[] = { 0x0001, 0x0101, 0x0111 };
+            c.stun_type = types[u8(&r) % 3];
+            c.txid[0] = u8(&r) & 7;
+            c.username = users[u8(&r) % 6];
+            c.use_candidate = u8(&r) & 1;
+            c.error_code = u8(&r);
+            icecall_frame_t fi;
+            icecall_add_check(m, &c, &fi);
+            break;
+        }
+        default: { /* media */
+            icecall_media_pkt_t p;
+            memset(&p, 0, sizeof(p));
+            p.frame = frame;
+            p.time_us = frame * 20000;
+            p.src = addr(&r);
+            p.dst = addr(&r);
+            p.relayed = u8(&r) & 1;
+            p.outbound = u8(&r) & 1;
+            p.client = addr(&r);
+            p.edge = addr(&r);
+            p.peer = addr(&r);
+            p.rtcp = u8(&r) & 1;
+            icecall_frame_t fi;
+            icecall_add_media(m, &p, &fi);
+            break;
+        }
+        }
+        frame++;
+    }
+    GString *out = g_string_new("");
+    icecall_report(m, out, NULL);
+    icecall_foreach_row(m, row_cb, NULL);
+    g_string_free(out, TRUE);
+    icecall_model_free(m);
+    return 0;
+}
