@@ -40,9 +40,10 @@ typedef struct {
 void msice_queue_tap(packet_info *pinfo, msice_event_t kind, const char *call_id, const char *label,
                      const char *comment, icecall_path_t path, gboolean graph);
 
-/* The per-frame model result of the next event in this frame (created on the
- * first pass; *fresh = TRUE then, feed the model and fill it). */
-icecall_frame_t *msice_frame_snapshot(packet_info *pinfo, gboolean *fresh);
+/* A check or media packet: fed to the model on the first pass, looked up
+ * afterwards; *fi says which call, pair and path (fi->valid FALSE: none). */
+void msice_model_check(packet_info *pinfo, const icecall_check_t *ck, icecall_frame_t *fi);
+void msice_model_media(packet_info *pinfo, const icecall_media_pkt_t *mp, icecall_frame_t *fi);
 void msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const icecall_frame_t *fi);
 void msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo);
 void address_to_icecall(icecall_addr_t *out, const address *a, guint16 port);

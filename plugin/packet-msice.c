@@ -577,30 +577,32 @@ msice_queue_tap(packet_info *pinfo, msice_event_t kind, const char *call_id, con
 }
 
 /*
- * Per-packet results of the model, made on the first pass and kept per
- * frame (wmem_file_scope) so that the GUI (any click order) and tshark -2
- * show the same. Several events in one frame (TCP) are numbered in
- * dissection order, which is the same on every pass.
+ * Checks and media feed the model on the first pass; when a packet is
+ * dissected again (GUI clicks in any order, tshark -2) the finished model is
+ * asked the same question instead. No per-packet state is kept.
  */
-#define MSICE_KEY_COUNTER 0x7fffffff
-
-icecall_frame_t *
-msice_frame_snapshot(packet_info *pinfo, gboolean *fresh)
+void
+msice_model_check(packet_info *pinfo, const icecall_check_t *ck, icecall_frame_t *fi)
 {
-    guint *counter = (guint *)p_get_proto_data(pinfo->pool, pinfo, proto_msice, MSICE_KEY_COUNTER);
-    if (!counter) {
-        counter = wmem_new0(pinfo->pool, guint);
-        p_add_proto_data(pinfo->pool, pinfo, proto_msice, MSICE_KEY_COUNTER, counter);
-    }
-    guint key = (*counter)++;
-    icecall_frame_t *fi = (icecall_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msice, key);
-    *fresh = FALSE;
-    if (!fi && !PINFO_FD_VISITED(pinfo) && model) {
-        fi = wmem_new0(wmem_file_scope(), icecall_frame_t);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_msice, key, fi);
-        *fresh = TRUE;
-    }
-    return fi;
+    memset(fi, 0, sizeof(*fi));
+    if (!model)
+        return;
+    if (!PINFO_FD_VISITED(pinfo))
+        icecall_add_check(model, ck, fi);
+    else
+        icecall_lookup_check(model, ck, fi);
+}
+
+void
+msice_model_media(packet_info *pinfo, const icecall_media_pkt_t *mp, icecall_frame_t *fi)
+{
+    memset(fi, 0, sizeof(*fi));
+    if (!model)
+        return;
+    if (!PINFO_FD_VISITED(pinfo))
+        icecall_add_media(model, mp, fi);
+    else
+        icecall_lookup_media(model, mp, fi);
 }
 
 /* The msice items of a check or media packet: which call, pair and path. */
@@ -688,9 +690,8 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     msturn_payload_t kind = msturn_classify_payload(buf, len);
     if (kind == MSTURN_PAYLOAD_DATA)
         return 0; /* not ICE media: let UDP try the port and the heuristics */
-    gboolean fresh;
-    icecall_frame_t *fi = msice_frame_snapshot(pinfo, &fresh);
-    if (fresh) {
+    icecall_frame_t *fi = wmem_new(pinfo->pool, icecall_frame_t);
+    {
         icecall_addr_t src, dst;
         address_to_icecall(&src, &pinfo->net_src, (guint16)pinfo->srcport);
         address_to_icecall(&dst, &pinfo->net_dst, (guint16)pinfo->destport);
@@ -701,7 +702,7 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
             msice_check_from_msg(&ck, buf, m, pinfo);
             ck.src = src;
             ck.dst = dst;
-            icecall_add_check(model, &ck, fi);
+            msice_model_check(pinfo, &ck, fi);
         } else {
             icecall_media_pkt_t mp;
             memset(&mp, 0, sizeof(mp));
@@ -710,7 +711,7 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
             mp.src = src;
             mp.dst = dst;
             mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
-            icecall_add_media(model, &mp, fi);
+            msice_model_media(pinfo, &mp, fi);
         }
     }
     switch (kind) {

@@ -479,7 +479,6 @@ static void
 feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, const guint8 *p,
              const msturn_msg_t *m, icecall_frame_t *fi)
 {
-    icecall_model_t *model = msice_model();
     if (kind == MSTURN_PAYLOAD_STUN) {
         icecall_check_t ck;
         msice_check_from_msg(&ck, p, m, pinfo);
@@ -492,7 +491,7 @@ feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, c
         ck.mux_session = rc->mux_session;
         ck.src = rc->outbound ? rc->client : rc->edge;
         ck.dst = rc->outbound ? rc->edge : rc->client;
-        icecall_add_check(model, &ck, fi);
+        msice_model_check(pinfo, &ck, fi);
     } else {
         icecall_media_pkt_t mp;
         memset(&mp, 0, sizeof(mp));
@@ -508,7 +507,7 @@ feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, c
         mp.src = rc->outbound ? rc->client : rc->edge;
         mp.dst = rc->outbound ? rc->edge : rc->client;
         mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
-        icecall_add_media(model, &mp, fi);
+        msice_model_media(pinfo, &mp, fi);
     }
 }
 
@@ -540,11 +539,9 @@ dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned de
             m = wmem_new(pinfo->pool, msturn_msg_t);
             msturn_parse(p, len, m);
         }
-        if (rc && kind != MSTURN_PAYLOAD_DATA) {
-            gboolean fresh;
-            fi = msice_frame_snapshot(pinfo, &fresh);
-            if (fresh)
-                feed_relayed(pinfo, rc, kind, p, m, fi);
+        if (rc && kind != MSTURN_PAYLOAD_DATA && msice_model()) {
+            fi = wmem_new(pinfo->pool, icecall_frame_t);
+            feed_relayed(pinfo, rc, kind, p, m, fi);
         }
         switch (kind) {
         case MSTURN_PAYLOAD_STUN: {

@@ -921,7 +921,7 @@ typedef struct {
 static bool
 route_packet(icecall_model_t *m, const icecall_addr_t *from, const icecall_addr_t *to, bool tcp, bool relayed,
              bool outbound, const icecall_addr_t *client, const icecall_addr_t *edge, const icecall_addr_t *peer,
-             uint64_t mux_session, const char *username, uint32_t frame, int64_t time_us, route_t *r)
+             uint64_t mux_session, const char *username, uint32_t frame, int64_t time_us, bool create, route_t *r)
 {
     memset(r, 0, sizeof(*r));
     r->cand[0] = r->cand[1] = -1;
@@ -960,7 +960,7 @@ route_packet(icecall_model_t *m, const icecall_addr_t *from, const icecall_addr_
             g_strlcpy(send, colon + 1, sizeof(send));
             recv_o = (owner_t *)g_hash_table_lookup(m->by_ufrag, recv);
             send_o = (owner_t *)g_hash_table_lookup(m->by_ufrag, send);
-            if (!recv_o && !send_o && recv[0] && send[0]) {
+            if (!recv_o && !send_o && recv[0] && send[0] && create) {
                 int side_of_send;
                 call_t *c = session_for_ufrags(m, send, recv, frame, time_us, &side_of_send);
                 if (c) {
@@ -1008,6 +1008,8 @@ route_packet(icecall_model_t *m, const icecall_addr_t *from, const icecall_addr_
     /* Ends the SDP did not offer: peer-reflexive, or relays whose SDP we missed. */
     /* Without SDP nothing says what an address is, except our relay. */
     icecall_ctype_t other = r->call->from_sip ? ICECALL_CTYPE_PRFLX : ICECALL_CTYPE_UNKNOWN;
+    if (!create)
+        return r->cand[0] >= 0 && r->cand[1] >= 0;
     if (r->cand[fs] < 0 && addr_set(&src))
         r->cand[fs] = learn_cand(m, r->call, r->media, fs, &src, tcp, relayed && outbound ? ICECALL_CTYPE_RELAY : other);
     if (r->cand[ts] < 0 && addr_set(&dst))
@@ -1070,7 +1072,7 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
         return;
     }
     if (!route_packet(m, &c->src, &c->dst, c->tcp, c->relayed, c->outbound, &c->client, &c->edge, &c->peer,
-                      c->mux_session, c->username, c->frame, c->time_us, &r))
+                      c->mux_session, c->username, c->frame, c->time_us, true, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
@@ -1104,7 +1106,7 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
     if (out)
         memset(out, 0, sizeof(*out));
     if (!route_packet(m, &pk->src, &pk->dst, pk->tcp, pk->relayed, pk->outbound, &pk->client, &pk->edge, &pk->peer,
-                      pk->mux_session, NULL, pk->frame, pk->time_us, &r))
+                      pk->mux_session, NULL, pk->frame, pk->time_us, true, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
@@ -1177,6 +1179,49 @@ icecall_foreach_candidate(const icecall_model_t *m, const char *call_id,
                     fn(&x->addr, x->tcp, user);
             }
         }
+    }
+}
+
+/*
+ * Lookups for packets seen again (the GUI, tshark -2): the same answer as
+ * the first pass gave, from the finished model, without changing it and
+ * without any per-packet memory.
+ */
+void
+icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
+{
+    route_t r;
+    memset(out, 0, sizeof(*out));
+    if ((c->stun_type & 0x0110u) != 0) {
+        check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
+        if (!tx)
+            return;
+        memset(&r, 0, sizeof(r));
+        r.call = tx->call;
+        r.media = tx->media;
+        fill_frame(&r, tx->pair, out);
+        return;
+    }
+    if (!route_packet(m, &c->src, &c->dst, c->tcp, c->relayed, c->outbound, &c->client, &c->edge, &c->peer,
+                      c->mux_session, c->username, c->frame, c->time_us, false, &r))
+        return;
+    fill_frame(&r, pair_get(r.call->media[r.media], r.cand[0], r.cand[1], false), out);
+}
+
+void
+icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
+{
+    route_t r;
+    memset(out, 0, sizeof(*out));
+    if (!route_packet(m, &pk->src, &pk->dst, pk->tcp, pk->relayed, pk->outbound, &pk->client, &pk->edge, &pk->peer,
+                      pk->mux_session, NULL, pk->frame, pk->time_us, false, &r))
+        return;
+    media_t *md = r.call->media[r.media];
+    int pi = pair_get(md, r.cand[0], r.cand[1], false);
+    fill_frame(&r, pi, out);
+    for (unsigned i = 0; i < md->n_promos && out->valid; i++) {
+        if (md->promos[i].frame == pk->frame && md->promos[i].to == pi)
+            out->promotion = true;
     }
 }
 

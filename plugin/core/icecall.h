@@ -200,6 +200,15 @@ typedef struct {
 void icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *p, icecall_frame_t *out);
 
 /**
+ * icecall_lookup_check / icecall_lookup_media:
+ * For packets dissected again (GUI clicks, tshark -2): what icecall_add_*
+ * said on the first pass, from the finished model, changing nothing. So
+ * the epan layer keeps no per-packet state.
+ */
+void icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out);
+void icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *p, icecall_frame_t *out);
+
+/**
  * icecall_is_candidate_address:
  * TRUE when some SDP offered @a as a candidate (for media on ICE addresses
  * to be decoded as RTP without Decode As).
