@@ -19,6 +19,9 @@ void proto_reg_handoff_msice(void);
  * Feed it only when !PINFO_FD_VISITED(pinfo). */
 icecall_model_t *msice_model(void);
 
+/* proto_msice, for other files that register msice fields. */
+int msice_proto(void);
+
 /* What the "msice" tap carries: one record per model event. Scope: pinfo->pool. */
 typedef enum {
     MSICE_EV_SDP,

@@ -518,6 +518,12 @@ msice_model(void)
     return model;
 }
 
+int
+msice_proto(void)
+{
+    return proto_msice;
+}
+
 static void
 model_init(void)
 {

@@ -78,8 +78,28 @@ typedef struct {
 } media_t;
 
 typedef struct {
+    uint32_t frame;
+    bool     client;
+    uint32_t code;
+    char     reason[160];
+    bool     has_icewarn;
+    uint32_t icewarn;
+    char     media[24];
+    int      side;
+} diag_t;
+
+#define ICECALL_MAX_DIAGS 8u
+
+typedef struct {
     char          *call_id;
     bool           from_sip;
+    icecall_location_t location[2];
+    uint32_t       location_frame[2];
+    diag_t         diags[ICECALL_MAX_DIAGS];
+    unsigned       n_diags;
+    uint32_t       answer_frame;      /* first 200 OK with SDP */
+    int64_t        answer_us;
+    uint32_t       reinvite_frame;    /* first SDP with a=remote-candidate(s) */
     char          *uri[2];
     icecall_addr_t sip_ip[2];
     media_t       *media[ICECALL_MAX_MEDIA];
@@ -571,6 +591,14 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
         return false;
     c->last_frame = msg->frame;
     int side = sender_side(c, msg);
+    if (!c->answer_frame && msg->message && strcmp(msg->message, "200") == 0) {
+        c->answer_frame = msg->frame;
+        c->answer_us = msg->time_us;
+    }
+    for (unsigned i = 0; i < n_media && !c->reinvite_frame; i++) {
+        if (media[i].n_remote || media[i].remote_v6)
+            c->reinvite_frame = msg->frame;
+    }
     for (unsigned i = 0; i < n_media; i++) {
         const icecall_media_in_t *in = &media[i];
         if (!in->version && !in->n_cands && !in->n_remote && !in->remote_v6)
@@ -630,6 +658,41 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
         }
     }
     return true;
+}
+
+/* ---- location and diagnostics ------------------------------------------------- */
+
+void
+icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc)
+{
+    if (!msg->call_id || loc == ICECALL_LOC_UNKNOWN)
+        return;
+    call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
+    if (!c)
+        return;
+    int side = sender_side(c, msg);
+    c->location[side] = loc;
+    if (!c->location_frame[side])
+        c->location_frame[side] = msg->frame;
+}
+
+void
+icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icecall_diag_in_t *d)
+{
+    if (!msg->call_id)
+        return;
+    call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
+    if (!c || c->n_diags >= ICECALL_MAX_DIAGS)
+        return;
+    diag_t *x = &c->diags[c->n_diags++];
+    x->frame = msg->frame;
+    x->client = d->client;
+    x->code = d->code;
+    copy_str(x->reason, sizeof(x->reason), d->reason);
+    x->has_icewarn = d->has_icewarn;
+    x->icewarn = d->icewarn;
+    copy_str(x->media, sizeof(x->media), d->media);
+    x->side = sender_side(c, msg);
 }
 
 /* ---- MRAS -------------------------------------------------------------------- */

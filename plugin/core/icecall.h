@@ -164,6 +164,33 @@ void icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us,
 void icecall_set_destination(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge,
                              const icecall_addr_t *peer);
 
+/** icecall_location_t: where an endpoint says it is. */
+typedef enum {
+    ICECALL_LOC_UNKNOWN = 0,
+    ICECALL_LOC_INTRANET,   /* inside the corporate network */
+    ICECALL_LOC_INTERNET,   /* remote user: reaches media only through the Edge */
+} icecall_location_t;
+
+/**
+ * icecall_set_location:
+ * The sender of @msg says where it is (ms-endpoint-location-data,
+ * ms-media-location-type=Intranet/Internet). Needs msg->call_id.
+ */
+void icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc);
+
+/** icecall_diag_in_t: one ms-client-diagnostics / ms-diagnostics header. */
+typedef struct {
+    bool        client;       /* ms-client-diagnostics (else ms-diagnostics[-public]) */
+    uint32_t    code;         /* ErrorId, e.g. 23, 51007 */
+    const char *reason;
+    bool        has_icewarn;
+    uint32_t    icewarn;      /* Caller/CalleeMediaDebug ICEWarn bitmask */
+    const char *media;        /* "audio", ... from the MediaDebug value */
+} icecall_diag_in_t;
+
+/** icecall_add_diagnostics: a diagnostics header in @msg (which needs call_id). */
+void icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icecall_diag_in_t *d);
+
 /** icecall_check_t: one STUN Binding message of a connectivity check. */
 typedef struct {
     uint32_t       frame;
