@@ -1267,6 +1267,38 @@ dissect_doc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const body_t *b
     set_info(pinfo, doc);
 }
 
+/* The per-call model learns who asked MRAS, from where, and what came back. */
+static void
+feed_model(packet_info *pinfo, const mras_doc_t *doc)
+{
+    icecall_model_t *model = msice_model();
+    if (!model || PINFO_FD_VISITED(pinfo) || doc->kind == MRAS_KIND_UNKNOWN)
+        return;
+    icecall_msg_t msg;
+    icecall_addr_t client;
+    memset(&msg, 0, sizeof(msg));
+    msg.frame = pinfo->num;
+    msg.time_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+    if (doc->kind == MRAS_KIND_REQUEST) {
+        address_to_icecall(&client, &pinfo->net_src, 0);
+        icecall_location_t loc = ICECALL_LOC_UNKNOWN;
+        if (doc->n_cred_reqs && doc->cred_reqs[0].location_kind == MRAS_LOCATION_INTERNET)
+            loc = ICECALL_LOC_INTERNET;
+        else if (doc->n_cred_reqs && doc->cred_reqs[0].location_kind == MRAS_LOCATION_INTRANET)
+            loc = ICECALL_LOC_INTRANET;
+        icecall_add_mras(model, &msg, &client, FALSE, NULL, 0, TRUE, loc);
+        return;
+    }
+    address_to_icecall(&client, &pinfo->net_dst, 0);
+    gboolean ok = doc->reason == MRAS_REASON_OK && doc->n_cred_resps && doc->cred_resps[0].has_credentials;
+    unsigned n_relays = 0;
+    for (unsigned i = 0; i < doc->n_cred_resps; i++)
+        n_relays += doc->cred_resps[i].n_relays;
+    icecall_add_mras(model, &msg, &client, ok,
+                     doc->reason_phrase ? doc->reason_phrase : (ok ? "OK" : "no credentials"), n_relays, FALSE,
+                     ICECALL_LOC_UNKNOWN);
+}
+
 static int
 dissect_mras(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -1294,6 +1326,7 @@ dissect_mras(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
             }
         }
         dissect_doc(tvb, pinfo, tree, &body, docs->doc, docs->req, fr);
+        feed_model(pinfo, docs->doc);
     }
     FINALLY {
         free_docs(docs);

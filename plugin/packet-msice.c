@@ -89,6 +89,10 @@ static gint ett_msice_path = -1;
 /* One expert item per icecand_status_t value (index = status). */
 static expert_field ei_msice[ICECAND_STATUS_COUNT];
 static expert_field ei_msice_promotion = EI_INIT;
+static expert_field ei_msice_rule[ICECALL_RULE_COUNT];
+static int hf_msice_finding = -1;
+static gint ett_msice_finding = -1;
+static dissector_handle_t findings_handle;
 
 static dissector_handle_t msice_handle;
 
@@ -530,9 +534,12 @@ model_init(void)
     model = icecall_model_new();
 }
 
+static void findings_free(void);
+
 static void
 model_cleanup(void)
 {
+    findings_free();
     icecall_model_free(model);
     model = NULL;
 }
@@ -1069,6 +1076,68 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
                               wmem_strbuf_get_len(info) ? wmem_strbuf_get_str(info) : "(no candidates)");
 }
 
+/* ---- troubleshooting findings ------------------------------------------------ */
+
+/*
+ * The rules of icecall_findings() judge the whole capture, so they show on
+ * packets seen again after the first pass: in the GUI, and with tshark -2.
+ * A postdissector puts each finding on its frame; the frame -> findings map
+ * is rebuilt when the model changed.
+ */
+static GHashTable *findings_by_frame;   /* GUINT frame -> GPtrArray of icecall_finding_t* */
+static guint64 findings_generation = G_MAXUINT64;
+
+static void
+add_finding(const icecall_finding_t *f, void *user _U_)
+{
+    GPtrArray *a = (GPtrArray *)g_hash_table_lookup(findings_by_frame, GUINT_TO_POINTER(f->frame));
+    if (!a) {
+        a = g_ptr_array_new_with_free_func(g_free);
+        g_hash_table_insert(findings_by_frame, GUINT_TO_POINTER(f->frame), a);
+    }
+    g_ptr_array_add(a, g_memdup2(f, sizeof(*f)));
+}
+
+static void
+findings_free(void)
+{
+    if (findings_by_frame)
+        g_hash_table_destroy(findings_by_frame);
+    findings_by_frame = NULL;
+    findings_generation = G_MAXUINT64;
+}
+
+static int
+dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!PINFO_FD_VISITED(pinfo) || !model)
+        return 0;
+    if (!findings_by_frame || findings_generation != icecall_generation(model)) {
+        findings_free();
+        findings_by_frame = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                                  (GDestroyNotify)g_ptr_array_unref);
+        icecall_findings(model, 10 * G_USEC_PER_SEC, add_finding, NULL);
+        findings_generation = icecall_generation(model);
+    }
+    GPtrArray *a = (GPtrArray *)g_hash_table_lookup(findings_by_frame, GUINT_TO_POINTER(pinfo->num));
+    if (!a)
+        return 0;
+    proto_item *top = proto_tree_add_item(tree, proto_msice, tvb, 0, 0, ENC_NA);
+    proto_item_append_text(top, ", call analysis: %u finding%s", a->len, a->len == 1 ? "" : "s");
+    proto_tree *t = proto_item_add_subtree(top, ett_msice_finding);
+    for (guint i = 0; i < a->len; i++) {
+        const icecall_finding_t *f = (const icecall_finding_t *)g_ptr_array_index(a, i);
+        proto_item *pi = proto_tree_add_string(t, hf_msice_finding, tvb, 0, 0, f->text);
+        proto_item_set_generated(pi);
+        if (f->call_id[0]) {
+            proto_item *ci = proto_tree_add_string(t, hf_msice_call_id, tvb, 0, 0, f->call_id);
+            proto_item_set_generated(ci);
+        }
+        expert_add_info_format(pinfo, pi, &ei_msice_rule[f->rule], "%s", f->text);
+    }
+    return 0;
+}
+
 /* ---- the SDP body ---------------------------------------------------------- */
 
 static dissector_handle_t sdp_handle;
@@ -1187,11 +1256,13 @@ proto_register_msice(void)
               FT_FRAMENUM, BASE_NONE, NULL, 0x0, "SDP frame that offered the receiving candidate", HFILL } },
         { &hf_msice_promotion, { "Promotion", "msice.promotion", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
               "First media packet on a new candidate pair", HFILL } },
+        { &hf_msice_finding, { "Finding", "msice.finding", FT_STRING, BASE_NONE, NULL, 0x0,
+              "What the call analysis found at this frame (needs the whole capture: GUI or tshark -2)", HFILL } },
     };
 
     static gint *ett[] = {
         &ett_msice, &ett_msice_media, &ett_msice_candidate, &ett_msice_priority, &ett_msice_remote,
-        &ett_msice_path,
+        &ett_msice_path, &ett_msice_finding,
     };
 
     /* One expert item per parser status; index = icecand_status_t. */
@@ -1241,11 +1312,44 @@ proto_register_msice(void)
               "a=ice-options is ignored by Microsoft clients ([MS-SDPEXT] 3.1.5.21.3)", EXPFILL } },
         { &ei_msice_promotion, { "msice.expert.promotion", PI_SEQUENCE, PI_NOTE,
               "Media moved to a new path (promotion)", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_NO_EDGE_CREDENTIALS], { "msice.expert.no_edge_credentials", PI_PROTOCOL,
+              PI_WARN, "Client has no Edge credentials (MRAS failed or absent): it offers only local candidates",
+              EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_NO_EDGE_CANDIDATES], { "msice.expert.no_edge_candidates", PI_PROTOCOL,
+              PI_WARN, "No server-reflexive and no relay candidate: the client cannot reach the A/V Edge", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_RELAY_UDP_ONLY], { "msice.expert.relay_udp_only", PI_PROTOCOL, PI_NOTE,
+              "Relay candidates over UDP only: TCP to the Edge is likely blocked", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_RELAY_TCP_ONLY], { "msice.expert.relay_tcp_only", PI_PROTOCOL, PI_WARN,
+              "Relay candidates over TCP only: UDP to the Edge is likely blocked", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_PRIVATE_EDGE_ADDRESS], { "msice.expert.private_edge_address", PI_PROTOCOL,
+              PI_WARN, "External client with a private relay/server-reflexive address: Edge external address wrong "
+              "(NAT)?", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_TURN_UNREACHABLE], { "msice.expert.turn_unreachable", PI_RESPONSE_CODE,
+              PI_WARN, "A/V Edge unreachable: Allocate never answered", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_TURN_CREDENTIALS], { "msice.expert.turn_credentials_rejected",
+              PI_RESPONSE_CODE, PI_WARN, "A/V Edge rejected the credentials (401 after authentication)",
+              EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_TURN_ERROR], { "msice.expert.turn_error", PI_RESPONSE_CODE, PI_WARN,
+              "Allocation failed (437, 438, 486, 5xx)", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_ALL_CHECKS_FAILED], { "msice.expert.all_checks_failed", PI_SEQUENCE,
+              PI_WARN, "Every connectivity check failed: no media path", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_RELAY_DESPITE_DIRECT], { "msice.expert.relay_despite_direct", PI_SEQUENCE,
+              PI_WARN, "Media on a relay although a direct pair succeeded", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_TCP_RELAY], { "msice.expert.tcp_relay", PI_SEQUENCE, PI_WARN,
+              "Final media path is a TCP relay (the last resort)", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_NO_REINVITE], { "msice.expert.no_reinvite", PI_SEQUENCE, PI_WARN,
+              "No re-INVITE with the final candidates after the 200 OK", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_CLIENT_DIAGNOSTICS], { "msice.expert.client_diagnostics", PI_PROTOCOL,
+              PI_WARN, "The client reports a media connectivity problem", EXPFILL } },
     };
 
     for (guint i = 0; i < ICECAND_STATUS_COUNT; i++) {
         expert_field init = EI_INIT;
         ei_msice[i] = init;
+    }
+    for (guint i = 0; i < ICECALL_RULE_COUNT; i++) {
+        expert_field init = EI_INIT;
+        ei_msice_rule[i] = init;
     }
     proto_msice = proto_register_protocol("Microsoft ICE (MS-ICE, MS-ICE2)", "MSICE", "msice");
     proto_register_field_array(proto_msice, hf, array_length(hf));
@@ -1255,6 +1359,7 @@ proto_register_msice(void)
 
     msice_handle = register_dissector("msice.sdp", dissect_msice_sdp, proto_msice);
     media_handle = register_dissector("msice.media", dissect_msice_media, proto_msice);
+    findings_handle = register_dissector("msice.findings", dissect_msice_findings, proto_msice);
     msice_tap = register_tap("msice");
     register_init_routine(model_init);
     register_cleanup_routine(model_cleanup);
@@ -1284,6 +1389,7 @@ proto_reg_handoff_msice(void)
     rtp_handle = find_dissector_add_dependency("rtp", proto_msice);
     rtcp_handle = find_dissector_add_dependency("rtcp", proto_msice);
     data_handle = find_dissector("data");
+    register_postdissector(findings_handle);
     heur_dissector_add("udp", dissect_msice_heur_udp, "MS-ICE2 connectivity checks", "msice_udp", proto_msice,
                        HEURISTIC_ENABLE);
     dissector_add_string("media_type", "application/sdp",

@@ -15,7 +15,10 @@
  * pairs (each bounded by the limits in icecall.h).
  */
 #include "icecall.h"
+#include "icecand.h"
+#include "msturn.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +72,7 @@ typedef struct {
     char           remote_v6[2][64];
     GArray        *pairs;           /* pair_t */
     int            current[2];      /* pair carrying media per direction (from side) */
+    uint32_t       last_check_frame;
     int            early_pair;
     uint32_t       early_frame;
     int64_t        early_us;
@@ -119,6 +123,7 @@ typedef struct {
     bool           success;
     bool           released;
     uint16_t       error_code;
+    uint32_t       last_401_frame;
     icecall_addr_t relayed, reflexive, active_peer;
     uint64_t       mux_session;
 } alloc_t;
@@ -146,6 +151,7 @@ typedef struct {
     unsigned       n_relays;
     bool           requested;
     uint32_t       request_frame;
+    icecall_location_t location;     /* what the request said */
 } mras_t;
 
 /* Hash key of a transport address (tcp distinguishes TCP and UDP candidates). */
@@ -169,6 +175,8 @@ struct icecall_model {
     GHashTable *check_tx;     /* 16-byte txid -> check_tx_t* */
     GHashTable *mras;         /* akey_t* (client IP) -> mras_t* */
     GPtrArray  *alloc_list;   /* alloc_t*, owns them */
+    uint64_t    generation;   /* bumped by every event */
+    int64_t     last_us;      /* latest event time */
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -584,6 +592,9 @@ sender_side(call_t *c, const icecall_msg_t *msg)
 bool
 icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
 {
+    m->generation++;
+    if (msg->time_us > m->last_us)
+        m->last_us = msg->time_us;
     if (!msg->call_id)
         return false;
     call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
@@ -665,6 +676,7 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
 void
 icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc)
 {
+    m->generation++;
     if (!msg->call_id || loc == ICECALL_LOC_UNKNOWN)
         return;
     call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
@@ -679,6 +691,7 @@ icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_locat
 void
 icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icecall_diag_in_t *d)
 {
+    m->generation++;
     if (!msg->call_id)
         return;
     call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
@@ -699,8 +712,9 @@ icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icec
 
 void
 icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_addr_t *client, bool ok,
-                 const char *reason, unsigned n_relays, bool is_request)
+                 const char *reason, unsigned n_relays, bool is_request, icecall_location_t location)
 {
+    m->generation++;
     if (!addr_set(client))
         return;
     akey_t k;
@@ -715,6 +729,8 @@ icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_add
     if (is_request) {
         r->requested = true;
         r->request_frame = msg->frame;
+        if (location != ICECALL_LOC_UNKNOWN)
+            r->location = location;
         return;
     }
     r->ok = ok;
@@ -749,7 +765,9 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
                        const icecall_addr_t *relayed, const icecall_addr_t *reflexive, uint16_t error_code,
                        uint32_t lifetime, uint64_t mux_session)
 {
-    (void)time_us;
+    m->generation++;
+    if (time_us > m->last_us)
+        m->last_us = time_us;
     if (!response) {
         alloc_t *a = alloc_get(m, client, edge, tcp, true);
         if (!a)
@@ -774,8 +792,10 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
     if (error_code) {
         a->error_code = error_code;
         a->error_frame = frame;
-        if (error_code == 401)
+        if (error_code == 401) {
             a->n_401++;
+            a->last_401_frame = frame;
+        }
         return;
     }
     if (lifetime == 0 && a->success) {
@@ -1105,6 +1125,9 @@ void
 icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
 {
     route_t r;
+    m->generation++;
+    if (c->time_us > m->last_us)
+        m->last_us = c->time_us;
     if (out)
         memset(out, 0, sizeof(*out));
     bool response = (c->stun_type & 0x0110u) != 0;
@@ -1146,6 +1169,8 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
         p->relayed_tcp = true;
     if (!p->first_check_frame)
         p->first_check_frame = c->frame;
+    if (c->frame > md->last_check_frame)
+        md->last_check_frame = c->frame;
     p->n_requests++;
     if (p->result == ICECALL_RESULT_NONE)
         p->result = ICECALL_RESULT_PENDING;
@@ -1166,6 +1191,9 @@ void
 icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
 {
     route_t r;
+    m->generation++;
+    if (pk->time_us > m->last_us)
+        m->last_us = pk->time_us;
     if (out)
         memset(out, 0, sizeof(*out));
     if (!route_packet(m, &pk->src, &pk->dst, pk->tcp, pk->relayed, pk->outbound, &pk->client, &pk->edge, &pk->peer,
@@ -1384,6 +1412,302 @@ final_pair(const media_t *md)
     return best;
 }
 
+/* ---- troubleshooting rules -------------------------------------------------------- */
+
+uint64_t
+icecall_generation(const icecall_model_t *m)
+{
+    return m->generation;
+}
+
+const char *
+icecall_rule_name(icecall_rule_t r)
+{
+    static const char *const names[ICECALL_RULE_COUNT] = {
+        "no_edge_credentials", "no_edge_candidates", "relay_udp_only", "relay_tcp_only", "private_edge_address",
+        "turn_unreachable", "turn_credentials", "turn_error", "all_checks_failed", "relay_despite_direct",
+        "tcp_relay", "no_reinvite", "client_diagnostics",
+    };
+    return r < ICECALL_RULE_COUNT ? names[r] : "unknown";
+}
+
+/* Where each side is: ms-endpoint-location-data, else its MRAS request. */
+static icecall_location_t
+side_location(const icecall_model_t *m, const call_t *c, int side)
+{
+    if (c->location[side] != ICECALL_LOC_UNKNOWN)
+        return c->location[side];
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, m->mras);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const mras_t *r = (const mras_t *)v;
+        if (r->location == ICECALL_LOC_UNKNOWN)
+            continue;
+        for (unsigned mi = 0; mi < c->n_media; mi++) {
+            if (cand_belongs(c->media[mi]->cands[side], &r->client))
+                return r->location;
+        }
+    }
+    return ICECALL_LOC_UNKNOWN;
+}
+
+static const char *
+uri_domain(const char *uri)
+{
+    const char *at = uri ? strrchr(uri, '@') : NULL;
+    return at ? at + 1 : NULL;
+}
+
+/* "inside <-> outside (A intranet, B internet)" and so on. */
+static void
+scenario_text(const icecall_model_t *m, const call_t *c, char *buf, size_t size)
+{
+    const char *da = uri_domain(c->uri[0]), *db = uri_domain(c->uri[1]);
+    icecall_location_t a = side_location(m, c, 0), b = side_location(m, c, 1);
+    static const char *const where[] = { "?", "inside", "outside" };
+    if (da && db && g_ascii_strcasecmp(da, db) != 0) {
+        snprintf(buf, size, "federated (%s <-> %s; A %s, B %s)", da, db, where[a], where[b]);
+        return;
+    }
+    if (a == ICECALL_LOC_UNKNOWN && b == ICECALL_LOC_UNKNOWN) {
+        snprintf(buf, size, "unknown (no location data: ms-endpoint-location-data or MRAS location)");
+        return;
+    }
+    snprintf(buf, size, "%s <-> %s", where[a], where[b]);
+}
+
+typedef struct {
+    void (*fn)(const icecall_finding_t *f, void *user);
+    void *user;
+} emit_t;
+
+static void
+emit(const emit_t *e, icecall_rule_t rule, icecall_sev_t sev, uint32_t frame, const call_t *c, const char *fmt, ...)
+    G_GNUC_PRINTF(6, 7);
+
+static void
+emit(const emit_t *e, icecall_rule_t rule, icecall_sev_t sev, uint32_t frame, const call_t *c, const char *fmt, ...)
+{
+    icecall_finding_t f;
+    va_list ap;
+    memset(&f, 0, sizeof(f));
+    f.rule = rule;
+    f.severity = sev;
+    f.frame = frame;
+    if (c)
+        copy_str(f.call_id, sizeof(f.call_id), c->call_id);
+    va_start(ap, fmt);
+    vsnprintf(f.text, sizeof(f.text), fmt, ap);
+    va_end(ap);
+    e->fn(&f, e->user);
+}
+
+/* The first SDP frame that offered a candidate of @side, 0 if none. */
+static uint32_t
+offer_frame(const call_t *c, int side)
+{
+    uint32_t f = 0;
+    for (unsigned mi = 0; mi < c->n_media; mi++) {
+        const GArray *a = c->media[mi]->cands[side];
+        for (guint i = 0; i < a->len; i++) {
+            const cand_t *x = &g_array_index(a, cand_t, i);
+            if (!x->learnt && x->frame && (!f || x->frame < f))
+                f = x->frame;
+        }
+    }
+    return f;
+}
+
+static const mras_t *
+mras_of_side(const icecall_model_t *m, const call_t *c, int side)
+{
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, m->mras);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const mras_t *r = (const mras_t *)v;
+        if (ip_eq(&r->client, &c->sip_ip[side]))
+            return r;
+        for (unsigned mi = 0; mi < c->n_media; mi++) {
+            if (cand_belongs(c->media[mi]->cands[side], &r->client))
+                return r;
+        }
+    }
+    return NULL;
+}
+
+static void
+candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
+{
+    for (int s = 0; s < 2; s++) {
+        uint32_t frame = offer_frame(c, s);
+        if (!frame)
+            continue;
+        const char *who = s == 0 ? "caller (A)" : "callee (B)";
+        bool typed = false, srflx = false, relay_udp = false, relay_tcp = false, private_edge = false;
+        char priv[64] = "";
+        for (unsigned mi = 0; mi < c->n_media; mi++) {
+            const media_t *md = c->media[mi];
+            for (guint i = 0; i < md->cands[s]->len; i++) {
+                const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
+                if (x->learnt || !cand_in_use(md, x))
+                    continue;
+                if (x->type != ICECALL_CTYPE_UNKNOWN)
+                    typed = true;
+                if (x->type == ICECALL_CTYPE_SRFLX)
+                    srflx = true;
+                if (x->type == ICECALL_CTYPE_RELAY) {
+                    if (x->tcp)
+                        relay_tcp = true;
+                    else
+                        relay_udp = true;
+                }
+                if ((x->type == ICECALL_CTYPE_RELAY || x->type == ICECALL_CTYPE_SRFLX) && !private_edge &&
+                    icecand_scope_is_private(icecand_ip_scope(x->addr.addr, x->addr.family == 6 ? 16 : 4))) {
+                    private_edge = true;
+                    snprintf(priv, sizeof(priv), "%s ", icecall_ctype_to_string(x->type));
+                    addr_str(&x->addr, priv + strlen(priv), sizeof(priv) - strlen(priv));
+                }
+            }
+        }
+        if (!typed)
+            continue; /* v6 candidates carry no type: nothing to judge */
+        icecall_location_t loc = side_location(m, c, s);
+        const mras_t *mr = mras_of_side(m, c, s);
+        bool relay = relay_udp || relay_tcp;
+        if (!relay && mr && mr->frame && !mr->ok)
+            emit(e, ICECALL_RULE_NO_EDGE_CREDENTIALS, ICECALL_SEV_WARN, frame, c,
+                 "The %s got no Edge credentials from MRAS (%s, frame %u): it offers no relay candidate",
+                 who, mr->reason, mr->frame);
+        else if (!relay && !mr && loc == ICECALL_LOC_INTERNET)
+            emit(e, ICECALL_RULE_NO_EDGE_CREDENTIALS, ICECALL_SEV_WARN, frame, c,
+                 "The %s is outside the network but no MRAS exchange was seen and it offers no relay "
+                 "candidate: without Edge credentials it can only offer local addresses", who);
+        if (!srflx && !relay) {
+            bool inside = loc == ICECALL_LOC_INTRANET && side_location(m, c, !s) == ICECALL_LOC_INTRANET;
+            emit(e, ICECALL_RULE_NO_EDGE_CANDIDATES, inside ? ICECALL_SEV_NOTE : ICECALL_SEV_WARN, frame, c,
+                 "The %s offers neither a server-reflexive nor a relay candidate: it cannot reach the A/V Edge "
+                 "(check that the Edge's internal interface is reachable from the client's network)%s",
+                 who, inside ? "; fine for a call inside the network" : "");
+        } else if (relay_udp && !relay_tcp) {
+            emit(e, ICECALL_RULE_RELAY_UDP_ONLY, ICECALL_SEV_NOTE, frame, c,
+                 "The %s offers relay candidates over UDP only: TCP to the Edge (443) is likely blocked", who);
+        } else if (relay_tcp && !relay_udp) {
+            emit(e, ICECALL_RULE_RELAY_TCP_ONLY, ICECALL_SEV_WARN, frame, c,
+                 "The %s offers relay candidates over TCP only: UDP to the Edge (3478) is likely blocked by a "
+                 "firewall; media will use a TCP relay", who);
+        }
+        if (private_edge && loc == ICECALL_LOC_INTERNET)
+            emit(e, ICECALL_RULE_PRIVATE_EDGE_ADDRESS, ICECALL_SEV_WARN, frame, c,
+                 "The %s is outside the network but offers the private address %s: the Edge's external address "
+                 "in the topology is likely wrong (NAT in front of the Edge)", who, priv);
+    }
+}
+
+static void
+turn_rules(const icecall_model_t *m, const emit_t *e)
+{
+    for (guint i = 0; i < m->alloc_list->len; i++) {
+        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
+        char edge[64], client[64];
+        addr_str(&a->edge, edge, sizeof(edge));
+        addr_str(&a->client, client, sizeof(client));
+        if (a->n_requests && a->pending && !a->success && !a->error_code && !a->n_401)
+            emit(e, ICECALL_RULE_TURN_UNREACHABLE, ICECALL_SEV_WARN, a->first_frame, NULL,
+                 "No answer from the Edge %s to %u Allocate request%s over %s from %s: the Edge is unreachable "
+                 "on this address, port or transport (firewall?)", edge, a->n_requests,
+                 a->n_requests == 1 ? "" : "s", a->tcp ? "TCP" : "UDP", client);
+        if (a->n_401 >= 2 && !a->success)
+            emit(e, ICECALL_RULE_TURN_CREDENTIALS, ICECALL_SEV_WARN, a->last_401_frame, NULL,
+                 "The Edge %s answered 401 again after the client sent its credentials: the credentials were "
+                 "rejected (expired MRAS credentials, or Edge servers with different certificates)", edge);
+        if (a->error_code && a->error_code != 401 &&
+            (a->error_code == 437 || a->error_code == 438 || a->error_code == 486 || a->error_code >= 500)) {
+            const char *meaning = msturn_error_meaning(a->error_code);
+            emit(e, ICECALL_RULE_TURN_ERROR, ICECALL_SEV_WARN, a->error_frame, NULL,
+                 "Allocation on the Edge %s failed with %u%s%s", edge, a->error_code, meaning ? ": " : "",
+                 meaning ? meaning : "");
+        }
+    }
+}
+
+static void
+path_rules(const icecall_model_t *m, const call_t *c, int64_t quiet_after_us, const emit_t *e)
+{
+    bool any_media = false;
+    for (unsigned mi = 0; mi < c->n_media; mi++) {
+        media_t *md = c->media[mi];
+        unsigned checked = 0, ok = 0;
+        int direct_ok = -1;
+        for (guint i = 0; i < md->pairs->len; i++) {
+            const pair_t *p = &g_array_index(md->pairs, pair_t, i);
+            if (!p->n_requests)
+                continue;
+            checked++;
+            if (p->result == ICECALL_RESULT_SUCCESS) {
+                ok++;
+                icecall_path_t pt = pair_path((call_t *)c, mi, p);
+                if ((pt == ICECALL_PATH_HOST || pt == ICECALL_PATH_SRFLX) && direct_ok < 0)
+                    direct_ok = (int)i;
+            }
+        }
+        int fp = final_pair(md);
+        if (fp >= 0)
+            any_media = true;
+        if (checked && !ok && fp < 0)
+            emit(e, ICECALL_RULE_ALL_CHECKS_FAILED, ICECALL_SEV_WARN, md->last_check_frame, c,
+                 "Every connectivity check of %s failed (%u pair%s): no media path", md->name, checked,
+                 checked == 1 ? "" : "s");
+        if (fp < 0)
+            continue;
+        const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
+        icecall_path_t pt = pair_path((call_t *)c, mi, p);
+        char buf[192];
+        if ((pt == ICECALL_PATH_RELAY_UDP || pt == ICECALL_PATH_RELAY_TCP) && direct_ok >= 0) {
+            const pair_t *d = &g_array_index(md->pairs, pair_t, direct_ok);
+            pair_text((call_t *)c, mi, d, buf, sizeof(buf));
+            emit(e, ICECALL_RULE_RELAY_DESPITE_DIRECT, ICECALL_SEV_WARN, p->media_first_frame, c,
+                 "%s media stays on %s although the direct pair %s succeeded (frame %u)", md->name,
+                 path_short(pt), buf, d->success_frame);
+        }
+        if (pt == ICECALL_PATH_RELAY_TCP)
+            emit(e, ICECALL_RULE_TCP_RELAY, ICECALL_SEV_WARN, p->media_first_frame, c,
+                 "%s media runs over a TCP relay, the last resort: UDP to the Edge and every direct path failed "
+                 "or were blocked", md->name);
+    }
+    if (c->answer_frame && !c->reinvite_frame && any_media && m->last_us - c->answer_us >= quiet_after_us)
+        emit(e, ICECALL_RULE_NO_REINVITE, ICECALL_SEV_WARN, c->answer_frame, c,
+             "No re-INVITE with a=remote-candidate(s) %" G_GINT64_FORMAT " s after the 200 OK: ICE did not "
+             "complete, the final path was never confirmed", quiet_after_us / 1000000);
+}
+
+static void
+diag_rules(const call_t *c, const emit_t *e)
+{
+    for (unsigned i = 0; i < c->n_diags; i++) {
+        const diag_t *d = &c->diags[i];
+        if (d->code == 23 || d->code == 24 || (d->has_icewarn && d->icewarn))
+            emit(e, ICECALL_RULE_CLIENT_DIAGNOSTICS, ICECALL_SEV_WARN, d->frame, c,
+                 "The %s reports a media problem: %u %s%s%s (ICEWarn 0x%x)", d->side == 0 ? "caller" : "callee",
+                 d->code, d->reason, d->media[0] ? ", " : "", d->media, d->icewarn);
+    }
+}
+
+void
+icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
+                 void (*fn)(const icecall_finding_t *f, void *user), void *user)
+{
+    emit_t e = { fn, user };
+    turn_rules(m, &e);
+    for (guint i = 0; i < m->call_list->len; i++) {
+        const call_t *c = (const call_t *)g_ptr_array_index(m->call_list, i);
+        candidate_rules(m, c, &e);
+        path_rules(m, c, quiet_after_us, &e);
+        diag_rules(c, &e);
+    }
+}
+
 /* "relay UDP via 203.0.113.20:3480 (host and srflx checks failed)" */
 static void
 verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
@@ -1551,10 +1875,30 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
     g_string_append_printf(o, "    Verdict: %s\n", buf);
 }
 
+static void
+collect_finding(const icecall_finding_t *f, void *user)
+{
+    g_ptr_array_add((GPtrArray *)user, g_memdup2(f, sizeof(*f)));
+}
+
+static void
+print_findings(GString *o, const GPtrArray *fs, const char *call_id, const char *indent)
+{
+    static const char *const sev[] = { "note", "warning", "error" };
+    for (guint i = 0; i < fs->len; i++) {
+        const icecall_finding_t *f = (const icecall_finding_t *)g_ptr_array_index(fs, i);
+        if (strcmp(f->call_id, call_id) != 0)
+            continue;
+        g_string_append_printf(o, "%s[%s, frame %u] %s\n", indent, sev[f->severity], f->frame, f->text);
+    }
+}
+
 void
 icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
 {
     unsigned shown = 0;
+    GPtrArray *fs = g_ptr_array_new_with_free_func(g_free);
+    icecall_findings(m, 10 * G_USEC_PER_SEC, collect_finding, fs);
     g_string_append(o, "===================================================================\n");
     g_string_append(o, "MS ICE calls: which path the media took\n");
     g_string_append(o, "===================================================================\n");
@@ -1578,6 +1922,9 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
             g_string_append(o, "  Missing: no SIP signalling for this ICE session in the capture (parties known "
                                "only by address)\n");
         }
+        char scen[160];
+        scenario_text(m, c, scen, sizeof(scen));
+        g_string_append_printf(o, "  Scenario: %s\n", scen);
         /* MRAS per party (by the host addresses it offered). */
         GHashTableIter it;
         gpointer k, v;
@@ -1610,9 +1957,20 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
         }
         if (c->media_limit_hit)
             g_string_append(o, "  (more media lines than decoded)\n");
+        GString *p = g_string_new("");
+        print_findings(p, fs, c->call_id, "    ");
+        if (p->len)
+            g_string_append_printf(o, "  Problems:\n%s", p->str);
+        g_string_free(p, TRUE);
     }
     if (!shown)
         g_string_append(o, "\nNo calls with ICE found.\n");
+    GString *p = g_string_new("");
+    print_findings(p, fs, "", "  ");
+    if (p->len && !only)
+        g_string_append_printf(o, "\nA/V Edge (TURN) problems, not tied to one call:\n%s", p->str);
+    g_string_free(p, TRUE);
+    g_ptr_array_free(fs, TRUE);
     g_string_append(o, "===================================================================\n");
 }
 

@@ -79,6 +79,14 @@ typedef enum {
 
 /* ---- events ----------------------------------------------------------- */
 
+/** icecall_location_t: where an endpoint says it is. */
+typedef enum {
+    ICECALL_LOC_UNKNOWN = 0,
+    ICECALL_LOC_INTRANET,   /* inside the corporate network */
+    ICECALL_LOC_INTERNET,   /* remote user: reaches media only through the Edge */
+} icecall_location_t;
+
+
 /** icecall_msg_t: the SIP message an event came in (NULL fields: unknown). */
 typedef struct {
     uint32_t       frame;
@@ -147,7 +155,7 @@ bool icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall
  * OK with credentials; @relays: relay host names/addresses as text.
  */
 void icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_addr_t *client, bool ok,
-                      const char *reason, unsigned n_relays, bool is_request);
+                      const char *reason, unsigned n_relays, bool is_request, icecall_location_t location);
 
 /**
  * icecall_add_allocation:
@@ -163,13 +171,6 @@ void icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us,
 /** icecall_set_destination: Set Active Destination / Send target of an allocation. */
 void icecall_set_destination(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge,
                              const icecall_addr_t *peer);
-
-/** icecall_location_t: where an endpoint says it is. */
-typedef enum {
-    ICECALL_LOC_UNKNOWN = 0,
-    ICECALL_LOC_INTRANET,   /* inside the corporate network */
-    ICECALL_LOC_INTERNET,   /* remote user: reaches media only through the Edge */
-} icecall_location_t;
 
 /**
  * icecall_set_location:
@@ -268,6 +269,51 @@ typedef struct {
 
 /** icecall_foreach_row: calls @fn for every call and media line, in first-seen order. */
 void icecall_foreach_row(const icecall_model_t *m, void (*fn)(const icecall_row_t *row, void *user), void *user);
+
+/** icecall_rule_t: the troubleshooting rules (one expert info each). */
+typedef enum {
+    ICECALL_RULE_NO_EDGE_CREDENTIALS = 0, /* MRAS failed / absent, no relay candidates */
+    ICECALL_RULE_NO_EDGE_CANDIDATES,      /* no srflx and no relay candidate */
+    ICECALL_RULE_RELAY_UDP_ONLY,          /* relays over UDP only: TCP 443 blocked? */
+    ICECALL_RULE_RELAY_TCP_ONLY,          /* relays over TCP only: UDP 3478 blocked? */
+    ICECALL_RULE_PRIVATE_EDGE_ADDRESS,    /* external client, private relay/srflx address */
+    ICECALL_RULE_TURN_UNREACHABLE,        /* Allocate never answered */
+    ICECALL_RULE_TURN_CREDENTIALS,        /* 401 again after the credentials were sent */
+    ICECALL_RULE_TURN_ERROR,              /* 437, 438, 486, 5xx */
+    ICECALL_RULE_ALL_CHECKS_FAILED,       /* no media path */
+    ICECALL_RULE_RELAY_DESPITE_DIRECT,    /* media on a relay although a direct pair worked */
+    ICECALL_RULE_TCP_RELAY,               /* final path is the last resort */
+    ICECALL_RULE_NO_REINVITE,             /* no a=remote-candidate(s) re-INVITE after the 200 OK */
+    ICECALL_RULE_CLIENT_DIAGNOSTICS,      /* ms-client-diagnostics with ICEWarn / code 23, 24 */
+    ICECALL_RULE_COUNT
+} icecall_rule_t;
+
+/** Severity of a finding (maps to PI_NOTE, PI_WARN, PI_ERROR). */
+typedef enum { ICECALL_SEV_NOTE = 0, ICECALL_SEV_WARN, ICECALL_SEV_ERROR } icecall_sev_t;
+
+/** icecall_finding_t: one rule that fired, at the frame where it shows. */
+typedef struct {
+    icecall_rule_t rule;
+    icecall_sev_t  severity;
+    uint32_t       frame;
+    char           call_id[128];   /* empty: not tied to one call (allocations) */
+    char           text[320];
+} icecall_finding_t;
+
+/**
+ * icecall_findings:
+ * Judges the finished model by the rules (see the README's troubleshooting
+ * page) and calls @fn for each finding, calls in first-seen order.
+ * @quiet_after_us: NO_REINVITE fires only when the capture goes on this long
+ * after the 200 OK (10 s is a good value).
+ */
+void icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
+                      void (*fn)(const icecall_finding_t *f, void *user), void *user);
+
+/** icecall_generation: changes whenever the model does (cache key). */
+uint64_t icecall_generation(const icecall_model_t *m);
+
+const char *icecall_rule_name(icecall_rule_t r);
 
 const char *icecall_path_to_string(icecall_path_t p);
 const char *icecall_ctype_to_string(icecall_ctype_t t);
