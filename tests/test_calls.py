@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""tshark tests of the per-call model: -z msice,calls, -z msice,table, the
+Flow Graph, the per-packet path fields and the troubleshooting findings, on
+captures whose facts are documented in captures/README.md."""
+import re
+
+import pytest
+
+from conftest import CAPTURES
+
+LYNC = CAPTURES / "sip-lync2013-call.pcap"
+RELAY = CAPTURES / "msturn-relay.pcap"
+UDP = CAPTURES / "msturn-udp-allocate.pcap"
+
+
+def report(tshark, capture, extra=()):
+    return tshark.run(["-n", "-q", "-r", tshark.capture(capture), "-z", "msice,calls", *extra]).stdout
+
+
+def block(text, call_id):
+    """The report block of one call."""
+    start = text.index(f"Call-ID: {call_id}\n")
+    end = text.find("\nCall-ID: ", start + 1)
+    return text[start:end if end > 0 else len(text)]
+
+
+def as_list(v):
+    return v if isinstance(v, list) else ([v] if v else [])
+
+
+def test_taps_registered(tshark):
+    res = tshark.run(["-z", "help"], check=False)
+    out = res.stdout + res.stderr
+    for name in ("msice,calls", "msice,table", "flow,msice"):
+        assert re.search(rf"^\s+{re.escape(name)}$", out, re.M), name
+
+
+def test_lync_report(tshark):
+    text = report(tshark, LYNC)
+    b = block(text, "0557ba280e184288760c0d17d70b5231")
+    assert "A (caller): sip:alice@contoso.com (SIP from 10.10.20.31)" in b
+    assert "B (callee): sip:bob@contoso.com" in b
+    assert "Media audio (ICE v19)" in b and "Media video (ICE v19)" in b
+    # v6 and v19 parts offer different ports: only the format in use (v19) counts.
+    assert "A candidates: 4 host (2 UDP, 2 TCP), 2 srflx (1 UDP, 1 TCP), 2 relay (1 UDP, 1 TCP)" in b
+    assert "A's re-INVITE (frame 12) selects: local 10.10.20.31:21346, remote 10.10.40.52:30112" in b
+    carol = block(text, "ed1a8d9e5c1d417f2ed01e576ffe3201")
+    assert "Media audio (ICE v6)" in carol
+    assert "remote 203.0.113.20:55012 (v6 username resolved)" in carol
+
+
+def test_report_filter(tshark):
+    filtered = tshark.run(["-n", "-q", "-r", tshark.capture(LYNC), "-z",
+                           'msice,calls,msice.call_id == "ed1a8d9e5c1d417f2ed01e576ffe3201"']).stdout
+    assert "Call-ID: ed1a8d9e5c1d417f2ed01e576ffe3201" in filtered
+    assert "0557ba280e184288760c0d17d70b5231" not in filtered
+
+
+def test_table(tshark):
+    out = tshark.run(["-n", "-q", "-r", tshark.capture(LYNC), "-z", "msice,table"]).stdout
+    rows = [l for l in out.splitlines() if l.startswith("0557ba280e184288760c0d17d70b5231")]
+    assert len(rows) == 2  # audio and video
+    cols = [c.strip() for c in rows[0].split("|")]
+    assert cols[1] == "audio" and cols[2] == "sip:alice@contoso.com" and cols[3] == "sip:bob@contoso.com"
+
+
+def test_flow_graph(tshark):
+    out = tshark.run(["-n", "-q", "-r", tshark.capture(RELAY), "-z", "flow,msice,standard"]).stdout
+    assert "10.10.20.31" in out and "203.0.113.20" in out
+    assert "Allocate Request" in out and "relayed Binding" in out
+    assert out.count("-->") + out.count("<--") >= 10
+
+
+@pytest.mark.parametrize("two_pass", [False, True])
+def test_relayed_path_fields(tshark, two_pass):
+    rows = tshark.by_frame(RELAY, ["msice.call_id", "msice.pair", "msice.path.type", "msice.path.rank",
+                                   "msice.promotion"], "msice.pair", two_pass)
+    assert rows[5]["msice.path.type"] == "relay UDP" and rows[5]["msice.path.rank"] == "2"
+    assert rows[5]["msice.pair"] == "A relay 203.0.113.20:3480 (not offered) <-> B unknown 198.51.100.23:50062 " \
+                                    "(not offered) (UDP)"
+    assert rows[13]["msice.call_id"] == "ICE session Qx7d/pR2u (no SIP)"
+    # 0xFF10 frames: the peer is the Set Active Destination of frame 9.
+    assert "198.51.100.23:50062" in rows[22]["msice.pair"]
+
+
+def test_one_and_two_pass_agree(tshark, teams_pcap):
+    fields = ["frame.number", "msice.call_id", "msice.pair", "msice.path.rank", "msice.promotion"]
+    assert tshark.fields(teams_pcap, fields, "msice.pair") == tshark.fields(teams_pcap, fields, "msice.pair", True)
+
+
+def test_teams_report(tshark, teams_pcap):
+    text = report(tshark, teams_pcap)
+    b = block(text, "ICE session FY32/o5/I (no SIP)")
+    assert "Missing: no SIP signalling" in b
+    assert "A host 192.168.1.6:50016 (not offered) <-> B unknown 93.71.110.205:16332 (not offered) (UDP): " \
+           "success (frame 1409), nominated (frame 1452)" in b
+    assert "A host 192.168.1.6:50016 (not offered) <-> B unknown 192.168.0.4:50005 (not offered) (UDP): " \
+           "no response (5 requests from frame 1404)" in b
+    assert "A relay 52.114.250.141:3480 (not offered) <-> B unknown 93.71.110.205:16332 (not offered) (UDP): " \
+           "success (frame 1423)" in b
+    assert "Verdict: final path: direct (types unknown) 192.168.1.6:50016 <-> 93.71.110.205:16332" in b
+    assert "ICE session +mIv/JFwj (no SIP)" in text
+
+
+def test_turn_unreachable_finding(tshark):
+    rows = tshark.by_frame(UDP, ["msice.finding", "_ws.expert.message"], "msice.finding", two_pass=True)
+    assert list(rows) == [2]
+    assert rows[2]["msice.finding"].startswith("No answer from the Edge 10.10.20.5:3478 to 1 Allocate request")
+    assert "report" not in rows  # findings only where they show
+    text = report(tshark, UDP)
+    assert "[warning, frame 2] No answer from the Edge 10.10.20.5:3478" in text
+
+
+def test_turn_error_finding(tshark):
+    rows = tshark.by_frame(RELAY, ["msice.finding"], "msice.finding", two_pass=True)
+    assert rows[31]["msice.finding"] == ("Allocation on the Edge 203.0.113.20:3478 failed with 486: the user has "
+                                         "too many allocations on this Edge")
+
+
+def test_rtp_on_candidate_addresses_without_decode_as(tshark):
+    """Media between two candidate addresses is RTP without Decode As (bench-style call)."""
+    import struct
+    from scapy.all import IP, UDP as SUDP, Ether, wrpcap
+    sdp_a = ("v=0\r\no=- 0 0 IN IP4 10.2.0.1\r\ns=s\r\nc=IN IP4 10.2.0.1\r\nt=0 0\r\nm=audio 20000 RTP/AVP 0\r\n"
+             "a=ice-ufrag:aaaa\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+             "a=candidate:1 1 UDP 2130706431 10.2.0.1 20000 typ host\r\n")
+    sdp_b = sdp_a.replace("10.2.0.1", "10.3.0.1").replace("20000", "30000").replace("aaaa", "bbbb")
+
+    def sip(first, body):
+        return (f"{first}\r\nVia: SIP/2.0/UDP 10.1.0.1:5060;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\n"
+                f"To: <sip:b@x>\r\nCall-ID: rtp-test\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n{body}").encode()
+
+    pkts = [Ether() / IP(src="10.2.0.1", dst="10.1.0.1") / SUDP(sport=5060, dport=5060) /
+            sip("INVITE sip:b@x SIP/2.0", sdp_a),
+            Ether() / IP(src="10.1.0.1", dst="10.2.0.1") / SUDP(sport=5060, dport=5060) / sip("SIP/2.0 200 OK", sdp_b)]
+    for i in range(3):
+        pkts.append(Ether() / IP(src="10.2.0.1", dst="10.3.0.1") / SUDP(sport=20000, dport=30000) /
+                    (struct.pack("!BBHII", 0x80, 0, i, i * 160, 0x1234) + bytes(160)))
+    pcap = tshark.home / "caps" / "rtp-ice.pcap"
+    wrpcap(str(pcap), pkts)
+    pcap.chmod(0o644)
+    rows = tshark.by_frame(pcap, ["rtp.ssrc", "msice.path.type", "msice.call_id"], "frame.number >= 3")
+    assert [rows[f]["rtp.ssrc"] for f in (3, 4, 5)] == ["0x00001234"] * 3
+    assert rows[3]["msice.path.type"] == "host (direct)" and rows[3]["msice.call_id"] == "rtp-test"
