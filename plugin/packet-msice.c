@@ -713,16 +713,16 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
             msturn_parse(buf, len, m);
             icecall_check_t ck;
             msice_check_from_msg(&ck, buf, m, pinfo);
-            ck.src = src;
-            ck.dst = dst;
+            ck.leg.src = src;
+            ck.leg.dst = dst;
             msice_model_check(pinfo, &ck, fi);
         } else {
             icecall_media_pkt_t mp;
             memset(&mp, 0, sizeof(mp));
             mp.frame = pinfo->num;
             mp.time_us = time_us(pinfo);
-            mp.src = src;
-            mp.dst = dst;
+            mp.leg.src = src;
+            mp.leg.dst = dst;
             mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
             msice_model_media(pinfo, &mp, fi);
         }

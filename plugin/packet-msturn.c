@@ -479,33 +479,28 @@ static void
 feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, const guint8 *p,
              const msturn_msg_t *m, icecall_frame_t *fi)
 {
+    icecall_leg_t leg;
+    memset(&leg, 0, sizeof(leg));
+    leg.relayed = TRUE;
+    leg.outbound = rc->outbound;
+    leg.tcp = rc->tcp;
+    leg.client = rc->client;
+    leg.edge = rc->edge;
+    leg.peer = rc->peer;
+    leg.mux_session = rc->mux_session;
+    leg.src = rc->outbound ? rc->client : rc->edge;
+    leg.dst = rc->outbound ? rc->edge : rc->client;
     if (kind == MSTURN_PAYLOAD_STUN) {
         icecall_check_t ck;
         msice_check_from_msg(&ck, p, m, pinfo);
-        ck.relayed = TRUE;
-        ck.outbound = rc->outbound;
-        ck.tcp = rc->tcp;
-        ck.client = rc->client;
-        ck.edge = rc->edge;
-        ck.peer = rc->peer;
-        ck.mux_session = rc->mux_session;
-        ck.src = rc->outbound ? rc->client : rc->edge;
-        ck.dst = rc->outbound ? rc->edge : rc->client;
+        ck.leg = leg;
         msice_model_check(pinfo, &ck, fi);
     } else {
         icecall_media_pkt_t mp;
         memset(&mp, 0, sizeof(mp));
         mp.frame = pinfo->num;
         mp.time_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
-        mp.relayed = TRUE;
-        mp.outbound = rc->outbound;
-        mp.tcp = rc->tcp;
-        mp.client = rc->client;
-        mp.edge = rc->edge;
-        mp.peer = rc->peer;
-        mp.mux_session = rc->mux_session;
-        mp.src = rc->outbound ? rc->client : rc->edge;
-        mp.dst = rc->outbound ? rc->edge : rc->client;
+        mp.leg = leg;
         mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
         msice_model_media(pinfo, &mp, fi);
     }

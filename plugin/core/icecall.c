@@ -367,6 +367,13 @@ icecall_result_to_string(icecall_result_t r)
 
 /* ---- model ---------------------------------------------------------------- */
 
+/* Every event: the model changed (findings cache) and time went on. */
+static void
+touch(icecall_model_t *m, int64_t time_us)
+{
+    touch(m, time_us);
+}
+
 static void
 media_free(media_t *md)
 {
@@ -592,9 +599,7 @@ sender_side(call_t *c, const icecall_msg_t *msg)
 bool
 icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
 {
-    m->generation++;
-    if (msg->time_us > m->last_us)
-        m->last_us = msg->time_us;
+    touch(m, msg->time_us);
     if (!msg->call_id)
         return false;
     call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
@@ -676,7 +681,7 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
 void
 icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc)
 {
-    m->generation++;
+    touch(m, msg->time_us);
     if (!msg->call_id || loc == ICECALL_LOC_UNKNOWN)
         return;
     call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
@@ -691,7 +696,7 @@ icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_locat
 void
 icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icecall_diag_in_t *d)
 {
-    m->generation++;
+    touch(m, msg->time_us);
     if (!msg->call_id)
         return;
     call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
@@ -714,7 +719,7 @@ void
 icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_addr_t *client, bool ok,
                  const char *reason, unsigned n_relays, bool is_request, icecall_location_t location)
 {
-    m->generation++;
+    touch(m, msg->time_us);
     if (!addr_set(client))
         return;
     akey_t k;
@@ -765,9 +770,7 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
                        const icecall_addr_t *relayed, const icecall_addr_t *reflexive, uint16_t error_code,
                        uint32_t lifetime, uint64_t mux_session)
 {
-    m->generation++;
-    if (time_us > m->last_us)
-        m->last_us = time_us;
+    touch(m, time_us);
     if (!response) {
         alloc_t *a = alloc_get(m, client, edge, tcp, true);
         if (!a)
@@ -1002,13 +1005,15 @@ typedef struct {
  * settles the call for MS-ICE2 checks.
  */
 static bool
-route_packet(icecall_model_t *m, const icecall_addr_t *from, const icecall_addr_t *to, bool tcp, bool relayed,
-             bool outbound, const icecall_addr_t *client, const icecall_addr_t *edge, const icecall_addr_t *peer,
-             uint64_t mux_session, const char *username, uint32_t frame, int64_t time_us, bool create, route_t *r)
+route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, int64_t time_us,
+             bool create, route_t *r)
 {
+    const icecall_addr_t *client = &leg->client, *edge = &leg->edge, *peer = &leg->peer;
+    bool tcp = leg->tcp, relayed = leg->relayed, outbound = leg->outbound;
+    uint64_t mux_session = leg->mux_session;
     memset(r, 0, sizeof(*r));
     r->cand[0] = r->cand[1] = -1;
-    icecall_addr_t src = *from, dst = *to;
+    icecall_addr_t src = leg->src, dst = leg->dst;
     alloc_t *alloc = NULL;
     if (relayed) {
         alloc = mux_session ? (alloc_t *)g_hash_table_lookup(m->allocs_by_session, &mux_session) : NULL;
@@ -1125,9 +1130,7 @@ void
 icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
 {
     route_t r;
-    m->generation++;
-    if (c->time_us > m->last_us)
-        m->last_us = c->time_us;
+    touch(m, c->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
     bool response = (c->stun_type & 0x0110u) != 0;
@@ -1157,15 +1160,14 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
         fill_frame(&r, tx->pair, out);
         return;
     }
-    if (!route_packet(m, &c->src, &c->dst, c->tcp, c->relayed, c->outbound, &c->client, &c->edge, &c->peer,
-                      c->mux_session, c->username, c->frame, c->time_us, true, &r))
+    if (!route_packet(m, &c->leg, c->username, c->frame, c->time_us, true, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
     if (pi < 0)
         return;
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
-    if (c->relayed && c->tcp)
+    if (c->leg.relayed && c->leg.tcp)
         p->relayed_tcp = true;
     if (!p->first_check_frame)
         p->first_check_frame = c->frame;
@@ -1191,20 +1193,17 @@ void
 icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
 {
     route_t r;
-    m->generation++;
-    if (pk->time_us > m->last_us)
-        m->last_us = pk->time_us;
+    touch(m, pk->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
-    if (!route_packet(m, &pk->src, &pk->dst, pk->tcp, pk->relayed, pk->outbound, &pk->client, &pk->edge, &pk->peer,
-                      pk->mux_session, NULL, pk->frame, pk->time_us, true, &r))
+    if (!route_packet(m, &pk->leg, NULL, pk->frame, pk->time_us, true, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
     if (pi < 0)
         return;
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
-    if (pk->relayed && pk->tcp)
+    if (pk->leg.relayed && pk->leg.tcp)
         p->relayed_tcp = true;
     if (!p->media_pkts) {
         p->media_first_frame = pk->frame;
@@ -1293,8 +1292,7 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
         fill_frame(&r, tx->pair, out);
         return;
     }
-    if (!route_packet(m, &c->src, &c->dst, c->tcp, c->relayed, c->outbound, &c->client, &c->edge, &c->peer,
-                      c->mux_session, c->username, c->frame, c->time_us, false, &r))
+    if (!route_packet(m, &c->leg, c->username, c->frame, c->time_us, false, &r))
         return;
     fill_frame(&r, pair_get(r.call->media[r.media], r.cand[0], r.cand[1], false), out);
 }
@@ -1304,8 +1302,7 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
 {
     route_t r;
     memset(out, 0, sizeof(*out));
-    if (!route_packet(m, &pk->src, &pk->dst, pk->tcp, pk->relayed, pk->outbound, &pk->client, &pk->edge, &pk->peer,
-                      pk->mux_session, NULL, pk->frame, pk->time_us, false, &r))
+    if (!route_packet(m, &pk->leg, NULL, pk->frame, pk->time_us, false, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], false);

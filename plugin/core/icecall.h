@@ -192,17 +192,26 @@ typedef struct {
 /** icecall_add_diagnostics: a diagnostics header in @msg (which needs call_id). */
 void icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icecall_diag_in_t *d);
 
+/**
+ * icecall_leg_t: where a check or media packet travels. Direct: @src and
+ * @dst are the packet's. Relayed (inside MS-TURN Send / Data Indication /
+ * 0xFF10): @client and @edge are the TURN 5-tuple, @peer the DESTINATION-
+ * or REMOTE-ADDRESS (family 0: unknown), @outbound client -> Edge.
+ */
+typedef struct {
+    icecall_addr_t src, dst;
+    bool           tcp;
+    bool           relayed;
+    bool           outbound;
+    icecall_addr_t client, edge, peer;
+    uint64_t       mux_session;    /* relayed over 0xFF10: its session id, else 0 */
+} icecall_leg_t;
+
 /** icecall_check_t: one STUN Binding message of a connectivity check. */
 typedef struct {
     uint32_t       frame;
     int64_t        time_us;
-    icecall_addr_t src, dst;       /* direct: the packet's; relayed: see below */
-    bool           tcp;
-    bool           relayed;        /* inside MS-TURN Send / Data Indication / 0xFF10 */
-    bool           outbound;       /* relayed: client -> Edge */
-    icecall_addr_t client, edge;   /* relayed: the client's 5-tuple with the Edge */
-    icecall_addr_t peer;           /* relayed: DESTINATION-/REMOTE-ADDRESS (family 0: unknown) */
-    uint64_t       mux_session;    /* relayed over 0xFF10: its session id, else 0 */
+    icecall_leg_t  leg;
     uint16_t       stun_type;      /* 0x0001 request, 0x0101 success, 0x0111 error */
     uint8_t        txid[16];
     const char    *username;       /* "<receiver ufrag>:<sender ufrag>", NULs stripped */
@@ -216,12 +225,7 @@ void icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_fra
 typedef struct {
     uint32_t       frame;
     int64_t        time_us;
-    icecall_addr_t src, dst;
-    bool           tcp;
-    bool           relayed;
-    bool           outbound;
-    icecall_addr_t client, edge, peer;
-    uint64_t       mux_session;
+    icecall_leg_t  leg;
     bool           rtcp;
 } icecall_media_pkt_t;
 

@@ -76,18 +76,18 @@ check(icecall_model_t *m, uint32_t frame, uint16_t type, uint8_t txbyte, icecall
     memset(&c, 0, sizeof(c));
     c.frame = frame;
     c.time_us = (int64_t)frame * 100000;
-    c.src = src;
-    c.dst = dst;
+    c.leg.src = src;
+    c.leg.dst = dst;
     c.stun_type = type;
     c.txid[0] = txbyte;
     c.username = user;
     c.use_candidate = use_cand;
     if (relayed) {
-        c.relayed = true;
-        c.outbound = true;
-        c.client = v4(10, 10, 20, 31, 50040);
-        c.edge = v4(203, 0, 113, 20, 3478);
-        c.peer = dst;
+        c.leg.relayed = true;
+        c.leg.outbound = true;
+        c.leg.client = v4(10, 10, 20, 31, 50040);
+        c.leg.edge = v4(203, 0, 113, 20, 3478);
+        c.leg.peer = dst;
     }
     icecall_add_check(m, &c, out);
 }
@@ -99,14 +99,14 @@ media(icecall_model_t *m, uint32_t frame, icecall_addr_t src, icecall_addr_t dst
     memset(&p, 0, sizeof(p));
     p.frame = frame;
     p.time_us = (int64_t)frame * 100000;
-    p.src = src;
-    p.dst = dst;
+    p.leg.src = src;
+    p.leg.dst = dst;
     if (relayed) {
-        p.relayed = true;
-        p.outbound = true;
-        p.client = v4(10, 10, 20, 31, 50040);
-        p.edge = v4(203, 0, 113, 20, 3478);
-        p.peer = dst;
+        p.leg.relayed = true;
+        p.leg.outbound = true;
+        p.leg.client = v4(10, 10, 20, 31, 50040);
+        p.leg.edge = v4(203, 0, 113, 20, 3478);
+        p.leg.peer = dst;
     }
     icecall_add_media(m, &p, out);
 }
