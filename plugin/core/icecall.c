@@ -371,7 +371,9 @@ icecall_result_to_string(icecall_result_t r)
 static void
 touch(icecall_model_t *m, int64_t time_us)
 {
-    touch(m, time_us);
+    m->generation++;
+    if (time_us > m->last_us)
+        m->last_us = time_us;
 }
 
 static void
