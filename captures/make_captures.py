@@ -33,11 +33,17 @@ Layout of this file:
      UDP with IPv4 fragmentation
   6. one function per capture file (add new scenarios the same way; the SIP
      scenarios use their own seeded RNGs, so the MS-TURN files do not change)
+  6b. whole-call captures (call-*.pcap): a small network model (zones, NATs,
+     firewall rules, capture points) and event engine, MS-TURN client and A/V
+     Edge, ICE agent (check list, triggered checks, regular nomination), media,
+     SIP dialog through proxies, and the expected per-call report generated
+     from what the run did; each call has its own seeded RNG too
   7. README writer and main()
 """
 
 import base64
 import hashlib
+import heapq
 import hmac
 import ipaddress
 import logging
@@ -48,6 +54,7 @@ import sys
 import zlib
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.layers.dns import DNS, DNSQR, DNSRR  # noqa: E402
 from scapy.layers.inet import IP, TCP, UDP  # noqa: E402
 from scapy.layers.l2 import Ether  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
@@ -573,9 +580,10 @@ def ice_priority(type_pref, local_pref, component):
 class RtpStream:
     """RTP v2 sender: fixed SSRC, seq +1 and timestamp +160 per 20 ms packet."""
 
-    def __init__(self, rng, pt, ssrc, seq, ts, payload_len=160):
+    def __init__(self, rng, pt, ssrc, seq, ts, payload_len=160, ts_step=160):
         self.rng, self.pt, self.ssrc, self.seq, self.ts = rng, pt, ssrc, seq, ts
         self.payload_len = payload_len
+        self.ts_step = ts_step          # 160 = 20 ms at 8 kHz, 320 = 20 ms at 16 kHz (SILK/16000)
         self.sent = 0
         self.octets = 0
 
@@ -584,7 +592,7 @@ class RtpStream:
                           self.seq, self.ts, self.ssrc)
         payload = self.rng.randbytes(self.payload_len)
         self.seq = (self.seq + 1) & 0xFFFF
-        self.ts = (self.ts + 160) & 0xFFFFFFFF
+        self.ts = (self.ts + self.ts_step) & 0xFFFFFFFF
         self.sent += 1
         self.octets += len(payload)
         return hdr + payload
@@ -1066,12 +1074,16 @@ V19_SESSION_ATTRS = ["a=x-mediabw:main-video send=4000;recv=4000",
                      "a=x-devicecaps:audio:send,recv;video:send,recv"]
 
 
-def v19_media(kind, ice, keys, ssrc, offer=True, remote=None, extra=()):
+def v19_media(kind, ice, keys, ssrc, offer=True, remote=None, extra=(), default=None):
     """m=audio / m=video / m=applicationsharing with ICE v19 attributes.
     The m= port and a=rtcp are the default candidate: the first component-1
-    and component-2 candidates in the list."""
-    c1 = next(c for c in ice.cands if c.component == 1)
-    c2 = next((c for c in ice.cands if c.component == 2), None)
+    and component-2 candidates in the list, or `default` = (comp-1 candidate,
+    comp-2 candidate or None) when given."""
+    if default is not None:
+        c1, c2 = default
+    else:
+        c1 = next(c for c in ice.cands if c.component == 1)
+        c2 = next((c for c in ice.cands if c.component == 2), None)
     if kind == "audio":
         pts, maps = (LYNC_AUDIO_OFFER_PTS, LYNC_AUDIO_OFFER_MAPS) if offer else (LYNC_AUDIO_ANSWER_PTS, LYNC_AUDIO_ANSWER_MAPS)
         lines = [f"m=audio {c1.port} RTP/SAVP {pts}", f"a=x-ssrc-range:{ssrc}-{ssrc}",
@@ -2797,8 +2809,2239 @@ def relays_of_home():
             dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
 
 
+# =============================================================================
+# 6b. Whole-call scenarios (call-*.pcap): network model, event engine, TURN
+#     client and A/V Edge, ICE agent, media, SIP dialog, expected report
+# =============================================================================
+#
+# One capture per call with the whole media-path story on the wire: MRAS
+# credentials, MS-TURN allocations, offer/answer with ICE v19 candidates,
+# connectivity checks (ordinary, triggered, nominating), media, promotion,
+# re-INVITE with a=remote-candidates, BYE, release of the allocations.
+#
+# The scenario code does not write frames one by one. It sets up a small
+# network (hosts, zones, NATs, firewall rules, capture points) and two ICE
+# agents, then lets events run in time order: every datagram is routed
+# through the rules, NAT-translated, and written to the capture where a
+# capture point sees it (as sent, on the sender's side; as received, on the
+# receiver's side). Check results, nominations and media paths therefore
+# follow from the rules, and the README's expected report is generated from
+# what actually happened, frame numbers included. The ICE behaviour modelled
+# (documented in the README section "Call scenarios"):
+#   - checks paced every TA_MS, highest pair priority first (ICE-19 §5.8),
+#     component 2 of a foundation unfrozen when component 1 succeeded;
+#   - a check is sent at CHECK_TX_MS offsets and fails at CHECK_FAIL_MS;
+#   - a request arriving on a pair that is not yet in progress or valid
+#     triggers a check on that pair (ICE-19 §7.2.1.4);
+#   - regular nomination: the controlling agent nominates the best valid pair
+#     of a component once no higher-priority pair of it is still pending,
+#     then stops lower-priority checks of that component;
+#   - before a nomination, media goes from the local default candidate to the
+#     remote default candidate (c=/m=, ICE-19 §11.1); afterwards it goes on
+#     the nominated pair.
+
+AT_MS_APP_ID = 0x8037                    # seen in Lync check responses (cap2), value 1
+
+CONTOSO_AV_EXT = "203.0.113.10"          # A/V Edge av.contoso.com, public interface (as in msturn-udp/tcp)
+CONTOSO_AV_INT = CONTOSO_EDGE_INTERNAL   # 10.10.1.5, intranet interface
+CONTOSO_ACCESS_EDGE = "203.0.113.5"      # Access Edge sip.contoso.com (as in sip-mras)
+CONTOSO_FE = "10.10.1.10"                # Front End fe01.contoso.com
+FABRIKAM_AV_EXT, FABRIKAM_AV_INT = "198.51.100.10", "172.16.1.5"
+FABRIKAM_ACCESS_EDGE, FABRIKAM_FE = "198.51.100.5", "172.16.1.10"
+HOME_NAT, HOTEL_NAT = "192.0.2.77", "198.51.100.77"
+ROUTER_MAC = "00:1c:7f:3a:00:01"         # contoso core router (as in the other captures)
+HOME_ROUTER_MAC = "f4:ca:e5:4d:01:01"
+
+TA_MS = 20                                # pacing of ordinary checks
+CHECK_TX_MS = (0, 100, 300, 700, 1500)    # transmissions of one check (RTO 100 ms, doubling)
+CHECK_FAIL_MS = 2300                      # no response 800 ms after the last transmission: pair failed
+TCP_SYN_MS = (0, 1000)                    # SYN and its retransmission for an ICE-TCP check
+TCP_FAIL_MS = 3000
+ALLOC_RTO_MS = 650                        # MS-TURN Allocate retransmission (ms-turn.md §10)
+SFB_ICE_VERSION = 3                       # IMPLEMENTATION-VERSION of Lync 2013 / SfB checks (cap2)
+MEDIA_PT, MEDIA_LEN, MEDIA_TS_STEP = 104, 40, 320   # SILK/16000, 40-byte SRTP payload, 20 ms
+CONTOSO_RELAYS = [dict(location="intranet", directIPAddress=CONTOSO_AV_INT, udpPort=3478, tcpPort=443),
+                  dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
+FABRIKAM_RELAYS = [dict(location="intranet", directIPAddress=FABRIKAM_AV_INT, udpPort=3478, tcpPort=443),
+                   dict(location="internet", hostName="av.fabrikam.com", udpPort=3478, tcpPort=443)]
+
+
+def sfb_check_request(txid12, sender, receiver, prio, controlling, foundation, nominate=False):
+    """MS-ICE2 Binding Request laid out as Lync 2013 / SfB send it (cap2): USERNAME
+    "<receiver ufrag>:<sender ufrag>", PRIORITY, ICE-CONTROLLING/-CONTROLLED, [USE-CANDIDATE],
+    CANDIDATE-IDENTIFIER, IMPLEMENTATION-VERSION 3, MI (key = receiver's ice-pwd), FINGERPRINT."""
+    attrs = [username(f"{receiver.ufrag}:{sender.ufrag}".encode()), priority(prio),
+             (ice_controlling if controlling else ice_controlled)(sender.tiebreaker)]
+    if nominate:
+        attrs.append(use_candidate())
+    attrs += [candidate_identifier(foundation), implementation_version(SFB_ICE_VERSION)]
+    return rfc5389_stun(BINDING_REQUEST, txid12, attrs, mi_key=receiver.pwd.encode())
+
+
+def sfb_check_response(txid12, user, responder, mapped_ip, mapped_port):
+    """Binding Success Response as Lync sends it (cap2): XOR-MAPPED-ADDRESS (0x0020), USERNAME
+    echoed, MS-APP-ID 1, IMPLEMENTATION-VERSION 3, MI (key = responder's own ice-pwd), FINGERPRINT."""
+    attrs = [rfc5389_xor_mapped(mapped_ip, mapped_port, txid12), username(user), u32(AT_MS_APP_ID, 1),
+             implementation_version(SFB_ICE_VERSION)]
+    return rfc5389_stun(BINDING_RESPONSE, txid12, attrs, mi_key=responder.pwd.encode())
+
+
+class ViewHost(Host):
+    """A host as one capture point sees it (MAC on that link, TTL on arrival). IP IDs come
+    from the sender's own counter, shared by all its views (NATs keep the IP ID)."""
+
+    def __init__(self, net, label, ip, mac, ttl):
+        super().__init__(label, ip, mac, ttl, 0, "")
+        self.net = net
+
+    def next_ip_id(self):
+        return self.net.next_ip_id(self.ip)
+
+
+class Nat:
+    """A home/hotel router with one public address. kind "address": endpoint-independent
+    mapping, address-restricted filtering (inbound allowed from any port of an address the
+    mapping has sent to); kind "symmetric": a new mapping per destination, inbound allowed
+    only from that exact destination."""
+
+    def __init__(self, public_ip, kind, first_port):
+        self.public_ip, self.kind, self.next_port = public_ip, kind, first_port
+        self.maps = []                    # [key, public port, [(dst ip, dst port) sent to]]
+
+    def _key(self, ip, port, dst):
+        return (ip, port) if self.kind == "address" else (ip, port, dst)
+
+    def preset(self, ip, port, public_port, dst=None):
+        self.maps.append([self._key(ip, port, dst), public_port, []])
+
+    def out(self, ip, port, dst_ip, dst_port):
+        key = self._key(ip, port, (dst_ip, dst_port))
+        m = next((m for m in self.maps if m[0] == key), None)
+        if m is None:
+            m = [key, self.next_port, []]
+            self.next_port += 7
+            self.maps.append(m)
+        if (dst_ip, dst_port) not in m[2]:
+            m[2].append((dst_ip, dst_port))
+        return self.public_ip, m[1]
+
+    def inbound(self, src_ip, src_port, public_port):
+        for key, port, sent in self.maps:
+            if port == public_port:
+                ok = (any(ip == src_ip for ip, _ in sent) if self.kind == "address"
+                      else (src_ip, src_port) in sent)
+                return (key[0], key[1]) if ok else None
+        return None
+
+
+class Pkt:
+    """What a datagram carries, for the endpoint that receives it: kind "req" / "resp"
+    (connectivity check and its response, `txn` = the CheckTxn), "rtp" or "rtcp"."""
+
+    def __init__(self, kind, data, txn=None, comp=1, nominate=False, user=None, sender=None):
+        self.kind, self.data, self.txn, self.comp = kind, data, txn, comp
+        self.nominate, self.user, self.sender = nominate, user, sender
+
+
+class CallNet:
+    """Network, clock and event queue of one whole-call capture.
+
+    Every address is registered with a zone (the scenario's rules and latencies use
+    it), a label (README direction column) and the capture point where its own traffic
+    is seen (None = nowhere). A datagram is written when it leaves a host seen at some
+    point (as sent) and again when it reaches a host seen at another point (as
+    received, after NAT). Events run from a heap in time order."""
+
+    def __init__(self, cap, rng, points):
+        self.cap, self.rng = cap, rng
+        self.points = points              # point -> (README tag, MAC of the gateway on that link)
+        self.multi = len(points) > 1
+        self.reg = {}                     # ip -> dict(zone, label, point, mac)
+        self.views, self.ipid = {}, {}
+        self.nat_of = {}                  # private ip -> Nat
+        self.nats = {}                    # public ip -> Nat
+        self.lat = {}                     # (zone, zone) -> one-way delay in ms
+        self.rules = lambda src, dst, dport, proto, t: True
+        self.heap, self.seq = [], 0
+        self.sockets = {}                 # (ip, port) -> handler(pkt, seen_ip, seen_port, frames)
+        self.relayed = {}                 # (ip, port) -> TurnAlloc
+        self.media_log = []               # dict(t, sender, key, frames, kind)
+        self.allocs = []
+        self.agents = []
+        self.far_ttl = {}                 # zone -> TTL of its hosts' packets where they are captured elsewhere
+
+    # ---------------------------------------------------------------- topology
+    def register(self, ip, zone, label, point=None, mac=None, role=None):
+        self.reg[ip] = dict(zone=zone, label=label, point=point, mac=mac)
+        if role:
+            self.cap.host(label, ip, mac or "", 0, 0, role)
+
+    def add_nat(self, nat, private_ips):
+        self.nats[nat.public_ip] = nat
+        for ip in private_ips:
+            self.nat_of[ip] = nat
+
+    def zone(self, ip):
+        return self.reg[ip]["zone"] if ip in self.reg else "unknown"
+
+    def delay_ms(self, a, b):
+        za, zb = self.zone(a), self.zone(b)
+        if za == zb:
+            return self.lat.get((za, za), 0.3)
+        return self.lat.get((za, zb), self.lat.get((zb, za), 15.0))
+
+    def view(self, point, ip):
+        key = (point, ip)
+        if key not in self.views:
+            r = self.reg.get(ip, dict(zone="unknown", label=ip, point=None, mac=None))
+            local = r["point"] == point
+            mac = r["mac"] if local and r["mac"] else self.points[point][1]
+            ttl = 128 if local else self.far_ttl.get(r["zone"], 116)
+            self.views[key] = ViewHost(self, r["label"], ip, mac, ttl)
+        return self.views[key]
+
+    def next_ip_id(self, ip):
+        owner = ip
+        if ip in self.nats:               # a NAT keeps the sender's IP ID
+            owner = self.nats[ip].maps[0][0][0] if self.nats[ip].maps else ip
+        if owner not in self.ipid:
+            self.ipid[owner] = self.rng.getrandbits(16)
+        self.ipid[owner] = (self.ipid[owner] + 1) & 0xFFFF
+        return self.ipid[owner]
+
+    def tag(self, point, what):
+        return f"[{self.points[point][0]}] {what}" if self.multi else what
+
+    # ---------------------------------------------------------------- clock
+    def at(self, t, fn):
+        heapq.heappush(self.heap, (int(round(t * 1_000_000)), self.seq, fn))
+        self.seq += 1
+
+    def after(self, ms, fn):
+        heapq.heappush(self.heap, (self.cap.now + int(round(ms * 1000)), self.seq, fn))
+        self.seq += 1
+
+    @property
+    def t(self):
+        return self.cap.now / 1e6
+
+    def run(self):
+        while self.heap:
+            t, _, fn = heapq.heappop(self.heap)
+            assert t >= self.cap.now, "event in the past"
+            self.cap.now = t
+            fn()
+
+    # ---------------------------------------------------------------- datagrams
+    def emit_udp(self, point, src, sport, dst, dport, payload, what, show):
+        s, d = self.view(point, src), self.view(point, dst)
+        pkt = (Ether(src=s.mac, dst=d.mac) / IP(src=src, dst=dst, id=s.next_ip_id(), ttl=s.ttl, flags=0)
+               / UDP(sport=sport, dport=dport) / Raw(payload))
+        return self.cap.add(bytes(pkt), _direction(s, sport, d, dport), self.tag(point, what), show)
+
+    def send_udp(self, src, sport, dst, dport, data, what, show, frames=None, on_arrive=None, pkt=None):
+        """Send a datagram from a socket of host `src` (its own address). Written where seen;
+        if the rules and NATs let it through, it arrives after the one-way delay: then
+        on_arrive(rx_ip, rx_port, seen_ip, seen_port) runs, or `pkt` goes to the socket."""
+        frames = [] if frames is None else frames
+        nat = self.nat_of.get(src)
+        pub, pport = nat.out(src, sport, dst, dport) if nat else (src, sport)
+        p_src = self.reg.get(src, {}).get("point")
+        if p_src is not None:
+            frames.append(self.emit_udp(p_src, src, sport, dst, dport, data, what, show))
+        if not self.rules(pub, dst, dport, "udp", self.t):
+            return frames
+        if dst in self.nats:
+            rx = self.nats[dst].inbound(pub, pport, dport)
+            if rx is None:
+                return frames
+        else:
+            rx = (dst, dport)
+        rx_ip, rx_port = rx
+        p_dst = self.reg.get(rx_ip, {}).get("point")
+
+        def arrive():
+            if p_dst is not None and p_dst != p_src:
+                frames.append(self.emit_udp(p_dst, pub, pport, rx_ip, rx_port, data, what, show))
+            if on_arrive is not None:
+                on_arrive(rx_ip, rx_port, pub, pport)
+            elif pkt is not None and (rx_ip, rx_port) in self.sockets:
+                self.sockets[(rx_ip, rx_port)](pkt, pub, pport, frames)
+        self.after(self.delay_ms(src, rx_ip), arrive)
+        return frames
+
+    def dns(self, point, client, resolver, name, answer):
+        """A DNS A query and its answer, both seen at the client's point."""
+        qid, sport = self.rng.getrandbits(16), 49152 + self.rng.getrandbits(14)
+        q = bytes(DNS(id=qid, rd=1, qd=DNSQR(qname=name)))
+        r = bytes(DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=name), an=DNSRR(rrname=name, ttl=300, rdata=answer)))
+        n = self.emit_udp(point, client, sport, resolver, 53, q, f"DNS query A {name}",
+                          f"standard query, A {name}")
+        self.after(4.2, lambda: self.emit_udp(point, resolver, 53, client, sport, r, f"DNS answer {name} = {answer}",
+                                              f"answer to frame {n}: {name} A {answer} (the internet relay "
+                                              "MRAS named by hostName)"))
+
+
+def cand_str(c, who=True):
+    s = f"{c.typ} {c.transport} {c.address}:{c.port}"
+    return f"{c.owner.key} {s}" if who else s
+
+
+def pair_str(local, remote):
+    return f"{cand_str(local)} → {cand_str(remote)}"
+
+
+class AvEdge:
+    """An A/V Edge: intranet and public interfaces, allocations, relaying between them."""
+
+    def __init__(self, net, name, int_ip, ext_ip):
+        self.net, self.name, self.int_ip, self.ext_ip = net, name, int_ip, ext_ip
+
+    def relay(self, alloc, dest, pkt, frames, note):
+        """Data a client had sent to `dest` leaves its relayed address."""
+        net = self.net
+        target = net.relayed.get(dest)
+        if target is not None and target.edge is self:          # hair-pin inside this Edge
+            net.after(0.2, lambda: target.from_peer(alloc.relayed, pkt, frames, note))
+            return
+        src_ip, src_port = alloc.relayed
+        if target is not None:                                   # another Edge's relayed address
+            net.send_udp(src_ip, src_port, dest[0], dest[1], pkt.data, "", "", frames=[],
+                         on_arrive=lambda *a: target.from_peer(alloc.relayed, pkt, frames, note))
+            return
+        what = f"{note} (leaves {alloc.agent.key}'s relayed address)"
+        net.send_udp(src_ip, src_port, dest[0], dest[1], pkt.data, what,
+                     f"plain UDP from {alloc.agent.key}'s relayed address {src_ip}:{src_port} (the Edge relays the "
+                     f"DATA of the Send Request): {pkt_show(pkt)}", frames=frames, pkt=pkt)
+
+
+def pkt_show(pkt):
+    if pkt.kind in ("req", "resp"):
+        txn = pkt.txn
+        if pkt.kind in txn.described:
+            return (f"the {'Binding Request' if pkt.kind == 'req' else 'Binding Success Response'} of check "
+                    f"{txn.id} again (attributes as at its first appearance, same STUN txid)")
+        txn.described.append(pkt.kind)
+        return txn.describe(pkt.kind)
+    if pkt.kind == "rtp":
+        return pkt.sender.stream.describe(pkt.data)
+    return f"RTCP SR (PT 200) SSRC 0x{pkt.sender.stream.ssrc:08x} + SDES CNAME"
+
+
+class TurnAlloc:
+    """One MS-TURN allocation of a client socket on an A/V Edge, over UDP."""
+
+    transport = "UDP"
+
+    def __init__(self, agent, comp, edge, server_ip, cport, relay_port, outcome="ok"):
+        net = agent.net
+        self.net, self.agent, self.comp, self.edge = net, agent, comp, edge
+        self.server = (server_ip, 3478)
+        self.sock = (agent.ip, cport)
+        self.relayed = (edge.ext_ip, relay_port)
+        self.reflexive = None
+        self.creds, self.tx = agent.creds, agent.tx
+        self.sid = net.rng.randbytes(8) if agent.ms_version >= 5 else None
+        self.conn_id, self.nonce = net.rng.randbytes(20), net.rng.randbytes(20)
+        self.seq = 0
+        self.outcome = outcome            # "ok", ("error", code, reason) or "unanswered"
+        self.active = self.edge_active = None
+        self.sad_pending = False
+        self.ok = False
+        self.frames, self.result = [], "pending"
+        self.sads = []                    # (destination, frames) of Set Active Destination transactions
+        net.allocs.append(self)
+
+    # -- transport to/from the Edge (overridden for TCP)
+    def c2s(self, msg, what, show, on_edge=None, frames=None):
+        frames = self.frames if frames is None else frames
+
+        def arrive(rx_ip, rx_port, seen_ip, seen_port):
+            if self.reflexive is None:
+                self.reflexive = (seen_ip, seen_port)     # the client's address as the Edge sees it
+            if on_edge:
+                on_edge()
+        return self.net.send_udp(self.sock[0], self.sock[1], self.server[0], self.server[1], msg, what, show,
+                                 frames=frames, on_arrive=arrive)
+
+    def s2c(self, msg, what, show, on_client=None, frames=None):
+        frames = self.frames if frames is None else frames
+        return self.net.send_udp(self.server[0], self.server[1], self.reflexive[0], self.reflexive[1], msg, what, show,
+                                 frames=frames, on_arrive=(lambda *a: on_client()) if on_client else None)
+
+    def label(self):
+        return f"{self.agent.key} comp {self.comp} {self.transport}"
+
+    def base_attrs(self):
+        return [ms_version(self.agent.ms_version), bandwidth(60), service_quality(1, 0)]
+
+    # -- allocation
+    def allocate(self, on_done):
+        """Allocate without credentials, 401, Allocate with MRAS credentials, result."""
+        self.on_done = on_done
+        t1 = self.tx.client()
+        what = f"Allocate Request ({self.label()}, no credentials)"
+        show = (f"MS-TURN Allocate Request txid {hexs(t1)}; MAGIC-COOKIE first, MS-VERSION {self.agent.ms_version}, "
+                f"BANDWIDTH 60, MS-SERVICE-QUALITY audio/best effort; socket of {self.agent.key}'s component {self.comp}")
+        if self.outcome == "unanswered":
+            msg = msturn(ALLOCATE_REQUEST, t1, self.base_attrs())
+            for i in range(4):
+                self.net.after(i * ALLOC_RTO_MS, lambda i=i: self.c2s(
+                    msg, what if i == 0 else f"Allocate Request retransmission {i} ({self.label()})",
+                    show if i == 0 else f"same message as frame {self.frames[0]} (same txid), sent {ALLOC_RTO_MS * i} ms "
+                    "later: MS-TURN retransmits every 650 ms; never answered (UDP is blocked)"))
+            self.net.after(4 * ALLOC_RTO_MS, self._gave_up)
+            return
+        self.c2s(msturn(ALLOCATE_REQUEST, t1, self.base_attrs()), what, show, on_edge=lambda: self._challenge(t1))
+
+    def _gave_up(self):
+        self.result = "no response (4 transmissions, UDP blocked)"
+        self.on_done(False)
+
+    def _challenge(self, t1):
+        req_frame = self.frames[-1]
+
+        def send():
+            attrs = [ms_version(self.agent.ms_version), error_code(401, REASON_401),
+                     plain_addr(AT_ALTERNATE_SERVER, *self.server), nonce(self.nonce), realm()]
+            if self.sid:
+                attrs.append(session_id_attr(self.sid))
+            attrs.append(edge_software())
+            self.s2c(msturn(ALLOCATE_ERROR, t1, attrs), f"Allocate Error Response 401 ({self.label()})",
+                     f"response to frame {req_frame}; ERROR-CODE 401, ALTERNATE-SERVER {self.server[0]}:"
+                     f"{self.server[1]}, NONCE, REALM \"rtcmedia\"" + (", MULTIPLEXED-TURN-SESSION-ID" if self.sid else ""),
+                     on_client=lambda: self.net.after(2.1, self._authenticate))
+        self.net.after(0.9, send)
+
+    def _authenticate(self):
+        t2 = self.tx.client()
+        attrs = self.base_attrs() + ([session_id_attr(self.sid)] if self.sid else []) + [
+            nonce(self.nonce), realm(), username(self.creds.username)]
+        self.c2s(msturn(ALLOCATE_REQUEST, t2, attrs, self.creds), f"Allocate Request ({self.label()}, authenticated)",
+                 f"Allocate Request txid {hexs(t2)} with USERNAME (MRAS username of {self.agent.key}, decoded), REALM, "
+                 f"NONCE, MESSAGE-INTEGRITY {32 if self.creds.mi_hash == 'sha256' else 20} bytes: verifies with "
+                 f"{self.agent.key}'s MRAS credentials",
+                 on_edge=lambda: self._answer(t2))
+
+    def _answer(self, t2):
+        req_frame = self.frames[-1]
+
+        def send():
+            if self.outcome != "ok":
+                _, code, reason = self.outcome
+                self.result = f"Allocate Error {code} {reason}"
+                self.s2c(msturn(ALLOCATE_ERROR, t2, [ms_version(self.agent.ms_version), error_code(code, reason),
+                                                     edge_software()], self.creds),
+                         f"Allocate Error Response {code} ({self.label()})",
+                         f"response to frame {req_frame}; ERROR-CODE {code} \"{reason}\": allocation refused, "
+                         f"{self.agent.key} gets no relayed address on this socket; MI verifies",
+                         on_client=lambda: self.on_done(False))
+                return
+            attrs = [lifetime(600), plain_addr(AT_MAPPED_ADDRESS, *self.relayed), ms_version(self.agent.ms_version),
+                     msturn_xor_addr(AT_MSTURN_XOR_MAPPED_ADDRESS, self.reflexive[0], self.reflexive[1], t2),
+                     ms_sequence(self.conn_id, 0)]
+            if self.sid:
+                attrs.append(session_id_attr(self.sid))
+            attrs.append(edge_software())
+            self.result = "success"
+            self.net.relayed[self.relayed] = self
+            self.net.sockets[self.relayed] = self.from_peer_direct
+            self.s2c(msturn(ALLOCATE_RESPONSE, t2, attrs, self.creds), f"Allocate Response ({self.label()})",
+                     f"response to frame {req_frame}; LIFETIME 600; MAPPED-ADDRESS = relayed "
+                     f"{self.relayed[0]}:{self.relayed[1]}; XOR-MAPPED-ADDRESS = reflexive {self.reflexive[0]}:"
+                     f"{self.reflexive[1]} (the source the Edge saw)"
+                     + (f"; MULTIPLEXED-TURN-SESSION-ID {hexs(self.sid)}" if self.sid else "") + "; MI verifies",
+                     on_client=self._allocated)
+        self.net.after(1.4, send)
+
+    def _allocated(self):
+        self.ok = True
+        self.on_done(True)
+
+    def release(self):
+        if not self.ok:
+            return
+        t = self.tx.client()
+        self.seq += 1
+        n0 = len(self.frames)
+        self.c2s(msturn(ALLOCATE_REQUEST, t, [ms_version(self.agent.ms_version), lifetime(0),
+                                               ms_sequence(self.conn_id, self.seq), nonce(self.nonce), realm(),
+                                               username(self.creds.username)], self.creds),
+                 f"Allocate Request LIFETIME 0 ({self.label()}, release)",
+                 f"txid {hexs(t)}; LIFETIME 0 releases the relayed address {self.relayed[0]}:{self.relayed[1]}; "
+                 "MI verifies", on_edge=lambda: self.net.after(0.8, lambda: self.s2c(
+                     msturn(ALLOCATE_RESPONSE, t, [lifetime(0), plain_addr(AT_MAPPED_ADDRESS, *self.relayed),
+                                                   ms_version(self.agent.ms_version),
+                                                   msturn_xor_addr(AT_MSTURN_XOR_MAPPED_ADDRESS, *self.reflexive, t),
+                                                   ms_sequence(self.conn_id, self.seq), edge_software()], self.creds),
+                     f"Allocate Response LIFETIME 0 ({self.label()}, released)",
+                     f"response to frame {self.frames[n0]}; allocation released")))
+
+    def _set_active(self, dest):
+        """Set Active Destination for media: afterwards data to/from `dest` is multiplexed."""
+        self.sad_pending = True
+        t = self.tx.client()
+        self.seq += 1
+        frames = []
+        self.sads.append((dest, frames))
+        self.c2s(msturn(SET_ACTIVE_DEST_REQUEST, t, [
+            ms_version(self.agent.ms_version), username(self.creds.username), realm(), nonce(self.nonce),
+            ms_sequence(self.conn_id, self.seq), plain_addr(AT_DESTINATION_ADDRESS, *dest)], self.creds),
+            f"Set Active Destination Request ({self.label()})",
+            f"0x0006 txid {hexs(t)}; DESTINATION-ADDRESS {dest[0]}:{dest[1]} (the peer {self.agent.key} sends media to); "
+            "MI verifies", frames=frames, on_edge=lambda: self._sad_edge(t, dest, frames))
+
+    def _sad_edge(self, t, dest, frames):
+        self.edge_active = dest
+
+        def send():
+            self.s2c(msturn(SET_ACTIVE_DEST_RESPONSE, t, [ms_version(self.agent.ms_version)], self.creds),
+                     f"Set Active Destination Response ({self.label()})",
+                     f"0x0106, response to frame {frames[0]}; from now on data between this allocation and "
+                     f"{dest[0]}:{dest[1]} travels " + self.mux_name(), frames=frames,
+                     on_client=lambda: self._sad_done(dest))
+        self.net.after(0.7, send)
+
+    def _sad_done(self, dest):
+        self.active, self.sad_pending = dest, False
+
+    def mux_name(self):
+        return "in multiplexed TURN frames (0xFF10)" if self.sid else "in Send Requests / Data Indications"
+
+    # -- data
+    def send_data(self, dest, pkt, frames, note):
+        """Client → Edge → `dest`: Send Request, or 0xFF10 once `dest` is the active destination."""
+        if pkt.kind in ("rtp", "rtcp") and self.active != dest and not self.sad_pending:
+            self._set_active(dest)
+        if self.active == dest and self.sid:
+            msg = multiplexed(self.sid, pkt.data)
+            what = f"0xFF10 to Edge: {note}"
+            show = (f"multiplexed TURN, session id {hexs(self.sid)} ({self.label()} allocation; active destination "
+                    f"{dest[0]}:{dest[1]}); data = {pkt_show(pkt)}")
+        else:
+            t = self.tx.client()
+            self.seq += 1
+            msg = ms_turn_send(t, self.creds, [ms_sequence(self.conn_id, self.seq)], dest[0], dest[1], pkt.data)
+            what = f"Send Request: {note}"
+            show = (f"MS-TURN Send Request txid {hexs(t)} ({self.label()} allocation), DESTINATION-ADDRESS "
+                    f"{dest[0]}:{dest[1]}, MI verifies; DATA = {pkt_show(pkt)}")
+        self.c2s(msg, what, show, frames=frames, on_edge=lambda: self.edge.relay(self, dest, pkt, frames, note))
+
+    def from_peer_direct(self, pkt, seen_ip, seen_port, frames):
+        self.from_peer((seen_ip, seen_port), pkt, frames, pkt_note(pkt))
+
+    def from_peer(self, peer, pkt, frames, note):
+        """Edge → client: Data Indication, or 0xFF10 when `peer` is the active destination."""
+        if self.edge_active == peer and self.sid:
+            msg = multiplexed(self.sid, pkt.data)
+            what = f"0xFF10 from Edge: {note}"
+            show = (f"multiplexed TURN, session id {hexs(self.sid)} ({self.label()}); from {peer[0]}:{peer[1]}; "
+                    f"data = {pkt_show(pkt)}")
+        else:
+            msg = ms_turn_data_ind(self.tx.random128(), peer[0], peer[1], pkt.data)
+            what = f"Data Indication: {note}"
+            show = (f"MS-TURN Data Indication ({self.label()} allocation), REMOTE-ADDRESS {peer[0]}:{peer[1]}; "
+                    f"DATA = {pkt_show(pkt)}")
+        self.s2c(msg, what, show, frames=frames, on_client=lambda: self.agent.receive(pkt, self, peer, frames))
+
+
+def pkt_note(pkt):
+    if pkt.kind in ("req", "resp"):
+        return pkt.txn.note(pkt.kind)
+    return f"{pkt.kind.upper()} {pkt.sender.key}→{pkt.sender.peer.key}"
+
+
+class TurnTcpAlloc(TurnAlloc):
+    """An MS-TURN allocation over TCP 443 with pseudo-TLS and the 4-byte framing
+    (ms-turn.md §1). Seen at the client's capture point only; times are as seen there."""
+
+    transport = "TCP"
+
+    def __init__(self, agent, edge, server_ip, cport, relay_port, reflexive, outcome="ok", rtt_ms=40.0):
+        super().__init__(agent, "1+2", edge, server_ip, cport, relay_port, outcome)
+        self.server = (server_ip, 443)
+        self.sid = None
+        self.reflexive_tcp = reflexive
+        self.rtt = rtt_ms
+        point = self.net.reg[agent.ip]["point"]
+        self.tcp = TcpFlow(self.net.cap, self.net.rng, self.net.view(point, agent.ip), cport,
+                           self.net.view(point, server_ip), 443)
+
+    def label(self):
+        return f"{self.agent.key} TCP"
+
+    def mux_name(self):
+        return "in 0x03 data frames"
+
+    def c2s(self, msg, what, show, on_edge=None, frames=None, ftype=FRAME_CONTROL):
+        frames = self.frames if frames is None else frames
+        if ftype == FRAME_CONTROL and not what.startswith("framed"):
+            what = "framed " + what
+        frames.append(self.tcp.send(TcpFlow.C, framed(ftype, msg), self.net.tag(self._pt(), what), show))
+        if on_edge:
+            self.net.after(self.rtt / 2, on_edge)
+
+    def s2c(self, msg, what, show, on_client=None, frames=None, ftype=FRAME_CONTROL):
+        frames = self.frames if frames is None else frames
+        if ftype == FRAME_CONTROL and not what.startswith("framed"):
+            what = "framed " + what
+
+        def arrive():
+            frames.append(self.tcp.send(TcpFlow.S, framed(ftype, msg), self.net.tag(self._pt(), what), show))
+            if on_client:
+                on_client()
+        self.net.after(self.rtt / 2, arrive)
+
+    def _pt(self):
+        return self.net.reg[self.agent.ip]["point"]
+
+    def allocate(self, on_done):
+        """TCP handshake, pseudo-TLS hello exchange, then the framed Allocate dance."""
+        self.on_done = on_done
+        self.reflexive = self.reflexive_tcp
+        C, S = TcpFlow.C, TcpFlow.S
+        tag = lambda w: self.net.tag(self._pt(), w)
+        self.frames.append(self.tcp._segment(C, "S", what=tag(f"TCP SYN to {self.server[0]}:443 (MS-TURN over TCP)"),
+                                             options=_SYN_OPTS_CLIENT, window=64240))
+
+        def synack():
+            self.frames.append(self.tcp._segment(S, "SA", what=tag("TCP SYN/ACK"), options=_SYN_OPTS_SERVER,
+                                                 window=65535))
+            self.net.after(0.2, lambda: self.frames.append(self.tcp._segment(C, "A", what=tag("TCP ACK"))))
+            self.net.after(0.5, hello)
+
+        def hello():
+            self.frames.append(self.tcp.send(C, pseudo_tls_client_hello(self.net.rng),
+                                             tag("pseudo-TLS ClientHello (no framing header)"),
+                                             "pseudo-TLS handshake record 16 03 01 00 2d 01 …, cipher 0x0018: not TLS, "
+                                             "the stream carries framed MS-TURN"))
+            self.net.after(self.rtt, lambda: (
+                self.frames.append(self.tcp.send(S, pseudo_tls_server_hello(self.net.rng),
+                                                 tag("pseudo-TLS ServerHello + ServerHelloDone"),
+                                                 "83-byte pseudo-TLS answer; MS-TURN with 4-byte framing follows")),
+                self.net.after(1.0, first)))
+
+        def first():
+            t1 = self.tx.client()
+            self.c2s(msturn(ALLOCATE_REQUEST, t1, self.base_attrs()),
+                     f"framed Allocate Request ({self.label()}, no credentials)",
+                     f"framing type 0x02; MS-TURN Allocate Request txid {hexs(t1)}",
+                     on_edge=lambda: self._challenge(t1))
+        self.net.after(self.rtt, synack)
+
+    def send_data(self, dest, pkt, frames, note):
+        if pkt.kind in ("rtp", "rtcp") and self.active != dest and not self.sad_pending:
+            self._set_active(dest)
+        if self.active == dest:
+            what = f"0x03 data frame to Edge: {note}"
+            show = (f"framing type 0x03 (end-to-end data to the active destination {dest[0]}:{dest[1]}), payload = "
+                    f"RFC 4571 length + {pkt_show(pkt)}")
+            self.c2s(rfc4571(pkt.data), what, show, frames=frames, ftype=FRAME_DATA,
+                     on_edge=lambda: self.edge.relay(self, dest, pkt, frames, note))
+            return
+        t = self.tx.client()
+        self.seq += 1
+        msg = ms_turn_send(t, self.creds, [ms_sequence(self.conn_id, self.seq)], dest[0], dest[1], pkt.data)
+        self.c2s(msg, f"framed Send Request: {note}",
+                 f"framing 0x02; Send Request txid {hexs(t)} ({self.label()} allocation), DESTINATION-ADDRESS "
+                 f"{dest[0]}:{dest[1]}, MI verifies; DATA = {pkt_show(pkt)}", frames=frames,
+                 on_edge=lambda: self.edge.relay(self, dest, pkt, frames, note))
+
+    def from_peer(self, peer, pkt, frames, note):
+        if self.edge_active == peer:
+            self.s2c(rfc4571(pkt.data), f"0x03 data frame from Edge: {note}",
+                     f"framing type 0x03 from the active destination {peer[0]}:{peer[1]}; payload = RFC 4571 length + "
+                     f"{pkt_show(pkt)}", frames=frames, ftype=FRAME_DATA,
+                     on_client=lambda: self.agent.receive(pkt, self, peer, frames))
+            return
+        self.s2c(ms_turn_data_ind(self.tx.random128(), peer[0], peer[1], pkt.data), f"framed Data Indication: {note}",
+                 f"framing 0x02; Data Indication ({self.label()} allocation), REMOTE-ADDRESS {peer[0]}:{peer[1]}; "
+                 f"DATA = {pkt_show(pkt)}", frames=frames,
+                 on_client=lambda: self.agent.receive(pkt, self, peer, frames))
+
+    def release(self):
+        if not self.ok:
+            return
+        super().release()
+
+
+class Pair:
+    """A candidate pair in one agent's check list (ICE-19 §5.7)."""
+
+    def __init__(self, agent, local, remote):
+        self.agent, self.local, self.remote = agent, local, remote
+        self.comp = local.component
+        g, d = (local.priority, remote.priority) if agent.controlling else (remote.priority, local.priority)
+        self.priority = (min(g, d) << 32) + 2 * max(g, d) + (1 if g > d else 0)
+        self.state = "frozen"
+        self.valid_local = None
+        self.nominate_on_success = False
+        self.foundation = (local.foundation, remote.foundation)
+
+    def key(self):
+        return (self.local.foundation, self.remote.foundation, self.comp)
+
+    def transport(self):
+        if self.local.transport == "UDP":
+            return "UDP"
+        return f"TCP ({self.local.transport} → {self.remote.transport})"
+
+
+class CheckTxn:
+    """One connectivity check (one STUN transaction, with its retransmissions)."""
+
+    def __init__(self, agent, pair, nominate, triggered):
+        self.agent, self.pair, self.nominate, self.triggered = agent, pair, nominate, triggered
+        self.id = None                    # "A1", "B3", ...: given at the first transmission
+        self.txid = agent.net.rng.randbytes(12)
+        self.sends, self.responses = [], []
+        self.t0 = agent.net.t
+        self.result, self.t_result = None, None
+        self.done = False
+        self.described = []               # "req"/"resp" once described in full in the README
+        self.request_seen_by_peer = []
+        remote_ice = agent.peer.ice_agent
+        self.user = f"{remote_ice.ufrag}:{agent.ice_agent.ufrag}".encode()
+        lp = MS_LOCAL_PREF[(pair.local.typ, pair.local.transport)]
+        self.prio = ms_priority(TYPE_PREF["prflx"], lp, pair.comp)
+        self.data = sfb_check_request(self.txid, agent.ice_agent, remote_ice, self.prio, agent.controlling,
+                                      pair.local.foundation, nominate)
+
+    def kind(self):
+        return "nominating" if self.nominate else ("triggered" if self.triggered else "ordinary")
+
+    def note(self, what):
+        p = self.pair
+        arrow = f"{p.local.typ}→{p.remote.typ}" if what == "req" else f"{p.remote.typ}→{p.local.typ}"
+        if what == "req":
+            return (f"check {self.id} {self.agent.key}→{self.agent.peer.key} {arrow} comp {p.comp}"
+                    + (" USE-CANDIDATE" if self.nominate else ""))
+        return f"response to check {self.id} ({self.agent.peer.key}→{self.agent.key} {arrow} comp {p.comp})"
+
+    def describe(self, what):
+        p = self.pair
+        if what == "req":
+            return (f"MS-ICE2 Binding Request txid 2112a442{hexs(self.txid)} (check {self.id}, {self.kind()}; pair "
+                    f"{pair_str(p.local, p.remote)}, comp {p.comp}): USERNAME \"{self.user.decode()}\", PRIORITY "
+                    f"{self.prio}, ICE-{'CONTROLLING' if self.agent.controlling else 'CONTROLLED'}"
+                    + (", USE-CANDIDATE" if self.nominate else "") +
+                    f", CANDIDATE-IDENTIFIER \"{p.local.foundation}\", IMPLEMENTATION-VERSION 3, MI (key = "
+                    f"{self.agent.peer.key}'s ice-pwd) and FINGERPRINT valid")
+        return (f"MS-ICE2 Binding Success Response txid 2112a442{hexs(self.txid)} to check {self.id}: "
+                f"XOR-MAPPED-ADDRESS {self.mapped[0]}:{self.mapped[1]} (the source {self.agent.peer.key} saw), "
+                f"USERNAME echoed, MS-APP-ID 1, MI (key = {self.agent.peer.key}'s ice-pwd) and FINGERPRINT valid")
+
+
+class CallAgent:
+    """One client: sockets, MS-TURN allocations, ICE v19 candidates, ICE check list,
+    nomination and media (ICE-19 with the MS-ICE2 attributes)."""
+
+    def __init__(self, net, key, party, ip, ms_version, controlling, creds, rng):
+        self.net, self.key, self.party, self.ip = net, key, party, ip
+        self.ms_version, self.controlling, self.creds = ms_version, controlling, creds
+        self.tx = Txids(rng)
+        self.sockets, self.allocs, self.tcp_alloc = {}, {}, None
+        self.media = IceV19Media(rng, [])
+        self.ice_agent = IceAgent(self.media.ufrag, self.media.pwd, rng.randbytes(8))
+        self.peer = None
+        self.pairs, self.waiting, self.triggered = [], [], []
+        self.ticking, self.last_tick = False, None
+        self.nominated, self.nominating = {}, {}
+        self.checks, self.n_checks = [], 0
+        self.default = {}
+        self.stream = None
+        self.ice_started = None
+        self.tcp_check_port = None        # local port of the next ICE-TCP active check connection
+        net.agents.append(self)
+
+    # ---------------------------------------------------------------- gathering
+    def gather(self, edge, server_ip, ports, relay_ports, on_done, outcomes=None, tcp=None):
+        """UDP allocations for components 1 and 2 (in parallel) and, with `tcp`, one TCP
+        allocation (TurnTcpAlloc arguments); `on_done` runs when all have finished."""
+        pending = []
+        for comp, (port, rport) in enumerate(zip(ports, relay_ports), 1):
+            self.sockets[comp] = port
+            self.net.sockets[(self.ip, port)] = lambda pkt, ip, p, fr, comp=comp: self.receive(pkt, ("sock", comp),
+                                                                                              (ip, p), fr)
+            a = TurnAlloc(self, comp, edge, server_ip, port, rport, (outcomes or {}).get(comp, "ok"))
+            self.allocs[comp] = a
+            pending.append(a)
+        if tcp:
+            self.tcp_alloc = TurnTcpAlloc(self, edge, **tcp)
+            pending.append(self.tcp_alloc)
+        left = [len(pending)]
+
+        def one(_ok):
+            left[0] -= 1
+            if left[0] == 0:
+                on_done()
+        for i, a in enumerate(pending):
+            self.net.after(3.0 * i, lambda a=a: a.allocate(one))
+
+    def build_candidates(self, host_tcp_port=None):
+        """ICE v19 candidate lines from the sockets and allocation results (foundations as
+        ms_v19_candidates: 1 host UDP, 5 srflx UDP, 6 srflx TCP-ACT, 7 relay UDP, 8/9 relay
+        TCP-PASS/TCP-ACT). A reflexive address equal to the host address is not listed."""
+        cands = []
+        for comp in (1, 2):
+            cands.append(V19Candidate(1, comp, "UDP", self.ip, self.sockets[comp], "host"))
+        srflx = {c: a.reflexive for c, a in self.allocs.items() if a.ok and a.reflexive != (self.ip, a.sock[1])}
+        for comp in (1, 2):
+            if comp in srflx:
+                cands.append(V19Candidate(5, comp, "UDP", *srflx[comp], "srflx", self.ip, self.sockets[comp]))
+        t = self.tcp_alloc
+        if t is not None and t.ok and t.reflexive[0] != self.ip:
+            for comp in (1, 2):
+                cands.append(V19Candidate(6, comp, "TCP-ACT", *t.reflexive, "srflx", self.ip, t.sock[1]))
+        for comp in (1, 2):
+            a = self.allocs.get(comp)
+            if a is not None and a.ok:
+                rel = srflx.get(comp, (self.ip, self.sockets[comp]))
+                cands.append(V19Candidate(7, comp, "UDP", *a.relayed, "relay", *rel))
+        if t is not None and t.ok:
+            for f, tr in ((8, "TCP-PASS"), (9, "TCP-ACT")):
+                for comp in (1, 2):
+                    cands.append(V19Candidate(f, comp, tr, *t.relayed, "relay", *t.reflexive))
+        for c in cands:
+            c.owner = self
+        self.media.cands = cands
+        relay = [c for c in cands if c.typ == "relay" and c.transport == "UDP"]
+        if relay:
+            self.default = {1: relay[0], 2: relay[1]}
+        elif t is not None and t.ok:
+            self.default = {c.component: c for c in cands if c.foundation == "8"}
+        else:
+            self.default = {1: cands[0], 2: cands[1]}
+        return cands
+
+    def cand(self, foundation, comp):
+        return next(c for c in self.media.cands if c.foundation == str(foundation) and c.component == comp)
+
+    # ---------------------------------------------------------------- check list
+    def start_ice(self):
+        """Form the check list (ICE-19 §5.7): local srflx replaced by its base (so UDP srflx
+        pairs duplicate host pairs and go), passive TCP candidates wait for the peer."""
+        self.ice_started = self.net.t
+        locals_ = [c for c in self.media.cands if not (c.typ == "srflx" and c.transport == "UDP")
+                   and c.transport != "TCP-PASS"]
+        for lc in locals_:
+            for rc in self.peer.media.cands:
+                if rc.component != lc.component:
+                    continue
+                if (lc.transport, rc.transport) in (("UDP", "UDP"), ("TCP-ACT", "TCP-PASS")):
+                    if not any(p.local is lc and p.remote is rc for p in self.pairs):
+                        self.pairs.append(Pair(self, lc, rc))
+        self.pairs.sort(key=lambda p: -p.priority)
+        for p in self.pairs:
+            if p.comp == 1 and p.state == "frozen":
+                p.state = "waiting"
+        self.waiting = [p for p in self.pairs if p.state == "waiting"]
+        self._kick()
+
+    def _kick(self):
+        if not self.ticking:
+            self.ticking = True
+            wait = 0.0 if self.last_tick is None else max(0.0, self.last_tick + TA_MS / 1000 - self.net.t)
+            self.net.after(wait * 1000, self._tick)
+
+    def _tick(self):
+        self.last_tick = self.net.t
+        if self.triggered:
+            pair, nominate = self.triggered.pop(0)
+            self._send_check(pair, nominate, True)
+        elif self.waiting:
+            p = self.waiting.pop(0)
+            if p.state == "waiting":
+                self._send_check(p, False, False)
+        if self.triggered or self.waiting:
+            self.net.after(TA_MS, self._tick)
+        else:
+            self.ticking = False
+
+    def _send_check(self, pair, nominate, triggered):
+        txn = CheckTxn(self, pair, nominate, triggered)
+        self.checks.append(txn)
+        if pair.state not in ("succeeded",):
+            pair.state = "inprogress"
+        local = pair.local
+        if local.transport == "TCP-ACT" and local.typ != "relay":
+            self._tcp_check(txn)
+            return
+        for k, ms in enumerate(CHECK_TX_MS):
+            self.net.after(ms, lambda k=k: self._transmit(txn, k))
+        self.net.after(CHECK_FAIL_MS, lambda: self._give_up(txn))
+
+    def _transmit(self, txn, k):
+        if txn.done:
+            if k == 0:                    # stopped before it was ever sent: not a check at all
+                self.checks.remove(txn)
+            return
+        if k == 0:
+            self._number(txn)
+        frames = []
+        txn.sends.append(frames)
+        p = txn.pair
+        pkt = Pkt("req", txn.data, txn=txn, comp=p.comp, nominate=txn.nominate, user=txn.user, sender=self)
+        note = txn.note("req") + ("" if k == 0 else f" (retransmission {k})")
+        if p.local.typ == "relay":
+            alloc = self.tcp_alloc if p.local.transport != "UDP" else self.allocs[p.comp]
+            alloc.send_data((p.remote.address, p.remote.port), pkt, frames, note)
+        else:
+            self.net.send_udp(self.ip, self.sockets[p.comp], p.remote.address, p.remote.port, txn.data, note,
+                              pkt_show(pkt), frames=frames, pkt=pkt)
+
+    def _tcp_check(self, txn):
+        """ICE-TCP active check from a host/srflx TCP-ACT candidate: a new TCP connection
+        to the peer's passive candidate. Only the unanswered case is modelled."""
+        p = txn.pair
+        net = self.net
+        self._number(txn)
+        port = self.tcp_check_port
+        self.tcp_check_port += 2
+        assert not net.rules(p.local.address, p.remote.address, p.remote.port, "tcp", net.t)
+        point = net.reg[self.ip]["point"]
+        flow = TcpFlow(net.cap, net.rng, net.view(point, self.ip), port, net.view(point, p.remote.address), p.remote.port)
+        isn = flow.nxt[TcpFlow.C]
+        for k, ms in enumerate(TCP_SYN_MS):
+            def syn(k=k):
+                flow.nxt[TcpFlow.C] = isn
+                what = (f"TCP SYN for check {txn.id} ({p.local.typ} TCP-ACT → {p.remote.typ} TCP-PASS)"
+                        + ("" if k == 0 else " retransmission"))
+                show = (f"ICE-TCP check {txn.id}: {self.key} opens a TCP connection from its {p.local.typ} TCP-ACT "
+                        f"candidate's base {self.ip}:{port} to {pair_str(p.local, p.remote)}; no SYN/ACK ever comes "
+                        "(blocked), so no Binding Request is sent")
+                frames = [flow._segment(TcpFlow.C, "S", what=net.tag(point, what), show=show,
+                                        options=_SYN_OPTS_CLIENT, window=64240)]
+                txn.sends.append(frames)
+            net.after(ms, syn)
+        net.after(TCP_FAIL_MS, lambda: self._give_up(txn, "no response (TCP SYN unanswered, no connection)"))
+
+    def _number(self, txn):
+        self.n_checks += 1
+        txn.id = f"{self.key}{self.n_checks}"
+
+    def _give_up(self, txn, why="no response"):
+        if txn.done:
+            return
+        txn.done, txn.result, txn.t_result = True, why, self.net.t
+        p = txn.pair
+        if p.state == "inprogress" and not any(not t.done for t in self.checks if t.pair is p):
+            p.state = "failed"
+        self._evaluate()
+
+    # ---------------------------------------------------------------- receiving
+    def receive(self, pkt, via, src, frames):
+        """A check, response or media packet arrived: via ("sock", comp) from src, or via an
+        allocation (TurnAlloc) from peer address src."""
+        if pkt.kind == "req":
+            self._on_request(pkt, via, src)
+        elif pkt.kind == "resp" and pkt.txn.agent is self:
+            self._on_response(pkt, frames)
+
+    def _local_for(self, via, comp):
+        if isinstance(via, tuple):
+            return self.cand(1, via[1])
+        if via.transport == "TCP":
+            return self.cand(8, comp)                    # passive relay TCP candidate
+        return self.cand(7, via.comp)
+
+    def _remote_for(self, src, comp, local):
+        want = ("TCP-ACT",) if local.transport == "TCP-PASS" else ("UDP",)
+        for c in self.peer.media.cands:
+            if c.component == comp and (c.address, c.port) == src and c.transport in want:
+                return c
+        raise AssertionError(f"{self.key}: request from unknown source {src} (peer-reflexive not modelled)")
+
+    def _on_request(self, pkt, via, src):
+        txn = pkt.txn
+        comp = pkt.comp
+        local = self._local_for(via, comp)
+        remote = self._remote_for(src, comp, local)
+        txn.request_seen_by_peer.append(self.net.t)
+        txn.mapped = src
+        resp = sfb_check_response(txn.txid, pkt.user, self.ice_agent, *src)
+        rframes = []
+        txn.responses.append(rframes)
+        rpkt = Pkt("resp", resp, txn=txn, comp=comp, sender=self)
+
+        def reply():
+            note = txn.note("resp")
+            if isinstance(via, tuple):
+                self.net.send_udp(self.ip, self.sockets[via[1]], src[0], src[1], resp, note, pkt_show(rpkt),
+                                  frames=rframes, pkt=rpkt)
+            else:
+                via.send_data(src, rpkt, rframes, note)
+        self.net.after(0.4, reply)
+        # triggered check / nomination (ICE-19 §7.2.1.4, §7.2.1.5)
+        pair = next((p for p in self.pairs if p.local is local and p.remote is remote), None)
+        if pair is None:
+            pair = Pair(self, local, remote)
+            self.pairs.append(pair)
+        if pair.state == "succeeded":
+            if pkt.nominate and not self.controlling and comp not in self.nominated:
+                self._nominated(pair, txn)
+            return
+        if pkt.nominate and not self.controlling:
+            pair.nominate_on_success = txn
+        if pair.state in ("waiting", "frozen", "failed") and (local.transport == "UDP" or local.typ == "relay"):
+            if pair in self.waiting:
+                self.waiting.remove(pair)
+            pair.state = "inprogress"
+            self.triggered.append((pair, False))
+            self._kick()
+
+    def _on_response(self, pkt, frames):
+        txn = pkt.txn
+        if txn.done:
+            return
+        txn.done, txn.result, txn.t_result = True, "success", self.net.t
+        p = txn.pair
+        p.state = "succeeded"
+        mapped = txn.mapped
+        same = (p.local.address, p.local.port) == mapped
+        p.valid_local = p.local if same else next((c for c in self.media.cands if (c.address, c.port) == mapped
+                                                   and c.component == p.comp), p.local)
+        if txn.nominate:
+            self._nominated(p, txn)
+        elif p.nominate_on_success:
+            self._nominated(p, p.nominate_on_success)
+        if p.comp == 1:                                    # unfreeze component 2 of this foundation
+            for q in self.pairs:
+                if q.comp == 2 and q.state == "frozen" and q.foundation == p.foundation:
+                    q.state = "waiting"
+                    self.waiting.append(q)
+                    self.waiting.sort(key=lambda x: -x.priority)
+                    self._kick()
+        self._evaluate()
+
+    # ---------------------------------------------------------------- nomination
+    def _nominated(self, pair, txn):
+        if pair.comp in self.nominated:
+            return
+        self.nominated[pair.comp] = (pair, txn, self.net.t)
+        # stop lower-priority checks of this component (ICE-19 §8.1.2)
+        for t in self.checks:
+            if not t.done and t.pair.comp == pair.comp and t.pair.priority < pair.priority:
+                t.done, t.result, t.t_result = True, "cancelled (pair nominated)", self.net.t
+                t.pair.state = "cancelled"
+        for q in self.pairs:
+            if q.comp == pair.comp and q.state in ("waiting", "frozen") and q.priority < pair.priority:
+                q.state = "cancelled"
+        self.waiting = [q for q in self.waiting if q.state == "waiting"]
+
+    def _evaluate(self):
+        """Regular nomination by the controlling agent: nominate the best valid pair of a
+        component once no higher-priority pair of that component is pending."""
+        if not self.controlling:
+            return
+        for comp in (1, 2):
+            if comp in self.nominated or comp in self.nominating:
+                continue
+            valid = [p for p in self.pairs if p.comp == comp and p.state == "succeeded"]
+            if not valid:
+                continue
+            best = max(valid, key=lambda p: p.priority)
+            pending = [p for p in self.pairs if p.comp == comp and p.priority > best.priority and (
+                p.state in ("waiting", "inprogress") or (p.state == "frozen" and self._sibling_ok(p)))]
+            if pending:
+                continue
+            self.nominating[comp] = best
+            self.triggered.append((best, True))
+            self._kick()
+
+    def _sibling_ok(self, p):
+        return any(q.comp == 1 and q.foundation == p.foundation and q.state in ("waiting", "inprogress", "succeeded")
+                   for q in self.pairs)
+
+    def nominated_pair(self, comp):
+        return self.nominated[comp][0] if comp in self.nominated else None
+
+    # ---------------------------------------------------------------- media
+    def start_media(self, t_end, stream):
+        """RTP every 20 ms until t_end, RTCP SR 0.5 s after the start and then every 5 s."""
+        self.stream = stream
+        t0 = self.net.t
+        first = [True]
+
+        def rtp():
+            if self.net.t > t_end:
+                return
+            self._media_send(Pkt("rtp", stream.next(marker=first[0]), sender=self), 1)
+            first[0] = False
+            self.net.after(20, rtp)
+
+        def rtcp():
+            if self.net.t > t_end:
+                return
+            self._media_send(Pkt("rtcp", stream.sender_report(self.net.cap.now, self.cname), sender=self), 2)
+            self.net.after(5000, rtcp)
+        rtp()
+        self.net.at(t0 + 0.5, rtcp)
+
+    def media_path(self, comp):
+        """(local candidate to send from, remote candidate, description of the choice)."""
+        n = self.nominated_pair(comp)
+        if n is not None:
+            return n.local, n.remote, n.valid_local or n.local, "nominated pair"
+        lc, rc = self.default[comp], self.peer.default[comp]
+        return lc, rc, lc, "default candidates"
+
+    def _media_send(self, pkt, comp):
+        local, remote, shown_local, why = self.media_path(comp)
+        frames = []
+        key = (shown_local, remote) if self.key == "A" else (remote, shown_local)
+        self.net.media_log.append(dict(t=self.net.t, sender=self.key, key=key, frames=frames, kind=pkt.kind,
+                                       comp=comp, why=why, data=pkt.data))
+        note = pkt_note(pkt) + f" ({cand_str(shown_local, False)} → {remote.typ})"
+        dest = (remote.address, remote.port)
+        if local.typ == "relay":
+            (self.tcp_alloc if local.transport != "UDP" else self.allocs[comp]).send_data(dest, pkt, frames, note)
+        else:
+            self.net.send_udp(self.ip, self.sockets[comp], dest[0], dest[1], pkt.data, note,
+                              f"{pkt_show(pkt)}; path {cand_str(shown_local)} → {cand_str(remote)} ({why})",
+                              frames=frames, pkt=pkt)
+
+
+class SipProxy:
+    """A Lync/SfB server on the SIP path (Front End, Access Edge): its Via and Record-Route."""
+
+    def __init__(self, rng, fqdn, ip):
+        self.fqdn, self.ip = fqdn, ip
+        self.uri = (f"<sip:{fqdn}:5060;transport=tcp;opaque=state:T:F:Ci.R{rand_hex(rng, 4)}00;lr;"
+                    f"ms-route-sig={rand_token(rng, 52, B64URL_CHARS)}AAA>")
+        self.rr = f"{self.uri};tag={rand_hex(rng, 32, upper=True)}"
+
+    def via(self, rng):
+        return (f"SIP/2.0/TCP {self.ip}:5060;branch={lync_branch(rng)};"
+                f"ms-internal-info=\"{rand_token(rng, 46, B64URL_CHARS)}AA\"")
+
+
+class SipLeg:
+    """One UA's SIP connection as captured: TCP from the client to its first-hop server
+    (Front End or Access Edge), seen at the client's capture point. Clear text on TCP 5060
+    (TLS in real deployments, see the README)."""
+
+    def __init__(self, net, agent, cport, server_ip, received, point=None):
+        self.net, self.agent, self.party = net, agent, agent.party
+        self.point = point or net.reg[agent.ip]["point"]
+        self.tcp = TcpFlow(net.cap, net.rng, net.view(self.point, agent.ip), cport, net.view(self.point, server_ip), 5060)
+        self.via_base = f"SIP/2.0/TCP {agent.ip}:{cport}"
+        self.received = received          # what the first-hop server appends to this UA's Via
+
+    def up(self, data, what, show):
+        return self.tcp.send(TcpFlow.C, data, self.net.tag(self.point, what), show)
+
+    def down(self, data, what, show):
+        return self.tcp.send(TcpFlow.S, data, self.net.tag(self.point, what), show)
+
+
+class SipCall:
+    """A SIP dialog between A (caller) and B (callee) through `proxies` (A's side first),
+    written on both captured legs. A request is written on the sender's leg at once and
+    on the receiver's leg `delay_ms` later, as the last proxy forwards it: proxies add
+    their Via (the last one on top) and, for the initial INVITE, Record-Route; Route
+    headers are consumed; the first proxy stamps the sender's Via. Responses travel back
+    with the Via stack trimmed. 100 Trying is hop-by-hop (first proxy → UAC only)."""
+
+    def __init__(self, net, rng, legs, proxies, delay_ms, b_leg_headers=()):
+        self.net, self.rng, self.legs, self.proxies = net, rng, legs, proxies
+        self.delay = delay_ms
+        self.call_id = rand_hex(rng, 32)
+        self.tags = {"A": rand_hex(rng, 10), "B": rand_hex(rng, 10)}
+        self.cseq = {"A": 0, "B": 100}
+        self.early = False                # B's tag known to A (after a 1xx with To tag)
+        self.b_leg_headers = list(b_leg_headers)
+        self.frames = {}                  # name -> (frame on sender's leg, frame on receiver's leg)
+
+    @staticmethod
+    def other(side):
+        return "B" if side == "A" else "A"
+
+    def _path(self, side):
+        return self.proxies if side == "A" else list(reversed(self.proxies))
+
+    def _from_to(self, side):
+        me, you = self.legs[side].party, self.legs[self.other(side)].party
+        to = you.name_addr(self.tags[self.other(side)]) if (self.early or side == "B") else f"<{you.uri}>"
+        return me.name_addr(self.tags[side]), to
+
+    def request(self, side, method, name, headers=(), body=b"", ctype=None, what="", show="", cseq=None,
+                on_delivered=None):
+        leg, far = self.legs[side], self.legs[self.other(side)]
+        initial = method == "INVITE" and side == "A" and self.cseq["A"] == 0
+        if cseq is None:
+            self.cseq[side] += 1
+            cseq = self.cseq[side]
+        frm, to = self._from_to(side)
+        ruri = far.party.uri if initial else far.party.gruu
+        via = f"{leg.via_base};branch={lync_branch(self.rng)}"
+        path = self._path(side)
+        common = [("From", frm), ("To", to), ("Call-ID", self.call_id), ("CSeq", f"{cseq} {method}")]
+        tail = list(headers) + ([("Content-Type", ctype)] if ctype else []) + [("Content-Length", None)]
+        near = [("Via", via), ("Max-Forwards", "70")] + common
+        if not initial:
+            near += [("Route", p.uri) for p in path]
+        far_vias = [p.via(self.rng) for p in reversed(path)] + [via + leg.received]
+        rr = [p.rr for p in reversed(path)] if initial else []
+        extra = self.b_leg_headers if side == "A" else []
+        far_h = ([("Via", v) for v in far_vias] + [("Record-Route", r) for r in rr]
+                 + [("Max-Forwards", str(70 - len(path)))] + common + extra)
+        start = f"{method} {ruri} SIP/2.0"
+        f1 = leg.up(sip_message(start, near + tail, body), what, show)
+        ctx = dict(side=side, method=method, cseq=cseq, via=via, far_vias=far_vias, rr=rr, frm=frm, to=to,
+                   name=name, initial=initial, frames=[f1])
+        self.frames[name] = ctx["frames"]
+
+        def deliver():
+            ctx["frames"].append(far.down(sip_message(start, far_h + tail, body), what,
+                                          f"the request of frame {f1} as {path[-1].fqdn} forwards it: "
+                                          f"{len(far_vias)} Vias" + (f", {len(rr)} Record-Route" if rr else "")
+                                          + f", Max-Forwards {70 - len(path)}, no Route; same body"))
+            if on_delivered:
+                on_delivered()
+        self.net.after(self.delay, deliver)
+        return ctx
+
+    def trying(self, ctx):
+        leg = self.legs[ctx["side"]]
+        hdrs = [("Via", ctx["via"] + leg.received), ("From", ctx["frm"]), ("To", ctx["to"]),
+                ("Call-ID", self.call_id), ("CSeq", f"{ctx['cseq']} {ctx['method']}"), ("Server", FE_SERVER),
+                ("Content-Length", None)]
+        return leg.down(sip_message("SIP/2.0 100 Trying", hdrs), "SIP 100 Trying",
+                        f"100 Trying to frame {ctx['frames'][0]}, from {self.proxies[0 if ctx['side'] == 'A' else -1].fqdn}")
+
+    def response(self, ctx, code, reason, name, headers=(), body=b"", ctype=None, what="", show="",
+                 on_delivered=None):
+        uas, uac = self.legs[self.other(ctx["side"])], self.legs[ctx["side"]]
+        if ctx["side"] == "A" and code > 100:
+            self.early = True
+        to = ctx["to"] if ";tag=" in ctx["to"] else uas.party.name_addr(self.tags[self.other(ctx["side"])])
+        rr = [("Record-Route", r) for r in ctx["rr"]] if code > 100 else []
+        common = ([("From", ctx["frm"]), ("To", to), ("Call-ID", self.call_id),
+                   ("CSeq", f"{ctx['cseq']} {ctx['method']}")] + rr + list(headers)
+                  + ([("Content-Type", ctype)] if ctype else []) + [("Content-Length", None)])
+        start = f"SIP/2.0 {code} {reason}"
+        f1 = uas.up(sip_message(start, [("Via", v) for v in ctx["far_vias"]] + common, body), what, show)
+        frames = [f1]
+        self.frames[name] = frames
+
+        def deliver():
+            frames.append(uac.down(sip_message(start, [("Via", ctx["via"] + uac.received)] + common, body), what,
+                                   f"the response of frame {f1} as it reaches the "
+                                   f"{'caller' if ctx['side'] == 'A' else 'callee'}: only the UA's own Via left; "
+                                   "same body"))
+            if on_delivered:
+                on_delivered()
+        self.net.after(self.delay, deliver)
+        return frames
+
+    def ack_non2xx(self, ctx, name):
+        """ACK for a final non-2xx response: hop-by-hop, same branch as the INVITE on each hop."""
+        uac, uas = self.legs[ctx["side"]], self.legs[self.other(ctx["side"])]
+        to = self.legs[self.other(ctx["side"])].party.name_addr(self.tags[self.other(ctx["side"])])
+        common = [("From", ctx["frm"]), ("To", to), ("Call-ID", self.call_id), ("CSeq", f"{ctx['cseq']} ACK"),
+                  ("Content-Length", None)]
+        ruri = uas.party.uri
+        f1 = uac.up(sip_message(f"ACK {ruri} SIP/2.0", [("Via", ctx["via"]), ("Max-Forwards", "70")] + common),
+                    "SIP ACK (for the 487, hop-by-hop)",
+                    f"ACK for the 487, same branch as the INVITE in frame {ctx['frames'][0]}")
+        frames = [f1]
+        self.frames[name] = frames
+        self.net.after(self.delay, lambda: frames.append(uas.down(
+            sip_message(f"ACK {ruri} SIP/2.0", [("Via", ctx["far_vias"][0]), ("Max-Forwards", "70")] + common),
+            "SIP ACK (for the 487, from the proxy)",
+            f"the last proxy's own ACK for the 487, same branch as its INVITE in frame {ctx['frames'][1]}")))
+
+
+def call_sdp(agent, keys, version, offer, cands=None, remote=None):
+    """Audio-only ICE v19 SDP of one agent. Without `cands`: every candidate, default =
+    the relay UDP candidates; with `cands` (re-INVITE / its answer): only those, and they
+    are the default (c=, m=, a=rtcp)."""
+    if cands is None:
+        media, default = agent.media, (agent.default[1], agent.default[2])
+    else:
+        media = IceV19Media.__new__(IceV19Media)
+        media.ufrag, media.pwd, media.cands = agent.media.ufrag, agent.media.pwd, list(cands)
+        default = (cands[0], cands[1])
+    return sdp_session(agent.ip, version, default[0].address,
+                       [v19_media("audio", media, keys, agent.ssrc, offer=offer, remote=remote, default=default)],
+                       ["a=x-devicecaps:audio:send,recv"])
+
+
+class CallFlow:
+    """The common story of a call capture, driven by events: MRAS for both parties, A
+    gathers and sends the INVITE, B gathers and answers with 183 (+ 180), ICE runs, B
+    accepts (200 OK, ACK), media, re-INVITE with a=remote-candidates once A has nominated
+    both components, BYE, release of the allocations. `failed=True`: B never accepts;
+    when every check has failed, A ends the early dialog with a BYE carrying
+    ms-client-diagnostics, B answers 200 to the BYE and 487 to the INVITE."""
+
+    def __init__(self, net, rng, call, A, B, **cfg):
+        self.net, self.rng, self.call, self.A, self.B = net, rng, call, A, B
+        self.cfg = cfg
+        A.peer, B.peer = B, A
+        self.keys = {"A": MediaKeys(rng), "B": MediaKeys(rng)}
+        for a in (A, B):
+            a.ssrc = 1000000000 + rng.getrandbits(30)
+            a.cname = f"{rand_hex(rng, 8)}-{rand_hex(rng, 4)}@{a.party.aor}".encode()
+        self.mras = {}
+        self.sdp_frames = {}
+        self.events = {}
+        self.acked = False
+
+    def agent(self, side):
+        return self.A if side == "A" else self.B
+
+    # ---------------------------------------------------------------- MRAS
+    def do_mras(self, side):
+        leg, party, agent = self.call.legs[side], self.call.legs[side].party, self.agent(side)
+        c = self.cfg[f"mras_{side}"]
+        rng = self.rng
+        mras_uri = f"sip:{party.aor};gruu;opaque=srvr:MRAS:{rand_token(rng, 22, B64URL_CHARS)}AA"
+        req_id = str(rng.randrange(10000, 99999))
+        call, tag, rtag = rand_hex(rng, 32), rand_hex(rng, 10), rand_hex(rng, 32, upper=True)
+        via = f"{leg.via_base};branch={lync_branch(rng)}"
+        xml = mras_request_xml(req_id, party.uri, mras_uri, [(req_id, party.uri, c["location"], 480)])
+        req = sip_message(f"SERVICE {mras_uri} SIP/2.0", [
+            ("Via", via), ("Max-Forwards", "70"), ("From", party.name_addr(tag)), ("To", f"<{mras_uri}>"),
+            ("Call-ID", call), ("CSeq", "1 SERVICE"), ("Contact", party.contact()), ("User-Agent", party.ua),
+            ("Content-Type", MRAS_CONTENT_TYPE), ("Content-Length", None)], xml)
+        f_req = leg.up(req, f"SIP SERVICE to MRAS ({side}, location {c['location']})",
+                       f"MRAS request requestID {req_id}, from {party.uri}, to {mras_uri}; credentialsRequest "
+                       f"identity {party.uri}, location {c['location']}, duration 480")
+        creds = agent.creds
+        rxml = mras_response_xml(req_id, party.uri, mras_uri, "OK", [dict(
+            id=req_id, username=creds.username_b64, password=creds.password_b64, duration=480, relays=c["relays"])])
+        resp = sip_message("SIP/2.0 200 OK", [
+            ("Via", via + leg.received), ("From", party.name_addr(tag)), ("To", f"<{mras_uri}>;tag={rtag}"),
+            ("Call-ID", call), ("CSeq", "1 SERVICE"), ("Server", FE_SERVER), ("Content-Type", MRAS_CONTENT_TYPE),
+            ("Content-Length", None)], rxml)
+
+        def answer():
+            f = leg.down(resp, f"SIP 200 OK with MRAS credentials ({side})",
+                         f"response to frame {f_req}; MRAS reasonPhrase \"OK\": username `{creds.username_b64}`, "
+                         f"password `{creds.password_b64}`, duration 480; relays: " + describe_relays(c["relays"]))
+            self.mras[side] = (f_req, f)
+        self.net.after(c.get("rtt_ms", 60), answer)
+
+    # ---------------------------------------------------------------- call set-up
+    def start(self):
+        c = self.cfg
+        self.net.at(c["t_mras_A"], lambda: self.do_mras("A"))
+        self.net.at(c["t_mras_B"], lambda: self.do_mras("B"))
+        self.net.at(c["t_call"], lambda: self.gather("A", self.send_invite))
+        self.net.run()
+
+    def gather(self, side, then):
+        g = self.cfg[f"gather_{side}"]
+        agent = self.agent(side)
+
+        def go():
+            agent.gather(g["edge"], g["server"], g["ports"], g["relay_ports"], lambda: self.net.after(4.0, then),
+                         outcomes=g.get("outcomes"), tcp=g.get("tcp"))
+        if g.get("dns"):
+            point, resolver, name, answer = g["dns"]
+            self.net.dns(point, agent.ip, resolver, name, answer)
+            self.net.after(6.0, go)
+        else:
+            go()
+
+    def send_invite(self):
+        A, c = self.A, self.cfg
+        A.build_candidates()
+        sdp = call_sdp(A, self.keys["A"], 0, True)
+        hdrs = c["invite_headers"]
+        self.invite = self.call.request(
+            "A", "INVITE", "invite", hdrs, sdp, "application/sdp", "SIP INVITE (A's ICE v19 offer)",
+            f"INVITE {self.call.legs['B'].party.uri}, Call-ID {self.call.call_id}, CSeq 1; single ICE v19 SDP ({len(sdp)} "
+            f"bytes): " + describe_v19("audio", A.media) + f"; default candidate (c=/m=/a=rtcp) = A's "
+            f"{A.default[1].typ} {A.default[1].transport} {A.default[1].address}:{A.default[1].port}/{A.default[2].port}",
+            on_delivered=lambda: self.net.after(3.0, lambda: self.gather("B", self.send_183)))
+        self.sdp_frames["A"] = self.invite["frames"]
+        self.net.after(4.5, lambda: self.call.trying(self.invite))
+
+    def send_183(self):
+        B = self.B
+        B.build_candidates()
+        self.answer_sdp = call_sdp(B, self.keys["B"], 0, False)
+        hdrs = self.cfg["answer_headers"]
+        frames = self.call.response(
+            self.invite, 183, "Session Progress", "183", hdrs, self.answer_sdp, "application/sdp",
+            "SIP 183 Session Progress (B's ICE v19 answer)",
+            f"183 to the INVITE (frame {self.invite['frames'][0]}), To tag {self.call.tags['B']}; ICE v19 SDP: "
+            + describe_v19("audio", B.media) + f"; default candidate = B's {B.default[1].typ} {B.default[1].transport} "
+            f"{B.default[1].address}:{B.default[1].port}/{B.default[2].port}",
+            on_delivered=self.got_183)
+        self.sdp_frames["B"] = frames
+        self.events["t183"] = self.net.t
+        # B starts its checks once A has the answer (a check never arrives before the SDP that
+        # describes its source, so no peer-reflexive candidates appear)
+        self.net.after(self.call.delay + 3.0, B.start_ice)
+        self.net.after(2.0, lambda: self.call.response(self.invite, 180, "Ringing", "180", hdrs, what="SIP 180 Ringing",
+                                                       show="180 Ringing, no body"))
+        if self.cfg.get("early_media"):
+            self.net.after(self.cfg["early_media"][1] * 1000, lambda: B.start_media(
+                self.cfg["t_media_end"], self.stream("B")))
+        if self.cfg.get("failed"):
+            self.net.after(200, self.watch_failure)
+        else:
+            self.net.at(self.cfg["t_answer"], self.send_200)
+
+    def stream(self, side):
+        a = self.agent(side)
+        return RtpStream(self.rng, MEDIA_PT, a.ssrc, self.rng.getrandbits(16), self.rng.getrandbits(32),
+                         payload_len=MEDIA_LEN, ts_step=MEDIA_TS_STEP)
+
+    def got_183(self):
+        self.net.after(1.0, self.A.start_ice)
+        if self.cfg.get("early_media") and self.cfg["early_media"][0] is not None:
+            self.net.after(self.cfg["early_media"][0] * 1000, lambda: self.A.start_media(
+                self.cfg["t_media_end"], self.stream("A")))
+
+    def send_200(self):
+        hdrs = list(self.cfg["answer_headers"]) + list(self.cfg.get("ok_headers", []))
+        self.call.response(self.invite, 200, "OK", "200", hdrs, self.answer_sdp, "application/sdp",
+                           "SIP 200 OK (B accepts; same answer SDP)",
+                           f"200 OK to the INVITE (frame {self.invite['frames'][0]}); the same ICE v19 answer as the 183"
+                           + self.cfg.get("ok_note", ""), on_delivered=self.send_ack)
+        self.events["t200"] = self.net.t
+        if not self.cfg.get("early_media"):
+            self.net.after(30, lambda: self.B.start_media(self.cfg["t_media_end"], self.stream("B")))
+
+    def send_ack(self):
+        def ack():
+            self.call.request("A", "ACK", "ack", [("User-Agent", self.A.party.ua)], what="SIP ACK",
+                              show=f"ACK for the 200 OK (frame {self.call.frames['200'][-1]})", cseq=1)
+            self.acked = True
+            if not self.cfg.get("early_media") or self.cfg["early_media"][0] is None:
+                self.net.after(8, lambda: self.A.start_media(self.cfg["t_media_end"], self.stream("A")))
+            self.net.after(50, self.watch_reinvite)
+        self.net.after(2.5, ack)
+
+    def watch_reinvite(self):
+        assert self.net.t < self.cfg["t_bye"], "A never nominated both components"
+        if 1 in self.A.nominated and 2 in self.A.nominated:
+            self.net.after(self.cfg.get("reinvite_ms", 300), self.reinvite)
+        else:
+            self.net.after(50, self.watch_reinvite)
+
+    def reinvite(self):
+        A = self.A
+        pa = [A.nominated_pair(c) for c in (1, 2)]
+        local = [p.valid_local or p.local for p in pa]
+        remote = [p.remote for p in pa]
+        sdp = call_sdp(A, self.keys["A"], 1, True, cands=local, remote=remote)
+        self.reinvite_remote = remote
+        ctx = self.call.request(
+            "A", "INVITE", "reinvite", [("Contact", A.party.contact()), ("User-Agent", A.party.ua),
+                                        ("Supported", "ms-early-media"), ("Allow", LYNC_ALLOW)],
+            sdp, "application/sdp", "SIP re-INVITE: selected candidates + a=remote-candidates",
+            f"INVITE CSeq 2 in the dialog, o= version 1; only A's selected candidates (c=/m= = "
+            f"{local[0].address}:{local[0].port}, a=rtcp {local[1].port}): "
+            + describe_v19("audio", _media_of(A, local), remote),
+            on_delivered=lambda: self.net.after(12, lambda: self.reinvite_ok(ctx)))
+        self.events["reinvite"] = ctx
+
+    def reinvite_ok(self, ctx):
+        B = self.B
+        pb = [B.nominated_pair(c) for c in (1, 2)]
+        local = [p.valid_local or p.local for p in pb]
+        sdp = call_sdp(B, self.keys["B"], 1, False, cands=local)
+        self.call.response(ctx, 200, "OK", "reinvite-200", [("Contact", f"<{B.party.gruu}>"), ("User-Agent", B.party.ua)],
+                           sdp, "application/sdp", "SIP 200 OK to the re-INVITE",
+                           f"200 OK to the re-INVITE (frame {ctx['frames'][0]}); B's selected candidates: "
+                           + describe_v19("audio", _media_of(B, local)),
+                           on_delivered=lambda: self.net.after(2.0, lambda: self.call.request(
+                               "A", "ACK", "reinvite-ack", [("User-Agent", self.A.party.ua)], what="SIP ACK (re-INVITE)",
+                               show="ACK for the 200 OK to the re-INVITE", cseq=2)))
+        assert self.net.t < self.cfg["t_bye"]
+        self.net.at(self.cfg["t_bye"], self.bye)
+
+    def bye(self):
+        side = self.cfg.get("bye_side", "A")
+        ctx = self.call.request(side, "BYE", "bye", [("User-Agent", self.agent(side).party.ua),
+                                                     ("ms-client-diagnostics", '51004;reason="Action initiated by user"')],
+                                what="SIP BYE",
+                                show=f"BYE from {side}; ms-client-diagnostics 51004 \"Action initiated by user\"",
+                                on_delivered=lambda: self.net.after(6, lambda: self.call.response(
+                                    ctx, 200, "OK", "bye-200", [("User-Agent", self.agent(self.call.other(side)).party.ua)],
+                                    what="SIP 200 OK to BYE", show="200 OK to the BYE",
+                                    on_delivered=self.release)))
+
+    def release(self):
+        for i, a in enumerate(self.net.allocs):
+            self.net.after(40 + 6 * i, a.release)
+
+    # ---------------------------------------------------------------- failure
+    def watch_failure(self):
+        A = self.A
+        started = A.ice_started is not None and self.B.ice_started is not None
+        if started and all(t.done for a in (self.A, self.B) for t in a.checks) and not A.triggered and not A.waiting:
+            self.events["t_all_failed"] = self.net.t
+            self.net.after(self.cfg["fail_bye_ms"], self.failed_bye)
+        else:
+            self.net.after(50, self.watch_failure)
+
+    def failed_bye(self):
+        diag = self.cfg["fail_diag"]
+        ctx = self.call.request("A", "BYE", "bye", [("User-Agent", self.A.party.ua), ("ms-client-diagnostics", diag)],
+                                what="SIP BYE in the early dialog: ms-client-diagnostics 23",
+                                show=f"BYE (caller ends the early dialog, RFC 3261 §15) with ms-client-diagnostics: "
+                                     f"`{diag}`",
+                                on_delivered=lambda: self.net.after(5, after_bye))
+
+        def after_bye():
+            self.call.response(ctx, 200, "OK", "bye-200", [("User-Agent", self.B.party.ua)], what="SIP 200 OK to BYE",
+                               show="200 OK to the BYE")
+            self.net.after(3, lambda: self.call.response(
+                self.invite, 487, "Request Terminated", "487", [("User-Agent", self.B.party.ua)],
+                what="SIP 487 Request Terminated (the INVITE)",
+                show=f"487 to the INVITE (frame {self.invite['frames'][0]}): the early dialog ended by the BYE",
+                on_delivered=lambda: (self.net.after(1.5, lambda: self.call.ack_non2xx(self.invite, "ack-487")),
+                                      self.net.after(60, self.release))))
+
+
+def _media_of(agent, cands):
+    m = IceV19Media.__new__(IceV19Media)
+    m.ufrag, m.pwd, m.cands = agent.media.ufrag, agent.media.pwd, list(cands)
+    return m
+
+
+# ---------------------------------------------------------------- expected report
+
+def _frames_txt(lists):
+    """Transmissions separated by '; ', the frames of one transmission (legs) joined by '/';
+    '—' for a transmission of which no frame was captured."""
+    if not any(lists):
+        return "— (not captured)"
+    return "; ".join("/".join(str(n) for n in fl) if fl else "—" for fl in lists)
+
+
+def _key_str(key):
+    a, b = key
+    tr = "UDP" if a.transport == "UDP" else "TCP"
+    return f"A {a.typ} {a.address}:{a.port} ↔ B {b.typ} {b.address}:{b.port} ({tr})"
+
+
+def _pair_row(txn):
+    p = txn.pair
+    res = txn.result or "pending"
+    if res == "success":
+        res = f"success at {txn.t_result:.3f}"
+    else:
+        if res.startswith("cancelled"):
+            res = f"no response, then {res} at {txn.t_result:.3f}"
+        if txn.request_seen_by_peer:
+            res += f" (the request reached {txn.agent.peer.key}; its responses were lost)"
+    local = p.valid_local if (txn.result == "success" and p.valid_local) else p.local
+    lshow = cand_str(local, False)
+    if local is not p.local:
+        lshow += f" (sent from base {p.local.address}:{p.local.port})"
+    elif p.local.typ == "srflx" and p.local.transport == "TCP-ACT":
+        lshow += " (from its base host address)"
+    return (f"| {txn.id} | {txn.agent.key} | {txn.kind()} | {p.comp} | {lshow} | {cand_str(p.remote, False)} | "
+            f"{p.transport()} | {txn.t0:.3f} | {_frames_txt(txn.sends)} | {_frames_txt(txn.responses)} | {res} |")
+
+
+def _timeline(flow):
+    """A one-paragraph timeline of the call (seconds since the first frame, first frame number)."""
+    net, cap, call = flow.net, flow.net.cap, flow.call
+    t = lambda n: f"{cap.frames[n - 1][0] / 1e6:.3f} (frame {n})"
+    ev = [("MRAS A", flow.mras["A"][0]), ("MRAS B", flow.mras["B"][0])]
+    for a in net.allocs:
+        if a.frames:
+            ev.append((f"{a.label()} Allocate", a.frames[0]))
+    names = [("invite", "INVITE"), ("183", "183"), ("180", "180"), ("200", "200 OK"), ("ack", "ACK"),
+             ("reinvite", "re-INVITE"), ("bye", "BYE"), ("487", "487")]
+    ev += [(label, call.frames[k][0]) for k, label in names if k in call.frames]
+    checks = sorted((x for ag in (flow.A, flow.B) for x in ag.checks if any(x.sends)),
+                    key=lambda x: next(f for fl in x.sends for f in fl))
+    if checks:
+        ev.append(("first check", next(f for fl in checks[0].sends for f in fl)))
+    ok = [x for ag in (flow.A, flow.B) for x in ag.checks if x.result == "success" and any(x.responses)]
+    if ok:
+        ev.append(("first successful check response", min(f for x in ok for fl in x.responses for f in fl)))
+    for ag in (flow.A,):
+        for comp in (1, 2):
+            if comp in ag.nominated:
+                txn = ag.nominated[comp][1]
+                ev.append((f"nomination comp {comp} (USE-CANDIDATE)", next(f for fl in txn.sends for f in fl)))
+    rtp = [m for m in net.media_log if m["kind"] == "rtp" and m["frames"]]
+    if rtp:
+        ev.append(("first RTP", rtp[0]["frames"][0]))
+        firsts = {}
+        for m in rtp:
+            firsts.setdefault(m["key"], m["frames"][0])
+        for k, n in list(firsts.items())[1:]:
+            ev.append((f"first RTP on {k[0].typ}↔{k[1].typ}", n))
+        ev.append(("last RTP", max(n for m in rtp for n in m["frames"])))
+    ev.sort(key=lambda e: e[1])
+    return ["- **Timeline**: " + "; ".join(f"{label} {t(n)}" for label, n in ev)]
+
+
+def call_report(flow, capture_point, verdict, expect_final):
+    """Markdown lines of the section "Expected per-call report" (from what the run did)."""
+    net, call, A, B = flow.net, flow.call, flow.A, flow.B
+    for m in net.media_log:                        # RTP frames: the README collapses runs of them
+        if m["kind"] == "rtp":
+            seq = struct.unpack("!H", m["data"][2:4])[0]
+            for n in m["frames"]:
+                net.cap.media_frames[n] = (m["sender"], seq)
+    net.cap.ssrcs = [("A", A.ssrc), ("B", B.ssrc)]
+    out = ["### Expected per-call report", ""]
+    la, lb = call.legs["A"], call.legs["B"]
+
+    def party(agent, leg, side):
+        nat = net.nat_of.get(agent.ip)
+        where = f"behind NAT {nat.public_ip} ({'address-restricted cone' if nat.kind == 'address' else 'symmetric'})" \
+            if nat else "no NAT"
+        return (f"{side} = \"{agent.party.display}\" <{agent.party.uri}>, host {agent.ip}, {where}, "
+                f"{agent.party.ua}, MS-Version {agent.ms_version}")
+    out += _timeline(flow)
+    out += [f"- **Call-ID** `{call.call_id}` (From tag `{call.tags['A']}`, To tag `{call.tags['B']}`)",
+            f"- **Capture point**: {capture_point}",
+            f"- **Caller**: {party(A, la, 'A')}; ICE controlling, tie-breaker `{A.ice_agent.tiebreaker.hex()}`",
+            f"- **Callee**: {party(B, lb, 'B')}; ICE controlled, tie-breaker `{B.ice_agent.tiebreaker.hex()}`"]
+    for side, ag in (("A", A), ("B", B)):
+        m = flow.mras.get(side)
+        out.append(f"- **{side} credentials**: MRAS (frames {m[0]}/{m[1]}) username `{ag.creds.username_b64}`, password "
+                   f"`{ag.creds.password_b64}` (MS-TURN key `{ag.creds.key.hex()}`, MI "
+                   f"{'HMAC-SHA256' if ag.creds.mi_hash == 'sha256' else 'HMAC-SHA1'}); ice-ufrag `{ag.media.ufrag}`, "
+                   f"ice-pwd `{ag.media.pwd}`")
+    out += ["", "#### Candidates", "",
+            "| side | SDP in frames | foundation | comp | transport | type | address:port | related | priority |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for side, ag in (("A", A), ("B", B)):
+        fr = "/".join(str(n) for n in flow.sdp_frames[side])
+        for c in ag.media.cands:
+            rel = f"{c.raddr}:{c.rport}" if c.raddr else "—"
+            out.append(f"| {side} | {fr} | {c.foundation} | {c.component} | {c.transport} | {c.typ} | "
+                       f"{c.address}:{c.port} | {rel} | {c.priority} |")
+    out.append("")
+    for side, ag in (("A", A), ("B", B)):
+        counts = {}
+        for c in ag.media.cands:
+            counts[(c.typ, c.transport)] = counts.get((c.typ, c.transport), 0) + 1
+        out.append(f"- {side}: " + ", ".join(f"{t} {tr} ×{n}" for (t, tr), n in counts.items())
+                   + f"; default candidate {ag.default[1].typ} {ag.default[1].transport} "
+                     f"{ag.default[1].address}:{ag.default[1].port}/{ag.default[2].port}")
+    out += ["", "#### TURN allocations", "",
+            "| side | component | transport | client (as captured) | Edge server | relayed | reflexive | result | frames |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for a in net.allocs:
+        rel = f"{a.relayed[0]}:{a.relayed[1]}" if a.ok else "—"
+        refl = f"{a.reflexive[0]}:{a.reflexive[1]}" if a.ok else "—"
+        res = a.result + "".join(f"; Set Active Destination {d[0]}:{d[1]} (frames {'/'.join(str(n) for n in f)})"
+                                 for d, f in a.sads)
+        out.append(f"| {a.agent.key} | {a.comp} | {a.transport} | {a.sock[0]}:{a.sock[1]} | {a.server[0]}:{a.server[1]} | "
+                   f"{rel} | {refl} | {res} | {', '.join(str(n) for n in a.frames)} |")
+    out += ["", "#### Connectivity checks", "",
+            "Each row is one STUN transaction of the checking side (local → remote as that side sees it). "
+            "Frames: one group per transmission separated by `;`, the legs of one transmission (e.g. Send Request "
+            "and the Data Indication at the peer) joined by `/`.", "",
+            "| check | side | kind | comp | local candidate | remote candidate | transport | started | request frames | "
+            "response frames | result |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for txn in sorted(A.checks + B.checks, key=lambda x: (x.t0, x.id)):
+        out.append(_pair_row(txn))
+    out += ["", "#### Nomination, media, final path", ""]
+    for side, ag in (("A", A), ("B", B)):
+        for comp in (1, 2):
+            if comp in ag.nominated:
+                p, txn, t = ag.nominated[comp]
+                local = p.valid_local or p.local
+                how = (f"USE-CANDIDATE check {txn.id} (request {_frames_txt(txn.sends)}, response "
+                       f"{_frames_txt(txn.responses)})")
+                out.append(f"- {side} nominated comp {comp} at {t:.3f}: {cand_str(local)} ↔ {cand_str(p.remote)}; {how}")
+    if not A.nominated and not B.nominated:
+        out.append("- no pair nominated (no check succeeded)")
+    rtp = [m for m in net.media_log if m["kind"] == "rtp"]
+    if rtp:
+        first = rtp[0]
+        t200 = flow.events.get("t200")
+        early = " — early media, before the 200 OK" if t200 is not None and first["t"] < t200 else ""
+        out.append(f"- First media (early-media path): {_key_str(first['key'])}; first RTP frame {first['frames'][0]} "
+                   f"at {first['t']:.3f} ({first['sender']}→, {first['why']}){early}")
+        for s in ("A", "B"):
+            mine = [m for m in rtp if m["sender"] == s]
+            out.append(f"  - {s}→{'B' if s == 'A' else 'A'}: first RTP frame {mine[0]['frames'][0]} at "
+                       f"{mine[0]['t']:.3f} on {_key_str(mine[0]['key'])}")
+        promos = []
+        for s in ("A", "B"):
+            mine = [m for m in rtp if m["sender"] == s]
+            for prev, cur in zip(mine, mine[1:]):
+                if cur["key"] != prev["key"]:
+                    promos.append((cur["t"], s, prev, cur))
+        if promos:
+            for t, s, prev, cur in sorted(promos, key=lambda x: x[0]):
+                out.append(f"- Promotion ({s}→{'B' if s == 'A' else 'A'}) at {t:.3f}: first RTP on the new path in frame "
+                           f"{cur['frames'][0]}; {_key_str(prev['key'])} → {_key_str(cur['key'])} (last RTP on the old "
+                           f"path: frame {prev['frames'][0]} at {prev['t']:.3f})")
+        else:
+            out.append("- Promotions: none (media stayed on its first path)")
+        rtcp = [m for m in net.media_log if m["kind"] == "rtcp"]
+        out.append("- RTCP (component 2): " + "; ".join(
+            f"{m['sender']} at {m['t']:.3f} frame {m['frames'][0]} on {_key_str(m['key'])}" for m in rtcp))
+        ctx = flow.events.get("reinvite")
+        if ctx:
+            rem = ", ".join(f"comp {c.component} {c.address} {c.port}" for c in flow.reinvite_remote)
+            out.append(f"- Final path, signalled: re-INVITE frames {'/'.join(str(n) for n in ctx['frames'])} with "
+                       f"`{remote_candidates_line(flow.reinvite_remote)}` ({rem}); 200 OK frames "
+                       f"{'/'.join(str(n) for n in call.frames['reinvite-200'])}")
+        for s in ("A", "B"):
+            last = [m for m in rtp if m["sender"] == s][-1]
+            out.append(f"- Final path, media: last RTP {s}→ in frame {last['frames'][-1]} at {last['t']:.3f} on "
+                       f"{_key_str(last['key'])}")
+        last = rtp[-1]
+        ka, kb = last["key"]
+        assert (ka.typ, kb.typ, ka.transport[:3]) == expect_final, (ka.typ, kb.typ, ka.transport, expect_final)
+    else:
+        assert expect_final is None
+        out.append("- Media: none (no RTP or RTCP in the capture)")
+    out += ["", f"**Verdict:** {verdict}", ""]
+    return out
+
+
+class CallCapture(Capture):
+    """A whole-call capture: frames plus the capture point and the expected per-call report."""
+
+    def __init__(self, filename, title, intro, capture_point):
+        super().__init__(filename, title, intro)
+        self.capture_point = capture_point
+        self.report = []
+        self.media_frames = {}            # frame number -> (sender, RTP sequence number)
+        self.ssrcs = []                   # (sender, SSRC)
+
+
+def call_invite_headers(rng, party, location, subnet):
+    conv = base64.b64encode(b"\x01" + rng.randbytes(21)).decode()
+    return [("Contact", party.contact()), ("User-Agent", party.ua), ("Supported", "ms-dialog-route-set-update"),
+            ("Ms-Conversation-ID", conv), ("Supported", "timer"), ("Supported", "histinfo"),
+            ("Supported", "ms-safe-transfer"), ("Supported", "ms-sender"), ("Supported", "ms-early-media"),
+            ("Supported", "100rel"), ("ms-keep-alive", "UAC;hop-hop=yes"), ("Allow", LYNC_ALLOW),
+            ("ms-subnet", subnet), ("Accept-Language", "en-US"), ("ms-endpoint-location-data", location),
+            ("Supported", "replaces"), ("Supported", "ms-conf-invite")]
+
+
+def call_answer_headers(party, location):
+    return [("Contact", f"<{party.gruu}>"), ("User-Agent", party.ua), ("Supported", "histinfo"),
+            ("Supported", "ms-safe-transfer"), ("Supported", "ms-dialog-route-set-update"), ("Allow", LYNC_ALLOW),
+            ("ms-endpoint-location-data", location)]
+
+
+def callee_diag(flow, local_loc, remote_loc, federation=0):
+    """ms-client-diagnostics 51007 of the callee's 200 OK (format of the real Lync sample)."""
+    B, A = flow.B, flow.A
+    bh, ah = B.cand(1, 1), A.cand(1, 1)
+    mr = lambda ag: next((f"{c.address}:{c.port}" for c in ag.media.cands if c.typ == "relay" and c.component == 1), "")
+    return ("51007;reason=\"Callee media connectivity diagnosis info\";CalleeMediaDebug=\"audio:ICEWarn=0x0,"
+            f"LocalSite={bh.address}:{bh.port},RemoteSite={ah.address}:{ah.port},LocalMR={mr(B)},RemoteMR={mr(A)},"
+            f"PortRange=1025:65000,LocalLocation={local_loc},RemoteLocation={remote_loc},FederationType={federation}\"")
+
+
+def _contoso_hq(net):
+    """The contoso HQ hosts on the core span: client VLANs, Front End, A/V Edge intranet interface."""
+    net.register(CONTOSO_FE, "corp", "F", "hq", "00:1c:7f:3a:10:0a",
+                 role="Front End fe01.contoso.com: SIP over TCP 5060 (clear text here), forwards MRAS requests")
+    net.register(CONTOSO_AV_INT, "corp", "E", "hq", "00:1c:7f:3a:10:05",
+                 role="A/V Edge, intranet interface: MS-TURN UDP 3478 / TCP 443")
+    net.register(CONTOSO_AV_EXT, "dmz", "X", None,
+                 role="A/V Edge av.contoso.com, public interface: MS-TURN for remote users, relayed addresses")
+
+
+def _home(net, client_ip, label, role):
+    net.register(client_ip, "home", label, "home", "3c:22:fb:5a:10:20", role=role)
+    net.register("192.168.1.1", "home", "R", "home", HOME_ROUTER_MAC, role="home router (DNS resolver, NAT)")
+    net.register(HOME_NAT, "home-pub", f"N{label}", None, role=f"home router's public address ({label}'s NAT)")
+
+
+def _hotel(net, client_ip, label, role):
+    net.register(client_ip, "hotel", label, "hotel", "a4:5e:60:c1:07:3b", role=role)
+    net.register("192.168.0.1", "hotel", "H", "hotel", "00:0d:b9:44:12:9a", role="hotel gateway (DNS resolver, NAT)")
+    net.register(HOTEL_NAT, "hotel-pub", f"N{label}", None, role=f"hotel gateway's public address ({label}'s NAT)")
+
+
+def capture_call_inside_inside():
+    """call-inside-inside.pcap: two internal Lync 2013 clients, host UDP direct."""
+    rng = random.Random("msice-call-inside-inside")
+    point = ("a span port on contoso's HQ core switch that sees both client VLANs (10.10.20.0/24, "
+             "10.10.40.0/24), the Front End and the A/V Edge's intranet interface; every packet once")
+    cap = CallCapture(
+        "call-inside-inside.pcap", "Whole call: two internal clients, host UDP direct",
+        "Alice (10.10.20.31) calls Bob (10.10.40.52), both Lync 2013 clients on contoso's HQ LAN. Both fetch MRAS "
+        "credentials (location intranet) and allocate relays on the A/V Edge's intranet interface 10.10.1.5:3478 "
+        "(relayed addresses on the public interface 203.0.113.10). INVITE / 183 / 180 / 200 / ACK through the Front "
+        "End (both legs captured); the host↔host check succeeds at once, the checks towards and from the relayed "
+        "addresses do not (the internal firewall keeps clients off the Edge's public interface) except relay↔relay, "
+        "which the Edge hair-pins. Alice nominates host↔host; media flows host↔host from the first packet; "
+        "re-INVITE with a=remote-candidates naming Bob's host candidates; BYE; allocations released.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
+    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Lync 2013 (client VLAN 10.10.20.0/24)")
+    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
+                 role="bob@contoso.com, Lync 2013 (client VLAN 10.10.40.0/24)")
+    _contoso_hq(net)
+
+    def rules(src, dst, dport, proto, t):
+        # inside the LAN everything is routed; the internal firewall keeps clients off the Edge's public
+        # interface, and the public interface cannot reach internal addresses
+        return net.zone(src) == "corp" and net.zone(dst) == "corp"
+    net.rules = rules
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", LYNC2013_UA)
+    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", LYNC2013_UA)
+    A = CallAgent(net, "A", alice, "10.10.20.31", 4, True, make_credentials("msice-call-ii-alice", 4), rng)
+    B = CallAgent(net, "B", bob, "10.10.40.52", 4, False, make_credentials("msice-call-ii-bob", 4), rng)
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    legs = {"A": SipLeg(net, A, 52316, CONTOSO_FE, f";ms-received-port=52316;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 50874, CONTOSO_FE, f";ms-received-port=50874;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    call = SipCall(net, rng, legs, [fe], 5.5)
+    mras = dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.118, mras_A=mras, mras_B=mras, t_call=0.412,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(21346, 21347), relay_ports=(53214, 57902)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(30112, 30113), relay_ports=(54488, 51176)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), t_answer=2.904, t_media_end=6.0, t_bye=6.043)
+    flow.cfg["ok_headers"] = []
+    _diag_200(flow, 2, 2)
+    flow.start()
+    cap.report = call_report(flow, point, "final path **host UDP direct** — A host 10.10.20.31:21346/21347 ↔ B host "
+                             "10.10.40.52:30112/30113, nominated at once, media direct from the first packet, no "
+                             "promotion.", ("host", "host", "UDP"))
+    return cap
+
+
+def _diag_200(flow, local_loc, remote_loc, federation=0):
+    """Put the callee's ms-client-diagnostics 51007 in its 200 OK (built when the 200 is sent)."""
+    send_200 = flow.send_200
+
+    def patched():
+        flow.cfg["ok_headers"] = [("ms-client-diagnostics", callee_diag(flow, local_loc, remote_loc, federation))]
+        flow.cfg["ok_note"] = "; ms-client-diagnostics 51007 (Callee media connectivity diagnosis info)"
+        send_200()
+    flow.send_200 = patched
+
+
+def _inside_outside_rules(net):
+    def rules(src, dst, dport, proto, t):
+        zs, zd = net.zone(src), net.zone(dst)
+        if zs == zd == "corp":
+            return True
+        if "corp" in (zs, zd):
+            return False                 # corporate firewall: no direct traffic between clients and the outside
+        if zd in ("home", "hotel"):
+            return zs == zd              # private addresses are not routed
+        if zd == "dmz":
+            return dport in (3478, 443, 5060)   # contoso perimeter: only UDP 3478 / TCP 443 to the A/V Edge
+        return True                      # the Internet; the NAT's filtering applies
+    return rules
+
+
+def capture_call_inside_outside():
+    """call-inside-outside.pcap: internal caller, remote callee behind a symmetric NAT; relay↔relay."""
+    rng = random.Random("msice-call-inside-outside")
+    point = ("two capture points merged by time: a span port on contoso's HQ core switch (Alice's VLAN, the Front "
+             "End, the A/V Edge's intranet interface) and Frank's home PC NIC (192.168.1.20, before his NAT); "
+             "frames are tagged [HQ span] or [Frank's NIC]; a datagram that crosses both appears twice")
+    cap = CallCapture(
+        "call-inside-outside.pcap", "Whole call: internal caller, remote callee at home — relay UDP via the Edge",
+        "Alice (SfB 2015, 10.10.20.31, HQ) calls Frank (SfB 2015, at home 192.168.1.20 behind a symmetric NAT "
+        "192.0.2.77). Alice talks MS-TURN to the Edge's intranet interface 10.10.1.5; Frank resolves av.contoso.com "
+        "and talks to the public interface 203.0.113.10 (Allocate answered with srflx 192.0.2.77 and relayed "
+        "203.0.113.10:5xxxx). Host checks fail (private addresses), Alice's direct checks are stopped by the corporate "
+        "firewall, Frank's direct checks to Alice's relayed address by contoso's perimeter (only 3478/443 open), "
+        "Alice's relayed checks to Frank's srflx by his symmetric NAT; relay↔relay succeeds (the Edge hair-pins "
+        "between the two allocations). Media: Send Requests, then Set Active Destination and multiplexed TURN "
+        "(0xFF10) on both legs.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC), "home": ("Frank's NIC", HOME_ROUTER_MAC)})
+    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
+    _contoso_hq(net)
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
+    _home(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
+    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
+    nat = Nat(HOME_NAT, "symmetric", 40112)
+    for port, pub in ((9610, 38402), (9611, 38403)):
+        nat.preset("192.168.1.20", port, pub, dst=(CONTOSO_AV_EXT, 3478))
+    net.add_nat(nat, ["192.168.1.20"])
+    net.rules = _inside_outside_rules(net)
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
+    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-call-io-alice", 5), rng)
+    B = CallAgent(net, "B", frank, "192.168.1.20", 5, False, make_credentials("msice-call-io-frank", 5), rng)
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
+    legs = {"A": SipLeg(net, A, 52318, CONTOSO_FE, f";ms-received-port=52318;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 50320, CONTOSO_ACCESS_EDGE,
+                        f";received={HOME_NAT};ms-received-port=50320;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    call = SipCall(net, rng, legs, [fe, ae], 22.0)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.061,
+        mras_A=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41),
+        mras_B=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=63), t_call=0.352,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22150, 22151), relay_ports=(51240, 58016)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54630, 52296),
+                      dns=("home", "192.168.1.1", "av.contoso.com", CONTOSO_AV_EXT)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(frank, LOCATION_INTERNET), t_answer=2.214, t_media_end=4.9, t_bye=4.961,
+        bye_side="B")
+    _diag_200(flow, 1, 2)
+    flow.start()
+    cap.report = call_report(flow, point, "final path **relay UDP via the Edge** — A relay 203.0.113.10:51240 ↔ B relay "
+                             "203.0.113.10:54630 (both allocations on the same A/V Edge, which hair-pins between them); "
+                             "A reaches it through the intranet interface, B through the public one.",
+                             ("relay", "relay", "UDP"))
+    return cap
+
+
+def capture_call_outside_outside():
+    """call-outside-outside.pcap: two remote users behind cone NATs; early media relay, promoted to srflx."""
+    rng = random.Random("msice-call-outside-outside")
+    point = ("two capture points merged by time: Frank's home PC NIC (192.168.1.20) and Erin's laptop NIC in a "
+             "hotel (192.168.0.15); frames are tagged [Frank's NIC] or [Erin's NIC]; a datagram that crosses both "
+             "appears twice (as sent, before the sender's NAT; as received, after the receiver's NAT)")
+    cap = CallCapture(
+        "call-outside-outside.pcap", "Whole call: two remote users — early media via the Edge, promoted to srflx",
+        "Frank (home, 192.168.1.20 behind NAT 192.0.2.77) calls Erin (hotel, 192.168.0.15 behind NAT 198.51.100.77); "
+        "both are remote SfB 2015 users using contoso's Access Edge and the A/V Edge's public interface. Both NATs "
+        "are address-restricted cones. Each client advertises its relay UDP candidate as default (c=/m=), so Erin's "
+        "early media (from right after her 183) and Frank's media (from the 200 OK) go relay↔relay through the Edge "
+        "(Send Requests, then Set Active Destination and 0xFF10). The "
+        "host checks fail (private addresses of other networks); Erin's first srflx check is dropped by Frank's NAT, "
+        "Frank's srflx check passes Erin's NAT (she has sent to his address by then) and so does Erin's "
+        "retransmission: srflx↔srflx succeeds. Frank nominates it once the higher-priority host↔host pair has "
+        "failed, and media moves to the srflx pair (promotion). re-INVITE with a=remote-candidates naming Erin's "
+        "srflx candidates.", point)
+    net = CallNet(cap, rng, {"home": ("Frank's NIC", HOME_ROUTER_MAC), "hotel": ("Erin's NIC", "00:0d:b9:44:12:9a")})
+    _home(net, "192.168.1.20", "A", "frank@contoso.com, Skype for Business 2015 at home")
+    _hotel(net, "192.168.0.15", "B", "erin@contoso.com, Skype for Business 2015 in a hotel")
+    net.register(CONTOSO_AV_EXT, "dmz", "X", None,
+                 role="A/V Edge av.contoso.com, public interface: MS-TURN, relayed addresses")
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
+    net.lat.update({("home", "dmz"): 14.0, ("hotel", "dmz"): 22.0, ("home", "hotel"): 29.0})
+    nat_a, nat_b = Nat(HOME_NAT, "address", 40112), Nat(HOTEL_NAT, "address", 62001)
+    for port, pub in ((9610, 38402), (9611, 38403)):
+        nat_a.preset("192.168.1.20", port, pub)
+    for port, pub in ((7180, 41822), (7181, 41823)):
+        nat_b.preset("192.168.0.15", port, pub)
+    net.add_nat(nat_a, ["192.168.1.20"])
+    net.add_nat(nat_b, ["192.168.0.15"])
+    net.rules = _inside_outside_rules(net)
+    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
+    erin = SipParty(rng, "Erin Park", "erin@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", frank, "192.168.1.20", 5, True, make_credentials("msice-call-oo-frank", 5), rng)
+    B = CallAgent(net, "B", erin, "192.168.0.15", 5, False, make_credentials("msice-call-oo-erin", 5), rng)
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
+    legs = {"A": SipLeg(net, A, 50320, CONTOSO_ACCESS_EDGE,
+                        f";received={HOME_NAT};ms-received-port=50320;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 51022, CONTOSO_ACCESS_EDGE,
+                        f";received={HOTEL_NAT};ms-received-port=51022;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    ae_out = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)      # the request crosses the Access Edge twice
+    call = SipCall(net, rng, legs, [ae, fe, ae_out], 44.0)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.047,
+        mras_A=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=58),
+        mras_B=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=71), t_call=0.301,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54630, 52296),
+                      dns=("home", "192.168.1.1", "av.contoso.com", CONTOSO_AV_EXT)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(7180, 7181), relay_ports=(55012, 57478),
+                      dns=("hotel", "192.168.0.1", "av.contoso.com", CONTOSO_AV_EXT)),
+        invite_headers=call_invite_headers(rng, frank, LOCATION_INTERNET, "192.168.1.0"),
+        answer_headers=call_answer_headers(erin, LOCATION_INTERNET), early_media=(None, 0.104),
+        t_answer=1.216, t_media_end=4.05, t_bye=4.113)
+    flow.start()
+    cap.report = call_report(flow, point, "final path **server-reflexive** — A srflx 192.0.2.77:38402 ↔ B srflx "
+                             "198.51.100.77:41822 (direct through both NATs); early media went relay↔relay via the "
+                             "Edge until the promotion.", ("srflx", "srflx", "UDP"))
+    return cap
+
+
+def capture_call_federation():
+    """call-federation.pcap: contoso ↔ fabrikam, each client on its own Edge; relay↔relay via two Edges."""
+    rng = random.Random("msice-call-federation")
+    point = ("two capture points merged by time: a span port on contoso's HQ core switch (Alice, contoso's Front "
+             "End and A/V Edge intranet interface) and Greg's PC NIC at fabrikam (172.16.30.25); frames are tagged "
+             "[contoso span] or [Greg's NIC]; the Edge-to-Edge leg on the Internet is in neither")
+    cap = CallCapture(
+        "call-federation.pcap", "Whole call: federation contoso.com ↔ fabrikam.com — relay↔relay via two Edges",
+        "Alice (alice@contoso.com, 10.10.20.31) calls Greg (greg@fabrikam.com, 172.16.30.25); both are internal in "
+        "their own company and allocate on their own A/V Edge's intranet interface (contoso 10.10.1.5 → relayed on "
+        "203.0.113.10; fabrikam 172.16.1.5 → relayed on 198.51.100.10). SIP goes A → contoso FE → contoso Access "
+        "Edge → fabrikam Access Edge → fabrikam FE → B (Greg's leg carries the federation trust header and five "
+        "Vias). "
+        "Host and direct checks fail (private addresses, corporate firewalls); relay↔relay works: each Edge sends "
+        "from its relayed address to the other Edge's relayed address (the two Edges' firewalls allow UDP between "
+        "them). ms-client-diagnostics in the 200 OK says FederationType=1.", point)
+    net = CallNet(cap, rng, {"hq": ("contoso span", ROUTER_MAC), "fab": ("Greg's NIC", "00:0c:29:5f:01:01")})
+    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Skype for Business 2015 (contoso HQ)")
+    _contoso_hq(net)
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="contoso Access Edge sip.contoso.com")
+    net.register("172.16.30.25", "fab", "B", "fab", "00:50:56:a3:30:19",
+                 role="greg@fabrikam.com, Skype for Business 2015 (fabrikam LAN)")
+    net.register(FABRIKAM_FE, "fab", "G", None, role="fabrikam Front End fe01.fabrikam.com (SIP, MRAS)")
+    net.register(FABRIKAM_AV_INT, "fab", "Y", None, role="fabrikam A/V Edge, intranet interface (MS-TURN UDP 3478)")
+    net.register(FABRIKAM_AV_EXT, "dmz2", "Z", None, role="fabrikam A/V Edge av.fabrikam.com, public interface")
+    net.register(FABRIKAM_ACCESS_EDGE, "dmz2", "AF", None, role="fabrikam Access Edge sip.fabrikam.com")
+    net.lat.update({("dmz", "dmz2"): 12.0, ("fab", "fab"): 0.4})
+    net.far_ttl = {"fab": 127}
+
+    def rules(src, dst, dport, proto, t):
+        zs, zd = net.zone(src), net.zone(dst)
+        if zs == zd and zs in ("corp", "fab"):
+            return True
+        if zs in ("corp", "fab") or zd in ("corp", "fab"):
+            return False                 # corporate firewalls; Edge public interfaces cannot reach inside
+        return zs in ("dmz", "dmz2") and zd in ("dmz", "dmz2")   # Edge ↔ Edge (federation)
+    net.rules = rules
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
+    greg = SipParty(rng, "Greg Novak", "greg@fabrikam.com", SFB_UA)
+    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-call-fed-alice", 5), rng)
+    B = CallAgent(net, "B", greg, "172.16.30.25", 5, False, make_credentials("msice-call-fed-greg", 5), rng)
+    e1 = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    e2 = AvEdge(net, "fabrikam", FABRIKAM_AV_INT, FABRIKAM_AV_EXT)
+    proxies = [SipProxy(rng, "fe01.contoso.com", CONTOSO_FE), SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE),
+               SipProxy(rng, "sip.fabrikam.com", FABRIKAM_ACCESS_EDGE), SipProxy(rng, "fe01.fabrikam.com", FABRIKAM_FE)]
+    legs = {"A": SipLeg(net, A, 52320, CONTOSO_FE, f";ms-received-port=52320;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 49822, FABRIKAM_FE, f";ms-received-port=49822;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    trust = [("ms-edge-proxy-message-trust", "ms-source-type=DirectPartner;ms-ep-fqdn=sip.contoso.com;"
+              "ms-source-network=federation;ms-source-verified-user=verified")]
+    call = SipCall(net, rng, legs, proxies, 31.0, b_leg_headers=trust)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.083,
+        mras_A=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41),
+        mras_B=dict(location="intranet", relays=FABRIKAM_RELAYS, rtt_ms=37), t_call=0.366,
+        gather_A=dict(edge=e1, server=CONTOSO_AV_INT, ports=(22170, 22171), relay_ports=(50716, 56304)),
+        gather_B=dict(edge=e2, server=FABRIKAM_AV_INT, ports=(14880, 14881), relay_ports=(57120, 53008)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(greg, LOCATION_INTRANET), t_answer=2.305, t_media_end=4.95, t_bye=5.02)
+    _diag_200(flow, 2, 2, federation=1)
+    flow.start()
+    cap.report = call_report(flow, point, "final path **relay↔relay via two Edges** — A relay 203.0.113.10:50716 "
+                             "(contoso Edge) ↔ B relay 198.51.100.10:57120 (fabrikam Edge); media crosses the Internet "
+                             "between the two Edges' public interfaces.", ("relay", "relay", "UDP"))
+    return cap
+
+
+def capture_call_early_media_promotion():
+    """call-early-media-promotion.pcap: HQ ↔ branch; early media relay, host pair later, promotion."""
+    rng = random.Random("msice-call-early-media")
+    point = ("a span port on contoso's HQ core switch (Alice's VLAN, the Front End, the A/V Edge's intranet "
+             "interface, and the LAN side of the branch VPN gateway): Bob's packets are seen when they reach HQ, "
+             "Alice's packets to Bob when they leave her VLAN; every packet once")
+    cap = CallCapture(
+        "call-early-media-promotion.pcap", "Whole call: early media on relay UDP, promoted to host UDP",
+        "Alice (HQ, 10.10.20.31) calls Bob (branch office, 10.20.8.15, behind a site-to-site IPsec VPN); both SfB "
+        "2015, both internal, both allocate on the Edge's intranet interface. The VPN's security association for "
+        "the two client subnets is negotiated on demand and drops packets until it is up (at 4.45 s); the one for "
+        "the HQ server subnet (Front End, Edge) is up. So relay↔relay (hair-pinned in the Edge) succeeds at once and "
+        "carries early media from the 183 on (both clients' default candidates are their relay candidates), while "
+        "the host↔host checks go unanswered until the tunnel is up: Alice's last retransmission gets through, "
+        "host↔host succeeds, Alice nominates it at once (best pair) and media moves to it (promotion). re-INVITE "
+        "with a=remote-candidates naming Bob's host candidates.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
+    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
+    _contoso_hq(net)
+    net.register("10.20.8.15", "branch", "B", None,
+                 role="bob@contoso.com, Skype for Business 2015 in the branch office (seen when its packets reach HQ)")
+    net.lat.update({("branch", "corp"): 9.0})
+    net.far_ttl = {"branch": 126}
+    tunnel_up = 4.450
+
+    def rules(src, dst, dport, proto, t):
+        zs, zd = net.zone(src), net.zone(dst)
+        if zs == zd == "corp":
+            return True
+        if {zs, zd} == {"corp", "branch"}:
+            hq = src if zs == "corp" else dst
+            if hq.startswith("10.10.1."):
+                return True              # SA for the server subnet is up
+            return t >= tunnel_up        # SA for the client subnets: on demand
+        return False
+    net.rules = rules
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
+    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-call-em-alice", 5), rng)
+    B = CallAgent(net, "B", bob, "10.20.8.15", 5, False, make_credentials("msice-call-em-bob", 5), rng)
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    legs = {"A": SipLeg(net, A, 52322, CONTOSO_FE, f";ms-received-port=52322;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 51140, CONTOSO_FE, f";ms-received-port=51140;ms-received-cid={rand_hex(rng, 4, True)}00",
+                        point="hq")}
+    call = SipCall(net, rng, legs, [fe], 5.0)
+    mras = dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.152, mras_A=mras, mras_B=dict(mras, rtt_ms=58),
+        t_call=2.930,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22190, 22191), relay_ports=(52814, 55570)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(17410, 17411), relay_ports=(50122, 56918)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), early_media=(0.012, 0.098),
+        t_answer=3.986, t_media_end=6.55, t_bye=6.612)
+    flow.start()
+    cap.report = call_report(flow, point, "final path **host UDP direct** — A host 10.10.20.31:22190 ↔ B host "
+                             "10.20.8.15:17410, after early media relay↔relay via the Edge and one promotion.",
+                             ("host", "host", "UDP"))
+    return cap
+
+
+def capture_call_failed():
+    """call-failed.pcap: internal caller refused a relay, remote callee; every check fails; BYE with 23."""
+    rng = random.Random("msice-call-failed")
+    point = ("two capture points merged by time: a span port on contoso's HQ core switch (Alice's VLAN, the Front "
+             "End, the A/V Edge's intranet interface) and Frank's home PC NIC (192.168.1.20); frames are tagged "
+             "[HQ span] or [Frank's NIC]")
+    cap = CallCapture(
+        "call-failed.pcap", "Whole call that fails: no media path (ms-client-diagnostics 23)",
+        "Alice (HQ, 10.10.20.31) calls Frank (home, 192.168.1.20 behind an address-restricted NAT 192.0.2.77). The "
+        "Edge refuses every allocation of Alice's (UDP components 1 and 2 and TCP 443: Allocate Error 486 Allocation "
+        "Quota Reached after the 401 challenge), so Alice offers only host candidates. Frank gets srflx and relay "
+        "candidates. Every check fails without a response: Alice's direct checks are stopped by the corporate "
+        "firewall, Frank's by the private addresses and by the Edge's public interface, which cannot reach internal "
+        "hosts. Nobody answers the call; when every check has failed Alice ends the early dialog with a BYE carrying "
+        "ms-client-diagnostics 23 (\"… one endpoint is internal and the other is remote\", ICEWarn 0xea); 200 OK to "
+        "the BYE, 487 to the INVITE, ACK. No RTP.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC), "home": ("Frank's NIC", HOME_ROUTER_MAC)})
+    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
+    _contoso_hq(net)
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
+    _home(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
+    net.lat.update({("home", "dmz"): 14.0})
+    nat = Nat(HOME_NAT, "address", 40112)
+    for port, pub in ((9610, 38402), (9611, 38403)):
+        nat.preset("192.168.1.20", port, pub)
+    net.add_nat(nat, ["192.168.1.20"])
+    net.rules = _inside_outside_rules(net)
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
+    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-call-f-alice", 5), rng)
+    B = CallAgent(net, "B", frank, "192.168.1.20", 5, False, make_credentials("msice-call-f-frank", 5), rng)
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
+    legs = {"A": SipLeg(net, A, 52324, CONTOSO_FE, f";ms-received-port=52324;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 50326, CONTOSO_ACCESS_EDGE,
+                        f";received={HOME_NAT};ms-received-port=50326;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    call = SipCall(net, rng, legs, [fe, ae], 22.0)
+    refused = ("error", 486, "Allocation Quota Reached")
+
+    def diag(flow):
+        bs = flow.B.cand(5, 1)
+        br = flow.B.cand(7, 1)
+        ah = flow.A.cand(1, 1)
+        return ("23;reason=\"Call failed to establish due to a media connectivity failure when one endpoint is internal "
+                f"and the other is remote\";CallerMediaDebug=\"audio:ICEWarn=0xea,LocalSite={ah.address}:{ah.port},"
+                f"RemoteSite={bs.address}:{bs.port},RemoteMR={br.address}:{br.port},PortRange=1025:65000,"
+                "LocalLocation=2,RemoteLocation=1,FederationType=0\"")
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.061,
+        mras_A=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41),
+        mras_B=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=63), t_call=0.352,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22210, 22211), relay_ports=(50002, 50004),
+                      outcomes={1: refused, 2: refused},
+                      tcp=dict(server_ip=CONTOSO_AV_INT, cport=50410, relay_port=50006,
+                               reflexive=("10.10.20.31", 50410), outcome=refused, rtt_ms=0.6)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54630, 52296),
+                      dns=("home", "192.168.1.1", "av.contoso.com", CONTOSO_AV_EXT)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(frank, LOCATION_INTERNET), failed=True, fail_bye_ms=420)
+    flow.cfg["fail_diag"] = None
+    failed_bye = flow.failed_bye
+
+    def bye_with_diag():
+        flow.cfg["fail_diag"] = diag(flow)
+        failed_bye()
+    flow.failed_bye = bye_with_diag
+    flow.start()
+    cap.report = call_report(flow, point, "**no media path** — every check failed (no response), Alice had no relay "
+                             "(Allocate Error 486 on UDP and TCP); the call ended in the early dialog with "
+                             "ms-client-diagnostics 23 (media connectivity failure, one endpoint internal, one "
+                             "remote).", None)
+    return cap
+
+
+def capture_call_tcp_relay():
+    """call-tcp-relay.pcap: remote caller whose network blocks UDP; relay TCP via the Edge."""
+    rng = random.Random("msice-call-tcp-relay")
+    point = ("two capture points merged by time: Erin's laptop NIC in a hotel (192.168.0.15) and a span port on "
+             "contoso's HQ core switch (Bob's VLAN, the Front End, the A/V Edge's intranet interface); frames are "
+             "tagged [Erin's NIC] or [HQ span]")
+    cap = CallCapture(
+        "call-tcp-relay.pcap", "Whole call: UDP blocked — relay TCP (last resort)",
+        "Erin (remote, hotel 192.168.0.15 behind NAT 198.51.100.77) calls Bob (internal, 10.10.40.52). The hotel "
+        "network lets only TCP 80/443 (and DNS to its resolver) out: Erin's UDP Allocates to 203.0.113.10:3478 are "
+        "never answered (four transmissions 650 ms apart per socket), her TCP 443 allocation (pseudo-TLS, framed "
+        "MS-TURN) works and gives a TCP relayed address and a TCP srflx. She offers host UDP, srflx TCP-ACT and "
+        "relay TCP-PASS/TCP-ACT; Bob offers host UDP, relay UDP and relay TCP-PASS/TCP-ACT (UDP and TCP allocations "
+        "on the intranet interface). UDP checks and Erin's direct TCP check (SYN to Bob's relayed TCP port) fail; "
+        "relay TCP-ACT ↔ relay TCP-PASS succeeds in both directions (the Edge hair-pins between the two TCP "
+        "allocations). After nomination both set the active destination and media flows in 0x03 data frames "
+        "(RFC 4571-framed RTP) on both TCP connections.", point)
+    net = CallNet(cap, rng, {"hotel": ("Erin's NIC", "00:0d:b9:44:12:9a"), "hq": ("HQ span", ROUTER_MAC)})
+    _hotel(net, "192.168.0.15", "A", "erin@contoso.com, Skype for Business 2015 in a hotel (UDP blocked)")
+    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
+                 role="bob@contoso.com, Skype for Business 2015 (HQ client VLAN 10.10.40.0/24)")
+    _contoso_hq(net)
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
+    net.lat.update({("hotel", "dmz"): 22.0})
+    nat = Nat(HOTEL_NAT, "address", 62001)
+    for port, pub in ((7180, 41822), (7181, 41823)):
+        nat.preset("192.168.0.15", port, pub)
+    net.add_nat(nat, ["192.168.0.15"])
+    base_rules = _inside_outside_rules(net)
+
+    def rules(src, dst, dport, proto, t):
+        if net.zone(src) == "hotel-pub":        # the hotel firewall: only TCP 80/443 out
+            return proto == "tcp" and dport in (80, 443)
+        return base_rules(src, dst, dport, proto, t)
+    net.rules = rules
+    erin = SipParty(rng, "Erin Park", "erin@contoso.com", SFB_UA)
+    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", erin, "192.168.0.15", 5, True, make_credentials("msice-call-tcp-erin", 5), rng)
+    B = CallAgent(net, "B", bob, "10.10.40.52", 5, False, make_credentials("msice-call-tcp-bob", 5), rng)
+    A.tcp_check_port = 50414
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
+    legs = {"A": SipLeg(net, A, 51022, CONTOSO_ACCESS_EDGE,
+                        f";received={HOTEL_NAT};ms-received-port=51022;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 50874, CONTOSO_FE, f";ms-received-port=50874;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    call = SipCall(net, rng, legs, [ae, fe], 24.0)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.054,
+        mras_A=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=71),
+        mras_B=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41), t_call=0.318,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(7180, 7181), relay_ports=(50001, 50003),
+                      outcomes={1: "unanswered", 2: "unanswered"},
+                      tcp=dict(server_ip=CONTOSO_AV_EXT, cport=50310, relay_port=50931,
+                               reflexive=(HOTEL_NAT, 61577), rtt_ms=44.0),
+                      dns=("hotel", "192.168.0.1", "av.contoso.com", CONTOSO_AV_EXT)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(30112, 30113), relay_ports=(53622, 51904),
+                      tcp=dict(server_ip=CONTOSO_AV_INT, cport=50288, relay_port=50933,
+                               reflexive=("10.10.40.52", 50288), rtt_ms=0.6)),
+        invite_headers=call_invite_headers(rng, erin, LOCATION_INTERNET, "192.168.0.0"),
+        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), t_answer=6.604, t_media_end=9.1, t_bye=9.163)
+    flow.start()
+    cap.report = call_report(flow, point, "final path **relay TCP (last resort)** — A relay TCP-ACT 203.0.113.10:50931 "
+                             "↔ B relay TCP-PASS 203.0.113.10:50933, both over MS-TURN on TCP (Erin: pseudo-TLS on "
+                             "the public interface's port 443; Bob: TCP 443 on the intranet interface), hair-pinned in "
+                             "the Edge; no UDP path exists because the hotel blocks UDP.", ("relay", "relay", "TCP"))
+    return cap
+
+
+CALL_SCENARIOS = [capture_call_inside_inside, capture_call_inside_outside, capture_call_outside_outside,
+                  capture_call_federation, capture_call_early_media_promotion, capture_call_failed,
+                  capture_call_tcp_relay]
+
+
 SCENARIOS = [capture_udp_allocate, capture_tcp, capture_relay, capture_bwm, capture_malformed,
-             capture_sip_lync2013, capture_sip_sfb, capture_sip_mras, capture_sip_malformed]
+             capture_sip_lync2013, capture_sip_sfb, capture_sip_mras, capture_sip_malformed] + CALL_SCENARIOS
 
 
 # =============================================================================
@@ -2812,10 +5055,10 @@ Made by `make_captures.py` in this folder (run `/usr/bin/python3 captures/make_c
 it needs Debian's `python3-scapy`). **This file is generated by the script too — edit the
 script, not this file.** Re-running produces byte-identical files.
 
-All captures: Ethernet / IPv4 (link type 1), taken on the client's NIC, first frame at
-2026-01-15 09:00:00 UTC. Addresses are documentation ranges (192.0.2.0/24, 198.51.100.0/24,
-203.0.113.0/24, 2001:db8::/32) or private ranges. Times below are seconds since the first frame.
-All IP/UDP/TCP checksums are correct.
+All captures: Ethernet / IPv4 (link type 1), taken on the client's NIC (the call-* captures say
+where they were taken), first frame at 2026-01-15 09:00:00 UTC. Addresses are documentation
+ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) or private ranges. Times
+below are seconds since the first frame. All IP/UDP/TCP checksums are correct.
 
 Conventions in the tables: `C:50012 → E:3478` = from host C port 50012 to host E port 3478
 (hosts are listed per capture). "txid" is the 16-byte MS-TURN transaction ID in hex.
@@ -2941,6 +5184,106 @@ def _prio_table():
     return "\n".join(rows)
 
 
+README_CALLS = """\
+## Call scenarios (call-*.pcap): things a reader should know
+
+Each call-* file is one whole call with the full media-path story on the wire: both parties' MRAS
+exchanges, their MS-TURN allocations, INVITE / 100 / 183 / 180 / 200 / ACK with ICE v19 SDP, the
+connectivity checks of both sides (ordinary, triggered, nominating), media, the re-INVITE with
+`a=remote-candidates`, BYE and the release of the allocations. Each section ends with
+**Expected per-call report**: the facts a correct per-call analyser (`tshark -z msice,calls`) must
+report. That section is generated from what the generator did, so frame numbers, times and
+results match the file.
+
+**Where the capture is taken.** Each section states its capture point. Two kinds occur:
+- a span port (HQ core switch): every packet of the hosts on it once, as it crosses the switch;
+- two capture points merged by time (e.g. the HQ span and a home user's NIC; the clocks are
+  assumed synchronised). The What column starts with the point's tag, e.g. `[Frank's NIC]`.
+  A datagram that crosses both points appears twice: as sent on the sender's side (private
+  source, destination as addressed) and as received on the receiver's side (source after the
+  sender's NAT, destination after the receiver's NAT). Relayed traffic appears once per leg:
+  e.g. a Send Request on the caller's side and the Data Indication (or 0xFF10 frame) on the
+  callee's side. A per-call analyser must not count such copies twice.
+- Packets dropped before they reach any capture point are not in the file (their checks show
+  "— (not captured)").
+
+**Infrastructure (contoso.com).** Front End fe01.contoso.com 10.10.1.10; Access Edge
+sip.contoso.com 203.0.113.5; A/V Edge with intranet interface 10.10.1.5 (MS-TURN UDP 3478, TCP 443)
+and public interface 203.0.113.10 = av.contoso.com (MS-TURN UDP 3478, TCP 443; all relayed
+addresses). fabrikam.com (call-federation): Front End 172.16.1.10, Access Edge 198.51.100.5, A/V Edge
+172.16.1.5 / 198.51.100.10. Clients: internal ones talk MS-TURN to the intranet interface, remote
+ones resolve av.contoso.com (the DNS exchange is in the file) and talk to the public interface.
+
+**Network rules the calls obey** (they decide every check result):
+- the corporate firewall passes no traffic between internal clients and the outside, and internal
+  clients cannot reach the A/V Edge's public interface directly; the public interface cannot reach
+  internal addresses (so relay↔host and host↔relay checks between an internal and any other party
+  fail);
+- contoso's perimeter lets only UDP 3478 and TCP 443 (and SIP to the Access Edge) in to the Edge's
+  public addresses — the relay port range is closed inbound, the Lync 2013 minimum — so direct
+  packets to someone's relayed address are dropped; two allocations on the same Edge reach each
+  other inside the Edge (hair-pin); in call-federation the two Edges' firewalls pass UDP between
+  the Edges;
+- private addresses of another network are not routed;
+- home/hotel NATs: endpoint-independent mapping with address-restricted filtering (an inbound
+  packet passes if the mapping has sent to that address), except Frank's router in
+  call-inside-outside, which is symmetric (a new mapping per destination, so his srflx address only
+  accepts packets from the Edge's port 3478);
+- call-early-media-promotion: the VPN to the branch office brings up the security association for
+  the two client subnets on demand; packets between them are dropped until 4.45 s.
+- call-tcp-relay: the hotel lets only TCP 80/443 out (and DNS to its own resolver).
+
+**ICE behaviour modelled** (MS-ICE2 = ICE-19 with Microsoft attributes; timer values are choices):
+- candidates: host UDP (foundation 1), srflx UDP (5, only when the reflexive address differs from
+  the host address), relay UDP (7, raddr = srflx or host), and in call-tcp-relay srflx TCP-ACT (6)
+  and relay TCP-PASS / TCP-ACT (8 / 9, one TCP allocation for both components); the UDP-only
+  candidate sets of the other calls are a simplification (a real client also gathers TCP);
+  priorities as in the table above; every client gives its relay candidate as the **default
+  candidate** (c=, m= port, a=rtcp) — a choice;
+- each client allocates one UDP relay per component (two sockets) after a 401 challenge, with its
+  MRAS credentials; MS-Version 4 for Lync 2013 (MESSAGE-INTEGRITY HMAC-SHA256, no multiplexing),
+  5 for Skype for Business 2015 (HMAC-SHA256, the Allocate response carries
+  MULTIPLEXED-TURN-SESSION-ID) — version per client is a choice;
+- checks (RFC 5389 format, layout of the real Lync checks in stun-ice-tcp.pcap): USERNAME
+  "<receiver ufrag>:<sender ufrag>", PRIORITY (prflx type preference 110), ICE-CONTROLLING (caller)
+  / ICE-CONTROLLED (callee) with the tie-breaker, USE-CANDIDATE on nominating checks,
+  CANDIDATE-IDENTIFIER (local foundation), IMPLEMENTATION-VERSION 3, MESSAGE-INTEGRITY keyed with
+  the receiver's ice-pwd, FINGERPRINT. Responses: XOR-MAPPED-ADDRESS (0x0020) = the source the
+  responder saw (after NAT; the sender's relayed address for relayed checks), USERNAME echoed,
+  MS-APP-ID 1, IMPLEMENTATION-VERSION 3, MI keyed with the responder's ice-pwd, FINGERPRINT;
+- a local srflx candidate is replaced by its base (checks go from the host socket; the valid pair's
+  local candidate is the srflx one, matched by XOR-MAPPED-ADDRESS); relay checks go in Send
+  Requests to the Edge and arrive as Data Indications (0xFF10 / 0x03 data frames once the
+  destination is the active destination);
+- ordinary checks every 20 ms, highest pair priority first; component 2 of a foundation starts
+  when its component 1 has succeeded; a check is sent at 0, 100, 300, 700 and 1500 ms (new MS-TURN
+  transaction for each relayed retransmission, same STUN transaction inside) and fails 800 ms after
+  the last; ICE-TCP active checks: SYN at 0 and 1 s, failed at 3 s;
+- a request arriving on a pair that is not in progress or valid triggers a check on it; the callee
+  starts its checks once the caller has its answer;
+- regular nomination: the caller nominates the best valid pair of a component (a new check with
+  USE-CANDIDATE) once no higher-priority pair of that component is pending, then stops its
+  lower-priority checks; the callee does the same when it sees USE-CANDIDATE;
+- media: RTP PT 104 (SILK/16000, SSRC = the a=x-ssrc-range value), 20 ms, 40-byte (SRTP) payloads;
+  RTCP SR + SDES on component 2, 0.5 s after the first RTP and every 5 s. Before a nomination
+  media goes from the local default candidate to the remote default candidate (early media when
+  before the 200 OK), afterwards on the nominated pair; a client sends Set Active Destination for
+  the peer before its first relayed media packet and then uses 0xFF10 (MS-Version 5) or 0x03 data
+  frames (TCP), Send Requests / Data Indications otherwise;
+- the re-INVITE (caller, CSeq 2) lists only the selected local candidates, puts them in c=/m=/
+  a=rtcp, and names the selected remote candidates in `a=remote-candidates`; the 200 OK answers
+  with the callee's selected candidates.
+- SIP: clear text on TCP 5060 (TLS in real deployments); proxies add Via and Record-Route as they
+  forward, so the callee's copy of a message has more Vias than the caller's; MRAS credentials are
+  fetched at the start of each file (clients normally cache them for 8 hours).
+
+**Reading the expected report.** "check" ids (A1, B3, ...) number each side's STUN transactions in
+the order sent; they also appear in the What column. Request and response frames: one group per
+transmission separated by `;`, the legs of one transmission joined by `/`. "— (not captured)":
+no frame of that transmission/response is in the file. Times are seconds since the first frame.
+"""
+
+
 def _md_cell(s):
     return s.replace("|", "\\|")
 
@@ -2951,18 +5294,65 @@ def readme_text(captures):
         v6l_user=ICE_V6_LOCAL.user_b64, v6l_pwd=ICE_V6_LOCAL.pwd_b64,
         v6p_user=ICE_V6_PEER.user_b64, v6p_pwd=ICE_V6_PEER.pwd_b64),
         README_SIP.format(prio_table=_prio_table())]
+    calls_intro = False
     for cap in captures:
+        is_call = isinstance(cap, CallCapture)
+        if is_call and not calls_intro:
+            out.append(README_CALLS)
+            calls_intro = True
         out.append(f"## {cap.filename} — {cap.title}\n")
         out.append(cap.intro + "\n")
+        if is_call:
+            out.append(f"**Capture point:** {cap.capture_point}.\n")
         out.append("| host | address | role |\n|---|---|---|")
         for h in cap.hosts:
             out.append(f"| {h.label} | {h.ip} | {h.role} |")
         out.append("")
         out.append("| No. | Time | Direction | What | A decoder must show |\n|---|---|---|---|---|")
-        for i, (t, frame, direction, what, show) in enumerate(cap.frames, 1):
-            out.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
+        if is_call:
+            out += _call_rows(cap)
+        else:
+            for i, (t, frame, direction, what, show) in enumerate(cap.frames, 1):
+                out.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
         out.append("")
+        if is_call:
+            out += cap.report
     return "\n".join(out)
+
+
+def _call_rows(cap):
+    """Frame table of a call capture: one row per frame, except that a run of consecutive RTP
+    frames becomes one row (frame range, and per kind of frame: count, sender, RTP seq range)."""
+    rows, run = [], []
+
+    def flush():
+        if not run:
+            return
+        if len(run) == 1:
+            i, (t, _, direction, what, show) = run[0]
+            rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
+        else:
+            kinds = {}
+            for i, (t, _, direction, what, show) in run:
+                sender, seq = cap.media_frames[i]
+                k = kinds.setdefault((what, direction), [0, seq, seq, show])
+                k[0] += 1
+                k[2] = seq
+            first, last = run[0], run[-1]
+            desc = "; ".join(f"{n} × `{d}` {_md_cell(w)} (seq {a}–{b})" for (w, d), (n, a, b, _) in kinds.items())
+            ssrcs = ", ".join(f"{sd}→ 0x{sc:08x}" for sd, sc in cap.ssrcs)
+            rows.append(f"| {first[0]}–{last[0]} | {first[1][0] / 1e6:.3f}–{last[1][0] / 1e6:.3f} | ({len(run)} RTP "
+                        f"frames) | {desc} | RTP v2 PT 104, SSRC {ssrcs} |")
+        run.clear()
+    for i, fr in enumerate(cap.frames, 1):
+        if i in cap.media_frames:
+            run.append((i, fr))
+            continue
+        flush()
+        t, _, direction, what, show = fr
+        rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
+    flush()
+    return rows
 
 
 def main():

@@ -547,7 +547,7 @@ model_cleanup(void)
 static gint64
 time_us(packet_info *pinfo)
 {
-    return (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+    return (gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000;
 }
 
 void

@@ -499,7 +499,7 @@ feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, c
         icecall_media_pkt_t mp;
         memset(&mp, 0, sizeof(mp));
         mp.frame = pinfo->num;
-        mp.time_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+        mp.time_us = (gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000;
         mp.leg = leg;
         mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
         msice_model_media(pinfo, &mp, fi);
@@ -996,7 +996,7 @@ feed_turn(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, const ms
     icecall_model_t *model = msice_model();
     relay_ctx_t rc;
     icecall_addr_t peer;
-    gint64 t = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+    gint64 t = (gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000;
     switch (m->type) {
     case MSTURN_ALLOCATE_REQUEST:
         relay_ends(pinfo, TRUE, &rc);

@@ -22,6 +22,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Media on the path a direction just left, within this time, is late
+ * packets of the old path, not a switch back. */
+#define ICECALL_STRAGGLER_US 1000000
+
 /* ---- types ---------------------------------------------------------------- */
 
 typedef struct {
@@ -39,7 +43,9 @@ typedef struct {
 } cand_t;
 
 typedef struct {
-    int              cand[2];       /* index per side */
+    int              cand[2];       /* index per side, as first seen: what the report shows */
+    int              key[2];        /* the same pair with NAT mappings replaced by their base */
+    bool             nat;           /* an end was server- or peer-reflexive: the path crosses NAT */
     icecall_result_t result;
     uint16_t         error_code;
     uint32_t         first_check_frame;
@@ -72,6 +78,8 @@ typedef struct {
     char           remote_v6[2][64];
     GArray        *pairs;           /* pair_t */
     int            current[2];      /* pair carrying media per direction (from side) */
+    int            previous[2];     /* the pair each direction left last */
+    int64_t        switched_us[2];  /* when */
     uint32_t       last_check_frame;
     int            early_pair;
     uint32_t       early_frame;
@@ -109,7 +117,6 @@ typedef struct {
     media_t       *media[ICECALL_MAX_MEDIA];
     unsigned       n_media;
     uint32_t       first_frame, last_frame;
-    int64_t        first_us;
     bool           media_limit_hit;
 } call_t;
 
@@ -445,7 +452,7 @@ icecall_n_calls(const icecall_model_t *m)
 }
 
 static call_t *
-call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame, int64_t time_us)
+call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
 {
     call_t *c = (call_t *)g_hash_table_lookup(m->calls, call_id);
     if (c)
@@ -456,7 +463,6 @@ call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame,
     c->call_id = g_strdup(call_id);
     c->from_sip = from_sip;
     c->first_frame = frame;
-    c->first_us = time_us;
     g_hash_table_insert(m->calls, c->call_id, c);
     g_ptr_array_add(m->call_list, c);
     return c;
@@ -475,6 +481,7 @@ media_get(call_t *c, unsigned index, const char *name)
         md->cands[1] = g_array_new(FALSE, TRUE, sizeof(cand_t));
         md->pairs = g_array_new(FALSE, TRUE, sizeof(pair_t));
         md->current[0] = md->current[1] = -1;
+        md->previous[0] = md->previous[1] = -1;
         md->early_pair = -1;
         snprintf(md->name, sizeof(md->name), "media %u", c->n_media + 1);
         c->media[c->n_media++] = md;
@@ -604,7 +611,7 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
     touch(m, msg->time_us);
     if (!msg->call_id)
         return false;
-    call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
+    call_t *c = call_get(m, msg->call_id, true, msg->frame);
     if (!c)
         return false;
     c->last_frame = msg->frame;
@@ -686,7 +693,7 @@ icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_locat
     touch(m, msg->time_us);
     if (!msg->call_id || loc == ICECALL_LOC_UNKNOWN)
         return;
-    call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
+    call_t *c = call_get(m, msg->call_id, true, msg->frame);
     if (!c)
         return;
     int side = sender_side(c, msg);
@@ -701,7 +708,7 @@ icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icec
     touch(m, msg->time_us);
     if (!msg->call_id)
         return;
-    call_t *c = call_get(m, msg->call_id, true, msg->frame, msg->time_us);
+    call_t *c = call_get(m, msg->call_id, true, msg->frame);
     if (!c || c->n_diags >= ICECALL_MAX_DIAGS)
         return;
     diag_t *x = &c->diags[c->n_diags++];
@@ -874,8 +881,8 @@ pair_path(call_t *c, unsigned mi, const pair_t *p)
                    (y->type == ICECALL_CTYPE_RELAY && y->tcp);
         return tcp ? ICECALL_PATH_RELAY_TCP : ICECALL_PATH_RELAY_UDP;
     }
-    if (x->type == ICECALL_CTYPE_SRFLX || x->type == ICECALL_CTYPE_PRFLX || y->type == ICECALL_CTYPE_SRFLX ||
-        y->type == ICECALL_CTYPE_PRFLX)
+    if (p->nat || x->type == ICECALL_CTYPE_SRFLX || x->type == ICECALL_CTYPE_PRFLX ||
+        y->type == ICECALL_CTYPE_SRFLX || y->type == ICECALL_CTYPE_PRFLX)
         return ICECALL_PATH_SRFLX;
     if (x->type == ICECALL_CTYPE_HOST && y->type == ICECALL_CTYPE_HOST)
         return ICECALL_PATH_HOST;
@@ -906,12 +913,37 @@ pair_text(call_t *c, unsigned mi, const pair_t *p, char *buf, size_t size)
     snprintf(buf, size, "A %s <-> B %s (%s)", x, y, tcp ? "TCP" : "UDP");
 }
 
+/*
+ * The base of a server- or peer-reflexive candidate: the host candidate of
+ * the same side at its related address (raddr/rport). One path through NAT
+ * shows as "host <-> srflx" on one side's network and as "srflx <-> host" on
+ * the other's; both are the same pair once each end is its base.
+ */
+static int
+cand_base(const media_t *md, int side, int idx, bool *nat)
+{
+    const cand_t *x = &g_array_index(md->cands[side], cand_t, idx);
+    if (x->type != ICECALL_CTYPE_SRFLX && x->type != ICECALL_CTYPE_PRFLX)
+        return idx;
+    *nat = true;
+    if (!addr_set(&x->raddr))
+        return idx;
+    for (guint i = 0; i < md->cands[side]->len; i++) {
+        const cand_t *y = &g_array_index(md->cands[side], cand_t, i);
+        if (y->type == ICECALL_CTYPE_HOST && addr_eq(&y->addr, &x->raddr) && y->tcp == x->tcp)
+            return (int)i;
+    }
+    return idx;
+}
+
 static int
 pair_get(media_t *md, int ca, int cb, bool create)
 {
+    bool nat = false;
+    int ka = cand_base(md, 0, ca, &nat), kb = cand_base(md, 1, cb, &nat);
     for (guint i = 0; i < md->pairs->len; i++) {
         pair_t *p = &g_array_index(md->pairs, pair_t, i);
-        if (p->cand[0] == ca && p->cand[1] == cb)
+        if (p->key[0] == ka && p->key[1] == kb && p->nat == nat)
             return (int)i;
     }
     if (!create || md->pairs->len >= ICECALL_MAX_PAIRS)
@@ -920,6 +952,9 @@ pair_get(media_t *md, int ca, int cb, bool create)
     memset(&p, 0, sizeof(p));
     p.cand[0] = ca;
     p.cand[1] = cb;
+    p.key[0] = ka;
+    p.key[1] = kb;
+    p.nat = nat;
     g_array_append_val(md->pairs, p);
     return (int)md->pairs->len - 1;
 }
@@ -961,13 +996,12 @@ learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_a
 
 /* A session seen without SIP: keyed by its two ufrags. */
 static call_t *
-session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t frame, int64_t time_us,
-                   int *side_of_u1)
+session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t frame, int *side_of_u1)
 {
     char key[160];
     bool swap = strcmp(u1, u2) > 0;
     snprintf(key, sizeof(key), "ICE session %s/%s (no SIP)", swap ? u2 : u1, swap ? u1 : u2);
-    call_t *c = call_get(m, key, false, frame, time_us);
+    call_t *c = call_get(m, key, false, frame);
     if (!c)
         return NULL;
     media_t *md = media_get(c, 0, "media");
@@ -1007,8 +1041,8 @@ typedef struct {
  * settles the call for MS-ICE2 checks.
  */
 static bool
-route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, int64_t time_us,
-             bool create, route_t *r)
+route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, bool create,
+             route_t *r)
 {
     const icecall_addr_t *client = &leg->client, *edge = &leg->edge, *peer = &leg->peer;
     bool tcp = leg->tcp, relayed = leg->relayed, outbound = leg->outbound;
@@ -1052,7 +1086,7 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
             send_o = (owner_t *)g_hash_table_lookup(m->by_ufrag, send);
             if (!recv_o && !send_o && recv[0] && send[0] && create) {
                 int side_of_send;
-                call_t *c = session_for_ufrags(m, send, recv, frame, time_us, &side_of_send);
+                call_t *c = session_for_ufrags(m, send, recv, frame, &side_of_send);
                 if (c) {
                     r->call = c;
                     r->media = 0;
@@ -1067,8 +1101,13 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
         }
     }
 
-    /* 2. By candidate addresses. */
+    /* 2. By candidate addresses. A relay candidate reached over TCP is
+     * offered as TCP-ACT/TCP-PASS: on the relayed leg try both transports. */
     owner_t *so = owner_of(m, &src, tcp), *do_ = owner_of(m, &dst, tcp);
+    if (relayed && !so)
+        so = owner_of(m, &src, !tcp);
+    if (relayed && !do_)
+        do_ = owner_of(m, &dst, !tcp);
     if (!r->call) {
         if (so && do_ && so->call == do_->call && so->media == do_->media && so->side != do_->side) {
             r->call = so->call;
@@ -1162,7 +1201,7 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
         fill_frame(&r, tx->pair, out);
         return;
     }
-    if (!route_packet(m, &c->leg, c->username, c->frame, c->time_us, true, &r))
+    if (!route_packet(m, &c->leg, c->username, c->frame, true, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
@@ -1198,7 +1237,7 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
     touch(m, pk->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
-    if (!route_packet(m, &pk->leg, NULL, pk->frame, pk->time_us, true, &r))
+    if (!route_packet(m, &pk->leg, NULL, pk->frame, true, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
@@ -1223,7 +1262,14 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
     int dir = r.from_side;
     if (md->current[dir] == pi)
         return;
+    /* Packets still arriving over the old path just after a switch (the
+     * relay is slower than the direct path) are stragglers, not a switch
+     * back. */
+    if (pi == md->previous[dir] && pk->time_us - md->switched_us[dir] < ICECALL_STRAGGLER_US)
+        return;
     int old = md->current[dir];
+    md->previous[dir] = old;
+    md->switched_us[dir] = pk->time_us;
     md->current[dir] = pi;
     if (md->early_pair < 0) {
         md->early_pair = pi;
@@ -1294,7 +1340,7 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
         fill_frame(&r, tx->pair, out);
         return;
     }
-    if (!route_packet(m, &c->leg, c->username, c->frame, c->time_us, false, &r))
+    if (!route_packet(m, &c->leg, c->username, c->frame, false, &r))
         return;
     fill_frame(&r, pair_get(r.call->media[r.media], r.cand[0], r.cand[1], false), out);
 }
@@ -1304,7 +1350,7 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
 {
     route_t r;
     memset(out, 0, sizeof(*out));
-    if (!route_packet(m, &pk->leg, NULL, pk->frame, pk->time_us, false, &r))
+    if (!route_packet(m, &pk->leg, NULL, pk->frame, false, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], false);
@@ -1387,8 +1433,8 @@ static const char *
 time_str(int64_t us, int64_t base, char *buf, size_t size)
 {
     int64_t d = us - base;
-    snprintf(buf, size, "%s%" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT " s", d < 0 ? "-" : "", (d < 0 ? -d : d) / 1000000,
-             ((d < 0 ? -d : d) % 1000000) / 1000);
+    int64_t ms = ((d < 0 ? -d : d) + 500) / 1000; /* rounded to the millisecond */
+    snprintf(buf, size, "%s%" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT " s", d < 0 ? "-" : "", ms / 1000, ms % 1000);
     return buf;
 }
 
@@ -1836,7 +1882,7 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
         const pair_t *p = &g_array_index(md->pairs, pair_t, md->early_pair);
         pair_text(c, mi, p, buf, sizeof(buf));
         g_string_append_printf(o, "    Early media: %s, %s, from %s (frame %u)\n", path_short(pair_path(c, mi, p)), buf,
-                               time_str(md->early_us, c->first_us, t, sizeof(t)), md->early_frame);
+                               time_str(md->early_us, 0, t, sizeof(t)), md->early_frame);
     } else {
         g_string_append(o, "    Early media: none seen\n");
     }
@@ -1847,7 +1893,7 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
                                                  : ICECALL_PATH_NONE;
         pair_text(c, mi, to, buf, sizeof(buf));
         g_string_append_printf(o, "    Promotion at %s (frame %u): %s -> %s, %s; %s\n",
-                               time_str(pr->time_us, c->first_us, t, sizeof(t)), pr->frame, path_short(from_path),
+                               time_str(pr->time_us, 0, t, sizeof(t)), pr->frame, path_short(from_path),
                                path_short(pair_path(c, mi, to)), buf, pr->reason);
     }
     if (md->promos_truncated)

@@ -90,7 +90,7 @@ typedef enum {
 /** icecall_msg_t: the SIP message an event came in (NULL fields: unknown). */
 typedef struct {
     uint32_t       frame;
-    int64_t        time_us;      /* absolute, microseconds */
+    int64_t        time_us;      /* since the start of the capture, microseconds */
     const char    *call_id;
     const char    *from_uri;
     const char    *to_uri;

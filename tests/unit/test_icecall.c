@@ -155,8 +155,8 @@ test_early_media_promotion(void)
     g_assert_nonnull(strstr(r->str, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP): success (frame 42), "
                                     "nominated (frame 42)"));
     g_assert_nonnull(strstr(r->str, "Early media: relay UDP, A relay 203.0.113.20:3480 <-> B host 10.10.40.52:30112 "
-                                    "(UDP), from 2.000 s (frame 30)"));
-    g_assert_nonnull(strstr(r->str, "Promotion at 4.000 s (frame 50): relay UDP -> host"));
+                                    "(UDP), from 3.000 s (frame 30)"));
+    g_assert_nonnull(strstr(r->str, "Promotion at 5.000 s (frame 50): relay UDP -> host"));
     g_assert_nonnull(strstr(r->str, "pair nominated (USE-CANDIDATE) in frame 42"));
     g_assert_nonnull(strstr(r->str, "Verdict: final path: host 10.10.20.31:21346 <-> 10.10.40.52:30112"));
 
