@@ -51,6 +51,12 @@ void msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 void msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo);
 void address_to_icecall(icecall_addr_t *out, const address *a, guint16 port);
 
+/* packet-msice-diag.c: the SIP diagnostics and location headers (sip.hdr),
+ * fields of protocol msice; called from proto_register_msice() and
+ * proto_reg_handoff_msice(). */
+void msice_diag_register(int proto);
+void msice_diag_handoff(void);
+
 /* msice-tap.c: -z msice,calls, the GUI table and the Flow Graph. */
 void msice_register_taps(int proto);
 

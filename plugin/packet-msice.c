@@ -90,6 +90,7 @@ static gint ett_msice_path = -1;
 static expert_field ei_msice[ICECAND_STATUS_COUNT];
 static expert_field ei_msice_promotion = EI_INIT;
 static expert_field ei_msice_rule[ICECALL_RULE_COUNT];
+static expert_field ei_msice_no_edge_candidates_inside = EI_INIT; /* the note-level variant */
 static int hf_msice_finding = -1;
 static gint ett_msice_finding = -1;
 static dissector_handle_t findings_handle;
@@ -1133,7 +1134,12 @@ dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
             proto_item *ci = proto_tree_add_string(t, hf_msice_call_id, tvb, 0, 0, f->call_id);
             proto_item_set_generated(ci);
         }
-        expert_add_info_format(pinfo, pi, &ei_msice_rule[f->rule], "%s", f->text);
+        /* An expert item has one severity: rules judged milder in context
+         * (no Edge candidates on a call inside the network) have their own. */
+        expert_field *ei = &ei_msice_rule[f->rule];
+        if (f->rule == ICECALL_RULE_NO_EDGE_CANDIDATES && f->severity == ICECALL_SEV_NOTE)
+            ei = &ei_msice_no_edge_candidates_inside;
+        expert_add_info_format(pinfo, pi, ei, "%s", f->text);
     }
     return 0;
 }
@@ -1317,6 +1323,9 @@ proto_register_msice(void)
               EXPFILL } },
         { &ei_msice_rule[ICECALL_RULE_NO_EDGE_CANDIDATES], { "msice.expert.no_edge_candidates", PI_PROTOCOL,
               PI_WARN, "No server-reflexive and no relay candidate: the client cannot reach the A/V Edge", EXPFILL } },
+        { &ei_msice_no_edge_candidates_inside, { "msice.expert.no_edge_candidates_inside", PI_PROTOCOL, PI_NOTE,
+              "No server-reflexive and no relay candidate, on a call inside the network (no Edge needed)",
+              EXPFILL } },
         { &ei_msice_rule[ICECALL_RULE_RELAY_UDP_ONLY], { "msice.expert.relay_udp_only", PI_PROTOCOL, PI_NOTE,
               "Relay candidates over UDP only: TCP to the Edge is likely blocked", EXPFILL } },
         { &ei_msice_rule[ICECALL_RULE_RELAY_TCP_ONLY], { "msice.expert.relay_tcp_only", PI_PROTOCOL, PI_WARN,
@@ -1364,6 +1373,7 @@ proto_register_msice(void)
     register_init_routine(model_init);
     register_cleanup_routine(model_cleanup);
     msice_register_taps(proto_msice);
+    msice_diag_register(proto_msice);
 }
 
 /*
@@ -1395,4 +1405,5 @@ proto_reg_handoff_msice(void)
     dissector_add_string("media_type", "application/sdp",
                          create_dissector_handle_with_name_and_description(
                              dissect_sdp_entry, -1, "msice.sdp_entry", "SDP, with MS-ICE candidates when msice is on"));
+    msice_diag_handoff();
 }

@@ -75,7 +75,7 @@ def test_nominations_and_checks(tshark):
     assert "A host 10.10.20.31:22150 <-> B host 192.168.1.20:9610 (UDP): no response (10 requests from frame 29)" in text
     # Both sides' allocations, with the hair-pinned relays.
     assert ("A: 10.10.20.31:22150 -> Edge 10.10.1.5:3478 UDP: relayed 203.0.113.10:51240, reflexive "
-            "10.10.20.31:22150 (frame 10)") in text
+            "10.10.20.31:22150 (frame 10; after a 401 challenge; released later)") in text
     assert "B: 192.168.1.20:9610 -> Edge 203.0.113.10:3478 UDP: relayed 203.0.113.10:54630, reflexive 192.0.2.77:38402" \
         in text
     assert "A's re-INVITE (frame 314) selects: local 203.0.113.10:51240, remote 203.0.113.10:54630" in text

@@ -1412,21 +1412,19 @@ alloc_text(const alloc_t *a, GString *o)
     g_string_append_printf(o, "%s -> Edge %s %s: ", addr_str(&a->client, c, sizeof(c)), addr_str(&a->edge, e, sizeof(e)),
                            a->tcp ? "TCP" : "UDP");
     if (a->success) {
-        g_string_append_printf(o, "relayed %s, reflexive %s (frame %u)%s", addr_str(&a->relayed, x, sizeof(x)),
+        g_string_append_printf(o, "relayed %s, reflexive %s (frame %u%s%s)", addr_str(&a->relayed, x, sizeof(x)),
                                addr_str(&a->reflexive, y, sizeof(y)), a->success_frame,
-                               a->released ? ", released" : "");
+                               a->n_401 ? "; after a 401 challenge" : "", a->released ? "; released later" : "");
     } else if (a->error_code) {
         g_string_append_printf(o, "error %u (frame %u)", a->error_code, a->error_frame);
+        if (a->n_401 > 1)
+            g_string_append_printf(o, " (%u times 401: credentials rejected)", a->n_401);
     } else if (a->pending) {
         g_string_append_printf(o, "no response to %u request%s (first frame %u)", a->n_requests,
                                a->n_requests == 1 ? "" : "s", a->first_frame);
     } else {
         g_string_append(o, "?");
     }
-    if (a->n_401 && a->success)
-        g_string_append(o, " after a 401 challenge");
-    else if (a->n_401 > 1)
-        g_string_append_printf(o, " (%u times 401: credentials rejected)", a->n_401);
 }
 
 static const char *
@@ -1732,7 +1730,8 @@ diag_rules(const call_t *c, const emit_t *e)
 {
     for (unsigned i = 0; i < c->n_diags; i++) {
         const diag_t *d = &c->diags[i];
-        if (d->code == 23 || d->code == 24 || (d->has_icewarn && d->icewarn))
+        /* Client diagnostics only: an ms-diagnostics ErrorId 23 is another thing. */
+        if (d->client && (d->code == 23 || d->code == 24 || (d->has_icewarn && d->icewarn)))
             emit(e, ICECALL_RULE_CLIENT_DIAGNOSTICS, ICECALL_SEV_WARN, d->frame, c,
                  "The %s reports a media problem: %u %s%s%s (ICEWarn 0x%x)", d->side == 0 ? "caller" : "callee",
                  d->code, d->reason, d->media[0] ? ", " : "", d->media, d->icewarn);

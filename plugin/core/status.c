@@ -129,3 +129,33 @@ mras_check_to_string(mras_check_t check)
     }
     return "unknown check";
 }
+
+const char *
+msdiag_status_to_string(msdiag_status_t status)
+{
+    switch (status) {
+    case MSDIAG_OK:                 return "ok";
+    case MSDIAG_EMPTY:              return "header value is empty";
+    case MSDIAG_TOO_LONG:           return "header value too long to parse";
+    case MSDIAG_BAD_CODE:           return "diagnostic code (ErrorId) missing or not a 32-bit decimal number";
+    case MSDIAG_BAD_SUBCODE:        return "sub-code after the '.' is not a 32-bit decimal number";
+    case MSDIAG_UNTERMINATED_QUOTE: return "quoted string has no closing quote";
+    case MSDIAG_BAD_PARAM:          return "parameter without a name, or text after its value";
+    case MSDIAG_BAD_MEDIA_DEBUG:    return "MediaDebug value does not start with \"<media>:\"";
+    case MSDIAG_BAD_ICEWARN:        return "ICEWarn is not a 32-bit hex number";
+    case MSDIAG_BAD_ADDRESS:        return "address is not <IP address>:<port>";
+    case MSDIAG_BAD_PORT:           return "port is not 0-65535";
+    case MSDIAG_BAD_PORT_RANGE:     return "PortRange is not <min>:<max> with ports 0-65535 and min <= max";
+    case MSDIAG_BAD_NUMBER:         return "number is not valid (Location/FederationType 0-255, Interfaces hex)";
+    case MSDIAG_BAD_SUBNET:         return "ms-subnet is not an IPv4 or IPv6 address";
+    case MSDIAG_TOO_MANY_ITEMS:     return "too many key=value items; the rest were not decoded";
+    case MSDIAG_TOO_MANY_PARAMS:    return "too many parameters; the rest were not decoded";
+    case MSDIAG_DUPLICATE_PARAM:    return "parameter given twice; the first one is used";
+    case MSDIAG_MISSING_REASON:     return "diagnostics header without reason";
+    case MSDIAG_MISSING_SOURCE:     return "ms-diagnostics without source ([MS-OCER] 2.2.1.1)";
+    case MSDIAG_NOT_QUOTED:         return "value should be a quoted string";
+    case MSDIAG_UNKNOWN_LOCATION:   return "ms-media-location-type is absent or neither Intranet nor Internet";
+    case MSDIAG_STATUS_COUNT:       break;
+    }
+    return "unknown status";
+}

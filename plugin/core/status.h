@@ -127,4 +127,37 @@ typedef enum {
 
 const char *mras_check_to_string(mras_check_t check);
 
+/* ---- SIP diagnostics headers (msdiag.c) ----
+ * Ordered by severity: errors, then warnings, then notes
+ * (msdiag_status_is_error() in msdiag.h draws the line). */
+typedef enum {
+    MSDIAG_OK = 0,
+    /* errors: a value could not be read */
+    MSDIAG_EMPTY,              /* the header value is empty */
+    MSDIAG_TOO_LONG,           /* value longer than MSDIAG_MAX_LEN: not parsed */
+    MSDIAG_BAD_CODE,           /* ErrorId missing or not a 32-bit decimal number */
+    MSDIAG_BAD_SUBCODE,        /* sub-code after '.' not a 32-bit decimal number */
+    MSDIAG_UNTERMINATED_QUOTE, /* quoted-string without its closing quote */
+    MSDIAG_BAD_PARAM,          /* parameter without a name, or junk after its value */
+    MSDIAG_BAD_MEDIA_DEBUG,    /* Caller/CalleeMediaDebug without "<media>:" */
+    MSDIAG_BAD_ICEWARN,        /* ICEWarn not a 32-bit hex number */
+    MSDIAG_BAD_ADDRESS,        /* LocalSite/RemoteSite/LocalMR/RemoteMR/BaseAddress not ip:port */
+    MSDIAG_BAD_PORT,           /* LocalMRTCPPort/RemoteMRTCPPort not 0-65535 */
+    MSDIAG_BAD_PORT_RANGE,     /* PortRange not <min>:<max> ports with min <= max */
+    MSDIAG_BAD_NUMBER,         /* Local/RemoteLocation, FederationType not 0-255; Interfaces not hex */
+    MSDIAG_BAD_SUBNET,         /* ms-subnet not an IPv4/IPv6 address */
+    /* warnings: read, but breaks the format */
+    MSDIAG_TOO_MANY_ITEMS,     /* more key=value items than MSDIAG_MAX_ITEMS */
+    MSDIAG_TOO_MANY_PARAMS,    /* more parameters than kept */
+    MSDIAG_DUPLICATE_PARAM,    /* reason, source or a MediaDebug twice: the first is used */
+    MSDIAG_MISSING_REASON,     /* diagnostics header without reason= */
+    MSDIAG_MISSING_SOURCE,     /* ms-diagnostics without source= ([MS-OCER] 2.2.1.1) */
+    MSDIAG_NOT_QUOTED,         /* reason/source/MediaDebug value not a quoted-string */
+    /* notes */
+    MSDIAG_UNKNOWN_LOCATION,   /* ms-media-location-type absent, or neither Intranet nor Internet */
+    MSDIAG_STATUS_COUNT
+} msdiag_status_t;
+
+const char *msdiag_status_to_string(msdiag_status_t status);
+
 #endif /* MSICE_STATUS_H */

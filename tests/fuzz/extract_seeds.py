@@ -6,8 +6,9 @@
 
 Writes OUT_DIR/fuzz_msturn/ (UDP payloads and TCP payloads of MS-TURN ports,
 framed or not) and, for the SIP-based targets, OUT_DIR/fuzz_icecand/ (each
-a=... line value of each SDP body) and OUT_DIR/fuzz_mras/ (each MRAS XML
-body). Reads pcap files with the standard library only.
+a=... line value of each SDP body), OUT_DIR/fuzz_msdiag/ (the values of the
+diagnostics and location headers) and OUT_DIR/fuzz_mras/ (each MRAS XML
+body), at most MAX_SEEDS each. Reads pcap files with the standard library.
 """
 import hashlib
 import struct
@@ -15,6 +16,9 @@ import sys
 from pathlib import Path
 
 MSTURN_PORTS = {443, 3478, 3479, 3480, 3481}
+MAX_SEEDS = 300          # per target: enough variety, quick to load
+DIAG_HEADERS = ("ms-client-diagnostics:", "ms-diagnostics:", "ms-diagnostics-public:", "ms-endpoint-location-data:",
+                "ms-subnet:")
 
 
 def packets(path):
@@ -47,9 +51,12 @@ def transport_payload(frame):
 
 
 def write(out, data):
-    if data:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / hashlib.sha1(data).hexdigest()).write_bytes(data)
+    if not data:
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    if sum(1 for _ in out.iterdir()) >= MAX_SEEDS:
+        return
+    (out / hashlib.sha1(data).hexdigest()).write_bytes(data)
 
 
 def main():
@@ -68,6 +75,10 @@ def main():
                 for line in text.split("\r\n"):
                     if line.startswith("a="):
                         write(out / "fuzz_icecand", line[2:].encode("latin-1"))
+                    low = line.lower()
+                    for h in DIAG_HEADERS:
+                        if low.startswith(h):
+                            write(out / "fuzz_msdiag", line[len(h):].strip().encode("latin-1"))
                 start = text.find("<?xml")
                 if start < 0:
                     start = text.find("<request")

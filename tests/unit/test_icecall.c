@@ -151,6 +151,7 @@ test_early_media_promotion(void)
     g_assert_nonnull(strstr(r->str, "B candidates: 1 host (1 UDP)"));
     g_assert_nonnull(strstr(r->str, "A: 10.10.20.31:50040 -> Edge 203.0.113.20:3478 UDP: relayed 203.0.113.20:3480, "
                                     "reflexive 192.0.2.140:61022 (frame 3)"));
+    g_assert_null(strstr(r->str, "after a 401 challenge"));
     g_assert_nonnull(strstr(r->str, "A relay 203.0.113.20:3480 <-> B host 10.10.40.52:30112 (UDP): success (frame 21)"));
     g_assert_nonnull(strstr(r->str, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP): success (frame 42), "
                                     "nominated (frame 42)"));
