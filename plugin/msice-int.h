@@ -51,6 +51,21 @@ void msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 void msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo);
 void address_to_icecall(icecall_addr_t *out, const address *a, guint16 port);
 
+/* msice-sip.c: the SIP message around a body or header value, read from
+ * the text lines next to it in its data source. Scope: pinfo->pool. */
+typedef struct {
+    const char *call_id;   /* Call-ID; NULL outside SIP */
+    const char *from_uri;  /* URI of From: and To: */
+    const char *to_uri;
+    const char *message;   /* "INVITE", "200", ...; NULL: start line not found */
+    gboolean    fallback;  /* body only: its multipart part says ms-proxy-2007fallback */
+} msice_sip_context_t;
+
+/* @body: an SDP body; reads the part headers and SIP headers in front of it. */
+void msice_sip_context_of_body(tvbuff_t *body, packet_info *pinfo, msice_sip_context_t *ctx);
+/* @value: a header value (sip.hdr); reads the headers around it. */
+void msice_sip_context_of_header(tvbuff_t *value, packet_info *pinfo, msice_sip_context_t *ctx);
+
 /* packet-msice-diag.c: the SIP diagnostics and location headers (sip.hdr),
  * fields of protocol msice; called from proto_register_msice() and
  * proto_reg_handoff_msice(). */

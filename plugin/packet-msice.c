@@ -114,147 +114,6 @@ typedef struct {
     char     kind;    /* 'a', 'm' or 'c' */
 } sdp_line_t;
 
-/* What the bytes in front of a body say about it. */
-typedef struct {
-    const char *call_id;   /* SIP Call-ID, NULL outside SIP */
-    const char *message;   /* "INVITE", "200", ... */
-    const char *from_uri;  /* URI of From: and To: */
-    const char *to_uri;
-    gboolean    fallback;  /* its multipart part says ms-proxy-2007fallback */
-} body_context_t;
-
-/* How far back to look for the SIP headers and the part headers. */
-#define MSICE_CONTEXT_WINDOW 16384
-
-static gboolean
-line_has_prefix(const char *line, gsize len, const char *prefix)
-{
-    gsize n = strlen(prefix);
-    return len >= n && g_ascii_strncasecmp(line, prefix, n) == 0;
-}
-
-static const char *
-header_value(wmem_allocator_t *scope, const char *line, gsize len, gsize name_len)
-{
-    gsize i = name_len;
-    while (i < len && (line[i] == ' ' || line[i] == '\t'))
-        i++;
-    gsize e = len;
-    while (e > i && (line[e - 1] == ' ' || line[e - 1] == '\t'))
-        e--;
-    return wmem_strndup(scope, line + i, e - i);
-}
-
-/* The URI of a From:/To: header value: inside <...>, else up to ';'. */
-static const char *
-header_uri(wmem_allocator_t *scope, const char *line, gsize len, gsize name_len)
-{
-    const char *v = header_value(scope, line, len, name_len);
-    const char *lt = strchr(v, '<');
-    if (lt) {
-        const char *gt = strchr(lt, '>');
-        return wmem_strndup(scope, lt + 1, gt ? (gsize)(gt - lt - 1) : strlen(lt + 1));
-    }
-    const char *semi = strchr(v, ';');
-    return semi ? wmem_strndup(scope, v, (gsize)(semi - v)) : v;
-}
-
-/* Finds @needle in [hay, hay + len), NUL bytes included (unlike strstr). */
-static const char *
-find_bytes(const char *hay, gsize len, const char *needle)
-{
-    gsize n = strlen(needle);
-    for (gsize i = 0; i + n <= len; i++) {
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
-            return hay + i;
-    }
-    return NULL;
-}
-
-/*
- * Is this the SIP start line? The first line of a datagram or segment is
- * preceded by the transport headers in the data source, so the line is
- * matched from its end: "SIP/2.0 200 OK" (status) or "INVITE <uri> SIP/2.0"
- * (request; the method is the run of capitals before the URI). Sets
- * *message to the status code or the method.
- */
-static gboolean
-start_line(packet_info *pinfo, const char *line, gsize len, const char **message)
-{
-    const char *status = find_bytes(line, len, "SIP/2.0 ");
-    if (status && (gsize)(status - line) + 11 <= len && g_ascii_isdigit(status[8]) && g_ascii_isdigit(status[9]) &&
-        g_ascii_isdigit(status[10])) {
-        *message = wmem_strndup(pinfo->pool, status + 8, 3);
-        return TRUE;
-    }
-    if (len <= 8 || g_ascii_strncasecmp(line + len - 8, " SIP/2.0", 8) != 0)
-        return FALSE;
-    gsize e = len - 8;
-    while (e > 0 && line[e - 1] != ' ')
-        e--;                      /* start of the URI */
-    if (e < 2)
-        return FALSE;
-    gsize me = e - 1, ms = me;    /* the method ends at the space before the URI */
-    while (ms > 0 && g_ascii_isupper(line[ms - 1]))
-        ms--;
-    if (ms == me)
-        return FALSE;
-    *message = wmem_strndup(pinfo->pool, line + ms, me - ms);
-    return TRUE;
-}
-
-/*
- * Scans the lines in front of @body in its data source, nearest first: the
- * part headers (up to the multipart boundary line), then the SIP headers up
- * to the start line. Bounded by MSICE_CONTEXT_WINDOW bytes.
- */
-static void
-find_context(tvbuff_t *body, packet_info *pinfo, body_context_t *ctx)
-{
-    memset(ctx, 0, sizeof(*ctx));
-    tvbuff_t *ds = tvb_get_ds_tvb(body);
-    gint off = tvb_raw_offset(body);
-    if (!ds || ds == body || off <= 0 || (guint)off > tvb_captured_length(ds))
-        return;
-    gint from = off > MSICE_CONTEXT_WINDOW ? off - MSICE_CONTEXT_WINDOW : 0;
-    const char *w = (const char *)tvb_get_ptr(ds, from, off - from);
-    gint end = off - from;
-    gboolean in_part = TRUE;  /* until a boundary line or the SIP headers */
-
-    /* Walk lines backwards: [ls, le) is one line without its line end. */
-    gint le = end;
-    while (le > 0) {
-        gint ls = le;
-        while (ls > 0 && w[ls - 1] != '\n')
-            ls--;
-        gint e = le;
-        while (e > ls && (w[e - 1] == '\r' || w[e - 1] == '\n'))
-            e--;
-        const char *line = w + ls;
-        gsize len = (gsize)(e - ls);
-        if (in_part && len >= 2 && line[0] == '-' && line[1] == '-') {
-            in_part = FALSE;  /* the boundary above this body's part headers */
-        } else if (in_part && line_has_prefix(line, len, "Content-Disposition:") &&
-                   g_strstr_len(line, (gssize)len, "ms-proxy-2007fallback")) {
-            ctx->fallback = TRUE;
-        } else if (!ctx->from_uri && (line_has_prefix(line, len, "From:") || line_has_prefix(line, len, "f:"))) {
-            ctx->from_uri = header_uri(pinfo->pool, line, len, (line[1] == ':') ? 2 : 5);
-        } else if (!ctx->to_uri && (line_has_prefix(line, len, "To:") || line_has_prefix(line, len, "t:"))) {
-            ctx->to_uri = header_uri(pinfo->pool, line, len, (line[1] == ':') ? 2 : 3);
-        } else if (!ctx->call_id && (line_has_prefix(line, len, "Call-ID:") || line_has_prefix(line, len, "i:"))) {
-            ctx->call_id = header_value(pinfo->pool, line, len, line[0] == 'i' || line[0] == 'I' ? 2 : 8);
-            in_part = FALSE;
-        } else if (ctx->call_id && start_line(pinfo, line, len, &ctx->message)) {
-            return;
-        }
-        le = ls > 0 ? ls - 1 : 0;
-        if (ls == 0)
-            break;
-    }
-    if (!ctx->call_id)
-        ctx->fallback = ctx->fallback && !in_part;
-}
-
 /* The a=, m= and c= lines of the body, in order. */
 static GArray *
 body_lines(tvbuff_t *tvb, packet_info *pinfo)
@@ -1031,8 +890,8 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
     if (!any_ice)
         return NULL;
 
-    body_context_t ctx;
-    find_context(tvb, pinfo, &ctx);
+    msice_sip_context_t ctx;
+    msice_sip_context_of_body(tvb, pinfo, &ctx);
     const char *format = body_version == 6 ? (ctx.fallback ? "ICE v6 (ms-proxy-2007fallback part)" : "ICE v6")
                                            : (ctx.fallback ? "ICE v19 (in the ms-proxy-2007fallback part)" : "ICE v19");
     proto_item *pi = proto_tree_add_string(st, hf_msice_sdp_format, tvb, 0, 0, format);
