@@ -114,14 +114,13 @@ typedef struct {
     char     kind;    /* 'a', 'm' or 'c' */
 } sdp_line_t;
 
-/* The a=, m= and c= lines of the body, in order. */
-static GArray *
+/* The a=, m= and c= lines of the body, in order. Scope: pinfo->pool. */
+static wmem_array_t *
 body_lines(tvbuff_t *tvb, packet_info *pinfo)
 {
-    GArray *lines = g_array_sized_new(FALSE, FALSE, sizeof(sdp_line_t), 32);
+    wmem_array_t *lines = wmem_array_sized_new(pinfo->pool, sizeof(sdp_line_t), 32);
     gint len = (gint)tvb_captured_length(tvb);
     gint off = 0;
-    (void)pinfo;
     while (off < len) {
         gint next;
         gint ll = tvb_find_line_end(tvb, off, -1, &next, FALSE);
@@ -131,7 +130,7 @@ body_lines(tvbuff_t *tvb, packet_info *pinfo)
             guint8 k = tvb_get_guint8(tvb, off);
             if (k == 'a' || k == 'm' || k == 'c') {
                 sdp_line_t l = { off, ll, (char)k };
-                g_array_append_val(lines, l);
+                wmem_array_append_one(lines, l);
             }
         }
         if (next <= off)
@@ -693,7 +692,7 @@ candidate_addr(icecall_addr_t *out, const icecand_addr_t *a, const icecand_num_t
  * holds no ICE attribute).
  */
 static const char *
-dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *lines)
+dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array_t *lines)
 {
     proto_item *top = NULL;
     proto_tree *st = NULL, *mt = NULL;
@@ -722,8 +721,9 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, GArray *li
     memset(&c_media, 0, sizeof(c_media));
     ms.media = "session";
 
-    for (guint i = 0; i <= lines->len; i++) {
-        const sdp_line_t *l = i < lines->len ? &g_array_index(lines, sdp_line_t, i) : NULL;
+    guint n_lines = wmem_array_get_count(lines);
+    for (guint i = 0; i <= n_lines; i++) {
+        const sdp_line_t *l = i < n_lines ? (const sdp_line_t *)wmem_array_index(lines, i) : NULL;
         /* Close the current media description on a new m= line or at the end. */
         if ((!l || l->kind == 'm') && n_m > 0) {
             /* Hand the media line to the model: c= (media, else session) and m= port. */
@@ -1013,9 +1013,8 @@ dissect_msice_sdp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     /* Wireshark's SDP dissector first, exactly as it would have run. */
     int ret = sdp_handle ? call_dissector_only(sdp_handle, tvb, pinfo, tree, data) : 0;
 
-    GArray *lines = body_lines(tvb, pinfo);
-    const char *info = lines->len ? dissect_sdp_body(tvb, pinfo, tree, lines) : NULL;
-    g_array_free(lines, TRUE);
+    wmem_array_t *lines = body_lines(tvb, pinfo);
+    const char *info = wmem_array_get_count(lines) ? dissect_sdp_body(tvb, pinfo, tree, lines) : NULL;
     if (info) {
         /* SIP leaves "... | " after a request line: don't double it. */
         const char *cur = col_get_text(pinfo->cinfo, COL_INFO);
