@@ -38,6 +38,9 @@ Layout of this file:
      Edge, ICE agent (check list, triggered checks, regular nomination), media,
      SIP dialog through proxies, and the expected per-call report generated
      from what the run did; each call has its own seeded RNG too
+  6c. rule trigger captures (rule-*.pcap): small whole calls on the same engine,
+     each made so that one troubleshooting rule of the per-call analyser fires
+     (README "Troubleshooting rules this file triggers"); own RNGs, thinned RTP
   7. README writer and main()
 """
 
@@ -789,6 +792,7 @@ def hexs(b):
 
 
 REASON_401 = "The request did not contain a Message-Integrity attribute"
+REASON_401_REJECTED = "Unauthorized"        # 401 to a request with credentials (RFC 5389 text; a choice)
 
 
 # =============================================================================
@@ -3144,7 +3148,7 @@ class TurnAlloc:
         self.sid = net.rng.randbytes(8) if agent.ms_version >= 5 else None
         self.conn_id, self.nonce = net.rng.randbytes(20), net.rng.randbytes(20)
         self.seq = 0
-        self.outcome = outcome            # "ok", ("error", code, reason) or "unanswered"
+        self.outcome = outcome            # "ok", ("error", code, reason), "unanswered" or "rejected"
         self.active = self.edge_active = None
         self.sad_pending = False
         self.ok = False
@@ -3227,6 +3231,9 @@ class TurnAlloc:
         req_frame = self.frames[-1]
 
         def send():
+            if self.outcome == "rejected":
+                self._reject(t2, req_frame)
+                return
             if self.outcome != "ok":
                 _, code, reason = self.outcome
                 self.result = f"Allocate Error {code} {reason}"
@@ -3253,6 +3260,24 @@ class TurnAlloc:
                      + (f"; MULTIPLEXED-TURN-SESSION-ID {hexs(self.sid)}" if self.sid else "") + "; MI verifies",
                      on_client=self._allocated)
         self.net.after(1.4, send)
+
+    def _reject(self, t2, req_frame):
+        """401 again, to the authenticated request: this Edge derives another password from the
+        MRAS username (an Edge of the pool with a different certificate), so the MESSAGE-INTEGRITY
+        does not verify for it. No MI in the answer (the Edge has no key it shares with the
+        client); a fresh NONCE. "Unauthorized" is the RFC 5389 reason text (a choice)."""
+        attrs = [ms_version(self.agent.ms_version), error_code(401, REASON_401_REJECTED),
+                 plain_addr(AT_ALTERNATE_SERVER, *self.server), nonce(self.net.rng.randbytes(20)), realm()]
+        if self.sid:
+            attrs.append(session_id_attr(self.sid))
+        attrs.append(edge_software())
+        self.result = "Allocate Error 401 again after the credentials (rejected)"
+        self.s2c(msturn(ALLOCATE_ERROR, t2, attrs),
+                 f"Allocate Error Response 401 ({self.label()}, credentials rejected)",
+                 f"response to frame {req_frame} (which carried USERNAME and a MESSAGE-INTEGRITY that verifies with "
+                 f"{self.agent.key}'s MRAS credentials): ERROR-CODE 401 \"{REASON_401_REJECTED}\" again, a new NONCE, "
+                 f"REALM, no MI: the Edge {self.server[0]} rejected the credentials",
+                 on_client=lambda: self.on_done(False))
 
     def _allocated(self):
         self.ok = True
@@ -3552,6 +3577,8 @@ class CallAgent:
         self.stream = None
         self.ice_started = None
         self.tcp_check_port = None        # local port of the next ICE-TCP active check connection
+        self.rtp_ms = 20                  # RTP pacing (the rule-* captures thin it out to stay small)
+        self.nominate_first_valid = False  # nominate the first valid pair, without waiting for better ones
         net.agents.append(self)
 
     # ---------------------------------------------------------------- gathering
@@ -3577,6 +3604,36 @@ class CallAgent:
                 on_done()
         for i, a in enumerate(pending):
             self.net.after(3.0 * i, lambda a=a: a.allocate(one))
+
+    def open_sockets(self, ports):
+        """The two host sockets without any allocation (no Edge credentials)."""
+        for comp, port in enumerate(ports, 1):
+            self.sockets[comp] = port
+            self.net.sockets[(self.ip, port)] = lambda pkt, ip, p, fr, comp=comp: self.receive(pkt, ("sock", comp),
+                                                                                              (ip, p), fr)
+
+    def gather_pool(self, servers, ports, relay_ports, on_done):
+        """UDP allocations for components 1 and 2 on an Edge pool: `servers` = [(edge, server_ip,
+        outcome), ...] in the order the client tries them; a socket whose allocation fails tries the
+        next server (same socket, a new 5-tuple)."""
+        self.open_sockets(ports)
+        left = [len(ports)]
+
+        def attempt(comp, i):
+            edge, server_ip, outcome = servers[i]
+            a = TurnAlloc(self, comp, edge, server_ip, ports[comp - 1], relay_ports[comp - 1], outcome)
+            self.allocs[comp] = a
+
+            def done(ok):
+                if not ok and i + 1 < len(servers):
+                    self.net.after(1.5, lambda: attempt(comp, i + 1))
+                    return
+                left[0] -= 1
+                if left[0] == 0:
+                    on_done()
+            a.allocate(done)
+        for comp in (1, 2):
+            self.net.after(3.0 * (comp - 1), lambda comp=comp: attempt(comp, 0))
 
     def build_candidates(self, host_tcp_port=None):
         """ICE v19 candidate lines from the sockets and allocation results (foundations as
@@ -3843,7 +3900,7 @@ class CallAgent:
             best = max(valid, key=lambda p: p.priority)
             pending = [p for p in self.pairs if p.comp == comp and p.priority > best.priority and (
                 p.state in ("waiting", "inprogress") or (p.state == "frozen" and self._sibling_ok(p)))]
-            if pending:
+            if pending and not self.nominate_first_valid:
                 continue
             self.nominating[comp] = best
             self.triggered.append((best, True))
@@ -3858,7 +3915,7 @@ class CallAgent:
 
     # ---------------------------------------------------------------- media
     def start_media(self, t_end, stream):
-        """RTP every 20 ms until t_end, RTCP SR 0.5 s after the start and then every 5 s."""
+        """RTP every 20 ms (rtp_ms) until t_end, RTCP SR 0.5 s after the start and then every 5 s."""
         self.stream = stream
         t0 = self.net.t
         first = [True]
@@ -3868,7 +3925,7 @@ class CallAgent:
                 return
             self._media_send(Pkt("rtp", stream.next(marker=first[0]), sender=self), 1)
             first[0] = False
-            self.net.after(20, rtp)
+            self.net.after(self.rtp_ms, rtp)
 
         def rtcp():
             if self.net.t > t_end:
@@ -4110,6 +4167,11 @@ class CallFlow:
                        f"MRAS request requestID {req_id}, from {party.uri}, to {mras_uri}; credentialsRequest "
                        f"identity {party.uri}, location {c['location']}, duration 480")
         creds = agent.creds
+        reason = c.get("reason", "OK")
+        if reason != "OK":
+            self._mras_failure(side, leg, party, agent, via, f_req, req_id, mras_uri, call, tag, rtag, reason,
+                               c.get("rtt_ms", 60))
+            return
         rxml = mras_response_xml(req_id, party.uri, mras_uri, "OK", [dict(
             id=req_id, username=creds.username_b64, password=creds.password_b64, duration=480, relays=c["relays"])])
         resp = sip_message("SIP/2.0 200 OK", [
@@ -4124,6 +4186,21 @@ class CallFlow:
             self.mras[side] = (f_req, f)
         self.net.after(c.get("rtt_ms", 60), answer)
 
+    def _mras_failure(self, side, leg, party, agent, via, f_req, req_id, mras_uri, call, tag, rtag, reason, rtt_ms):
+        """An MRAS response without credentials (reasonPhrase other than OK, no credentialsResponse)."""
+        rxml = mras_response_xml(req_id, party.uri, mras_uri, reason, [])
+        resp = sip_message("SIP/2.0 200 OK", [
+            ("Via", via + leg.received), ("From", party.name_addr(tag)), ("To", f"<{mras_uri}>;tag={rtag}"),
+            ("Call-ID", call), ("CSeq", "1 SERVICE"), ("Server", FE_SERVER), ("Content-Type", MRAS_CONTENT_TYPE),
+            ("Content-Length", None)], rxml)
+
+        def answer():
+            f = leg.down(resp, f"SIP 200 OK with MRAS response reasonPhrase {reason} ({side}, no credentials)",
+                         f"response to frame {f_req}; MRAS reasonPhrase \"{reason}\", no credentialsResponse: "
+                         f"{side} gets no username, no password and no relay list")
+            self.mras[side] = (f_req, f)
+        self.net.after(rtt_ms, answer)
+
     # ---------------------------------------------------------------- call set-up
     def start(self):
         c = self.cfg
@@ -4137,6 +4214,13 @@ class CallFlow:
         agent = self.agent(side)
 
         def go():
+            if g.get("no_edge"):                      # no credentials: no allocation at all
+                agent.open_sockets(g["ports"])
+                self.net.after(4.0, then)
+                return
+            if g.get("pool"):
+                agent.gather_pool(g["pool"], g["ports"], g["relay_ports"], lambda: self.net.after(4.0, then))
+                return
             agent.gather(g["edge"], g["server"], g["ports"], g["relay_ports"], lambda: self.net.after(4.0, then),
                          outcomes=g.get("outcomes"), tcp=g.get("tcp"))
         if g.get("dns"):
@@ -4190,7 +4274,7 @@ class CallFlow:
     def stream(self, side):
         a = self.agent(side)
         return RtpStream(self.rng, MEDIA_PT, a.ssrc, self.rng.getrandbits(16), self.rng.getrandbits(32),
-                         payload_len=MEDIA_LEN, ts_step=MEDIA_TS_STEP)
+                         payload_len=MEDIA_LEN, ts_step=MEDIA_TS_STEP * a.rtp_ms // 20)
 
     def got_183(self):
         self.net.after(1.0, self.A.start_ice)
@@ -4221,6 +4305,9 @@ class CallFlow:
     def watch_reinvite(self):
         assert self.net.t < self.cfg["t_bye"], "A never nominated both components"
         if 1 in self.A.nominated and 2 in self.A.nominated:
+            if self.cfg.get("no_reinvite"):           # the caller never sends its updated offer
+                self.net.at(self.cfg["t_bye"], self.bye)
+                return
             self.net.after(self.cfg.get("reinvite_ms", 300), self.reinvite)
         else:
             self.net.after(50, self.watch_reinvite)
@@ -4404,6 +4491,12 @@ def call_report(flow, capture_point, verdict, expect_final):
             f"- **Callee**: {party(B, lb, 'B')}; ICE controlled, tie-breaker `{B.ice_agent.tiebreaker.hex()}`"]
     for side, ag in (("A", A), ("B", B)):
         m = flow.mras.get(side)
+        if ag.creds is None:
+            reason = flow.cfg[f"mras_{side}"]["reason"]
+            out.append(f"- **{side} credentials**: none — MRAS (frames {m[0]}/{m[1]}) answered reasonPhrase "
+                       f"\"{reason}\" without credentials; no MS-TURN at all; ice-ufrag `{ag.media.ufrag}`, "
+                       f"ice-pwd `{ag.media.pwd}`")
+            continue
         out.append(f"- **{side} credentials**: MRAS (frames {m[0]}/{m[1]}) username `{ag.creds.username_b64}`, password "
                    f"`{ag.creds.password_b64}` (MS-TURN key `{ag.creds.key.hex()}`, MI "
                    f"{'HMAC-SHA256' if ag.creds.mi_hash == 'sha256' else 'HMAC-SHA1'}); ice-ufrag `{ag.media.ufrag}`, "
@@ -4511,6 +4604,7 @@ class CallCapture(Capture):
         self.report = []
         self.media_frames = {}            # frame number -> (sender, RTP sequence number)
         self.ssrcs = []                   # (sender, SSRC)
+        self.triggers = []                # rule-*: markdown lines, which finding fires where and why
 
 
 def call_invite_headers(rng, party, location, subnet):
@@ -5035,13 +5129,407 @@ def capture_call_tcp_relay():
     return cap
 
 
+# ---------------------------------------------------------------- rule trigger captures (rule-*.pcap)
+
+RULE_RTP_MS = 100       # one RTP packet per 100 ms per direction: keeps the rule-* files small
+
+
+def _thin_media(*agents):
+    for a in agents:
+        a.rtp_ms = RULE_RTP_MS
+
+
+def _first_rtp(net):
+    """The media_log entry of the first RTP packet that reached the capture."""
+    return next(m for m in net.media_log if m["kind"] == "rtp" and m["frames"])
+
+
+def capture_rule_no_edge_credentials():
+    """rule-no-edge-credentials.pcap: remote caller whose MRAS request fails; host candidates only."""
+    rng = random.Random("msice-rule-no-edge-credentials")
+    point = ("two capture points merged by time: Frank's laptop NIC on a conference-centre network (192.0.2.60, a "
+             "public address, no NAT) and a span port on contoso's HQ core switch (Bob's VLAN, the Front End, the "
+             "A/V Edge's intranet interface); frames are tagged [Frank's NIC] or [HQ span]")
+    cap = CallCapture(
+        "rule-no-edge-credentials.pcap", "Rule trigger: remote client without Edge credentials (MRAS Forbidden)",
+        "Frank (remote, SfB 2015, location Internet) asks MRAS for A/V Edge credentials (location internet) and gets "
+        "reasonPhrase \"Forbidden\" without a credentialsResponse (e.g. his external access policy does not allow "
+        "remote A/V; the cause is a choice). Without credentials his client does not talk to the Edge at all: no "
+        "Allocate, so no server-reflexive and no relay candidate; he offers only his host candidates. Bob (internal) "
+        "gets credentials and offers host and relay UDP. This file shows the rule, not the usual outcome: Frank's "
+        "laptop has a public address (192.0.2.60) and contoso's perimeter opens the Edge's relay port range "
+        "(UDP 50000–59999) inbound, so Frank's host ↔ Bob's relay works (host↔host fails: corporate firewall) and "
+        "media flows; behind a NAT, or with the port range closed, the call would have no media path at all. "
+        "RTP is thinned to one packet per 100 ms per direction to keep the file small.", point)
+    net = CallNet(cap, rng, {"guest": ("Frank's NIC", "00:1a:2b:3c:4d:5e"), "hq": ("HQ span", ROUTER_MAC)})
+    net.register("192.0.2.60", "guest", "A", "guest", "5c:e0:c5:1d:7a:30",
+                 role="frank@contoso.com, Skype for Business 2015 on a conference-centre network (public address)")
+    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
+                 role="bob@contoso.com, Skype for Business 2015 (HQ client VLAN 10.10.40.0/24)")
+    _contoso_hq(net)
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
+    net.lat.update({("guest", "dmz"): 12.0})
+
+    def rules(src, dst, dport, proto, t):
+        zs, zd = net.zone(src), net.zone(dst)
+        if zs == zd == "corp":
+            return True
+        if "corp" in (zs, zd):
+            return False                 # corporate firewall
+        if zd == "dmz":                  # perimeter: MS-TURN, SIP and the Edge's relay port range
+            return dport in (3478, 443, 5060) or 50000 <= dport <= 59999
+        return True                      # the Internet
+    net.rules = rules
+    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
+    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", frank, "192.0.2.60", 5, True, None, rng)
+    B = CallAgent(net, "B", bob, "10.10.40.52", 5, False, make_credentials("msice-rule-nec-bob", 5), rng)
+    _thin_media(A, B)
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
+    legs = {"A": SipLeg(net, A, 50330, CONTOSO_ACCESS_EDGE,
+                        f";ms-received-port=50330;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 50874, CONTOSO_FE, f";ms-received-port=50874;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    call = SipCall(net, rng, legs, [ae, fe], 24.0)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.054,
+        mras_A=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=66, reason="Forbidden"),
+        mras_B=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41), t_call=0.318,
+        gather_A=dict(no_edge=True, ports=(16410, 16411)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(30112, 30113), relay_ports=(53622, 51904)),
+        invite_headers=call_invite_headers(rng, frank, LOCATION_INTERNET, "192.0.2.0"),
+        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), t_answer=2.140, t_media_end=4.6, t_bye=4.652)
+    flow.start()
+    offer, mras = flow.sdp_frames["A"][0], flow.mras["A"][1]
+    cap.triggers = [
+        f"- `msice.expert.no_edge_credentials` (warning) at frame {offer}, Frank's INVITE (his first SDP offer, as "
+        f"sent): the MRAS response to him (frame {mras}) has reasonPhrase \"Forbidden\" and no credentials, and his "
+        "offer has no relay candidate.",
+        f"- `msice.expert.no_edge_candidates` (warning) at frame {offer} too: the offer has neither a server-reflexive "
+        "nor a relay candidate, and Frank is outside (ms-endpoint-location-data Internet), so not the milder note.",
+        f"- Also expected: `msice.expert.relay_udp_only` (note) at Bob's answer, frame {flow.sdp_frames['B'][0]}. "
+        "No other msice.expert.* finding: a pair succeeded and media flowed on it, no TCP relay, a re-INVITE came."]
+    cap.report = call_report(flow, point, "final path **relay UDP (Bob's relay only)** — A host 192.0.2.60:16410 ↔ B "
+                             "relay 203.0.113.10:53622; Frank has no Edge credentials and offers host candidates only.",
+                             ("host", "relay", "UDP"))
+    return cap
+
+
+def capture_rule_private_edge_address():
+    """rule-private-edge-address.pcap: the Edge hands out its DMZ address as relayed address."""
+    rng = random.Random("msice-rule-private-edge-address")
+    point = ("two capture points merged by time: Frank's home PC NIC (192.168.1.20, before his NAT) and a span port "
+             "on contoso's HQ core switch (Alice's VLAN, the Front End, the A/V Edge's intranet interface); frames "
+             "are tagged [Frank's NIC] or [HQ span]")
+    cap = CallCapture(
+        "rule-private-edge-address.pcap", "Rule trigger: remote client offers the Edge's private address as relay",
+        "Frank (remote, at home behind a symmetric NAT 192.0.2.77, location Internet) calls Alice (internal). The A/V "
+        "Edge's external interface sits in a DMZ as 10.30.1.5 behind the perimeter's NAT for the public address "
+        "203.0.113.10 (av.contoso.com), but the topology declares no NAT: the Edge hands out its own DMZ address, so "
+        "every relayed address in the Allocate responses is 10.30.1.5:5xxxx. Frank reaches the Edge fine (UDP 3478 "
+        "to 203.0.113.10, srflx 192.0.2.77), but his relay candidates are private addresses nobody outside can "
+        "reach. Alice's relay candidates are the same private address (she is internal: not flagged). Here the call "
+        "still works only because both allocations are on this Edge, which hair-pins relay↔relay; a federated or "
+        "PSTN peer could not reach Frank's relay. RTP is thinned to one packet per 100 ms per direction.", point)
+    net = CallNet(cap, rng, {"home": ("Frank's NIC", HOME_ROUTER_MAC), "hq": ("HQ span", ROUTER_MAC)})
+    _home(net, "192.168.1.20", "A", "frank@contoso.com, Skype for Business 2015 at home")
+    net.register("10.10.20.31", "corp", "B", "hq", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
+    _contoso_hq(net)
+    net.register("10.30.1.5", "dmz", "D", None,
+                 role="A/V Edge external interface's own DMZ address (behind the perimeter NAT for 203.0.113.10): the "
+                      "misconfigured Edge gives it out as relayed address")
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
+    net.lat.update({("home", "dmz"): 14.0})
+    nat = Nat(HOME_NAT, "symmetric", 40112)
+    for port, pub in ((9610, 38402), (9611, 38403)):
+        nat.preset("192.168.1.20", port, pub, dst=(CONTOSO_AV_EXT, 3478))
+    net.add_nat(nat, ["192.168.1.20"])
+    net.rules = _inside_outside_rules(net)
+    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", frank, "192.168.1.20", 5, True, make_credentials("msice-rule-pea-frank", 5), rng)
+    B = CallAgent(net, "B", alice, "10.10.20.31", 5, False, make_credentials("msice-rule-pea-alice", 5), rng)
+    _thin_media(A, B)
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, "10.30.1.5")
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
+    legs = {"A": SipLeg(net, A, 50320, CONTOSO_ACCESS_EDGE,
+                        f";received={HOME_NAT};ms-received-port=50320;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 52318, CONTOSO_FE, f";ms-received-port=52318;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    call = SipCall(net, rng, legs, [ae, fe], 22.0)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.058,
+        mras_A=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=63),
+        mras_B=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41), t_call=0.340,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54630, 52296),
+                      dns=("home", "192.168.1.1", "av.contoso.com", CONTOSO_AV_EXT)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22150, 22151), relay_ports=(51240, 58016)),
+        invite_headers=call_invite_headers(rng, frank, LOCATION_INTERNET, "192.168.1.0"),
+        answer_headers=call_answer_headers(alice, LOCATION_INTRANET), t_answer=2.230, t_media_end=4.7, t_bye=4.761)
+    flow.start()
+    offer = flow.sdp_frames["A"][0]
+    relay = A.cand(7, 1)
+    cap.triggers = [
+        f"- `msice.expert.private_edge_address` (warning) at frame {offer}, Frank's INVITE (his first SDP offer, as "
+        f"sent): Frank is outside (ms-endpoint-location-data Internet, MRAS location internet) and offers the relay "
+        f"candidate {relay.address}:{relay.port}, a private (RFC 1918) address.",
+        f"- Not for Alice: her relay candidates ({B.cand(7, 1).address}:{B.cand(7, 1).port}) are private too, but she "
+        "is inside (location Intranet), where the rule does not apply.",
+        f"- Also expected: `msice.expert.relay_udp_only` (note) at frames {offer} (Frank) and "
+        f"{flow.sdp_frames['B'][0]} (Alice's answer). No other msice.expert.* finding."]
+    cap.report = call_report(flow, point, "final path **relay UDP via the Edge** — A relay 10.30.1.5:54630 ↔ B relay "
+                             "10.30.1.5:51240 (hair-pinned in the Edge); both relayed addresses are the Edge's private "
+                             "DMZ address.", ("relay", "relay", "UDP"))
+    return cap
+
+
+def _dns_rr(net, point, client, resolver, name, answers, at):
+    """A DNS A query and an answer with several A records (round robin), both seen at `point`."""
+    def query():
+        qid, sport = net.rng.getrandbits(16), 49152 + net.rng.getrandbits(14)
+        q = bytes(DNS(id=qid, rd=1, qd=DNSQR(qname=name)))
+        rrs = DNSRR(rrname=name, ttl=300, rdata=answers[0])
+        for a in answers[1:]:
+            rrs = rrs / DNSRR(rrname=name, ttl=300, rdata=a)
+        r = bytes(DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=name), an=rrs))
+        n = net.emit_udp(point, client, sport, resolver, 53, q, f"DNS query A {name}", f"standard query, A {name}")
+        net.after(0.8, lambda: net.emit_udp(
+            point, resolver, 53, client, sport, r, f"DNS answer {name} = {', '.join(answers)}",
+            f"answer to frame {n}: {name} A {', '.join(answers)} (round robin: the Edge pool's two servers, "
+            f"{answers[0]} first)"))
+    net.at(at, query)
+
+
+def capture_rule_turn_credentials():
+    """rule-turn-credentials.pcap: one Edge of the pool rejects the MRAS credentials (401 twice)."""
+    rng = random.Random("msice-rule-turn-credentials")
+    point = ("a span port on contoso's HQ core switch that sees both client VLANs, the DNS server, the Front End and "
+             "the intranet interfaces of both A/V Edge servers; every packet once")
+    cap = CallCapture(
+        "rule-turn-credentials.pcap", "Rule trigger: the Edge rejects the MRAS credentials (401 after authentication)",
+        "contoso's A/V Edge is a pool of two servers, edge01 (intranet 10.10.1.5) and edge02 (intranet 10.10.1.6), "
+        "but edge02 was installed with a different certificate, so it derives other MRAS passwords than the "
+        "MRAS service that issued the credentials. MRAS names the pool's intranet FQDN av-int.contoso.com; DNS round "
+        "robin gives Alice edge02 first and Bob edge01 first. Alice's Allocate on each socket gets the normal 401 "
+        "challenge from edge02, her authenticated Allocate (USERNAME, NONCE, REALM and a MESSAGE-INTEGRITY that "
+        "verifies with her MRAS credentials) gets 401 again, and she moves to edge01, which allocates. Bob allocates "
+        "on edge01 at once. The call itself is an inside call: host↔host, nominated at once, re-INVITE. RTP is thinned "
+        "to one packet per 100 ms per direction.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
+    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Skype for Business 2015 (client VLAN 10.10.20.0/24)")
+    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
+                 role="bob@contoso.com, Skype for Business 2015 (client VLAN 10.10.40.0/24)")
+    net.register("10.10.1.2", "corp", "S", "hq", "00:1c:7f:3a:10:02", role="DNS server dc01.contoso.com")
+    net.register(CONTOSO_FE, "corp", "F", "hq", "00:1c:7f:3a:10:0a",
+                 role="Front End fe01.contoso.com: SIP over TCP 5060 (clear text here), forwards MRAS requests")
+    net.register(CONTOSO_AV_INT, "corp", "E", "hq", "00:1c:7f:3a:10:05",
+                 role="A/V Edge edge01, intranet interface: MS-TURN UDP 3478 (certificate matches the pool's)")
+    net.register("10.10.1.6", "corp", "E2", "hq", "00:1c:7f:3a:10:06",
+                 role="A/V Edge edge02, intranet interface: MS-TURN UDP 3478 (a different certificate)")
+    net.register(CONTOSO_AV_EXT, "dmz", "X", None, role="A/V Edge edge01, public interface (relayed addresses)")
+    net.register("203.0.113.11", "dmz", "X2", None, role="A/V Edge edge02, public interface")
+
+    def rules(src, dst, dport, proto, t):
+        return net.zone(src) == "corp" and net.zone(dst) == "corp"
+    net.rules = rules
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
+    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-rule-tc-alice", 5), rng)
+    B = CallAgent(net, "B", bob, "10.10.40.52", 5, False, make_credentials("msice-rule-tc-bob", 5), rng)
+    _thin_media(A, B)
+    edge01 = AvEdge(net, "contoso edge01", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    edge02 = AvEdge(net, "contoso edge02", "10.10.1.6", "203.0.113.11")
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    legs = {"A": SipLeg(net, A, 52330, CONTOSO_FE, f";ms-received-port=52330;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 50880, CONTOSO_FE, f";ms-received-port=50880;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    call = SipCall(net, rng, legs, [fe], 5.5)
+    relays = [dict(location="intranet", hostName="av-int.contoso.com", udpPort=3478, tcpPort=443),
+              dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
+    _dns_rr(net, "hq", "10.10.20.31", "10.10.1.2", "av-int.contoso.com", ["10.10.1.6", CONTOSO_AV_INT], 0.120)
+    _dns_rr(net, "hq", "10.10.40.52", "10.10.1.2", "av-int.contoso.com", [CONTOSO_AV_INT, "10.10.1.6"], 0.240)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.118,
+        mras_A=dict(location="intranet", relays=relays, rtt_ms=41),
+        mras_B=dict(location="intranet", relays=relays, rtt_ms=41), t_call=0.412,
+        gather_A=dict(pool=[(edge02, "10.10.1.6", "rejected"), (edge01, CONTOSO_AV_INT, "ok")],
+                      ports=(21346, 21347), relay_ports=(53214, 57902)),
+        gather_B=dict(edge=edge01, server=CONTOSO_AV_INT, ports=(30112, 30113), relay_ports=(54488, 51176)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), t_answer=2.904, t_media_end=5.2, t_bye=5.243)
+    flow.start()
+    rejected = [a for a in net.allocs if a.outcome == "rejected"]
+    assert len(rejected) == 2 and all(len(a.frames) == 4 for a in rejected)
+    cap.triggers = [
+        "- `msice.expert.turn_credentials_rejected` (warning) at frames "
+        + " and ".join(f"{a.frames[3]} ({a.label()}: {a.sock[0]}:{a.sock[1]} → edge02 {a.server[0]}:{a.server[1]})"
+                       for a in rejected)
+        + ": the second 401 on the same 5-tuple, the answer to the Allocate that carried Alice's credentials "
+          f"(frames {rejected[0].frames[2]} and {rejected[1].frames[2]}); that allocation never succeeds. "
+          "`msturn.expert.auth_rejected` (warning) is on the same frames; the first 401s (frames "
+          f"{rejected[0].frames[1]} and {rejected[1].frames[1]}) are the normal challenge "
+          "(`msturn.expert.auth_challenge`).",
+        "- Also expected: `msice.expert.relay_udp_only` (note) at each party's first SDP "
+        f"(frames {flow.sdp_frames['A'][0]} and {flow.sdp_frames['B'][0]}). No other msice.expert.* finding: the "
+        "allocations on edge01 succeed, so Alice still offers a relay candidate."]
+    cap.report = call_report(flow, point, "final path **host UDP direct** — A host 10.10.20.31:21346 ↔ B host "
+                             "10.10.40.52:30112; Alice's relay comes from edge01 after edge02 rejected her "
+                             "credentials.", ("host", "host", "UDP"))
+    return cap
+
+
+def capture_rule_relay_despite_direct():
+    """rule-relay-despite-direct.pcap: host↔host succeeds, but the caller had nominated relay↔relay."""
+    rng = random.Random("msice-rule-relay-despite-direct")
+    point = ("a span port on contoso's HQ core switch (Alice's VLAN, the Front End, the A/V Edge's intranet "
+             "interface, and the LAN side of the branch VPN gateway): Bob's packets are seen when they reach HQ, "
+             "Alice's packets to Bob when they leave her VLAN; every packet once")
+    tunnel_up = 4.450
+    cap = CallCapture(
+        "rule-relay-despite-direct.pcap", "Rule trigger: media stays on the relay although host↔host succeeded",
+        "The network of call-early-media-promotion: Alice (HQ, 10.10.20.31) calls Bob (branch office, 10.20.8.15, "
+        "behind a site-to-site VPN whose security association for the client subnets comes up on demand at "
+        f"{tunnel_up:.2f} s); relay↔relay (hair-pinned in the Edge) works at once and carries early media. The "
+        "difference: Alice's client nominates the first pair that succeeds (relay↔relay) instead of waiting for the "
+        "pending higher-priority host↔host pair. When the tunnel is up host↔host succeeds in both directions, but "
+        "the nomination is final: there is no promotion, media stays relay↔relay for the whole call, and the "
+        "re-INVITE names Bob's relay candidates. RTP is thinned to one packet per 100 ms per direction.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
+    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
+    _contoso_hq(net)
+    net.register("10.20.8.15", "branch", "B", None,
+                 role="bob@contoso.com, Skype for Business 2015 in the branch office (seen when its packets reach HQ)")
+    net.lat.update({("branch", "corp"): 9.0})
+    net.far_ttl = {"branch": 126}
+
+    def rules(src, dst, dport, proto, t):
+        zs, zd = net.zone(src), net.zone(dst)
+        if zs == zd == "corp":
+            return True
+        if {zs, zd} == {"corp", "branch"}:
+            hq = src if zs == "corp" else dst
+            if hq.startswith("10.10.1."):
+                return True              # SA for the server subnet is up
+            return t >= tunnel_up        # SA for the client subnets: on demand
+        return False
+    net.rules = rules
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
+    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-rule-rdd-alice", 5), rng)
+    B = CallAgent(net, "B", bob, "10.20.8.15", 5, False, make_credentials("msice-rule-rdd-bob", 5), rng)
+    A.nominate_first_valid = True
+    _thin_media(A, B)
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    legs = {"A": SipLeg(net, A, 52322, CONTOSO_FE, f";ms-received-port=52322;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 51140, CONTOSO_FE, f";ms-received-port=51140;ms-received-cid={rand_hex(rng, 4, True)}00",
+                        point="hq")}
+    call = SipCall(net, rng, legs, [fe], 5.0)
+    mras = dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.152, mras_A=mras, mras_B=dict(mras, rtt_ms=58),
+        t_call=2.930,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22190, 22191), relay_ports=(52814, 55570)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(17410, 17411), relay_ports=(50122, 56918)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), early_media=(0.012, 0.098),
+        t_answer=3.986, t_media_end=7.5, t_bye=7.562)
+    flow.start()
+    host_ok = [x for ag in (A, B) for x in ag.checks
+               if x.result == "success" and x.pair.local.typ == "host" and x.pair.remote.typ == "host"]
+    assert host_ok, "host↔host never succeeded"
+    first_host_ok = min(f for x in host_ok for fl in x.responses for f in fl)
+    first = _first_rtp(net)
+    who = {"A": "Alice", "B": "Bob"}[first["sender"]]
+    assert all(m["key"] == first["key"] for m in net.media_log if m["kind"] == "rtp")
+    cap.triggers = [
+        f"- `msice.expert.relay_despite_direct` (warning) at frame {first['frames'][0]}, the first media packet on the "
+        f"relay↔relay pair ({who}'s first early-media RTP, in a Send Request to the Edge, at {first['t']:.3f} s): the "
+        "final path is relay UDP although the "
+        f"host↔host pair succeeded (first successful response in frame {first_host_ok}), and media never left the "
+        "relay pair.",
+        "- No `msice.expert.promotion`: media never changed pair.",
+        "- Also expected: `msice.expert.relay_udp_only` (note) at each party's first SDP "
+        f"(frames {flow.sdp_frames['A'][0]} and {flow.sdp_frames['B'][0]}). No other msice.expert.* finding."]
+    cap.report = call_report(flow, point, "final path **relay UDP via the Edge** — A relay 203.0.113.10:52814 ↔ B relay "
+                             "203.0.113.10:50122 for the whole call, although host↔host 10.10.20.31:22190 ↔ "
+                             "10.20.8.15:17410 succeeded: Alice had nominated the relay pair first.",
+                             ("relay", "relay", "UDP"))
+    return cap
+
+
+def capture_rule_no_reinvite():
+    """rule-no-reinvite.pcap: ICE completes on the wire, media flows 12 s, no re-INVITE."""
+    rng = random.Random("msice-rule-no-reinvite")
+    point = ("a span port on contoso's HQ core switch that sees both client VLANs (10.10.20.0/24, 10.10.40.0/24), "
+             "the Front End and the A/V Edge's intranet interface; every packet once")
+    cap = CallCapture(
+        "rule-no-reinvite.pcap", "Rule trigger: no re-INVITE with the final candidates",
+        "An inside call like call-inside-inside (Alice 10.10.20.31 calls Bob 10.10.40.52, both fetch MRAS "
+        "credentials and allocate on the Edge's intranet interface; host↔host succeeds and Alice nominates it at "
+        "once; media host↔host from the first packet), except that Alice never sends the re-INVITE with "
+        "a=remote-candidates that an MS-ICE2 caller sends once ICE has completed: the 200 OK's answer is the last "
+        "SDP of the call. Media flows for 12 s after the 200 OK; BYE; allocations released. RTP is thinned to one "
+        "packet per 100 ms per direction.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
+    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Skype for Business 2015 (client VLAN 10.10.20.0/24)")
+    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
+                 role="bob@contoso.com, Skype for Business 2015 (client VLAN 10.10.40.0/24)")
+    _contoso_hq(net)
+
+    def rules(src, dst, dport, proto, t):
+        return net.zone(src) == "corp" and net.zone(dst) == "corp"
+    net.rules = rules
+    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
+    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
+    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-rule-nr-alice", 5), rng)
+    B = CallAgent(net, "B", bob, "10.10.40.52", 5, False, make_credentials("msice-rule-nr-bob", 5), rng)
+    _thin_media(A, B)
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    legs = {"A": SipLeg(net, A, 52316, CONTOSO_FE, f";ms-received-port=52316;ms-received-cid={rand_hex(rng, 4, True)}00"),
+            "B": SipLeg(net, B, 50874, CONTOSO_FE, f";ms-received-port=50874;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    call = SipCall(net, rng, legs, [fe], 5.5)
+    mras = dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.118, mras_A=mras, mras_B=mras, t_call=0.412,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(21346, 21347), relay_ports=(53214, 57902)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(30112, 30113), relay_ports=(54488, 51176)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), t_answer=2.904, t_media_end=14.95,
+        t_bye=15.000, no_reinvite=True)
+    flow.start()
+    ok = call.frames["200"]
+    t200 = cap.frames[ok[0] - 1][0] / 1e6
+    last_rtp = max(n for m in net.media_log if m["kind"] == "rtp" for n in m["frames"])
+    cap.triggers = [
+        f"- `msice.expert.no_reinvite` (warning) at frame {ok[0]}, Bob's 200 OK with the answer SDP (as sent, at "
+        f"{t200:.3f} s; frame {ok[1]} is the same 200 OK as it reaches Alice): media flows until frame {last_rtp} "
+        f"({cap.frames[last_rtp - 1][0] / 1e6 - t200:.1f} s later) and no SDP with a=remote-candidate(s) ever comes.",
+        "- Also expected: `msice.expert.relay_udp_only` (note) at each party's first SDP "
+        f"(frames {flow.sdp_frames['A'][0]} and {flow.sdp_frames['B'][0]}). No other msice.expert.* finding."]
+    cap.report = call_report(flow, point, "final path **host UDP direct** — A host 10.10.20.31:21346 ↔ B host "
+                             "10.10.40.52:30112, nominated at once, but never confirmed by a re-INVITE.",
+                             ("host", "host", "UDP"))
+    return cap
+
+
 CALL_SCENARIOS = [capture_call_inside_inside, capture_call_inside_outside, capture_call_outside_outside,
                   capture_call_federation, capture_call_early_media_promotion, capture_call_failed,
                   capture_call_tcp_relay]
 
 
+RULE_SCENARIOS = [capture_rule_no_edge_credentials, capture_rule_private_edge_address,
+                  capture_rule_turn_credentials, capture_rule_relay_despite_direct, capture_rule_no_reinvite]
+
+
 SCENARIOS = [capture_udp_allocate, capture_tcp, capture_relay, capture_bwm, capture_malformed,
-             capture_sip_lync2013, capture_sip_sfb, capture_sip_mras, capture_sip_malformed] + CALL_SCENARIOS
+             capture_sip_lync2013, capture_sip_sfb, capture_sip_mras, capture_sip_malformed] + CALL_SCENARIOS \
+    + RULE_SCENARIOS
 
 
 # =============================================================================
@@ -5284,6 +5772,23 @@ no frame of that transmission/response is in the file. Times are seconds since t
 """
 
 
+README_RULES = """\
+## Rule trigger captures (rule-*.pcap): things a reader should know
+
+Each rule-* file is a small whole call made with the same engine as the call-* files (same network
+rules, ICE behaviour and report format, see above), built so that one troubleshooting rule of the
+per-call analyser fires (README.md of the project, "Troubleshooting: what the expert infos mean").
+Each section says which `msice.expert.*` finding the file triggers, on which frame and why, and
+which other findings are expected in it; every other rule must stay silent. Differences from the
+call-* files:
+- RTP is sent every 100 ms (not 20 ms) per direction, to keep the files small; RTP timestamps step
+  by 1600 (100 ms at 16 kHz) accordingly;
+- the fault of each file is a choice made to trigger the rule (an MRAS refusal, a misconfigured
+  Edge, an Edge pool with two certificates, a client that nominates its first valid pair, a caller
+  that never sends the re-INVITE); the causes named are plausible ones, not observed traffic.
+"""
+
+
 def _md_cell(s):
     return s.replace("|", "\\|")
 
@@ -5294,16 +5799,24 @@ def readme_text(captures):
         v6l_user=ICE_V6_LOCAL.user_b64, v6l_pwd=ICE_V6_LOCAL.pwd_b64,
         v6p_user=ICE_V6_PEER.user_b64, v6p_pwd=ICE_V6_PEER.pwd_b64),
         README_SIP.format(prio_table=_prio_table())]
-    calls_intro = False
+    calls_intro = rules_intro = False
     for cap in captures:
         is_call = isinstance(cap, CallCapture)
         if is_call and not calls_intro:
             out.append(README_CALLS)
             calls_intro = True
+        if cap.filename.startswith("rule-") and not rules_intro:
+            out.append(README_RULES)
+            rules_intro = True
         out.append(f"## {cap.filename} — {cap.title}\n")
         out.append(cap.intro + "\n")
         if is_call:
             out.append(f"**Capture point:** {cap.capture_point}.\n")
+        if is_call and cap.triggers:
+            out.append("**Troubleshooting rules this file triggers** (`tshark -2`, the GUI, or the Problems list of "
+                       "`tshark -q -z msice,calls`):\n")
+            out += cap.triggers
+            out.append("")
         out.append("| host | address | role |\n|---|---|---|")
         for h in cap.hosts:
             out.append(f"| {h.label} | {h.ip} | {h.role} |")
