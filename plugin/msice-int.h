@@ -19,6 +19,10 @@ void proto_reg_handoff_msice(void);
  * Feed it only when !PINFO_FD_VISITED(pinfo). */
 icecall_model_t *msice_model(void);
 
+/* Time of a packet for the model: microseconds since the first packet of
+ * the capture (every feeder must use this one clock). */
+gint64 msice_time_us(const packet_info *pinfo);
+
 /* proto_msice, for other files that register msice fields. */
 int msice_proto(void);
 

@@ -1278,7 +1278,7 @@ feed_model(packet_info *pinfo, const mras_doc_t *doc)
     icecall_addr_t client;
     memset(&msg, 0, sizeof(msg));
     msg.frame = pinfo->num;
-    msg.time_us = (gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000;
+    msg.time_us = msice_time_us(pinfo);
     if (doc->kind == MRAS_KIND_REQUEST) {
         address_to_icecall(&client, &pinfo->net_src, 0);
         icecall_location_t loc = ICECALL_LOC_UNKNOWN;

@@ -251,7 +251,7 @@ fill_msg(icecall_msg_t *msg, packet_info *pinfo, const msice_sip_context_t *ctx)
 {
     memset(msg, 0, sizeof(*msg));
     msg->frame = pinfo->num;
-    msg->time_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+    msg->time_us = msice_time_us(pinfo);
     msg->call_id = ctx->call_id;
     msg->from_uri = ctx->from_uri;
     msg->to_uri = ctx->to_uri;

@@ -403,8 +403,8 @@ model_cleanup(void)
     model = NULL;
 }
 
-static gint64
-time_us(packet_info *pinfo)
+gint64
+msice_time_us(const packet_info *pinfo)
 {
     return (gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000;
 }
@@ -579,7 +579,7 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
             icecall_media_pkt_t mp;
             memset(&mp, 0, sizeof(mp));
             mp.frame = pinfo->num;
-            mp.time_us = time_us(pinfo);
+            mp.time_us = msice_time_us(pinfo);
             mp.leg.src = src;
             mp.leg.dst = dst;
             mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
@@ -642,7 +642,7 @@ msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t 
 {
     memset(ck, 0, sizeof(*ck));
     ck->frame = pinfo->num;
-    ck->time_us = time_us(pinfo);
+    ck->time_us = msice_time_us(pinfo);
     ck->stun_type = m->type;
     if (m->avail >= MSTURN_HEADER_LEN)
         memcpy(ck->txid, buf + 4, 16);
@@ -911,7 +911,7 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
             icecall_msg_t msg;
             memset(&msg, 0, sizeof(msg));
             msg.frame = pinfo->num;
-            msg.time_us = time_us(pinfo);
+            msg.time_us = msice_time_us(pinfo);
             msg.call_id = ctx.call_id;
             msg.from_uri = ctx.from_uri;
             msg.to_uri = ctx.to_uri;

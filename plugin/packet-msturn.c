@@ -499,7 +499,7 @@ feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, c
         icecall_media_pkt_t mp;
         memset(&mp, 0, sizeof(mp));
         mp.frame = pinfo->num;
-        mp.time_us = (gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000;
+        mp.time_us = msice_time_us(pinfo);
         mp.leg = leg;
         mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
         msice_model_media(pinfo, &mp, fi);
@@ -996,12 +996,13 @@ feed_turn(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, const ms
     icecall_model_t *model = msice_model();
     relay_ctx_t rc;
     icecall_addr_t peer;
-    gint64 t = (gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000;
+    gint64 t = msice_time_us(pinfo);
     switch (m->type) {
     case MSTURN_ALLOCATE_REQUEST:
         relay_ends(pinfo, TRUE, &rc);
         if (!PINFO_FD_VISITED(pinfo))
-            icecall_add_allocation(model, pinfo->num, t, &rc.client, &rc.edge, rc.tcp, FALSE, buf + 4, NULL, NULL, 0,
+            icecall_add_allocation(model, pinfo->num, t, &rc.client, &rc.edge, rc.tcp, FALSE,
+                                   msturn_find_attr(m, MSTURN_ATTR_MESSAGE_INTEGRITY) != NULL, buf + 4, NULL, NULL, 0,
                                    0, 0);
         break;
     case MSTURN_ALLOCATE_RESPONSE:
@@ -1019,7 +1020,7 @@ feed_turn(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, const ms
             const msturn_attr_t *sid = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
             if (sid && sid->val_status == MSTURN_VAL_OK)
                 session = ((guint64)msturn_rd32(buf + sid->value_off) << 32) | msturn_rd32(buf + sid->value_off + 4);
-            icecall_add_allocation(model, pinfo->num, t, &rc.client, &rc.edge, rc.tcp, TRUE, buf + 4, &relayed,
+            icecall_add_allocation(model, pinfo->num, t, &rc.client, &rc.edge, rc.tcp, TRUE, FALSE, buf + 4, &relayed,
                                    &reflexive, m->type == MSTURN_ALLOCATE_ERROR ? (sum->error_code ? sum->error_code : 1)
                                                                                 : 0,
                                    lifetime, session);

@@ -48,11 +48,11 @@ EXPECTED = {
     "call-tcp-relay.pcap": {("turn_unreachable", 7): WARN, ("turn_unreachable", 8): WARN,
                             ("relay_tcp_only", 24): WARN, ("tcp_relay", 114): WARN},
     # 486 to Alice's three Allocates (10, 17, 21); her INVITE (22) offers host only; Frank's 183 (35) relay UDP
-    # only; last check transmission 63; the BYE with ms-client-diagnostics 23 as sent (64) and as received (65).
+    # only; last check transmission 63; the BYE with ms-client-diagnostics 23 as sent (64); the same BYE as
+    # received (65) is a copy and not a second finding.
     "call-failed.pcap": {("turn_error", 10): WARN, ("turn_error", 17): WARN, ("turn_error", 21): WARN,
                          ("no_edge_candidates", 22): WARN, ("relay_udp_only", 35): NOTE,
-                         ("all_checks_failed", 63): WARN, ("client_diagnostics", 64): WARN,
-                         ("client_diagnostics", 65): WARN},
+                         ("all_checks_failed", 63): WARN, ("client_diagnostics", 64): WARN},
     # The calls that work as they should: only the relay_udp_only notes (INVITE, 183) and the promotions.
     "call-inside-inside.pcap": {("relay_udp_only", 13): NOTE, ("relay_udp_only", 24): NOTE},
     "call-inside-outside.pcap": {("relay_udp_only", 13): NOTE, ("relay_udp_only", 26): NOTE},
@@ -220,7 +220,7 @@ TRIGGERS = [
     ("turn_unreachable", "call-tcp-relay.pcap", WARN, [7, 8]),
     ("turn_error", "call-failed.pcap", WARN, [10, 17, 21]),
     ("all_checks_failed", "call-failed.pcap", WARN, [63]),
-    ("client_diagnostics", "call-failed.pcap", WARN, [64, 65]),
+    ("client_diagnostics", "call-failed.pcap", WARN, [64]),
     ("relay_udp_only", "call-inside-inside.pcap", NOTE, [13, 24]),
     ("promotion", "call-early-media-promotion.pcap", NOTE, [385]),
     ("promotion", "call-outside-outside.pcap", NOTE, [538]),
@@ -303,7 +303,8 @@ def test_relay_despite_direct_text(tshark):
 
 def test_no_reinvite_text(tshark):
     text = report(tshark, "rule-no-reinvite.pcap")
-    assert "[warning, frame 40] No re-INVITE with a=remote-candidate(s) 10 s after the 200 OK" in text
+    assert ("[warning, frame 40] No re-INVITE with a=remote-candidate(s) within 10 s of the 200 OK (the capture "
+            "goes on 12.2 s after it)") in text
     assert "re-INVITE (frame" not in text
 
 
@@ -323,8 +324,6 @@ def test_promotion_only_where_media_moved(tshark, name):
     assert frames == PROMOTIONS.get(name, [])
 
 
-@pytest.mark.xfail(reason="turn_rules counts every 401 of an allocation, also 401s to Allocates without "
-                          "credentials (plugin/core/icecall.c turn_rules / icecall_add_allocation)", strict=False)
 def test_two_challenges_without_credentials_are_not_a_rejection(tshark):
     """Two bare Allocates, each answered 401 (the client never sent credentials): msturn calls both a
     challenge, so the model must not say the Edge rejected credentials."""

@@ -98,7 +98,12 @@ typedef struct {
     uint32_t icewarn;
     char     media[24];
     int      side;
+    int64_t  time_us;
 } diag_t;
+
+/* The same diagnostics again this soon: the same message seen at a second
+ * capture point (or retransmitted), not a second report. */
+#define ICECALL_DIAG_COPY_US 2000000
 
 #define ICECALL_MAX_DIAGS 8u
 
@@ -112,6 +117,7 @@ typedef struct {
     uint32_t       answer_frame;      /* first 200 OK with SDP */
     int64_t        answer_us;
     uint32_t       reinvite_frame;    /* first SDP with a=remote-candidate(s) */
+    int64_t        reinvite_us;
     char          *uri[2];
     icecall_addr_t sip_ip[2];
     media_t       *media[ICECALL_MAX_MEDIA];
@@ -124,16 +130,23 @@ typedef struct {
     icecall_addr_t client, edge;
     bool           tcp;
     unsigned       n_requests;
-    unsigned       n_401;
+    unsigned       n_401;           /* 401 to a request without credentials: the normal challenge */
+    unsigned       n_rejected;      /* 401 to a request that carried MESSAGE-INTEGRITY */
     uint32_t       first_frame, last_request_frame, success_frame, error_frame;
     bool           pending;         /* last request not answered */
     bool           success;
     bool           released;
     uint16_t       error_code;
-    uint32_t       last_401_frame;
+    uint32_t       last_rejected_frame;
     icecall_addr_t relayed, reflexive, active_peer;
     uint64_t       mux_session;
 } alloc_t;
+
+/* One Allocate transaction, by transaction id. */
+typedef struct {
+    alloc_t *alloc;
+    bool     with_integrity;  /* the request carried MESSAGE-INTEGRITY (credentials) */
+} alloc_tx_t;
 
 typedef struct {
     call_t  *call;
@@ -178,7 +191,7 @@ struct icecall_model {
     GHashTable *allocs;       /* akey pair (client+edge) -> alloc_t* */
     GHashTable *allocs_by_relayed;  /* akey_t* -> alloc_t* */
     GHashTable *allocs_by_session;  /* guint64* -> alloc_t* */
-    GHashTable *alloc_tx;     /* 16-byte txid -> alloc_t* */
+    GHashTable *alloc_tx;     /* 16-byte txid -> alloc_tx_t* */
     GHashTable *check_tx;     /* 16-byte txid -> check_tx_t* */
     GHashTable *mras;         /* akey_t* (client IP) -> mras_t* */
     GPtrArray  *alloc_list;   /* alloc_t*, owns them */
@@ -418,7 +431,7 @@ icecall_model_new(void)
     m->allocs = g_hash_table_new_full(akey2_hash, akey2_equal, g_free, NULL);
     m->allocs_by_relayed = g_hash_table_new_full(akey_hash, akey_equal, g_free, NULL);
     m->allocs_by_session = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-    m->alloc_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, NULL);
+    m->alloc_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, g_free);
     m->check_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, g_free);
     m->mras = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->alloc_list = g_ptr_array_new_with_free_func(g_free);
@@ -621,8 +634,10 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
         c->answer_us = msg->time_us;
     }
     for (unsigned i = 0; i < n_media && !c->reinvite_frame; i++) {
-        if (media[i].n_remote || media[i].remote_v6)
+        if (media[i].n_remote || media[i].remote_v6) {
             c->reinvite_frame = msg->frame;
+            c->reinvite_us = msg->time_us;
+        }
     }
     for (unsigned i = 0; i < n_media; i++) {
         const icecall_media_in_t *in = &media[i];
@@ -711,15 +726,26 @@ icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icec
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
     if (!c || c->n_diags >= ICECALL_MAX_DIAGS)
         return;
-    diag_t *x = &c->diags[c->n_diags++];
-    x->frame = msg->frame;
-    x->client = d->client;
-    x->code = d->code;
-    copy_str(x->reason, sizeof(x->reason), d->reason);
-    x->has_icewarn = d->has_icewarn;
-    x->icewarn = d->icewarn;
-    copy_str(x->media, sizeof(x->media), d->media);
-    x->side = sender_side(c, msg);
+    diag_t x;
+    memset(&x, 0, sizeof(x));
+    x.frame = msg->frame;
+    x.time_us = msg->time_us;
+    x.client = d->client;
+    x.code = d->code;
+    copy_str(x.reason, sizeof(x.reason), d->reason);
+    x.has_icewarn = d->has_icewarn;
+    x.icewarn = d->icewarn;
+    copy_str(x.media, sizeof(x.media), d->media);
+    x.side = sender_side(c, msg);
+    for (unsigned i = 0; i < c->n_diags; i++) {
+        const diag_t *y = &c->diags[i];
+        int64_t dt = x.time_us > y->time_us ? x.time_us - y->time_us : y->time_us - x.time_us;
+        if (dt <= ICECALL_DIAG_COPY_US && y->client == x.client && y->code == x.code && y->side == x.side &&
+            y->has_icewarn == x.has_icewarn && y->icewarn == x.icewarn && strcmp(y->reason, x.reason) == 0 &&
+            strcmp(y->media, x.media) == 0)
+            return;  /* a copy: the first one seen stands */
+    }
+    c->diags[c->n_diags++] = x;
 }
 
 /* ---- MRAS -------------------------------------------------------------------- */
@@ -775,8 +801,8 @@ alloc_get(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t
 
 void
 icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
-                       const icecall_addr_t *edge, bool tcp, bool response, const uint8_t *txid,
-                       const icecall_addr_t *relayed, const icecall_addr_t *reflexive, uint16_t error_code,
+                       const icecall_addr_t *edge, bool tcp, bool response, bool with_integrity,
+                       const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive, uint16_t error_code,
                        uint32_t lifetime, uint64_t mux_session)
 {
     touch(m, time_us);
@@ -791,11 +817,16 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
         a->n_requests++;
         a->last_request_frame = frame;
         a->pending = true;
-        if (txid)
-            g_hash_table_replace(m->alloc_tx, g_memdup2(txid, 16), a);
+        if (txid) {
+            alloc_tx_t *tx = g_new(alloc_tx_t, 1);
+            tx->alloc = a;
+            tx->with_integrity = with_integrity;
+            g_hash_table_replace(m->alloc_tx, g_memdup2(txid, 16), tx);
+        }
         return;
     }
-    alloc_t *a = txid ? (alloc_t *)g_hash_table_lookup(m->alloc_tx, txid) : NULL;
+    const alloc_tx_t *tx = txid ? (const alloc_tx_t *)g_hash_table_lookup(m->alloc_tx, txid) : NULL;
+    alloc_t *a = tx ? tx->alloc : NULL;
     if (!a) /* response seen without its request (or from another Edge address) */
         a = alloc_get(m, client, edge, tcp, true);
     if (!a)
@@ -804,9 +835,11 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
     if (error_code) {
         a->error_code = error_code;
         a->error_frame = frame;
-        if (error_code == 401) {
-            a->n_401++;
-            a->last_401_frame = frame;
+        if (error_code == 401 && tx && tx->with_integrity) {
+            a->n_rejected++;  /* the credentials themselves were refused */
+            a->last_rejected_frame = frame;
+        } else if (error_code == 401) {
+            a->n_401++;       /* the challenge (or a request we did not see) */
         }
         return;
     }
@@ -1417,8 +1450,9 @@ alloc_text(const alloc_t *a, GString *o)
                                a->n_401 ? "; after a 401 challenge" : "", a->released ? "; released later" : "");
     } else if (a->error_code) {
         g_string_append_printf(o, "error %u (frame %u)", a->error_code, a->error_frame);
-        if (a->n_401 > 1)
-            g_string_append_printf(o, " (%u times 401: credentials rejected)", a->n_401);
+        if (a->n_rejected)
+            g_string_append_printf(o, " (401 %u time%s to requests with credentials: rejected)", a->n_rejected,
+                                   a->n_rejected == 1 ? "" : "s");
     } else if (a->pending) {
         g_string_append_printf(o, "no response to %u request%s (first frame %u)", a->n_requests,
                                a->n_requests == 1 ? "" : "s", a->first_frame);
@@ -1656,13 +1690,13 @@ turn_rules(const icecall_model_t *m, const emit_t *e)
         char edge[64], client[64];
         addr_str(&a->edge, edge, sizeof(edge));
         addr_str(&a->client, client, sizeof(client));
-        if (a->n_requests && a->pending && !a->success && !a->error_code && !a->n_401)
+        if (a->n_requests && a->pending && !a->success && !a->error_code && !a->n_401 && !a->n_rejected)
             emit(e, ICECALL_RULE_TURN_UNREACHABLE, ICECALL_SEV_WARN, a->first_frame, NULL,
                  "No answer from the Edge %s to %u Allocate request%s over %s from %s: the Edge is unreachable "
                  "on this address, port or transport (firewall?)", edge, a->n_requests,
                  a->n_requests == 1 ? "" : "s", a->tcp ? "TCP" : "UDP", client);
-        if (a->n_401 >= 2 && !a->success)
-            emit(e, ICECALL_RULE_TURN_CREDENTIALS, ICECALL_SEV_WARN, a->last_401_frame, NULL,
+        if (a->n_rejected && !a->success)
+            emit(e, ICECALL_RULE_TURN_CREDENTIALS, ICECALL_SEV_WARN, a->last_rejected_frame, NULL,
                  "The Edge %s answered 401 again after the client sent its credentials: the credentials were "
                  "rejected (expired MRAS credentials, or Edge servers with different certificates)", edge);
         if (a->error_code && a->error_code != 401 &&
@@ -1719,10 +1753,18 @@ path_rules(const icecall_model_t *m, const call_t *c, int64_t quiet_after_us, co
                  "%s media runs over a TCP relay, the last resort: UDP to the Edge and every direct path failed "
                  "or were blocked", md->name);
     }
-    if (c->answer_frame && !c->reinvite_frame && any_media && m->last_us - c->answer_us >= quiet_after_us)
+    if (!c->answer_frame || !any_media)
+        return;
+    if (!c->reinvite_frame && m->last_us - c->answer_us >= quiet_after_us)
         emit(e, ICECALL_RULE_NO_REINVITE, ICECALL_SEV_WARN, c->answer_frame, c,
-             "No re-INVITE with a=remote-candidate(s) %" G_GINT64_FORMAT " s after the 200 OK: ICE did not "
-             "complete, the final path was never confirmed", quiet_after_us / 1000000);
+             "No re-INVITE with a=remote-candidate(s) within %" G_GINT64_FORMAT " s of the 200 OK (the capture "
+             "goes on %.1f s after it): ICE did not complete, the final path was never confirmed",
+             quiet_after_us / 1000000, (double)(m->last_us - c->answer_us) / 1e6);
+    else if (c->reinvite_frame && c->reinvite_us - c->answer_us > quiet_after_us)
+        emit(e, ICECALL_RULE_NO_REINVITE, ICECALL_SEV_WARN, c->answer_frame, c,
+             "The re-INVITE with a=remote-candidate(s) came %.1f s after the 200 OK (frame %u), not within %"
+             G_GINT64_FORMAT " s: ICE took that long to complete (checks timing out?)",
+             (double)(c->reinvite_us - c->answer_us) / 1e6, c->reinvite_frame, quiet_after_us / 1000000);
 }
 
 static void

@@ -161,10 +161,13 @@ void icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecal
  * icecall_add_allocation:
  * An Allocate request (@response false) or response between @client and @edge
  * over @tcp. Responses carry @relayed / @reflexive (success) or @error_code.
+ * @with_integrity: (requests) it carried MESSAGE-INTEGRITY: a 401 to it
+ *   means the credentials were refused, not the first challenge.
  * @txid: 16 bytes.
  */
 void icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
-                            const icecall_addr_t *edge, bool tcp, bool response, const uint8_t *txid,
+                            const icecall_addr_t *edge, bool tcp, bool response, bool with_integrity,
+                            const uint8_t *txid,
                             const icecall_addr_t *relayed, const icecall_addr_t *reflexive, uint16_t error_code,
                             uint32_t lifetime, uint64_t mux_session);
 

@@ -101,7 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             icecall_addr_t c = addr(&r), e = addr(&r), rel = addr(&r), refl = addr(&r);
             uint8_t tx[16] = { 0 };
             tx[0] = u8(&r) & 3;
-            icecall_add_allocation(m, frame, frame * 1000, &c, &e, u8(&r) & 1, u8(&r) & 1, tx, &rel, &refl,
+            icecall_add_allocation(m, frame, frame * 1000, &c, &e, u8(&r) & 1, u8(&r) & 1, u8(&r) & 1, tx, &rel, &refl,
                                    (u8(&r) & 1) ? 401 : 0, u8(&r) & 1, u8(&r) & 1);
             if (u8(&r) & 1)
                 icecall_set_destination(m, &c, &e, &rel);

@@ -64,8 +64,8 @@ offer_answer(icecall_model_t *m)
     icecall_addr_t client = v4(10, 10, 20, 31, 50040), edge = v4(203, 0, 113, 20, 3478);
     icecall_addr_t relayed = v4(203, 0, 113, 20, 3480), refl = v4(192, 0, 2, 140, 61022);
     uint8_t tx[16] = { 1 };
-    icecall_add_allocation(m, 2, 500000, &client, &edge, false, false, tx, NULL, NULL, 0, 0, 0);
-    icecall_add_allocation(m, 3, 540000, &client, &edge, false, true, tx, &relayed, &refl, 0, 60, 0);
+    icecall_add_allocation(m, 2, 500000, &client, &edge, false, false, true, tx, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 3, 540000, &client, &edge, false, true, false, tx, &relayed, &refl, 0, 60, 0);
 }
 
 static void
@@ -262,6 +262,88 @@ test_limits(void)
     icecall_model_free(m);
 }
 
+static void
+collect_rule(const icecall_finding_t *f, void *user)
+{
+    GArray *out = (GArray *)user;
+    g_array_append_val(out, *f);
+}
+
+/* How many findings of @rule, and the frame of the last. */
+static unsigned
+findings_of(icecall_model_t *m, icecall_rule_t rule, uint32_t *frame)
+{
+    GArray *all = g_array_new(FALSE, FALSE, sizeof(icecall_finding_t));
+    icecall_findings(m, 10000000, collect_rule, all);
+    unsigned n = 0;
+    for (guint i = 0; i < all->len; i++) {
+        const icecall_finding_t *f = &g_array_index(all, icecall_finding_t, i);
+        if (f->rule == rule) {
+            n++;
+            if (frame)
+                *frame = f->frame;
+        }
+    }
+    g_array_free(all, TRUE);
+    return n;
+}
+
+static void
+test_turn_credentials(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    offer_answer(m);  /* Alice's relay candidate from edge 203.0.113.20 */
+    /* Her second socket, to another Edge of the pool. */
+    icecall_addr_t client = v4(10, 10, 20, 31, 50042), edge = v4(203, 0, 113, 21, 3478);
+    uint8_t t1[16] = { 11 }, t2[16] = { 12 }, t3[16] = { 13 };
+    /* Two bare Allocates, each challenged: the normal first round, twice. */
+    icecall_add_allocation(m, 1, 0, &client, &edge, false, false, false, t1, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 2, 1000, &client, &edge, false, true, false, t1, NULL, NULL, 401, 0, 0);
+    icecall_add_allocation(m, 3, 2000, &client, &edge, false, false, false, t2, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 4, 3000, &client, &edge, false, true, false, t2, NULL, NULL, 401, 0, 0);
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_TURN_CREDENTIALS, NULL), ==, 0);
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_TURN_UNREACHABLE, NULL), ==, 0);
+    /* The request with credentials is refused too: that is a rejection. */
+    icecall_add_allocation(m, 5, 4000, &client, &edge, false, false, true, t3, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 6, 5000, &client, &edge, false, true, false, t3, NULL, NULL, 401, 0, 0);
+    uint32_t frame = 0;
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_TURN_CREDENTIALS, &frame), ==, 1);
+    g_assert_cmpuint(frame, ==, 6);
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_nonnull(strstr(r->str, "203.0.113.21:3478 UDP: error 401 (frame 6) (401 1 time to requests with "
+                                    "credentials: rejected)"));
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
+static void
+test_late_reinvite(void)
+{
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    for (int late = 0; late <= 2; late++) {
+        icecall_model_t *m = icecall_model_new();
+        offer_answer(m);  /* 200 OK at 3.0 s, frame 10 */
+        check(m, 20, 0x0001, 1, a_host, b_host, "kwD6:L1xu", true, false, NULL);
+        check(m, 21, 0x0101, 1, b_host, a_host, NULL, false, false, NULL);
+        for (uint32_t f = 30; f < 160; f++)
+            media(m, f, a_host, b_host, false, NULL);  /* up to 15.9 s */
+        if (late < 2) {
+            /* The re-INVITE at 5.0 s (in time) or 14.0 s (11 s late). */
+            icecall_addr_t rc[1] = { b_host };
+            icecall_media_in_t mr = { 0, "audio", 19, a_host, "L1xu", NULL, 0, rc, 1, NULL };
+            icecall_msg_t re = { 200, late ? 14000000 : 5000000, "call-1", "sip:alice@contoso.com",
+                                 "sip:bob@contoso.com", "INVITE", true, v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
+            icecall_add_sdp(m, &re, &mr, 1);
+        }
+        uint32_t frame = 0;
+        g_assert_cmpuint(findings_of(m, ICECALL_RULE_NO_REINVITE, &frame), ==, late ? 1 : 0);
+        if (late)
+            g_assert_cmpuint(frame, ==, 10);
+        icecall_model_free(m);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -270,5 +352,7 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/failed-call", test_failed_call);
     g_test_add_func("/icecall/session-without-sip", test_session_without_sip);
     g_test_add_func("/icecall/limits", test_limits);
+    g_test_add_func("/icecall/turn-credentials", test_turn_credentials);
+    g_test_add_func("/icecall/late-reinvite", test_late_reinvite);
     return g_test_run();
 }
