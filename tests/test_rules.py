@@ -11,6 +11,7 @@ instead of testing the wrong packets.
 import json
 import re
 import struct
+import subprocess
 
 import pytest
 
@@ -350,3 +351,20 @@ def test_two_challenges_without_credentials_are_not_a_rejection(tshark):
     challenged = tshark.by_frame(pcap, ["ip.src"], "msturn.expert.auth_challenge", two_pass=True)
     assert sorted(challenged) == [2, 4]
     assert tshark.by_frame(pcap, ["msice.finding"], "msice.expert.turn_credentials_rejected", two_pass=True) == {}
+
+
+# ---------------------------------------------------------------- no_reinvite needs 10 s of capture
+
+@pytest.mark.parametrize("name,last", [("rule-no-reinvite.pcap", 100), ("call-inside-inside.pcap", 78)])
+def test_no_reinvite_waits_for_ten_seconds(tshark, tmp_path, name, last):
+    """Cut a few seconds after the 200 OK (frame 40 at 2.904 s), before any re-INVITE: the capture does
+    not go on 10 s, so no_reinvite must stay silent, even though SIP diagnostics headers (the location
+    headers of the INVITE) fed the model before the cut (they once did so on another clock)."""
+    cut = tmp_path / f"cut-{name}"   # not the name of the whole capture (tshark.capture() copies by name)
+    subprocess.run(["editcap", "-r", str(CAPTURES / name), str(cut), f"1-{last}"], check=True,
+                   capture_output=True)
+    rows = tshark.by_frame(cut, ["frame.time_relative", "msice.diag.header"], two_pass=True)
+    assert max(rows) == last and float(rows[last]["frame.time_relative"]) < 2.904 + 10
+    assert any(r["msice.diag.header"] for r in rows.values())
+    assert not any(e == "no_reinvite" for e, _ in findings(tshark, cut))
+    assert "No re-INVITE" not in tshark.run(["-n", "-q", "-r", tshark.capture(cut), "-z", "msice,calls"]).stdout
