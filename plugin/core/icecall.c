@@ -1693,8 +1693,9 @@ turn_rules(const icecall_model_t *m, const emit_t *e)
         if (a->n_requests && a->pending && !a->success && !a->error_code && !a->n_401 && !a->n_rejected)
             emit(e, ICECALL_RULE_TURN_UNREACHABLE, ICECALL_SEV_WARN, a->first_frame, NULL,
                  "No answer from the Edge %s to %u Allocate request%s over %s from %s: the Edge is unreachable "
-                 "on this address, port or transport (firewall?)", edge, a->n_requests,
-                 a->n_requests == 1 ? "" : "s", a->tcp ? "TCP" : "UDP", client);
+                 "on this address, port or transport (firewall?)%s", edge, a->n_requests,
+                 a->n_requests == 1 ? "" : "s", a->tcp ? "TCP" : "UDP", client,
+                 a->tcp ? ", or it dropped the TCP connection (see the TCP stream)" : "");
         if (a->n_rejected && !a->success)
             emit(e, ICECALL_RULE_TURN_CREDENTIALS, ICECALL_SEV_WARN, a->last_rejected_frame, NULL,
                  "The Edge %s answered 401 again after the client sent its credentials: the credentials were "
