@@ -144,6 +144,24 @@ header_uri(wmem_allocator_t *scope, const char *line, gsize len, gsize voff)
     return semi ? wmem_strndup(scope, v, (gsize)(semi - v)) : v;
 }
 
+/*
+ * The line that ends at @end in the window @w ([0, @end), @end at a '\n'
+ * or the end of the window): sets *start to its first byte and returns its
+ * length without the line end.
+ */
+static gsize
+line_before(const char *w, gint end, gint *start)
+{
+    gint ls = end;
+    while (ls > 0 && w[ls - 1] != '\n')
+        ls--;
+    gint e = end;
+    while (e > ls && (w[e - 1] == '\r' || w[e - 1] == '\n'))
+        e--;
+    *start = ls;
+    return (gsize)(e - ls);
+}
+
 /* Call-ID, From and To of one header line (the first of each wins). */
 static void
 context_header(wmem_allocator_t *scope, const char *line, gsize len, msice_sip_context_t *ctx)
@@ -193,15 +211,8 @@ msice_sip_context_of_header(tvbuff_t *tvb, packet_info *pinfo, msice_sip_context
     while (ls > 0 && w[ls - 1] != '\n')
         ls--;
     while (ls > 0) {
-        gint le = ls - 1;         /* the '\n' ending the line above */
-        ls = le;
-        while (ls > 0 && w[ls - 1] != '\n')
-            ls--;
-        gint e = le;
-        while (e > ls && (w[e - 1] == '\r' || w[e - 1] == '\n'))
-            e--;
+        gsize len = line_before(w, ls - 1, &ls);  /* ls - 1: the '\n' ending the line above */
         const char *line = w + ls;
-        gsize len = (gsize)(e - ls);
         if (start_line(pinfo->pool, line, len, &ctx->message))
             break;
         if (len == 0 || !line_is_text(line, len))
@@ -231,7 +242,6 @@ msice_sip_context_of_header(tvbuff_t *tvb, packet_info *pinfo, msice_sip_context
     }
 }
 
-
 /*
  * Scans the lines in front of @body in its data source, nearest first: the
  * part headers of a multipart body (up to the boundary line), then the SIP
@@ -249,17 +259,11 @@ msice_sip_context_of_body(tvbuff_t *body, packet_info *pinfo, msice_sip_context_
     const char *w = (const char *)tvb_get_ptr(ds, from, off - from);
     gboolean in_part = TRUE;  /* until a boundary line or the SIP headers */
 
-    /* [ls, e) is one line without its line end. */
     gint le = off - from;
     while (le > 0) {
-        gint ls = le;
-        while (ls > 0 && w[ls - 1] != '\n')
-            ls--;
-        gint e = le;
-        while (e > ls && (w[e - 1] == '\r' || w[e - 1] == '\n'))
-            e--;
+        gint ls;
+        gsize len = line_before(w, le, &ls);
         const char *line = w + ls;
-        gsize len = (gsize)(e - ls);
         gsize v;
         if (in_part && len >= 2 && line[0] == '-' && line[1] == '-') {
             in_part = FALSE;  /* the boundary above this body's part headers */
