@@ -368,3 +368,21 @@ def test_no_reinvite_waits_for_ten_seconds(tshark, tmp_path, name, last):
     assert any(r["msice.diag.header"] for r in rows.values())
     assert not any(e == "no_reinvite" for e, _ in findings(tshark, cut))
     assert "No re-INVITE" not in tshark.run(["-n", "-q", "-r", tshark.capture(cut), "-z", "msice,calls"]).stdout
+
+
+# ---------------------------------------------------------------- no_edge_credentials without any MRAS
+
+def test_no_mras_exchange_at_all(tshark, tmp_path):
+    """rule-no-edge-credentials without its four MRAS frames: Frank (outside, by his location header)
+    never asked for Edge credentials and offers host candidates only. The rule's other form fires on his
+    INVITE (frame 1 of the cut), and Bob, who is inside and offers a relay, is not flagged."""
+    cut = tmp_path / "cut-no-mras.pcap"
+    subprocess.run(["editcap", str(CAPTURES / "rule-no-edge-credentials.pcap"), str(cut), "1-4"], check=True,
+                   capture_output=True)
+    rows = tshark.by_frame(cut, ["sip.Method", "mras.reason"], two_pass=True)
+    assert rows[1]["sip.Method"] == "INVITE" and not any(r["mras.reason"] for r in rows.values())
+    assert findings(tshark, cut) == {("no_edge_credentials", 1): WARN, ("no_edge_candidates", 1): WARN,
+                                     ("relay_udp_only", 12): NOTE}
+    text = tshark.run(["-n", "-q", "-r", tshark.capture(cut), "-z", "msice,calls"]).stdout
+    assert ("[warning, frame 1] The caller (A) is outside the network but no MRAS exchange was seen and it "
+            "offers no relay candidate") in text
