@@ -104,15 +104,18 @@ static stat_tap_table_item table_fields[] = {
 };
 
 static const char *const table_name = "MS ICE Calls";
-/* Row index per "Call-ID\tmedia": reset with the table. */
-static GHashTable *row_index;
+/* Per open table (a dialog may be opened twice, and closed and opened
+ * again): its row index, "Call-ID\tmedia" -> row. A new table gets a new
+ * index, also when it reuses a closed table's address. */
+static GHashTable *row_indexes;   /* stat_tap_table* -> GHashTable* */
 
 static void
 table_init(stat_tap_table_ui *ui)
 {
     stat_tap_table *table = stat_tap_find_table(ui, table_name);
-    if (!row_index)
-        row_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!row_indexes)
+        row_indexes = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                            (GDestroyNotify)g_hash_table_destroy);
     if (table) {
         if (ui->stat_tap_reset_table_cb)
             ui->stat_tap_reset_table_cb(table);
@@ -120,11 +123,12 @@ table_init(stat_tap_table_ui *ui)
     }
     table = stat_tap_init_table(table_name, N_COLS, 0, NULL);
     stat_tap_add_table(ui, table);
+    g_hash_table_replace(row_indexes, table, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL));
 }
 
 typedef struct {
     stat_tap_table *table;
-    const char     *call_id;
+    GHashTable     *index;
 } row_ctx_t;
 
 static void
@@ -148,12 +152,10 @@ static void
 table_row(const icecall_row_t *row, void *user)
 {
     row_ctx_t *rc = (row_ctx_t *)user;
-    if (strcmp(row->call_id, rc->call_id) != 0)
-        return;
     char *key = g_strdup_printf("%s\t%s", row->call_id, row->media);
     gpointer v;
     guint idx;
-    if (g_hash_table_lookup_extended(row_index, key, NULL, &v)) {
+    if (g_hash_table_lookup_extended(rc->index, key, NULL, &v)) {
         idx = GPOINTER_TO_UINT(v);
         g_free(key);
     } else {
@@ -166,7 +168,7 @@ table_row(const icecall_row_t *row, void *user)
         }
         idx = rc->table->num_elements;
         stat_tap_init_table_row(rc->table, idx, N_COLS, items);
-        g_hash_table_insert(row_index, key, GUINT_TO_POINTER(idx));
+        g_hash_table_insert(rc->index, key, GUINT_TO_POINTER(idx));
     }
     set_string(rc->table, idx, COL_CALL_ID, row->call_id);
     set_string(rc->table, idx, COL_MEDIA, row->media);
@@ -188,8 +190,11 @@ table_packet(void *p, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const voi
     icecall_model_t *m = msice_model();
     if (!ti->call_id || !m)
         return TAP_PACKET_DONT_REDRAW;
-    row_ctx_t rc = { g_array_index(sd->stat_tap_data->tables, stat_tap_table *, 0), ti->call_id };
-    icecall_foreach_row(m, table_row, &rc);
+    stat_tap_table *table = g_array_index(sd->stat_tap_data->tables, stat_tap_table *, 0);
+    row_ctx_t rc = { table, row_indexes ? (GHashTable *)g_hash_table_lookup(row_indexes, table) : NULL };
+    if (!rc.index)
+        return TAP_PACKET_DONT_REDRAW;
+    icecall_foreach_row(m, ti->call_id, table_row, &rc);   /* this call's rows only */
     return TAP_PACKET_REDRAW;
 }
 

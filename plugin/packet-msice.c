@@ -387,10 +387,15 @@ msice_proto(void)
     return proto_msice;
 }
 
+/* The model's clock: the absolute time of its zero (see msice_time_us()). */
+static gint64   model_t0_us;
+static gboolean model_t0_set;
+
 static void
 model_init(void)
 {
     model = icecall_model_new();
+    model_t0_set = FALSE;
 }
 
 static void findings_free(void);
@@ -403,10 +408,22 @@ model_cleanup(void)
     model = NULL;
 }
 
+/*
+ * Capture-relative time for the model. rel_ts restarts at every time
+ * reference (View > Time Reference), so the zero is taken once per model,
+ * from the first packet that asks (abs_ts - rel_ts: the first frame, or the
+ * reference before it), and every later time is abs_ts from that zero: a
+ * time reference set afterwards moves nothing.
+ */
 gint64
 msice_time_us(const packet_info *pinfo)
 {
-    return (gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000;
+    gint64 abs_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+    if (!model_t0_set) {
+        model_t0_us = abs_us - ((gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000);
+        model_t0_set = TRUE;
+    }
+    return abs_us - model_t0_us;
 }
 
 void
@@ -884,7 +901,7 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
         default:
             break;
         }
-        if (item && c->problems)
+        if (c->problems) /* item is NULL without a tree: the expert infos still count (-z expert) */
             line_experts(pinfo, item, c, (char *)tvb_format_text(pinfo->pool, tvb, l->start, l->length));
     }
     if (!any_ice)

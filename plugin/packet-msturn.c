@@ -1477,8 +1477,8 @@ udp_is_msturn(tvbuff_t *tvb, gboolean strict)
         return FALSE;
     const guint8 *buf = tvb_get_ptr(tvb, 0, len);
     if (strict)
-        return msturn_looks_like_msturn_strict(buf, tvb_reported_length(tvb)) ||
-               msturn_looks_like_mux(buf, tvb_reported_length(tvb));
+        return msturn_looks_like_msturn_strict(buf, len, tvb_reported_length(tvb)) ||
+               msturn_looks_like_mux(buf, len, tvb_reported_length(tvb));
     return msturn_looks_like_msturn(buf, len) || msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID;
 }
 

@@ -28,4 +28,4 @@ ctest --test-dir "$fuzz_build" --output-on-failure -L fuzz
 
 msice_log "tshark tests (pytest)"
 cd "$MSICE_ROOT"
-exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests
+exec /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests

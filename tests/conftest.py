@@ -11,6 +11,7 @@ Wireshark ignores the personal plugin folder when run as root, so as root
 tshark runs as nobody (setpriv), and capture files are copied into the
 private HOME first.
 """
+import hashlib
 import os
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = Path(os.environ.get("MSICE_BUILD", ROOT / "build"))
 CAPTURES = ROOT / "captures"
-REAL = ROOT.parent / "shared" / "captures" / "real"
+REAL = Path(os.environ.get("MSICE_REAL_CAPTURES", ROOT.parent / "shared" / "captures" / "real"))
 BASELINE = Path(__file__).resolve().parent / "baseline"
 
 
@@ -38,6 +39,9 @@ class Tshark:
         plugin = BUILD / "msice.so"
         if not plugin.exists():
             raise RuntimeError(f"{plugin} not built: run scripts/test.sh")
+        newer = [p for p in (ROOT / "plugin").rglob("*.[ch]") if p.stat().st_mtime > plugin.stat().st_mtime]
+        if newer:
+            raise RuntimeError(f"{plugin} is older than {newer[0]}: rebuild (scripts/test.sh does)")
         self.home = Path(tempfile.mkdtemp(prefix="msice-test-"))
         self.plugin_dir = self.home / ".local/lib/wireshark/plugins" / ws_version() / "epan"
         self.plugin_dir.mkdir(parents=True)
@@ -51,14 +55,16 @@ class Tshark:
         self.root = os.geteuid() == 0
 
     def capture(self, path):
-        """A path to `path` that tshark (maybe running as nobody) can read."""
-        path = Path(path)
-        if not self.root:
+        """A path to `path` that tshark (maybe running as nobody) can read. As root the file is copied
+        into the private HOME, every time (tests rewrite generated captures in place, so no cache), under
+        a name made from its whole path (two tests' diag.pcap must not meet)."""
+        path = Path(path).resolve()
+        caps = self.home / "caps"
+        if not self.root or path.parent == caps:
             return path
-        dest = self.home / "caps" / path.name
-        if not dest.exists() or dest.stat().st_mtime < path.stat().st_mtime:
-            shutil.copy2(path, dest)
-            dest.chmod(0o644)
+        dest = caps / f"{hashlib.sha1(str(path).encode()).hexdigest()[:12]}-{path.name}"
+        shutil.copyfile(path, dest)
+        dest.chmod(0o644)
         return dest
 
     def run(self, args, check=True, stock=False):
@@ -122,7 +128,9 @@ def tshark():
 def real_capture(name):
     path = REAL / name
     if not path.exists():
-        pytest.skip(f"{path} not present (shared real captures are optional)")
+        if os.environ.get("MSICE_REQUIRE_REAL") == "1":
+            pytest.fail(f"{path} not present and MSICE_REQUIRE_REAL=1")
+        pytest.skip(f"{path} not present (shared real captures are optional; MSICE_REAL_CAPTURES sets the folder)")
     return path
 
 

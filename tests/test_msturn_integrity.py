@@ -213,4 +213,5 @@ def test_malformed_mi(tshark, tmp_path, creds):
 def test_preference_garbage_is_ignored(tshark):
     extra = ["-o", "msturn.credentials:not-base64 :: a:b:c ,," + HOME[0]]
     rows = with_mi(tshark.by_frame(UDP, FIELDS, extra=extra))
+    assert sorted(rows) == UDP_MI
     assert all(r["msturn.integrity.status"] == "0" for r in rows.values())

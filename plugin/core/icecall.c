@@ -2062,10 +2062,14 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
 }
 
 void
-icecall_foreach_row(const icecall_model_t *m, void (*fn)(const icecall_row_t *row, void *user), void *user)
+icecall_foreach_row(const icecall_model_t *m, const char *call_id,
+                    void (*fn)(const icecall_row_t *row, void *user), void *user)
 {
-    for (guint i = 0; i < m->call_list->len; i++) {
-        call_t *c = (call_t *)g_ptr_array_index(m->call_list, i);
+    call_t *only = call_id ? (call_t *)g_hash_table_lookup(m->calls, call_id) : NULL;
+    if (call_id && !only)
+        return;
+    for (guint i = 0; i < (only ? 1u : m->call_list->len); i++) {
+        call_t *c = only ? only : (call_t *)g_ptr_array_index(m->call_list, i);
         for (unsigned mi = 0; mi < c->n_media; mi++) {
             media_t *md = c->media[mi];
             if (!md->cands[0]->len && !md->cands[1]->len && !md->pairs->len)

@@ -274,8 +274,12 @@ typedef struct {
     char        verdict[200];
 } icecall_row_t;
 
-/** icecall_foreach_row: calls @fn for every call and media line, in first-seen order. */
-void icecall_foreach_row(const icecall_model_t *m, void (*fn)(const icecall_row_t *row, void *user), void *user);
+/**
+ * icecall_foreach_row: calls @fn for every media line of every call, calls
+ * in first-seen order; only of the call @call_id when not NULL.
+ */
+void icecall_foreach_row(const icecall_model_t *m, const char *call_id,
+                         void (*fn)(const icecall_row_t *row, void *user), void *user);
 
 /** icecall_rule_t: the troubleshooting rules (one expert info each). */
 typedef enum {

@@ -158,19 +158,19 @@ msturn_looks_like_msturn(const uint8_t *buf, size_t len)
 }
 
 bool
-msturn_looks_like_msturn_strict(const uint8_t *buf, size_t len)
+msturn_looks_like_msturn_strict(const uint8_t *buf, size_t len, size_t datagram_len)
 {
     return msturn_looks_like_msturn(buf, len) && msturn_rd32(buf + 24) == MSTURN_MAGIC_COOKIE_VALUE &&
-           (size_t)msturn_rd16(buf + 2) + MSTURN_HEADER_LEN == len;
+           (size_t)msturn_rd16(buf + 2) + MSTURN_HEADER_LEN == datagram_len;
 }
 
 bool
-msturn_looks_like_mux(const uint8_t *buf, size_t len)
+msturn_looks_like_mux(const uint8_t *buf, size_t len, size_t datagram_len)
 {
-    if (len < MSTURN_MUX_HDR_LEN)
+    if (len < 4u || datagram_len < MSTURN_MUX_HDR_LEN)
         return false;
     return msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID &&
-           (size_t)msturn_rd16(buf + 2) + 4u == len;
+           (size_t)msturn_rd16(buf + 2) + 4u == datagram_len;
 }
 
 bool
@@ -385,6 +385,8 @@ msturn_get_address(const uint8_t *buf, const msturn_msg_t *msg, const msturn_att
     const uint8_t *v = buf + attr->value_off;
     out->family = v[1];
     out->port = msturn_rd16(v + 2);
+    if (xor_coded) /* the port decodes whatever the family says */
+        out->port ^= msturn_rd16(buf + 4);
     if (attr->val_status != MSTURN_VAL_OK)
         return attr->val_status;
     uint8_t alen = (out->family == MSTURN_FAMILY_IPV4) ? 4 : 16;
@@ -395,7 +397,6 @@ msturn_get_address(const uint8_t *buf, const msturn_msg_t *msg, const msturn_att
     if (xor_coded) {
         /* XOR with the message's own transaction-id bytes (header 4..19). */
         const uint8_t *txid = buf + 4;
-        out->port ^= msturn_rd16(txid);
         for (unsigned i = 0; i < out->addr_len; i++)
             out->addr[i] ^= txid[i];
     }
@@ -698,9 +699,9 @@ msturn_tcp_pdu_len(const uint8_t *buf, size_t len, msturn_tcp_pdu_t *kind)
         return MSTURN_TCP_FRAME_HDR_LEN + msturn_rd16(buf + 2);
     }
     if (buf[0] == 0x16 && buf[1] == 0x03 && buf[2] <= 0x03) {
-        if (len < 5)
-            return 0;
         *kind = MSTURN_PDU_PSEUDO_TLS;
+        if (len < 5)
+            return 0;             /* a record header cut after 4 bytes: more needed */
         return 5u + msturn_rd16(buf + 3);
     }
     if ((buf[0] & 0xC0u) == 0 && buf[0] <= 0x01) {

@@ -129,17 +129,19 @@ bool msturn_looks_like_msturn(const uint8_t *buf, size_t len);
 
 /**
  * msturn_looks_like_msturn_strict:
- * As msturn_looks_like_msturn(), and the cookie has the MS value and the
- * Length field fills @len exactly. For heuristics on any port.
+ * As msturn_looks_like_msturn() on the @len bytes at @buf, and the cookie
+ * has the MS value and the Length field fills @datagram_len exactly (the
+ * whole datagram, of which a short snapshot length may have captured only
+ * @len bytes). For heuristics on any port.
  */
-bool msturn_looks_like_msturn_strict(const uint8_t *buf, size_t len);
+bool msturn_looks_like_msturn_strict(const uint8_t *buf, size_t len, size_t datagram_len);
 
 /**
  * msturn_looks_like_mux:
- * TRUE when buf starts with the multiplexed-TURN channel 0xFF10 and its
- * Length field matches len exactly ([MS-TURN] 2.2.3).
+ * TRUE when the @len bytes at @buf start with the multiplexed-TURN channel
+ * 0xFF10 and its Length field matches @datagram_len exactly ([MS-TURN] 2.2.3).
  */
-bool msturn_looks_like_mux(const uint8_t *buf, size_t len);
+bool msturn_looks_like_mux(const uint8_t *buf, size_t len, size_t datagram_len);
 
 /**
  * msturn_looks_like_stun_check:
@@ -224,7 +226,9 @@ bool msturn_expects_response(uint16_t type);
  * Decodes an ADDRESS or XOR_ADDRESS value. For XOR the port is XORed with
  * header bytes 4..5 and the address with header bytes 4..7 (IPv4) or 4..19
  * (IPv6): the message's own transaction-id bytes ([MS-TURN] 2.2.2.16), which
- * equals RFC 5389's rule for messages carrying its cookie.
+ * equals RFC 5389's rule for messages carrying its cookie. When the value
+ * has at least 4 bytes, out->family and out->port (decoded) are set even
+ * if the address cannot be read (bad family, short value).
  */
 msturn_val_status_t msturn_get_address(const uint8_t *buf, const msturn_msg_t *msg,
                                        const msturn_attr_t *attr, msturn_addr_t *out);
@@ -335,7 +339,8 @@ typedef enum {
 /**
  * msturn_tcp_pdu_len:
  * Needs 4 bytes (returns 0 with fewer). Returns the whole PDU length
- * (header included) and its kind, or 0 with MSTURN_PDU_UNKNOWN.
+ * (header included) and its kind, or 0 with MSTURN_PDU_UNKNOWN; 0 with
+ * MSTURN_PDU_PSEUDO_TLS: a pseudo-TLS record header, 5 bytes needed.
  */
 uint32_t msturn_tcp_pdu_len(const uint8_t *buf, size_t len, msturn_tcp_pdu_t *kind);
 

@@ -152,7 +152,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     GString *out = g_string_new("");
     icecall_report(m, out, NULL);
-    icecall_foreach_row(m, row_cb, NULL);
+    icecall_foreach_row(m, NULL, row_cb, NULL);
+    icecall_foreach_row(m, "call-1", row_cb, NULL);
     g_string_free(out, TRUE);
     icecall_model_free(m);
     return 0;

@@ -191,7 +191,7 @@ test_failed_call(void)
 
     icecall_row_t row;
     memset(&row, 0, sizeof(row));
-    icecall_foreach_row(m, count_row, &row);
+    icecall_foreach_row(m, NULL, count_row, &row);
     g_assert_cmpstr(row.call_id, ==, "call-1");
     g_assert_cmpuint(row.n_pairs_checked, ==, 2);
     g_assert_cmpuint(row.n_pairs_ok, ==, 0);

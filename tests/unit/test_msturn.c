@@ -90,7 +90,13 @@ test_401_unpadded(void)
 {
     msturn_msg_t m;
     g_assert_cmpint(msturn_parse(v_401, sizeof(v_401), &m), ==, MSTURN_OK);
-    g_assert_true(msturn_looks_like_msturn_strict(v_401, sizeof(v_401)));
+    g_assert_true(msturn_looks_like_msturn_strict(v_401, sizeof(v_401), sizeof(v_401)));
+    /* A short snapshot: only 20 bytes captured of the whole datagram. Judged
+     * without reading past them (a copy, so valgrind sees any overread). */
+    guint8 *snap = g_memdup2(v_401, 20);
+    g_assert_false(msturn_looks_like_msturn_strict(snap, 20, sizeof(v_401)));
+    g_assert_false(msturn_looks_like_mux(snap, 3, 40));
+    g_free(snap);
     g_assert_cmpint(m.dialect, ==, MSTURN_DIALECT_MSTURN);
     g_assert_cmpint(m.padding, ==, MSTURN_PAD_NONE);
     g_assert_cmpuint(m.type, ==, MSTURN_ALLOCATE_ERROR);
@@ -244,11 +250,19 @@ test_bad_values(void)
     g_assert_cmpint(x->val_status, ==, MSTURN_VAL_BAD_FAMILY);
     g_assert_cmpint(msturn_get_address(v, &m, x, &a), ==, MSTURN_VAL_BAD_FAMILY);
     g_assert_cmpuint(a.addr_len, ==, 0);
+    /* The port still decodes: the same as with the good family. */
+    msturn_addr_t good;
+    msturn_msg_t gm;
+    g_assert_cmpint(msturn_parse(v_alloc_resp, sizeof(v_alloc_resp), &gm), ==, MSTURN_OK);
+    g_assert_cmpint(msturn_get_address(v_alloc_resp, &gm, msturn_find_attr(&gm, MSTURN_ATTR_XOR_MAPPED_ADDRESS),
+                                       &good), ==, MSTURN_VAL_OK);
+    g_assert_cmpuint(a.port, ==, good.port);
+    g_assert_cmpuint(a.family, ==, 7);
 
     memcpy(v, v_alloc_resp, sizeof(v));
     v[27] = 0xc7; /* cookie value 0x72c64bc7 */
     g_assert_true(msturn_looks_like_msturn(v, sizeof(v)));
-    g_assert_false(msturn_looks_like_msturn_strict(v, sizeof(v)));
+    g_assert_false(msturn_looks_like_msturn_strict(v, sizeof(v), sizeof(v)));
     g_assert_cmpint(msturn_parse(v, sizeof(v), &m), ==, MSTURN_OK);
     g_assert_cmpint(m.attrs[0].val_status, ==, MSTURN_VAL_BAD_COOKIE);
 
@@ -301,12 +315,12 @@ test_mux(void)
         0x80, 0x00, 0x00, 0x01,                         /* 4 bytes of data */
     };
     msturn_mux_t mux;
-    g_assert_true(msturn_looks_like_mux(v, sizeof(v)));
+    g_assert_true(msturn_looks_like_mux(v, sizeof(v), sizeof(v)));
     g_assert_cmpint(msturn_parse_mux(v, sizeof(v), &mux), ==, MSTURN_OK);
     g_assert_cmpuint(mux.data_off, ==, 12);
     g_assert_cmpuint(mux.data_len, ==, 4);
     g_assert_cmpint(msturn_parse_mux(v, sizeof(v) - 1, &mux), ==, MSTURN_TRUNCATED);
-    g_assert_false(msturn_looks_like_mux(v, sizeof(v) - 1));
+    g_assert_false(msturn_looks_like_mux(v, sizeof(v) - 1, sizeof(v) - 1));
     g_assert_cmpint(msturn_parse_mux(v, 11, &mux), ==, MSTURN_TOO_SHORT);
     uint8_t lie[sizeof(v)];
     memcpy(lie, v, sizeof(v));
@@ -326,6 +340,7 @@ test_tcp_framing(void)
     g_assert_cmpint(kind, ==, MSTURN_PDU_FRAMED_DATA);
     static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x2d };
     g_assert_cmpuint(msturn_tcp_pdu_len(hello, 4, &kind), ==, 0); /* needs 5 bytes */
+    g_assert_cmpint(kind, ==, MSTURN_PDU_PSEUDO_TLS);            /* ... and says so */
     g_assert_cmpuint(msturn_tcp_pdu_len(hello, 5, &kind), ==, 50);
     g_assert_cmpint(kind, ==, MSTURN_PDU_PSEUDO_TLS);
     static const uint8_t bad[] = { 0x05, 0x00, 0x00, 0x10 };
