@@ -271,12 +271,16 @@ learn_passwords(const mras_doc_t *doc, guint32 frame)
         if (!c->username || !c->password || !c->password[0])
             continue;
         gsize len = 0;
-        guint8 *bytes = decode_base64_strict(wmem_file_scope(), c->username, &len);
+        guint8 *bytes = decode_base64_strict(NULL, c->username, &len);
         if (!bytes)
             continue;   /* not base64: MS-TURN could not use it either */
         mras_bytes_key_t lookup = { bytes, len };
-        if (wmem_map_lookup(passwords, &lookup))
-            continue;   /* first one wins */
+        gboolean known = wmem_map_lookup(passwords, &lookup) != NULL;  /* first one wins */
+        if (!known)
+            lookup.data = (const guint8 *)wmem_memdup(wmem_file_scope(), bytes, len);
+        wmem_free(NULL, bytes);
+        if (known)
+            continue;
         mras_bytes_key_t *key = wmem_new(wmem_file_scope(), mras_bytes_key_t);
         *key = lookup;
         mras_password_t *pw = wmem_new(wmem_file_scope(), mras_password_t);

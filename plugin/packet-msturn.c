@@ -1381,10 +1381,12 @@ dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsi
         const msturn_attr_t *sid = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
         if (sid && sid->val_status == MSTURN_VAL_OK && m->type == MSTURN_ALLOCATE_RESPONSE &&
             !PINFO_FD_VISITED(pinfo)) {
-            guint64 *key = wmem_new(wmem_file_scope(), guint64);
-            *key = tvb_get_ntoh64(tvb, sid->value_off);
-            if (!wmem_map_lookup(mux_sessions, key))
+            guint64 session = tvb_get_ntoh64(tvb, sid->value_off);
+            if (!wmem_map_lookup(mux_sessions, &session)) {
+                guint64 *key = wmem_new(wmem_file_scope(), guint64);
+                *key = session;
                 wmem_map_insert(mux_sessions, key, GUINT_TO_POINTER(pinfo->num));
+            }
         }
     }
     if (summary)

@@ -160,6 +160,7 @@ typedef struct {
     call_t  *call;
     unsigned media;
     int      pair;
+    int      from_side;             /* the requester; the responder is the other */
     bool     use_candidate;
 } check_tx_t;
 
@@ -308,7 +309,7 @@ addr_str(const icecall_addr_t *a, char *buf, size_t size)
         size_t n = 0;
         for (int i = 0; i < 8 && n < sizeof(tmp) - 6; i++) {
             if (i == best) {
-                n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "%s", i == 0 ? "::" : ":");
+                n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "::"); /* the word before left out its ':' */
                 i += best_len - 1;
                 continue;
             }
@@ -536,12 +537,16 @@ cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in)
         if (addr_eq(&x->addr, &in->addr) && x->tcp == in->tcp && x->component == in->component) {
             /* The same candidate again (v6 and v19 parts, answers, re-INVITEs):
              * keep the first offer, learn what the new line adds. */
+            if (x->learnt && !in->learnt) {
+                /* Seen in a check first (peer-reflexive), offered now: the
+                 * offer says what it is. */
+                                *x = *in;
+                index_owner(m, m->by_addr, &in->addr, in->tcp, true, c, mi, side, (int)i, false);
+                index_owner(m, m->by_ip, &in->addr, in->tcp, false, c, mi, side, (int)i, false);
+                return (int)i;
+            }
             if (x->type == ICECALL_CTYPE_UNKNOWN && in->type != ICECALL_CTYPE_UNKNOWN)
                 x->type = in->type;
-            if (x->learnt && !in->learnt) {
-                x->learnt = false;
-                x->frame = in->frame;
-            }
             if (!addr_set(&x->raddr) && addr_set(&in->raddr))
                 x->raddr = in->raddr;
             if (in->version > x->version) {
@@ -847,6 +852,7 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
         a->released = true;
         return;
     }
+    a->released = false;   /* allocated (again) */
     a->success = true;
     a->error_code = 0;
     a->success_frame = frame;
@@ -1033,7 +1039,7 @@ session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t 
 {
     char key[160];
     bool swap = strcmp(u1, u2) > 0;
-    snprintf(key, sizeof(key), "ICE session %s/%s (no SIP)", swap ? u2 : u1, swap ? u1 : u2);
+    snprintf(key, sizeof(key), "ICE session %.64s/%.64s (no SIP)", swap ? u2 : u1, swap ? u1 : u2);
     call_t *c = call_get(m, key, false, frame);
     if (!c)
         return NULL;
@@ -1112,7 +1118,7 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
     if (username && *username) {
         const char *colon = strchr(username, ':');
         if (colon) {
-            char recv[64], send[64];
+            char recv[257], send[257];   /* an ICE ufrag has up to 256 characters */
             g_strlcpy(recv, username, MIN(sizeof(recv), (size_t)(colon - username) + 1));
             g_strlcpy(send, colon + 1, sizeof(send));
             recv_o = (owner_t *)g_hash_table_lookup(m->by_ufrag, recv);
@@ -1230,7 +1236,7 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
         memset(&r, 0, sizeof(r));
         r.call = tx->call;
         r.media = tx->media;
-        r.from_side = 0;
+        r.from_side = !tx->from_side;
         fill_frame(&r, tx->pair, out);
         return;
     }
@@ -1255,6 +1261,7 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
         tx->call = r.call;
         tx->media = r.media;
         tx->pair = pi;
+        tx->from_side = r.from_side;
         tx->use_candidate = c->use_candidate;
         g_hash_table_insert(m->check_tx, g_memdup2(c->txid, 16), tx);
     }
@@ -1370,6 +1377,7 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
         memset(&r, 0, sizeof(r));
         r.call = tx->call;
         r.media = tx->media;
+        r.from_side = !tx->from_side;
         fill_frame(&r, tx->pair, out);
         return;
     }
@@ -1974,8 +1982,8 @@ print_findings(GString *o, const GPtrArray *fs, const char *call_id, const char 
     static const char *const sev[] = { "note", "warning", "error" };
     for (guint i = 0; i < fs->len; i++) {
         const icecall_finding_t *f = (const icecall_finding_t *)g_ptr_array_index(fs, i);
-        if (strcmp(f->call_id, call_id) != 0)
-            continue;
+        if (strncmp(f->call_id, call_id, sizeof(f->call_id) - 1) != 0)
+            continue;   /* f->call_id holds the first 127 characters of a long Call-ID */
         g_string_append_printf(o, "%s[%s, frame %u] %s\n", indent, sev[f->severity], f->frame, f->text);
     }
 }

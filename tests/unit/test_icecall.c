@@ -344,6 +344,54 @@ test_late_reinvite(void)
     }
 }
 
+static void
+test_learnt_then_offered(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    icecall_addr_t a_v6;
+    memset(&a_v6, 0, sizeof(a_v6));
+    a_v6.family = 6;
+    a_v6.addr[0] = 0x20, a_v6.addr[1] = 0x01, a_v6.addr[2] = 0x0d, a_v6.addr[3] = 0xb8, a_v6.addr[15] = 1;
+    a_v6.port = 5000;
+    icecall_cand_in_t a[] = { cand(ICECALL_CTYPE_HOST, a_host, 2130706431, "1"),
+                              cand(ICECALL_CTYPE_HOST, a_v6, 2130706175, "2") };
+    icecall_addr_t b_v6 = a_v6;   /* 2001:db8:0:5::2 */
+    b_v6.addr[7] = 5, b_v6.addr[15] = 2, b_v6.port = 6000;
+    icecall_cand_in_t b[] = { cand(ICECALL_CTYPE_HOST, b_host, 2130706431, "1"),
+                              cand(ICECALL_CTYPE_HOST, b_v6, 2130706175, "2") };
+    icecall_media_in_t ma = { 0, "audio", 19, a_host, "L1xu", a, 2, NULL, 0, NULL };
+    icecall_media_in_t mb = { 0, "audio", 19, b_host, "kwD6", b, 2, NULL, 0, NULL };
+    icecall_msg_t invite = { 4, 1000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
+                             v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
+    icecall_msg_t ok = { 10, 3000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
+                         v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0) };
+    g_assert_true(icecall_add_sdp(m, &invite, &ma, 1));
+    /* Bob's check reaches Alice before his answer does: his address is learnt (prflx) ... */
+    check(m, 6, 0x0001, 5, b_host, a_host, "L1xu:kwD6", false, false, NULL);
+    g_assert_true(icecall_add_sdp(m, &ok, &mb, 1));
+    /* ... until the answer offers it as host. */
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_nonnull(strstr(r->str, "B candidates: 2 host (2 UDP)\n"));
+    g_assert_null(strstr(r->str, "prflx"));
+    g_assert_nonnull(strstr(r->str, "A candidates: 2 host (2 UDP)"));
+    g_string_free(r, TRUE);
+    /* Alice's answer to Bob's check: sent by A, so "local" is A's offer (frame 4). */
+    icecall_frame_t fi;
+    check(m, 12, 0x0101, 5, a_host, b_host, NULL, false, false, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpuint(fi.local_offer_frame, ==, 4);
+    g_assert_cmpuint(fi.remote_offer_frame, ==, 10);
+    g_assert_cmpstr(fi.pair, ==, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP)");
+    /* IPv6 text: the zero run in the middle is "::". */
+    icecall_frame_t f6;
+    check(m, 13, 0x0001, 6, a_v6, b_v6, "kwD6:L1xu", false, false, &f6);
+    g_assert_true(f6.valid);
+    g_assert_cmpstr(f6.pair, ==, "A host [2001:db8::1]:5000 <-> B host [2001:db8:0:5::2]:6000 (UDP)");
+    icecall_model_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -354,5 +402,6 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/limits", test_limits);
     g_test_add_func("/icecall/turn-credentials", test_turn_credentials);
     g_test_add_func("/icecall/late-reinvite", test_late_reinvite);
+    g_test_add_func("/icecall/learnt-then-offered", test_learnt_then_offered);
     return g_test_run();
 }
