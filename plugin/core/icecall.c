@@ -766,6 +766,8 @@ icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_add
     make_key(&k, client, false, false);
     mras_t *r = (mras_t *)g_hash_table_lookup(m->mras, &k);
     if (!r) {
+        if (g_hash_table_size(m->mras) >= ICECALL_MAX_MRAS_CLIENTS)
+            return;
         r = g_new0(mras_t, 1);
         r->client = *client;
         r->client.port = 0;
@@ -822,7 +824,7 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
         a->n_requests++;
         a->last_request_frame = frame;
         a->pending = true;
-        if (txid) {
+        if (txid && g_hash_table_size(m->alloc_tx) < ICECALL_MAX_TRANSACTIONS) {
             alloc_tx_t *tx = g_new(alloc_tx_t, 1);
             tx->alloc = a;
             tx->with_integrity = with_integrity;
@@ -860,13 +862,17 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
         a->relayed = *relayed;
         akey_t k;
         make_key(&k, relayed, false, true);
-        g_hash_table_replace(m->allocs_by_relayed, g_memdup2(&k, sizeof(k)), a);
+        if (g_hash_table_size(m->allocs_by_relayed) < ICECALL_MAX_ALLOCATIONS ||
+            g_hash_table_contains(m->allocs_by_relayed, &k))
+            g_hash_table_replace(m->allocs_by_relayed, g_memdup2(&k, sizeof(k)), a);
     }
     if (reflexive && addr_set(reflexive))
         a->reflexive = *reflexive;
     if (mux_session) {
         a->mux_session = mux_session;
-        g_hash_table_replace(m->allocs_by_session, g_memdup2(&mux_session, sizeof(mux_session)), a);
+        if (g_hash_table_size(m->allocs_by_session) < ICECALL_MAX_ALLOCATIONS ||
+            g_hash_table_contains(m->allocs_by_session, &mux_session))
+            g_hash_table_replace(m->allocs_by_session, g_memdup2(&mux_session, sizeof(mux_session)), a);
     }
 }
 
@@ -1256,7 +1262,7 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
     p->n_requests++;
     if (p->result == ICECALL_RESULT_NONE)
         p->result = ICECALL_RESULT_PENDING;
-    if (!g_hash_table_lookup(m->check_tx, c->txid)) {
+    if (!g_hash_table_lookup(m->check_tx, c->txid) && g_hash_table_size(m->check_tx) < ICECALL_MAX_TRANSACTIONS) {
         check_tx_t *tx = g_new(check_tx_t, 1);
         tx->call = r.call;
         tx->media = r.media;

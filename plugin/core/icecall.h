@@ -36,6 +36,8 @@
 #define ICECALL_MAX_PAIRS          256u    /* per media line */
 #define ICECALL_MAX_PROMOTIONS     32u     /* per media line */
 #define ICECALL_MAX_ALLOCATIONS    200000u
+#define ICECALL_MAX_TRANSACTIONS   1000000u /* check and Allocate requests remembered, each */
+#define ICECALL_MAX_MRAS_CLIENTS   100000u
 
 typedef struct icecall_model icecall_model_t;
 
