@@ -1657,8 +1657,12 @@ claim_tcp_conversation(packet_info *pinfo)
     if (!conversation_get_proto_data(conv, proto_msturn)) {
         msturn_tcp_conv_t *c = wmem_new0(wmem_file_scope(), msturn_tcp_conv_t);
         c->first_frame = pinfo->num;
-        copy_address_wmem(wmem_file_scope(), &c->client, &pinfo->src);
-        c->client_port = pinfo->srcport;
+        /* The client is the first sender, unless that packet comes from an
+         * Edge port to another port (a capture that starts mid-stream). */
+        gboolean from_edge = value_is_in_range(pref_tcp_ports, pinfo->srcport) &&
+                             !value_is_in_range(pref_tcp_ports, pinfo->destport);
+        copy_address_wmem(wmem_file_scope(), &c->client, from_edge ? &pinfo->dst : &pinfo->src);
+        c->client_port = from_edge ? pinfo->destport : pinfo->srcport;
         conversation_add_proto_data(conv, proto_msturn, c);
     }
     conversation_set_dissector(conv, msturn_tcp_handle);
