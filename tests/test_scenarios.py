@@ -114,3 +114,20 @@ def test_relayed_rtp_in_rtp_streams(tshark):
                       "rtp,streams"]).stdout
     streams = [l for l in out.splitlines() if " 0x" in l]
     assert len(streams) >= 2  # relayed media (inside MS-TURN) is RTP too
+
+
+@pytest.mark.parametrize("two_pass", [False, True])
+def test_offer_links_follow_the_sender(tshark, two_pass):
+    """msice.pair.local_offer_in is the SDP of the side that sent this packet (Alice's INVITE is frame
+    13, Bob's 183 frame 24), for requests, responses and media alike."""
+    rows = tshark.by_frame(CAPTURES / "call-inside-inside.pcap",
+                           ["ip.src", "msice.pair.local_offer_in", "msice.pair.remote_offer_in", "msice.media.type"],
+                           "msice.pair", two_pass)
+    alice, bob = "10.10.20.31", "10.10.40.52"
+    # 27 Alice's check, 28 Bob's check, 29 Bob's answer to 27, 31 Alice's answer to 28, 44/45 RTP each way
+    for f, src in [(27, alice), (28, bob), (29, bob), (31, alice), (44, alice), (45, bob)]:
+        r = rows[f]
+        assert r["ip.src"] == src, f
+        mine, theirs = ("13", "24") if src == alice else ("24", "13")
+        assert (r["msice.pair.local_offer_in"], r["msice.pair.remote_offer_in"]) == (mine, theirs), f
+        assert r["msice.media.type"] == "audio", f
