@@ -275,12 +275,12 @@ learn_passwords(const mras_doc_t *doc, guint32 frame)
         if (!bytes)
             continue;   /* not base64: MS-TURN could not use it either */
         mras_bytes_key_t lookup = { bytes, len };
-        gboolean known = wmem_map_lookup(passwords, &lookup) != NULL;  /* first one wins */
-        if (!known)
-            lookup.data = (const guint8 *)wmem_memdup(wmem_file_scope(), bytes, len);
+        if (wmem_map_lookup(passwords, &lookup)) {
+            wmem_free(NULL, bytes);
+            continue;   /* first one wins */
+        }
+        lookup.data = (const guint8 *)wmem_memdup(wmem_file_scope(), bytes, len);
         wmem_free(NULL, bytes);
-        if (known)
-            continue;
         mras_bytes_key_t *key = wmem_new(wmem_file_scope(), mras_bytes_key_t);
         *key = lookup;
         mras_password_t *pw = wmem_new(wmem_file_scope(), mras_password_t);

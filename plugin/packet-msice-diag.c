@@ -15,8 +15,8 @@
  * the five names; pinfo->match_string says which one matched. The header
  * value tvb is a subset of the SIP message in its data source, so the
  * Call-ID, From, To and the start line are read from the lines around it
- * (msice_sip_context_of_header() in msice-sip.c), and the diagnostics are tied to the call in the
- * per-call model on the first pass.
+ * (msice_sip_context_of_header() in msice-sip.c), and the diagnostics are
+ * tied to the call in the per-call model on the first pass.
  */
 #include <wireshark.h>
 #include <epan/packet.h>

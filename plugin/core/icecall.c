@@ -540,7 +540,7 @@ cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in)
             if (x->learnt && !in->learnt) {
                 /* Seen in a check first (peer-reflexive), offered now: the
                  * offer says what it is. */
-                                *x = *in;
+                *x = *in;
                 index_owner(m, m->by_addr, &in->addr, in->tcp, true, c, mi, side, (int)i, false);
                 index_owner(m, m->by_ip, &in->addr, in->tcp, false, c, mi, side, (int)i, false);
                 return (int)i;
@@ -809,8 +809,8 @@ alloc_get(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t
 void
 icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
                        const icecall_addr_t *edge, bool tcp, bool response, bool with_integrity,
-                       const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive, uint16_t error_code,
-                       uint32_t lifetime, uint64_t mux_session)
+                       const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive,
+                       uint16_t error_code, uint32_t lifetime, uint64_t mux_session)
 {
     touch(m, time_us);
     if (!response) {
