@@ -45,6 +45,7 @@ Layout of this file:
 """
 
 import base64
+import collections
 import hashlib
 import heapq
 import hmac
@@ -4655,6 +4656,173 @@ def _hotel(net, client_ip, label, role):
     net.register(HOTEL_NAT, "hotel-pub", f"N{label}", None, role=f"hotel gateway's public address ({label}'s NAT)")
 
 
+# A client product as the call captures describe it: name (in the host roles), SIP User-Agent, MS-TURN version.
+CallClient = collections.namedtuple("CallClient", "name ua ms_version")
+LYNC2013_CLIENT = CallClient("Lync 2013", LYNC2013_UA, 4)
+SFB_CLIENT = CallClient("Skype for Business 2015", SFB_UA, 5)
+
+# The people of the call captures: (display name, SIP address).
+ALICE = ("Alice Lee", "alice@contoso.com")
+BOB = ("Bob Kim", "bob@contoso.com")
+FRANK = ("Frank Moss", "frank@contoso.com")
+ERIN = ("Erin Park", "erin@contoso.com")
+GREG = ("Greg Novak", "greg@fabrikam.com")
+ALICE_IP = "10.10.20.31"           # Alice's PC on the HQ client VLAN 10.10.20.0/24
+BOB_IP = "10.10.40.52"             # Bob's PC on the HQ client VLAN 10.10.40.0/24
+
+
+def _alice_at_hq(net, client, where, label="A"):
+    """Register Alice's PC on contoso's HQ span; `where` ends her role text, in parentheses."""
+    net.register(ALICE_IP, "corp", label, "hq", "00:15:5d:0a:14:1f",
+                 role=f"alice@contoso.com, {client.name} ({where})")
+
+
+def _bob_at_hq(net, client, where):
+    """Register Bob's PC on contoso's HQ span; `where` ends his role text, in parentheses."""
+    net.register(BOB_IP, "corp", "B", "hq", "00:15:5d:0a:28:34", role=f"bob@contoso.com, {client.name} ({where})")
+
+
+def _corp_only_rules(net):
+    """Firewall rules of a call inside contoso: everything inside the LAN is routed; the internal firewall keeps
+    clients off the Edge's public interface, and the public interface cannot reach internal addresses."""
+    def rules(src, dst, dport, proto, t):
+        return net.zone(src) == "corp" and net.zone(dst) == "corp"
+    return rules
+
+
+def _home_nat(net, kind, dst=None):
+    """The home router's NAT (HOME_NAT) for 192.168.1.20; its two media sockets' public ports preset
+    (for a symmetric NAT: towards `dst`)."""
+    nat = Nat(HOME_NAT, kind, 40112)
+    for port, pub in ((9610, 38402), (9611, 38403)):
+        nat.preset("192.168.1.20", port, pub, dst=dst)
+    net.add_nat(nat, ["192.168.1.20"])
+
+
+def _hotel_nat(net):
+    """The hotel gateway's address-restricted NAT (HOTEL_NAT) for 192.168.0.15, media sockets' ports preset."""
+    nat = Nat(HOTEL_NAT, "address", 62001)
+    for port, pub in ((7180, 41822), (7181, 41823)):
+        nat.preset("192.168.0.15", port, pub)
+    net.add_nat(nat, ["192.168.0.15"])
+
+
+def _call_agents(net, rng, client, caller, callee):
+    """The SipParty and the CallAgent of the caller (A, controlling) and of the callee (B), in that order.
+    caller, callee: (person, client address, make_credentials seed, or None for no MRAS credentials).
+    Returns (caller's party, callee's party, A, B)."""
+    (person_a, ip_a, seed_a), (person_b, ip_b, seed_b) = caller, callee
+    party_a = SipParty(rng, *person_a, client.ua)
+    party_b = SipParty(rng, *person_b, client.ua)
+    creds = lambda seed: None if seed is None else make_credentials(seed, client.ms_version)
+    A = CallAgent(net, "A", party_a, ip_a, client.ms_version, True, creds(seed_a), rng)
+    B = CallAgent(net, "B", party_b, ip_b, client.ms_version, False, creds(seed_b), rng)
+    return party_a, party_b, A, B
+
+
+def _contoso_servers(net, rng, access_edge=False, av_ext=CONTOSO_AV_EXT):
+    """contoso's A/V Edge and Front End (and Access Edge): (edge, fe) or (edge, fe, ae)."""
+    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, av_ext)
+    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
+    if not access_edge:
+        return edge, fe
+    return edge, fe, SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
+
+
+def _sip_leg(net, rng, agent, cport, server_ip, nat=None, point=None):
+    """`agent`'s SIP connection from port `cport` to its first-hop server; the server's Via parameters
+    (with received= when the client is behind the NAT address `nat`)."""
+    received = f";received={nat}" if nat else ""
+    return SipLeg(net, agent, cport, server_ip,
+                  f"{received};ms-received-port={cport};ms-received-cid={rand_hex(rng, 4, True)}00", point=point)
+
+
+def _mras(location, rtt_ms, **extra):
+    """The MRAS answer to one party: contoso's relays."""
+    return dict(location=location, relays=CONTOSO_RELAYS, rtt_ms=rtt_ms, **extra)
+
+
+def _hq_inside_call(cap, rng, client, seeds, thin=False, **timing):
+    """The call of call-inside-inside: Alice (10.10.20.31) calls Bob (10.10.40.52), both on contoso's HQ LAN
+    and seen on the HQ span, SIP through the Front End, both allocate on the Edge's intranet interface.
+    seeds: the make_credentials seeds of (Alice, Bob); thin: rule-* RTP pacing; timing: CallFlow settings
+    from t_media_end on. Returns (net, A, B, call, flow), the flow not started."""
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
+    _alice_at_hq(net, client, "client VLAN 10.10.20.0/24")
+    _bob_at_hq(net, client, "client VLAN 10.10.40.0/24")
+    _contoso_hq(net)
+    net.rules = _corp_only_rules(net)
+    alice, bob, A, B = _call_agents(net, rng, client, (ALICE, ALICE_IP, seeds[0]), (BOB, BOB_IP, seeds[1]))
+    if thin:
+        _thin_media(A, B)
+    edge, fe = _contoso_servers(net, rng)
+    legs = {"A": _sip_leg(net, rng, A, 52316, CONTOSO_FE), "B": _sip_leg(net, rng, B, 50874, CONTOSO_FE)}
+    call = SipCall(net, rng, legs, [fe], 5.5)
+    mras = _mras("intranet", 41)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.118, mras_A=mras, mras_B=mras, t_call=0.412,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(21346, 21347), relay_ports=(53214, 57902)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(30112, 30113), relay_ports=(54488, 51176)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), t_answer=2.904, **timing)
+    return net, A, B, call, flow
+
+
+HQ_BRANCH_POINT = ("a span port on contoso's HQ core switch (Alice's VLAN, the Front End, the A/V Edge's intranet "
+                   "interface, and the LAN side of the branch VPN gateway): Bob's packets are seen when they reach "
+                   "HQ, Alice's packets to Bob when they leave her VLAN; every packet once")
+
+
+def _branch_vpn_rules(net, tunnel_up):
+    """HQ ↔ branch office over a site-to-site VPN: the SA for the HQ server subnet is up, the one for the
+    client subnets comes up on demand at `tunnel_up`."""
+    def rules(src, dst, dport, proto, t):
+        zs, zd = net.zone(src), net.zone(dst)
+        if zs == zd == "corp":
+            return True
+        if {zs, zd} == {"corp", "branch"}:
+            hq = src if zs == "corp" else dst
+            if hq.startswith("10.10.1."):
+                return True              # SA for the server subnet is up
+            return t >= tunnel_up        # SA for the client subnets: on demand
+        return False
+    return rules
+
+
+def _hq_branch_call(cap, rng, seeds, tunnel_up, nominate_first_valid=False, thin=False, **timing):
+    """The call of call-early-media-promotion: Alice (HQ, 10.10.20.31) calls Bob (branch office, 10.20.8.15,
+    behind a VPN whose client SA is up at `tunnel_up`), both SfB 2015, both allocate on the Edge's intranet
+    interface, early media relay↔relay; seen on the HQ span. seeds: make_credentials seeds of (Alice, Bob);
+    nominate_first_valid: Alice nominates the first pair that succeeds; thin: rule-* RTP pacing;
+    timing: CallFlow settings from t_media_end on.
+    Returns (net, A, B, call, flow), the flow not started."""
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
+    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
+    _contoso_hq(net)
+    net.register("10.20.8.15", "branch", "B", None,
+                 role="bob@contoso.com, Skype for Business 2015 in the branch office (seen when its packets reach HQ)")
+    net.lat.update({("branch", "corp"): 9.0})
+    net.far_ttl = {"branch": 126}
+    net.rules = _branch_vpn_rules(net, tunnel_up)
+    alice, bob, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, seeds[0]), (BOB, "10.20.8.15", seeds[1]))
+    A.nominate_first_valid = nominate_first_valid
+    if thin:
+        _thin_media(A, B)
+    edge, fe = _contoso_servers(net, rng)
+    legs = {"A": _sip_leg(net, rng, A, 52322, CONTOSO_FE), "B": _sip_leg(net, rng, B, 51140, CONTOSO_FE, point="hq")}
+    call = SipCall(net, rng, legs, [fe], 5.0)
+    mras = _mras("intranet", 41)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.152, mras_A=mras, mras_B=dict(mras, rtt_ms=58),
+        t_call=2.930,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22190, 22191), relay_ports=(52814, 55570)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(17410, 17411), relay_ports=(50122, 56918)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), early_media=(0.012, 0.098),
+        t_answer=3.986, **timing)
+    return net, A, B, call, flow
+
+
 def capture_call_inside_inside():
     """call-inside-inside.pcap: two internal Lync 2013 clients, host UDP direct."""
     rng = random.Random("msice-call-inside-inside")
@@ -4669,34 +4837,8 @@ def capture_call_inside_inside():
         "addresses do not (the internal firewall keeps clients off the Edge's public interface) except relay↔relay, "
         "which the Edge hair-pins. Alice nominates host↔host; media flows host↔host from the first packet; "
         "re-INVITE with a=remote-candidates naming Bob's host candidates; BYE; allocations released.", point)
-    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
-    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
-                 role="alice@contoso.com, Lync 2013 (client VLAN 10.10.20.0/24)")
-    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
-                 role="bob@contoso.com, Lync 2013 (client VLAN 10.10.40.0/24)")
-    _contoso_hq(net)
-
-    def rules(src, dst, dport, proto, t):
-        # inside the LAN everything is routed; the internal firewall keeps clients off the Edge's public
-        # interface, and the public interface cannot reach internal addresses
-        return net.zone(src) == "corp" and net.zone(dst) == "corp"
-    net.rules = rules
-    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", LYNC2013_UA)
-    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", LYNC2013_UA)
-    A = CallAgent(net, "A", alice, "10.10.20.31", 4, True, make_credentials("msice-call-ii-alice", 4), rng)
-    B = CallAgent(net, "B", bob, "10.10.40.52", 4, False, make_credentials("msice-call-ii-bob", 4), rng)
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    legs = {"A": SipLeg(net, A, 52316, CONTOSO_FE, f";ms-received-port=52316;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 50874, CONTOSO_FE, f";ms-received-port=50874;ms-received-cid={rand_hex(rng, 4, True)}00")}
-    call = SipCall(net, rng, legs, [fe], 5.5)
-    mras = dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41)
-    flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.118, mras_A=mras, mras_B=mras, t_call=0.412,
-        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(21346, 21347), relay_ports=(53214, 57902)),
-        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(30112, 30113), relay_ports=(54488, 51176)),
-        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
-        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), t_answer=2.904, t_media_end=6.0, t_bye=6.043)
+    _, _, _, _, flow = _hq_inside_call(cap, rng, LYNC2013_CLIENT, ("msice-call-ii-alice", "msice-call-ii-bob"),
+                                       t_media_end=6.0, t_bye=6.043)
     flow.cfg["ok_headers"] = []
     _diag_200(flow, 2, 2)
     flow.start()
@@ -4749,32 +4891,22 @@ def capture_call_inside_outside():
         "between the two allocations). Media: Send Requests, then Set Active Destination and multiplexed TURN "
         "(0xFF10) on both legs.", point)
     net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC), "home": ("Frank's NIC", HOME_ROUTER_MAC)})
-    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
-                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
+    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
     _contoso_hq(net)
     net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
     _home(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
     net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
-    nat = Nat(HOME_NAT, "symmetric", 40112)
-    for port, pub in ((9610, 38402), (9611, 38403)):
-        nat.preset("192.168.1.20", port, pub, dst=(CONTOSO_AV_EXT, 3478))
-    net.add_nat(nat, ["192.168.1.20"])
+    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
     net.rules = _inside_outside_rules(net)
-    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
-    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-call-io-alice", 5), rng)
-    B = CallAgent(net, "B", frank, "192.168.1.20", 5, False, make_credentials("msice-call-io-frank", 5), rng)
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
-    legs = {"A": SipLeg(net, A, 52318, CONTOSO_FE, f";ms-received-port=52318;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 50320, CONTOSO_ACCESS_EDGE,
-                        f";received={HOME_NAT};ms-received-port=50320;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    alice, frank, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-call-io-alice"),
+                                      (FRANK, "192.168.1.20", "msice-call-io-frank"))
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    legs = {"A": _sip_leg(net, rng, A, 52318, CONTOSO_FE),
+            "B": _sip_leg(net, rng, B, 50320, CONTOSO_ACCESS_EDGE, nat=HOME_NAT)}
     call = SipCall(net, rng, legs, [fe, ae], 22.0)
     flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.061,
-        mras_A=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41),
-        mras_B=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=63), t_call=0.352,
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.061, mras_A=_mras("intranet", 41),
+        mras_B=_mras("internet", 63), t_call=0.352,
         gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22150, 22151), relay_ports=(51240, 58016)),
         gather_B=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54630, 52296),
                       dns=("home", "192.168.1.1", "av.contoso.com", CONTOSO_AV_EXT)),
@@ -4815,31 +4947,19 @@ def capture_call_outside_outside():
                  role="A/V Edge av.contoso.com, public interface: MS-TURN, relayed addresses")
     net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
     net.lat.update({("home", "dmz"): 14.0, ("hotel", "dmz"): 22.0, ("home", "hotel"): 29.0})
-    nat_a, nat_b = Nat(HOME_NAT, "address", 40112), Nat(HOTEL_NAT, "address", 62001)
-    for port, pub in ((9610, 38402), (9611, 38403)):
-        nat_a.preset("192.168.1.20", port, pub)
-    for port, pub in ((7180, 41822), (7181, 41823)):
-        nat_b.preset("192.168.0.15", port, pub)
-    net.add_nat(nat_a, ["192.168.1.20"])
-    net.add_nat(nat_b, ["192.168.0.15"])
+    _home_nat(net, "address")
+    _hotel_nat(net)
     net.rules = _inside_outside_rules(net)
-    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
-    erin = SipParty(rng, "Erin Park", "erin@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", frank, "192.168.1.20", 5, True, make_credentials("msice-call-oo-frank", 5), rng)
-    B = CallAgent(net, "B", erin, "192.168.0.15", 5, False, make_credentials("msice-call-oo-erin", 5), rng)
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
-    legs = {"A": SipLeg(net, A, 50320, CONTOSO_ACCESS_EDGE,
-                        f";received={HOME_NAT};ms-received-port=50320;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 51022, CONTOSO_ACCESS_EDGE,
-                        f";received={HOTEL_NAT};ms-received-port=51022;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    frank, erin, A, B = _call_agents(net, rng, SFB_CLIENT, (FRANK, "192.168.1.20", "msice-call-oo-frank"),
+                                     (ERIN, "192.168.0.15", "msice-call-oo-erin"))
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    legs = {"A": _sip_leg(net, rng, A, 50320, CONTOSO_ACCESS_EDGE, nat=HOME_NAT),
+            "B": _sip_leg(net, rng, B, 51022, CONTOSO_ACCESS_EDGE, nat=HOTEL_NAT)}
     ae_out = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)      # the request crosses the Access Edge twice
     call = SipCall(net, rng, legs, [ae, fe, ae_out], 44.0)
     flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.047,
-        mras_A=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=58),
-        mras_B=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=71), t_call=0.301,
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.047, mras_A=_mras("internet", 58),
+        mras_B=_mras("internet", 71), t_call=0.301,
         gather_A=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54630, 52296),
                       dns=("home", "192.168.1.1", "av.contoso.com", CONTOSO_AV_EXT)),
         gather_B=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(7180, 7181), relay_ports=(55012, 57478),
@@ -4871,8 +4991,7 @@ def capture_call_federation():
         "from its relayed address to the other Edge's relayed address (the two Edges' firewalls allow UDP between "
         "them). ms-client-diagnostics in the 200 OK says FederationType=1.", point)
     net = CallNet(cap, rng, {"hq": ("contoso span", ROUTER_MAC), "fab": ("Greg's NIC", "00:0c:29:5f:01:01")})
-    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
-                 role="alice@contoso.com, Skype for Business 2015 (contoso HQ)")
+    _alice_at_hq(net, SFB_CLIENT, "contoso HQ")
     _contoso_hq(net)
     net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="contoso Access Edge sip.contoso.com")
     net.register("172.16.30.25", "fab", "B", "fab", "00:50:56:a3:30:19",
@@ -4892,22 +5011,18 @@ def capture_call_federation():
             return False                 # corporate firewalls; Edge public interfaces cannot reach inside
         return zs in ("dmz", "dmz2") and zd in ("dmz", "dmz2")   # Edge ↔ Edge (federation)
     net.rules = rules
-    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
-    greg = SipParty(rng, "Greg Novak", "greg@fabrikam.com", SFB_UA)
-    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-call-fed-alice", 5), rng)
-    B = CallAgent(net, "B", greg, "172.16.30.25", 5, False, make_credentials("msice-call-fed-greg", 5), rng)
+    alice, greg, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-call-fed-alice"),
+                                     (GREG, "172.16.30.25", "msice-call-fed-greg"))
     e1 = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
     e2 = AvEdge(net, "fabrikam", FABRIKAM_AV_INT, FABRIKAM_AV_EXT)
     proxies = [SipProxy(rng, "fe01.contoso.com", CONTOSO_FE), SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE),
                SipProxy(rng, "sip.fabrikam.com", FABRIKAM_ACCESS_EDGE), SipProxy(rng, "fe01.fabrikam.com", FABRIKAM_FE)]
-    legs = {"A": SipLeg(net, A, 52320, CONTOSO_FE, f";ms-received-port=52320;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 49822, FABRIKAM_FE, f";ms-received-port=49822;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    legs = {"A": _sip_leg(net, rng, A, 52320, CONTOSO_FE), "B": _sip_leg(net, rng, B, 49822, FABRIKAM_FE)}
     trust = [("ms-edge-proxy-message-trust", "ms-source-type=DirectPartner;ms-ep-fqdn=sip.contoso.com;"
               "ms-source-network=federation;ms-source-verified-user=verified")]
     call = SipCall(net, rng, legs, proxies, 31.0, b_leg_headers=trust)
     flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.083,
-        mras_A=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41),
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.083, mras_A=_mras("intranet", 41),
         mras_B=dict(location="intranet", relays=FABRIKAM_RELAYS, rtt_ms=37), t_call=0.366,
         gather_A=dict(edge=e1, server=CONTOSO_AV_INT, ports=(22170, 22171), relay_ports=(50716, 56304)),
         gather_B=dict(edge=e2, server=FABRIKAM_AV_INT, ports=(14880, 14881), relay_ports=(57120, 53008)),
@@ -4924,9 +5039,7 @@ def capture_call_federation():
 def capture_call_early_media_promotion():
     """call-early-media-promotion.pcap: HQ ↔ branch; early media relay, host pair later, promotion."""
     rng = random.Random("msice-call-early-media")
-    point = ("a span port on contoso's HQ core switch (Alice's VLAN, the Front End, the A/V Edge's intranet "
-             "interface, and the LAN side of the branch VPN gateway): Bob's packets are seen when they reach HQ, "
-             "Alice's packets to Bob when they leave her VLAN; every packet once")
+    point = HQ_BRANCH_POINT
     cap = CallCapture(
         "call-early-media-promotion.pcap", "Whole call: early media on relay UDP, promoted to host UDP",
         "Alice (HQ, 10.10.20.31) calls Bob (branch office, 10.20.8.15, behind a site-to-site IPsec VPN); both SfB "
@@ -4937,46 +5050,8 @@ def capture_call_early_media_promotion():
         "the host↔host checks go unanswered until the tunnel is up: Alice's last retransmission gets through, "
         "host↔host succeeds, Alice nominates it at once (best pair) and media moves to it (promotion). re-INVITE "
         "with a=remote-candidates naming Bob's host candidates.", point)
-    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
-    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
-                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
-    _contoso_hq(net)
-    net.register("10.20.8.15", "branch", "B", None,
-                 role="bob@contoso.com, Skype for Business 2015 in the branch office (seen when its packets reach HQ)")
-    net.lat.update({("branch", "corp"): 9.0})
-    net.far_ttl = {"branch": 126}
-    tunnel_up = 4.450
-
-    def rules(src, dst, dport, proto, t):
-        zs, zd = net.zone(src), net.zone(dst)
-        if zs == zd == "corp":
-            return True
-        if {zs, zd} == {"corp", "branch"}:
-            hq = src if zs == "corp" else dst
-            if hq.startswith("10.10.1."):
-                return True              # SA for the server subnet is up
-            return t >= tunnel_up        # SA for the client subnets: on demand
-        return False
-    net.rules = rules
-    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
-    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-call-em-alice", 5), rng)
-    B = CallAgent(net, "B", bob, "10.20.8.15", 5, False, make_credentials("msice-call-em-bob", 5), rng)
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    legs = {"A": SipLeg(net, A, 52322, CONTOSO_FE, f";ms-received-port=52322;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 51140, CONTOSO_FE, f";ms-received-port=51140;ms-received-cid={rand_hex(rng, 4, True)}00",
-                        point="hq")}
-    call = SipCall(net, rng, legs, [fe], 5.0)
-    mras = dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41)
-    flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.152, mras_A=mras, mras_B=dict(mras, rtt_ms=58),
-        t_call=2.930,
-        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22190, 22191), relay_ports=(52814, 55570)),
-        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(17410, 17411), relay_ports=(50122, 56918)),
-        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
-        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), early_media=(0.012, 0.098),
-        t_answer=3.986, t_media_end=6.55, t_bye=6.612)
+    _, _, _, _, flow = _hq_branch_call(cap, rng, ("msice-call-em-alice", "msice-call-em-bob"), tunnel_up=4.450,
+                                       t_media_end=6.55, t_bye=6.612)
     flow.start()
     cap.report = call_report(flow, point, "final path **host UDP direct** — A host 10.10.20.31:22190 ↔ B host "
                              "10.20.8.15:17410, after early media relay↔relay via the Edge and one promotion.",
@@ -5001,27 +5076,18 @@ def capture_call_failed():
         "ms-client-diagnostics 23 (\"… one endpoint is internal and the other is remote\", ICEWarn 0xea); 200 OK to "
         "the BYE, 487 to the INVITE, ACK. No RTP.", point)
     net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC), "home": ("Frank's NIC", HOME_ROUTER_MAC)})
-    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
-                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
+    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
     _contoso_hq(net)
     net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
     _home(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
     net.lat.update({("home", "dmz"): 14.0})
-    nat = Nat(HOME_NAT, "address", 40112)
-    for port, pub in ((9610, 38402), (9611, 38403)):
-        nat.preset("192.168.1.20", port, pub)
-    net.add_nat(nat, ["192.168.1.20"])
+    _home_nat(net, "address")
     net.rules = _inside_outside_rules(net)
-    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
-    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-call-f-alice", 5), rng)
-    B = CallAgent(net, "B", frank, "192.168.1.20", 5, False, make_credentials("msice-call-f-frank", 5), rng)
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
-    legs = {"A": SipLeg(net, A, 52324, CONTOSO_FE, f";ms-received-port=52324;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 50326, CONTOSO_ACCESS_EDGE,
-                        f";received={HOME_NAT};ms-received-port=50326;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    alice, frank, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-call-f-alice"),
+                                      (FRANK, "192.168.1.20", "msice-call-f-frank"))
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    legs = {"A": _sip_leg(net, rng, A, 52324, CONTOSO_FE),
+            "B": _sip_leg(net, rng, B, 50326, CONTOSO_ACCESS_EDGE, nat=HOME_NAT)}
     call = SipCall(net, rng, legs, [fe, ae], 22.0)
     refused = ("error", 486, "Allocation Quota Reached")
 
@@ -5034,9 +5100,8 @@ def capture_call_failed():
                 f"RemoteSite={bs.address}:{bs.port},RemoteMR={br.address}:{br.port},PortRange=1025:65000,"
                 "LocalLocation=2,RemoteLocation=1,FederationType=0\"")
     flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.061,
-        mras_A=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41),
-        mras_B=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=63), t_call=0.352,
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.061, mras_A=_mras("intranet", 41),
+        mras_B=_mras("internet", 63), t_call=0.352,
         gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22210, 22211), relay_ports=(50002, 50004),
                       outcomes={1: refused, 2: refused},
                       tcp=dict(server_ip=CONTOSO_AV_INT, cport=50410, relay_port=50006,
@@ -5079,15 +5144,11 @@ def capture_call_tcp_relay():
         "(RFC 4571-framed RTP) on both TCP connections.", point)
     net = CallNet(cap, rng, {"hotel": ("Erin's NIC", "00:0d:b9:44:12:9a"), "hq": ("HQ span", ROUTER_MAC)})
     _hotel(net, "192.168.0.15", "A", "erin@contoso.com, Skype for Business 2015 in a hotel (UDP blocked)")
-    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
-                 role="bob@contoso.com, Skype for Business 2015 (HQ client VLAN 10.10.40.0/24)")
+    _bob_at_hq(net, SFB_CLIENT, "HQ client VLAN 10.10.40.0/24")
     _contoso_hq(net)
     net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
     net.lat.update({("hotel", "dmz"): 22.0})
-    nat = Nat(HOTEL_NAT, "address", 62001)
-    for port, pub in ((7180, 41822), (7181, 41823)):
-        nat.preset("192.168.0.15", port, pub)
-    net.add_nat(nat, ["192.168.0.15"])
+    _hotel_nat(net)
     base_rules = _inside_outside_rules(net)
 
     def rules(src, dst, dport, proto, t):
@@ -5095,22 +5156,16 @@ def capture_call_tcp_relay():
             return proto == "tcp" and dport in (80, 443)
         return base_rules(src, dst, dport, proto, t)
     net.rules = rules
-    erin = SipParty(rng, "Erin Park", "erin@contoso.com", SFB_UA)
-    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", erin, "192.168.0.15", 5, True, make_credentials("msice-call-tcp-erin", 5), rng)
-    B = CallAgent(net, "B", bob, "10.10.40.52", 5, False, make_credentials("msice-call-tcp-bob", 5), rng)
+    erin, bob, A, B = _call_agents(net, rng, SFB_CLIENT, (ERIN, "192.168.0.15", "msice-call-tcp-erin"),
+                                   (BOB, BOB_IP, "msice-call-tcp-bob"))
     A.tcp_check_port = 50414
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
-    legs = {"A": SipLeg(net, A, 51022, CONTOSO_ACCESS_EDGE,
-                        f";received={HOTEL_NAT};ms-received-port=51022;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 50874, CONTOSO_FE, f";ms-received-port=50874;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    legs = {"A": _sip_leg(net, rng, A, 51022, CONTOSO_ACCESS_EDGE, nat=HOTEL_NAT),
+            "B": _sip_leg(net, rng, B, 50874, CONTOSO_FE)}
     call = SipCall(net, rng, legs, [ae, fe], 24.0)
     flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.054,
-        mras_A=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=71),
-        mras_B=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41), t_call=0.318,
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.054, mras_A=_mras("internet", 71),
+        mras_B=_mras("intranet", 41), t_call=0.318,
         gather_A=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(7180, 7181), relay_ports=(50001, 50003),
                       outcomes={1: "unanswered", 2: "unanswered"},
                       tcp=dict(server_ip=CONTOSO_AV_EXT, cport=50310, relay_port=50931,
@@ -5164,8 +5219,7 @@ def capture_rule_no_edge_credentials():
     net = CallNet(cap, rng, {"guest": ("Frank's NIC", "00:1a:2b:3c:4d:5e"), "hq": ("HQ span", ROUTER_MAC)})
     net.register("192.0.2.60", "guest", "A", "guest", "5c:e0:c5:1d:7a:30",
                  role="frank@contoso.com, Skype for Business 2015 on a conference-centre network (public address)")
-    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
-                 role="bob@contoso.com, Skype for Business 2015 (HQ client VLAN 10.10.40.0/24)")
+    _bob_at_hq(net, SFB_CLIENT, "HQ client VLAN 10.10.40.0/24")
     _contoso_hq(net)
     net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
     net.lat.update({("guest", "dmz"): 12.0})
@@ -5180,22 +5234,15 @@ def capture_rule_no_edge_credentials():
             return dport in (3478, 443, 5060) or 50000 <= dport <= 59999
         return True                      # the Internet
     net.rules = rules
-    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
-    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", frank, "192.0.2.60", 5, True, None, rng)
-    B = CallAgent(net, "B", bob, "10.10.40.52", 5, False, make_credentials("msice-rule-nec-bob", 5), rng)
+    frank, bob, A, B = _call_agents(net, rng, SFB_CLIENT, (FRANK, "192.0.2.60", None),    # no MRAS credentials
+                                    (BOB, BOB_IP, "msice-rule-nec-bob"))
     _thin_media(A, B)
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
-    legs = {"A": SipLeg(net, A, 50330, CONTOSO_ACCESS_EDGE,
-                        f";ms-received-port=50330;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 50874, CONTOSO_FE, f";ms-received-port=50874;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    legs = {"A": _sip_leg(net, rng, A, 50330, CONTOSO_ACCESS_EDGE), "B": _sip_leg(net, rng, B, 50874, CONTOSO_FE)}
     call = SipCall(net, rng, legs, [ae, fe], 24.0)
     flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.054,
-        mras_A=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=66, reason="Forbidden"),
-        mras_B=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41), t_call=0.318,
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.054, mras_A=_mras("internet", 66, reason="Forbidden"),
+        mras_B=_mras("intranet", 41), t_call=0.318,
         gather_A=dict(no_edge=True, ports=(16410, 16411)),
         gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(30112, 30113), relay_ports=(53622, 51904)),
         invite_headers=call_invite_headers(rng, frank, LOCATION_INTERNET, "192.0.2.0"),
@@ -5234,35 +5281,25 @@ def capture_rule_private_edge_address():
         "PSTN peer could not reach Frank's relay. RTP is thinned to one packet per 100 ms per direction.", point)
     net = CallNet(cap, rng, {"home": ("Frank's NIC", HOME_ROUTER_MAC), "hq": ("HQ span", ROUTER_MAC)})
     _home(net, "192.168.1.20", "A", "frank@contoso.com, Skype for Business 2015 at home")
-    net.register("10.10.20.31", "corp", "B", "hq", "00:15:5d:0a:14:1f",
-                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
+    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN", label="B")
     _contoso_hq(net)
     net.register("10.30.1.5", "dmz", "D", None,
                  role="A/V Edge external interface's own DMZ address (behind the perimeter NAT for 203.0.113.10): the "
                       "misconfigured Edge gives it out as relayed address")
     net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
     net.lat.update({("home", "dmz"): 14.0})
-    nat = Nat(HOME_NAT, "symmetric", 40112)
-    for port, pub in ((9610, 38402), (9611, 38403)):
-        nat.preset("192.168.1.20", port, pub, dst=(CONTOSO_AV_EXT, 3478))
-    net.add_nat(nat, ["192.168.1.20"])
+    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
     net.rules = _inside_outside_rules(net)
-    frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
-    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", frank, "192.168.1.20", 5, True, make_credentials("msice-rule-pea-frank", 5), rng)
-    B = CallAgent(net, "B", alice, "10.10.20.31", 5, False, make_credentials("msice-rule-pea-alice", 5), rng)
+    frank, alice, A, B = _call_agents(net, rng, SFB_CLIENT, (FRANK, "192.168.1.20", "msice-rule-pea-frank"),
+                                      (ALICE, ALICE_IP, "msice-rule-pea-alice"))
     _thin_media(A, B)
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, "10.30.1.5")
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    ae = SipProxy(rng, "sip.contoso.com", CONTOSO_ACCESS_EDGE)
-    legs = {"A": SipLeg(net, A, 50320, CONTOSO_ACCESS_EDGE,
-                        f";received={HOME_NAT};ms-received-port=50320;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 52318, CONTOSO_FE, f";ms-received-port=52318;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True, av_ext="10.30.1.5")   # the Edge's DMZ address
+    legs = {"A": _sip_leg(net, rng, A, 50320, CONTOSO_ACCESS_EDGE, nat=HOME_NAT),
+            "B": _sip_leg(net, rng, B, 52318, CONTOSO_FE)}
     call = SipCall(net, rng, legs, [ae, fe], 22.0)
     flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.058,
-        mras_A=dict(location="internet", relays=CONTOSO_RELAYS, rtt_ms=63),
-        mras_B=dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41), t_call=0.340,
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.058, mras_A=_mras("internet", 63),
+        mras_B=_mras("intranet", 41), t_call=0.340,
         gather_A=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54630, 52296),
                       dns=("home", "192.168.1.1", "av.contoso.com", CONTOSO_AV_EXT)),
         gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22150, 22151), relay_ports=(51240, 58016)),
@@ -5318,10 +5355,8 @@ def capture_rule_turn_credentials():
         "on edge01 at once. The call itself is an inside call: host↔host, nominated at once, re-INVITE. RTP is thinned "
         "to one packet per 100 ms per direction.", point)
     net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
-    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
-                 role="alice@contoso.com, Skype for Business 2015 (client VLAN 10.10.20.0/24)")
-    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
-                 role="bob@contoso.com, Skype for Business 2015 (client VLAN 10.10.40.0/24)")
+    _alice_at_hq(net, SFB_CLIENT, "client VLAN 10.10.20.0/24")
+    _bob_at_hq(net, SFB_CLIENT, "client VLAN 10.10.40.0/24")
     net.register("10.10.1.2", "corp", "S", "hq", "00:1c:7f:3a:10:02", role="DNS server dc01.contoso.com")
     net.register(CONTOSO_FE, "corp", "F", "hq", "00:1c:7f:3a:10:0a",
                  role="Front End fe01.contoso.com: SIP over TCP 5060 (clear text here), forwards MRAS requests")
@@ -5331,25 +5366,19 @@ def capture_rule_turn_credentials():
                  role="A/V Edge edge02, intranet interface: MS-TURN UDP 3478 (a different certificate)")
     net.register(CONTOSO_AV_EXT, "dmz", "X", None, role="A/V Edge edge01, public interface (relayed addresses)")
     net.register("203.0.113.11", "dmz", "X2", None, role="A/V Edge edge02, public interface")
-
-    def rules(src, dst, dport, proto, t):
-        return net.zone(src) == "corp" and net.zone(dst) == "corp"
-    net.rules = rules
-    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
-    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-rule-tc-alice", 5), rng)
-    B = CallAgent(net, "B", bob, "10.10.40.52", 5, False, make_credentials("msice-rule-tc-bob", 5), rng)
+    net.rules = _corp_only_rules(net)
+    alice, bob, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-rule-tc-alice"),
+                                    (BOB, BOB_IP, "msice-rule-tc-bob"))
     _thin_media(A, B)
     edge01 = AvEdge(net, "contoso edge01", CONTOSO_AV_INT, CONTOSO_AV_EXT)
     edge02 = AvEdge(net, "contoso edge02", "10.10.1.6", "203.0.113.11")
     fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    legs = {"A": SipLeg(net, A, 52330, CONTOSO_FE, f";ms-received-port=52330;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 50880, CONTOSO_FE, f";ms-received-port=50880;ms-received-cid={rand_hex(rng, 4, True)}00")}
+    legs = {"A": _sip_leg(net, rng, A, 52330, CONTOSO_FE), "B": _sip_leg(net, rng, B, 50880, CONTOSO_FE)}
     call = SipCall(net, rng, legs, [fe], 5.5)
     relays = [dict(location="intranet", hostName="av-int.contoso.com", udpPort=3478, tcpPort=443),
               dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
-    _dns_rr(net, "hq", "10.10.20.31", "10.10.1.2", "av-int.contoso.com", ["10.10.1.6", CONTOSO_AV_INT], 0.120)
-    _dns_rr(net, "hq", "10.10.40.52", "10.10.1.2", "av-int.contoso.com", [CONTOSO_AV_INT, "10.10.1.6"], 0.240)
+    _dns_rr(net, "hq", ALICE_IP, "10.10.1.2", "av-int.contoso.com", ["10.10.1.6", CONTOSO_AV_INT], 0.120)
+    _dns_rr(net, "hq", BOB_IP, "10.10.1.2", "av-int.contoso.com", [CONTOSO_AV_INT, "10.10.1.6"], 0.240)
     flow = CallFlow(
         net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.118,
         mras_A=dict(location="intranet", relays=relays, rtt_ms=41),
@@ -5383,9 +5412,7 @@ def capture_rule_turn_credentials():
 def capture_rule_relay_despite_direct():
     """rule-relay-despite-direct.pcap: host↔host succeeds, but the caller had nominated relay↔relay."""
     rng = random.Random("msice-rule-relay-despite-direct")
-    point = ("a span port on contoso's HQ core switch (Alice's VLAN, the Front End, the A/V Edge's intranet "
-             "interface, and the LAN side of the branch VPN gateway): Bob's packets are seen when they reach HQ, "
-             "Alice's packets to Bob when they leave her VLAN; every packet once")
+    point = HQ_BRANCH_POINT
     tunnel_up = 4.450
     cap = CallCapture(
         "rule-relay-despite-direct.pcap", "Rule trigger: media stays on the relay although host↔host succeeded",
@@ -5396,47 +5423,8 @@ def capture_rule_relay_despite_direct():
         "pending higher-priority host↔host pair. When the tunnel is up host↔host succeeds in both directions, but "
         "the nomination is final: there is no promotion, media stays relay↔relay for the whole call, and the "
         "re-INVITE names Bob's relay candidates. RTP is thinned to one packet per 100 ms per direction.", point)
-    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
-    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
-                 role="alice@contoso.com, Skype for Business 2015 (HQ client VLAN)")
-    _contoso_hq(net)
-    net.register("10.20.8.15", "branch", "B", None,
-                 role="bob@contoso.com, Skype for Business 2015 in the branch office (seen when its packets reach HQ)")
-    net.lat.update({("branch", "corp"): 9.0})
-    net.far_ttl = {"branch": 126}
-
-    def rules(src, dst, dport, proto, t):
-        zs, zd = net.zone(src), net.zone(dst)
-        if zs == zd == "corp":
-            return True
-        if {zs, zd} == {"corp", "branch"}:
-            hq = src if zs == "corp" else dst
-            if hq.startswith("10.10.1."):
-                return True              # SA for the server subnet is up
-            return t >= tunnel_up        # SA for the client subnets: on demand
-        return False
-    net.rules = rules
-    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
-    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-rule-rdd-alice", 5), rng)
-    B = CallAgent(net, "B", bob, "10.20.8.15", 5, False, make_credentials("msice-rule-rdd-bob", 5), rng)
-    A.nominate_first_valid = True
-    _thin_media(A, B)
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    legs = {"A": SipLeg(net, A, 52322, CONTOSO_FE, f";ms-received-port=52322;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 51140, CONTOSO_FE, f";ms-received-port=51140;ms-received-cid={rand_hex(rng, 4, True)}00",
-                        point="hq")}
-    call = SipCall(net, rng, legs, [fe], 5.0)
-    mras = dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41)
-    flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.152, mras_A=mras, mras_B=dict(mras, rtt_ms=58),
-        t_call=2.930,
-        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22190, 22191), relay_ports=(52814, 55570)),
-        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(17410, 17411), relay_ports=(50122, 56918)),
-        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
-        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), early_media=(0.012, 0.098),
-        t_answer=3.986, t_media_end=7.5, t_bye=7.562)
+    net, A, B, _, flow = _hq_branch_call(cap, rng, ("msice-rule-rdd-alice", "msice-rule-rdd-bob"), tunnel_up,
+                                         nominate_first_valid=True, thin=True, t_media_end=7.5, t_bye=7.562)
     flow.start()
     host_ok = [x for ag in (A, B) for x in ag.checks
                if x.result == "success" and x.pair.local.typ == "host" and x.pair.remote.typ == "host"]
@@ -5474,34 +5462,8 @@ def capture_rule_no_reinvite():
         "a=remote-candidates that an MS-ICE2 caller sends once ICE has completed: the 200 OK's answer is the last "
         "SDP of the call. Media flows for 12 s after the 200 OK; BYE; allocations released. RTP is thinned to one "
         "packet per 100 ms per direction.", point)
-    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
-    net.register("10.10.20.31", "corp", "A", "hq", "00:15:5d:0a:14:1f",
-                 role="alice@contoso.com, Skype for Business 2015 (client VLAN 10.10.20.0/24)")
-    net.register("10.10.40.52", "corp", "B", "hq", "00:15:5d:0a:28:34",
-                 role="bob@contoso.com, Skype for Business 2015 (client VLAN 10.10.40.0/24)")
-    _contoso_hq(net)
-
-    def rules(src, dst, dport, proto, t):
-        return net.zone(src) == "corp" and net.zone(dst) == "corp"
-    net.rules = rules
-    alice = SipParty(rng, "Alice Lee", "alice@contoso.com", SFB_UA)
-    bob = SipParty(rng, "Bob Kim", "bob@contoso.com", SFB_UA)
-    A = CallAgent(net, "A", alice, "10.10.20.31", 5, True, make_credentials("msice-rule-nr-alice", 5), rng)
-    B = CallAgent(net, "B", bob, "10.10.40.52", 5, False, make_credentials("msice-rule-nr-bob", 5), rng)
-    _thin_media(A, B)
-    edge = AvEdge(net, "contoso", CONTOSO_AV_INT, CONTOSO_AV_EXT)
-    fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
-    legs = {"A": SipLeg(net, A, 52316, CONTOSO_FE, f";ms-received-port=52316;ms-received-cid={rand_hex(rng, 4, True)}00"),
-            "B": SipLeg(net, B, 50874, CONTOSO_FE, f";ms-received-port=50874;ms-received-cid={rand_hex(rng, 4, True)}00")}
-    call = SipCall(net, rng, legs, [fe], 5.5)
-    mras = dict(location="intranet", relays=CONTOSO_RELAYS, rtt_ms=41)
-    flow = CallFlow(
-        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.118, mras_A=mras, mras_B=mras, t_call=0.412,
-        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(21346, 21347), relay_ports=(53214, 57902)),
-        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(30112, 30113), relay_ports=(54488, 51176)),
-        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
-        answer_headers=call_answer_headers(bob, LOCATION_INTRANET), t_answer=2.904, t_media_end=14.95,
-        t_bye=15.000, no_reinvite=True)
+    net, _, _, call, flow = _hq_inside_call(cap, rng, SFB_CLIENT, ("msice-rule-nr-alice", "msice-rule-nr-bob"),
+                                            thin=True, t_media_end=14.95, t_bye=15.000, no_reinvite=True)
     flow.start()
     ok = call.frames["200"]
     t200 = cap.frames[ok[0] - 1][0] / 1e6
