@@ -1145,10 +1145,12 @@ client_address(packet_info *pinfo, guint16 type)
 static msturn_integ_t *
 integrity_first_pass(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m)
 {
-    const char *client = address_to_str(pinfo->pool, client_address(pinfo, m->type));
     const msturn_attr_t *ra = msturn_find_attr(m, MSTURN_ATTR_REALM);
     const msturn_attr_t *ua = msturn_find_attr(m, MSTURN_ATTR_USERNAME);
     const msturn_attr_t *mi = msturn_find_attr(m, MSTURN_ATTR_MESSAGE_INTEGRITY);
+    if (!ra && !ua && !mi)
+        return NULL;   /* nothing to learn or verify (Data Indications, Sends, ...) */
+    const char *client = address_to_str(pinfo->pool, client_address(pinfo, m->type));
     const guint8 *realm = NULL, *user = NULL;
     gsize realm_len = 0, user_len = 0;
 
