@@ -68,6 +68,25 @@ offer_answer(icecall_model_t *m)
     icecall_add_allocation(m, 3, 540000, &client, &edge, false, true, false, tx, &relayed, &refl, 0, 60, 0);
 }
 
+/* A packet from @src to @dst; @relayed: sent by Alice through her
+ * allocation 10.10.20.31:50040 -> Edge 203.0.113.20:3478 (peer @dst). */
+static icecall_leg_t
+leg(icecall_addr_t src, icecall_addr_t dst, bool relayed)
+{
+    icecall_leg_t l;
+    memset(&l, 0, sizeof(l));
+    l.src = src;
+    l.dst = dst;
+    if (relayed) {
+        l.relayed = true;
+        l.outbound = true;
+        l.client = v4(10, 10, 20, 31, 50040);
+        l.edge = v4(203, 0, 113, 20, 3478);
+        l.peer = dst;
+    }
+    return l;
+}
+
 static void
 check(icecall_model_t *m, uint32_t frame, uint16_t type, uint8_t txbyte, icecall_addr_t src, icecall_addr_t dst,
       const char *user, bool use_cand, bool relayed, icecall_frame_t *out)
@@ -76,19 +95,11 @@ check(icecall_model_t *m, uint32_t frame, uint16_t type, uint8_t txbyte, icecall
     memset(&c, 0, sizeof(c));
     c.frame = frame;
     c.time_us = (int64_t)frame * 100000;
-    c.leg.src = src;
-    c.leg.dst = dst;
+    c.leg = leg(src, dst, relayed);
     c.stun_type = type;
     c.txid[0] = txbyte;
     c.username = user;
     c.use_candidate = use_cand;
-    if (relayed) {
-        c.leg.relayed = true;
-        c.leg.outbound = true;
-        c.leg.client = v4(10, 10, 20, 31, 50040);
-        c.leg.edge = v4(203, 0, 113, 20, 3478);
-        c.leg.peer = dst;
-    }
     icecall_add_check(m, &c, out);
 }
 
@@ -99,15 +110,7 @@ media(icecall_model_t *m, uint32_t frame, icecall_addr_t src, icecall_addr_t dst
     memset(&p, 0, sizeof(p));
     p.frame = frame;
     p.time_us = (int64_t)frame * 100000;
-    p.leg.src = src;
-    p.leg.dst = dst;
-    if (relayed) {
-        p.leg.relayed = true;
-        p.leg.outbound = true;
-        p.leg.client = v4(10, 10, 20, 31, 50040);
-        p.leg.edge = v4(203, 0, 113, 20, 3478);
-        p.leg.peer = dst;
-    }
+    p.leg = leg(src, dst, relayed);
     icecall_add_media(m, &p, out);
 }
 
