@@ -7,6 +7,7 @@
 
 #include <wireshark.h>
 #include <epan/packet.h>
+#include <epan/expert.h>
 
 #include "core/icecall.h"
 #include "core/msturn.h"
@@ -75,6 +76,25 @@ void msice_sip_context_of_header(tvbuff_t *value, packet_info *pinfo, msice_sip_
  * proto_reg_handoff_msice(). */
 void msice_diag_register(int proto);
 void msice_diag_handoff(void);
+
+/* msice-expert.c: every expert info of the plugin goes through the budget:
+ * per packet at most 20 of one kind and 200 in all are raised, the rest is
+ * summed up in one msice.expert.more item per kind (tshark queues at most
+ * 5000 tap records per packet). Also raises msice.expert.limit_reached
+ * where a cap of the call model was reached. Registered by msice. */
+gboolean msice_expert_budget(packet_info *pinfo, expert_field *ei);
+#define msice_expert(pinfo, pi, ei) \
+    do { \
+        if (msice_expert_budget((pinfo), (ei))) \
+            expert_add_info((pinfo), (pi), (ei)); \
+    } while (0)
+#define msice_expert_format(pinfo, pi, ei, ...) \
+    do { \
+        if (msice_expert_budget((pinfo), (ei))) \
+            expert_add_info_format((pinfo), (pi), (ei), __VA_ARGS__); \
+    } while (0)
+void msice_expert_register(int proto);
+void msice_expert_handoff(void);
 
 /* msice-tap.c: -z msice,calls, the GUI table and the Flow Graph. */
 void msice_register_taps(int proto);

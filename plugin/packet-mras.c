@@ -794,9 +794,9 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
             expires.secs += (time_t)c->duration.minutes * 60;
             proto_item *pi = proto_tree_add_time(ct, hf_mras_expires, tvb, ds.off, ds.len, &expires);
             proto_item_set_generated(pi);
-            expert_add_info_format(pinfo, pi, &ei_mras_expiry, "Edge credentials valid for %u minutes, until %s",
-                                   c->duration.minutes,
-                                   abs_time_to_str(pinfo->pool, &expires, ABSOLUTE_TIME_UTC, TRUE));
+            msice_expert_format(pinfo, pi, &ei_mras_expiry, "Edge credentials valid for %u minutes, until %s",
+                                c->duration.minutes,
+                                abs_time_to_str(pinfo->pool, &expires, ABSOLUTE_TIME_UTC, TRUE));
         }
         add_string(ct, hf_mras_realm, tvb, leaf_span(b, creds, "realm", c->realm, creds), c->realm);
 
@@ -877,42 +877,42 @@ status_experts(packet_info *pinfo, proto_item *top, const mras_doc_t *doc)
         return;
     switch (doc->status) {
     case MRAS_WRONG_NAMESPACE:
-        expert_add_info_format(pinfo, top, ei,
-                               "MRAS XML in namespace \"%s\", not " MRAS_NAMESPACE ": the client or server may ignore it",
-                               doc->ns_uri ? doc->ns_uri : "(none)");
+        msice_expert_format(pinfo, top, ei,
+                            "MRAS XML in namespace \"%s\", not " MRAS_NAMESPACE ": the client or server may ignore it",
+                            doc->ns_uri ? doc->ns_uri : "(none)");
         return;
     case MRAS_UNKNOWN_ROOT:
-        expert_add_info_format(pinfo, top, ei, "XML root <%s> is neither <request> nor <response>: not an MRAS body",
-                               doc->root_name ? doc->root_name : "?");
+        msice_expert_format(pinfo, top, ei, "XML root <%s> is neither <request> nor <response>: not an MRAS body",
+                            doc->root_name ? doc->root_name : "?");
         return;
     case MRAS_TRUNCATED:
         if (doc->error_line > 0) {
-            expert_add_info_format(pinfo, top, ei,
-                                   "MRAS body ends before the XML document is complete (line %d column %d): %s",
-                                   doc->error_line, doc->error_column,
-                                   doc->error_message ? doc->error_message : "document not closed");
+            msice_expert_format(pinfo, top, ei,
+                                "MRAS body ends before the XML document is complete (line %d column %d): %s",
+                                doc->error_line, doc->error_column,
+                                doc->error_message ? doc->error_message : "document not closed");
             return;
         }
         break;
     case MRAS_XML_ERROR:
     case MRAS_BAD_UTF8:
         if (doc->error_line > 0) {
-            expert_add_info_format(pinfo, top, ei, "XML does not parse at line %d column %d: %s",
-                                   doc->error_line, doc->error_column,
-                                   doc->error_message ? doc->error_message : mras_status_to_string(doc->status));
+            msice_expert_format(pinfo, top, ei, "XML does not parse at line %d column %d: %s",
+                                doc->error_line, doc->error_column,
+                                doc->error_message ? doc->error_message : mras_status_to_string(doc->status));
             return;
         }
         break;
     default:
         if (doc->error_line > 0) {
             /* A limit stopped the parse: say where. */
-            expert_add_info_format(pinfo, top, ei, "%s at line %d column %d: the rest is not decoded",
-                                   mras_status_to_string(doc->status), doc->error_line, doc->error_column);
+            msice_expert_format(pinfo, top, ei, "%s at line %d column %d: the rest is not decoded",
+                                mras_status_to_string(doc->status), doc->error_line, doc->error_column);
             return;
         }
         break;
     }
-    expert_add_info_format(pinfo, top, ei, "%s", mras_status_to_string(doc->status));
+    msice_expert_format(pinfo, top, ei, "%s", mras_status_to_string(doc->status));
 }
 
 /* What [MS-AVEDGEA] 2.2.4.7's failure reasons mean for the engineer. */
@@ -970,91 +970,91 @@ raise_finding(packet_info *pinfo, const mras_doc_t *doc, const mras_doc_t *req, 
 
     switch (f->check) {
     case MRAS_CHECK_REASON_FAILED:
-        expert_add_info_format(pinfo, at, f->severity == MRAS_SEV_ERROR ? &ei_mras_refused : &ei_mras_refused_retry,
-                               "MRAS refused the request (%s): no A/V Edge credentials; %s",
-                               doc->reason_phrase ? doc->reason_phrase : "?", reason_hint(doc->reason));
+        msice_expert_format(pinfo, at, f->severity == MRAS_SEV_ERROR ? &ei_mras_refused : &ei_mras_refused_retry,
+                            "MRAS refused the request (%s): no A/V Edge credentials; %s",
+                            doc->reason_phrase ? doc->reason_phrase : "?", reason_hint(doc->reason));
         break;
     case MRAS_CHECK_REASON_UNKNOWN:
-        expert_add_info_format(pinfo, at, &ei_mras_reason_unknown,
-                               "MRAS reasonPhrase \"%s\" is not a documented value: no A/V Edge credentials",
-                               doc->reason_phrase ? doc->reason_phrase : "");
+        msice_expert_format(pinfo, at, &ei_mras_reason_unknown,
+                            "MRAS reasonPhrase \"%s\" is not a documented value: no A/V Edge credentials",
+                            doc->reason_phrase ? doc->reason_phrase : "");
         break;
     case MRAS_CHECK_MISSING_ATTRIBUTE:
-        expert_add_info_format(pinfo, at, &ei_mras_missing_attribute, "Required attribute %s missing on <%s>",
-                               detail, finding_label(doc, f));
+        msice_expert_format(pinfo, at, &ei_mras_missing_attribute, "Required attribute %s missing on <%s>",
+                            detail, finding_label(doc, f));
         break;
     case MRAS_CHECK_NO_CREDENTIALS_REQUEST:
-        expert_add_info_format(pinfo, at, &ei_mras_no_credentials_request,
-                               "MRAS request asks for no credentials (no credentialsRequest): the server has nothing to grant");
+        msice_expert_format(pinfo, at, &ei_mras_no_credentials_request,
+                            "MRAS request asks for no credentials (no credentialsRequest): the server has nothing to grant");
         break;
     case MRAS_CHECK_NO_CREDENTIALS:
-        expert_add_info_format(pinfo, at, &ei_mras_no_credentials,
-                               "MRAS response without credentials: the client gets no Edge credentials: "
-                               "it will offer only local candidates");
+        msice_expert_format(pinfo, at, &ei_mras_no_credentials,
+                            "MRAS response without credentials: the client gets no Edge credentials: "
+                            "it will offer only local candidates");
         break;
     case MRAS_CHECK_CREDENTIALS_INCOMPLETE:
-        expert_add_info_format(pinfo, at, &ei_mras_credentials_incomplete,
-                               "MRAS credentials without %s: the client cannot authenticate to the A/V Edge", detail);
+        msice_expert_format(pinfo, at, &ei_mras_credentials_incomplete,
+                            "MRAS credentials without %s: the client cannot authenticate to the A/V Edge", detail);
         break;
     case MRAS_CHECK_NO_RELAYS:
-        expert_add_info_format(pinfo, at, &ei_mras_no_relays,
-                               "MRAS response lists no media relay: the client has no A/V Edge to allocate on "
-                               "and will offer only local candidates");
+        msice_expert_format(pinfo, at, &ei_mras_no_relays,
+                            "MRAS response lists no media relay: the client has no A/V Edge to allocate on "
+                            "and will offer only local candidates");
         break;
     case MRAS_CHECK_RELAY_NO_ADDRESS:
-        expert_add_info_format(pinfo, at, &ei_mras_relay_no_address,
-                               "Media relay %u has neither hostName nor directIPAddress: the client cannot reach it", rn);
+        msice_expert_format(pinfo, at, &ei_mras_relay_no_address,
+                            "Media relay %u has neither hostName nor directIPAddress: the client cannot reach it", rn);
         break;
     case MRAS_CHECK_RELAY_TWO_ADDRESSES:
-        expert_add_info_format(pinfo, at, &ei_mras_relay_two_addresses,
-                               "Media relay %u has both hostName (%s) and directIPAddress (%s): the schema allows one",
-                               rn, relay && relay->host_name ? relay->host_name : "?",
-                               relay && relay->direct_ip ? relay->direct_ip : "?");
+        msice_expert_format(pinfo, at, &ei_mras_relay_two_addresses,
+                            "Media relay %u has both hostName (%s) and directIPAddress (%s): the schema allows one",
+                            rn, relay && relay->host_name ? relay->host_name : "?",
+                            relay && relay->direct_ip ? relay->direct_ip : "?");
         break;
     case MRAS_CHECK_RELAY_NO_PORT:
-        expert_add_info_format(pinfo, at, &ei_mras_relay_no_port,
-                               "Media relay %u has neither udpPort nor tcpPort: the client cannot use it", rn);
+        msice_expert_format(pinfo, at, &ei_mras_relay_no_port,
+                            "Media relay %u has neither udpPort nor tcpPort: the client cannot use it", rn);
         break;
     case MRAS_CHECK_RELAY_NO_LOCATION:
-        expert_add_info_format(pinfo, at, &ei_mras_relay_no_location,
-                               "Media relay %u has no location (internet or intranet)", rn);
+        msice_expert_format(pinfo, at, &ei_mras_relay_no_location,
+                            "Media relay %u has no location (internet or intranet)", rn);
         break;
     case MRAS_CHECK_UNKNOWN_LOCATION: {
         const char *loc = relay ? relay->location : (crq ? crq->location : NULL);
-        expert_add_info_format(pinfo, at, &ei_mras_unknown_location,
-                               "location \"%s\" is neither internet nor intranet", loc ? loc : "");
+        msice_expert_format(pinfo, at, &ei_mras_unknown_location,
+                            "location \"%s\" is neither internet nor intranet", loc ? loc : "");
         break;
     }
     case MRAS_CHECK_BAD_PORT: {
         const mras_port_t *p = NULL;
         if (relay)
             p = strcmp(detail, "tcpPort") == 0 ? &relay->tcp_port : &relay->udp_port;
-        expert_add_info_format(pinfo, at, &ei_mras_bad_port, "Media relay %u %s \"%s\" is not a port number 0-65535",
-                               rn, detail, p && p->text ? p->text : "");
+        msice_expert_format(pinfo, at, &ei_mras_bad_port, "Media relay %u %s \"%s\" is not a port number 0-65535",
+                            rn, detail, p && p->text ? p->text : "");
         break;
     }
     case MRAS_CHECK_BAD_DURATION: {
         const mras_duration_t *d = crq ? &crq->duration : (crs ? &crs->duration : NULL);
-        expert_add_info_format(pinfo, at, &ei_mras_bad_duration, "duration \"%s\" is not a positive number of minutes",
-                               d && d->text ? d->text : "");
+        msice_expert_format(pinfo, at, &ei_mras_bad_duration, "duration \"%s\" is not a positive number of minutes",
+                            d && d->text ? d->text : "");
         break;
     }
     case MRAS_CHECK_REQUEST_ID_MISMATCH:
-        expert_add_info_format(pinfo, at, &ei_mras_request_id_mismatch,
-                               "MRAS response requestID \"%s\" does not match the request's \"%s\" (frame %u)",
-                               doc->request_id ? doc->request_id : "",
-                               req && req->request_id ? req->request_id : "", req_frame);
+        msice_expert_format(pinfo, at, &ei_mras_request_id_mismatch,
+                            "MRAS response requestID \"%s\" does not match the request's \"%s\" (frame %u)",
+                            doc->request_id ? doc->request_id : "",
+                            req && req->request_id ? req->request_id : "", req_frame);
         break;
     case MRAS_CHECK_CRED_ID_MISMATCH:
-        expert_add_info_format(pinfo, at, &ei_mras_credentials_request_id_mismatch,
-                               "credentialsRequestID \"%s\" is not in the request (frame %u)",
-                               crs && crs->credentials_request_id ? crs->credentials_request_id : "", req_frame);
+        msice_expert_format(pinfo, at, &ei_mras_credentials_request_id_mismatch,
+                            "credentialsRequestID \"%s\" is not in the request (frame %u)",
+                            crs && crs->credentials_request_id ? crs->credentials_request_id : "", req_frame);
         break;
     case MRAS_CHECK_DURATION_SHORTENED: {
         const mras_cred_req_t *rq = crs ? mras_find_cred_req(req, crs->credentials_request_id) : NULL;
-        expert_add_info_format(pinfo, at, &ei_mras_duration_shortened,
-                               "MRAS granted %u minutes, the request (frame %u) asked for %u: the credentials expire sooner",
-                               crs ? crs->duration.minutes : 0, req_frame, rq ? rq->duration.minutes : 0);
+        msice_expert_format(pinfo, at, &ei_mras_duration_shortened,
+                            "MRAS granted %u minutes, the request (frame %u) asked for %u: the credentials expire sooner",
+                            crs ? crs->duration.minutes : 0, req_frame, rq ? rq->duration.minutes : 0);
         break;
     }
     case MRAS_CHECK_COUNT:
@@ -1075,8 +1075,8 @@ check_experts(packet_info *pinfo, const mras_doc_t *doc, const mras_doc_t *req, 
     for (size_t i = 0; i < shown; i++)
         raise_finding(pinfo, doc, req, req_frame, &f[i], items);
     if (n > shown)
-        expert_add_info_format(pinfo, items->top, &ei_mras_too_many_findings,
-                               "%zu more problems in this MRAS body are not shown", n - shown);
+        msice_expert_format(pinfo, items->top, &ei_mras_too_many_findings,
+                            "%zu more problems in this MRAS body are not shown", n - shown);
 }
 
 /* ---- Info column --------------------------------------------------------- */
@@ -1222,16 +1222,16 @@ dissect_doc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const body_t *b
     mras_trans_t *tr = fr ? fr->trans : NULL;
     if (tr && doc->kind == MRAS_KIND_REQUEST) {
         if (fr->retransmission)
-            expert_add_info_format(pinfo, top, &ei_mras_retransmission,
-                                   "Retransmission of the MRAS request in frame %u", tr->req_frame);
+            msice_expert_format(pinfo, top, &ei_mras_retransmission,
+                                "Retransmission of the MRAS request in frame %u", tr->req_frame);
         if (tr->resp_frame) {
             proto_item *pi = proto_tree_add_uint(mt, hf_mras_response_in, tvb, 0, 0, tr->resp_frame);
             proto_item_set_generated(pi);
         } else if (PINFO_FD_VISITED(pinfo) && !fr->retransmission) {
             /* Known only once the whole capture has been read. */
-            expert_add_info_format(pinfo, top, &ei_mras_no_response,
-                                   "MRAS request never answered with an MRAS body in this capture "
-                                   "(look for a SIP error response to the SERVICE)");
+            msice_expert_format(pinfo, top, &ei_mras_no_response,
+                                "MRAS request never answered with an MRAS body in this capture "
+                                "(look for a SIP error response to the SERVICE)");
         }
     } else if (tr && doc->kind == MRAS_KIND_RESPONSE) {
         proto_item *pi = proto_tree_add_uint(mt, hf_mras_response_to, tvb, 0, 0, tr->req_frame);
@@ -1255,7 +1255,7 @@ dissect_doc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const body_t *b
     if (doc->kind == MRAS_KIND_RESPONSE) {
         for (unsigned i = 0; i < doc->n_cred_resps; i++) {
             if (doc->cred_resps[i].password && doc->cred_resps[i].password[0]) {
-                expert_add_info(pinfo, top, &ei_mras_secret);
+                msice_expert(pinfo, top, &ei_mras_secret);
                 break;
             }
         }
@@ -1264,10 +1264,10 @@ dissect_doc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const body_t *b
      * after the break land in odd places and the count misleads. */
     if ((doc->status == MRAS_OK || doc->status == MRAS_WRONG_NAMESPACE) &&
         (doc->n_unknown_elements || doc->n_unknown_attributes))
-        expert_add_info_format(pinfo, top, &ei_mras_not_interpreted,
-                               "%u element%s and %u attribute%s not in [MS-AVEDGEA] were skipped",
-                               doc->n_unknown_elements, plurality(doc->n_unknown_elements, "", "s"),
-                               doc->n_unknown_attributes, plurality(doc->n_unknown_attributes, "", "s"));
+        msice_expert_format(pinfo, top, &ei_mras_not_interpreted,
+                            "%u element%s and %u attribute%s not in [MS-AVEDGEA] were skipped",
+                            doc->n_unknown_elements, plurality(doc->n_unknown_elements, "", "s"),
+                            doc->n_unknown_attributes, plurality(doc->n_unknown_attributes, "", "s"));
     set_info(pinfo, doc);
 }
 

@@ -164,9 +164,9 @@ add_icewarn(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msdiag_me
     if (unknown)
         proto_tree_add_uint(st, hf_msice_diag_icewarn_unknown, tvb, off, len, unknown);
     if (kv->num)
-        expert_add_info_format(pinfo, pi, &ei_msice_icewarn, "Client reports ICE problems: %s (%s %s)", desc,
-                               msdiag_role_to_string(md->role),
-                               md->media.length ? span_text(tvb, pinfo, md->media) : "media");
+        msice_expert_format(pinfo, pi, &ei_msice_icewarn, "Client reports ICE problems: %s (%s %s)", desc,
+                            msdiag_role_to_string(md->role),
+                            md->media.length ? span_text(tvb, pinfo, md->media) : "media");
 }
 
 static void
@@ -364,8 +364,8 @@ dissect_msice_diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         for (guint i = 0; i < d->n_debug; i++)
             add_media_debug(st, tvb, pinfo, &d->debug[i]);
         if (msdiag_is_media_failure(d))
-            expert_add_info_format(pinfo, code_item ? code_item : top, &ei_msice_media_failure,
-                                   "Media connectivity failure (%u): %s", d->code, reason ? reason : "no reason given");
+            msice_expert_format(pinfo, code_item ? code_item : top, &ei_msice_media_failure,
+                                "Media connectivity failure (%u): %s", d->code, reason ? reason : "no reason given");
     } else if (header == MSDIAG_HDR_LOCATION) {
         if (d->location_span.length) {
             const char *loc = d->location != MSDIAG_LOCATION_UNKNOWN ? msdiag_location_to_string(d->location) :
@@ -386,7 +386,7 @@ dissect_msice_diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     /* one expert item per problem seen, on the header */
     for (guint s = MSDIAG_OK + 1; s < MSDIAG_STATUS_COUNT; s++) {
         if (msdiag_has_problem(d, (msdiag_status_t)s))
-            expert_add_info(pinfo, top, &ei_msice_diag[s]);
+            msice_expert(pinfo, top, &ei_msice_diag[s]);
     }
 
     feed_model(pinfo, &ctx, d, reason, buf);

@@ -20,6 +20,7 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 #include <epan/conversation.h>
+#include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 
@@ -187,8 +188,8 @@ line_experts(packet_info *pinfo, proto_item *item, const icecand_t *c, const cha
 {
     for (int s = ICECAND_NOT_ICE + 1; s < ICECAND_STATUS_COUNT; s++) {
         if (icecand_has_problem(c, (icecand_status_t)s))
-            expert_add_info_format(pinfo, item, &ei_msice[s], "%s: %s",
-                                   icecand_status_to_string((icecand_status_t)s), line);
+            msice_expert_format(pinfo, item, &ei_msice[s], "%s: %s",
+                                icecand_status_to_string((icecand_status_t)s), line);
     }
 }
 
@@ -391,10 +392,15 @@ msice_proto(void)
 static gint64   model_t0_us;
 static gboolean model_t0_set;
 
+/* msice.max_calls: the call model's cap on calls, lowered by the user (a
+ * small machine) or by a test that needs the cap reached. */
+static guint pref_max_calls = ICECALL_MAX_CALLS;
+
 static void
 model_init(void)
 {
     model = icecall_model_new();
+    icecall_model_set_limit(model, ICECALL_LIMIT_CALLS, pref_max_calls);
     model_t0_set = FALSE;
 }
 
@@ -525,8 +531,8 @@ msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const iceca
     if (fi->promotion) {
         pi = proto_tree_add_boolean(t, hf_msice_promotion, tvb, 0, 0, TRUE);
         proto_item_set_generated(pi);
-        expert_add_info_format(pinfo, pi, &ei_msice_promotion, "Media moved to a new path: %s (%s)",
-                               icecall_path_to_string(fi->path), fi->pair);
+        msice_expert_format(pinfo, pi, &ei_msice_promotion, "Media moved to a new path: %s (%s)",
+                            icecall_path_to_string(fi->path), fi->pair);
     }
 }
 
@@ -770,7 +776,7 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
             }
             if (creds.ufrag_len && creds.pwd_len &&
                 icecand_check_credentials(creds.ufrag_len, creds.pwd_len) == ICECAND_AMBIGUOUS_CREDENTIALS)
-                expert_add_info(pinfo, creds.pwd_item, &ei_msice[ICECAND_AMBIGUOUS_CREDENTIALS]);
+                msice_expert(pinfo, creds.pwd_item, &ei_msice[ICECAND_AMBIGUOUS_CREDENTIALS]);
             media_open = FALSE;
         }
         if (!l)
@@ -1015,7 +1021,7 @@ dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         expert_field *ei = &ei_msice_rule[f->rule];
         if (f->rule == ICECALL_RULE_NO_EDGE_CANDIDATES && f->severity == ICECALL_SEV_NOTE)
             ei = &ei_msice_no_edge_candidates_inside;
-        expert_add_info_format(pinfo, pi, ei, "%s", f->text);
+        msice_expert_format(pinfo, pi, ei, "%s", f->text);
     }
     return 0;
 }
@@ -1249,6 +1255,14 @@ proto_register_msice(void)
     register_cleanup_routine(model_cleanup);
     msice_register_taps(proto_msice);
     msice_diag_register(proto_msice);
+    msice_expert_register(proto_msice);
+
+    module_t *mod = prefs_register_protocol(proto_msice, NULL);
+    prefs_register_uint_preference(mod, "max_calls", "Calls followed at most",
+                                   "The per-call model follows at most this many calls (and ICE sessions without "
+                                   "SIP) per capture, from 1 to 100000 (larger values count as 100000); later calls "
+                                   "are counted in the -z msice,calls report, not followed. Lower it to save memory.",
+                                   10, &pref_max_calls);
 }
 
 /*
@@ -1275,6 +1289,7 @@ proto_reg_handoff_msice(void)
     rtcp_handle = find_dissector_add_dependency("rtcp", proto_msice);
     data_handle = find_dissector("data");
     register_postdissector(findings_handle);
+    msice_expert_handoff();
     heur_dissector_add("udp", dissect_msice_heur_udp, "MS-ICE2 connectivity checks", "msice_udp", proto_msice,
                        HEURISTIC_ENABLE);
     dissector_add_string("media_type", "application/sdp",

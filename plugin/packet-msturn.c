@@ -667,15 +667,15 @@ dissect_attribute(tvbuff_t *tvb, packet_info *pinfo, proto_tree *attrs_tree, con
 
     expert_field *vei = val_status_expert(a->val_status);
     if (vei) {
-        expert_add_info_format(pinfo, ai, vei, "%s: %s", name, msturn_val_status_to_string(a->val_status));
+        msice_expert_format(pinfo, ai, vei, "%s: %s", name, msturn_val_status_to_string(a->val_status));
     }
     if (!a->info) {
         if (a->value_len)
             proto_tree_add_item(at, hf_msturn_attr_value, tvb, a->value_off, a->value_len, ENC_NA);
         if (msturn_attr_comprehension_required(a->type))
-            expert_add_info_format(pinfo, ai, &ei_msturn_unknown_required,
-                                   "Unknown comprehension-required attribute 0x%04x: a server answers 420 Unknown Attribute",
-                                   a->type);
+            msice_expert_format(pinfo, ai, &ei_msturn_unknown_required,
+                                "Unknown comprehension-required attribute 0x%04x: a server answers 420 Unknown Attribute",
+                                a->type);
         else
             proto_item_append_text(ai, " 0x%04x (optional, ignored)", a->type);
         goto padding;
@@ -905,8 +905,8 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
         if (tr->req_frame != pinfo->num) {
             proto_item *pi = proto_tree_add_uint(tree, hf_msturn_retransmission_of, tvb, 0, 0, tr->req_frame);
             proto_item_set_generated(pi);
-            expert_add_info_format(pinfo, top, &ei_msturn_retransmission,
-                                   "Retransmission of the %s in frame %u", msg_type_name(m->type), tr->req_frame);
+            msice_expert_format(pinfo, top, &ei_msturn_retransmission,
+                                "Retransmission of the %s in frame %u", msg_type_name(m->type), tr->req_frame);
         }
         if (tr->resp_frame) {
             proto_item *pi = proto_tree_add_uint(tree, hf_msturn_response_in, tvb, 0, 0, tr->resp_frame);
@@ -914,9 +914,9 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
         } else if (PINFO_FD_VISITED(pinfo) && tr->req_frame == pinfo->num) {
             /* Known only once the whole capture has been read (second pass:
              * the GUI, or tshark -2). */
-            expert_add_info_format(pinfo, top, &ei_msturn_no_response,
-                                   "%s never answered: the Edge is unreachable on this address, port or transport",
-                                   msg_type_name(m->type));
+            msice_expert_format(pinfo, top, &ei_msturn_no_response,
+                                "%s never answered: the Edge is unreachable on this address, port or transport",
+                                msg_type_name(m->type));
         }
     } else if (is_resp && tr->req_frame && tr->req_frame < pinfo->num) {
         proto_item *pi = proto_tree_add_uint(tree, hf_msturn_response_to, tvb, 0, 0, tr->req_frame);
@@ -1051,15 +1051,15 @@ error_experts(packet_info *pinfo, proto_item *top, const msturn_msg_t *m, const 
     const char *meaning = msturn_error_meaning(s->error_code);
     if (s->error_code == 401 && m->type != MSTURN_BINDING_ERROR) {
         if (tr && tr->req_had_integrity)
-            expert_add_info_format(pinfo, top, &ei_msturn_auth_rejected,
-                                   "401 Unauthorized although the request (frame %u) carried credentials: the Edge rejected them",
-                                   tr->req_frame);
+            msice_expert_format(pinfo, top, &ei_msturn_auth_rejected,
+                                "401 Unauthorized although the request (frame %u) carried credentials: the Edge rejected them",
+                                tr->req_frame);
         else
-            expert_add_info(pinfo, top, &ei_msturn_auth_challenge);
+            msice_expert(pinfo, top, &ei_msturn_auth_challenge);
         return;
     }
-    expert_add_info_format(pinfo, top, &ei_msturn_error_response, "%s %u %s%s%s", msg_type_name(m->type),
-                           s->error_code, name ? name : "", meaning ? ": " : "", meaning ? meaning : "");
+    msice_expert_format(pinfo, top, &ei_msturn_error_response, "%s %u %s%s%s", msg_type_name(m->type),
+                        s->error_code, name ? name : "", meaning ? ": " : "", meaning ? meaning : "");
 }
 
 /* ---- MESSAGE-INTEGRITY ------------------------------------------------- */
@@ -1297,11 +1297,11 @@ check_integrity(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, const guint8
     if (res->status == INTEG_BAD) {
         proto_item *where = sum->integrity_item ? sum->integrity_item : top;
         if (res->from_pref)
-            expert_add_info_format(pinfo, where, &ei_msturn_integrity_bad,
-                                   "MESSAGE-INTEGRITY does not verify with the credentials of preference "
-                                   "msturn.credentials: wrong password, or credentials from another Edge pool");
+            msice_expert_format(pinfo, where, &ei_msturn_integrity_bad,
+                                "MESSAGE-INTEGRITY does not verify with the credentials of preference "
+                                "msturn.credentials: wrong password, or credentials from another Edge pool");
         else
-            expert_add_info(pinfo, where, &ei_msturn_integrity_bad);
+            msice_expert(pinfo, where, &ei_msturn_integrity_bad);
     }
 }
 
@@ -1358,19 +1358,19 @@ dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsi
 
     expert_field *sei = status_expert(m->status);
     if (sei) {
-        expert_add_info_format(pinfo, top, sei, "%s: %s", msg_type_name(m->type),
-                               msturn_status_to_string(m->status));
+        msice_expert_format(pinfo, top, sei, "%s: %s", msg_type_name(m->type),
+                            msturn_status_to_string(m->status));
     }
     if (m->truncated && m->status != MSTURN_TRUNCATED) {
-        expert_add_info_format(pinfo, top, &ei_msturn_truncated, "%s: %s (Length %u, %u bytes present)",
-                               msg_type_name(m->type), msturn_status_to_string(MSTURN_TRUNCATED), m->length,
-                               m->avail - MSTURN_HEADER_LEN);
+        msice_expert_format(pinfo, top, &ei_msturn_truncated, "%s: %s (Length %u, %u bytes present)",
+                            msg_type_name(m->type), msturn_status_to_string(MSTURN_TRUNCATED), m->length,
+                            m->avail - MSTURN_HEADER_LEN);
     }
     guint16 missing = msturn_missing_mandatory(buf, m);
     if (missing && m->status == MSTURN_OK) {
         const msturn_attr_info_t *mi = msturn_attr_info(missing);
-        expert_add_info_format(pinfo, top, &ei_msturn_missing_attr, "%s without mandatory %s",
-                               msg_type_name(m->type), mi ? mi->name : "attribute");
+        msice_expert_format(pinfo, top, &ei_msturn_missing_attr, "%s without mandatory %s",
+                            msg_type_name(m->type), mi ? mi->name : "attribute");
     }
     if (depth == 0) {
         check_integrity(tvb, pinfo, top, buf, m, &sum);
@@ -1414,8 +1414,8 @@ dissect_msturn_mux(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     proto_tree_add_item(mt, hf_msturn_mux_channel, tvb, 0, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(mt, hf_msturn_mux_length, tvb, 2, 2, ENC_BIG_ENDIAN);
     if (st == MSTURN_ATTR_OVERRUN) {
-        expert_add_info_format(pinfo, top, &ei_msturn_truncated,
-                               "Multiplexed TURN Length %u cannot hold the 8-byte session id", mux.length);
+        msice_expert_format(pinfo, top, &ei_msturn_truncated,
+                            "Multiplexed TURN Length %u cannot hold the 8-byte session id", mux.length);
         col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "Multiplexed TURN [malformed]");
         return (int)len;
     }
@@ -1426,11 +1426,11 @@ dissect_msturn_mux(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         proto_item *pi = proto_tree_add_uint(mt, hf_msturn_mux_allocation, tvb, 4, 8, GPOINTER_TO_UINT(alloc));
         proto_item_set_generated(pi);
     } else {
-        expert_add_info(pinfo, top, &ei_msturn_mux_unknown_session);
+        msice_expert(pinfo, top, &ei_msturn_mux_unknown_session);
     }
     if (mux.truncated)
-        expert_add_info_format(pinfo, top, &ei_msturn_truncated,
-                               "Multiplexed TURN frame truncated: Length %u, %u bytes present", mux.length, len - 4);
+        msice_expert_format(pinfo, top, &ei_msturn_truncated,
+                            "Multiplexed TURN frame truncated: Length %u, %u bytes present", mux.length, len - 4);
     const char *label = "empty";
     if (mux.data_len > 0) {
         tvbuff_t *inner = tvb_new_subset_length(tvb, mux.data_off, mux.data_len);
@@ -1463,9 +1463,9 @@ dissect_msturn_datagram(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         /* A UDP datagram holds exactly one message: more bytes than its
          * Length field covers are not part of it. */
         proto_item *pi = proto_tree_add_item(tree, hf_msturn_attr_value, tvb, used, -1, ENC_NA);
-        expert_add_info_format(pinfo, pi, &ei_msturn_trailing_bytes,
-                               "%u bytes after the end of the message (its Length field covers %u)",
-                               len - (guint)used, (guint)used - MSTURN_HEADER_LEN);
+        msice_expert_format(pinfo, pi, &ei_msturn_trailing_bytes,
+                            "%u bytes after the end of the message (its Length field covers %u)",
+                            len - (guint)used, (guint)used - MSTURN_HEADER_LEN);
     }
     return (int)len;
 }
@@ -1581,8 +1581,8 @@ dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         tvbuff_t *body = tvb_new_subset_remaining(tvb, 4);
         if (kind == MSTURN_PDU_FRAMED_CONTROL) {
             if (dissect_msturn_message(body, pinfo, tree, 0, NULL) == 0)
-                expert_add_info_format(pinfo, fi, &ei_msturn_tcp_bad_frame,
-                                       "TURN control frame does not hold a STUN/MS-TURN message");
+                msice_expert_format(pinfo, fi, &ei_msturn_tcp_bad_frame,
+                                    "TURN control frame does not hold a STUN/MS-TURN message");
             break;
         }
         /* End-to-end data: usually RFC 4571 framed (2-byte length). */
@@ -1610,9 +1610,9 @@ dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
     case MSTURN_PDU_UNKNOWN:
     default: {
         proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
-        expert_add_info_format(pinfo, top, &ei_msturn_tcp_bad_frame,
-                               "Unknown MS-TURN TCP framing type 0x%02x: not a TURN control (0x02) or data (0x03) frame",
-                               len ? tvb_get_guint8(tvb, 0) : 0);
+        msice_expert_format(pinfo, top, &ei_msturn_tcp_bad_frame,
+                            "Unknown MS-TURN TCP framing type 0x%02x: not a TURN control (0x02) or data (0x03) frame",
+                            len ? tvb_get_guint8(tvb, 0) : 0);
         call_dissector(data_handle, tvb, pinfo, tree);
         col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[unknown framing]");
         break;

@@ -87,6 +87,8 @@ typedef struct {
     promo_t        promos[ICECALL_MAX_PROMOTIONS];
     unsigned       n_promos;
     bool           promos_truncated;
+    bool           cands_limit_hit[2];  /* a candidate of that side was refused */
+    bool           pairs_limit_hit;
 } media_t;
 
 typedef struct {
@@ -105,8 +107,6 @@ typedef struct {
  * capture point (or retransmitted), not a second report. */
 #define ICECALL_DIAG_COPY_US 2000000
 
-#define ICECALL_MAX_DIAGS 8u
-
 typedef struct {
     char          *call_id;
     bool           from_sip;
@@ -124,6 +124,7 @@ typedef struct {
     unsigned       n_media;
     uint32_t       first_frame, last_frame;
     bool           media_limit_hit;
+    bool           diags_limit_hit;
 } call_t;
 
 typedef struct {
@@ -183,6 +184,14 @@ typedef struct {
     uint8_t  addr[16];
 } akey_t;
 
+/* Open-addressing set of 64-bit keys (0 marks a free slot), to count the
+ * distinct items a cap refused without keeping them. */
+typedef struct {
+    uint64_t *slot;
+    size_t    size;   /* 0 or a power of two; load kept at most 1/2 */
+    size_t    n;
+} keyset_t;
+
 struct icecall_model {
     GHashTable *calls;        /* char* call_id -> call_t* */
     GPtrArray  *call_list;    /* call_t*, first-seen order; owns the calls */
@@ -198,6 +207,8 @@ struct icecall_model {
     GPtrArray  *alloc_list;   /* alloc_t*, owns them */
     uint64_t    generation;   /* bumped by every event */
     int64_t     last_us;      /* latest event time */
+    icecall_limit_info_t limit[ICECALL_LIMIT_COUNT];  /* .cap is the cap in force */
+    keyset_t    refused;      /* hashes of refused items, all caps */
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -272,12 +283,6 @@ addr_eq(const icecall_addr_t *a, const icecall_addr_t *b)
     if (a->family != b->family || a->port != b->port)
         return false;
     return memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4) == 0;
-}
-
-static bool
-ip_eq(const icecall_addr_t *a, const icecall_addr_t *b)
-{
-    return a->family == b->family && memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4) == 0;
 }
 
 /* "192.0.2.1:3478", "[2001:db8::1]:3478"; port 0 prints the address only. */
@@ -386,6 +391,197 @@ icecall_result_to_string(icecall_result_t r)
     }
 }
 
+/* ---- limits --------------------------------------------------------------- */
+
+static const unsigned limit_max[ICECALL_LIMIT_COUNT] = {
+    ICECALL_MAX_CALLS, ICECALL_MAX_MEDIA, ICECALL_MAX_CANDS, ICECALL_MAX_PAIRS, ICECALL_MAX_PROMOTIONS,
+    ICECALL_MAX_DIAGS, ICECALL_MAX_ALLOCATIONS, ICECALL_MAX_TRANSACTIONS, ICECALL_MAX_MRAS_CLIENTS,
+};
+
+/* What each cap counts, and per what: "candidates" "per side and media line". */
+static const char *const limit_items[ICECALL_LIMIT_COUNT] = {
+    "calls", "media lines", "candidates", "candidate pairs", "promotions", "diagnostics headers",
+    "TURN allocations", "check and Allocate transactions", "MRAS clients",
+};
+static const char *const limit_scope[ICECALL_LIMIT_COUNT] = {
+    "", " per call", " per side and media line", " per media line", " per media line", " per call",
+    "", " of each kind", "",
+};
+
+const char *
+icecall_limit_name(icecall_limit_t l)
+{
+    return l < ICECALL_LIMIT_COUNT ? limit_items[l] : "unknown";
+}
+
+const char *
+icecall_limit_scope(icecall_limit_t l)
+{
+    return l < ICECALL_LIMIT_COUNT ? limit_scope[l] : "";
+}
+
+/* 64-bit FNV-1a over what identifies a refused item, tagged with its cap. */
+typedef struct {
+    uint64_t h;
+} fnv_t;
+
+static void
+fnv_add(fnv_t *f, const void *p, size_t n)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    for (size_t i = 0; i < n; i++) {
+        f->h ^= b[i];
+        f->h *= 1099511628211ull;
+    }
+}
+
+static void
+fnv_init(fnv_t *f, icecall_limit_t l)
+{
+    uint8_t tag = (uint8_t)l;
+    f->h = 14695981039346656037ull;
+    fnv_add(f, &tag, 1);
+}
+
+static void
+fnv_str(fnv_t *f, const char *s)
+{
+    fnv_add(f, s, strlen(s) + 1);
+}
+
+static void
+fnv_addr(fnv_t *f, const icecall_addr_t *a, bool tcp, bool with_port)
+{
+    akey_t k;
+    make_key(&k, a, tcp, with_port);
+    fnv_add(f, &k, sizeof(k));
+}
+
+static size_t
+keyset_index(uint64_t k, size_t size)
+{
+    /* splitmix64's finaliser: FNV's low bits alone probe badly. */
+    k ^= k >> 30;
+    k *= 0xbf58476d1ce4e5b9ull;
+    k ^= k >> 27;
+    k *= 0x94d049bb133111ebull;
+    k ^= k >> 31;
+    return (size_t)(k & (size - 1));
+}
+
+typedef enum { KEY_NEW, KEY_SEEN, KEY_FULL } keyset_result_t;
+
+static keyset_result_t
+keyset_add(keyset_t *s, uint64_t k)
+{
+    if (k == 0)
+        k = 1;
+    if (s->size) {
+        for (size_t i = keyset_index(k, s->size);; i = (i + 1) & (s->size - 1)) {
+            if (s->slot[i] == k)
+                return KEY_SEEN;
+            if (s->slot[i] == 0)
+                break;
+        }
+    }
+    if (s->n >= ICECALL_MAX_REFUSED_KEYS)
+        return KEY_FULL;
+    if ((s->n + 1) * 2 > s->size) {
+        size_t size = s->size ? s->size * 2 : 64;
+        uint64_t *slot = g_new0(uint64_t, size);
+        for (size_t j = 0; j < s->size; j++) {
+            if (!s->slot[j])
+                continue;
+            size_t i = keyset_index(s->slot[j], size);
+            while (slot[i])
+                i = (i + 1) & (size - 1);
+            slot[i] = s->slot[j];
+        }
+        g_free(s->slot);
+        s->slot = slot;
+        s->size = size;
+    }
+    size_t i = keyset_index(k, s->size);
+    while (s->slot[i])
+        i = (i + 1) & (s->size - 1);
+    s->slot[i] = k;
+    s->n++;
+    return KEY_NEW;
+}
+
+/* Cap @l refused the item @f identifies, in @frame. */
+static void
+limit_refuse(icecall_model_t *m, icecall_limit_t l, uint32_t frame, const fnv_t *f)
+{
+    icecall_limit_info_t *li = &m->limit[l];
+    if (!li->reached) {
+        li->reached = true;
+        li->first_frame = frame;
+    }
+    switch (keyset_add(&m->refused, f->h)) {
+    case KEY_NEW:
+        li->refused++;
+        break;
+    case KEY_FULL:
+        li->at_least = true;
+        break;
+    case KEY_SEEN:
+        break;
+    }
+}
+
+void
+icecall_model_set_limit(icecall_model_t *m, icecall_limit_t l, unsigned cap)
+{
+    if (l >= ICECALL_LIMIT_COUNT)
+        return;
+    m->limit[l].cap = cap < 1 ? 1 : cap > limit_max[l] ? limit_max[l] : cap;
+}
+
+void
+icecall_limit_info(const icecall_model_t *m, icecall_limit_t l, icecall_limit_info_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (l < ICECALL_LIMIT_COUNT)
+        *out = m->limit[l];
+}
+
+/* "1,234,567" */
+static const char *
+count_str(uint64_t v, char *buf, size_t size)
+{
+    char digits[24];
+    int n = snprintf(digits, sizeof(digits), "%" G_GUINT64_FORMAT, v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+void
+icecall_limit_text(const icecall_model_t *m, icecall_limit_t l, char *buf, size_t size)
+{
+    char a[32], b[32], c[32];
+    buf[0] = '\0';
+    if (l >= ICECALL_LIMIT_COUNT || !m->limit[l].reached)
+        return;
+    const icecall_limit_info_t *li = &m->limit[l];
+    if (l == ICECALL_LIMIT_CALLS) {
+        /* Every call the model followed, plus the distinct ones it refused. */
+        uint64_t followed = m->call_list->len;
+        snprintf(buf, size, "%s of %s%s calls followed: cap reached at frame %u", count_str(followed, a, sizeof(a)),
+                 li->at_least ? "at least " : "", count_str(followed + li->refused, b, sizeof(b)), li->first_frame);
+        return;
+    }
+    snprintf(buf, size, "%s%s %s not followed (cap: %s%s), first at frame %u", li->at_least ? "at least " : "",
+             count_str(li->refused, a, sizeof(a)), limit_items[l], count_str(li->cap, c, sizeof(c)), limit_scope[l],
+             li->first_frame);
+}
+
 /* ---- model ---------------------------------------------------------------- */
 
 /* Every event: the model changed (findings cache) and time went on. */
@@ -436,6 +632,8 @@ icecall_model_new(void)
     m->check_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, g_free);
     m->mras = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->alloc_list = g_ptr_array_new_with_free_func(g_free);
+    for (int l = 0; l < ICECALL_LIMIT_COUNT; l++)
+        m->limit[l].cap = limit_max[l];
     return m;
 }
 
@@ -456,6 +654,7 @@ icecall_model_free(icecall_model_t *m)
     g_hash_table_destroy(m->mras);
     g_ptr_array_free(m->alloc_list, TRUE);
     g_ptr_array_free(m->call_list, TRUE);
+    g_free(m->refused.slot);
     g_free(m);
 }
 
@@ -471,8 +670,13 @@ call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
     call_t *c = (call_t *)g_hash_table_lookup(m->calls, call_id);
     if (c)
         return c;
-    if (m->call_list->len >= ICECALL_MAX_CALLS)
+    if (m->call_list->len >= m->limit[ICECALL_LIMIT_CALLS].cap) {
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_CALLS);
+        fnv_str(&f, call_id);
+        limit_refuse(m, ICECALL_LIMIT_CALLS, frame, &f);
         return NULL;
+    }
     c = g_new0(call_t, 1);
     c->call_id = g_strdup(call_id);
     c->from_sip = from_sip;
@@ -483,9 +687,14 @@ call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
 }
 
 static media_t *
-media_get(call_t *c, unsigned index, const char *name)
+media_get(icecall_model_t *m, call_t *c, unsigned index, const char *name, uint32_t frame)
 {
-    if (index >= ICECALL_MAX_MEDIA) {
+    if (index >= m->limit[ICECALL_LIMIT_MEDIA].cap) {
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_MEDIA);
+        fnv_str(&f, c->call_id);
+        fnv_add(&f, &index, sizeof(index));
+        limit_refuse(m, ICECALL_LIMIT_MEDIA, frame, &f);
         c->media_limit_hit = true;
         return NULL;
     }
@@ -526,9 +735,10 @@ index_owner(icecall_model_t *m, GHashTable *t, const icecall_addr_t *a, bool tcp
     (void)m;
 }
 
-/* Adds or updates a candidate; returns its index (or -1 at the limit). */
+/* Adds or updates a candidate (offered or learnt in @frame); returns its
+ * index (or -1 at the limit). */
 static int
-cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in)
+cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in, uint32_t frame)
 {
     media_t *md = c->media[mi];
     GArray *a = md->cands[side];
@@ -558,8 +768,18 @@ cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in)
             return (int)i;
         }
     }
-    if (a->len >= ICECALL_MAX_CANDS)
+    if (a->len >= m->limit[ICECALL_LIMIT_CANDS].cap) {
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_CANDS);
+        fnv_str(&f, c->call_id);
+        fnv_add(&f, &mi, sizeof(mi));
+        fnv_add(&f, &side, sizeof(side));
+        fnv_addr(&f, &in->addr, in->tcp, true);
+        fnv_add(&f, &in->component, sizeof(in->component));
+        limit_refuse(m, ICECALL_LIMIT_CANDS, frame, &f);
+        md->cands_limit_hit[side] = true;
         return -1;
+    }
     g_array_append_val(a, *in);
     int idx = (int)a->len - 1;
     index_owner(m, m->by_addr, &in->addr, in->tcp, true, c, mi, side, idx, in->learnt);
@@ -648,7 +868,7 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
         const icecall_media_in_t *in = &media[i];
         if (!in->version && !in->n_cands && !in->n_remote && !in->remote_v6)
             continue;
-        media_t *md = media_get(c, in->index, in->media);
+        media_t *md = media_get(m, c, in->index, in->media, msg->frame);
         if (!md)
             continue;
         if (in->version > md->side_version[side])
@@ -682,7 +902,7 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
             cd.frame = msg->frame;
             if (cd.type == ICECALL_CTYPE_UNKNOWN) /* v6: the allocations may tell */
                 cd.type = type_from_allocations(m, &cd.addr, ICECALL_CTYPE_UNKNOWN);
-            cand_add(m, c, in->index, side, &cd);
+            cand_add(m, c, in->index, side, &cd, msg->frame);
         }
         if (in->n_remote > 0) {
             md->remote_final[side] = in->remote[0];
@@ -729,7 +949,7 @@ icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icec
     if (!msg->call_id)
         return;
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
-    if (!c || c->n_diags >= ICECALL_MAX_DIAGS)
+    if (!c)
         return;
     diag_t x;
     memset(&x, 0, sizeof(x));
@@ -750,6 +970,17 @@ icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icec
             strcmp(y->media, x.media) == 0)
             return;  /* a copy: the first one seen stands */
     }
+    if (c->n_diags >= m->limit[ICECALL_LIMIT_DIAGS].cap) {
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_DIAGS);
+        fnv_str(&f, c->call_id);
+        fnv_add(&f, &x.frame, sizeof(x.frame));
+        fnv_add(&f, &x.code, sizeof(x.code));
+        fnv_str(&f, x.reason);
+        limit_refuse(m, ICECALL_LIMIT_DIAGS, msg->frame, &f);
+        c->diags_limit_hit = true;
+        return;
+    }
     c->diags[c->n_diags++] = x;
 }
 
@@ -766,8 +997,13 @@ icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_add
     make_key(&k, client, false, false);
     mras_t *r = (mras_t *)g_hash_table_lookup(m->mras, &k);
     if (!r) {
-        if (g_hash_table_size(m->mras) >= ICECALL_MAX_MRAS_CLIENTS)
+        if (g_hash_table_size(m->mras) >= m->limit[ICECALL_LIMIT_MRAS_CLIENTS].cap) {
+            fnv_t f;
+            fnv_init(&f, ICECALL_LIMIT_MRAS_CLIENTS);
+            fnv_add(&f, &k, sizeof(k));
+            limit_refuse(m, ICECALL_LIMIT_MRAS_CLIENTS, msg->frame, &f);
             return;
+        }
         r = g_new0(mras_t, 1);
         r->client = *client;
         r->client.port = 0;
@@ -788,15 +1024,35 @@ icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_add
 
 /* ---- TURN allocations -------------------------------------------------------- */
 
+/* The transaction cap refused to remember @txid ('A'llocate or 'C'heck). */
+static void
+refuse_txid(icecall_model_t *m, const uint8_t *txid, uint32_t frame, char kind)
+{
+    fnv_t f;
+    fnv_init(&f, ICECALL_LIMIT_TRANSACTIONS);
+    fnv_add(&f, &kind, 1);
+    fnv_add(&f, txid, 16);
+    limit_refuse(m, ICECALL_LIMIT_TRANSACTIONS, frame, &f);
+}
+
+/* The allocation of a client 5-tuple; @create (in @frame) when new. */
 static alloc_t *
-alloc_get(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge, bool tcp, bool create)
+alloc_get(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge, bool tcp, bool create,
+          uint32_t frame)
 {
     akey2_t k;
     make_key(&k.client, client, tcp, true);
     make_key(&k.edge, edge, tcp, true);
     alloc_t *a = (alloc_t *)g_hash_table_lookup(m->allocs, &k);
-    if (a || !create || m->alloc_list->len >= ICECALL_MAX_ALLOCATIONS)
+    if (a || !create)
         return a;
+    if (m->alloc_list->len >= m->limit[ICECALL_LIMIT_ALLOCATIONS].cap) {
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_ALLOCATIONS);
+        fnv_add(&f, &k, sizeof(k));
+        limit_refuse(m, ICECALL_LIMIT_ALLOCATIONS, frame, &f);
+        return NULL;
+    }
     a = g_new0(alloc_t, 1);
     a->client = *client;
     a->edge = *edge;
@@ -814,7 +1070,7 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
 {
     touch(m, time_us);
     if (!response) {
-        alloc_t *a = alloc_get(m, client, edge, tcp, true);
+        alloc_t *a = alloc_get(m, client, edge, tcp, true, frame);
         if (!a)
             return;
         if (!a->first_frame)
@@ -824,18 +1080,20 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
         a->n_requests++;
         a->last_request_frame = frame;
         a->pending = true;
-        if (txid && g_hash_table_size(m->alloc_tx) < ICECALL_MAX_TRANSACTIONS) {
+        if (txid && g_hash_table_size(m->alloc_tx) < m->limit[ICECALL_LIMIT_TRANSACTIONS].cap) {
             alloc_tx_t *tx = g_new(alloc_tx_t, 1);
             tx->alloc = a;
             tx->with_integrity = with_integrity;
             g_hash_table_replace(m->alloc_tx, g_memdup2(txid, 16), tx);
+        } else if (txid) {
+            refuse_txid(m, txid, frame, 'A');
         }
         return;
     }
     const alloc_tx_t *tx = txid ? (const alloc_tx_t *)g_hash_table_lookup(m->alloc_tx, txid) : NULL;
     alloc_t *a = tx ? tx->alloc : NULL;
     if (!a) /* response seen without its request (or from another Edge address) */
-        a = alloc_get(m, client, edge, tcp, true);
+        a = alloc_get(m, client, edge, tcp, true, frame);
     if (!a)
         return;
     a->pending = false;
@@ -862,17 +1120,33 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
         a->relayed = *relayed;
         akey_t k;
         make_key(&k, relayed, false, true);
-        if (g_hash_table_size(m->allocs_by_relayed) < ICECALL_MAX_ALLOCATIONS ||
-            g_hash_table_contains(m->allocs_by_relayed, &k))
+        if (g_hash_table_size(m->allocs_by_relayed) < m->limit[ICECALL_LIMIT_ALLOCATIONS].cap ||
+            g_hash_table_contains(m->allocs_by_relayed, &k)) {
             g_hash_table_replace(m->allocs_by_relayed, g_memdup2(&k, sizeof(k)), a);
+        } else {
+            /* Relayed addresses of re-allocations: packets to this one
+             * are not tied to its allocation. */
+            fnv_t f;
+            fnv_init(&f, ICECALL_LIMIT_ALLOCATIONS);
+            fnv_add(&f, "relayed", 8);
+            fnv_add(&f, &k, sizeof(k));
+            limit_refuse(m, ICECALL_LIMIT_ALLOCATIONS, frame, &f);
+        }
     }
     if (reflexive && addr_set(reflexive))
         a->reflexive = *reflexive;
     if (mux_session) {
         a->mux_session = mux_session;
-        if (g_hash_table_size(m->allocs_by_session) < ICECALL_MAX_ALLOCATIONS ||
-            g_hash_table_contains(m->allocs_by_session, &mux_session))
+        if (g_hash_table_size(m->allocs_by_session) < m->limit[ICECALL_LIMIT_ALLOCATIONS].cap ||
+            g_hash_table_contains(m->allocs_by_session, &mux_session)) {
             g_hash_table_replace(m->allocs_by_session, g_memdup2(&mux_session, sizeof(mux_session)), a);
+        } else {
+            fnv_t f;
+            fnv_init(&f, ICECALL_LIMIT_ALLOCATIONS);
+            fnv_add(&f, "session", 8);
+            fnv_add(&f, &mux_session, sizeof(mux_session));
+            limit_refuse(m, ICECALL_LIMIT_ALLOCATIONS, frame, &f);
+        }
     }
 }
 
@@ -880,9 +1154,9 @@ void
 icecall_set_destination(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge,
                         const icecall_addr_t *peer)
 {
-    alloc_t *a = alloc_get(m, client, edge, false, false);
+    alloc_t *a = alloc_get(m, client, edge, false, false, 0);
     if (!a)
-        a = alloc_get(m, client, edge, true, false);
+        a = alloc_get(m, client, edge, true, false, 0);
     if (a && peer && addr_set(peer))
         a->active_peer = *peer;
 }
@@ -981,9 +1255,11 @@ cand_base(const media_t *md, int side, int idx, bool *nat)
     return idx;
 }
 
+/* The pair of candidates @ca (A) and @cb (B); @create (in @frame) when new. */
 static int
-pair_get(media_t *md, int ca, int cb, bool create)
+pair_get(icecall_model_t *m, call_t *c, unsigned mi, int ca, int cb, bool create, uint32_t frame)
 {
+    media_t *md = c->media[mi];
     bool nat = false;
     int ka = cand_base(md, 0, ca, &nat), kb = cand_base(md, 1, cb, &nat);
     for (guint i = 0; i < md->pairs->len; i++) {
@@ -991,8 +1267,20 @@ pair_get(media_t *md, int ca, int cb, bool create)
         if (p->key[0] == ka && p->key[1] == kb && p->nat == nat)
             return (int)i;
     }
-    if (!create || md->pairs->len >= ICECALL_MAX_PAIRS)
+    if (!create)
         return -1;
+    if (md->pairs->len >= m->limit[ICECALL_LIMIT_PAIRS].cap) {
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_PAIRS);
+        fnv_str(&f, c->call_id);
+        fnv_add(&f, &mi, sizeof(mi));
+        fnv_add(&f, &ka, sizeof(ka));
+        fnv_add(&f, &kb, sizeof(kb));
+        fnv_add(&f, &nat, sizeof(nat));
+        limit_refuse(m, ICECALL_LIMIT_PAIRS, frame, &f);
+        md->pairs_limit_hit = true;
+        return -1;
+    }
     pair_t p;
     memset(&p, 0, sizeof(p));
     p.cand[0] = ca;
@@ -1024,7 +1312,7 @@ type_from_allocations(const icecall_model_t *m, const icecall_addr_t *a, icecall
 /* A learnt candidate (peer-reflexive, or an address the SDP did not offer). */
 static int
 learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_addr_t *a, bool tcp,
-           icecall_ctype_t type)
+           icecall_ctype_t type, uint32_t frame)
 {
     if (type == ICECALL_CTYPE_UNKNOWN)
         type = type_from_allocations(m, a, type);
@@ -1036,7 +1324,7 @@ learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_a
     copy_str(cd.transport, sizeof(cd.transport), tcp ? "TCP" : "UDP");
     cd.component = 1;
     cd.learnt = true;
-    return cand_add(m, c, mi, side, &cd);
+    return cand_add(m, c, mi, side, &cd, frame);
 }
 
 /* A session seen without SIP: keyed by its two ufrags. */
@@ -1049,7 +1337,7 @@ session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t 
     call_t *c = call_get(m, key, false, frame);
     if (!c)
         return NULL;
-    media_t *md = media_get(c, 0, "media");
+    media_t *md = media_get(m, c, 0, "media", frame);
     if (!md)
         return NULL;
     if (!md->ufrag[0][0]) {
@@ -1102,7 +1390,7 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
             /* 0xFF10 frames carry no direction: the allocation's client tells. */
             outbound = addr_eq(&alloc->client, client);
         } else {
-            alloc = alloc_get(m, client, edge, tcp, false);
+            alloc = alloc_get(m, client, edge, tcp, false, 0);
         }
         icecall_addr_t relay = alloc && addr_set(&alloc->relayed) ? alloc->relayed : *edge;
         if (!alloc || !addr_set(&alloc->relayed))
@@ -1185,9 +1473,11 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
     if (!create)
         return r->cand[0] >= 0 && r->cand[1] >= 0;
     if (r->cand[fs] < 0 && addr_set(&src))
-        r->cand[fs] = learn_cand(m, r->call, r->media, fs, &src, tcp, relayed && outbound ? ICECALL_CTYPE_RELAY : other);
+        r->cand[fs] = learn_cand(m, r->call, r->media, fs, &src, tcp, relayed && outbound ? ICECALL_CTYPE_RELAY : other,
+                                 frame);
     if (r->cand[ts] < 0 && addr_set(&dst))
-        r->cand[ts] = learn_cand(m, r->call, r->media, ts, &dst, tcp, relayed && !outbound ? ICECALL_CTYPE_RELAY : other);
+        r->cand[ts] = learn_cand(m, r->call, r->media, ts, &dst, tcp, relayed && !outbound ? ICECALL_CTYPE_RELAY : other,
+                                 frame);
     return r->cand[0] >= 0 && r->cand[1] >= 0;
 }
 
@@ -1249,7 +1539,7 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
     if (!route_packet(m, &c->leg, c->username, c->frame, true, &r))
         return;
     media_t *md = r.call->media[r.media];
-    int pi = pair_get(md, r.cand[0], r.cand[1], true);
+    int pi = pair_get(m, r.call, r.media, r.cand[0], r.cand[1], true, c->frame);
     if (pi < 0)
         return;
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
@@ -1262,14 +1552,18 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
     p->n_requests++;
     if (p->result == ICECALL_RESULT_NONE)
         p->result = ICECALL_RESULT_PENDING;
-    if (!g_hash_table_lookup(m->check_tx, c->txid) && g_hash_table_size(m->check_tx) < ICECALL_MAX_TRANSACTIONS) {
-        check_tx_t *tx = g_new(check_tx_t, 1);
-        tx->call = r.call;
-        tx->media = r.media;
-        tx->pair = pi;
-        tx->from_side = r.from_side;
-        tx->use_candidate = c->use_candidate;
-        g_hash_table_insert(m->check_tx, g_memdup2(c->txid, 16), tx);
+    if (!g_hash_table_lookup(m->check_tx, c->txid)) {
+        if (g_hash_table_size(m->check_tx) < m->limit[ICECALL_LIMIT_TRANSACTIONS].cap) {
+            check_tx_t *tx = g_new(check_tx_t, 1);
+            tx->call = r.call;
+            tx->media = r.media;
+            tx->pair = pi;
+            tx->from_side = r.from_side;
+            tx->use_candidate = c->use_candidate;
+            g_hash_table_insert(m->check_tx, g_memdup2(c->txid, 16), tx);
+        } else {
+            refuse_txid(m, c->txid, c->frame, 'C');
+        }
     }
     if (r.call->last_frame < c->frame)
         r.call->last_frame = c->frame;
@@ -1286,7 +1580,7 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
     if (!route_packet(m, &pk->leg, NULL, pk->frame, true, &r))
         return;
     media_t *md = r.call->media[r.media];
-    int pi = pair_get(md, r.cand[0], r.cand[1], true);
+    int pi = pair_get(m, r.call, r.media, r.cand[0], r.cand[1], true, pk->frame);
     if (pi < 0)
         return;
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
@@ -1328,7 +1622,14 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
         return;
     if (old < 0 && md->current[!dir] == pi)
         return; /* this direction starts on the pair the other one uses */
-    if (md->n_promos >= ICECALL_MAX_PROMOTIONS) {
+    if (md->n_promos >= m->limit[ICECALL_LIMIT_PROMOTIONS].cap) {
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_PROMOTIONS);
+        fnv_str(&f, r.call->call_id);
+        fnv_add(&f, &r.media, sizeof(r.media));
+        fnv_add(&f, &pk->frame, sizeof(pk->frame));
+        fnv_add(&f, &dir, sizeof(dir));
+        limit_refuse(m, ICECALL_LIMIT_PROMOTIONS, pk->frame, &f);
         md->promos_truncated = true;
         return;
     }
@@ -1389,7 +1690,7 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
     }
     if (!route_packet(m, &c->leg, c->username, c->frame, false, &r))
         return;
-    fill_frame(&r, pair_get(r.call->media[r.media], r.cand[0], r.cand[1], false), out);
+    fill_frame(&r, pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0), out);
 }
 
 void
@@ -1400,7 +1701,7 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
     if (!route_packet(m, &pk->leg, NULL, pk->frame, false, &r))
         return;
     media_t *md = r.call->media[r.media];
-    int pi = pair_get(md, r.cand[0], r.cand[1], false);
+    int pi = pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0);
     fill_frame(&r, pi, out);
     for (unsigned i = 0; i < md->n_promos && out->valid; i++) {
         if (md->promos[i].frame == pk->frame && md->promos[i].to == pi)
@@ -1439,17 +1740,6 @@ count_cands(GString *o, const media_t *md, GArray *a)
     }
     if (!any)
         g_string_append(o, "none seen");
-}
-
-static bool
-cand_belongs(const GArray *a, const icecall_addr_t *addr)
-{
-    for (guint i = 0; i < a->len; i++) {
-        const cand_t *x = &g_array_index(a, cand_t, i);
-        if (addr_eq(&x->addr, addr) || (x->type == ICECALL_CTYPE_HOST && ip_eq(&x->addr, addr)))
-            return true;
-    }
-    return false;
 }
 
 static void
@@ -1522,25 +1812,130 @@ icecall_rule_name(icecall_rule_t r)
     return r < ICECALL_RULE_COUNT ? names[r] : "unknown";
 }
 
+/*
+ * Indexes for the report and the rules, built once per icecall_report() /
+ * icecall_findings() in O(allocations + MRAS clients), so that what each
+ * call looks up costs its own candidates, not the whole capture: with
+ * 100,000 calls and as many allocations or MRAS clients, walking them all
+ * per call took hours. The answers and their order are those of the walks
+ * they replace (allocation order; the MRAS table's iteration order).
+ */
+typedef struct {
+    GHashTable *mras_pos;     /* mras_t* -> 1-based position in m->mras's iteration order */
+    GHashTable *alloc_addr;   /* akey_t (address and port) -> GArray of guint: successful allocations
+                               * whose relayed or reflexive address it is */
+    GHashTable *alloc_ip;     /* akey_t (IP) -> GArray of guint: successful allocations whose relayed or
+                               * reflexive IP it is, failed ones whose client IP it is */
+} rindex_t;
+
+static void
+rindex_add(GHashTable *t, const icecall_addr_t *a, bool with_port, guint v)
+{
+    if (!addr_set(a))
+        return;
+    akey_t k;
+    make_key(&k, a, false, with_port);
+    GArray *l = (GArray *)g_hash_table_lookup(t, &k);
+    if (!l) {
+        l = g_array_new(FALSE, FALSE, sizeof(guint));
+        g_hash_table_insert(t, g_memdup2(&k, sizeof(k)), l);
+    }
+    g_array_append_val(l, v);
+}
+
+static void
+rindex_init(const icecall_model_t *m, rindex_t *ix, bool allocations)
+{
+    memset(ix, 0, sizeof(*ix));
+    ix->mras_pos = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GHashTableIter it;
+    gpointer k, v;
+    guint pos = 0;
+    g_hash_table_iter_init(&it, m->mras);
+    while (g_hash_table_iter_next(&it, &k, &v))
+        g_hash_table_insert(ix->mras_pos, v, GUINT_TO_POINTER(++pos));
+    if (!allocations)
+        return;
+    ix->alloc_addr = g_hash_table_new_full(akey_hash, akey_equal, g_free, (GDestroyNotify)g_array_unref);
+    ix->alloc_ip = g_hash_table_new_full(akey_hash, akey_equal, g_free, (GDestroyNotify)g_array_unref);
+    for (guint i = 0; i < m->alloc_list->len; i++) {
+        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
+        if (a->success) {
+            rindex_add(ix->alloc_addr, &a->relayed, true, i);
+            rindex_add(ix->alloc_addr, &a->reflexive, true, i);
+            rindex_add(ix->alloc_ip, &a->relayed, false, i);
+            rindex_add(ix->alloc_ip, &a->reflexive, false, i);
+        } else {
+            rindex_add(ix->alloc_ip, &a->client, false, i);
+        }
+    }
+}
+
+static void
+rindex_clear(rindex_t *ix)
+{
+    g_hash_table_destroy(ix->mras_pos);
+    if (ix->alloc_addr)
+        g_hash_table_destroy(ix->alloc_addr);
+    if (ix->alloc_ip)
+        g_hash_table_destroy(ix->alloc_ip);
+}
+
+static gint
+cmp_mras_pos(gconstpointer a, gconstpointer b, gpointer user)
+{
+    GHashTable *pos = (GHashTable *)user;
+    guint pa = GPOINTER_TO_UINT(g_hash_table_lookup(pos, *(const gpointer *)a));
+    guint pb = GPOINTER_TO_UINT(g_hash_table_lookup(pos, *(const gpointer *)b));
+    return pa < pb ? -1 : pa > pb;
+}
+
+static void
+side_mras_add(const icecall_model_t *m, GPtrArray *out, const icecall_addr_t *a)
+{
+    akey_t k;
+    make_key(&k, a, false, false);
+    mras_t *r = (mras_t *)g_hash_table_lookup(m->mras, &k);
+    if (r && !g_ptr_array_find(out, r, NULL))
+        g_ptr_array_add(out, r);
+}
+
+/*
+ * The MRAS clients of @side of @c, in the MRAS table's order: those at its
+ * SIP address (@with_sip), and those cand_belongs() gives for its
+ * candidates (a host candidate's IP, or a candidate at the client address
+ * with port 0). The caller frees the array.
+ */
+static GPtrArray *
+side_mras(const icecall_model_t *m, const rindex_t *ix, const call_t *c, int side, bool with_sip)
+{
+    GPtrArray *out = g_ptr_array_new();
+    if (with_sip && addr_set(&c->sip_ip[side]))
+        side_mras_add(m, out, &c->sip_ip[side]);
+    for (unsigned mi = 0; mi < c->n_media; mi++) {
+        const GArray *cs = c->media[mi]->cands[side];
+        for (guint i = 0; i < cs->len; i++) {
+            const cand_t *x = &g_array_index(cs, cand_t, i);
+            if (x->type == ICECALL_CTYPE_HOST || x->addr.port == 0)
+                side_mras_add(m, out, &x->addr);
+        }
+    }
+    g_ptr_array_sort_with_data(out, cmp_mras_pos, ix->mras_pos);
+    return out;
+}
+
 /* Where each side is: ms-endpoint-location-data, else its MRAS request. */
 static icecall_location_t
-side_location(const icecall_model_t *m, const call_t *c, int side)
+side_location(const icecall_model_t *m, const rindex_t *ix, const call_t *c, int side)
 {
     if (c->location[side] != ICECALL_LOC_UNKNOWN)
         return c->location[side];
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, m->mras);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        const mras_t *r = (const mras_t *)v;
-        if (r->location == ICECALL_LOC_UNKNOWN)
-            continue;
-        for (unsigned mi = 0; mi < c->n_media; mi++) {
-            if (cand_belongs(c->media[mi]->cands[side], &r->client))
-                return r->location;
-        }
-    }
-    return ICECALL_LOC_UNKNOWN;
+    icecall_location_t loc = ICECALL_LOC_UNKNOWN;
+    GPtrArray *rs = side_mras(m, ix, c, side, false);
+    for (guint i = 0; i < rs->len && loc == ICECALL_LOC_UNKNOWN; i++)
+        loc = ((const mras_t *)g_ptr_array_index(rs, i))->location;
+    g_ptr_array_free(rs, TRUE);
+    return loc;
 }
 
 static const char *
@@ -1552,10 +1947,10 @@ uri_domain(const char *uri)
 
 /* "inside <-> outside (A intranet, B internet)" and so on. */
 static void
-scenario_text(const icecall_model_t *m, const call_t *c, char *buf, size_t size)
+scenario_text(const icecall_model_t *m, const rindex_t *ix, const call_t *c, char *buf, size_t size)
 {
     const char *da = uri_domain(c->uri[0]), *db = uri_domain(c->uri[1]);
-    icecall_location_t a = side_location(m, c, 0), b = side_location(m, c, 1);
+    icecall_location_t a = side_location(m, ix, c, 0), b = side_location(m, ix, c, 1);
     static const char *const where[] = { "?", "inside", "outside" };
     if (da && db && g_ascii_strcasecmp(da, db) != 0) {
         snprintf(buf, size, "federated (%s <-> %s; A %s, B %s)", da, db, where[a], where[b]);
@@ -1611,25 +2006,16 @@ offer_frame(const call_t *c, int side)
 }
 
 static const mras_t *
-mras_of_side(const icecall_model_t *m, const call_t *c, int side)
+mras_of_side(const icecall_model_t *m, const rindex_t *ix, const call_t *c, int side)
 {
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, m->mras);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        const mras_t *r = (const mras_t *)v;
-        if (ip_eq(&r->client, &c->sip_ip[side]))
-            return r;
-        for (unsigned mi = 0; mi < c->n_media; mi++) {
-            if (cand_belongs(c->media[mi]->cands[side], &r->client))
-                return r;
-        }
-    }
-    return NULL;
+    GPtrArray *rs = side_mras(m, ix, c, side, true);
+    const mras_t *r = rs->len ? (const mras_t *)g_ptr_array_index(rs, 0) : NULL;
+    g_ptr_array_free(rs, TRUE);
+    return r;
 }
 
 static void
-candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
+candidate_rules(const icecall_model_t *m, const rindex_t *ix, const call_t *c, const emit_t *e)
 {
     for (int s = 0; s < 2; s++) {
         uint32_t frame = offer_frame(c, s);
@@ -1664,8 +2050,8 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
         }
         if (!typed)
             continue; /* v6 candidates carry no type: nothing to judge */
-        icecall_location_t loc = side_location(m, c, s);
-        const mras_t *mr = mras_of_side(m, c, s);
+        icecall_location_t loc = side_location(m, ix, c, s);
+        const mras_t *mr = mras_of_side(m, ix, c, s);
         bool relay = relay_udp || relay_tcp;
         if (!relay && mr && mr->frame && !mr->ok)
             emit(e, ICECALL_RULE_NO_EDGE_CREDENTIALS, ICECALL_SEV_WARN, frame, c,
@@ -1676,7 +2062,7 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
                  "The %s is outside the network but no MRAS exchange was seen and it offers no relay "
                  "candidate: without Edge credentials it can only offer local addresses", who);
         if (!srflx && !relay) {
-            bool inside = loc == ICECALL_LOC_INTRANET && side_location(m, c, !s) == ICECALL_LOC_INTRANET;
+            bool inside = loc == ICECALL_LOC_INTRANET && side_location(m, ix, c, !s) == ICECALL_LOC_INTRANET;
             emit(e, ICECALL_RULE_NO_EDGE_CANDIDATES, inside ? ICECALL_SEV_NOTE : ICECALL_SEV_WARN, frame, c,
                  "The %s offers neither a server-reflexive nor a relay candidate: it cannot reach the A/V Edge "
                  "(check that the Edge's internal interface is reachable from the client's network)%s",
@@ -1795,18 +2181,27 @@ diag_rules(const call_t *c, const emit_t *e)
     }
 }
 
+/* The rules about one call, in the order icecall_findings() gives them. */
+static void
+call_findings(const icecall_model_t *m, const rindex_t *ix, const call_t *c, int64_t quiet_after_us,
+              const emit_t *e)
+{
+    candidate_rules(m, ix, c, e);
+    path_rules(m, c, quiet_after_us, e);
+    diag_rules(c, e);
+}
+
 void
 icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
                  void (*fn)(const icecall_finding_t *f, void *user), void *user)
 {
     emit_t e = { fn, user };
+    rindex_t ix;
+    rindex_init(m, &ix, false);
     turn_rules(m, &e);
-    for (guint i = 0; i < m->call_list->len; i++) {
-        const call_t *c = (const call_t *)g_ptr_array_index(m->call_list, i);
-        candidate_rules(m, c, &e);
-        path_rules(m, c, quiet_after_us, &e);
-        diag_rules(c, &e);
-    }
+    for (guint i = 0; i < m->call_list->len; i++)
+        call_findings(m, &ix, (const call_t *)g_ptr_array_index(m->call_list, i), quiet_after_us, &e);
+    rindex_clear(&ix);
 }
 
 /* "relay UDP via 203.0.113.20:3480 (host and srflx checks failed)" */
@@ -1876,7 +2271,38 @@ verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
 }
 
 static void
-report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
+alloc_matches(const rindex_t *ix, const cand_t *x, int side, GArray *out)
+{
+    akey_t k;
+    GArray *l;
+    guint key;
+    make_key(&k, &x->addr, false, true);
+    if ((l = (GArray *)g_hash_table_lookup(ix->alloc_addr, &k)) != NULL) {
+        for (guint i = 0; i < l->len; i++) {
+            key = g_array_index(l, guint, i) * 2u + (guint)side;
+            g_array_append_val(out, key);
+        }
+    }
+    if (x->type != ICECALL_CTYPE_HOST)
+        return;
+    make_key(&k, &x->addr, false, false);
+    if ((l = (GArray *)g_hash_table_lookup(ix->alloc_ip, &k)) != NULL) {
+        for (guint i = 0; i < l->len; i++) {
+            key = g_array_index(l, guint, i) * 2u + (guint)side;
+            g_array_append_val(out, key);
+        }
+    }
+}
+
+static gint
+cmp_guint(gconstpointer a, gconstpointer b)
+{
+    guint x = *(const guint *)a, y = *(const guint *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void
+report_media(const icecall_model_t *m, const rindex_t *ix, call_t *c, unsigned mi, GString *o)
 {
     media_t *md = c->media[mi];
     char buf[256], t[32];
@@ -1890,27 +2316,26 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
         count_cands(o, md, md->cands[s]);
         g_string_append(o, "\n");
     }
-    /* TURN allocations backing either side. */
-    unsigned na = 0;
-    for (guint i = 0; i < m->alloc_list->len; i++) {
-        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
-        for (int s = 0; s < 2; s++) {
-            bool mine = (a->success && (cand_belongs(md->cands[s], &a->relayed) || cand_belongs(md->cands[s], &a->reflexive)));
-            if (!mine && !a->success) {
-                for (guint k = 0; k < md->cands[s]->len && !mine; k++) {
-                    const cand_t *x = &g_array_index(md->cands[s], cand_t, k);
-                    mine = x->type == ICECALL_CTYPE_HOST && ip_eq(&x->addr, &a->client);
-                }
-            }
-            if (!mine)
-                continue;
-            if (!na++)
-                g_string_append(o, "    TURN allocations:\n");
-            g_string_append_printf(o, "      %s: ", s == 0 ? "A" : "B");
-            alloc_text(a, o);
-            g_string_append(o, "\n");
-        }
+    /* TURN allocations backing either side: a successful one whose relayed
+     * or reflexive address a candidate is (or a host candidate's IP), a
+     * failed one from a host candidate's IP; in allocation order, A first. */
+    GArray *hits = g_array_new(FALSE, FALSE, sizeof(guint));   /* allocation index * 2 + side */
+    for (int s = 0; s < 2; s++) {
+        for (guint k = 0; k < md->cands[s]->len; k++)
+            alloc_matches(ix, &g_array_index(md->cands[s], cand_t, k), s, hits);
     }
+    g_array_sort(hits, cmp_guint);
+    for (guint i = 0; i < hits->len; i++) {
+        guint h = g_array_index(hits, guint, i);
+        if (i && h == g_array_index(hits, guint, i - 1))
+            continue;
+        if (!i)
+            g_string_append(o, "    TURN allocations:\n");
+        g_string_append_printf(o, "      %s: ", h % 2 == 0 ? "A" : "B");
+        alloc_text((const alloc_t *)g_ptr_array_index(m->alloc_list, h / 2), o);
+        g_string_append(o, "\n");
+    }
+    g_array_free(hits, TRUE);
     /* Checked pairs. */
     unsigned np = 0;
     for (guint i = 0; i < md->pairs->len; i++) {
@@ -1954,6 +2379,14 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
     }
     if (md->promos_truncated)
         g_string_append(o, "    (more promotions not listed)\n");
+    for (int s = 0; s < 2; s++) {
+        if (md->cands_limit_hit[s])
+            g_string_append_printf(o, "    (more than %u candidates of %s: the rest are not followed)\n",
+                                   m->limit[ICECALL_LIMIT_CANDS].cap, s == 0 ? "A" : "B");
+    }
+    if (md->pairs_limit_hit)
+        g_string_append_printf(o, "    (more than %u candidate pairs: the rest are not followed)\n",
+                               m->limit[ICECALL_LIMIT_PAIRS].cap);
     int fp = final_pair(md);
     if (fp >= 0) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
@@ -1976,21 +2409,34 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
     g_string_append_printf(o, "    Verdict: %s\n", buf);
 }
 
-static void
-collect_finding(const icecall_finding_t *f, void *user)
-{
-    g_ptr_array_add((GPtrArray *)user, g_memdup2(f, sizeof(*f)));
-}
+/* Report lines of the findings, as icecall_findings() gives them. */
+typedef struct {
+    GString    *out;
+    const char *indent;
+} print_t;
 
 static void
-print_findings(GString *o, const GPtrArray *fs, const char *call_id, const char *indent)
+print_finding(const icecall_finding_t *f, void *user)
 {
     static const char *const sev[] = { "note", "warning", "error" };
-    for (guint i = 0; i < fs->len; i++) {
-        const icecall_finding_t *f = (const icecall_finding_t *)g_ptr_array_index(fs, i);
-        if (strncmp(f->call_id, call_id, sizeof(f->call_id) - 1) != 0)
-            continue;   /* f->call_id holds the first 127 characters of a long Call-ID */
-        g_string_append_printf(o, "%s[%s, frame %u] %s\n", indent, sev[f->severity], f->frame, f->text);
+    const print_t *p = (const print_t *)user;
+    g_string_append_printf(p->out, "%s[%s, frame %u] %s\n", p->indent, sev[f->severity], f->frame, f->text);
+}
+
+/* "Limits reached" block under the report's title; nothing when no cap was. */
+static void
+report_limits(const icecall_model_t *m, GString *o)
+{
+    char buf[200];
+    bool any = false;
+    for (int l = 0; l < ICECALL_LIMIT_COUNT; l++) {
+        icecall_limit_text(m, (icecall_limit_t)l, buf, sizeof(buf));
+        if (!buf[0])
+            continue;
+        if (!any)
+            g_string_append(o, "Limits reached: what is past a cap is not followed and not in this report\n");
+        any = true;
+        g_string_append_printf(o, "  %s\n", buf);
     }
 }
 
@@ -1998,11 +2444,12 @@ void
 icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
 {
     unsigned shown = 0;
-    GPtrArray *fs = g_ptr_array_new_with_free_func(g_free);
-    icecall_findings(m, 10 * G_USEC_PER_SEC, collect_finding, fs);
+    rindex_t ix;
+    rindex_init(m, &ix, true);
     g_string_append(o, "===================================================================\n");
     g_string_append(o, "MS ICE calls: which path the media took\n");
     g_string_append(o, "===================================================================\n");
+    report_limits(m, o);
     for (guint i = 0; i < m->call_list->len; i++) {
         call_t *c = (call_t *)g_ptr_array_index(m->call_list, i);
         if (only && !g_hash_table_contains(only, c->call_id))
@@ -2024,20 +2471,21 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
                                "only by address)\n");
         }
         char scen[160];
-        scenario_text(m, c, scen, sizeof(scen));
+        scenario_text(m, &ix, c, scen, sizeof(scen));
         g_string_append_printf(o, "  Scenario: %s\n", scen);
-        /* MRAS per party (by the host addresses it offered). */
-        GHashTableIter it;
-        gpointer k, v;
-        g_hash_table_iter_init(&it, m->mras);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            const mras_t *r = (const mras_t *)v;
-            for (int s = 0; s < 2; s++) {
-                bool mine = ip_eq(&r->client, &c->sip_ip[s]);
-                for (unsigned mi = 0; mi < c->n_media && !mine; mi++)
-                    mine = cand_belongs(c->media[mi]->cands[s], &r->client);
-                if (!mine)
-                    continue;
+        /* MRAS per party (by its SIP address and the host addresses it
+         * offered), in the MRAS table's order, A before B for one client. */
+        GPtrArray *rs[2] = { side_mras(m, &ix, c, 0, true), side_mras(m, &ix, c, 1, true) };
+        for (guint i0 = 0, i1 = 0; i0 < rs[0]->len || i1 < rs[1]->len;) {
+            int s;
+            if (i1 >= rs[1]->len)
+                s = 0;
+            else if (i0 >= rs[0]->len)
+                s = 1;
+            else
+                s = cmp_mras_pos(&g_ptr_array_index(rs[0], i0), &g_ptr_array_index(rs[1], i1), ix.mras_pos) <= 0 ? 0 : 1;
+            const mras_t *r = (const mras_t *)g_ptr_array_index(rs[s], s == 0 ? i0++ : i1++);
+            {
                 if (r->frame)
                     g_string_append_printf(o, "  MRAS (%s, %s): %s%s (frame %u)\n", s == 0 ? "A" : "B",
                                            addr_str(&r->client, a, sizeof(a)), r->ok ? "credentials OK" : "failed: ",
@@ -2047,31 +2495,44 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
                                            addr_str(&r->client, a, sizeof(a)), r->request_frame);
             }
         }
+        g_ptr_array_free(rs[0], TRUE);
+        g_ptr_array_free(rs[1], TRUE);
         for (unsigned mi = 0; mi < c->n_media; mi++) {
             media_t *md = c->media[mi];
             if (!md->cands[0]->len && !md->cands[1]->len && !md->pairs->len)
                 continue;
-            report_media(m, c, mi, o);
+            report_media(m, &ix, c, mi, o);
             if (!md->cands[0]->len || !md->cands[1]->len)
                 g_string_append_printf(o, "    Missing: %s's candidates (offer or answer not in the capture)\n",
                                        !md->cands[0]->len ? "A" : "B");
         }
         if (c->media_limit_hit)
             g_string_append(o, "  (more media lines than decoded)\n");
+        if (c->diags_limit_hit)
+            g_string_append_printf(o, "  (more than %u diagnostics headers: the rest are not followed)\n",
+                                   m->limit[ICECALL_LIMIT_DIAGS].cap);
+        /* The findings of this call: the rules of icecall_findings(), one
+         * call at a time, so the report stays linear in the calls. */
         GString *p = g_string_new("");
-        print_findings(p, fs, c->call_id, "    ");
+        print_t pr = { p, "    " };
+        emit_t e = { print_finding, &pr };
+        call_findings(m, &ix, c, 10 * G_USEC_PER_SEC, &e);
         if (p->len)
             g_string_append_printf(o, "  Problems:\n%s", p->str);
         g_string_free(p, TRUE);
     }
     if (!shown)
         g_string_append(o, "\nNo calls with ICE found.\n");
-    GString *p = g_string_new("");
-    print_findings(p, fs, "", "  ");
-    if (p->len && !only)
-        g_string_append_printf(o, "\nA/V Edge (TURN) problems, not tied to one call:\n%s", p->str);
-    g_string_free(p, TRUE);
-    g_ptr_array_free(fs, TRUE);
+    if (!only) {
+        GString *p = g_string_new("");
+        print_t pr = { p, "  " };
+        emit_t e = { print_finding, &pr };
+        turn_rules(m, &e);
+        if (p->len)
+            g_string_append_printf(o, "\nA/V Edge (TURN) problems, not tied to one call:\n%s", p->str);
+        g_string_free(p, TRUE);
+    }
+    rindex_clear(&ix);
     g_string_append(o, "===================================================================\n");
 }
 

@@ -41,6 +41,38 @@
 
 typedef struct icecall_model icecall_model_t;
 
+/**
+ * icecall_limit_t: the caps above. When one refuses an item the model
+ * records it (the first frame, and how many distinct items were refused),
+ * so the report and the expert infos can say what is missing.
+ */
+typedef enum {
+    ICECALL_LIMIT_CALLS = 0,      /* calls and ICE sessions followed */
+    ICECALL_LIMIT_MEDIA,          /* media lines per call */
+    ICECALL_LIMIT_CANDS,          /* candidates per side and media line */
+    ICECALL_LIMIT_PAIRS,          /* pairs per media line */
+    ICECALL_LIMIT_PROMOTIONS,     /* promotions per media line */
+    ICECALL_LIMIT_DIAGS,          /* diagnostics headers per call (ICECALL_MAX_DIAGS) */
+    ICECALL_LIMIT_ALLOCATIONS,    /* TURN allocations (and their relayed-address and session indexes) */
+    ICECALL_LIMIT_TRANSACTIONS,   /* check and Allocate transactions remembered */
+    ICECALL_LIMIT_MRAS_CLIENTS,   /* MRAS clients */
+    ICECALL_LIMIT_COUNT
+} icecall_limit_t;
+
+#define ICECALL_MAX_DIAGS          8u      /* diagnostics headers per call */
+/* Distinct refused items remembered to count them, all caps together:
+ * past it the counts are lower bounds (icecall_limit_info_t.at_least). */
+#define ICECALL_MAX_REFUSED_KEYS   1000000u
+
+/** icecall_limit_info_t: one cap, as the model saw it. */
+typedef struct {
+    unsigned cap;          /* in force (icecall_model_set_limit()) */
+    bool     reached;      /* an item was refused */
+    uint32_t first_frame;  /* the frame of the first refused item */
+    uint64_t refused;      /* distinct items refused (calls, media lines, candidates, ...) */
+    bool     at_least;     /* refused is a lower bound (ICECALL_MAX_REFUSED_KEYS) */
+} icecall_limit_info_t;
+
 /** icecall_addr_t: an IPv4/IPv6 transport address. */
 typedef struct {
     uint8_t  family;     /* 4, 6, or 0 when unset */
@@ -142,6 +174,29 @@ typedef struct {
 
 icecall_model_t *icecall_model_new(void);
 void icecall_model_free(icecall_model_t *m);
+
+/**
+ * icecall_model_set_limit:
+ * Lowers cap @l to @cap (clamped to 1 .. its ICECALL_MAX_* value), before
+ * the first event: for a user preference, tests and fuzzing.
+ */
+void icecall_model_set_limit(icecall_model_t *m, icecall_limit_t l, unsigned cap);
+
+/** icecall_limit_info: what cap @l did (all zero but cap when never reached). */
+void icecall_limit_info(const icecall_model_t *m, icecall_limit_t l, icecall_limit_info_t *out);
+
+/** icecall_limit_name: what cap @l counts: "calls", "media lines", ... */
+const char *icecall_limit_name(icecall_limit_t l);
+
+/** icecall_limit_scope: per what: "", " per call", " per side and media line", ... */
+const char *icecall_limit_scope(icecall_limit_t l);
+
+/**
+ * icecall_limit_text:
+ * One line saying what cap @l did, e.g. "100,000 of 200,000 calls followed:
+ * cap reached at frame 200001"; "" when it was never reached.
+ */
+void icecall_limit_text(const icecall_model_t *m, icecall_limit_t l, char *buf, size_t size);
 
 /**
  * icecall_add_sdp:

@@ -261,7 +261,272 @@ test_limits(void)
     GString *r = g_string_new("");
     icecall_report(m, r, NULL);
     g_assert_nonnull(strstr(r->str, "(more media lines than decoded)"));
+    /* Each cap says what it refused: 4 media lines of each call (index 8
+     * to 11) and 36 candidates of each of the 8 media lines kept, first in
+     * the first call's frame. */
+    g_assert_nonnull(strstr(r->str, "\nLimits reached: what is past a cap is not followed and not in this report\n"
+                                    "  8,000 media lines not followed (cap: 8 per call), first at frame 1\n"
+                                    "  576,000 candidates not followed (cap: 64 per side and media line), first at "
+                                    "frame 1\n\nCall-ID: call-0\n"));
+    g_assert_nonnull(strstr(r->str, "    (more than 64 candidates of A: the rest are not followed)\n"));
     g_string_free(r, TRUE);
+    icecall_limit_info_t li;
+    icecall_limit_info(m, ICECALL_LIMIT_CALLS, &li);
+    g_assert_false(li.reached);
+    g_assert_cmpuint(li.cap, ==, ICECALL_MAX_CALLS);
+    icecall_model_free(m);
+}
+
+/* Issue 14: the report of a capture with more calls than the model follows
+ * says how many it followed of how many, and where the cap was reached. */
+static void
+test_limit_calls(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    char id[32];
+    for (uint32_t i = 0; i < ICECALL_MAX_CALLS + 5u; i++) {
+        g_snprintf(id, sizeof(id), "call-%u", i);
+        icecall_msg_t msg = { i + 1, 0, id, "sip:a@x", "sip:b@x", "INVITE", true, v4(10, 0, 0, 1, 0),
+                              v4(10, 0, 0, 2, 0) };
+        g_assert_true(icecall_add_sdp(m, &msg, NULL, 0) == (i < ICECALL_MAX_CALLS));
+    }
+    /* The refused calls again (their 200 OK, a location, diagnostics):
+     * still 5 calls refused, first at frame 100,001. */
+    for (uint32_t i = ICECALL_MAX_CALLS; i < ICECALL_MAX_CALLS + 5u; i++) {
+        g_snprintf(id, sizeof(id), "call-%u", i);
+        icecall_msg_t msg = { 200000 + i, 0, id, "sip:a@x", "sip:b@x", "200", false, v4(10, 0, 0, 2, 0),
+                              v4(10, 0, 0, 1, 0) };
+        g_assert_false(icecall_add_sdp(m, &msg, NULL, 0));
+        icecall_set_location(m, &msg, ICECALL_LOC_INTERNET);
+        icecall_diag_in_t d = { true, 23, "reason", false, 0, NULL };
+        icecall_add_diagnostics(m, &msg, &d);
+    }
+    g_assert_cmpuint(icecall_n_calls(m), ==, ICECALL_MAX_CALLS);
+    icecall_limit_info_t li;
+    icecall_limit_info(m, ICECALL_LIMIT_CALLS, &li);
+    g_assert_true(li.reached);
+    g_assert_cmpuint(li.first_frame, ==, ICECALL_MAX_CALLS + 1u);
+    g_assert_cmpuint(li.refused, ==, 5);
+    g_assert_false(li.at_least);
+    char buf[200];
+    icecall_limit_text(m, ICECALL_LIMIT_CALLS, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "100,000 of 100,005 calls followed: cap reached at frame 100001");
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_true(g_str_has_prefix(strstr(r->str, "Limits reached"),
+                                   "Limits reached: what is past a cap is not followed and not in this report\n"
+                                   "  100,000 of 100,005 calls followed: cap reached at frame 100001\n\n"
+                                   "Call-ID: call-0\n"));
+    g_assert_nonnull(strstr(r->str, "Call-ID: call-99999\n"));
+    g_assert_null(strstr(r->str, "Call-ID: call-100000\n"));
+    g_string_free(r, TRUE);
+    /* Unreached caps say nothing. */
+    icecall_limit_text(m, ICECALL_LIMIT_PAIRS, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "");
+    icecall_model_free(m);
+}
+
+/* Past ICECALL_MAX_REFUSED_KEYS distinct refusals the count is a lower bound. */
+static void
+test_limit_refused_keys(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_CALLS, 1);
+    char id[32];
+    for (uint32_t i = 0; i < ICECALL_MAX_REFUSED_KEYS + 3u; i++) {
+        g_snprintf(id, sizeof(id), "c%u", i);
+        icecall_msg_t msg = { i + 1, 0, id, "sip:a@x", "sip:b@x", "INVITE", true, v4(10, 0, 0, 1, 0),
+                              v4(10, 0, 0, 2, 0) };
+        icecall_add_sdp(m, &msg, NULL, 0);
+    }
+    icecall_limit_info_t li;
+    icecall_limit_info(m, ICECALL_LIMIT_CALLS, &li);
+    g_assert_cmpuint(li.refused, ==, ICECALL_MAX_REFUSED_KEYS);
+    g_assert_true(li.at_least);
+    char buf[200];
+    icecall_limit_text(m, ICECALL_LIMIT_CALLS, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "1 of at least 1,000,001 calls followed: cap reached at frame 2");
+    icecall_model_free(m);
+}
+
+static void
+assert_limit(icecall_model_t *m, icecall_limit_t l, uint32_t frame, uint64_t refused, const char *text)
+{
+    icecall_limit_info_t li;
+    char buf[200];
+    icecall_limit_info(m, l, &li);
+    g_assert_true(li.reached);
+    g_assert_cmpuint(li.first_frame, ==, frame);
+    g_assert_cmpuint(li.refused, ==, refused);
+    icecall_limit_text(m, l, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, text);
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    char *line = g_strdup_printf("\n  %s\n", text);
+    g_assert_nonnull(strstr(r->str, line));
+    g_free(line);
+    g_string_free(r, TRUE);
+}
+
+static bool
+report_has(icecall_model_t *m, const char *text)
+{
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    bool found = strstr(r->str, text) != NULL;
+    g_string_free(r, TRUE);
+    return found;
+}
+
+/* Every cap, lowered so a few events reach it. */
+static void
+test_limit_each(void)
+{
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    icecall_addr_t a_relay = v4(203, 0, 113, 20, 3480);
+
+    /* The setter clamps to 1 .. the compiled cap. */
+    icecall_model_t *m = icecall_model_new();
+    icecall_limit_info_t li;
+    icecall_model_set_limit(m, ICECALL_LIMIT_CALLS, 0);
+    icecall_limit_info(m, ICECALL_LIMIT_CALLS, &li);
+    g_assert_cmpuint(li.cap, ==, 1);
+    icecall_model_set_limit(m, ICECALL_LIMIT_MEDIA, 1000);
+    icecall_limit_info(m, ICECALL_LIMIT_MEDIA, &li);
+    g_assert_cmpuint(li.cap, ==, ICECALL_MAX_MEDIA);
+    icecall_model_set_limit(m, ICECALL_LIMIT_COUNT, 1);
+    icecall_limit_info(m, ICECALL_LIMIT_COUNT, &li);
+    g_assert_false(li.reached);
+    g_assert_cmpuint(li.cap, ==, 0);
+    g_assert_cmpstr(icecall_limit_name(ICECALL_LIMIT_COUNT), ==, "unknown");
+    g_assert_cmpstr(icecall_limit_scope(ICECALL_LIMIT_COUNT), ==, "");
+    g_assert_cmpstr(icecall_limit_name(ICECALL_LIMIT_CANDS), ==, "candidates");
+    g_assert_cmpstr(icecall_limit_scope(ICECALL_LIMIT_CANDS), ==, " per side and media line");
+    icecall_model_free(m);
+
+    /* Media lines: 3 offered twice, 2 refused once each. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_MEDIA, 1);
+    icecall_cand_in_t c1 = cand(ICECALL_CTYPE_HOST, a_host, 1, "1");
+    icecall_media_in_t md[3] = {
+        { 0, "audio", 19, a_host, "u1", &c1, 1, NULL, 0, NULL },
+        { 1, "video", 19, a_host, "u2", &c1, 1, NULL, 0, NULL },
+        { 2, "data", 19, a_host, "u3", &c1, 1, NULL, 0, NULL },
+    };
+    icecall_msg_t inv = { 5, 0, "call-1", "sip:a@x", "sip:b@x", "INVITE", true, v4(10, 0, 0, 1, 0),
+                          v4(10, 0, 0, 2, 0) };
+    icecall_add_sdp(m, &inv, md, 3);
+    inv.frame = 9;
+    icecall_add_sdp(m, &inv, md, 3);
+    assert_limit(m, ICECALL_LIMIT_MEDIA, 5, 2, "2 media lines not followed (cap: 1 per call), first at frame 5");
+    g_assert_true(report_has(m, "  (more media lines than decoded)\n"));
+    icecall_model_free(m);
+
+    /* Candidates: A offers 3, B 4, both again later. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_CANDS, 2);
+    icecall_cand_in_t ca[4];
+    for (unsigned i = 0; i < 4; i++)
+        ca[i] = cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, (uint16_t)(5000 + i)), 1, "1");
+    icecall_media_in_t mA = { 0, "audio", 19, a_host, "uA", ca, 3, NULL, 0, NULL };
+    icecall_media_in_t mB = { 0, "audio", 19, b_host, "uB", ca, 4, NULL, 0, NULL };
+    icecall_msg_t ok = { 10, 0, "call-1", "sip:a@x", "sip:b@x", "200", false, v4(10, 0, 0, 2, 0),
+                         v4(10, 0, 0, 1, 0) };
+    inv.frame = 4;
+    icecall_add_sdp(m, &inv, &mA, 1);
+    icecall_add_sdp(m, &ok, &mB, 1);
+    inv.frame = 20;
+    icecall_add_sdp(m, &inv, &mA, 1);
+    assert_limit(m, ICECALL_LIMIT_CANDS, 4, 3,
+                 "3 candidates not followed (cap: 2 per side and media line), first at frame 4");
+    g_assert_true(report_has(m, "    (more than 2 candidates of A: the rest are not followed)\n"
+                                "    (more than 2 candidates of B: the rest are not followed)\n"));
+    icecall_model_free(m);
+
+    /* Pairs: the second pair checked is refused; its response finds no transaction. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_PAIRS, 1);
+    offer_answer(m);
+    check(m, 20, 0x0001, 1, a_host, b_host, "kwD6:L1xu", false, false, NULL);
+    icecall_frame_t fi;
+    check(m, 21, 0x0001, 2, a_host, b_host, "kwD6:L1xu", false, true, &fi);
+    g_assert_false(fi.valid);
+    check(m, 22, 0x0001, 3, a_host, b_host, "kwD6:L1xu", false, true, NULL);
+    assert_limit(m, ICECALL_LIMIT_PAIRS, 21, 1,
+                 "1 candidate pairs not followed (cap: 1 per media line), first at frame 21");
+    g_assert_true(report_has(m, "    (more than 1 candidate pairs: the rest are not followed)\n"));
+    icecall_model_free(m);
+
+    /* Promotions: relay (early media), host (promotion 1), back to the
+     * relay much later (promotion 2, refused). */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_PROMOTIONS, 1);
+    offer_answer(m);
+    media(m, 30, a_host, b_host, true, NULL);
+    media(m, 50, a_host, b_host, false, &fi);
+    g_assert_true(fi.promotion);
+    media(m, 90, a_host, b_host, true, &fi);
+    g_assert_false(fi.promotion);
+    assert_limit(m, ICECALL_LIMIT_PROMOTIONS, 90, 1,
+                 "1 promotions not followed (cap: 1 per media line), first at frame 90");
+    g_assert_true(report_has(m, "    (more promotions not listed)\n"));
+    (void)a_relay;
+    icecall_model_free(m);
+
+    /* Diagnostics: a copy is not a second header; a new one past the cap is refused. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_DIAGS, 1);
+    offer_answer(m);
+    icecall_msg_t bye = { 60, 6000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "BYE", true,
+                          v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
+    icecall_diag_in_t d1 = { true, 23, "Call failed to establish due to a media connectivity failure", true, 0x2,
+                             "audio" };
+    icecall_diag_in_t d2 = { false, 51007, "Other", false, 0, NULL };
+    icecall_add_diagnostics(m, &bye, &d1);
+    bye.frame = 61;
+    icecall_add_diagnostics(m, &bye, &d1);   /* a copy */
+    icecall_add_diagnostics(m, &bye, &d2);
+    assert_limit(m, ICECALL_LIMIT_DIAGS, 61, 1,
+                 "1 diagnostics headers not followed (cap: 1 per call), first at frame 61");
+    g_assert_true(report_has(m, "  (more than 1 diagnostics headers: the rest are not followed)\n"));
+    icecall_model_free(m);
+
+    /* Allocations, their transactions and relayed addresses, MRAS clients. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_ALLOCATIONS, 1);
+    icecall_model_set_limit(m, ICECALL_LIMIT_TRANSACTIONS, 1);
+    icecall_model_set_limit(m, ICECALL_LIMIT_MRAS_CLIENTS, 1);
+    icecall_addr_t client = v4(10, 10, 20, 31, 50040), client2 = v4(10, 10, 20, 32, 50040);
+    icecall_addr_t edge = v4(203, 0, 113, 20, 3478);
+    icecall_addr_t relayed1 = v4(203, 0, 113, 20, 3480), relayed2 = v4(203, 0, 113, 20, 3482);
+    uint8_t t1[16] = { 1 }, t2[16] = { 2 }, t3[16] = { 3 };
+    icecall_add_allocation(m, 2, 0, &client, &edge, false, false, false, t1, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 3, 0, &client, &edge, false, false, false, t2, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 4, 0, &client2, &edge, false, false, false, t3, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 5, 0, &client, &edge, false, true, false, t1, &relayed1, NULL, 0, 60, 7);
+    icecall_add_allocation(m, 6, 0, &client, &edge, false, true, false, t2, &relayed2, NULL, 0, 60, 8);
+    assert_limit(m, ICECALL_LIMIT_TRANSACTIONS, 3, 1,
+                 "1 check and Allocate transactions not followed (cap: 1 of each kind), first at frame 3");
+    assert_limit(m, ICECALL_LIMIT_ALLOCATIONS, 4, 3,
+                 "3 TURN allocations not followed (cap: 1), first at frame 4");
+    icecall_msg_t mras = { 7, 0, NULL, NULL, NULL, "200", false, v4(10, 0, 0, 9, 0), v4(10, 10, 20, 31, 0) };
+    icecall_addr_t mc1 = v4(10, 10, 20, 31, 0), mc2 = v4(10, 10, 20, 32, 0);
+    icecall_add_mras(m, &mras, &mc1, true, "OK", 2, false, ICECALL_LOC_UNKNOWN);
+    mras.frame = 8;
+    icecall_add_mras(m, &mras, &mc2, true, "OK", 2, false, ICECALL_LOC_UNKNOWN);
+    icecall_add_mras(m, &mras, &mc2, true, "OK", 2, false, ICECALL_LOC_UNKNOWN);
+    assert_limit(m, ICECALL_LIMIT_MRAS_CLIENTS, 8, 1, "1 MRAS clients not followed (cap: 1), first at frame 8");
+    icecall_model_free(m);
+
+    /* Calls and ICE sessions without SIP share the calls cap. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_CALLS, 1);
+    check(m, 5, 0x0001, 9, v4(192, 168, 1, 6, 50016), v4(93, 71, 110, 205, 16332), "FY32:o5/I", false, false, &fi);
+    g_assert_true(fi.valid);
+    check(m, 6, 0x0001, 10, v4(192, 168, 1, 7, 50016), v4(93, 71, 110, 206, 16332), "AB12:cd34", false, false, &fi);
+    g_assert_false(fi.valid);
+    check(m, 7, 0x0001, 11, v4(192, 168, 1, 7, 50016), v4(93, 71, 110, 206, 16332), "AB12:cd34", false, false, &fi);
+    assert_limit(m, ICECALL_LIMIT_CALLS, 6, 1, "1 of 2 calls followed: cap reached at frame 6");
     icecall_model_free(m);
 }
 
@@ -403,6 +668,9 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/failed-call", test_failed_call);
     g_test_add_func("/icecall/session-without-sip", test_session_without_sip);
     g_test_add_func("/icecall/limits", test_limits);
+    g_test_add_func("/icecall/limit/calls", test_limit_calls);
+    g_test_add_func("/icecall/limit/refused-keys", test_limit_refused_keys);
+    g_test_add_func("/icecall/limit/each", test_limit_each);
     g_test_add_func("/icecall/turn-credentials", test_turn_credentials);
     g_test_add_func("/icecall/late-reinvite", test_late_reinvite);
     g_test_add_func("/icecall/learnt-then-offered", test_learnt_then_offered);

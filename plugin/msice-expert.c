@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * msice-expert.c - how many expert infos the plugin raises per packet, and
+ * the expert infos that say a limit was reached.
+ *
+ * Every expert info of msturn, msice and mras goes through
+ * msice_expert_budget() (the msice_expert() / msice_expert_format() macros
+ * of msice-int.h): per packet at most MSICE_EXPERT_PER_KIND of one kind and
+ * MSICE_EXPERT_PER_PACKET of all kinds are raised. Each one is a tap record
+ * for -z expert, and Wireshark 4.0 queues at most 5000 tap records per
+ * packet ("Too many taps queued"): an SDP with 10,000 malformed candidate
+ * lines, or a TCP segment holding thousands of broken MS-TURN messages,
+ * would overflow it and truncate the expert table. What is held back is
+ * counted, and a postdissector adds one "N more" item per kind at the end of
+ * the packet.
+ *
+ * The same postdissector raises msice.expert.limit_reached at the frame
+ * where a cap of the per-call model (icecall.h) first refused something:
+ * from there on the model, the report and the Flow Graph miss items.
+ */
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/proto_data.h>
+
+#include "msice-int.h"
+#include "core/icecall.h"
+
+/* What the budget holds back goes in a summary; the numbers keep the expert
+ * table readable and stay far below tap.c's TAP_PACKET_QUEUE_LEN (5000). */
+#define MSICE_EXPERT_PER_KIND    20u
+#define MSICE_EXPERT_PER_PACKET  200u
+#define MSICE_EXPERT_KINDS       64u  /* kinds tracked per packet; more are rare: held back, counted together */
+
+/* pinfo proto data key of the budget (proto msice; Scope: pinfo->pool). */
+#define MSICE_KEY_EXPERT_BUDGET  0x45585054u
+
+typedef struct {
+    expert_field *ei;
+    guint         raised;
+    guint         held;      /* held back: in the summary */
+} budget_kind_t;
+
+/* One packet's expert infos. Scope: pinfo->pool. */
+typedef struct {
+    guint         raised;    /* all kinds */
+    guint         n_kinds;
+    budget_kind_t kinds[MSICE_EXPERT_KINDS];
+    guint         held_untracked;  /* kinds past MSICE_EXPERT_KINDS */
+} budget_t;
+
+static int proto_msice_expert = -1;
+static expert_field ei_msice_more = EI_INIT;
+static expert_field ei_msice_limit = EI_INIT;
+
+gboolean
+msice_expert_budget(packet_info *pinfo, expert_field *ei)
+{
+    budget_t *b = (budget_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msice_expert, MSICE_KEY_EXPERT_BUDGET);
+    if (!b) {
+        b = wmem_new0(pinfo->pool, budget_t);
+        p_add_proto_data(pinfo->pool, pinfo, proto_msice_expert, MSICE_KEY_EXPERT_BUDGET, b);
+    }
+    budget_kind_t *k = NULL;
+    for (guint i = 0; i < b->n_kinds && !k; i++) {
+        if (b->kinds[i].ei == ei)
+            k = &b->kinds[i];
+    }
+    if (!k && b->n_kinds < MSICE_EXPERT_KINDS) {
+        k = &b->kinds[b->n_kinds++];
+        k->ei = ei;
+    }
+    if (!k) {
+        b->held_untracked++;
+        return FALSE;
+    }
+    if (k->raised >= MSICE_EXPERT_PER_KIND || b->raised >= MSICE_EXPERT_PER_PACKET) {
+        k->held++;
+        return FALSE;
+    }
+    k->raised++;
+    b->raised++;
+    return TRUE;
+}
+
+/* The summaries and the model's limits, after every dissector of the packet. */
+static int
+dissect_msice_expert(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    proto_item *top = NULL;
+    budget_t *b = (budget_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msice_expert, MSICE_KEY_EXPERT_BUDGET);
+    for (guint i = 0; b && i < b->n_kinds; i++) {
+        const budget_kind_t *k = &b->kinds[i];
+        if (!k->held)
+            continue;
+        if (!top)
+            top = proto_tree_add_item(tree, proto_msice_expert, tvb, 0, 0, ENC_NA);
+        expert_add_info_format(pinfo, top, &ei_msice_more,
+                               "%u more \"%s\" (%s) in this packet not listed: the first %u are", k->held,
+                               proto_registrar_get_name(k->ei->hf), proto_registrar_get_abbrev(k->ei->hf),
+                               k->raised);
+    }
+    if (b && b->held_untracked) {
+        if (!top)
+            top = proto_tree_add_item(tree, proto_msice_expert, tvb, 0, 0, ENC_NA);
+        expert_add_info_format(pinfo, top, &ei_msice_more,
+                               "%u more expert infos of other kinds in this packet not listed", b->held_untracked);
+    }
+
+    icecall_model_t *m = msice_model();
+    for (int l = 0; m && l < ICECALL_LIMIT_COUNT; l++) {
+        icecall_limit_info_t li;
+        icecall_limit_info(m, (icecall_limit_t)l, &li);
+        if (!li.reached || li.first_frame != pinfo->num)
+            continue;
+        if (!top)
+            top = proto_tree_add_item(tree, proto_msice_expert, tvb, 0, 0, ENC_NA);
+        /* The same text on every pass: the totals are the report's. */
+        expert_add_info_format(pinfo, top, &ei_msice_limit,
+                               "Limit reached: %u %s%s; from this frame on, more are not followed "
+                               "(-z msice,calls says how many)", li.cap, icecall_limit_name((icecall_limit_t)l),
+                               icecall_limit_scope((icecall_limit_t)l));
+    }
+    return 0;
+}
+
+void
+msice_expert_register(int proto)
+{
+    static ei_register_info ei[] = {
+        { &ei_msice_more, { "msice.expert.more", PI_UNDECODED, PI_NOTE,
+            "More expert infos of one kind in this packet than are listed", EXPFILL } },
+        { &ei_msice_limit, { "msice.expert.limit_reached", PI_UNDECODED, PI_WARN,
+            "A limit of the call model was reached: later items are not followed", EXPFILL } },
+    };
+    proto_msice_expert = proto;
+    expert_module_t *em = expert_register_protocol(proto);
+    expert_register_field_array(em, ei, array_length(ei));
+}
+
+void
+msice_expert_handoff(void)
+{
+    /* After the findings postdissector, so its expert infos are counted. */
+    register_postdissector(create_dissector_handle_with_name(dissect_msice_expert, proto_msice_expert,
+                                                             "msice.expert"));
+}
