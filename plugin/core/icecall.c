@@ -658,6 +658,34 @@ icecall_model_free(icecall_model_t *m)
     g_free(m);
 }
 
+void
+icecall_model_reset(icecall_model_t *m)
+{
+    /* Indexes first: they point into the calls and allocations. */
+    g_hash_table_remove_all(m->calls);
+    g_hash_table_remove_all(m->by_addr);
+    g_hash_table_remove_all(m->by_ip);
+    g_hash_table_remove_all(m->by_ufrag);
+    g_hash_table_remove_all(m->allocs);
+    g_hash_table_remove_all(m->allocs_by_relayed);
+    g_hash_table_remove_all(m->allocs_by_session);
+    g_hash_table_remove_all(m->alloc_tx);
+    g_hash_table_remove_all(m->check_tx);
+    g_hash_table_remove_all(m->mras);
+    g_ptr_array_set_size(m->alloc_list, 0);
+    g_ptr_array_set_size(m->call_list, 0);
+    for (int l = 0; l < ICECALL_LIMIT_COUNT; l++) {
+        unsigned cap = m->limit[l].cap;
+        memset(&m->limit[l], 0, sizeof(m->limit[l]));
+        m->limit[l].cap = cap;
+    }
+    if (m->refused.n)
+        memset(m->refused.slot, 0, m->refused.size * sizeof(uint64_t));
+    m->refused.n = 0;
+    m->generation++;   /* a findings cache keyed by it must not survive */
+    m->last_us = 0;
+}
+
 unsigned
 icecall_n_calls(const icecall_model_t *m)
 {
@@ -1843,18 +1871,22 @@ rindex_add(GHashTable *t, const icecall_addr_t *a, bool with_port, guint v)
     g_array_append_val(l, v);
 }
 
+/* Tables are made only when there is something to index (most captures
+ * have no MRAS exchange; many have no allocation). */
 static void
 rindex_init(const icecall_model_t *m, rindex_t *ix, bool allocations)
 {
     memset(ix, 0, sizeof(*ix));
-    ix->mras_pos = g_hash_table_new(g_direct_hash, g_direct_equal);
-    GHashTableIter it;
-    gpointer k, v;
-    guint pos = 0;
-    g_hash_table_iter_init(&it, m->mras);
-    while (g_hash_table_iter_next(&it, &k, &v))
-        g_hash_table_insert(ix->mras_pos, v, GUINT_TO_POINTER(++pos));
-    if (!allocations)
+    if (g_hash_table_size(m->mras)) {
+        ix->mras_pos = g_hash_table_new(g_direct_hash, g_direct_equal);
+        GHashTableIter it;
+        gpointer k, v;
+        guint pos = 0;
+        g_hash_table_iter_init(&it, m->mras);
+        while (g_hash_table_iter_next(&it, &k, &v))
+            g_hash_table_insert(ix->mras_pos, v, GUINT_TO_POINTER(++pos));
+    }
+    if (!allocations || !m->alloc_list->len)
         return;
     ix->alloc_addr = g_hash_table_new_full(akey_hash, akey_equal, g_free, (GDestroyNotify)g_array_unref);
     ix->alloc_ip = g_hash_table_new_full(akey_hash, akey_equal, g_free, (GDestroyNotify)g_array_unref);
@@ -1874,7 +1906,8 @@ rindex_init(const icecall_model_t *m, rindex_t *ix, bool allocations)
 static void
 rindex_clear(rindex_t *ix)
 {
-    g_hash_table_destroy(ix->mras_pos);
+    if (ix->mras_pos)
+        g_hash_table_destroy(ix->mras_pos);
     if (ix->alloc_addr)
         g_hash_table_destroy(ix->alloc_addr);
     if (ix->alloc_ip)
@@ -1910,6 +1943,8 @@ static GPtrArray *
 side_mras(const icecall_model_t *m, const rindex_t *ix, const call_t *c, int side, bool with_sip)
 {
     GPtrArray *out = g_ptr_array_new();
+    if (!ix->mras_pos)
+        return out;   /* no MRAS client at all */
     if (with_sip && addr_set(&c->sip_ip[side]))
         side_mras_add(m, out, &c->sip_ip[side]);
     for (unsigned mi = 0; mi < c->n_media; mi++) {
@@ -2276,6 +2311,8 @@ alloc_matches(const rindex_t *ix, const cand_t *x, int side, GArray *out)
     akey_t k;
     GArray *l;
     guint key;
+    if (!ix->alloc_addr)
+        return;   /* no allocation at all */
     make_key(&k, &x->addr, false, true);
     if ((l = (GArray *)g_hash_table_lookup(ix->alloc_addr, &k)) != NULL) {
         for (guint i = 0; i < l->len; i++) {

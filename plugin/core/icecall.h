@@ -176,6 +176,14 @@ icecall_model_t *icecall_model_new(void);
 void icecall_model_free(icecall_model_t *m);
 
 /**
+ * icecall_model_reset:
+ * Empties @m: as icecall_model_new() gave it, except that the caps set
+ * with icecall_model_set_limit() stay. Cheaper than a new model where many
+ * short captures are read one after the other (the fuzzer).
+ */
+void icecall_model_reset(icecall_model_t *m);
+
+/**
  * icecall_model_set_limit:
  * Lowers cap @l to @cap (clamped to 1 .. its ICECALL_MAX_* value), before
  * the first event: for a user preference, tests and fuzzing.

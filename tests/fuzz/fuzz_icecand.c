@@ -109,6 +109,35 @@ static const char *const names[] = {
     "ice-ufrag:", "ice-pwd:", "x-candidate-info:", "ice-options:",
 };
 
+/* Once per process: every enum has its string, and a line longer than
+ * ICECAND_MAX_LINE_LEN (beyond the fuzzer's -max_len) is refused whole. */
+static void
+once(void)
+{
+    for (int s = 0; s < ICECAND_STATUS_COUNT; s++)
+        CHECK(strcmp(icecand_status_to_string((icecand_status_t)s), "unknown status") != 0);
+    CHECK(strcmp(icecand_status_to_string(ICECAND_STATUS_COUNT), "unknown status") == 0);
+    for (int k = ICECAND_KIND_NONE; k <= ICECAND_KIND_ICE_OPTIONS + 1; k++)
+        (void)icecand_kind_to_string((icecand_kind_t)k);
+    for (int t = ICECAND_TYPE_UNKNOWN; t <= ICECAND_TYPE_RELAY + 1; t++)
+        (void)icecand_type_to_string((icecand_type_t)t);
+    for (int t = ICECAND_TRANSPORT_UNKNOWN; t <= ICECAND_TRANSPORT_TCP_PASS + 1; t++)
+        (void)icecand_transport_to_string((icecand_transport_t)t);
+    for (int t = ICECAND_TCPTYPE_NONE; t <= ICECAND_TCPTYPE_ANY + 1; t++)
+        (void)icecand_tcptype_to_string((icecand_tcptype_t)t);
+    for (int s = ICECAND_SCOPE_INVALID; s <= ICECAND_SCOPE_TEREDO + 1; s++)
+        (void)icecand_scope_to_string((icecand_scope_t)s);
+    size_t n = ICECAND_MAX_LINE_LEN + 10u;
+    char *line = malloc(n);
+    if (line) {
+        memset(line, '1', n);
+        memcpy(line, "candidate:", 10);
+        icecand_t c;
+        CHECK(icecand_parse(line, n, &c) == ICECAND_TOO_LONG);
+        free(line);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -145,6 +174,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(line + n, data, size);
         exercise(line, n + size);
         free(line);
+    }
+    static int done;
+    if (!done) {
+        once();
+        done = 1;
     }
     return 0;
 }

@@ -147,6 +147,76 @@ static const char request_body[] =
     "<location>internet</location><duration>480</duration></credentialsRequest>"
     "</request>";
 
+static void
+parse_expect(const char *body, size_t len, mras_status_t expect)
+{
+    mras_doc_t *d = NULL;
+    CHECK(mras_parse(body, len, &d) == expect);
+    check_doc(d);
+    check_findings(d, NULL);
+    mras_doc_free(d);
+}
+
+/* "<response xmlns=NS>" + @n times @item + "</response>", heap-allocated. */
+static char *
+repeat_body(const char *item, size_t n, size_t *len)
+{
+    static const char head[] = "<response xmlns=\"" MRAS_NAMESPACE "\">", tail[] = "</response>";
+    size_t il = strlen(item);
+    char *b = g_malloc(sizeof head + n * il + sizeof tail);
+    char *p = b;
+    memcpy(p, head, sizeof head - 1);
+    p += sizeof head - 1;
+    for (size_t i = 0; i < n; i++, p += il)
+        memcpy(p, item, il);
+    memcpy(p, tail, sizeof tail - 1);
+    p += sizeof tail - 1;
+    *len = (size_t)(p - b);
+    return b;
+}
+
+/* Once per process: every status and check has its string, and the limits
+ * a body within the fuzzer's -max_len (4096) cannot reach. */
+static void
+once(void)
+{
+    for (int s = 0; s < MRAS_STATUS_COUNT; s++)
+        CHECK(strcmp(mras_status_to_string((mras_status_t)s), "unknown status") != 0);
+    CHECK(strcmp(mras_status_to_string(MRAS_STATUS_COUNT), "unknown status") == 0);
+    for (int c = 0; c < MRAS_CHECK_COUNT; c++)
+        CHECK(strcmp(mras_check_to_string((mras_check_t)c), "unknown check") != 0);
+    CHECK(strcmp(mras_check_to_string(MRAS_CHECK_COUNT), "unknown check") == 0);
+    for (int r = MRAS_REASON_NONE; r <= MRAS_REASON_UNKNOWN + 1; r++) {
+        (void)mras_reason_to_string((mras_reason_t)r);
+        (void)mras_reason_severity((mras_reason_t)r);
+    }
+    for (int l = MRAS_LOCATION_NONE; l <= MRAS_LOCATION_UNKNOWN + 1; l++)
+        (void)mras_location_to_string((mras_location_t)l);
+
+    size_t len;
+    char *b = repeat_body("<x/>", 5000, &len);              /* more than 4096 elements */
+    parse_expect(b, len, MRAS_TOO_MANY_ELEMENTS);
+    g_free(b);
+    b = repeat_body("<credentialsResponse/>", 101, &len);    /* more than 100 */
+    parse_expect(b, len, MRAS_TOO_MANY_CREDENTIALS);
+    g_free(b);
+    b = repeat_body(" ", 70000, &len);                       /* more than 64 KiB */
+    parse_expect(b, len, MRAS_TOO_LARGE);
+    g_free(b);
+    char *big = g_strnfill(9000, 'v');
+    char *body = g_strconcat("<request xmlns=\"" MRAS_NAMESPACE "\"><credentialsRequest><identity>", big,
+                             "</identity></credentialsRequest></request>", NULL);
+    parse_expect(body, strlen(body), MRAS_VALUE_TOO_LONG);      /* text */
+    g_free(body);
+    body = g_strconcat("<request xmlns=\"" MRAS_NAMESPACE "\" requestID=\"", big, "\"/>", NULL);
+    parse_expect(body, strlen(body), MRAS_VALUE_TOO_LONG);      /* attribute value */
+    g_free(body);
+    body = g_strconcat("<request xmlns=\"" MRAS_NAMESPACE "\"><", big, "/></request>", NULL);
+    parse_expect(body, strlen(body), MRAS_VALUE_TOO_LONG);      /* element name */
+    g_free(body);
+    g_free(big);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -154,6 +224,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static mras_doc_t *req;
     if (req == NULL) {
+        once();
         /* Kept for the whole run; LeakSanitizer sees it as reachable. */
         CHECK(mras_parse(request_body, sizeof request_body - 1, &req) == MRAS_OK);
     }

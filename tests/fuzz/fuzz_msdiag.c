@@ -135,6 +135,41 @@ exercise(msdiag_header_t h, const char *buf, size_t len)
     (void)msdiag_is_media_failure(&d);
 }
 
+/* Once per process: every enum has its string, every known header name
+ * maps back, and a value longer than MSDIAG_MAX_LEN (beyond the fuzzer's
+ * -max_len) is refused whole. */
+static void
+once(void)
+{
+    for (int s = 0; s < MSDIAG_STATUS_COUNT; s++)
+        CHECK(strcmp(msdiag_status_to_string((msdiag_status_t)s), "unknown status") != 0);
+    CHECK(strcmp(msdiag_status_to_string(MSDIAG_STATUS_COUNT), "unknown status") == 0);
+    for (int k = 0; k <= MSDIAG_KEY_COUNT; k++)
+        (void)msdiag_key_to_string((msdiag_key_t)k);
+    for (int h = MSDIAG_HDR_UNKNOWN; h <= MSDIAG_HDR_SUBNET; h++) {
+        const char *name = msdiag_header_to_string((msdiag_header_t)h);
+        if (h != MSDIAG_HDR_UNKNOWN)
+            CHECK(msdiag_header_from_name(name, strlen(name)) == (msdiag_header_t)h);
+    }
+    CHECK(msdiag_header_from_name(NULL, 0) == MSDIAG_HDR_UNKNOWN);
+    (void)msdiag_role_to_string((msdiag_role_t)99);
+    for (uint32_t v = 0; v < 4; v++) {
+        (void)msdiag_location_to_string(v);
+        (void)msdiag_federation_to_string(v);
+    }
+    for (unsigned i = 0; i < MSDIAG_ICEWARN_N_BITS; i++)
+        CHECK(strcmp(msdiag_icewarn_bit_name(msdiag_icewarn_bits[i].bit), msdiag_icewarn_bits[i].name) == 0);
+    CHECK(msdiag_icewarn_bit_name(0x80000000u) == NULL);
+    size_t n = MSDIAG_MAX_LEN + 10u;
+    char *v = malloc(n);
+    if (v) {
+        memset(v, '2', n);
+        msdiag_t d;
+        CHECK(msdiag_parse(MSDIAG_HDR_DIAGNOSTICS, v, n, &d) == MSDIAG_TOO_LONG);
+        free(v);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -148,5 +183,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         exercise((msdiag_header_t)h, copy, size);
     (void)msdiag_header_from_name(copy, size);
     free(copy);
+    static int done;
+    if (!done) {
+        once();
+        done = 1;
+    }
     return 0;
 }

@@ -13,7 +13,7 @@ foreach(dir ${SEEDS} ${EXTRA_SEEDS})
     endif()
 endforeach()
 execute_process(
-    COMMAND ${FUZZER} -max_total_time=${SECONDS} -seed=1 -max_len=4096
+    COMMAND ${FUZZER} -max_total_time=${SECONDS} -seed=1 -max_len=${MAX_LEN}
             -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 ${WORK}
     RESULT_VARIABLE rc
     OUTPUT_VARIABLE out ERROR_VARIABLE err)

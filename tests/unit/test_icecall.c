@@ -378,6 +378,39 @@ report_has(icecall_model_t *m, const char *text)
     return found;
 }
 
+/* A reset model is empty, keeps its caps, and gives the same report as a new one. */
+static void
+test_reset(void)
+{
+    icecall_model_t *fresh = icecall_model_new(), *m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_CANDS, 1);
+    offer_answer(m);
+    icecall_limit_info_t li;
+    icecall_limit_info(m, ICECALL_LIMIT_CANDS, &li);
+    g_assert_true(li.reached);
+    icecall_model_reset(m);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 0);
+    icecall_limit_info(m, ICECALL_LIMIT_CANDS, &li);
+    g_assert_false(li.reached);
+    g_assert_cmpuint(li.refused, ==, 0);
+    g_assert_cmpuint(li.cap, ==, 1);
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_nonnull(strstr(r->str, "\nNo calls with ICE found.\n"));
+    icecall_model_set_limit(m, ICECALL_LIMIT_CANDS, ICECALL_MAX_CANDS);
+    offer_answer(m);
+    offer_answer(fresh);
+    GString *rf = g_string_new("");
+    g_string_truncate(r, 0);
+    icecall_report(m, r, NULL);
+    icecall_report(fresh, rf, NULL);
+    g_assert_cmpstr(r->str, ==, rf->str);
+    g_string_free(r, TRUE);
+    g_string_free(rf, TRUE);
+    icecall_model_free(m);
+    icecall_model_free(fresh);
+}
+
 /* Every cap, lowered so a few events reach it. */
 static void
 test_limit_each(void)
@@ -671,6 +704,7 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/limit/calls", test_limit_calls);
     g_test_add_func("/icecall/limit/refused-keys", test_limit_refused_keys);
     g_test_add_func("/icecall/limit/each", test_limit_each);
+    g_test_add_func("/icecall/reset", test_reset);
     g_test_add_func("/icecall/turn-credentials", test_turn_credentials);
     g_test_add_func("/icecall/late-reinvite", test_late_reinvite);
     g_test_add_func("/icecall/learnt-then-offered", test_learnt_then_offered);

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A long fuzz run, then the line coverage it reached in each core file.
+#
+#   scripts/fuzz-long.sh [MINUTES] [TARGET...]
+#
+# 1. Builds build-fuzz (libFuzzer + ASan + UBSan, as scripts/test.sh) and
+#    build-fuzz-cov (the same targets with clang's source-based coverage, no
+#    sanitizer), and cuts seeds from captures/ (tests/fuzz/extract_seeds.py).
+# 2. Runs each TARGET (default: all five) for MINUTES (default 10) on its
+#    corpus build-fuzz/long/<target>/, which is kept between runs and seeded
+#    from tests/fuzz/corpus/<target>/ and the extracted seeds. A crash, leak
+#    or sanitizer report fails the script; the input is left in
+#    build-fuzz/long/<target>/ (crash-*, leak-*, ...). MSICE_FUZZ_JOBS=N runs N
+#    targets at once (default 1); MSICE_FUZZ_WORKERS=N gives each target N
+#    libFuzzer processes sharing its corpus (-fork=N, default 1).
+# 3. Replays every corpus through build-fuzz-cov and prints what each target
+#    executed, then llvm-cov's table of regions, functions and lines covered
+#    per core file (plugin/core/*.c), all targets together.
+# MINUTES 0 skips step 2: the coverage of the corpora as they are.
+#
+# Needs clang, libclang-rt-14-dev and llvm (llvm-profdata, llvm-cov).
+source "$(dirname "$0")/lib.sh"
+
+minutes=${1:-10}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_msturn fuzz_icecand fuzz_mras fuzz_icecall fuzz_msdiag)
+targets_to_fuzz=("${targets[@]}")
+jobs=${MSICE_FUZZ_JOBS:-1}
+workers=${MSICE_FUZZ_WORKERS:-1}
+
+msice_ensure_packages "${MSICE_BUILD_PACKAGES[@]}" python3 clang libclang-rt-14-dev llvm
+fuzz=$MSICE_ROOT/build-fuzz
+cov=$MSICE_ROOT/build-fuzz-cov
+if [ ! -f "$fuzz/CMakeCache.txt" ]; then
+    CC=clang cmake -S "$MSICE_ROOT" -B "$fuzz" -DMSICE_FUZZ=ON >/dev/null
+fi
+if [ ! -f "$cov/CMakeCache.txt" ]; then
+    CC=clang cmake -S "$MSICE_ROOT" -B "$cov" -DMSICE_FUZZ=ON -DMSICE_FUZZ_COVERAGE=ON >/dev/null
+fi
+msice_log "building the fuzz targets (ASan + UBSan, and coverage)"
+cmake --build "$fuzz" -j"$(nproc)" >/dev/null
+cmake --build "$cov" -j"$(nproc)" >/dev/null
+/usr/bin/python3 "$MSICE_ROOT/tests/fuzz/extract_seeds.py" "$MSICE_ROOT/captures" "$fuzz/seeds" >/dev/null
+
+run_target() {
+    local t=$1 dir=$fuzz/long/$1
+    mkdir -p "$dir/corpus"
+    local s
+    for s in "$MSICE_ROOT/tests/fuzz/corpus/$t" "$fuzz/seeds/$t"; do
+        [ -d "$s" ] && find "$s" -maxdepth 1 -type f -exec cp -n -t "$dir/corpus" {} +
+    done
+    local fork=() max_len=4096
+    [ "$t" = fuzz_icecall ] && max_len=512   # as tests/fuzz/CMakeLists.txt says why
+    [ "$workers" -gt 1 ] && fork=(-fork="$workers" -ignore_crashes=0)
+    # -seed from the clock: a second run explores further, it does not replay the first.
+    if "$fuzz/tests/fuzz/$t" -max_total_time=$((minutes * 60)) -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$dir/" "${fork[@]}" "$dir/corpus" >"$dir/log" 2>&1; then
+        echo ok >"$dir/status"
+    else
+        echo "failed (exit $?)" >"$dir/status"
+    fi
+}
+
+[ "$minutes" -gt 0 ] || targets_to_fuzz=()
+msice_log "fuzzing ${targets_to_fuzz[*]:-nothing} for $minutes min each, $jobs at a time"
+running=0
+for t in "${targets_to_fuzz[@]}"; do
+    run_target "$t" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+done
+wait
+
+failed=0
+[ ${#targets_to_fuzz[@]} -eq 0 ] || printf '\n%-14s %-8s %14s %10s %8s\n' target result executions exec/s corpus
+for t in "${targets_to_fuzz[@]}"; do
+    dir=$fuzz/long/$t
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$dir/log" | tail -1 | grep -o '[0-9]*$' || true)
+    if [ -z "$runs" ]; then   # -fork: the parent prints "#N ... exec/s: E" lines
+        runs=$(grep -o '^#[0-9]*' "$dir/log" | tail -1 | tr -d '#' || true)
+    fi
+    secs=$((minutes * 60))
+    printf '%-14s %-8s %14s %10s %8s\n' "$t" "$(cat "$dir/status")" "${runs:-?}" \
+        "$([ -n "$runs" ] && echo $((runs / secs)) || echo ?)" "$(find "$dir/corpus" -type f | wc -l)"
+    if [ "$(cat "$dir/status")" != ok ]; then
+        failed=1
+        grep -E 'ERROR|SUMMARY|fuzz:|Test unit written' "$dir/log" | head -5 >&2 || true
+    fi
+done
+
+msice_log "replaying the corpora with coverage"
+prof=$cov/prof
+rm -rf "$prof"
+mkdir -p "$prof"
+objects=()
+for t in "${targets[@]}"; do
+    LLVM_PROFILE_FILE="$prof/$t-%p.profraw" "$cov/tests/fuzz/$t" -runs=0 -max_len=4096 \
+        "$fuzz/long/$t/corpus" >"$prof/$t.log" 2>&1 || true
+    objects+=(-object "$cov/tests/fuzz/$t")
+done
+llvm-profdata merge -sparse "$prof"/*.profraw -o "$prof/all.profdata"
+echo
+llvm-cov report "${objects[@]:1}" -instr-profile="$prof/all.profdata" \
+    "$MSICE_ROOT"/plugin/core/*.c | sed "s|$MSICE_ROOT/||"
+echo "(line coverage per file: the Lines/Cover columns; llvm-cov show with the same arguments lists the lines)"
+exit "$failed"
