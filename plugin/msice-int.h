@@ -8,6 +8,7 @@
 #include <wireshark.h>
 #include <epan/packet.h>
 
+#include "msice-compat.h"
 #include "core/icecall.h"
 #include "core/msturn.h"
 

@@ -17,7 +17,6 @@
 #include <epan/tap.h>
 
 #include "msice-int.h"
-#include "msice-seq.h"
 
 /* ---- -z msice,calls[,FILTER] ------------------------------------------------ */
 
@@ -65,7 +64,7 @@ calls_finish(void *p)
     g_free(r);
 }
 
-static void
+static MSICE_TAP_INIT_RET
 calls_init(const char *opt_arg, void *userdata _U_)
 {
     const char *filter = NULL;
@@ -80,7 +79,9 @@ calls_init(const char *opt_arg, void *userdata _U_)
         fprintf(stderr, "tshark: couldn't register msice,calls tap: %s\n", err->str);
         g_string_free(err, TRUE);
         calls_finish(r);
+        MSICE_TAP_INIT_FAIL;
     }
+    MSICE_TAP_INIT_OK;
 }
 
 /* ---- the table (GUI and -z msice,table) ----------------------------------------- */
@@ -263,7 +264,7 @@ msice_register_taps(int proto)
         { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
     };
     static stat_tap_ui calls_ui = {
-        REGISTER_STAT_GROUP_TELEPHONY,
+        MSICE_STAT_GROUP_TELEPHONY,
         "MS ICE calls report",
         "msice,calls",
         calls_init,
@@ -274,7 +275,7 @@ msice_register_taps(int proto)
         { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
     };
     static stat_tap_table_ui table_ui = {
-        REGISTER_STAT_GROUP_TELEPHONY,
+        MSICE_STAT_GROUP_TELEPHONY,
         "MS ICE Calls",
         "msice",
         "msice,table",
@@ -292,10 +293,5 @@ msice_register_taps(int proto)
     };
     register_stat_tap_ui(&calls_ui, NULL);
     register_stat_tap_table_ui(&table_ui);
-#ifdef MSICE_HAVE_SEQ_ANALYSIS
     register_seq_analysis("msice", "MS ICE", proto, NULL, TL_REQUIRES_NOTHING, flow_packet);
-#else
-    (void)proto;
-    (void)flow_packet;
-#endif
 }

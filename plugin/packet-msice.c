@@ -126,8 +126,8 @@ body_lines(tvbuff_t *tvb, packet_info *pinfo)
         gint ll = tvb_find_line_end(tvb, off, -1, &next, FALSE);
         if (ll < 0)
             break;
-        if (ll >= 2 && tvb_get_guint8(tvb, off + 1) == '=') {
-            guint8 k = tvb_get_guint8(tvb, off);
+        if (ll >= 2 && msice_tvb_get_u8(tvb, off + 1) == '=') {
+            guint8 k = msice_tvb_get_u8(tvb, off);
             if (k == 'a' || k == 'm' || k == 'c') {
                 sdp_line_t l = { off, ll, (char)k };
                 wmem_array_append_one(lines, l);
@@ -635,7 +635,7 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
  * goes through dissect_msice_media(), which hands the checks to Wireshark's
  * STUN dissector and the media to RTP.
  */
-static gboolean
+static msice_bool_t
 dissect_msice_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     guint len = tvb_captured_length(tvb);

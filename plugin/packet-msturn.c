@@ -171,7 +171,7 @@ static dissector_handle_t data_handle;
 #define MSTURN_DEFAULT_TCP_PORTS "443,3478"
 static range_t *pref_udp_ports;
 static range_t *pref_tcp_ports;
-static gboolean pref_desegment = TRUE;
+static msice_bool_t pref_desegment = TRUE;
 
 /* msturn.credentials: "username_b64:password_b64" pairs separated by spaces
  * or commas, as MRAS hands them out (base64 has neither ':' nor ',').
@@ -1502,7 +1502,7 @@ dissect_msturn_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     return dissect_msturn_datagram(tvb, pinfo, tree);
 }
 
-static gboolean
+static msice_bool_t
 dissect_msturn_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     if (!udp_is_msturn(tvb, TRUE))
@@ -1532,7 +1532,7 @@ static void
 dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     guint len = tvb_captured_length(tvb);
-    guint8 hs = len > 5 ? tvb_get_guint8(tvb, 5) : 0;
+    guint8 hs = len > 5 ? msice_tvb_get_u8(tvb, 5) : 0;
     proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
     proto_item_append_text(top, ", Pseudo-TLS %s", val_to_str_const(hs, pseudo_tls_handshake_vals, "record"));
     proto_tree *mt = proto_item_add_subtree(top, ett_msturn_tcp);
@@ -1571,7 +1571,7 @@ dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         proto_item *fi = NULL;
         proto_tree *ft = proto_tree_add_subtree_format(tree, tvb, 0, 4, ett_msturn_tcp, &fi,
                                                        "MS-TURN TCP framing: %s, %u bytes",
-                                                       val_to_str_const(tvb_get_guint8(tvb, 0), tcp_frame_type_vals, "?"),
+                                                       val_to_str_const(msice_tvb_get_u8(tvb, 0), tcp_frame_type_vals, "?"),
                                                        plen - 4);
         proto_tree_add_item(ft, hf_msturn_tcp_frame_type, tvb, 0, 1, ENC_BIG_ENDIAN);
         proto_tree_add_item(ft, hf_msturn_tcp_frame_reserved, tvb, 1, 1, ENC_BIG_ENDIAN);
@@ -1612,7 +1612,7 @@ dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
         expert_add_info_format(pinfo, top, &ei_msturn_tcp_bad_frame,
                                "Unknown MS-TURN TCP framing type 0x%02x: not a TURN control (0x02) or data (0x03) frame",
-                               len ? tvb_get_guint8(tvb, 0) : 0);
+                               len ? msice_tvb_get_u8(tvb, 0) : 0);
         call_dissector(data_handle, tvb, pinfo, tree);
         col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[unknown framing]");
         break;
@@ -1679,7 +1679,7 @@ dissect_msturn_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     return dissect_msturn_tcp_stream(tvb, pinfo, tree, data);
 }
 
-static gboolean
+static msice_bool_t
 dissect_msturn_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     guint len = tvb_captured_length(tvb);
