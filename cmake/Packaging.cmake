@@ -43,13 +43,10 @@ if(MSICE_DPKG_QUERY AND MSICE_LIBWS_PATH)
     string(REGEX REPLACE ":.*" "" MSICE_DEB_LIBWS "${owner}")
 endif()
 
-execute_process(COMMAND sh -c ". /etc/os-release 2>/dev/null && echo \"$ID$VERSION_ID\""
+# debian12, debian13, debian-forky (testing/unstable have no VERSION_ID), ubuntu24.04 ...
+execute_process(COMMAND sh -c ". /etc/os-release 2>/dev/null && echo \"$ID\${VERSION_ID:-\${VERSION_CODENAME:+-$VERSION_CODENAME}}\""
                 OUTPUT_VARIABLE MSICE_DISTRO OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT MSICE_DISTRO)
-    execute_process(COMMAND sh -c ". /etc/os-release 2>/dev/null && echo \"$ID-$VERSION_CODENAME\""
-                    OUTPUT_VARIABLE MSICE_DISTRO OUTPUT_STRIP_TRAILING_WHITESPACE)
-endif()
-if(NOT MSICE_DISTRO OR MSICE_DISTRO STREQUAL "-")
     set(MSICE_DISTRO "linux")
 endif()
 
@@ -74,7 +71,13 @@ set(CPACK_DEBIAN_PACKAGE_VERSION "${PROJECT_VERSION}+ws${MSICE_WS_VERSION}")
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 # dpkg-shlibdeps adds the libraries msice.so links with (libc, GLib,
 # libwireshark's lower bound); the upper bound keeps it to this major.minor.
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# (CPack needs `file` and dpkg-shlibdeps for that; without them the explicit
+# libwireshark range below is still there.)
+find_program(MSICE_FILE_TOOL file)
+find_program(MSICE_DPKG_SHLIBDEPS dpkg-shlibdeps)
+if(MSICE_FILE_TOOL AND MSICE_DPKG_SHLIBDEPS)
+    set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+endif()
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "${MSICE_DEB_LIBWS} (>= ${MSICE_WS_VERSION}.0), ${MSICE_DEB_LIBWS} (<< ${ws_major}.${ws_next_minor}~)")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "tshark | wireshark")
