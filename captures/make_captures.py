@@ -3110,8 +3110,8 @@ class CallNet:
         h, d = self.view(point, host), self.view(point, src_ip)
         pkt = (Ether(src=h.mac, dst=d.mac) / IP(src=host, dst=src_ip, id=h.next_ip_id(), ttl=h.ttl, flags=0)
                / ICMP(type=3, code=3) / Raw(quoted))
-        n = self.cap.add(bytes(pkt), f"{h.label} → {d.label}", self.tag(point, f"ICMP port unreachable ({host}:{port} "
-                                                                         "closed)"),
+        what = self.tag(point, f"ICMP port unreachable ({host}:{port} closed)")
+        n = self.cap.add(bytes(pkt), f"{h.label} → {d.label}", what,
                          f"ICMP type 3 code 3 from {host} to {src_ip}, quoting the IP header and the whole UDP "
                          f"datagram of frame {quoted_frame} ({src_ip}:{src_port} → {host}:{port}, "
                          f"{len(quoted) - 28} bytes of payload): nothing listens on port {port} any more; not a "
@@ -4365,7 +4365,8 @@ class CallFlow:
         self.invite = self.call.request(
             "A", "INVITE", "invite", hdrs, sdp, "application/sdp", "SIP INVITE (A's ICE v19 offer)",
             f"INVITE {self.call.legs['B'].party.uri}, Call-ID {self.call.call_id}, CSeq 1; single ICE v19 SDP ({len(sdp)} "
-            f"bytes): " + describe_v19("audio", A.media) + self.share_text("A") + f"; default candidate (c=/m=/a=rtcp) = A's "
+            f"bytes): " + describe_v19("audio", A.media) + self.share_text("A")
+            + "; default candidate (c=/m=/a=rtcp) = A's "
             f"{A.default[1].typ} {A.default[1].transport} {A.default[1].address}:{A.default[1].port}/{A.default[2].port}",
             on_delivered=lambda: self.net.after(3.0, lambda: self.gather("B", self.send_183)))
         self.sdp_frames["A"] = self.invite["frames"]
@@ -4380,7 +4381,8 @@ class CallFlow:
             self.invite, 183, "Session Progress", "183", hdrs, self.answer_sdp, "application/sdp",
             "SIP 183 Session Progress (B's ICE v19 answer)",
             f"183 to the INVITE (frame {self.invite['frames'][0]}), To tag {self.call.tags['B']}; ICE v19 SDP: "
-            + describe_v19("audio", B.media) + self.share_text("B") + f"; default candidate = B's {B.default[1].typ} {B.default[1].transport} "
+            + describe_v19("audio", B.media) + self.share_text("B")
+            + f"; default candidate = B's {B.default[1].typ} {B.default[1].transport} "
             f"{B.default[1].address}:{B.default[1].port}/{B.default[2].port}",
             on_delivered=self.got_183)
         self.sdp_frames["B"] = frames
