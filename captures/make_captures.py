@@ -59,7 +59,7 @@ import zlib
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.layers.dns import DNS, DNSQR, DNSRR  # noqa: E402
-from scapy.layers.inet import IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
 from scapy.layers.l2 import Ether  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
 
@@ -2974,6 +2974,9 @@ class CallNet:
         self.allocs = []
         self.agents = []
         self.far_ttl = {}                 # zone -> TTL of its hosts' packets where they are captured elsewhere
+        self.closed = {}                  # (ip, port) -> time from which the socket is closed (ICMP answers)
+        self.icmp_tokens = {}             # (host, destination ip) -> (credit in µs, time of the last update)
+        self.icmp_log = []                # dict(t, frame, quoted frame, host, port, sender)
 
     # ---------------------------------------------------------------- topology
     def register(self, ip, zone, label, point=None, mac=None, role=None):
@@ -3068,12 +3071,52 @@ class CallNet:
         def arrive():
             if p_dst is not None and p_dst != p_src:
                 frames.append(self.emit_udp(p_dst, pub, pport, rx_ip, rx_port, data, what, show))
+            if (rx_ip, rx_port) in self.closed and self.t >= self.closed[(rx_ip, rx_port)]:
+                self._port_unreachable(rx_ip, rx_port, pub, pport, frames)
+                return
             if on_arrive is not None:
                 on_arrive(rx_ip, rx_port, pub, pport)
             elif pkt is not None and (rx_ip, rx_port) in self.sockets:
                 self.sockets[(rx_ip, rx_port)](pkt, pub, pport, frames)
         self.after(self.delay_ms(src, rx_ip), arrive)
         return frames
+
+    def close_port(self, ip, port, t):
+        """From time `t` nothing listens on ip:port: the host answers datagrams to it with ICMP port
+        unreachable (RFC 1122 3.2.2.1, RFC 792)."""
+        self.closed[(ip, port)] = t
+
+    ICMP_BURST, ICMP_REFILL_MS = 6, 1000   # the host's ICMP error rate limit per destination (a choice)
+
+    def _port_unreachable(self, host, port, src_ip, src_port, frames):
+        """ICMP type 3 code 3 from `host` to the datagram's source, quoting its IP header and as much of
+        the datagram as fits in 576 bytes (RFC 1812 4.3.2.3), rate-limited per destination: a burst of
+        ICMP_BURST, then one per ICMP_REFILL_MS."""
+        key, cost = (host, src_ip), self.ICMP_REFILL_MS * 1000
+        credit, last = self.icmp_tokens.get(key, (self.ICMP_BURST * cost, self.cap.now))
+        credit = min(self.ICMP_BURST * cost, credit + self.cap.now - last)   # token bucket, in µs of credit
+        if credit < cost:
+            self.icmp_tokens[key] = (credit, self.cap.now)
+            return
+        self.icmp_tokens[key] = (credit - cost, self.cap.now)
+        point = self.reg.get(host, {}).get("point")
+        if point is None or not frames:
+            return
+        quoted_frame = frames[-1]
+        orig = IP(self.cap.frames[quoted_frame - 1][1][14:])
+        orig.ttl -= 1                     # one router hop between the VLANs
+        del orig.chksum
+        quoted = bytes(orig)[:576 - 28]
+        h, d = self.view(point, host), self.view(point, src_ip)
+        pkt = (Ether(src=h.mac, dst=d.mac) / IP(src=host, dst=src_ip, id=h.next_ip_id(), ttl=h.ttl, flags=0)
+               / ICMP(type=3, code=3) / Raw(quoted))
+        what = self.tag(point, f"ICMP port unreachable ({host}:{port} closed)")
+        n = self.cap.add(bytes(pkt), f"{h.label} → {d.label}", what,
+                         f"ICMP type 3 code 3 from {host} to {src_ip}, quoting the IP header and the whole UDP "
+                         f"datagram of frame {quoted_frame} ({src_ip}:{src_port} → {host}:{port}, "
+                         f"{len(quoted) - 28} bytes of payload): nothing listens on port {port} any more; not a "
+                         "media packet")
+        self.icmp_log.append(dict(t=self.t, frame=n, quoted=quoted_frame, host=host, port=port, sender=src_ip))
 
     def dns(self, point, client, resolver, name, answer):
         """A DNS A query and its answer, both seen at the client's point."""
@@ -3332,11 +3375,14 @@ class TurnAlloc:
         self.active, self.sad_pending = dest, False
 
     def mux_name(self):
-        return "in multiplexed TURN frames (0xFF10)" if self.sid else "in Send Requests / Data Indications"
+        # [MS-TURN] 3.2.4.5: data for the active destination goes without Send / Data Indication;
+        # 3.2.4.6: with multiplexed TURN (MS-Version 5+) inside a 0xFF10 frame.
+        return "in multiplexed TURN frames (0xFF10)" if self.sid else "as plain datagrams (no TURN header)"
 
     # -- data
     def send_data(self, dest, pkt, frames, note):
-        """Client → Edge → `dest`: Send Request, or 0xFF10 once `dest` is the active destination."""
+        """Client → Edge → `dest`: Send Request, or once `dest` is the active destination a 0xFF10
+        frame (MS-Version 5+) or the bare datagram ([MS-TURN] 3.2.4.5)."""
         if pkt.kind in ("rtp", "rtcp") and self.active != dest and not self.sad_pending:
             self._set_active(dest)
         if self.active == dest and self.sid:
@@ -3344,6 +3390,11 @@ class TurnAlloc:
             what = f"0xFF10 to Edge: {note}"
             show = (f"multiplexed TURN, session id {hexs(self.sid)} ({self.label()} allocation; active destination "
                     f"{dest[0]}:{dest[1]}); data = {pkt_show(pkt)}")
+        elif self.active == dest:
+            msg = pkt.data
+            what = f"raw to Edge (active destination): {note}"
+            show = (f"no TURN header: the datagram itself, on the {self.label()} allocation's 5-tuple, for the active "
+                    f"destination {dest[0]}:{dest[1]} ([MS-TURN] 3.2.4.5); data = {pkt_show(pkt)}")
         else:
             t = self.tx.client()
             self.seq += 1
@@ -3363,6 +3414,12 @@ class TurnAlloc:
             what = f"0xFF10 from Edge: {note}"
             show = (f"multiplexed TURN, session id {hexs(self.sid)} ({self.label()}); from {peer[0]}:{peer[1]}; "
                     f"data = {pkt_show(pkt)}")
+        elif self.edge_active == peer:
+            msg = pkt.data
+            what = f"raw from Edge (active destination): {note}"
+            show = (f"no TURN header: the datagram from the active destination {peer[0]}:{peer[1]} as the Edge "
+                    f"forwards it on the {self.label()} allocation's 5-tuple ([MS-TURN] 3.2.4.5); data = "
+                    f"{pkt_show(pkt)}")
         else:
             msg = ms_turn_data_ind(self.tx.random128(), peer[0], peer[1], pkt.data)
             what = f"Data Indication: {note}"
@@ -3960,6 +4017,56 @@ class CallAgent:
                               frames=frames, pkt=pkt)
 
 
+class AppShareAgent(CallAgent):
+    """The m=applicationsharing line of a client (desktop sharing over RDP in RTP): TCP by design
+    (TCP/RTP/AVP), so one MS-TURN allocation over TCP and TCP candidates only, component 1 only:
+    host TCP-PASS (foundation 3), relay TCP-PASS / TCP-ACT (8 / 9). Its own ice-ufrag / ice-pwd
+    and check ids ("AS1", "BS2", ...); its media is logged apart from the audio line's."""
+
+    def __init__(self, net, key, party, ip, ms_version, controlling, creds, rng, host_tcp_port):
+        super().__init__(net, key, party, ip, ms_version, controlling, creds, rng)
+        self.host_tcp_port = host_tcp_port
+        self.share_log = []               # dict(t, sender, key, frames, kind) of its RTP
+        self.ssrc = 1000000000 + rng.getrandbits(30)
+
+    def gather_tcp(self, edge, tcp, on_done):
+        self.tcp_alloc = TurnTcpAlloc(self, edge, **tcp)
+        self.tcp_alloc.allocate(lambda _ok: self.net.after(4.0, on_done))
+
+    def build_candidates(self, host_tcp_port=None):
+        t = self.tcp_alloc
+        cands = [V19Candidate(3, 1, "TCP-PASS", self.ip, self.host_tcp_port, "host")]
+        if t is not None and t.ok:
+            cands += [V19Candidate(f, 1, tr, *t.relayed, "relay", *t.reflexive) for f, tr in ((8, "TCP-PASS"),
+                                                                                            (9, "TCP-ACT"))]
+        for c in cands:
+            c.owner = self
+        self.media.cands = cands
+        self.default = {1: cands[1] if len(cands) > 1 else cands[0]}
+        return cands
+
+    def start_media(self, t_end, stream):
+        """RTP on component 1 only, every rtp_ms, until t_end."""
+        self.stream = stream
+        first = [True]
+
+        def rtp():
+            if self.net.t > t_end:
+                return
+            self._media_send(Pkt("rtp", stream.next(marker=first[0]), sender=self), 1)
+            first[0] = False
+            self.net.after(self.rtp_ms, rtp)
+        rtp()
+
+    def _media_send(self, pkt, comp):
+        local, remote, shown_local, why = self.media_path(comp)
+        frames = []
+        key = (shown_local, remote) if self.key == "AS" else (remote, shown_local)
+        self.share_log.append(dict(t=self.net.t, sender=self.key, key=key, frames=frames, kind=pkt.kind, why=why))
+        note = f"sharing RTP {self.key}→{self.peer.key} ({cand_str(shown_local, False)} → {remote.typ})"
+        self.tcp_alloc.send_data((remote.address, remote.port), pkt, frames, note)
+
+
 class SipProxy:
     """A Lync/SfB server on the SIP path (Front End, Access Edge): its Via and Record-Route."""
 
@@ -3985,12 +4092,27 @@ class SipLeg:
         self.tcp = TcpFlow(net.cap, net.rng, net.view(self.point, agent.ip), cport, net.view(self.point, server_ip), 5060)
         self.via_base = f"SIP/2.0/TCP {agent.ip}:{cport}"
         self.received = received          # what the first-hop server appends to this UA's Via
+        self.mss = None                   # set: a message longer than this goes in MSS-sized TCP segments
+
+    def _send(self, side, data, what, show):
+        """One SIP message; with `mss`, split as a sender's TCP stack splits it (segments of `mss` bytes,
+        PSH on the last). Returns the frame of the last segment: where the message is complete."""
+        tag = lambda w: self.net.tag(self.point, w)
+        if not self.mss or len(data) <= self.mss:
+            return self.tcp.send(side, data, tag(what), show)
+        parts = [data[i:i + self.mss] for i in range(0, len(data), self.mss)]
+        for k, part in enumerate(parts[:-1], 1):
+            self.tcp._segment(side, "A", part, tag(f"{what} — TCP segment {k} of {len(parts)}"),
+                              f"bytes {(k - 1) * self.mss}–{k * self.mss - 1} of the {len(data)}-byte message "
+                              f"(MSS {self.mss}); the rest follows")
+        return self.tcp.send(side, parts[-1], tag(f"{what} — TCP segment {len(parts)} of {len(parts)}"),
+                             f"completes the {len(data)}-byte message: {show}")
 
     def up(self, data, what, show):
-        return self.tcp.send(TcpFlow.C, data, self.net.tag(self.point, what), show)
+        return self._send(TcpFlow.C, data, what, show)
 
     def down(self, data, what, show):
-        return self.tcp.send(TcpFlow.S, data, self.net.tag(self.point, what), show)
+        return self._send(TcpFlow.S, data, what, show)
 
 
 class SipCall:
@@ -4111,10 +4233,10 @@ class SipCall:
             f"the last proxy's own ACK for the 487, same branch as its INVITE in frame {ctx['frames'][1]}")))
 
 
-def call_sdp(agent, keys, version, offer, cands=None, remote=None):
-    """Audio-only ICE v19 SDP of one agent. Without `cands`: every candidate, default =
+def call_sdp(agent, keys, version, offer, cands=None, remote=None, extra=()):
+    """Audio ICE v19 SDP of one agent. Without `cands`: every candidate, default =
     the relay UDP candidates; with `cands` (re-INVITE / its answer): only those, and they
-    are the default (c=, m=, a=rtcp)."""
+    are the default (c=, m=, a=rtcp). `extra`: more media sections after m=audio."""
     if cands is None:
         media, default = agent.media, (agent.default[1], agent.default[2])
     else:
@@ -4122,8 +4244,8 @@ def call_sdp(agent, keys, version, offer, cands=None, remote=None):
         media.ufrag, media.pwd, media.cands = agent.media.ufrag, agent.media.pwd, list(cands)
         default = (cands[0], cands[1])
     return sdp_session(agent.ip, version, default[0].address,
-                       [v19_media("audio", media, keys, agent.ssrc, offer=offer, remote=remote, default=default)],
-                       ["a=x-devicecaps:audio:send,recv"])
+                       [v19_media("audio", media, keys, agent.ssrc, offer=offer, remote=remote, default=default)]
+                       + list(extra), ["a=x-devicecaps:audio:send,recv"])
 
 
 class CallFlow:
@@ -4213,6 +4335,10 @@ class CallFlow:
     def gather(self, side, then):
         g = self.cfg[f"gather_{side}"]
         agent = self.agent(side)
+        share = self.cfg.get("appshare")
+        if share:                          # the application sharing line's TCP allocation, after audio's
+            audio_then = then
+            then = lambda: share[side].gather_tcp(share[f"edge_{side}"], share[f"tcp_{side}"], audio_then)
 
         def go():
             if g.get("no_edge"):                      # no credentials: no allocation at all
@@ -4234,12 +4360,13 @@ class CallFlow:
     def send_invite(self):
         A, c = self.A, self.cfg
         A.build_candidates()
-        sdp = call_sdp(A, self.keys["A"], 0, True)
+        sdp = call_sdp(A, self.keys["A"], 0, True, extra=self.share_sections("A", True))
         hdrs = c["invite_headers"]
         self.invite = self.call.request(
             "A", "INVITE", "invite", hdrs, sdp, "application/sdp", "SIP INVITE (A's ICE v19 offer)",
             f"INVITE {self.call.legs['B'].party.uri}, Call-ID {self.call.call_id}, CSeq 1; single ICE v19 SDP ({len(sdp)} "
-            f"bytes): " + describe_v19("audio", A.media) + f"; default candidate (c=/m=/a=rtcp) = A's "
+            f"bytes): " + describe_v19("audio", A.media) + self.share_text("A")
+            + "; default candidate (c=/m=/a=rtcp) = A's "
             f"{A.default[1].typ} {A.default[1].transport} {A.default[1].address}:{A.default[1].port}/{A.default[2].port}",
             on_delivered=lambda: self.net.after(3.0, lambda: self.gather("B", self.send_183)))
         self.sdp_frames["A"] = self.invite["frames"]
@@ -4248,13 +4375,14 @@ class CallFlow:
     def send_183(self):
         B = self.B
         B.build_candidates()
-        self.answer_sdp = call_sdp(B, self.keys["B"], 0, False)
+        self.answer_sdp = call_sdp(B, self.keys["B"], 0, False, extra=self.share_sections("B", False))
         hdrs = self.cfg["answer_headers"]
         frames = self.call.response(
             self.invite, 183, "Session Progress", "183", hdrs, self.answer_sdp, "application/sdp",
             "SIP 183 Session Progress (B's ICE v19 answer)",
             f"183 to the INVITE (frame {self.invite['frames'][0]}), To tag {self.call.tags['B']}; ICE v19 SDP: "
-            + describe_v19("audio", B.media) + f"; default candidate = B's {B.default[1].typ} {B.default[1].transport} "
+            + describe_v19("audio", B.media) + self.share_text("B")
+            + f"; default candidate = B's {B.default[1].typ} {B.default[1].transport} "
             f"{B.default[1].address}:{B.default[1].port}/{B.default[2].port}",
             on_delivered=self.got_183)
         self.sdp_frames["B"] = frames
@@ -4262,11 +4390,13 @@ class CallFlow:
         # B starts its checks once A has the answer (a check never arrives before the SDP that
         # describes its source, so no peer-reflexive candidates appear)
         self.net.after(self.call.delay + 3.0, B.start_ice)
+        if self.cfg.get("appshare"):
+            self.net.after(self.call.delay + 3.5, self.cfg["appshare"]["B"].start_ice)
         self.net.after(2.0, lambda: self.call.response(self.invite, 180, "Ringing", "180", hdrs, what="SIP 180 Ringing",
                                                        show="180 Ringing, no body"))
         if self.cfg.get("early_media"):
             self.net.after(self.cfg["early_media"][1] * 1000, lambda: B.start_media(
-                self.cfg["t_media_end"], self.stream("B")))
+                self.t_end("B"), self.stream("B")))
         if self.cfg.get("failed"):
             self.net.after(200, self.watch_failure)
         else:
@@ -4279,9 +4409,11 @@ class CallFlow:
 
     def got_183(self):
         self.net.after(1.0, self.A.start_ice)
+        if self.cfg.get("appshare"):
+            self.net.after(1.5, self.cfg["appshare"]["A"].start_ice)
         if self.cfg.get("early_media") and self.cfg["early_media"][0] is not None:
             self.net.after(self.cfg["early_media"][0] * 1000, lambda: self.A.start_media(
-                self.cfg["t_media_end"], self.stream("A")))
+                self.t_end("A"), self.stream("A")))
 
     def send_200(self):
         hdrs = list(self.cfg["answer_headers"]) + list(self.cfg.get("ok_headers", []))
@@ -4291,23 +4423,25 @@ class CallFlow:
                            + self.cfg.get("ok_note", ""), on_delivered=self.send_ack)
         self.events["t200"] = self.net.t
         if not self.cfg.get("early_media"):
-            self.net.after(30, lambda: self.B.start_media(self.cfg["t_media_end"], self.stream("B")))
+            self.net.after(30, lambda: self.B.start_media(self.t_end("B"), self.stream("B")))
 
     def send_ack(self):
         def ack():
             self.call.request("A", "ACK", "ack", [("User-Agent", self.A.party.ua)], what="SIP ACK",
                               show=f"ACK for the 200 OK (frame {self.call.frames['200'][-1]})", cseq=1)
             self.acked = True
+            if self.cfg.get("appshare"):
+                self.net.after(50, self.watch_share)
             if not self.cfg.get("early_media") or self.cfg["early_media"][0] is None:
-                self.net.after(8, lambda: self.A.start_media(self.cfg["t_media_end"], self.stream("A")))
+                self.net.after(8, lambda: self.A.start_media(self.t_end("A"), self.stream("A")))
             self.net.after(50, self.watch_reinvite)
         self.net.after(2.5, ack)
 
     def watch_reinvite(self):
-        assert self.net.t < self.cfg["t_bye"], "A never nominated both components"
+        assert self.net.t < (self.cfg["t_bye"] or self.cfg["t_media_end"]), "A never nominated both components"
         if 1 in self.A.nominated and 2 in self.A.nominated:
             if self.cfg.get("no_reinvite"):           # the caller never sends its updated offer
-                self.net.at(self.cfg["t_bye"], self.bye)
+                self._schedule_bye()
                 return
             self.net.after(self.cfg.get("reinvite_ms", 300), self.reinvite)
         else:
@@ -4318,7 +4452,8 @@ class CallFlow:
         pa = [A.nominated_pair(c) for c in (1, 2)]
         local = [p.valid_local or p.local for p in pa]
         remote = [p.remote for p in pa]
-        sdp = call_sdp(A, self.keys["A"], 1, True, cands=local, remote=remote)
+        sdp = call_sdp(A, self.keys["A"], 1, True, cands=local, remote=remote,
+                       extra=self.share_sections("A", True, reinvite=True))
         self.reinvite_remote = remote
         ctx = self.call.request(
             "A", "INVITE", "reinvite", [("Contact", A.party.contact()), ("User-Agent", A.party.ua),
@@ -4334,7 +4469,7 @@ class CallFlow:
         B = self.B
         pb = [B.nominated_pair(c) for c in (1, 2)]
         local = [p.valid_local or p.local for p in pb]
-        sdp = call_sdp(B, self.keys["B"], 1, False, cands=local)
+        sdp = call_sdp(B, self.keys["B"], 1, False, cands=local, extra=self.share_sections("B", False, reinvite=True))
         self.call.response(ctx, 200, "OK", "reinvite-200", [("Contact", f"<{B.party.gruu}>"), ("User-Agent", B.party.ua)],
                            sdp, "application/sdp", "SIP 200 OK to the re-INVITE",
                            f"200 OK to the re-INVITE (frame {ctx['frames'][0]}); B's selected candidates: "
@@ -4342,8 +4477,55 @@ class CallFlow:
                            on_delivered=lambda: self.net.after(2.0, lambda: self.call.request(
                                "A", "ACK", "reinvite-ack", [("User-Agent", self.A.party.ua)], what="SIP ACK (re-INVITE)",
                                show="ACK for the 200 OK to the re-INVITE", cseq=2)))
-        assert self.net.t < self.cfg["t_bye"]
+        assert self.cfg["t_bye"] is None or self.net.t < self.cfg["t_bye"]
+        self._schedule_bye()
+
+    def _schedule_bye(self):
+        if self.cfg["t_bye"] is None:     # the capture ends before anyone hangs up
+            return
         self.net.at(self.cfg["t_bye"], self.bye)
+
+    def t_end(self, side):
+        """When `side` stops sending media (t_media_end, or t_media_end_A / _B for one side)."""
+        return self.cfg.get(f"t_media_end_{side}", self.cfg["t_media_end"])
+
+    # ---------------------------------------------------------------- application sharing line
+    def share_sections(self, side, offer, reinvite=False):
+        """The m=applicationsharing section of `side`'s SDP (none without cfg["appshare"]). In the
+        re-INVITE and its answer: the selected candidate once nominated (and, from the caller,
+        a=remote-candidates naming the callee's), else every candidate again."""
+        share = self.cfg.get("appshare")
+        if not share:
+            return []
+        ag = share[side]
+        if not reinvite:                   # the offer (A) and the answer (B): candidates from the allocation
+            ag.build_candidates()
+        media, default, remote = ag.media, (ag.default[1], None), None
+        n = ag.nominated_pair(1)
+        if reinvite and n is not None:
+            local = n.valid_local or n.local
+            media, default = _media_of(ag, [local]), (local, None)
+            remote = [n.remote] if side == "A" else None
+        return [v19_media("applicationsharing", media, share[f"keys_{side}"], ag.ssrc, offer=offer, remote=remote,
+                          default=default)]
+
+    def share_text(self, side):
+        share = self.cfg.get("appshare")
+        return "; " + describe_v19("applicationsharing", share[side].media) if share else ""
+
+    def watch_share(self):
+        """Application sharing starts once A has nominated the sharing line's pair."""
+        share = self.cfg["appshare"]
+        if share["A"].nominated_pair(1) is None:
+            assert self.net.t < share["t_media_end"], "the sharing line was never nominated"
+            self.net.after(50, self.watch_share)
+            return
+        for side, ms in (("A", share["rtp_ms_A"]), ("B", share["rtp_ms_B"])):
+            ag = share[side]
+            ag.rtp_ms = ms
+            ag.start_media(share["t_media_end"], RtpStream(self.rng, 127, ag.ssrc, self.rng.getrandbits(16),
+                                                           self.rng.getrandbits(32), payload_len=share[f"len_{side}"],
+                                                           ts_step=90 * ms))
 
     def bye(self):
         side = self.cfg.get("bye_side", "A")
@@ -4789,22 +4971,22 @@ def _branch_vpn_rules(net, tunnel_up):
     return rules
 
 
-def _hq_branch_call(cap, rng, seeds, tunnel_up, nominate_first_valid=False, thin=False, **timing):
+def _hq_branch_call(cap, rng, seeds, tunnel_up, nominate_first_valid=False, thin=False, client=SFB_CLIENT, **timing):
     """The call of call-early-media-promotion: Alice (HQ, 10.10.20.31) calls Bob (branch office, 10.20.8.15,
-    behind a VPN whose client SA is up at `tunnel_up`), both SfB 2015, both allocate on the Edge's intranet
-    interface, early media relay↔relay; seen on the HQ span. seeds: make_credentials seeds of (Alice, Bob);
-    nominate_first_valid: Alice nominates the first pair that succeeds; thin: rule-* RTP pacing;
+    behind a VPN whose client SA is up at `tunnel_up`), both `client` (SfB 2015), both allocate on the Edge's
+    intranet interface, early media relay↔relay; seen on the HQ span. seeds: make_credentials seeds of (Alice,
+    Bob); nominate_first_valid: Alice nominates the first pair that succeeds; thin: rule-* RTP pacing;
     timing: CallFlow settings from t_media_end on.
     Returns (net, A, B, call, flow), the flow not started."""
     net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
-    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
+    _alice_at_hq(net, client, "HQ client VLAN")
     _contoso_hq(net)
     net.register("10.20.8.15", "branch", "B", None,
-                 role="bob@contoso.com, Skype for Business 2015 in the branch office (seen when its packets reach HQ)")
+                 role=f"bob@contoso.com, {client.name} in the branch office (seen when its packets reach HQ)")
     net.lat.update({("branch", "corp"): 9.0})
     net.far_ttl = {"branch": 126}
     net.rules = _branch_vpn_rules(net, tunnel_up)
-    alice, bob, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, seeds[0]), (BOB, "10.20.8.15", seeds[1]))
+    alice, bob, A, B = _call_agents(net, rng, client, (ALICE, ALICE_IP, seeds[0]), (BOB, "10.20.8.15", seeds[1]))
     A.nominate_first_valid = nominate_first_valid
     if thin:
         _thin_media(A, B)
@@ -5184,6 +5366,224 @@ def capture_call_tcp_relay():
     return cap
 
 
+# ---------------------------------------------------------------- media-path captures (issue 9)
+
+def _rtp_on(net, sender, key_types):
+    """The media_log RTP entries of `sender` on a pair whose (A, B) candidate types are `key_types`."""
+    return [m for m in net.media_log if m["kind"] == "rtp" and m["sender"] == sender and m["frames"]
+            and (m["key"][0].typ, m["key"][1].typ) == key_types]
+
+
+def capture_call_relay_active_destination():
+    """call-relay-active-destination.pcap: Lync 2013 relay media as plain datagrams after Set Active
+    Destination (both directions), then promotion to host."""
+    rng = random.Random("msice-call-relay-active-destination")
+    point = HQ_BRANCH_POINT
+    cap = CallCapture(
+        "call-relay-active-destination.pcap",
+        "Whole call: relay media without TURN header after Set Active Destination (Lync 2013), then promotion",
+        "The network of call-early-media-promotion with Lync 2013 clients (MS-Version 4, no multiplexed TURN): "
+        "Alice (HQ, 10.10.20.31) calls Bob (branch office, 10.20.8.15, behind a site-to-site VPN whose security "
+        "association for the client subnets comes up on demand at 4.45 s). relay↔relay (hair-pinned in the Edge) "
+        "works at once and carries early media. Each client sends Set Active Destination for the peer's relayed "
+        "address before its first relayed media packet; from the Set Active Destination Response on, media to and "
+        "from the active destination travels as the plain RTP/RTCP datagram on the allocation's 5-tuple (client "
+        "socket ↔ Edge intranet interface 10.10.1.5:3478), with no Send Request, Data Indication or 0xFF10 header "
+        "([MS-TURN] 3.2.4.5): in both directions, client → Edge and Edge → client. When the tunnel is up "
+        "host↔host succeeds, Alice nominates it and media moves to it (promotion). Both SIP legs send messages "
+        "longer than 1460 bytes in MSS-sized TCP segments (the SDP bodies cross a segment boundary).", point)
+    net, A, B, call, flow = _hq_branch_call(cap, rng, ("msice-call-rad-alice", "msice-call-rad-bob"),
+                                            tunnel_up=4.450, client=LYNC2013_CLIENT, t_media_end=6.55, t_bye=6.612)
+    for leg in call.legs.values():
+        leg.mss = 1460
+    flow.start()
+    raw = [(i, fr[3]) for i, fr in enumerate(cap.frames, 1) if "(active destination)" in fr[3]]
+    assert any("raw to Edge" in w for _, w in raw) and any("raw from Edge" in w for _, w in raw)
+    first_raw_out = next(i for i, w in raw if "raw to Edge" in w)
+    first_raw_in = next(i for i, w in raw if "raw from Edge" in w)
+    first_rtp_in = next(i for i, w in raw if "raw from Edge" in w and ": RTP " in w)
+    promo = [m for m in net.media_log if m["kind"] == "rtp" and m["frames"] and m["key"][0].typ == "host"]
+    cap.triggers = [
+        f"- Frames {first_raw_out} (client → Edge) and {first_raw_in} (Edge → client) are the first datagrams "
+        "without TURN header after the Set Active Destination Responses (RTP, RTCP and relayed checks; first RTP "
+        f"Edge → client in frame {first_rtp_in}): relayed data of the relay↔relay pair (`msturn.active_destination`, "
+        "Info `Data to active destination …` / `Data from active destination …`), not a direct path to the Edge's "
+        "port 3478: the early-media path stays relay UDP and no prflx 10.10.1.5:3478 candidate appears.",
+        f"- `msice.expert.promotion` (note) at frame {promo[0]['frames'][0]}: the first RTP on host↔host (the "
+        "promotion relay UDP → host), and no other promotion.",
+        "- Also expected: `msice.expert.relay_udp_only` (note) at each party's first SDP "
+        f"(frames {flow.sdp_frames['A'][0]} and {flow.sdp_frames['B'][0]}, the segments that complete the "
+        "messages). No other msice.expert.* finding (no relay_despite_direct: media leaves the relay)."]
+    cap.report = call_report(flow, point, "final path **host UDP direct** — A host 10.10.20.31:22190 ↔ B host "
+                             "10.20.8.15:17410, after early media relay↔relay via the Edge (plain datagrams after "
+                             "Set Active Destination) and one promotion.", ("host", "host", "UDP"))
+    return cap
+
+
+def capture_call_media_rejected():
+    """call-media-rejected.pcap: the callee's client ends mid-call; its PC answers the caller's RTP with
+    ICMP port unreachable (quoting the whole datagram), rate-limited; the capture ends before any BYE."""
+    rng = random.Random("msice-call-media-rejected")
+    point = ("a span port on contoso's HQ core switch that sees both client VLANs (10.10.20.0/24, "
+             "10.10.40.0/24), the Front End and the A/V Edge's intranet interface; every packet once")
+    t_crash = 4.200
+    cap = CallCapture(
+        "call-media-rejected.pcap", "Whole call: the callee's media port closes mid-call — ICMP port unreachable",
+        "An inside call like call-inside-inside (Alice 10.10.20.31 calls Bob 10.10.40.52, SfB 2015, host↔host "
+        f"from the first packet, re-INVITE). At {t_crash:.3f} s Bob's client process ends (a crash: the cause is a "
+        "choice): its TCP connection to the Front End is reset, its media stops and its UDP sockets close. Alice's "
+        "client does not notice and keeps sending RTP to 10.10.40.52:30112; Bob's PC answers with ICMP destination "
+        "unreachable, port unreachable, quoting the IP header and the whole UDP datagram (the RTP header and its "
+        "payload). Bob's stack limits ICMP errors to a burst of 6, then one per second, so most of Alice's RTP "
+        "gets no answer. The capture stops 2.3 s later, before anyone hangs up (no BYE, allocations not "
+        "released).", point)
+    net, A, B, call, flow = _hq_inside_call(cap, rng, SFB_CLIENT, ("msice-call-mr-alice", "msice-call-mr-bob"),
+                                            t_media_end=6.5, t_media_end_B=t_crash, t_bye=None)
+
+    def crash():
+        for comp in (1, 2):
+            net.close_port(B.ip, B.sockets[comp], net.t)
+        call.legs["B"].tcp.reset(TcpFlow.C, net.tag("hq", "TCP RST (Bob's client process ended)"),
+                                 "Bob's side resets its SIP connection to the Front End: the client is gone")
+    net.at(t_crash + 0.0005, crash)
+    flow.start()
+    icmp = net.icmp_log
+    assert len(icmp) == 8 and all(x["port"] == B.sockets[1] for x in icmp), icmp
+    rtp_a = [m for m in net.media_log if m["kind"] == "rtp" and m["sender"] == "A" and m["frames"]]
+    rtp_b = [m for m in net.media_log if m["kind"] == "rtp" and m["sender"] == "B" and m["frames"]]
+    after = [m for m in rtp_a if m["t"] > t_crash]
+    cap.triggers = [
+        f"- `msice.expert.media_rejected` (warning) at frame {icmp[0]['frame']}, the first ICMP port unreachable "
+        f"(quoting Alice's RTP of frame {icmp[0]['quoted']}): \"B 10.10.40.52:30112 rejects A's audio: ICMP port "
+        f"unreachable, {len(icmp)} errors from frame {icmp[0]['frame']}\". The ICMP errors are frames "
+        + ", ".join(str(x["frame"]) for x in icmp) + f"; {len(after)} RTP packets of Alice's reach the closed port "
+        "after the crash, only those get an answer.",
+        f"- No ICMP error counts as media: the final path host↔host has {len(rtp_a) + len(rtp_b)} RTP packets "
+        f"({len(rtp_a)} from A, {len(rtp_b)} from B; RTCP goes on the component-2 pair), the last in frame "
+        f"{rtp_a[-1]['frames'][-1]} (Alice's last RTP), not an ICMP frame.",
+        "- Also expected: `msice.expert.relay_udp_only` (note) at each party's first SDP "
+        f"(frames {flow.sdp_frames['A'][0]} and {flow.sdp_frames['B'][0]}). No other msice.expert.* finding: no "
+        "promotion, no no_reinvite (the re-INVITE came), no all_checks_failed."]
+    cap.report = call_report(flow, point, "final path **host UDP direct** — A host 10.10.20.31:21346 ↔ B host "
+                             "10.10.40.52:30112; from 4.2 s Bob's PC rejects Alice's media (ICMP port unreachable): "
+                             "one-way audio, then nothing.", ("host", "host", "UDP"))
+    return cap
+
+
+def _share_report(flow, share):
+    """Markdown lines: the application sharing line of a call (candidates, checks, nomination, media)."""
+    AS, BS = share["A"], share["B"]
+    out = ["#### Application sharing line (m=applicationsharing)", "",
+           "| side | foundation | comp | transport | type | address:port | related | priority |",
+           "|---|---|---|---|---|---|---|---|"]
+    for side, ag in (("A", AS), ("B", BS)):
+        for c in ag.media.cands:
+            rel = f"{c.raddr}:{c.rport}" if c.raddr else "—"
+            out.append(f"| {side} | {c.foundation} | {c.component} | {c.transport} | {c.typ} | {c.address}:{c.port} | "
+                       f"{rel} | {c.priority} |")
+    out += ["", f"- ice-ufrag A `{AS.media.ufrag}` / ice-pwd `{AS.media.pwd}`; B `{BS.media.ufrag}` / "
+                f"`{BS.media.pwd}`",
+            "- TURN allocations over TCP: " + "; ".join(
+                f"{ag.key[0]} {ag.tcp_alloc.sock[0]}:{ag.tcp_alloc.sock[1]} → {ag.tcp_alloc.server[0]}:443: "
+                f"{ag.tcp_alloc.result}, relayed {ag.tcp_alloc.relayed[0]}:{ag.tcp_alloc.relayed[1]}, reflexive "
+                f"{ag.tcp_alloc.reflexive[0]}:{ag.tcp_alloc.reflexive[1]} (frames "
+                f"{', '.join(str(n) for n in ag.tcp_alloc.frames[:6])}, …)" for ag in (AS, BS)),
+            "", "| check | side | kind | comp | local candidate | remote candidate | transport | started | "
+                "request frames | response frames | result |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for txn in sorted(AS.checks + BS.checks, key=lambda x: (x.t0, x.id)):
+        out.append(_pair_row(txn))
+    out.append("")
+    for side, ag in (("A", AS), ("B", BS)):
+        if 1 in ag.nominated:
+            p, txn, t = ag.nominated[1]
+            out.append(f"- {side} nominated at {t:.3f}: {cand_str(p.valid_local or p.local)} ↔ {cand_str(p.remote)}")
+    for side, ag in (("A", AS), ("B", BS)):
+        log = [m for m in ag.share_log if m["frames"]]
+        if log:
+            out.append(f"- sharing RTP {side}→: {len(log)} packets, first frame {log[0]['frames'][0]} at "
+                       f"{log[0]['t']:.3f}, last frame {log[-1]['frames'][-1]}, on {_key_str(log[0]['key'])}")
+    out += ["", "**Verdict (application sharing):** " + share["verdict"], ""]
+    return out
+
+
+def capture_call_appsharing_tcp():
+    """call-appsharing-tcp.pcap: audio on relay UDP, application sharing on relay TCP (TCP by design)."""
+    rng = random.Random("msice-call-appsharing-tcp")
+    point = ("two capture points merged by time: a span port on contoso's HQ core switch (Alice's VLAN, the Front "
+             "End, the A/V Edge's intranet interface) and Frank's home PC NIC (192.168.1.20, before his NAT); frames "
+             "are tagged [HQ span] or [Frank's NIC]; a datagram that crosses both appears twice")
+    cap = CallCapture(
+        "call-appsharing-tcp.pcap",
+        "Whole call: audio on relay UDP, desktop sharing on relay TCP (TCP by design, not the last resort)",
+        "The network of call-inside-outside: Alice (SfB 2015, HQ 10.10.20.31) calls Frank (SfB 2015, at home "
+        "192.168.1.20 behind a symmetric NAT 192.0.2.77) and shares her desktop in the same INVITE: m=audio and "
+        "m=applicationsharing (TCP/RTP/AVP). Audio as in call-inside-outside: UDP allocations, relay↔relay UDP "
+        "hair-pinned in the Edge, 0xFF10 frames after Set Active Destination. The sharing line runs over TCP by "
+        "design: each client makes one MS-TURN allocation over TCP for it (Alice: TCP 443 on the intranet "
+        "interface; Frank: pseudo-TLS on the public interface's 443) and offers host TCP-PASS and relay "
+        "TCP-PASS / TCP-ACT candidates only, component 1 only. The sharing checks (in framed Send Requests and "
+        "Data Indications) succeed relay TCP-ACT → relay TCP-PASS, the host TCP-PASS ones fail (private "
+        "addresses, corporate firewall); Alice nominates the relay pair, both set the active destination and "
+        "the RDP stream (RTP PT 127) flows in TCP 0x03 data frames. So the audio line offers relay UDP only and "
+        "the sharing line relay TCP only, on each side: neither relay_udp_only nor relay_tcp_only applies, and "
+        "the TCP relay of the sharing line is no `tcp_relay` (last resort) finding. Audio RTP is thinned to one "
+        "packet per 100 ms per direction; Frank's SIP leg sends messages longer than 1460 bytes in two TCP "
+        "segments.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC), "home": ("Frank's NIC", HOME_ROUTER_MAC)})
+    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
+    _contoso_hq(net)
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
+    _home(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
+    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
+    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
+    net.rules = _inside_outside_rules(net)
+    alice, frank, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-call-as-alice"),
+                                      (FRANK, "192.168.1.20", "msice-call-as-frank"))
+    _thin_media(A, B)
+    AS = AppShareAgent(net, "AS", alice, ALICE_IP, SFB_CLIENT.ms_version, True, A.creds, rng, 22154)
+    BS = AppShareAgent(net, "BS", frank, "192.168.1.20", SFB_CLIENT.ms_version, False, B.creds, rng, 9614)
+    AS.peer, BS.peer = BS, AS
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    legs = {"A": _sip_leg(net, rng, A, 52318, CONTOSO_FE),
+            "B": _sip_leg(net, rng, B, 50320, CONTOSO_ACCESS_EDGE, nat=HOME_NAT)}
+    legs["B"].mss = 1460
+    call = SipCall(net, rng, legs, [fe, ae], 22.0)
+    share = dict(A=AS, B=BS, edge_A=edge, edge_B=edge, keys_A=MediaKeys(rng), keys_B=MediaKeys(rng),
+                 tcp_A=dict(server_ip=CONTOSO_AV_INT, cport=50318, relay_port=50938, reflexive=(ALICE_IP, 50318),
+                            rtt_ms=0.6),
+                 tcp_B=dict(server_ip=CONTOSO_AV_EXT, cport=50612, relay_port=50940, reflexive=(HOME_NAT, 40990),
+                            rtt_ms=30.0),
+                 rtp_ms_A=50, rtp_ms_B=250, len_A=400, len_B=40, t_media_end=7.4,
+                 verdict="final path **relay TCP** — A relay TCP-ACT 203.0.113.10:50938 ↔ B relay TCP-PASS "
+                         "203.0.113.10:50940, hair-pinned in the Edge; application sharing runs over TCP by "
+                         "design, so the TCP relay is its expected path, not the last resort.")
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.061, mras_A=_mras("intranet", 41),
+        mras_B=_mras("internet", 63), t_call=0.352,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22150, 22151), relay_ports=(51240, 58016)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54630, 52296),
+                      dns=("home", "192.168.1.1", "av.contoso.com", CONTOSO_AV_EXT)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(frank, LOCATION_INTERNET), t_answer=2.914, t_media_end=7.5, t_bye=7.561,
+        bye_side="B", appshare=share)
+    flow.start()
+    assert AS.nominated_pair(1) is not None and BS.nominated_pair(1) is not None
+    log = [m for m in AS.share_log if m["frames"]]
+    assert log and all(m["key"][0].typ == "relay" and m["key"][1].typ == "relay" for m in log)
+    cap.triggers = [
+        "- No `msice.expert.relay_tcp_only`, no `msice.expert.relay_udp_only`, no `msice.expert.tcp_relay`: each "
+        "client offers UDP relays for audio and TCP relays for application sharing (TCP by design); the sharing "
+        f"line's media on the TCP relay (first sharing RTP in frame {log[0]['frames'][0]}) is its expected path. "
+        "The report says so for the sharing line (`Transport: applicationsharing runs over TCP by design`) and "
+        "ends its verdict with \"(TCP by design)\".",
+        "- No msice.expert.* finding at all (no promotion: each line stays on its first path)."]
+    cap.report = call_report(flow, point, "final path **relay UDP via the Edge** (audio) — A relay "
+                             "203.0.113.10:51240 ↔ B relay 203.0.113.10:54630, hair-pinned in the Edge.",
+                             ("relay", "relay", "UDP")) + _share_report(flow, share)
+    return cap
+
+
 # ---------------------------------------------------------------- rule trigger captures (rule-*.pcap)
 
 RULE_RTP_MS = 100       # one RTP packet per 100 ms per direction: keeps the rule-* files small
@@ -5482,7 +5882,8 @@ def capture_rule_no_reinvite():
 
 CALL_SCENARIOS = [capture_call_inside_inside, capture_call_inside_outside, capture_call_outside_outside,
                   capture_call_federation, capture_call_early_media_promotion, capture_call_failed,
-                  capture_call_tcp_relay]
+                  capture_call_tcp_relay, capture_call_relay_active_destination, capture_call_media_rejected,
+                  capture_call_appsharing_tcp]
 
 
 RULE_SCENARIOS = [capture_rule_no_edge_credentials, capture_rule_private_edge_address,
@@ -5682,12 +6083,17 @@ ones resolve av.contoso.com (the DNS exchange is in the file) and talk to the pu
 - call-early-media-promotion: the VPN to the branch office brings up the security association for
   the two client subnets on demand; packets between them are dropped until 4.45 s.
 - call-tcp-relay: the hotel lets only TCP 80/443 out (and DNS to its own resolver).
+- call-media-rejected: a host whose socket is closed answers datagrams to it with ICMP port
+  unreachable, quoting the IP header and the whole datagram (RFC 1812 4.3.2.3: up to 576 bytes),
+  at most a burst of 6 and then one per second per destination (the rate limit is a choice).
 
 **ICE behaviour modelled** (MS-ICE2 = ICE-19 with Microsoft attributes; timer values are choices):
 - candidates: host UDP (foundation 1), srflx UDP (5, only when the reflexive address differs from
   the host address), relay UDP (7, raddr = srflx or host), and in call-tcp-relay srflx TCP-ACT (6)
   and relay TCP-PASS / TCP-ACT (8 / 9, one TCP allocation for both components); the UDP-only
   candidate sets of the other calls are a simplification (a real client also gathers TCP);
+  call-appsharing-tcp adds an m=applicationsharing line (TCP/RTP/AVP) with its own ICE credentials,
+  its own TCP allocation and component 1 only: host TCP-PASS (3) and relay TCP-PASS / TCP-ACT (8 / 9);
   priorities as in the table above; every client gives its relay candidate as the **default
   candidate** (c=, m= port, a=rtcp) — a choice;
 - each client allocates one UDP relay per component (two sockets) after a 401 challenge, with its
@@ -5718,14 +6124,18 @@ ones resolve av.contoso.com (the DNS exchange is in the file) and talk to the pu
   RTCP SR + SDES on component 2, 0.5 s after the first RTP and every 5 s. Before a nomination
   media goes from the local default candidate to the remote default candidate (early media when
   before the 200 OK), afterwards on the nominated pair; a client sends Set Active Destination for
-  the peer before its first relayed media packet and then uses 0xFF10 (MS-Version 5) or 0x03 data
-  frames (TCP), Send Requests / Data Indications otherwise;
+  the peer before its first relayed media packet; once answered, data to and from that destination
+  travels in 0xFF10 frames (MS-Version 5), as the plain datagram with no TURN header on the
+  allocation's 5-tuple (MS-Version 4, [MS-TURN] 3.2.4.5: call-relay-active-destination) or in
+  0x03 data frames (TCP); Send Requests / Data Indications before that;
 - the re-INVITE (caller, CSeq 2) lists only the selected local candidates, puts them in c=/m=/
   a=rtcp, and names the selected remote candidates in `a=remote-candidates`; the 200 OK answers
   with the callee's selected candidates.
 - SIP: clear text on TCP 5060 (TLS in real deployments); proxies add Via and Record-Route as they
   forward, so the callee's copy of a message has more Vias than the caller's; MRAS credentials are
-  fetched at the start of each file (clients normally cache them for 8 hours).
+  fetched at the start of each file (clients normally cache them for 8 hours). Where a section says
+  so, a leg sends messages longer than 1460 bytes in MSS-sized TCP segments (the What column
+  names each segment; the message's frame is the segment that completes it).
 
 **Reading the expected report.** "check" ids (A1, B3, ...) number each side's STUN transactions in
 the order sent; they also appear in the What column. Request and response frames: one group per

@@ -22,6 +22,7 @@
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
+#include <epan/ipproto.h>
 
 #include "msice-int.h"
 #include "core/icecand.h"
@@ -75,6 +76,8 @@ static int hf_msice_ice_options = -1;
 static int hf_msice_pair = -1;
 static int hf_msice_path_type = -1;
 static int hf_msice_path_rank = -1;
+static int hf_msice_pair_rank = -1;
+static int hf_msice_rejection = -1;
 static int hf_msice_pair_local_offer = -1;
 static int hf_msice_pair_remote_offer = -1;
 static int hf_msice_promotion = -1;
@@ -474,7 +477,9 @@ void
 msice_model_check(packet_info *pinfo, const icecall_check_t *ck, icecall_frame_t *fi)
 {
     memset(fi, 0, sizeof(*fi));
-    if (!model)
+    /* A datagram quoted in an ICMP error was sent (and counted) once
+     * already: the error is fed on its own (dissect_icmp_entry). */
+    if (!model || pinfo->flags.in_error_pkt)
         return;
     if (!PINFO_FD_VISITED(pinfo))
         icecall_add_check(model, ck, fi);
@@ -486,7 +491,7 @@ void
 msice_model_media(packet_info *pinfo, const icecall_media_pkt_t *mp, icecall_frame_t *fi)
 {
     memset(fi, 0, sizeof(*fi));
-    if (!model)
+    if (!model || pinfo->flags.in_error_pkt)
         return;
     if (!PINFO_FD_VISITED(pinfo))
         icecall_add_media(model, mp, fi);
@@ -512,8 +517,15 @@ msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const iceca
     proto_item_set_generated(pi);
     pi = proto_tree_add_string(t, hf_msice_path_type, tvb, 0, 0, icecall_path_to_string(fi->path));
     proto_item_set_generated(pi);
-    pi = proto_tree_add_uint(t, hf_msice_path_rank, tvb, 0, 0, fi->path);
+    /* msice.path.rank is the rank of the media path, on media only, so an
+     * I/O Graph of MAX(msice.path.rank) steps at promotions; checks (and
+     * ICMP errors) carry the rank of their pair in msice.pair.rank. */
+    pi = proto_tree_add_uint(t, fi->is_media ? hf_msice_path_rank : hf_msice_pair_rank, tvb, 0, 0, fi->path);
     proto_item_set_generated(pi);
+    if (fi->rejection[0]) {
+        pi = proto_tree_add_string(t, hf_msice_rejection, tvb, 0, 0, fi->rejection);
+        proto_item_set_generated(pi);
+    }
     if (fi->local_offer_frame) {
         pi = proto_tree_add_uint(t, hf_msice_pair_local_offer, tvb, 0, 0, fi->local_offer_frame);
         proto_item_set_generated(pi);
@@ -528,6 +540,42 @@ msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const iceca
         expert_add_info_format(pinfo, pi, &ei_msice_promotion, "Media moved to a new path: %s (%s)",
                                icecall_path_to_string(fi->path), fi->pair);
     }
+}
+
+/*
+ * The tap record of a check or media packet. The Flow Graph gets an arrow
+ * for every check and for the first RTP of each pair and direction (early
+ * media, a path change, the other direction joining), whatever carried it
+ * (@carrier: direct, Send Request / Data Indication, 0xFF10, raw datagram
+ * to the active destination, TCP 0x03 frame); other media packets only
+ * tell the calls report which call they belong to.
+ */
+void
+msice_queue_path(packet_info *pinfo, const icecall_frame_t *fi, const char *check_label, const char *carrier)
+{
+    if (!have_tap_listener(msice_tap) || !fi || !fi->valid)
+        return;
+    if (!fi->is_media) {
+        msice_queue_tap(pinfo, MSICE_EV_CHECK, fi->call_id, check_label, fi->pair, fi->path, TRUE);
+        return;
+    }
+    const char *label;
+    gboolean graph = TRUE;
+    if (fi->promotion)
+        label = wmem_strdup_printf(pinfo->pool, "media moves: %s -> %s", icecall_path_short(fi->from_path),
+                                   icecall_path_short(fi->path));
+    else if (fi->early)
+        label = wmem_strdup_printf(pinfo->pool, "early media: %s", icecall_path_short(fi->path));
+    else if (fi->first_on_pair)
+        label = wmem_strdup_printf(pinfo->pool, "media: %s", icecall_path_short(fi->path));
+    else {
+        label = "media";
+        graph = FALSE;
+    }
+    const char *comment = graph ? wmem_strdup_printf(pinfo->pool, "%s (%s, %s) | %s", label, fi->media, carrier,
+                                                     fi->pair)
+                                : fi->pair;
+    msice_queue_tap(pinfo, MSICE_EV_MEDIA, fi->call_id, label, comment, fi->path, graph);
 }
 
 /* Media on candidate addresses goes through dissect_msice_media(). */
@@ -575,6 +623,11 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     guint len = tvb_captured_length(tvb);
     if (len == 0)
         return 0;
+    /* A client socket also talks to the Edge: after a Set Active
+     * Destination its relayed media goes there without TURN header. */
+    int used = msturn_dissect_active_data(tvb, pinfo, tree);
+    if (used > 0)
+        return used;
     const guint8 *buf = tvb_get_ptr(tvb, 0, len);
     msturn_payload_t kind = msturn_classify_payload(buf, len);
     if (kind == MSTURN_PAYLOAD_DATA)
@@ -621,9 +674,7 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     }
     if (fi && fi->valid) {
         msice_show_path(tvb, pinfo, tree, fi);
-        msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
-                        kind == MSTURN_PAYLOAD_STUN ? "connectivity check" : "media",
-                        fi->pair, fi->path, kind == MSTURN_PAYLOAD_STUN || fi->promotion);
+        msice_queue_path(pinfo, fi, "connectivity check", "direct");
     }
     return (int)len;
 }
@@ -651,6 +702,116 @@ dissect_msice_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
     conversation_t *conv = find_or_create_conversation(pinfo);
     conversation_set_dissector(conv, media_handle);
     return dissect_msice_media(tvb, pinfo, tree, data) > 0;
+}
+
+/* ---- ICMP errors about ICE datagrams -------------------------------------- */
+
+/*
+ * ICMP / ICMPv6 as IP hands them over: msice takes the "ip.proto" entries,
+ * runs Wireshark's ICMP dissector first, unchanged, then reads the datagram
+ * the error quotes. An ICMP error about a call's media is no media packet
+ * (the quoted copy is dissected as an error packet and never fed as media);
+ * it is a rejection of that media by the side it was sent to (or by the
+ * network). The datagram is read here, not from the quoted UDP dissection,
+ * because most stacks quote only its first 8 bytes (the UDP header), and
+ * then UDP calls no subdissector at all.
+ */
+static dissector_handle_t icmp_prev[2];     /* what "ip.proto" 1 and 58 had: ICMP, ICMPv6 */
+
+/* The UDP datagram an ICMP destination unreachable error quotes. */
+static gboolean
+icmp_quoted_udp(tvbuff_t *tvb, gboolean v6, icecall_unreach_t *u)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < 8)
+        return FALSE;
+    const guint8 *b = tvb_get_ptr(tvb, 0, len);
+    u->v6 = v6;
+    u->type = b[0];
+    u->code = b[1];
+    if (v6 ? u->type != 1 : u->type != 3)
+        return FALSE;                    /* destination unreachable only */
+    guint off = 8;                       /* type, code, checksum, unused / length (RFC 792, RFC 4443) */
+    if (!v6) {
+        if (len < off + 20 || (b[off] >> 4) != 4)
+            return FALSE;
+        guint ihl = (guint)(b[off] & 0x0Fu) * 4u;
+        if (ihl < 20 || len < off + ihl || b[off + 9] != IP_PROTO_UDP || ((b[off + 6] & 0x1Fu) | b[off + 7]) != 0)
+            return FALSE;                /* not UDP, or a later fragment without the UDP header */
+        u->quoted_src.family = u->quoted_dst.family = 4;
+        memcpy(u->quoted_src.addr, b + off + 12, 4);
+        memcpy(u->quoted_dst.addr, b + off + 16, 4);
+        off += ihl;
+    } else {
+        /* Extension headers before UDP are not followed. */
+        if (len < off + 40 || (b[off] >> 4) != 6 || b[off + 6] != IP_PROTO_UDP)
+            return FALSE;
+        u->quoted_src.family = u->quoted_dst.family = 6;
+        memcpy(u->quoted_src.addr, b + off + 8, 16);
+        memcpy(u->quoted_dst.addr, b + off + 24, 16);
+        off += 40;
+    }
+    if (len < off + 8)
+        return FALSE;
+    u->quoted_src.port = msturn_rd16(b + off);
+    u->quoted_dst.port = msturn_rd16(b + off + 2);
+    guint ulen = msturn_rd16(b + off + 4);
+    guint plen = len - off - 8;
+    if (ulen >= 8 && ulen - 8 < plen)
+        plen = ulen - 8;
+    if (plen == 0) {
+        u->quoted = ICECALL_QUOTED_UNKNOWN;
+    } else {
+        msturn_payload_t kind = msturn_classify_payload(b + off + 8, plen);
+        u->quoted = kind == MSTURN_PAYLOAD_STUN ? ICECALL_QUOTED_CHECK
+                  : kind == MSTURN_PAYLOAD_DATA ? ICECALL_QUOTED_OTHER : ICECALL_QUOTED_MEDIA;
+    }
+    return TRUE;
+}
+
+static int
+dissect_icmp_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, gboolean v6)
+{
+    icecall_unreach_t u;
+    memset(&u, 0, sizeof(u));
+    address_to_icecall(&u.reporter, &pinfo->net_src, 0);
+    gboolean in_error = pinfo->flags.in_error_pkt;
+    int ret = icmp_prev[v6] ? call_dissector_only(icmp_prev[v6], tvb, pinfo, tree, data) : 0;
+    if (in_error || !model || !proto_is_protocol_enabled(find_protocol_by_id(proto_msice)) ||
+        !icmp_quoted_udp(tvb, v6, &u))
+        return ret;
+    u.frame = pinfo->num;
+    u.time_us = msice_time_us(pinfo);
+    icecall_frame_t *fi = wmem_new(pinfo->pool, icecall_frame_t);
+    if (!PINFO_FD_VISITED(pinfo))
+        icecall_add_unreachable(model, &u, fi);
+    else
+        icecall_lookup_unreachable(model, &u, fi);
+    if (!fi->valid)
+        return ret;
+    msice_show_path(tvb, pinfo, tree, fi);
+    if (fi->rejection[0])
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s", fi->rejection);
+    if (have_tap_listener(msice_tap)) {
+        const char *text = fi->rejection[0] ? fi->rejection : icecall_unreach_text(u.v6, u.type, u.code);
+        msice_queue_tap(pinfo, MSICE_EV_REJECT, fi->call_id,
+                        fi->rejection[0] ? "media rejected (ICMP)" : "check rejected (ICMP)",
+                        wmem_strdup_printf(pinfo->pool, "%s | %s", text, fi->pair), fi->path,
+                        fi->first_rejection);
+    }
+    return ret;
+}
+
+static int
+dissect_icmp4_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_icmp_entry(tvb, pinfo, tree, data, FALSE);
+}
+
+static int
+dissect_icmp6_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_icmp_entry(tvb, pinfo, tree, data, TRUE);
 }
 
 /* A connectivity check, as the model wants it, from a parsed STUN message. */
@@ -1129,7 +1290,12 @@ proto_register_msice(void)
         { &hf_msice_path_type, { "Path", "msice.path.type", FT_STRING, BASE_NONE, NULL, 0x0,
               "host (direct), server-reflexive, relay UDP or relay TCP", HFILL } },
         { &hf_msice_path_rank, { "Path Rank", "msice.path.rank", FT_UINT8, BASE_DEC, NULL, 0x0,
-              "4 host, 3 server-reflexive, 2 relay UDP, 1 relay TCP: plot it in an I/O Graph to see promotions",
+              "Media packets only: 4 host, 3 server-reflexive, 2 relay UDP, 1 relay TCP, 0 unknown; plot "
+              "MAX(msice.path.rank) in an I/O Graph to see promotions", HFILL } },
+        { &hf_msice_pair_rank, { "Pair Rank", "msice.pair.rank", FT_UINT8, BASE_DEC, NULL, 0x0,
+              "Checks and ICMP errors: the rank of the pair's path (4 host ... 1 relay TCP, 0 unknown)", HFILL } },
+        { &hf_msice_rejection, { "Media Rejected", "msice.rejection", FT_STRING, BASE_NONE, NULL, 0x0,
+              "ICMP destination unreachable about a call's media: who does not take it (not a media packet)",
               HFILL } },
         { &hf_msice_pair_local_offer, { "Sender's Candidate Offered In", "msice.pair.local_offer_in", FT_FRAMENUM,
               BASE_NONE, NULL, 0x0, "SDP frame that offered the sending candidate", HFILL } },
@@ -1225,6 +1391,8 @@ proto_register_msice(void)
               "No re-INVITE with the final candidates after the 200 OK", EXPFILL } },
         { &ei_msice_rule[ICECALL_RULE_CLIENT_DIAGNOSTICS], { "msice.expert.client_diagnostics", PI_PROTOCOL,
               PI_WARN, "The client reports a media connectivity problem", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_MEDIA_REJECTED], { "msice.expert.media_rejected", PI_RESPONSE_CODE,
+              PI_WARN, "The peer (or the network) rejects the media: ICMP destination unreachable", EXPFILL } },
     };
 
     for (guint i = 0; i < ICECAND_STATUS_COUNT; i++) {
@@ -1280,5 +1448,19 @@ proto_reg_handoff_msice(void)
     dissector_add_string("media_type", "application/sdp",
                          create_dissector_handle_with_name_and_description(
                              dissect_sdp_entry, -1, "msice.sdp_entry", "SDP, with MS-ICE candidates when msice is on"));
+    /* ICMP and ICMPv6: Wireshark's dissectors first, then the ICE media
+     * they reject. Handles without a protocol, as for SDP: ICMP stays
+     * decoded when msice is disabled. */
+    dissector_table_t ip_proto = find_dissector_table("ip.proto");
+    icmp_prev[0] = ip_proto ? dissector_get_uint_handle(ip_proto, IP_PROTO_ICMP) : NULL;
+    icmp_prev[1] = ip_proto ? dissector_get_uint_handle(ip_proto, IP_PROTO_ICMPV6) : NULL;
+    if (icmp_prev[0])
+        dissector_add_uint("ip.proto", IP_PROTO_ICMP,
+                           create_dissector_handle_with_name_and_description(
+                               dissect_icmp4_entry, -1, "msice.icmp_entry", "ICMP, with rejected ICE media"));
+    if (icmp_prev[1])
+        dissector_add_uint("ip.proto", IP_PROTO_ICMPV6,
+                           create_dissector_handle_with_name_and_description(
+                               dissect_icmp6_entry, -1, "msice.icmpv6_entry", "ICMPv6, with rejected ICE media"));
     msice_diag_handoff();
 }

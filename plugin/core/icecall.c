@@ -58,6 +58,12 @@ typedef struct {
     int64_t          media_first_us, media_last_us;
     unsigned         media_pkts;
     bool             relayed_tcp;   /* the relayed leg runs over TCP */
+    uint32_t         first_rtp_frame[2];   /* first RTP on this pair, per direction (from side) */
+    uint32_t         icmp_frame;    /* first ICMP error quoting one of its checks */
+    unsigned         icmp_n;
+    bool             icmp_v6;
+    uint8_t          icmp_type, icmp_code;
+    int              icmp_side;     /* the side whose address the error is about */
 } pair_t;
 
 typedef struct {
@@ -67,8 +73,22 @@ typedef struct {
     char     reason[120];
 } promo_t;
 
+/* Media of one side that the other side (or a router) answers with ICMP
+ * destination unreachable errors: one per rejected address and error. */
+typedef struct {
+    int            side;            /* the side the rejected address belongs to */
+    icecall_addr_t addr;            /* the address that does not take the media */
+    icecall_addr_t sender;          /* the media's source */
+    icecall_addr_t reporter;        /* who sent the ICMP errors */
+    bool           v6;
+    uint8_t        type, code;
+    unsigned       n;
+    uint32_t       first_frame, last_frame;
+} reject_t;
+
 typedef struct {
     char           name[24];
+    bool           name_known;      /* the SDP's m= line named the media */
     uint8_t        side_version[2]; /* highest ICE version each side offered */
     GArray        *cands[2];        /* cand_t */
     char           ufrag[2][64];
@@ -87,6 +107,9 @@ typedef struct {
     promo_t        promos[ICECALL_MAX_PROMOTIONS];
     unsigned       n_promos;
     bool           promos_truncated;
+    reject_t       rejects[ICECALL_MAX_REJECTS];
+    unsigned       n_rejects;
+    bool           rejects_truncated;
 } media_t;
 
 typedef struct {
@@ -138,7 +161,12 @@ typedef struct {
     bool           released;
     uint16_t       error_code;
     uint32_t       last_rejected_frame;
-    icecall_addr_t relayed, reflexive, active_peer;
+    icecall_addr_t relayed, reflexive;
+    struct {
+        uint32_t       frame;       /* of the Set Active Destination request */
+        icecall_addr_t peer;
+    } dests[ICECALL_MAX_DESTINATIONS];  /* oldest first */
+    unsigned       n_dests;
     uint64_t       mux_session;
 } alloc_t;
 
@@ -362,6 +390,12 @@ path_short(icecall_path_t p)
 }
 
 const char *
+icecall_path_short(icecall_path_t p)
+{
+    return path_short(p);
+}
+
+const char *
 icecall_ctype_to_string(icecall_ctype_t t)
 {
     switch (t) {
@@ -501,8 +535,10 @@ media_get(call_t *c, unsigned index, const char *name)
         c->media[c->n_media++] = md;
     }
     media_t *md = c->media[index];
-    if (name && *name)
+    if (name && *name) {
         copy_str(md->name, sizeof(md->name), name);
+        md->name_known = true;
+    }
     return md;
 }
 
@@ -877,14 +913,70 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
 }
 
 void
-icecall_set_destination(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge,
+icecall_set_destination(icecall_model_t *m, uint32_t frame, const icecall_addr_t *client, const icecall_addr_t *edge,
                         const icecall_addr_t *peer)
 {
     alloc_t *a = alloc_get(m, client, edge, false, false);
     if (!a)
         a = alloc_get(m, client, edge, true, false);
-    if (a && peer && addr_set(peer))
-        a->active_peer = *peer;
+    if (!a || !peer || !addr_set(peer))
+        return;
+    touch(m, m->last_us);
+    if (a->n_dests && addr_eq(&a->dests[a->n_dests - 1].peer, peer))
+        return; /* the same destination again (a retransmission, or a refresh) */
+    if (a->n_dests == ICECALL_MAX_DESTINATIONS) {
+        /* Keep the newest: the oldest destination is forgotten. */
+        memmove(&a->dests[0], &a->dests[1], sizeof(a->dests[0]) * (ICECALL_MAX_DESTINATIONS - 1));
+        a->n_dests--;
+    }
+    a->dests[a->n_dests].frame = frame;
+    a->dests[a->n_dests].peer = *peer;
+    a->n_dests++;
+}
+
+/* The active destination of @a for a packet in @frame: the last one set in
+ * an earlier frame; NULL when none was set yet. */
+static const icecall_addr_t *
+alloc_dest_at(const alloc_t *a, uint32_t frame)
+{
+    for (unsigned i = a->n_dests; i-- > 0;) {
+        if (a->dests[i].frame < frame)
+            return &a->dests[i].peer;
+    }
+    return NULL;
+}
+
+bool
+icecall_active_leg(const icecall_model_t *m, const icecall_addr_t *src, const icecall_addr_t *dst, uint32_t frame,
+                   icecall_leg_t *leg)
+{
+    if (!addr_set(src) || !addr_set(dst) || !m->alloc_list->len)
+        return false;
+    /* [MS-TURN] 3.2.4.5: once the active destination is set, data between
+     * the client and the Edge travels without Send / Data Indication; the
+     * 5-tuple of the allocation says which end is the client. */
+    for (int outbound = 1; outbound >= 0; outbound--) {
+        const icecall_addr_t *client = outbound ? src : dst, *edge = outbound ? dst : src;
+        akey2_t k;
+        make_key(&k.client, client, false, true);
+        make_key(&k.edge, edge, false, true);
+        const alloc_t *a = (const alloc_t *)g_hash_table_lookup(m->allocs, &k);
+        if (!a || !a->success)
+            continue;
+        const icecall_addr_t *peer = alloc_dest_at(a, frame);
+        if (!peer)
+            continue;
+        memset(leg, 0, sizeof(*leg));
+        leg->src = *src;
+        leg->dst = *dst;
+        leg->relayed = true;
+        leg->outbound = outbound != 0;
+        leg->client = *client;
+        leg->edge = *edge;
+        leg->peer = *peer;
+        return true;
+    }
+    return false;
 }
 
 /* ---- packets: which call, media line and pair ---------------------------------- */
@@ -1049,9 +1141,11 @@ session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t 
     call_t *c = call_get(m, key, false, frame);
     if (!c)
         return NULL;
-    media_t *md = media_get(c, 0, "media");
+    media_t *md = media_get(c, 0, NULL);
     if (!md)
         return NULL;
+    if (!md->name_known)
+        copy_str(md->name, sizeof(md->name), "media");  /* no SDP: the media type is not known */
     if (!md->ufrag[0][0]) {
         /* Side A: whoever sent the first check we saw. */
         copy_str(md->ufrag[0], sizeof(md->ufrag[0]), u1);
@@ -1107,7 +1201,10 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
         icecall_addr_t relay = alloc && addr_set(&alloc->relayed) ? alloc->relayed : *edge;
         if (!alloc || !addr_set(&alloc->relayed))
             relay.port = 0;
-        icecall_addr_t p = peer && addr_set(peer) ? *peer : (alloc ? alloc->active_peer : *peer);
+        /* Without a DESTINATION- or REMOTE-ADDRESS (0xFF10, TCP 0x03 and raw
+         * datagrams) the peer is the active destination of that time. */
+        const icecall_addr_t *active = alloc ? alloc_dest_at(alloc, frame) : NULL;
+        icecall_addr_t p = addr_set(peer) ? *peer : (active ? *active : *peer);
         if (outbound) {
             src = relay;
             dst = p;
@@ -1303,9 +1400,16 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
         r.call->last_frame = pk->frame;
 
     fill_frame(&r, pi, out);
+    if (out)
+        out->is_media = true;
     if (pk->rtcp)
         return; /* RTCP (component 2) follows the RTP path: it does not define it */
     int dir = r.from_side;
+    if (!p->first_rtp_frame[dir]) {
+        p->first_rtp_frame[dir] = pk->frame;
+        if (out)
+            out->first_on_pair = true;
+    }
     if (md->current[dir] == pi)
         return;
     /* Packets still arriving over the old path just after a switch (the
@@ -1321,6 +1425,8 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
         md->early_pair = pi;
         md->early_frame = pk->frame;
         md->early_us = pk->time_us;
+        if (out)
+            out->early = true;
         return;
     }
     /* The other direction already moved to this pair: the same promotion. */
@@ -1343,8 +1449,209 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
         snprintf(pr->reason, sizeof(pr->reason), "checks on this pair succeeded in frame %u", p->success_frame);
     else
         snprintf(pr->reason, sizeof(pr->reason), "no successful check of this pair seen");
-    if (out)
+    if (out) {
         out->promotion = true;
+        out->from_path = pr->from >= 0 ? pair_path(r.call, r.media, &g_array_index(md->pairs, pair_t, pr->from))
+                                       : ICECALL_PATH_NONE;
+    }
+}
+
+/* ---- ICMP errors about a call's datagrams ------------------------------------- */
+
+const char *
+icecall_unreach_text(bool v6, uint8_t type, uint8_t code)
+{
+    if (!v6 && type == 3) {
+        switch (code) { /* RFC 792, RFC 1812 5.2.7.1 */
+        case 0:  return "ICMP network unreachable";
+        case 1:  return "ICMP host unreachable";
+        case 2:  return "ICMP protocol unreachable";
+        case 3:  return "ICMP port unreachable";
+        case 4:  return "ICMP fragmentation needed";
+        case 9:  return "ICMP network administratively prohibited";
+        case 10: return "ICMP host administratively prohibited";
+        case 13: return "ICMP communication administratively prohibited";
+        default: return "ICMP destination unreachable";
+        }
+    }
+    if (v6 && type == 1) {
+        switch (code) { /* RFC 4443 3.1 */
+        case 0:  return "ICMPv6 no route to destination";
+        case 1:  return "ICMPv6 communication administratively prohibited";
+        case 3:  return "ICMPv6 address unreachable";
+        case 4:  return "ICMPv6 port unreachable";
+        case 5:  return "ICMPv6 source address failed ingress/egress policy";
+        case 6:  return "ICMPv6 reject route to destination";
+        default: return "ICMPv6 destination unreachable";
+        }
+    }
+    return v6 ? "ICMPv6 error" : "ICMP error";
+}
+
+/* A destination unreachable error other than "fragmentation needed" (a path
+ * MTU matter, not a refusal). */
+static bool
+unreach_counts(const icecall_unreach_t *u)
+{
+    return u->v6 ? u->type == 1 : (u->type == 3 && u->code != 4);
+}
+
+/* The destination (or a policy on the way) refused the datagram, as opposed
+ * to a route or host that could not be reached. */
+static bool
+unreach_refused(bool v6, uint8_t code)
+{
+    if (v6)
+        return code == 1 || code == 4 || code == 5 || code == 6;
+    return code == 2 || code == 3 || code == 9 || code == 10 || code == 13;
+}
+
+/* "B 93.71.110.205:16333 rejects A's video: ICMP port unreachable[, 2 errors from frame 1490]" */
+static void
+reject_text(const media_t *md, const reject_t *rj, bool counts, char *buf, size_t size)
+{
+    char a[64], s[64], rep[80] = "", what[160];
+    addr_str(&rj->addr, a, sizeof(a));
+    if (md->name_known) {
+        snprintf(what, sizeof(what), "%s", md->name);
+    } else {
+        /* No SDP names the media type: the stream by its ports. */
+        snprintf(what, sizeof(what), "media (%s -> %s)", addr_str(&rj->sender, s, sizeof(s)), a);
+    }
+    if (addr_set(&rj->reporter) && !ip_eq(&rj->reporter, &rj->addr)) {
+        icecall_addr_t r = rj->reporter;
+        r.port = 0;
+        snprintf(rep, sizeof(rep), " sent by %s", addr_str(&r, s, sizeof(s)));
+    }
+    int n = snprintf(buf, size, "%s %s %s %s's %s: %s%s", rj->side == 0 ? "A" : "B", a,
+                     unreach_refused(rj->v6, rj->code) ? "rejects" : "cannot be reached by", rj->side == 0 ? "B" : "A",
+                     what, icecall_unreach_text(rj->v6, rj->v6 ? 1 : 3, rj->code), rep);
+    if (counts && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ", %u error%s from frame %u", rj->n, rj->n == 1 ? "" : "s",
+                 rj->first_frame);
+}
+
+/*
+ * The call, media line and pair of the datagram an ICMP error quotes (direct
+ * legs only: an error about a datagram to the Edge concerns the allocation,
+ * not the peer). Nothing is learnt from it. *is_media: the quoted datagram
+ * was media, or too short to tell on a pair that carried media before.
+ */
+static bool
+unreach_route(icecall_model_t *m, const icecall_unreach_t *u, route_t *r, int *pi, bool *is_media)
+{
+    if (!unreach_counts(u))
+        return false;
+    icecall_leg_t leg;
+    memset(&leg, 0, sizeof(leg));
+    leg.src = u->quoted_src;
+    leg.dst = u->quoted_dst;
+    if (!route_packet(m, &leg, NULL, u->frame, false, r))
+        return false;
+    media_t *md = r->call->media[r->media];
+    *pi = pair_get(md, r->cand[0], r->cand[1], false);
+    if (*pi < 0)
+        return false;
+    const pair_t *p = &g_array_index(md->pairs, pair_t, *pi);
+    switch (u->quoted) {
+    case ICECALL_QUOTED_CHECK:
+        *is_media = false;
+        break;
+    case ICECALL_QUOTED_MEDIA:
+        *is_media = true;
+        break;
+    case ICECALL_QUOTED_UNKNOWN:
+    case ICECALL_QUOTED_OTHER:
+    default:
+        *is_media = p->media_pkts && p->media_first_frame < u->frame;
+        break;
+    }
+    return true;
+}
+
+static int
+reject_find(const media_t *md, int side, const icecall_unreach_t *u)
+{
+    for (unsigned i = 0; i < md->n_rejects; i++) {
+        const reject_t *rj = &md->rejects[i];
+        if (rj->side == side && addr_eq(&rj->addr, &u->quoted_dst) && rj->v6 == u->v6 && rj->code == u->code)
+            return (int)i;
+    }
+    return -1;
+}
+
+void
+icecall_add_unreachable(icecall_model_t *m, const icecall_unreach_t *u, icecall_frame_t *out)
+{
+    route_t r;
+    int pi;
+    bool is_media = false;
+    touch(m, u->time_us);
+    if (out)
+        memset(out, 0, sizeof(*out));
+    if (!unreach_route(m, u, &r, &pi, &is_media))
+        return;
+    media_t *md = r.call->media[r.media];
+    pair_t *p = &g_array_index(md->pairs, pair_t, pi);
+    int side = !r.from_side;    /* the quoted datagram went from r.from_side to the other side */
+    if (r.call->last_frame < u->frame)
+        r.call->last_frame = u->frame;
+    fill_frame(&r, pi, out);
+    if (!is_media) {
+        /* An error answering a check: the check failed, no media was refused. */
+        if (!p->icmp_n) {
+            p->icmp_frame = u->frame;
+            p->icmp_v6 = u->v6;
+            p->icmp_type = u->type;
+            p->icmp_code = u->code;
+            p->icmp_side = side;
+        }
+        p->icmp_n++;
+        return;
+    }
+    int k = reject_find(md, side, u);
+    if (k < 0) {
+        if (md->n_rejects >= ICECALL_MAX_REJECTS) {
+            md->rejects_truncated = true;
+            return;
+        }
+        k = (int)md->n_rejects++;
+        reject_t *rj = &md->rejects[k];
+        memset(rj, 0, sizeof(*rj));
+        rj->side = side;
+        rj->addr = u->quoted_dst;
+        rj->sender = u->quoted_src;
+        rj->reporter = u->reporter;
+        rj->v6 = u->v6;
+        rj->type = u->type;
+        rj->code = u->code;
+        rj->first_frame = u->frame;
+    }
+    reject_t *rj = &md->rejects[k];
+    rj->n++;
+    rj->last_frame = u->frame;
+    if (out) {
+        reject_text(md, rj, false, out->rejection, sizeof(out->rejection));
+        out->first_rejection = rj->n == 1;
+    }
+}
+
+void
+icecall_lookup_unreachable(icecall_model_t *m, const icecall_unreach_t *u, icecall_frame_t *out)
+{
+    route_t r;
+    int pi;
+    bool is_media = false;
+    memset(out, 0, sizeof(*out));
+    if (!unreach_route(m, u, &r, &pi, &is_media))
+        return;
+    media_t *md = r.call->media[r.media];
+    fill_frame(&r, pi, out);
+    int k = is_media ? reject_find(md, !r.from_side, u) : -1;
+    if (k >= 0) {
+        reject_text(md, &md->rejects[k], false, out->rejection, sizeof(out->rejection));
+        out->first_rejection = md->rejects[k].first_frame == u->frame;
+    }
 }
 
 void
@@ -1402,9 +1709,21 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], false);
     fill_frame(&r, pi, out);
-    for (unsigned i = 0; i < md->n_promos && out->valid; i++) {
-        if (md->promos[i].frame == pk->frame && md->promos[i].to == pi)
+    if (!out->valid)
+        return;
+    out->is_media = true;
+    const pair_t *p = &g_array_index(md->pairs, pair_t, pi);
+    if (!pk->rtcp) {
+        out->first_on_pair = p->first_rtp_frame[r.from_side] == pk->frame;
+        out->early = md->early_frame == pk->frame && md->early_pair == pi;
+    }
+    for (unsigned i = 0; i < md->n_promos; i++) {
+        const promo_t *pr = &md->promos[i];
+        if (pr->frame == pk->frame && pr->to == pi) {
             out->promotion = true;
+            out->from_path = pr->from >= 0 ? pair_path(r.call, r.media, &g_array_index(md->pairs, pair_t, pr->from))
+                                           : ICECALL_PATH_NONE;
+        }
     }
 }
 
@@ -1517,7 +1836,7 @@ icecall_rule_name(icecall_rule_t r)
     static const char *const names[ICECALL_RULE_COUNT] = {
         "no_edge_credentials", "no_edge_candidates", "relay_udp_only", "relay_tcp_only", "private_edge_address",
         "turn_unreachable", "turn_credentials", "turn_error", "all_checks_failed", "relay_despite_direct",
-        "tcp_relay", "no_reinvite", "client_diagnostics",
+        "tcp_relay", "no_reinvite", "client_diagnostics", "media_rejected",
     };
     return r < ICECALL_RULE_COUNT ? names[r] : "unknown";
 }
@@ -1628,6 +1947,37 @@ mras_of_side(const icecall_model_t *m, const call_t *c, int side)
     return NULL;
 }
 
+/*
+ * Media that runs over TCP by design: application sharing and file transfer
+ * ("Both require TCP"; MS-SDPEXT m=applicationsharing, m=data). For them a
+ * TCP relay is the expected path, not the last resort.
+ */
+static bool
+media_tcp_by_design(const media_t *md)
+{
+    static const char *const names[] = { "applicationsharing", "data", "x-data" };
+    if (!md->name_known)
+        return false;
+    for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (g_ascii_strcasecmp(md->name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The first SDP frame that offered a candidate of @side on media line @md, 0 if none. */
+static uint32_t
+media_offer_frame(const media_t *md, int side)
+{
+    uint32_t f = 0;
+    for (guint i = 0; i < md->cands[side]->len; i++) {
+        const cand_t *x = &g_array_index(md->cands[side], cand_t, i);
+        if (!x->learnt && x->frame && (!f || x->frame < f))
+            f = x->frame;
+    }
+    return f;
+}
+
 static void
 candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
 {
@@ -1637,6 +1987,8 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
             continue;
         const char *who = s == 0 ? "caller (A)" : "callee (B)";
         bool typed = false, srflx = false, relay_udp = false, relay_tcp = false, private_edge = false;
+        bool relay_tcp_media = false;   /* a TCP relay on a line that is not TCP by design */
+        bool line_udp[ICECALL_MAX_MEDIA] = { false }, line_tcp[ICECALL_MAX_MEDIA] = { false };
         char priv[64] = "";
         for (unsigned mi = 0; mi < c->n_media; mi++) {
             const media_t *md = c->media[mi];
@@ -1649,10 +2001,14 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
                 if (x->type == ICECALL_CTYPE_SRFLX)
                     srflx = true;
                 if (x->type == ICECALL_CTYPE_RELAY) {
-                    if (x->tcp)
+                    if (x->tcp) {
                         relay_tcp = true;
-                    else
+                        line_tcp[mi] = true;
+                        relay_tcp_media = relay_tcp_media || !media_tcp_by_design(md);
+                    } else {
                         relay_udp = true;
+                        line_udp[mi] = true;
+                    }
                 }
                 if ((x->type == ICECALL_CTYPE_RELAY || x->type == ICECALL_CTYPE_SRFLX) && !private_edge &&
                     icecand_scope_is_private(icecand_ip_scope(x->addr.addr, x->addr.family == 6 ? 16 : 4))) {
@@ -1684,10 +2040,27 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
         } else if (relay_udp && !relay_tcp) {
             emit(e, ICECALL_RULE_RELAY_UDP_ONLY, ICECALL_SEV_NOTE, frame, c,
                  "The %s offers relay candidates over UDP only: TCP to the Edge (443) is likely blocked", who);
-        } else if (relay_tcp && !relay_udp) {
+        } else if (relay_tcp_media && !relay_udp) {
             emit(e, ICECALL_RULE_RELAY_TCP_ONLY, ICECALL_SEV_WARN, frame, c,
                  "The %s offers relay candidates over TCP only: UDP to the Edge (3478) is likely blocked by a "
                  "firewall; media will use a TCP relay", who);
+        }
+        /* Per media line: UDP to the Edge works for this client (another
+         * line got a UDP relay), yet this line offers TCP relays only. Not
+         * for application sharing and file transfer, which use TCP anyway. */
+        for (unsigned mi = 0; relay_udp && mi < c->n_media; mi++) {
+            const media_t *md = c->media[mi];
+            if (!line_tcp[mi] || line_udp[mi] || media_tcp_by_design(md))
+                continue;
+            const char *with_udp = "";
+            for (unsigned k = 0; k < c->n_media && !*with_udp; k++) {
+                if (line_udp[k])
+                    with_udp = c->media[k]->name;
+            }
+            emit(e, ICECALL_RULE_RELAY_TCP_ONLY, ICECALL_SEV_WARN, media_offer_frame(md, s), c,
+                 "The %s offers relay candidates over TCP only for %s, although its %s has UDP relays: the UDP "
+                 "allocation for this media line failed or was not made; %s media will use a TCP relay",
+                 who, md->name, with_udp, md->name);
         }
         if (private_edge && loc == ICECALL_LOC_INTERNET)
             emit(e, ICECALL_RULE_PRIVATE_EDGE_ADDRESS, ICECALL_SEV_WARN, frame, c,
@@ -1763,7 +2136,7 @@ path_rules(const icecall_model_t *m, const call_t *c, int64_t quiet_after_us, co
                  "%s media stays on %s although the direct pair %s succeeded (frame %u)", md->name,
                  path_short(pt), buf, d->success_frame);
         }
-        if (pt == ICECALL_PATH_RELAY_TCP)
+        if (pt == ICECALL_PATH_RELAY_TCP && !media_tcp_by_design(md))
             emit(e, ICECALL_RULE_TCP_RELAY, ICECALL_SEV_WARN, p->media_first_frame, c,
                  "%s media runs over a TCP relay, the last resort: UDP to the Edge and every direct path failed "
                  "or were blocked", md->name);
@@ -1795,6 +2168,20 @@ diag_rules(const call_t *c, const emit_t *e)
     }
 }
 
+/* ICMP errors answering media: the other side (or the network) refuses it. */
+static void
+reject_rules(const call_t *c, const emit_t *e)
+{
+    for (unsigned mi = 0; mi < c->n_media; mi++) {
+        const media_t *md = c->media[mi];
+        for (unsigned i = 0; i < md->n_rejects; i++) {
+            char buf[320];
+            reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
+            emit(e, ICECALL_RULE_MEDIA_REJECTED, ICECALL_SEV_WARN, md->rejects[i].first_frame, c, "%s", buf);
+        }
+    }
+}
+
 void
 icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
                  void (*fn)(const icecall_finding_t *f, void *user), void *user)
@@ -1806,6 +2193,7 @@ icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
         candidate_rules(m, c, &e);
         path_rules(m, c, quiet_after_us, &e);
         diag_rules(c, &e);
+        reject_rules(c, &e);
     }
 }
 
@@ -1872,7 +2260,8 @@ verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
         size_t l = strlen(why);
         snprintf(why + l, sizeof(why) - l, " checks failed)");
     }
-    snprintf(buf, size, "final path: %s%s%s", path_short(pt), via, why);
+    snprintf(buf, size, "final path: %s%s%s%s", path_short(pt), via, why,
+             pt == ICECALL_PATH_RELAY_TCP && media_tcp_by_design(md) ? " (TCP by design)" : "");
 }
 
 static void
@@ -1930,6 +2319,10 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
                                    p->first_check_frame);
         if (p->nominated)
             g_string_append_printf(o, ", nominated (frame %u)", p->nominated_frame);
+        if (p->icmp_n)
+            g_string_append_printf(o, "; %u %s error%s from %s's side (first frame %u)", p->icmp_n,
+                                   icecall_unreach_text(p->icmp_v6, p->icmp_type, p->icmp_code),
+                                   p->icmp_n == 1 ? "" : "s", p->icmp_side == 0 ? "A" : "B", p->icmp_frame);
         g_string_append(o, "\n");
     }
     if (!np)
@@ -1963,6 +2356,16 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
     } else {
         g_string_append(o, "    Final path: none (no media)\n");
     }
+    for (unsigned i = 0; i < md->n_rejects; i++) {
+        reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
+        g_string_append_printf(o, "    Rejected: %s (last frame %u); these errors are not media\n", buf,
+                               md->rejects[i].last_frame);
+    }
+    if (md->rejects_truncated)
+        g_string_append(o, "    (more rejected streams not listed)\n");
+    if (media_tcp_by_design(md))
+        g_string_append_printf(o, "    Transport: %s runs over TCP by design: TCP candidates and a TCP relay are "
+                                  "expected here, not the last resort\n", md->name);
     for (int s = 0; s < 2; s++) {
         if (!md->remote_final_frame[s])
             continue;

@@ -104,7 +104,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             icecall_add_allocation(m, frame, frame * 1000, &c, &e, u8(&r) & 1, u8(&r) & 1, u8(&r) & 1, tx, &rel, &refl,
                                    (u8(&r) & 1) ? 401 : 0, u8(&r) & 1, u8(&r) & 1);
             if (u8(&r) & 1)
-                icecall_set_destination(m, &c, &e, &rel);
+                icecall_set_destination(m, frame, &c, &e, &rel);
+            icecall_leg_t leg;
+            if (icecall_active_leg(m, &c, &e, frame + (u8(&r) & 1), &leg))
+                (void)leg;
             break;
         }
         case 2:
@@ -144,6 +147,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             p.leg.peer = addr(&r);
             p.rtcp = u8(&r) & 1;
             icecall_frame_t fi;
+            if (p.rtcp && (u8(&r) & 1)) {
+                /* An ICMP error quoting a datagram between two pool addresses. */
+                icecall_unreach_t u;
+                memset(&u, 0, sizeof(u));
+                u.frame = frame;
+                u.time_us = p.time_us;
+                u.v6 = u8(&r) & 1;
+                u.type = u8(&r) % 4;
+                u.code = u8(&r) % 16;
+                u.quoted_src = p.leg.src;
+                u.quoted_dst = p.leg.dst;
+                u.reporter = p.leg.peer;
+                u.quoted = (icecall_quoted_t)(u8(&r) % 4);
+                icecall_add_unreachable(m, &u, &fi);
+                icecall_lookup_unreachable(m, &u, &fi);
+                break;
+            }
             icecall_add_media(m, &p, &fi);
             break;
         }

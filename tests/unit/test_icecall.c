@@ -395,6 +395,266 @@ test_learnt_then_offered(void)
     icecall_model_free(m);
 }
 
+/* Issue 9: after a Set Active Destination the data goes raw between the
+ * client socket and the Edge ([MS-TURN] 3.2.4.5): relayed media of the relay
+ * pair, not a direct path to the Edge's port 3478. */
+static void
+test_raw_after_active_destination(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_leg_t lg;
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    icecall_addr_t sock = v4(10, 10, 20, 31, 50040), edge = v4(203, 0, 113, 20, 3478);
+    offer_answer(m);
+    check(m, 20, 0x0001, 1, a_host, b_host, "kwD6:L1xu", false, true, NULL);
+    check(m, 21, 0x0101, 1, b_host, a_host, NULL, false, false, NULL);
+    /* No destination set yet: a datagram on the 5-tuple is not relayed data. */
+    g_assert_false(icecall_active_leg(m, &sock, &edge, 23, &lg));
+    icecall_set_destination(m, 24, &sock, &edge, &b_host);
+    icecall_set_destination(m, 25, &sock, &edge, &b_host);      /* the same again: one entry */
+    g_assert_false(icecall_active_leg(m, &sock, &edge, 24, &lg)); /* not before the request's frame */
+    g_assert_false(icecall_active_leg(m, &sock, &b_host, 30, &lg));
+    /* Client -> Edge, raw RTP. */
+    g_assert_true(icecall_active_leg(m, &sock, &edge, 30, &lg));
+    g_assert_true(lg.relayed && lg.outbound);
+    g_assert_cmpuint(lg.peer.port, ==, 30112);
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 30;
+    p.time_us = 3000000;
+    p.leg = lg;
+    icecall_add_media(m, &p, &fi);
+    g_assert_true(fi.valid && fi.is_media && fi.early && fi.first_on_pair);
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_RELAY_UDP);
+    g_assert_cmpstr(fi.pair, ==, "A relay 203.0.113.20:3480 <-> B host 10.10.40.52:30112 (UDP)");
+    /* Edge -> client, raw RTP of the other direction: same pair, its first. */
+    g_assert_true(icecall_active_leg(m, &edge, &sock, 31, &lg));
+    g_assert_false(lg.outbound);
+    p.frame = 31;
+    p.time_us = 3020000;
+    p.leg = lg;
+    icecall_add_media(m, &p, &fi);
+    g_assert_true(fi.first_on_pair);
+    g_assert_false(fi.early || fi.promotion);
+    p.frame = 32;
+    icecall_add_media(m, &p, &fi);
+    g_assert_false(fi.first_on_pair);
+    /* Seen again (GUI, -2): the same answer. */
+    p.frame = 30;
+    p.time_us = 3000000;
+    g_assert_true(icecall_active_leg(m, &sock, &edge, 30, &p.leg));
+    icecall_lookup_media(m, &p, &fi);
+    g_assert_true(fi.valid && fi.early && fi.first_on_pair && fi.is_media);
+    /* Promotion to the host pair: from relay UDP. */
+    media(m, 50, a_host, b_host, false, &fi);
+    g_assert_true(fi.promotion && fi.first_on_pair);
+    g_assert_cmpint(fi.from_path, ==, ICECALL_PATH_RELAY_UDP);
+    p.frame = 50;
+    p.time_us = 5000000;
+    p.leg = leg(a_host, b_host, false);
+    icecall_lookup_media(m, &p, &fi);
+    g_assert_true(fi.promotion);
+    g_assert_cmpint(fi.from_path, ==, ICECALL_PATH_RELAY_UDP);
+
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_nonnull(strstr(r->str, "Early media: relay UDP, A relay 203.0.113.20:3480 <-> B host "
+                                    "10.10.40.52:30112 (UDP), from 3.000 s (frame 30)"));
+    g_assert_nonnull(strstr(r->str, "Promotion at 5.000 s (frame 50): relay UDP -> host"));
+    g_assert_null(strstr(r->str, "3478 (not offered)"));
+    g_assert_null(strstr(r->str, "prflx"));
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
+static icecall_unreach_t
+unreach(uint32_t frame, uint8_t code, icecall_addr_t src, icecall_addr_t dst, icecall_quoted_t quoted)
+{
+    icecall_unreach_t u;
+    memset(&u, 0, sizeof(u));
+    u.frame = frame;
+    u.time_us = (int64_t)frame * 100000;
+    u.type = 3;
+    u.code = code;
+    u.quoted_src = src;
+    u.quoted_dst = dst;
+    u.reporter = dst;
+    u.reporter.port = 0;
+    u.quoted = quoted;
+    return u;
+}
+
+static const char *
+finding_text(icecall_model_t *m, icecall_rule_t rule, char *buf, size_t size)
+{
+    GArray *all = g_array_new(FALSE, FALSE, sizeof(icecall_finding_t));
+    icecall_findings(m, 10000000, collect_rule, all);
+    buf[0] = '\0';
+    for (guint i = 0; i < all->len; i++) {
+        const icecall_finding_t *f = &g_array_index(all, icecall_finding_t, i);
+        if (f->rule == rule)
+            g_strlcpy(buf, f->text, size);
+    }
+    g_array_free(all, TRUE);
+    return buf;
+}
+
+/* Issue 9: ICMP errors quoting media are not media; the rejection is a finding. */
+static void
+test_icmp_rejection(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    offer_answer(m);
+    check(m, 20, 0x0001, 1, a_host, b_host, "kwD6:L1xu", true, false, NULL);
+    check(m, 21, 0x0101, 1, b_host, a_host, NULL, false, false, NULL);
+    media(m, 30, a_host, b_host, false, NULL);
+    media(m, 31, b_host, a_host, false, NULL);
+    /* B's port is closed: port unreachable quoting A's RTP (whole, then 8 bytes only). */
+    icecall_unreach_t u = unreach(32, 3, a_host, b_host, ICECALL_QUOTED_MEDIA);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_true(fi.valid && !fi.is_media && fi.first_rejection);
+    g_assert_cmpstr(fi.rejection, ==, "B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable");
+    u = unreach(33, 3, a_host, b_host, ICECALL_QUOTED_UNKNOWN);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_false(fi.first_rejection);
+    u = unreach(34, 3, a_host, b_host, ICECALL_QUOTED_MEDIA);
+    icecall_add_unreachable(m, &u, &fi);
+    icecall_lookup_unreachable(m, &u, &fi);
+    g_assert_cmpstr(fi.rejection, ==, "B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable");
+    g_assert_false(fi.first_rejection);
+    /* "Fragmentation needed" is no rejection. */
+    u = unreach(35, 4, a_host, b_host, ICECALL_QUOTED_MEDIA);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_false(fi.valid);
+    /* An error quoting a check of an unanswered pair: the check's failure, not media. */
+    icecall_addr_t a_relay = v4(203, 0, 113, 20, 3480);
+    check(m, 36, 0x0001, 7, a_host, a_relay, "kwD6:L1xu", false, false, NULL);
+    u = unreach(37, 1, a_host, b_host, ICECALL_QUOTED_CHECK);
+    u.reporter = v4(10, 10, 40, 1, 0);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpstr(fi.rejection, ==, "");
+
+    char buf[320];
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_MEDIA_REJECTED, NULL), ==, 1);
+    g_assert_cmpstr(finding_text(m, ICECALL_RULE_MEDIA_REJECTED, buf, sizeof(buf)), ==,
+                    "B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable, 3 errors from frame 32");
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    /* The final path counts the two RTP packets only: no ICMP error. */
+    g_assert_nonnull(strstr(r->str, "Final path: host, A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP) "
+                                    "(2 packets, last frame 31)"));
+    g_assert_nonnull(strstr(r->str, "    Rejected: B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable, 3 "
+                                    "errors from frame 32 (last frame 34); these errors are not media\n"));
+    g_assert_nonnull(strstr(r->str, "[warning, frame 32] B 10.10.40.52:30112 rejects A's audio"));
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+
+    /* Without SDP nothing names the media: the stream by its ports; a router's error. */
+    m = icecall_model_new();
+    icecall_addr_t x = v4(192, 168, 1, 6, 50036), y = v4(93, 71, 110, 205, 16333);
+    check(m, 5, 0x0001, 9, x, y, "+mIv:JFwj", false, false, NULL);
+    check(m, 6, 0x0101, 9, y, x, NULL, false, false, NULL);
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 7;
+    p.leg = leg(x, y, false);
+    p.rtcp = true;
+    icecall_add_media(m, &p, NULL);
+    u = unreach(8, 1, x, y, ICECALL_QUOTED_UNKNOWN);
+    u.reporter = v4(93, 71, 110, 1, 0);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_cmpstr(fi.rejection, ==, "B 93.71.110.205:16333 cannot be reached by A's media (192.168.1.6:50036 -> "
+                                      "93.71.110.205:16333): ICMP host unreachable sent by 93.71.110.1");
+    icecall_model_free(m);
+}
+
+static icecall_cand_in_t
+tcp_cand(icecall_ctype_t type, icecall_addr_t addr, const char *transport, const char *foundation)
+{
+    icecall_cand_in_t c = cand(type, addr, 1000, foundation);
+    c.tcp = true;
+    c.transport = transport;
+    return c;
+}
+
+/* Issue 9: relay_tcp_only per media line; application sharing runs over TCP by design. */
+static void
+test_tcp_relay_per_line(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_cand_in_t audio[] = {
+        cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 21346), 2130706431, "1"),
+        cand(ICECALL_CTYPE_RELAY, v4(203, 0, 113, 20, 3480), 16648959, "7"),
+    };
+    icecall_cand_in_t video[] = {
+        cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 21350), 2130706431, "1"),
+        tcp_cand(ICECALL_CTYPE_RELAY, v4(203, 0, 113, 20, 3482), "TCP-PASS", "8"),
+    };
+    icecall_cand_in_t share[] = {
+        tcp_cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 21360), "TCP-PASS", "2"),
+        tcp_cand(ICECALL_CTYPE_RELAY, v4(203, 0, 113, 20, 3490), "TCP-PASS", "8"),
+    };
+    icecall_cand_in_t b_share[] = { tcp_cand(ICECALL_CTYPE_HOST, v4(10, 10, 40, 52, 40000), "TCP-PASS", "2") };
+    icecall_media_in_t ma[] = {
+        { 0, "audio", 19, v4(10, 10, 20, 31, 21346), "L1xu", audio, 2, NULL, 0, NULL },
+        { 1, "video", 19, v4(10, 10, 20, 31, 21350), "L1xu", video, 2, NULL, 0, NULL },
+        { 2, "applicationsharing", 19, v4(10, 10, 20, 31, 21360), "L1xu", share, 2, NULL, 0, NULL },
+    };
+    icecall_media_in_t mb[] = {
+        { 2, "applicationsharing", 19, v4(10, 10, 40, 52, 40000), "kwD6", b_share, 1, NULL, 0, NULL },
+    };
+    icecall_msg_t invite = { 4, 1000000, "call-9", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
+                             v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
+    icecall_msg_t ok = { 10, 3000000, "call-9", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
+                         v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0) };
+    g_assert_true(icecall_add_sdp(m, &invite, ma, 3));
+    g_assert_true(icecall_add_sdp(m, &ok, mb, 1));
+    /* Application sharing media over A's TCP relay. */
+    icecall_addr_t client = v4(10, 10, 20, 31, 50300), edge = v4(203, 0, 113, 20, 443);
+    icecall_addr_t relayed = v4(203, 0, 113, 20, 3490), refl = v4(192, 0, 2, 140, 61030);
+    uint8_t tx[16] = { 3 };
+    icecall_add_allocation(m, 2, 500000, &client, &edge, true, false, true, tx, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 3, 540000, &client, &edge, true, true, false, tx, &relayed, &refl, 0, 600, 0);
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 40;
+    p.time_us = 4000000;
+    p.leg.relayed = true;
+    p.leg.outbound = true;
+    p.leg.tcp = true;
+    p.leg.client = client;
+    p.leg.edge = edge;
+    p.leg.peer = v4(10, 10, 40, 52, 40000);
+    icecall_frame_t fi;
+    icecall_add_media(m, &p, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpstr(fi.media, ==, "applicationsharing");
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_RELAY_TCP);
+
+    uint32_t frame = 0;
+    char buf[320];
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_RELAY_TCP_ONLY, &frame), ==, 1);   /* video only */
+    g_assert_cmpuint(frame, ==, 4);
+    g_assert_cmpstr(finding_text(m, ICECALL_RULE_RELAY_TCP_ONLY, buf, sizeof(buf)), ==,
+                    "The caller (A) offers relay candidates over TCP only for video, although its audio has UDP "
+                    "relays: the UDP allocation for this media line failed or was not made; video media will use a "
+                    "TCP relay");
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_RELAY_UDP_ONLY, NULL), ==, 0);
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_TCP_RELAY, NULL), ==, 0);
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_nonnull(strstr(r->str, "    Transport: applicationsharing runs over TCP by design: TCP candidates and a "
+                                    "TCP relay are expected here, not the last resort\n"));
+    g_assert_nonnull(strstr(r->str, "Verdict: final path: relay TCP via 203.0.113.20:3490 (TCP by design)"));
+    g_assert_null(strstr(r->str, "last resort:"));
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -406,5 +666,8 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/turn-credentials", test_turn_credentials);
     g_test_add_func("/icecall/late-reinvite", test_late_reinvite);
     g_test_add_func("/icecall/learnt-then-offered", test_learnt_then_offered);
+    g_test_add_func("/icecall/issue9/raw-after-active-destination", test_raw_after_active_destination);
+    g_test_add_func("/icecall/issue9/icmp-rejection", test_icmp_rejection);
+    g_test_add_func("/icecall/issue9/tcp-relay-per-line", test_tcp_relay_per_line);
     return g_test_run();
 }
