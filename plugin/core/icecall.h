@@ -210,7 +210,16 @@ typedef struct {
     bool           outbound;
     icecall_addr_t client, edge, peer;
     uint64_t       mux_session;    /* relayed over 0xFF10: its session id, else 0 */
+    bool           has_dscp;       /* @dscp was read from the packet's IP header */
+    uint8_t        dscp;           /* 0..63 (relayed: of the client <-> Edge packet) */
+    uint8_t        tcp_role;       /* direct ICE over TCP: who opened the connection (ICECALL_TCP_*) */
 } icecall_leg_t;
+
+/* icecall_leg_t.tcp_role: the end that sent the SYN is the active (TCP-ACT)
+ * candidate, the other the passive (TCP-PASS) one ([MS-ICE2] 3.1.4.8.1.3,
+ * RFC 6544). 0: the handshake is not in the capture. */
+#define ICECALL_TCP_SRC_ACTIVE 1u
+#define ICECALL_TCP_DST_ACTIVE 2u
 
 /** icecall_check_t: one STUN Binding message of a connectivity check. */
 typedef struct {
@@ -222,6 +231,8 @@ typedef struct {
     const char    *username;       /* "<receiver ufrag>:<sender ufrag>", NULs stripped */
     bool           use_candidate;
     uint16_t       error_code;
+    icecall_addr_t mapped;         /* responses: XOR-MAPPED-ADDRESS, how the responder saw the requester */
+    uint64_t       sender_mux_session; /* requests: MS-MULTIPLEXED-TURN-SESSION-ID: sent through the sender's relay */
 } icecall_check_t;
 
 void icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out);

@@ -126,6 +126,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             c.username = users[u8(&r) % 6];
             c.use_candidate = u8(&r) & 1;
             c.error_code = u8(&r);
+            /* What sessions without SDP infer from: mapped address, a relay's
+             * session id, DSCP, the TCP role, addresses in Teams relay ranges. */
+            uint8_t extra = u8(&r);
+            if (extra & 1)
+                c.mapped = addr(&r);
+            if (extra & 2)
+                c.sender_mux_session = u8(&r);
+            c.leg.has_dscp = extra & 4;
+            c.leg.dscp = u8(&r) & 0x3f;
+            c.leg.tcp = extra & 8;
+            c.leg.tcp_role = (extra >> 4) & 3;
+            if (extra & 0x40) {
+                c.leg.src.addr[0] = 52;
+                c.leg.src.addr[1] = 112;
+                c.leg.src.port = 3479;
+            }
             icecall_frame_t fi;
             icecall_add_check(m, &c, &fi);
             break;
@@ -143,6 +159,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             p.leg.edge = addr(&r);
             p.leg.peer = addr(&r);
             p.rtcp = u8(&r) & 1;
+            p.leg.has_dscp = u8(&r) & 1;
+            p.leg.dscp = u8(&r) & 0x3f;
             icecall_frame_t fi;
             icecall_add_media(m, &p, &fi);
             break;
