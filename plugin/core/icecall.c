@@ -155,6 +155,8 @@ typedef struct {
     uint16_t       error_code;
     uint32_t       last_rejected_frame;
     icecall_addr_t relayed, reflexive, active_peer;
+    icecall_addr_t only_peer;       /* the peer of its relayed packets while there is one */
+    uint8_t        n_peers;         /* 0, 1, or 2 = more than one */
     uint64_t       mux_session;
 } alloc_t;
 
@@ -1415,6 +1417,7 @@ typedef struct {
     bool           relayed_tcp;
     bool           outbound;
     bool           relayed;
+    alloc_t       *alloc;      /* relayed: the allocation, if known */
 } ends_t;
 
 static void
@@ -1440,7 +1443,14 @@ leg_ends(icecall_model_t *m, const icecall_leg_t *leg, ends_t *e)
     icecall_addr_t relay = alloc && addr_set(&alloc->relayed) ? alloc->relayed : *edge;
     if (!alloc || !addr_set(&alloc->relayed))
         relay.port = 0;
-    icecall_addr_t p = addr_set(peer) ? *peer : (alloc ? alloc->active_peer : *peer);
+    /* The peer: the packet names it (Send, Data Indication), else the active
+     * destination (0xFF10 frames). When the Set Active Destination request is
+     * not in the capture (one direction captured), an allocation that only
+     * ever talked to one peer can only be talking to that one. */
+    icecall_addr_t p = *peer;
+    if (!addr_set(peer) && alloc)
+        p = addr_set(&alloc->active_peer) ? alloc->active_peer : alloc->n_peers == 1 ? alloc->only_peer : *peer;
+    e->alloc = alloc;
     if (e->outbound) {
         e->src = relay;
         e->dst = p;
@@ -1605,6 +1615,12 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
     r->cand[0] = r->cand[1] = -1;
     leg_ends(m, leg, &e);
     r->relayed_tcp = e.relayed_tcp;
+    if (create && e.alloc && addr_set(&leg->peer) && e.alloc->n_peers < 2) {
+        if (!e.alloc->n_peers)
+            e.alloc->only_peer = leg->peer;
+        if (!e.alloc->n_peers || !addr_eq(&e.alloc->only_peer, &leg->peer))
+            e.alloc->n_peers++;
+    }
     if (!route_call(m, &e, username, frame, create, r))
         return false;
     return route_cands(m, leg, &e, frame, create, r);
@@ -2694,7 +2710,7 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
             g_string_append(o, "    Pairs checked:\n");
         pair_text(c, mi, p, buf, sizeof(buf));
         g_string_append_printf(o, "      %s: %s", buf, icecall_result_to_string(p->result));
-        if (p->result == ICECALL_RESULT_SUCCESS && !p->n_requests)
+        if (p->result == ICECALL_RESULT_SUCCESS && p->n_responses_only && p->response_only_frame == p->success_frame)
             g_string_append_printf(o, " (frame %u; its request is not in the capture)", p->success_frame);
         else if (p->result == ICECALL_RESULT_SUCCESS)
             g_string_append_printf(o, " (frame %u)", p->success_frame);
