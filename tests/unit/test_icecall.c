@@ -651,6 +651,61 @@ test_ice_tcp(void)
     icecall_model_free(m);
 }
 
+static void
+test_mux_without_set_active_destination(void)
+{
+    /* One-sided capture: the Set Active Destination request is missing; the
+     * allocation's relayed packets only ever involved one peer. */
+    for (int peers = 1; peers <= 2; peers++) {
+        icecall_model_t *m = icecall_model_new();
+        icecall_frame_t fi;
+        icecall_addr_t client = v4(192, 168, 1, 20, 50026), edge = v4(52, 113, 64, 21, 3478);
+        icecall_addr_t relayed = v4(52, 113, 64, 21, 3480), refl = v4(192, 0, 2, 77, 61026);
+        icecall_addr_t peer = v4(203, 0, 113, 50, 31032), other = v4(203, 0, 113, 51, 31000);
+        uint8_t tx[16] = { 0x31 };
+        icecall_add_allocation(m, 1, 0, &client, &edge, false, true, false, tx, &relayed, &refl, 0, 600, 0x6ed7);
+        icecall_check_t c;
+        memset(&c, 0, sizeof(c));
+        c.frame = 2;
+        c.leg.relayed = true;
+        c.leg.outbound = false;
+        c.leg.client = client;
+        c.leg.edge = edge;
+        c.leg.peer = peer;
+        c.leg.src = edge;
+        c.leg.dst = client;
+        c.stun_type = 0x0001;
+        c.txid[0] = 0x32;
+        c.username = "O5dx:SNuO";
+        icecall_add_check(m, &c, &fi);
+        g_assert_true(fi.valid);
+        if (peers == 2) {
+            c.frame = 3;
+            c.leg.peer = other;
+            c.txid[0] = 0x33;
+            icecall_add_check(m, &c, &fi);
+        }
+        icecall_media_pkt_t p;
+        memset(&p, 0, sizeof(p));
+        p.frame = 10;
+        p.leg.relayed = true;
+        p.leg.client = client;
+        p.leg.edge = edge;
+        p.leg.mux_session = 0x6ed7;
+        p.leg.src = edge;
+        p.leg.dst = client;
+        icecall_add_media(m, &p, &fi);
+        if (peers == 1) {
+            g_assert_true(fi.valid);
+            /* Side A is whoever sent the first check seen: here the far end. */
+            g_assert_cmpstr(fi.pair, ==, "A unknown 203.0.113.50:31032 <-> B relay 52.113.64.21:3480 (UDP)");
+        } else {
+            g_assert_false(fi.valid);   /* two peers: which one is the destination is not known */
+        }
+        icecall_model_free(m);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -666,5 +721,6 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/no-sip/media-label", test_teams_media_label);
     g_test_add_func("/icecall/no-sip/responses-only", test_responses_only);
     g_test_add_func("/icecall/no-sip/ice-tcp", test_ice_tcp);
+    g_test_add_func("/icecall/no-sip/mux-without-sad", test_mux_without_set_active_destination);
     return g_test_run();
 }
