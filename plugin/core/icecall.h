@@ -12,6 +12,11 @@
  * which pair carried media when: the first one (early media) and every change
  * (promotion). icecall_report() writes the per-call text report.
  *
+ * ICE sessions without SIP in the capture (Teams) are keyed by their ufrags
+ * (or, seen through responses alone, by the requester's address); their
+ * candidate types, NAT mappings and media type are inferred from the packets
+ * and from the published Teams facts in msnet.h, and the report says so.
+ *
  * ICE runs in five phases ([MS-ICE2] 1.3): credentials (MRAS), allocation
  * (MS-TURN), address exchange (SDP), connectivity checks, promotion. Path
  * preference, best first: host, server-reflexive, relay UDP, relay TCP.
