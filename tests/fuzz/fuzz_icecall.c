@@ -144,6 +144,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             icecall_frame_t fi;
             icecall_add_check(m, &c, &fi);
+            if (extra & 0x80)   /* the same packet dissected again (GUI, tshark -2) */
+                icecall_lookup_check(m, &c, &fi);
             break;
         }
         default: { /* media */
@@ -163,6 +165,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             p.leg.dscp = u8(&r) & 0x3f;
             icecall_frame_t fi;
             icecall_add_media(m, &p, &fi);
+            if (p.leg.has_dscp)
+                icecall_lookup_media(m, &p, &fi);
             break;
         }
         }
