@@ -1085,7 +1085,9 @@ cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
     const GArray *cs = c->media[mi]->cands[side];
     for (guint i = 0; i < cs->len; i++) {
         const cand_t *y = &g_array_index(cs, cand_t, i);
-        if ((int)i != idx && private_host(m, y)) {
+        /* Same family: an IPv6 address of a side whose IPv4 host is private
+         * is no NAT mapping (IPv6 rarely crosses a NAT). */
+        if ((int)i != idx && y->addr.family == x->addr.family && private_host(m, y)) {
             v->type = ICECALL_CTYPE_SRFLX;
             snprintf(v->why, sizeof(v->why), "public, not a relay, and %s's host %s is private: %s's NAT mapping",
                      who, addr_str(&y->addr, a1, sizeof(a1)), who);

@@ -573,6 +573,32 @@ test_teams_media_label(void)
 }
 
 static void
+test_ipv6_not_natted(void)
+{
+    /* B's IPv4 host is private, its IPv6 address is public: that is not a NAT mapping. */
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a4 = v4(192, 168, 1, 6, 50016), b4 = v4(192, 168, 0, 4, 50005);
+    icecall_addr_t a6, b6;
+    memset(&a6, 0, sizeof(a6));
+    a6.family = 6;
+    a6.addr[0] = 0x2a;
+    a6.addr[1] = 0x01;
+    a6.addr[15] = 1;
+    a6.port = 50016;
+    b6 = a6;
+    b6.addr[15] = 2;
+    b6.port = 50005;
+    pkt_t k1 = { 1, 0x0001, 1, a4, b4, "bbbb:aaaa", false, -1, { 0 }, 0, 0 };
+    pkt_t k2 = { 2, 0x0001, 2, a6, b6, "bbbb:aaaa", false, -1, { 0 }, 0, 0 };
+    feed(m, &k1, &fi);
+    feed(m, &k2, &fi);
+    g_assert_cmpstr(fi.pair, ==, "A unknown [2a01::1]:50016 <-> B unknown [2a01::2]:50005 (UDP)");
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_NONE);
+    icecall_model_free(m);
+}
+
+static void
 test_responses_only(void)
 {
     /* A capture of what arrives at A only: B's relay answers A's checks (the
@@ -720,6 +746,7 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/no-sip/teams-types", test_teams_session_types);
     g_test_add_func("/icecall/no-sip/media-label", test_teams_media_label);
     g_test_add_func("/icecall/no-sip/responses-only", test_responses_only);
+    g_test_add_func("/icecall/no-sip/ipv6-not-natted", test_ipv6_not_natted);
     g_test_add_func("/icecall/no-sip/ice-tcp", test_ice_tcp);
     g_test_add_func("/icecall/no-sip/mux-without-sad", test_mux_without_set_active_destination);
     return g_test_run();
