@@ -5890,9 +5890,670 @@ RULE_SCENARIOS = [capture_rule_no_edge_credentials, capture_rule_private_edge_ad
                   capture_rule_turn_credentials, capture_rule_relay_despite_direct, capture_rule_no_reinvite]
 
 
+# =============================================================================
+# 6d. Teams-style captures without SIP (teams-*.pcap)
+# =============================================================================
+#
+# Microsoft Teams signals over HTTPS: a capture holds MS-TURN to the transport
+# relays, connectivity checks and media, never an SDP. These files model such
+# calls at the client's NIC (or, for the one-sided file, behind a capture
+# filter), scripted packet by packet:
+#   - MS-TURN MS-VERSION 6 allocations (401 challenge, then credentials) on
+#     Microsoft 365 transport relays: relayed addresses on UDP 3478-3481 in
+#     Microsoft's published Teams range 52.112.0.0/14 (synthetic hosts in that
+#     range, so that the range rule of the analyser has something to
+#     recognise), one relayed address shared by the sockets multiplexed on a
+#     relay (MULTIPLEXED-TURN-SESSION-ID, 0xFF10 frames);
+#   - one ICE session per media type, each with its own ufrags, from a socket
+#     in Teams' default QoS port range of that type (audio 50000-50019, video
+#     50020-50039, sharing 50040-50059), marked with its DSCP (EF 46, AF41 34,
+#     AF21 18) when it leaves the client; nothing comes back marked;
+#   - MS-ICE2 checks as Teams sends them (teams.pcap): USERNAME, ICE-CONTROLLING
+#     or -CONTROLLED, IMPLEMENTATION-VERSION 7, PRIORITY, MS-APP-ID 2, [USE-
+#     CANDIDATE], MI, FINGERPRINT; responses carry XOR-MAPPED-ADDRESS and no
+#     USERNAME; a check sent through the remote side's relay carries that
+#     side's MULTIPLEXED-TURN-SESSION-ID and is answered in a 0xFF10 frame;
+#   - the Allocate requests carry MS-SERVICE-QUALITY 2/2 (video) on every
+#     socket, as in teams.pcap: it does not tell the media type.
+
+TEAMS_CREDS = make_credentials("msice-credentials-teams-6d", 6)
+TEAMS_ICE_VERSION = 7                     # IMPLEMENTATION-VERSION of Teams checks (teams.pcap)
+TEAMS_APP_ID = 2                          # MS-APP-ID of Teams checks and Allocates (teams.pcap)
+TEAMS_NIC_MAC = "3c:22:fb:61:0a:14"
+TEAMS_A, TEAMS_A_NAT = "192.168.1.20", HOME_NAT
+TEAMS_RELAY_A, TEAMS_RELAY_V = "52.113.64.20", "52.113.64.21"   # A's transport relays
+TEAMS_B_HOST, TEAMS_B_NAT, TEAMS_B_RELAY = "10.0.0.7", "203.0.113.50", "52.114.7.7"
+TEAMS_RELAY_NET = ipaddress.ip_network("52.112.0.0/14")
+DSCP_EF, DSCP_AF41, DSCP_AF21 = 46, 34, 18
+
+
+class TeamsCapture(Capture):
+    """A Teams-style capture: frames, where it was taken, the expected report, and runs of
+    media frames that the README table shows as one row each."""
+
+    def __init__(self, filename, title, intro, capture_point):
+        super().__init__(filename, title, intro)
+        self.capture_point = capture_point
+        self.report = []
+        self.media = {}                   # frame -> (run label, RTP sequence number)
+
+    def readme_rows(self):
+        rows, run = [], []
+
+        def flush():
+            if len(run) < 3:
+                for i, (t, _, direction, what, show) in run:
+                    rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
+            else:
+                kinds = {}
+                for i, (t, _, direction, what, show) in run:
+                    label, seq = self.media[i]
+                    k = kinds.setdefault((label, direction), [0, seq, seq])
+                    k[0] += 1
+                    k[2] = seq
+                desc = "; ".join(f"{n} × `{d}` {_md_cell(lab)} (seq {a}–{b})" for (lab, d), (n, a, b) in kinds.items())
+                rows.append(f"| {run[0][0]}–{run[-1][0]} | {run[0][1][0] / 1e6:.3f}–{run[-1][1][0] / 1e6:.3f} | "
+                            f"({len(run)} media frames) | {desc} | see the stream's first frames above |")
+            run.clear()
+        for i, fr in enumerate(self.frames, 1):
+            if i in self.media:
+                run.append((i, fr))
+                continue
+            flush()
+            t, _, direction, what, show = fr
+            rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
+        flush()
+        return rows
+
+
+class TeamsWire:
+    """Writes what the capture point sees. `keep(src_ip, dst_ip)` is the capture filter (the
+    one-sided file keeps only what Microsoft's relays send); a packet it drops is not written."""
+
+    def __init__(self, cap, hosts, keep=None):
+        self.cap, self.hosts = cap, {h.ip: h for h in hosts}
+        self.keep = keep or (lambda src, dst: True)
+
+    def udp(self, src, sport, dst, dport, payload, what, show, dscp=0, media=None):
+        if not self.keep(src, dst):
+            return None
+        s, d = self.hosts[src], self.hosts[dst]
+        pkt = (Ether(src=s.mac, dst=d.mac)
+               / IP(src=src, dst=dst, id=s.next_ip_id(), ttl=s.ttl, flags=0, tos=dscp << 2)
+               / UDP(sport=sport, dport=dport) / Raw(payload))
+        n = self.cap.add(bytes(pkt), _direction(s, sport, d, dport), what, show)
+        if media:
+            self.cap.media[n] = media
+        return n
+
+
+def _not_before(cap, seconds):
+    """Start the next phase at `seconds`, or 5 ms from now if the last one ran past it."""
+    if cap.now < int(round(seconds * 1_000_000)):
+        cap.at(seconds)
+    else:
+        cap.after(5)
+
+
+def _resp_to(frame, what="frame"):
+    """"response to frame 12", or that its request is not in the (filtered) capture."""
+    return f"response to {what} {frame}" if frame else "response to a request this capture does not hold"
+
+
+def _mark_last(cap, dscp):
+    """Give the last frame's IP header the DSCP `dscp` (TcpFlow writes 0); IP checksum redone."""
+    t, frame, direction, what, show = cap.frames[-1]
+    p = Ether(frame)
+    p[IP].tos = dscp << 2
+    del p[IP].chksum
+    cap.frames[-1] = (t, bytes(p), direction, what, show)
+
+
+def teams_check(txid12, sender, receiver, prio, controlling, nominate=False, mux_sid=None):
+    """MS-ICE2 Binding Request laid out as Teams sends it (teams.pcap)."""
+    attrs = [username(f"{receiver.ufrag}:{sender.ufrag}".encode()),
+             (ice_controlling if controlling else ice_controlled)(sender.tiebreaker),
+             implementation_version(TEAMS_ICE_VERSION), priority(prio)]
+    if mux_sid:
+        attrs.append(session_id_attr(mux_sid))
+    attrs.append(u32(AT_MS_APP_ID, TEAMS_APP_ID))
+    if nominate:
+        attrs.append(use_candidate())
+    return rfc5389_stun(BINDING_REQUEST, txid12, attrs, mi_key=receiver.pwd.encode())
+
+
+def teams_check_response(txid12, responder, mapped_ip, mapped_port):
+    """Binding Success Response as Teams sends it: no USERNAME (teams.pcap)."""
+    attrs = [implementation_version(TEAMS_ICE_VERSION), rfc5389_xor_mapped(mapped_ip, mapped_port, txid12),
+             u32(AT_MS_APP_ID, TEAMS_APP_ID)]
+    return rfc5389_stun(BINDING_RESPONSE, txid12, attrs, mi_key=responder.pwd.encode())
+
+
+class TeamsSocket:
+    """One of A's media sockets and its MS-TURN (MS-VERSION 6) allocation on a transport relay."""
+
+    def __init__(self, w, rng, port, relay_ip, nat_port, label):
+        self.w, self.rng, self.cap = w, rng, w.cap
+        self.port, self.relay_ip, self.nat_port, self.label = port, relay_ip, nat_port, label
+        self.edge = (relay_ip, 3478)
+        self.relayed = (relay_ip, 3480)
+        self.tx = Txids(rng)
+        self.sid = rng.randbytes(8)
+        self.nonce = rng.randbytes(20)
+        self.conn_id = rng.randbytes(20)
+        self.seq = 0
+        self.dscp = 0
+        self.frames = {}
+
+    def c2e(self, msg, what, show, dscp=None, media=None):
+        return self.w.udp(TEAMS_A, self.port, self.relay_ip, 3478, msg, what, show,
+                          self.dscp if dscp is None else dscp, media)
+
+    def e2c(self, msg, what, show, media=None):
+        return self.w.udp(self.relay_ip, 3478, TEAMS_A, self.port, msg, what, show, 0, media)
+
+    def allocate(self):
+        creds, cap = TEAMS_CREDS, self.cap
+        base = [ms_version(6), service_quality(2, 2), u32(AT_MS_APP_ID, TEAMS_APP_ID)]
+        t1 = self.tx.client()
+        f1 = self.c2e(msturn(ALLOCATE_REQUEST, t1, base), f"Allocate Request ({self.label}, no credentials)",
+                      f"MS-TURN Allocate txid {hexs(t1)}: MAGIC-COOKIE, MS-VERSION 6, MS-SERVICE-QUALITY 2/2, "
+                      "MS-APP-ID 2", dscp=0)
+        cap.after(28.4)
+        self.e2c(msturn(ALLOCATE_ERROR, t1, [ms_version(6), error_code(401, REASON_401), nonce(self.nonce), realm(),
+                                             session_id_attr(self.sid), edge_software()]),
+                 f"Allocate Error 401 ({self.label})",
+                 f"{_resp_to(f1)}: 401, NONCE, REALM \"rtcmedia\", MULTIPLEXED-TURN-SESSION-ID "
+                 f"{hexs(self.sid)}")
+        cap.after(3.1)
+        t2 = self.tx.client()
+        f3 = self.c2e(msturn(ALLOCATE_REQUEST, t2, base + [session_id_attr(self.sid), nonce(self.nonce), realm(),
+                                                           username(creds.username)], creds),
+                      f"Allocate Request ({self.label}, credentials)",
+                      f"txid {hexs(t2)}: USERNAME, REALM, NONCE, MESSAGE-INTEGRITY (32 bytes), MI verifies", dscp=0)
+        cap.after(31.7)
+        self.frames["allocated"] = self.e2c(
+            msturn(ALLOCATE_RESPONSE, t2, [lifetime(600), plain_addr(AT_MAPPED_ADDRESS, *self.relayed), ms_version(6),
+                                           msturn_xor_addr(AT_MSTURN_XOR_MAPPED_ADDRESS, TEAMS_A_NAT, self.nat_port, t2),
+                                           session_id_attr(self.sid), edge_software()], creds),
+            f"Allocate Response ({self.label})",
+            f"{_resp_to(f3)}: MAPPED-ADDRESS relayed {self.relayed[0]}:{self.relayed[1]} (shared by the "
+            f"sockets multiplexed on this relay), XOR-MAPPED-ADDRESS reflexive {TEAMS_A_NAT}:{self.nat_port} (A's NAT), "
+            f"session id {hexs(self.sid)}, MI verifies")
+
+    def send(self, dest, payload, what, show, media=None):
+        """A check or data through the relay in a Send Request (DESTINATION-ADDRESS `dest`)."""
+        t = self.tx.client()
+        self.seq += 1
+        msg = ms_turn_send(t, TEAMS_CREDS, [ms_sequence(self.conn_id, self.seq)], dest[0], dest[1], payload)
+        return self.c2e(msg, f"Send Request: {what}",
+                        f"txid {hexs(t)} ({self.label}), DESTINATION-ADDRESS {dest[0]}:{dest[1]}, MI verifies; "
+                        f"DATA = {show}", media=media)
+
+    def data_ind(self, peer, payload, what, show, media=None):
+        msg = ms_turn_data_ind(self.tx.random128(), peer[0], peer[1], payload)
+        return self.e2c(msg, f"Data Indication: {what}",
+                        f"({self.label}) REMOTE-ADDRESS {peer[0]}:{peer[1]}; DATA = {show}", media=media)
+
+    def set_active(self, dest):
+        t = self.tx.client()
+        self.seq += 1
+        f = self.c2e(msturn(SET_ACTIVE_DEST_REQUEST, t, [
+            ms_version(6), username(TEAMS_CREDS.username), realm(), nonce(self.nonce),
+            ms_sequence(self.conn_id, self.seq), plain_addr(AT_DESTINATION_ADDRESS, *dest)], TEAMS_CREDS),
+            f"Set Active Destination Request ({self.label})",
+            f"txid {hexs(t)}: DESTINATION-ADDRESS {dest[0]}:{dest[1]}; from now on data to and from it travels in "
+            "0xFF10 frames", dscp=0)
+        self.cap.after(27.3)
+        self.e2c(msturn(SET_ACTIVE_DEST_RESPONSE, t, [ms_version(6)], TEAMS_CREDS),
+                 f"Set Active Destination Response ({self.label})",
+                 f"response to frame {f}" if f else "response to the request (not in the capture)")
+
+    def mux_out(self, payload, what, show, media=None):
+        return self.c2e(multiplexed(self.sid, payload), f"0xFF10 to relay: {what}",
+                        f"multiplexed TURN, session id {hexs(self.sid)} ({self.label}); data = {show}", media=media)
+
+    def mux_in(self, payload, what, show, media=None):
+        return self.e2c(multiplexed(self.sid, payload), f"0xFF10 from relay: {what}",
+                        f"multiplexed TURN, session id {hexs(self.sid)} ({self.label}); data = {show}", media=media)
+
+    def release(self):
+        t = self.tx.client()
+        self.seq += 1
+        f = self.c2e(msturn(ALLOCATE_REQUEST, t, [ms_version(6), lifetime(0), ms_sequence(self.conn_id, self.seq),
+                                                  nonce(self.nonce), realm(), username(TEAMS_CREDS.username)],
+                            TEAMS_CREDS),
+                     f"Allocate Request LIFETIME 0 ({self.label}, release)", f"txid {hexs(t)}; MI verifies", dscp=0)
+        self.cap.after(26.0)
+        self.e2c(msturn(ALLOCATE_RESPONSE, t, [lifetime(0), plain_addr(AT_MAPPED_ADDRESS, *self.relayed),
+                                               ms_version(6), msturn_xor_addr(AT_MSTURN_XOR_MAPPED_ADDRESS,
+                                                                              TEAMS_A_NAT, self.nat_port, t),
+                                               edge_software()], TEAMS_CREDS),
+                 f"Allocate Response LIFETIME 0 ({self.label}, released)",
+                 f"response to frame {f}" if f else "response to the release (request not in the capture)")
+
+
+class TeamsStream:
+    """One media type's ICE session between A (controlling, at the capture point) and B."""
+
+    def __init__(self, w, rng, name, sock, b_port, b_nat_port, b_relay_port, dscp, pt, payload_len, ts_step):
+        self.w, self.rng, self.cap, self.name, self.sock = w, rng, w.cap, name, sock
+        self.a = IceAgent(rand_token(rng, 4), rand_token(rng, 24), rng.randbytes(8))
+        self.b = IceAgent(rand_token(rng, 4), rand_token(rng, 24), rng.randbytes(8))
+        self.a_host = (TEAMS_A, sock.port)
+        self.a_nat = (TEAMS_A_NAT, sock.nat_port)
+        self.b_host = (TEAMS_B_HOST, b_port)
+        self.b_srflx = (TEAMS_B_NAT, b_nat_port)
+        self.b_relay = (TEAMS_B_RELAY, b_relay_port)
+        self.b_sid = rng.randbytes(8)
+        self.dscp = dscp
+        sock.dscp = dscp
+        self.rtp_a = RtpStream(rng, pt, rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(32), payload_len, ts_step)
+        self.rtp_b = RtpStream(rng, pt, rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(32), payload_len, ts_step)
+        self.frames = {}
+
+    def _req(self, nominate=False, prio_type="host"):
+        prio = ice_priority(TYPE_PREF["prflx"], 65535 if prio_type == "host" else 0, 1)
+        txid = self.rng.randbytes(12)
+        return txid, teams_check(txid, self.a, self.b, prio, True, nominate)
+
+    def a_check(self, dst, answer=None, tries=1, nominate=False, rto_ms=100.0, rtt_ms=30.0):
+        """A's check from its socket to `dst`; `answer`: the address B's side saw A at (None:
+        no response). Returns (first request frame, response frame)."""
+        txid, req = self._req(nominate)
+        what = f"{self.name} check A→{dst[0]}:{dst[1]}" + (" USE-CANDIDATE" if nominate else "")
+        first = None
+        for k in range(tries):
+            f = self.w.udp(TEAMS_A, self.sock.port, dst[0], dst[1], req, what + ("" if k == 0 else f" (again {k})"),
+                           f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)}: USERNAME \"{self.b.ufrag}:"
+                           f"{self.a.ufrag}\", ICE-CONTROLLING, IMPLEMENTATION-VERSION 7, PRIORITY, MS-APP-ID 2"
+                           + (", USE-CANDIDATE" if nominate else "") + ", MI, FINGERPRINT"
+                           + ("" if k == 0 else " (same txid: a retransmission)"), self.dscp)
+            first = first or f
+            if k + 1 < tries:
+                self.cap.after(rto_ms * (2 ** k))
+        if answer is None:
+            return first, None
+        self.cap.after(rtt_ms)
+        resp = teams_check_response(txid, self.b, *answer)
+        r = self.w.udp(dst[0], dst[1], TEAMS_A, self.sock.port, resp, f"response to the {what}",
+                       f"Binding Success Response, {_resp_to(first)}: XOR-MAPPED-ADDRESS {answer[0]}:{answer[1]} (where "
+                       "B's side saw A), no USERNAME", 0)
+        return first, r
+
+    def b_check(self, src, seen, nominate=False, via_b_relay=False, rtt_ms=0.6):
+        """B's check arriving from `src` at A's socket; `seen`: the address A saw it from (in the
+        response). Through B's relay it carries B's session id and A answers in a 0xFF10 frame."""
+        txid = self.rng.randbytes(12)
+        prio = ice_priority(TYPE_PREF["relay" if via_b_relay else "prflx"], 65535, 1)
+        req = teams_check(txid, self.b, self.a, prio, False, nominate, self.b_sid if via_b_relay else None)
+        what = f"{self.name} check B→A from {src[0]}:{src[1]}"
+        f = self.w.udp(src[0], src[1], TEAMS_A, self.sock.port, req, what,
+                       f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)}: USERNAME \"{self.a.ufrag}:{self.b.ufrag}\", "
+                       "ICE-CONTROLLED, IMPLEMENTATION-VERSION 7, PRIORITY" + (f", MULTIPLEXED-TURN-SESSION-ID {hexs(self.b_sid)} (sent through B's relay)"
+                                           if via_b_relay else "") + ", MS-APP-ID 2, MI, FINGERPRINT", 0)
+        self.cap.after(rtt_ms)
+        resp = teams_check_response(txid, self.a, *seen)
+        show = f"Binding Success Response to frame {f}: XOR-MAPPED-ADDRESS {seen[0]}:{seen[1]}"
+        if via_b_relay:
+            r = self.w.udp(TEAMS_A, self.sock.port, src[0], src[1], multiplexed(self.b_sid, resp),
+                           f"0xFF10 to B's relay: response to the {what}",
+                           f"multiplexed TURN, B's session id {hexs(self.b_sid)} (from the check's 0x8095); data = "
+                           + show, self.dscp)
+        else:
+            r = self.w.udp(TEAMS_A, self.sock.port, src[0], src[1], resp, f"response to the {what}", show, self.dscp)
+        return f, r
+
+    def a_relayed_check(self, dst, answered=True, nominate=False, rtt_ms=60.0):
+        """A's check from its relay (Send Request) and B's response (Data Indication)."""
+        txid = self.rng.randbytes(12)
+        prio = ice_priority(TYPE_PREF["relay"], 65535, 1)
+        req = teams_check(txid, self.a, self.b, prio, True, nominate, self.sock.sid)
+        what = f"{self.name} check A relay→{dst[0]}:{dst[1]}" + (" USE-CANDIDATE" if nominate else "")
+        f = self.sock.send(dst, req, what, f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)}, USERNAME \"{self.b.ufrag}:"
+                           f"{self.a.ufrag}\"" + (", USE-CANDIDATE" if nominate else ""))
+        if not answered:
+            return f, None
+        self.cap.after(rtt_ms)
+        resp = teams_check_response(txid, self.b, *self.sock.relayed)
+        r = self.sock.data_ind(dst, resp, f"response to the {what}",
+                               f"Binding Success Response ({_resp_to(f, 'the check in frame')}): XOR-MAPPED-ADDRESS "
+                               f"{self.sock.relayed[0]}:{self.sock.relayed[1]} (A's relayed address)")
+        return f, r
+
+    def b_check_via_a_relay(self, src, rtt_ms=0.8):
+        """B's check to A's relayed address: a Data Indication; A answers in a Send Request."""
+        txid = self.rng.randbytes(12)
+        req = teams_check(txid, self.b, self.a, ice_priority(TYPE_PREF["srflx"], 65535, 1), False)
+        what = f"{self.name} check B→A relay from {src[0]}:{src[1]}"
+        f = self.sock.data_ind(src, req, what, f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)}, USERNAME "
+                               f"\"{self.a.ufrag}:{self.b.ufrag}\"")
+        self.cap.after(rtt_ms)
+        r = self.sock.send(src, teams_check_response(txid, self.a, *src), f"response to the {what}",
+                           f"Binding Success Response, XOR-MAPPED-ADDRESS {src[0]}:{src[1]}")
+        return f, r
+
+    def media_direct(self, peer, n, step_ms, loss=()):
+        """RTP both ways between A's socket and `peer` (A's marked with its DSCP); `loss`: indexes
+        of B's packets that never arrive. Returns the first media frame written."""
+        first = None
+        for i in range(n):
+            pa = self.rtp_a.next(marker=i == 0)
+            f = self.w.udp(TEAMS_A, self.sock.port, peer[0], peer[1], pa, f"RTP {self.name} A→B",
+                           self.rtp_a.describe(pa) + f"; DSCP {self.dscp}", self.dscp,
+                           media=(f"RTP {self.name} A→B", struct.unpack("!H", pa[2:4])[0]))
+            first = first or f
+            self.cap.after(step_ms / 2)
+            pb = self.rtp_b.next(marker=i == 0)
+            if i not in loss:
+                f = self.w.udp(peer[0], peer[1], TEAMS_A, self.sock.port, pb, f"RTP {self.name} B→A",
+                               self.rtp_b.describe(pb) + "; DSCP 0", 0,
+                               media=(f"RTP {self.name} B→A", struct.unpack("!H", pb[2:4])[0]))
+                first = first or f
+            self.cap.after(step_ms / 2)
+        return first
+
+    def media_mux(self, n, step_ms):
+        """RTP both ways through A's relay in 0xFF10 frames (after Set Active Destination).
+        Returns the first media frame written."""
+        first = None
+        for i in range(n):
+            pa = self.rtp_a.next(marker=i == 0)
+            f = self.sock.mux_out(pa, f"RTP {self.name} A→B", self.rtp_a.describe(pa) + f"; DSCP {self.dscp}",
+                                  media=(f"0xFF10 RTP {self.name} A→B", struct.unpack("!H", pa[2:4])[0]))
+            first = first or f
+            self.cap.after(step_ms / 2)
+            pb = self.rtp_b.next(marker=i == 0)
+            f = self.sock.mux_in(pb, f"RTP {self.name} B→A", self.rtp_b.describe(pb),
+                                 media=(f"0xFF10 RTP {self.name} B→A", struct.unpack("!H", pb[2:4])[0]))
+            first = first or f
+            self.cap.after(step_ms / 2)
+        return first
+
+
+def _teams_hosts(cap, a_ip=TEAMS_A):
+    gw = HOME_ROUTER_MAC
+    return [cap.host("A", a_ip, TEAMS_NIC_MAC, 128, 0x3a10, "Teams client A (the capture point), behind a home "
+                     f"NAT {TEAMS_A_NAT}"),
+            cap.host("R1", TEAMS_RELAY_A, gw, 112, 0x1200, "Microsoft 365 transport relay (A's audio sockets): "
+                     "MS-TURN UDP 3478, relayed addresses on 3480"),
+            cap.host("R2", TEAMS_RELAY_V, gw, 112, 0x2200, "Microsoft 365 transport relay (A's video and sharing "
+                     "sockets)"),
+            cap.host("BH", TEAMS_B_HOST, gw, 116, 0x5100, "B's host address (private: B's network; unreachable)"),
+            cap.host("BN", TEAMS_B_NAT, gw, 116, 0x5200, "B's NAT public address (B's server-reflexive candidates)"),
+            cap.host("BR", TEAMS_B_RELAY, gw, 110, 0x5300, "B's transport relay (B's relay candidates; its "
+                     "allocations are not in the capture)")]
+
+
+def capture_teams_call():
+    cap = TeamsCapture(
+        "teams-call.pcap", "Teams call without SIP: audio and video direct through NAT, sharing on the relay",
+        "A Teams call as the client's own capture shows it: no SIP, no SDP. A (192.168.1.20, behind the home NAT "
+        f"{TEAMS_A_NAT}) allocates on two Microsoft 365 transport relays with MS-VERSION 6 (one socket per media "
+        "type, plus a spare audio socket it never uses), then runs one ICE session per media type with B "
+        f"(host {TEAMS_B_HOST}, behind NAT {TEAMS_B_NAT}, relays on {TEAMS_B_RELAY}). Audio and video go direct "
+        "through both NATs; B's firewall lets its sharing socket talk to Microsoft's relays only, so sharing falls "
+        "back to A's relay (Send Request checks, Set Active Destination, 0xFF10 media). A marks its media with "
+        "Teams' DSCP per type (EF, AF41, AF21); the internet delivers B's media unmarked. One RTP packet of B's "
+        "audio is lost.", "A's NIC (the client)")
+    rng = random.Random("msice-teams-call")
+    hosts = _teams_hosts(cap)
+    w = TeamsWire(cap, hosts)
+    _not_before(cap, 0.5)
+    audio_s = TeamsSocket(w, rng, 50004, TEAMS_RELAY_A, 61004, "audio socket 50004")
+    spare_s = TeamsSocket(w, rng, 50005, TEAMS_RELAY_A, 61005, "spare audio socket 50005")
+    video_s = TeamsSocket(w, rng, 50024, TEAMS_RELAY_V, 61024, "video socket 50024")
+    share_s = TeamsSocket(w, rng, 50044, TEAMS_RELAY_V, 61044, "sharing socket 50044")
+    for s in (audio_s, spare_s, video_s, share_s):
+        s.allocate()
+        cap.after(11.3)
+    audio = TeamsStream(w, rng, "audio", audio_s, 50010, 31010, 3479, DSCP_EF, 104, 60, 320)
+    video = TeamsStream(w, rng, "video", video_s, 50030, 31030, 3480, DSCP_AF41, 122, 900, 3000)
+    share = TeamsStream(w, rng, "sharing", share_s, 50050, 31050, 3481, DSCP_AF21, 123, 1000, 3000)
+    facts = {}
+    _not_before(cap, 1.5)
+    for st, mux in ((audio, True), (video, False)):
+        # B's private host: unreachable from A (three transmissions, no answer).
+        facts[st.name, "host"] = st.a_check(st.b_host, None, tries=3)[0]
+        cap.after(20)
+        facts[st.name, "srflx"] = st.a_check(st.b_srflx, st.a_nat)
+        cap.after(8)
+        facts[st.name, "b"] = st.b_check(st.b_srflx, st.b_srflx)
+        cap.after(15)
+        facts[st.name, "b_relay"] = st.b_check(st.b_relay, st.b_relay, via_b_relay=mux)
+        cap.after(12)
+        facts[st.name, "a_relay"] = st.a_relayed_check(st.b_srflx)
+        cap.after(30)
+    for st in (audio, video):
+        facts[st.name, "nominate"] = st.a_check(st.b_srflx, st.a_nat, nominate=True)
+        cap.after(10)
+    # Sharing: B's firewall admits only Microsoft's relays on the sharing socket.
+    _not_before(cap, 2.6)
+    facts["sharing", "host"] = share.a_check(share.b_host, None, tries=3)[0]
+    cap.after(20)
+    facts["sharing", "srflx"] = share.a_check(share.b_srflx, None, tries=4)[0]
+    cap.after(15)
+    facts["sharing", "b_relay"] = share.b_check(share.b_relay, share.b_relay, via_b_relay=True)
+    cap.after(10)
+    facts["sharing", "a_relay"] = share.a_relayed_check(share.b_srflx)
+    cap.after(40)
+    facts["sharing", "nominate"] = share.a_relayed_check(share.b_srflx, nominate=True)
+    cap.after(20)
+    # Media: audio 20 ms, video ~33 ms, sharing 100 ms (thinned to keep the file small).
+    _not_before(cap, 3.0)
+    facts["audio", "media"] = audio.media_direct(audio.b_srflx, 40, 20, loss=(17,))
+    _not_before(cap, 3.1)
+    facts["video", "media"] = video.media_direct(video.b_srflx, 15, 66)
+    _not_before(cap, 4.2)
+    share_s.set_active(share.b_srflx)
+    cap.after(5)
+    facts["sharing", "media"] = share.media_mux(10, 100)
+    _not_before(cap, 6.0)
+    for s in (audio_s, spare_s, video_s, share_s):
+        s.release()
+        cap.after(3)
+    _teams_call_report(cap, audio, video, share, facts)
+    return cap
+
+
+def _teams_call_report(cap, audio, video, share, facts):
+    r = cap.report
+    r.append("**Expected per-call report** (`tshark -q -z msice,calls`; one block per ICE session, named "
+             "`ICE session <ufrag>/<ufrag> (no SIP)`). What a correct analyser must say:\n")
+    for st, rng_txt, dscp_txt in ((audio, "50000–50019", "DSCP 46 EF"), (video, "50020–50039", "DSCP 34 AF41"),
+                                  (share, "50040–50059", "DSCP 18 AF21")):
+        u = sorted((st.a.ufrag, st.b.ufrag))
+        r.append(f"- **{st.name}** (`ICE session {u[0]}/{u[1]} (no SIP)`): media type **{st.name}, inferred from the "
+                 f"Teams port range {rng_txt} (A's socket {st.sock.port}, B's {st.b_host[1]}) and {dscp_txt}** on "
+                 "A's packets.")
+        r.append(f"  - A's only allocations are those of socket {st.sock.port} (401 challenge, then relayed "
+                 f"{st.sock.relayed[0]}:{st.sock.relayed[1]}, reflexive {TEAMS_A_NAT}:{st.sock.nat_port}, frame "
+                 f"{st.sock.frames['allocated']}); B's relay {st.b_relay[0]}:{st.b_relay[1]} is named as B's (its "
+                 "allocation is not in the capture).")
+        r.append(f"  - B {st.b_host[0]}:{st.b_host[1]} is a host (private), {st.b_srflx[0]}:{st.b_srflx[1]} B's "
+                 f"server-reflexive address (public, not a relay, and B's host is private), "
+                 f"{st.b_relay[0]}:{st.b_relay[1]} a relay (Microsoft 365 transport relay range).")
+    a_f, a_r = facts["audio", "nominate"]
+    r.append(f"- audio and video: the pair A host {TEAMS_A}:<socket> via A's NAT as srflx {TEAMS_A_NAT}:<mapping> "
+             "<-> B srflx succeeds and is nominated (audio: nominating check frame "
+             f"{a_f}, response {a_r}); the pairs to B's private host get no response; final path **srflx** (direct "
+             "through NAT), DSCP on it A -> B 46 (EF) / 34 (AF41), B -> A 0 (not marked).")
+    r.append(f"- sharing: every direct pair fails (host and srflx); the relayed check is nominated (response frame "
+             f"{facts['sharing', 'nominate'][1]}); final path **relay UDP**, A relay "
+             f"{share.sock.relayed[0]}:{share.sock.relayed[1]} <-> B srflx {share.b_srflx[0]}:{share.b_srflx[1]}, "
+             f"media in 0xFF10 frames from frame {facts['sharing', 'media']}, DSCP A -> B 18 (AF21).")
+    r.append(f"- the spare socket 50005's allocation belongs to no session: it is listed apart, as an allocation no "
+             "ICE session's checks or media use.")
+    r.append("- no candidate or path of this file is \"unknown\" / \"types unknown\".\n")
+
+
+def capture_teams_one_sided():
+    cap = TeamsCapture(
+        "teams-one-sided.pcap", "Teams call captured on one side: only what Microsoft's relays send to A",
+        "The capture an engineer gets from a firewall with the filter `src net 52.112.0.0/14`: only the packets "
+        "Microsoft's transport relays send to A. Nothing A sends is in it, and nothing B sends directly. Audio: "
+        "B's network blocks direct UDP, so the only working pair is A's host with B's relay; the file holds B's "
+        "relay's responses to A's checks (their requests, and B's own checks, are not in it) and B's media through "
+        "that relay. Video: B answers A's relayed checks and checks A's relayed address itself (Data Indications, "
+        "the first of them a response whose request is missing, before any check with user names), then media in "
+        "0xFF10 frames.", "a firewall in front of A, filter `src net 52.112.0.0/14`")
+    rng = random.Random("msice-teams-one-sided")
+    hosts = _teams_hosts(cap)
+    w = TeamsWire(cap, hosts, keep=lambda src, dst: ipaddress.ip_address(src) in TEAMS_RELAY_NET)
+    _not_before(cap, 0.4)
+    audio_s = TeamsSocket(w, rng, 50006, TEAMS_RELAY_A, 61006, "audio socket 50006")
+    video_s = TeamsSocket(w, rng, 50026, TEAMS_RELAY_V, 61026, "video socket 50026")
+    for s in (audio_s, video_s):
+        s.allocate()
+        cap.after(9.2)
+    audio = TeamsStream(w, rng, "audio", audio_s, 50012, 31012, 3479, DSCP_EF, 104, 60, 320)
+    video = TeamsStream(w, rng, "video", video_s, 50032, 31032, 3480, DSCP_AF41, 122, 900, 3000)
+    _not_before(cap, 1.2)
+    audio.a_check(audio.b_host, None, tries=3)
+    cap.after(20)
+    audio.a_check(audio.b_srflx, None, tries=3)
+    cap.after(20)
+    f_resp = audio.a_check(audio.b_relay, audio.a_nat, rtt_ms=41.0)[1]
+    cap.after(30)
+    f_nom = audio.a_check(audio.b_relay, audio.a_nat, nominate=True, rtt_ms=40.2)[1]
+    _not_before(cap, 1.4)
+    f_vresp = video.a_relayed_check(video.b_srflx, rtt_ms=58.0)[1]
+    cap.after(12)
+    f_vcheck = video.b_check_via_a_relay(video.b_srflx)[0]
+    cap.after(30)
+    video.a_relayed_check(video.b_srflx, nominate=True)
+    cap.after(20)
+    _not_before(cap, 2.0)
+    f_am = audio.media_direct(audio.b_relay, 25, 20)
+    _not_before(cap, 2.1)
+    video_s.set_active(video.b_srflx)
+    cap.after(4)
+    f_vm = video.media_mux(10, 66)
+    _not_before(cap, 4.0)
+    for s in (audio_s, video_s):
+        s.release()
+        cap.after(3)
+    au = f"ICE session at {TEAMS_A}:{audio_s.port} (no SIP, no ICE user names)"
+    vu = sorted((video.a.ufrag, video.b.ufrag))
+    cap.report += [
+        "**Expected per-call report** (`tshark -q -z msice,calls`). What a correct analyser must say:\n",
+        f"- **audio** is still listed, as `{au}` (no check request, so no ICE user names): media type audio, "
+        f"inferred from the Teams port range 50000–50019 (socket {audio_s.port}; nothing arrives marked); the pair "
+        f"A host {TEAMS_A}:{audio_s.port} via A's NAT as srflx {TEAMS_A_NAT}:{audio_s.nat_port} <-> B relay "
+        f"{audio.b_relay[0]}:{audio.b_relay[1]} succeeded (frame {f_resp}; its request is not in the capture); "
+        f"final path **relay UDP** (B -> A media only, from frame {f_am}); missing: the check requests and the media "
+        "A -> B; A's allocation of the socket (401 then success, requests missing) listed under it; B's relay named "
+        "as a relay without allocation.",
+        f"- **video** is `ICE session {vu[0]}/{vu[1]} (no SIP)` (the session first known by A's socket takes the "
+        f"user names of B's check in frame {f_vcheck}): media type video (port range 50020–50039); the pair A relay "
+        f"{video_s.relayed[0]}:{video_s.relayed[1]} <-> B {video.b_srflx[0]}:{video.b_srflx[1]} succeeded (frame "
+        f"{f_vresp}; its request is not in the capture); final path **relay UDP**, B -> A media in 0xFF10 frames from "
+        f"frame {f_vm}; missing: media A -> B.",
+        "- nowhere \"types unknown\".\n",
+    ]
+    return cap
+
+
+def capture_teams_ice_tcp():
+    cap = TeamsCapture(
+        "teams-ice-tcp.pcap", "Teams ICE over TCP between two clients (RFC 4571 framing)",
+        "Two Teams clients on a corporate WAN whose firewall drops UDP between the sites but lets TCP through. A "
+        "(10.10.20.31) checks B's UDP host candidate in vain, then opens a TCP connection from an ephemeral port to "
+        "B's passive candidate 10.20.8.15:50013 (TCP-ACT -> TCP-PASS) and runs the checks inside it, each STUN "
+        "message and each RTP packet prefixed by a 2-byte length (RFC 4571). B's response and its own check share "
+        "one TCP segment; A's nominating check is split over two segments. A marks its TCP media EF.",
+        "A's NIC (the client)")
+    rng = random.Random("msice-teams-ice-tcp")
+    a_ip, b_ip = "10.10.20.31", "10.20.8.15"
+    a = cap.host("A", a_ip, "00:1c:7f:3a:20:31", 128, 0x4100, "Teams client A (the capture point)")
+    b = cap.host("B", b_ip, ROUTER_MAC, 126, 0x6100, "Teams client B at the branch site (UDP 50012, TCP-PASS 50013)")
+    w = TeamsWire(cap, [a, b])
+    ia = IceAgent(rand_token(rng, 4), rand_token(rng, 24), rng.randbytes(8))
+    ib = IceAgent(rand_token(rng, 4), rand_token(rng, 24), rng.randbytes(8))
+    _not_before(cap, 0.2)
+    txid = rng.randbytes(12)
+    req = teams_check(txid, ia, ib, ice_priority(TYPE_PREF["host"], 65535, 1), True)
+    f_udp = None
+    for k, delay in enumerate((0, 100, 200)):
+        cap.after(delay)
+        n = w.udp(a_ip, 50002, b_ip, 50012, req, "audio check A→B UDP" + ("" if not k else f" (again {k})"),
+                  f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)} over UDP: the WAN firewall drops it",
+                  DSCP_EF)
+        f_udp = f_udp or n
+    cap.after(150)
+    tcp = TcpFlow(cap, rng, a, 52345, b, 50013)
+    f_syn = tcp.handshake(6.0)
+    cap.after(0.5)
+    t1 = rng.randbytes(12)
+    c1 = teams_check(t1, ia, ib, ice_priority(TYPE_PREF["host"], 32767, 1), True)
+    f_c1 = tcp.send(TcpFlow.C, rfc4571(c1), "audio check A→B over TCP",
+                    f"RFC 4571 length {len(c1)} + MS-ICE2 Binding Request txid 2112a442{hexs(t1)}, USERNAME "
+                    f"\"{ib.ufrag}:{ia.ufrag}\"")
+    _mark_last(cap, DSCP_EF)
+    cap.after(6.2)
+    t2 = rng.randbytes(12)
+    r1 = teams_check_response(t1, ib, a_ip, 52345)
+    c2 = teams_check(t2, ib, ia, ice_priority(TYPE_PREF["host"], 32767, 1), False)
+    f_r1 = tcp.send(TcpFlow.S, rfc4571(r1) + rfc4571(c2), "response + B's check in one segment",
+                    f"two RFC 4571 frames: Binding Success Response to frame {f_c1} (XOR-MAPPED-ADDRESS "
+                    f"{a_ip}:52345) and B's triggered check txid 2112a442{hexs(t2)}")
+    cap.after(0.4)
+    tcp.send(TcpFlow.C, rfc4571(teams_check_response(t2, ia, b_ip, 50013)), "response to B's check",
+             f"RFC 4571 frame: Binding Success Response, XOR-MAPPED-ADDRESS {b_ip}:50013")
+    _mark_last(cap, DSCP_EF)
+    cap.after(20)
+    t3 = rng.randbytes(12)
+    c3 = rfc4571(teams_check(t3, ia, ib, ice_priority(TYPE_PREF["host"], 32767, 1), True, nominate=True))
+    f_c3 = tcp.send(TcpFlow.C, c3[:10], "A's nominating check, first 10 bytes",
+                    "RFC 4571 length and the start of the STUN header: the rest follows in the next segment")
+    _mark_last(cap, DSCP_EF)
+    cap.after(0.1)
+    tcp.send(TcpFlow.C, c3[10:], "A's nominating check, the rest",
+             f"the remaining {len(c3) - 10} bytes: USE-CANDIDATE, MI, FINGERPRINT")
+    _mark_last(cap, DSCP_EF)
+    cap.after(6.1)
+    f_r3 = tcp.send(TcpFlow.S, rfc4571(teams_check_response(t3, ib, a_ip, 52345)), "response to the nominating check",
+                    f"Binding Success Response to frame {f_c3}")
+    cap.after(10)
+    ra = RtpStream(rng, 104, rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(32), 60, 320)
+    rb = RtpStream(rng, 104, rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(32), 60, 320)
+    f_m = None
+    for i in range(12):
+        if i == 6:
+            p1, p2 = ra.next(), ra.next()
+            n = tcp.send(TcpFlow.C, rfc4571(p1) + rfc4571(p2), "RTP audio A→B, two packets in one segment",
+                         f"two RFC 4571 frames: {ra.describe(p1)}; {ra.describe(p2)}")
+        else:
+            p1 = ra.next(marker=i == 0)
+            n = tcp.send(TcpFlow.C, rfc4571(p1), "RTP audio A→B over TCP", "RFC 4571 frame: " + ra.describe(p1))
+        _mark_last(cap, DSCP_EF)
+        f_m = f_m or n
+        cap.after(10)
+        pb = rb.next(marker=i == 0)
+        tcp.send(TcpFlow.S, rfc4571(pb), "RTP audio B→A over TCP", "RFC 4571 frame: " + rb.describe(pb))
+        cap.after(10)
+    tcp.close(6.0)
+    u = sorted((ia.ufrag, ib.ufrag))
+    cap.report += [
+        "**Expected per-call report** (`tshark -q -z msice,calls`). What a correct analyser must say:\n",
+        f"- one ICE session over TCP, `ICE session {u[0]}/{u[1]} (no SIP)`: media type audio, inferred from the Teams "
+        "port range 50000–50019 (A's UDP socket 50002, B's 50012 and 50013; A's TCP port 52345 is ephemeral) and "
+        "DSCP 46 EF;",
+        f"- pairs: A host {a_ip}:50002 <-> B host {b_ip}:50012 (UDP): no response (3 requests from frame {f_udp}); "
+        f"A host {a_ip}:52345 <-> B host {b_ip}:50013 (TCP, A TCP-ACT, B TCP-PASS; connection opened in frame "
+        f"{f_syn}): success (frame {f_r1}), nominated (frame {f_r3});",
+        f"- final path **host** over TCP, media from frame {f_m} (the two RTP packets of one segment and the split "
+        "check each count once); DSCP A -> B 46 (EF), B -> A 0 (not marked).\n",
+    ]
+    return cap
+
+
+TEAMS_SCENARIOS = [capture_teams_call, capture_teams_one_sided, capture_teams_ice_tcp]
+
+
 SCENARIOS = [capture_udp_allocate, capture_tcp, capture_relay, capture_bwm, capture_malformed,
              capture_sip_lync2013, capture_sip_sfb, capture_sip_mras, capture_sip_malformed] + CALL_SCENARIOS \
-    + RULE_SCENARIOS
+    + RULE_SCENARIOS + TEAMS_SCENARIOS
 
 
 # =============================================================================
@@ -6161,6 +6822,29 @@ call-* files:
 """
 
 
+README_TEAMS = """\
+## Teams-style captures without SIP (teams-*.pcap): things a reader should know
+
+Microsoft Teams signals over HTTPS, so a Teams capture holds MS-TURN, connectivity checks and media
+but never an SDP. These files are scripted packet by packet (section 6d of the script) after the
+real Teams capture teams.pcap: MS-TURN with MS-VERSION 6 and multiplexed TURN (0xFF10) on
+Microsoft 365 transport relays (UDP 3478, relayed addresses on 3479-3481), one ICE session per media
+type with its own ufrags, checks laid out as Teams sends them (IMPLEMENTATION-VERSION 7, MS-APP-ID
+2, no USERNAME in responses, MULTIPLEXED-TURN-SESSION-ID in a check sent through the sender's
+relay). Differences from the other files:
+- the transport relays have addresses in Microsoft's published Teams range 52.112.0.0/14 (not
+  documentation addresses) so that an analyser's relay-range rule has something to recognise;
+  they are synthetic hosts, not real servers;
+- A's sockets are in Teams' default QoS port ranges (audio 50000-50019, video 50020-50039,
+  sharing 50040-50059) and A marks each media type with its DSCP (EF 46, AF41 34, AF21 18);
+  B's packets arrive unmarked (the internet does not keep marks);
+- every Allocate request carries MS-SERVICE-QUALITY 2/2 (video), as Teams does in teams.pcap,
+  whatever the socket's media: it does not tell the media type;
+- RTP is thinned (video every 66 ms, sharing every 100 ms) to keep the files small.
+Each section ends with the expected per-call report, generated with the frame numbers of the file.
+"""
+
+
 def _md_cell(s):
     return s.replace("|", "\\|")
 
@@ -6171,9 +6855,13 @@ def readme_text(captures):
         v6l_user=ICE_V6_LOCAL.user_b64, v6l_pwd=ICE_V6_LOCAL.pwd_b64,
         v6p_user=ICE_V6_PEER.user_b64, v6p_pwd=ICE_V6_PEER.pwd_b64),
         README_SIP.format(prio_table=_prio_table())]
-    calls_intro = rules_intro = False
+    calls_intro = rules_intro = teams_intro = False
     for cap in captures:
         is_call = isinstance(cap, CallCapture)
+        is_teams = isinstance(cap, TeamsCapture)
+        if is_teams and not teams_intro:
+            out.append(README_TEAMS)
+            teams_intro = True
         if is_call and not calls_intro:
             out.append(README_CALLS)
             calls_intro = True
@@ -6182,7 +6870,7 @@ def readme_text(captures):
             rules_intro = True
         out.append(f"## {cap.filename} — {cap.title}\n")
         out.append(cap.intro + "\n")
-        if is_call:
+        if is_call or is_teams:
             out.append(f"**Capture point:** {cap.capture_point}.\n")
         if is_call and cap.triggers:
             out.append("**Troubleshooting rules this file triggers** (`tshark -2`, the GUI, or the Problems list of "
@@ -6196,11 +6884,13 @@ def readme_text(captures):
         out.append("| No. | Time | Direction | What | A decoder must show |\n|---|---|---|---|---|")
         if is_call:
             out += _call_rows(cap)
+        elif is_teams:
+            out += cap.readme_rows()
         else:
             for i, (t, frame, direction, what, show) in enumerate(cap.frames, 1):
                 out.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
         out.append("")
-        if is_call:
+        if is_call or is_teams:
             out += cap.report
     return "\n".join(out)
 

@@ -60,6 +60,8 @@ void msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 void msice_queue_path(packet_info *pinfo, const icecall_frame_t *fi, const char *check_label, const char *carrier);
 void msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo);
 void address_to_icecall(icecall_addr_t *out, const address *a, guint16 port);
+/* The packet's DSCP from its IP header, into @leg (first pass only). */
+void msice_leg_dscp(packet_info *pinfo, icecall_leg_t *leg);
 
 /* msice-sip.c: the SIP message around a body or header value, read from
  * the text lines next to it in its data source. Scope: pinfo->pool. */

@@ -23,10 +23,12 @@
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/ipproto.h>
+#include <epan/dissectors/packet-tcp.h>
 
 #include "msice-int.h"
 #include "core/icecand.h"
 #include "core/icecall.h"
+#include "core/msnet.h"
 #include "core/msturn.h"
 
 /* ---- ids --------------------------------------------------------------- */
@@ -81,6 +83,7 @@ static int hf_msice_rejection = -1;
 static int hf_msice_pair_local_offer = -1;
 static int hf_msice_pair_remote_offer = -1;
 static int hf_msice_promotion = -1;
+static int hf_msice_rfc4571_length = -1;
 
 static gint ett_msice = -1;
 static gint ett_msice_media = -1;
@@ -376,6 +379,7 @@ dissect_remote(tvbuff_t *tvb, gint base, packet_info *pinfo, proto_tree *tree, c
 static icecall_model_t *model;
 static int msice_tap = -1;
 static dissector_handle_t media_handle;   /* conversations on candidate addresses */
+static dissector_handle_t ice_tcp_handle; /* ICE over TCP between the endpoints (RFC 4571 framing) */
 static dissector_handle_t stun_handle, rtp_handle, rtcp_handle, data_handle;
 
 icecall_model_t *
@@ -427,6 +431,35 @@ msice_time_us(const packet_info *pinfo)
         model_t0_set = TRUE;
     }
     return abs_us - model_t0_us;
+}
+
+/*
+ * The DSCP of the packet being dissected, from its IP header in the frame
+ * bytes (the IP dissector keeps no copy a plugin can read): the header whose
+ * addresses and transport ports are the packet's. Not inside ICMP errors
+ * (the quoted packet is not this one).
+ */
+void
+msice_leg_dscp(packet_info *pinfo, icecall_leg_t *leg)
+{
+    if (!pinfo->data_src || pinfo->flags.in_error_pkt || pinfo->net_src.type != pinfo->net_dst.type)
+        return;
+    guint8 family = pinfo->net_src.type == AT_IPv4 && pinfo->net_src.len == 4 ? 4
+                    : pinfo->net_src.type == AT_IPv6 && pinfo->net_src.len == 16 ? 6 : 0;
+    if (!family || pinfo->net_dst.len != pinfo->net_src.len || (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP))
+        return;
+    tvbuff_t *frame = get_data_source_tvb((const struct data_source *)pinfo->data_src->data);
+    guint len = frame ? tvb_captured_length(frame) : 0;
+    guint n = MIN(len, MSNET_DSCP_SCAN_MAX + 64u);   /* the header and the ports behind it */
+    if (!n)
+        return;
+    int d = msnet_find_dscp(tvb_get_ptr(frame, 0, n), n, family, (const guint8 *)pinfo->net_src.data,
+                            (const guint8 *)pinfo->net_dst.data, (guint16)pinfo->srcport, (guint16)pinfo->destport,
+                            pinfo->ptype == PT_TCP ? 6 : 17);
+    if (d >= 0) {
+        leg->has_dscp = TRUE;
+        leg->dscp = (guint8)d;
+    }
 }
 
 void
@@ -644,6 +677,8 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
             msice_check_from_msg(&ck, buf, m, pinfo);
             ck.leg.src = src;
             ck.leg.dst = dst;
+            if (!PINFO_FD_VISITED(pinfo))
+                msice_leg_dscp(pinfo, &ck.leg);
             msice_model_check(pinfo, &ck, fi);
         } else {
             icecall_media_pkt_t mp;
@@ -652,6 +687,8 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
             mp.time_us = msice_time_us(pinfo);
             mp.leg.src = src;
             mp.leg.dst = dst;
+            if (!PINFO_FD_VISITED(pinfo))
+                msice_leg_dscp(pinfo, &mp.leg);
             mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
             msice_model_media(pinfo, &mp, fi);
         }
@@ -814,6 +851,126 @@ dissect_icmp6_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     return dissect_icmp_entry(tvb, pinfo, tree, data, TRUE);
 }
 
+/* ---- ICE over TCP between the endpoints ------------------------------------------
+ *
+ * Checks and media on TCP-ACT/TCP-PASS candidates travel in a TCP connection
+ * the active side opens to the passive one, each message prefixed with a
+ * 2-byte length (RFC 4571, RFC 6544 3; [MS-ICE2] 3.1.4.8.1.3). The
+ * connection is recognised by its first check (an MS-ICE2 attribute, as for
+ * UDP) and then followed like UDP: checks to the model and to Wireshark's
+ * STUN dissector, media to RTP/RTCP.
+ */
+
+/* Largest RFC 4571 frame taken for a check when recognising a connection. */
+#define MSICE_TCP_CHECK_MAX 1500u
+
+static guint
+ice_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    return 2u + tvb_get_ntohs(tvb, offset);
+}
+
+/* Who opened the connection: the side whose port is not the one the SYN went to. */
+static guint8
+ice_tcp_role(packet_info *pinfo)
+{
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(NULL, pinfo);
+    if (!tcpd || !tcpd->server_port || pinfo->srcport == pinfo->destport)
+        return 0;
+    if (pinfo->destport == tcpd->server_port)
+        return ICECALL_TCP_SRC_ACTIVE;
+    if (pinfo->srcport == tcpd->server_port)
+        return ICECALL_TCP_DST_ACTIVE;
+    return 0;
+}
+
+static int
+dissect_msice_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    guint len = tvb_captured_length(tvb);
+    proto_item *ti = proto_tree_add_item(tree, proto_msice, tvb, 0, 2, ENC_NA);
+    proto_item_append_text(ti, ", ICE over TCP (RFC 4571 framing)");
+    proto_tree_add_item(proto_item_add_subtree(ti, ett_msice_path), hf_msice_rfc4571_length, tvb, 0, 2,
+                        ENC_BIG_ENDIAN);
+    if (len <= 2)
+        return (int)len;
+    tvbuff_t *inner = tvb_new_subset_remaining(tvb, 2);
+    guint ilen = tvb_captured_length(inner);
+    const guint8 *buf = tvb_get_ptr(inner, 0, ilen);
+    msturn_payload_t kind = msturn_classify_payload(buf, ilen);
+    icecall_frame_t *fi = wmem_new0(pinfo->pool, icecall_frame_t);
+    icecall_leg_t leg;
+    memset(&leg, 0, sizeof(leg));
+    address_to_icecall(&leg.src, &pinfo->net_src, (guint16)pinfo->srcport);
+    address_to_icecall(&leg.dst, &pinfo->net_dst, (guint16)pinfo->destport);
+    leg.tcp = TRUE;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        leg.tcp_role = ice_tcp_role(pinfo);
+        msice_leg_dscp(pinfo, &leg);
+    }
+    if (kind == MSTURN_PAYLOAD_STUN) {
+        msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
+        msturn_parse(buf, ilen, m);
+        icecall_check_t ck;
+        msice_check_from_msg(&ck, buf, m, pinfo);
+        ck.leg = leg;
+        msice_model_check(pinfo, &ck, fi);
+        call_dissector_only(stun_handle, inner, pinfo, tree, NULL);
+    } else if (kind != MSTURN_PAYLOAD_DATA) {
+        icecall_media_pkt_t mp;
+        memset(&mp, 0, sizeof(mp));
+        mp.frame = pinfo->num;
+        mp.time_us = msice_time_us(pinfo);
+        mp.leg = leg;
+        mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
+        msice_model_media(pinfo, &mp, fi);
+        if (kind == MSTURN_PAYLOAD_RTP)
+            call_dissector_only(rtp_handle, inner, pinfo, tree, NULL);
+        else if (kind == MSTURN_PAYLOAD_RTCP)
+            call_dissector_only(rtcp_handle, inner, pinfo, tree, NULL);
+        else
+            call_dissector(data_handle, inner, pinfo, tree);
+    } else {
+        call_dissector(data_handle, inner, pinfo, tree);
+    }
+    if (fi->valid) {
+        msice_show_path(tvb, pinfo, tree, fi);
+        msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
+                        kind == MSTURN_PAYLOAD_STUN ? "connectivity check (TCP)" : "media (TCP)", fi->pair, fi->path,
+                        kind == MSTURN_PAYLOAD_STUN || fi->promotion);
+    }
+    return (int)len;
+}
+
+static int
+dissect_msice_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    tcp_dissect_pdus(tvb, pinfo, tree, TRUE, 2, ice_tcp_pdu_len, dissect_msice_tcp_pdu, data);
+    return (int)tvb_captured_length(tvb);
+}
+
+/* The first RFC 4571 frame of the segment is an MS-ICE2 check: an ICE-TCP connection. */
+static msice_bool_t
+dissect_msice_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < 2 + MSTURN_HEADER_LEN + 8 || !model)
+        return FALSE;
+    guint n = tvb_get_ntohs(tvb, 0);
+    if (n < MSTURN_HEADER_LEN + 8 || n > MSICE_TCP_CHECK_MAX || n > len - 2)
+        return FALSE;
+    const guint8 *buf = tvb_get_ptr(tvb, 2, n);
+    if (!msturn_looks_like_stun_check(buf, n) || msturn_rd32(buf + 4) != STUN_RFC5389_COOKIE)
+        return FALSE;
+    msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
+    if (msturn_parse(buf, n, m) != MSTURN_OK || (!msturn_find_attr(m, MSTURN_ATTR_ICE_IMPL_VERSION) &&
+                                                 !msturn_find_attr(m, MSTURN_ATTR_ICE_CANDIDATE_ID)))
+        return FALSE;
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    conversation_set_dissector(conv, ice_tcp_handle);
+    return dissect_msice_tcp(tvb, pinfo, tree, data) > 0;
+}
+
 /* A connectivity check, as the model wants it, from a parsed STUN message. */
 void
 msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo)
@@ -837,6 +994,30 @@ msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t 
             ck->username = wmem_strndup(pinfo->pool, (const char *)buf + u->value_off, n);
     }
     ck->use_candidate = msturn_find_attr(m, MSTURN_ATTR_ICE_USE_CANDIDATE) != NULL;
+    if (m->type == 0x0101) {
+        /* How the responder saw the requester: XOR-MAPPED-ADDRESS (MS-ICE2,
+         * RFC 5389; 0x8020 in older MS-ICE2 stacks) or MAPPED-ADDRESS (MS-ICE
+         * v6 checks follow RFC 3489). */
+        const msturn_attr_t *xm = msturn_find_attr(m, MSTURN_ATTR_ICE_XOR_MAPPED_ADDRESS);
+        if (!xm)
+            xm = msturn_find_attr(m, MSTURN_ATTR_XOR_MAPPED_ADDRESS);
+        if (!xm)
+            xm = msturn_find_attr(m, MSTURN_ATTR_MAPPED_ADDRESS);
+        msturn_addr_t a;
+        if (xm && msturn_get_address(buf, m, xm, &a) == MSTURN_VAL_OK &&
+            (a.family == MSTURN_FAMILY_IPV4 || a.family == MSTURN_FAMILY_IPV6)) {
+            ck->mapped.family = a.family == MSTURN_FAMILY_IPV4 ? 4 : 6;
+            memcpy(ck->mapped.addr, a.addr, a.addr_len <= 16 ? a.addr_len : 16);
+            ck->mapped.port = a.port;
+        }
+    }
+    const msturn_attr_t *mx = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
+    if (mx && m->type == 0x0001 && mx->value_len == 8) {
+        /* The sender wants the answer in 0xFF10 frames to its relay: it sent the
+         * check through that relay ([MS-TURN] 2.2.2.25, 3.2.5.7). */
+        guint64 sid = ((guint64)msturn_rd32(buf + mx->value_off) << 32) | msturn_rd32(buf + mx->value_off + 4);
+        ck->sender_mux_session = sid ? sid : 1;
+    }
     const msturn_attr_t *ec = msturn_find_attr(m, MSTURN_ATTR_ERROR_CODE);
     if (ec) {
         guint16 code;
@@ -1301,6 +1482,8 @@ proto_register_msice(void)
               BASE_NONE, NULL, 0x0, "SDP frame that offered the sending candidate", HFILL } },
         { &hf_msice_pair_remote_offer, { "Receiver's Candidate Offered In", "msice.pair.remote_offer_in",
               FT_FRAMENUM, BASE_NONE, NULL, 0x0, "SDP frame that offered the receiving candidate", HFILL } },
+        { &hf_msice_rfc4571_length, { "RFC 4571 Length", "msice.rfc4571_length", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "ICE over TCP: length of the check or media packet that follows (RFC 4571)", HFILL } },
         { &hf_msice_promotion, { "Promotion", "msice.promotion", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
               "First media packet on a new candidate pair", HFILL } },
         { &hf_msice_finding, { "Finding", "msice.finding", FT_STRING, BASE_NONE, NULL, 0x0,
@@ -1411,6 +1594,7 @@ proto_register_msice(void)
 
     msice_handle = register_dissector("msice.sdp", dissect_msice_sdp, proto_msice);
     media_handle = register_dissector("msice.media", dissect_msice_media, proto_msice);
+    ice_tcp_handle = register_dissector("msice.tcp", dissect_msice_tcp, proto_msice);
     findings_handle = register_dissector("msice.findings", dissect_msice_findings, proto_msice);
     msice_tap = register_tap("msice");
     register_init_routine(model_init);
@@ -1445,6 +1629,8 @@ proto_reg_handoff_msice(void)
     register_postdissector(findings_handle);
     heur_dissector_add("udp", dissect_msice_heur_udp, "MS-ICE2 connectivity checks", "msice_udp", proto_msice,
                        HEURISTIC_ENABLE);
+    heur_dissector_add("tcp", dissect_msice_heur_tcp, "MS-ICE2 connectivity checks over TCP (RFC 4571)", "msice_tcp",
+                       proto_msice, HEURISTIC_ENABLE);
     dissector_add_string("media_type", "application/sdp",
                          create_dissector_handle_with_name_and_description(
                              dissect_sdp_entry, -1, "msice.sdp_entry", "SDP, with MS-ICE candidates when msice is on"));

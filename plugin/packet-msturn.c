@@ -493,6 +493,8 @@ feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, c
     leg.mux_session = rc->mux_session;
     leg.src = rc->outbound ? rc->client : rc->edge;
     leg.dst = rc->outbound ? rc->edge : rc->client;
+    if (!PINFO_FD_VISITED(pinfo))
+        msice_leg_dscp(pinfo, &leg);   /* the client <-> Edge packet's mark */
     if (kind == MSTURN_PAYLOAD_STUN) {
         icecall_check_t ck;
         msice_check_from_msg(&ck, p, m, pinfo);

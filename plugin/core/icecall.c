@@ -16,6 +16,7 @@
  */
 #include "icecall.h"
 #include "icecand.h"
+#include "msnet.h"
 #include "msturn.h"
 
 #include <stdarg.h>
@@ -40,6 +41,11 @@ typedef struct {
     char            foundation[48];
     uint32_t        frame;          /* SDP frame that offered it; 0: learnt */
     bool            learnt;         /* seen in checks/media, not offered */
+    /* Learnt candidates (what the packets say about them): */
+    uint32_t        seen_frame;     /* first packet from or to it */
+    uint8_t         tcptype;        /* direct ICE over TCP: ICECALL_TCP_SRC_ACTIVE = active, _DST_ACTIVE = passive */
+    uint32_t        mux_frame;      /* sent a check with MS-MULTIPLEXED-TURN-SESSION-ID: a TURN relay */
+    icecall_addr_t  base;           /* a relay reached on our relayed leg: the client socket of the allocation */
 } cand_t;
 
 typedef struct {
@@ -64,6 +70,13 @@ typedef struct {
     bool             icmp_v6;
     uint8_t          icmp_type, icmp_code;
     int              icmp_side;     /* the side whose address the error is about */
+    unsigned         media_dir[2];  /* media packets per direction (from side) */
+    icecall_addr_t   seen_as[2];    /* XOR-MAPPED-ADDRESS of a success response: how the peer saw side s's end */
+    uint32_t         seen_frame[2];
+    uint64_t         dscp_media[2]; /* DSCP values seen per direction (from side), one bit each */
+    uint64_t         dscp_check[2];
+    unsigned         n_responses_only;   /* responses whose request is not in the capture */
+    uint32_t         response_only_frame;
 } pair_t;
 
 typedef struct {
@@ -89,6 +102,7 @@ typedef struct {
 typedef struct {
     char           name[24];
     bool           name_known;      /* the SDP's m= line named the media */
+    bool           from_sip;        /* of a SIP call (else an ICE session found by its checks) */
     uint8_t        side_version[2]; /* highest ICE version each side offered */
     GArray        *cands[2];        /* cand_t */
     char           ufrag[2][64];
@@ -133,6 +147,8 @@ typedef struct {
 typedef struct {
     char          *call_id;
     bool           from_sip;
+    bool           addr_keyed;        /* no SIP and no ICE user names: keyed by the requester's address */
+    const icecall_model_t *model;     /* for what a session without SDP infers from the allocations */
     icecall_location_t location[2];
     uint32_t       location_frame[2];
     diag_t         diags[ICECALL_MAX_DIAGS];
@@ -167,6 +183,8 @@ typedef struct {
         icecall_addr_t peer;
     } dests[ICECALL_MAX_DESTINATIONS];  /* oldest first */
     unsigned       n_dests;
+    icecall_addr_t only_peer;       /* the peer of its relayed packets while there is one */
+    uint8_t        n_peers;         /* 0, 1, or 2 = more than one */
     uint64_t       mux_session;
 } alloc_t;
 
@@ -219,9 +237,12 @@ struct icecall_model {
     GHashTable *by_ufrag;     /* char* -> owner_t* */
     GHashTable *allocs;       /* akey pair (client+edge) -> alloc_t* */
     GHashTable *allocs_by_relayed;  /* akey_t* -> alloc_t* */
+    GHashTable *allocs_by_client;   /* akey_t* -> alloc_t* (the client socket; the latest success wins) */
+    GHashTable *allocs_by_reflexive; /* akey_t* -> alloc_t* */
     GHashTable *allocs_by_session;  /* guint64* -> alloc_t* */
     GHashTable *alloc_tx;     /* 16-byte txid -> alloc_tx_t* */
     GHashTable *check_tx;     /* 16-byte txid -> check_tx_t* */
+    GHashTable *unrouted_tx;  /* 16-byte txid: requests seen that no call took (their responses are not orphans) */
     GHashTable *mras;         /* akey_t* (client IP) -> mras_t* */
     GPtrArray  *alloc_list;   /* alloc_t*, owns them */
     uint64_t    generation;   /* bumped by every event */
@@ -465,9 +486,12 @@ icecall_model_new(void)
     m->by_ufrag = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     m->allocs = g_hash_table_new_full(akey2_hash, akey2_equal, g_free, NULL);
     m->allocs_by_relayed = g_hash_table_new_full(akey_hash, akey_equal, g_free, NULL);
+    m->allocs_by_client = g_hash_table_new_full(akey_hash, akey_equal, g_free, NULL);
+    m->allocs_by_reflexive = g_hash_table_new_full(akey_hash, akey_equal, g_free, NULL);
     m->allocs_by_session = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     m->alloc_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, g_free);
     m->check_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, g_free);
+    m->unrouted_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, NULL);
     m->mras = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->alloc_list = g_ptr_array_new_with_free_func(g_free);
     return m;
@@ -484,9 +508,12 @@ icecall_model_free(icecall_model_t *m)
     g_hash_table_destroy(m->by_ufrag);
     g_hash_table_destroy(m->allocs);
     g_hash_table_destroy(m->allocs_by_relayed);
+    g_hash_table_destroy(m->allocs_by_client);
+    g_hash_table_destroy(m->allocs_by_reflexive);
     g_hash_table_destroy(m->allocs_by_session);
     g_hash_table_destroy(m->alloc_tx);
     g_hash_table_destroy(m->check_tx);
+    g_hash_table_destroy(m->unrouted_tx);
     g_hash_table_destroy(m->mras);
     g_ptr_array_free(m->alloc_list, TRUE);
     g_ptr_array_free(m->call_list, TRUE);
@@ -510,6 +537,7 @@ call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
     c = g_new0(call_t, 1);
     c->call_id = g_strdup(call_id);
     c->from_sip = from_sip;
+    c->model = m;
     c->first_frame = frame;
     g_hash_table_insert(m->calls, c->call_id, c);
     g_ptr_array_add(m->call_list, c);
@@ -531,6 +559,7 @@ media_get(call_t *c, unsigned index, const char *name)
         md->current[0] = md->current[1] = -1;
         md->previous[0] = md->previous[1] = -1;
         md->early_pair = -1;
+        md->from_sip = c->from_sip;
         snprintf(md->name, sizeof(md->name), "media %u", c->n_media + 1);
         c->media[c->n_media++] = md;
     }
@@ -839,7 +868,19 @@ alloc_get(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t
     a->tcp = tcp;
     g_hash_table_insert(m->allocs, g_memdup2(&k, sizeof(k)), a);
     g_ptr_array_add(m->alloc_list, a);
+    if (!g_hash_table_contains(m->allocs_by_client, &k.client))  /* bounded by the alloc_list cap */
+        g_hash_table_insert(m->allocs_by_client, g_memdup2(&k.client, sizeof(k.client)), a);
     return a;
+}
+
+/* index_alloc: @t[@addr] = @a, unless the index is full (a new key past the cap). */
+static void
+index_alloc(GHashTable *t, const icecall_addr_t *addr, bool tcp, alloc_t *a)
+{
+    akey_t k;
+    make_key(&k, addr, tcp, true);
+    if (g_hash_table_size(t) < ICECALL_MAX_ALLOCATIONS || g_hash_table_contains(t, &k))
+        g_hash_table_replace(t, g_memdup2(&k, sizeof(k)), a);
 }
 
 void
@@ -902,8 +943,11 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
             g_hash_table_contains(m->allocs_by_relayed, &k))
             g_hash_table_replace(m->allocs_by_relayed, g_memdup2(&k, sizeof(k)), a);
     }
-    if (reflexive && addr_set(reflexive))
+    if (reflexive && addr_set(reflexive)) {
         a->reflexive = *reflexive;
+        index_alloc(m->allocs_by_reflexive, reflexive, a->tcp, a);
+    }
+    index_alloc(m->allocs_by_client, &a->client, a->tcp, a);
     if (mux_session) {
         a->mux_session = mux_session;
         if (g_hash_table_size(m->allocs_by_session) < ICECALL_MAX_ALLOCATIONS ||
@@ -1006,9 +1050,251 @@ icecall_is_candidate_address(const icecall_model_t *m, const icecall_addr_t *a, 
     return g_hash_table_lookup(m->by_addr, &k) != NULL;
 }
 
+/* ---- sessions without SDP: what the packets say about each address ------------
+ *
+ * Without SDP nothing states a candidate's type, but the capture often does
+ * ([MS-ICE2] 1.3 phases 2 and 4; RFC 8445 5.1.1, 7.2.5.3.1). Best evidence
+ * first:
+ *   relay  the relayed address of a TURN allocation in the capture
+ *          ([MS-TURN] 3.2.5.1: MAPPED-ADDRESS), our own relayed leg, a check
+ *          carrying MS-MULTIPLEXED-TURN-SESSION-ID (sent through the sender's
+ *          relay, [MS-TURN] 2.2.2.25), or a Microsoft 365 transport relay by
+ *          the published ranges and ports (msnet.h);
+ *   host   the client socket of an allocation, or a private / CGNAT /
+ *          link-local address (a host, of a NAT'd network when it talks
+ *          to the internet);
+ *   srflx  the reflexive address of an allocation (XOR-MAPPED-ADDRESS), or a
+ *          public non-relay address of a side whose host address is private
+ *          (the only public address such a side has is its NAT's);
+ *   unknown otherwise: a public address could be either a host or a NAT.
+ * A host end of a pair leaves through a NAT when the peer's success response
+ * maps it elsewhere (XOR-MAPPED-ADDRESS, RFC 8445 7.2.5.3.1), or when it is a
+ * private address talking to a public one. Computed when asked, from the
+ * model as it stands, so later allocations and checks refine earlier
+ * answers; the SIP calls keep what their SDP said.
+ */
+
+typedef struct {
+    icecall_ctype_t type;
+    const alloc_t  *alloc;     /* the allocation that says so, if one does */
+    char            why[128];  /* the evidence, for the report */
+} cview_t;
+
+static const alloc_t *
+alloc_by(GHashTable *t, const icecall_addr_t *a, bool tcp)
+{
+    akey_t k;
+    if (!addr_set(a))
+        return NULL;
+    make_key(&k, a, tcp, true);
+    return (const alloc_t *)g_hash_table_lookup(t, &k);
+}
+
+static bool
+is_private(const icecall_addr_t *a)
+{
+    return addr_set(a) && icecand_scope_is_private(icecand_ip_scope(a->addr, a->family == 6 ? 16 : 4));
+}
+
+/* A private address that is nobody's relay: a host of a NAT'd network. */
+static bool
+private_host(const icecall_model_t *m, const cand_t *y)
+{
+    const alloc_t *al = alloc_by(m->allocs_by_relayed, &y->addr, false);
+    return is_private(&y->addr) && y->type != ICECALL_CTYPE_RELAY && !y->mux_frame && !(al && al->success);
+}
+
+static void
+cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
+{
+    const cand_t *x = cand_at((call_t *)c, mi, side, idx);
+    memset(v, 0, sizeof(*v));
+    if (!x)
+        return;
+    v->type = x->type;
+    if (c->from_sip || !x->learnt || !c->model)
+        return;     /* what the SDP said (or the model of a SIP call learnt) */
+    const icecall_model_t *m = c->model;
+    const char *who = side == 0 ? "A" : "B";
+    char a1[64], a2[64];
+    /* Several sockets can share one relayed address (MS-TURN v6 multiplexes
+     * them): the one behind our relayed leg is the allocation meant. */
+    const alloc_t *al = NULL;
+    if (addr_set(&x->base)) {
+        al = alloc_by(m->allocs_by_client, &x->base, false);
+        if (!al || !addr_eq(&al->relayed, &x->addr))
+            al = alloc_by(m->allocs_by_client, &x->base, true);
+        if (al && !addr_eq(&al->relayed, &x->addr))
+            al = NULL;
+    }
+    if (!al)
+        al = alloc_by(m->allocs_by_relayed, &x->addr, false);
+    if (al && al->success) {
+        v->type = ICECALL_CTYPE_RELAY;
+        v->alloc = al;
+        snprintf(v->why, sizeof(v->why), "relayed address of the allocation of %s on %s (frame %u)",
+                 addr_str(&al->client, a1, sizeof(a1)), addr_str(&al->edge, a2, sizeof(a2)), al->success_frame);
+        return;
+    }
+    if (x->type == ICECALL_CTYPE_RELAY) {
+        v->type = ICECALL_CTYPE_RELAY;
+        snprintf(v->why, sizeof(v->why), "%s's relay: the far end of its relayed packets", who);
+        return;
+    }
+    if (x->mux_frame) {
+        v->type = ICECALL_CTYPE_RELAY;
+        snprintf(v->why, sizeof(v->why), "%s's TURN relay: its check from there carried "
+                 "MS-MULTIPLEXED-TURN-SESSION-ID (frame %u)%s", who, x->mux_frame,
+                 msnet_is_transport_relay(x->addr.family, x->addr.addr, x->addr.port)
+                     ? "; a Microsoft 365 transport relay" : "");
+        return;
+    }
+    if (msnet_is_transport_relay(x->addr.family, x->addr.addr, x->addr.port)) {
+        v->type = ICECALL_CTYPE_RELAY;
+        snprintf(v->why, sizeof(v->why), "a Microsoft 365 transport relay (published Teams relay range and port)");
+        return;
+    }
+    if ((al = alloc_by(m->allocs_by_client, &x->addr, x->tcp)) != NULL) {
+        v->type = ICECALL_CTYPE_HOST;
+        v->alloc = al;
+        snprintf(v->why, sizeof(v->why), "%s's socket of the TURN allocation on %s (frame %u)%s", who,
+                 addr_str(&al->edge, a1, sizeof(a1)), al->success ? al->success_frame : al->first_frame,
+                 is_private(&x->addr) ? "; a private address" : "");
+        return;
+    }
+    if ((al = alloc_by(m->allocs_by_reflexive, &x->addr, x->tcp)) != NULL && al->success) {
+        v->type = ICECALL_CTYPE_SRFLX;
+        v->alloc = al;
+        snprintf(v->why, sizeof(v->why), "NAT mapping of %s (XOR-MAPPED-ADDRESS of the Allocate response, frame %u)",
+                 addr_str(&al->client, a1, sizeof(a1)), al->success_frame);
+        return;
+    }
+    if (is_private(&x->addr)) {
+        v->type = ICECALL_CTYPE_HOST;
+        snprintf(v->why, sizeof(v->why), "a private address: a host candidate");
+        return;
+    }
+    const GArray *cs = c->media[mi]->cands[side];
+    for (guint i = 0; i < cs->len; i++) {
+        const cand_t *y = &g_array_index(cs, cand_t, i);
+        /* Same family: an IPv6 address of a side whose IPv4 host is private
+         * is no NAT mapping (IPv6 rarely crosses a NAT). */
+        if ((int)i != idx && y->addr.family == x->addr.family && private_host(m, y)) {
+            v->type = ICECALL_CTYPE_SRFLX;
+            snprintf(v->why, sizeof(v->why), "public, not a relay, and %s's host %s is private: %s's NAT mapping",
+                     who, addr_str(&y->addr, a1, sizeof(a1)), who);
+            return;
+        }
+    }
+    v->type = ICECALL_CTYPE_UNKNOWN;
+    snprintf(v->why, sizeof(v->why), "a public address: a host or a NAT mapping, nothing in the capture tells");
+}
+
+/*
+ * Does the pair's end on side @s leave through a NAT? TRUE for a host whose
+ * peer saw it at another address, or a private host talking to a public
+ * address. @as: the address it leaves as: what the peer's response showed,
+ * else the reflexive address of the socket's allocation (family 0: neither).
+ */
+static bool
+end_behind_nat(const call_t *c, unsigned mi, const pair_t *p, int s, const cview_t *v, icecall_addr_t *as)
+{
+    const cand_t *x = cand_at((call_t *)c, mi, s, p->cand[s]);
+    const cand_t *o = cand_at((call_t *)c, mi, !s, p->cand[!s]);
+    memset(as, 0, sizeof(*as));
+    if (!x || v[s].type != ICECALL_CTYPE_HOST)
+        return false;
+    if (addr_set(&p->seen_as[s])) {
+        if (addr_eq(&p->seen_as[s], &x->addr))
+            return false;   /* the peer sees the address itself: no NAT on the way */
+        *as = p->seen_as[s];
+        return true;
+    }
+    if (!is_private(&x->addr) || !o || is_private(&o->addr))
+        return false;
+    /* No response showed this pair's mapping: the server-reflexive address
+     * the Edge reported for the socket is the one it leaves as. */
+    const alloc_t *al = v[s].alloc;
+    if (al && al->success && addr_set(&al->reflexive) && !addr_eq(&al->reflexive, &x->addr))
+        *as = al->reflexive;
+    return true;
+}
+
+static icecall_path_t
+session_pair_path(const call_t *c, unsigned mi, const pair_t *p)
+{
+    cview_t v[2];
+    const cand_t *x = cand_at((call_t *)c, mi, 0, p->cand[0]);
+    const cand_t *y = cand_at((call_t *)c, mi, 1, p->cand[1]);
+    if (!x || !y)
+        return ICECALL_PATH_NONE;
+    cand_view(c, mi, 0, p->cand[0], &v[0]);
+    cand_view(c, mi, 1, p->cand[1], &v[1]);
+    if (v[0].type == ICECALL_CTYPE_RELAY || v[1].type == ICECALL_CTYPE_RELAY) {
+        bool tcp = p->relayed_tcp || (v[0].type == ICECALL_CTYPE_RELAY && x->tcp) ||
+                   (v[1].type == ICECALL_CTYPE_RELAY && y->tcp);
+        return tcp ? ICECALL_PATH_RELAY_TCP : ICECALL_PATH_RELAY_UDP;
+    }
+    icecall_addr_t as;
+    for (int s = 0; s < 2; s++) {
+        if (v[s].type == ICECALL_CTYPE_SRFLX || v[s].type == ICECALL_CTYPE_PRFLX || end_behind_nat(c, mi, p, s, v, &as))
+            return ICECALL_PATH_SRFLX;
+    }
+    if (v[0].type == ICECALL_CTYPE_HOST && v[1].type == ICECALL_CTYPE_HOST)
+        return ICECALL_PATH_HOST;
+    return ICECALL_PATH_NONE;
+}
+
+/* "host 192.168.1.6:50016 via NAT as srflx 80.181.206.72:57543" */
+static void
+session_end_text(const call_t *c, unsigned mi, const pair_t *p, int s, const cview_t *v, char *buf, size_t size)
+{
+    const cand_t *x = cand_at((call_t *)c, mi, s, p->cand[s]);
+    char a[64], b[64];
+    icecall_addr_t as;
+    if (!x) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    int n = snprintf(buf, size, "%s %s", icecall_ctype_to_string(v[s].type), addr_str(&x->addr, a, sizeof(a)));
+    if (n < 0 || (size_t)n >= size || !end_behind_nat(c, mi, p, s, v, &as))
+        return;
+    if (!addr_set(&as)) {
+        snprintf(buf + n, size - (size_t)n, " via NAT");
+        return;
+    }
+    /* The mapping the Edge reported for this socket is its server-reflexive
+     * candidate; any other is peer-reflexive (RFC 8445 7.2.5.3.1). */
+    const alloc_t *al = alloc_by(c->model->allocs_by_reflexive, &as, x->tcp);
+    snprintf(buf + n, size - (size_t)n, " via NAT as %s %s", al && al->success ? "srflx" : "prflx",
+             addr_str(&as, b, sizeof(b)));
+}
+
+static void
+session_pair_text(const call_t *c, unsigned mi, const pair_t *p, char *buf, size_t size)
+{
+    cview_t v[2];
+    char e[2][112];
+    const cand_t *x = cand_at((call_t *)c, mi, 0, p->cand[0]);
+    const cand_t *y = cand_at((call_t *)c, mi, 1, p->cand[1]);
+    cand_view(c, mi, 0, p->cand[0], &v[0]);
+    cand_view(c, mi, 1, p->cand[1], &v[1]);
+    session_end_text(c, mi, p, 0, v, e[0], sizeof(e[0]));
+    session_end_text(c, mi, p, 1, v, e[1], sizeof(e[1]));
+    bool tcp = (x && x->tcp) || (y && y->tcp) || p->relayed_tcp;
+    if (tcp && x && y && x->tcptype && y->tcptype && !p->relayed_tcp)
+        g_snprintf(buf, (gulong)size, "A %s <-> B %s (TCP, A %s, B %s)", e[0], e[1],
+                   x->tcptype == ICECALL_TCP_SRC_ACTIVE ? "TCP-ACT" : "TCP-PASS",
+                   y->tcptype == ICECALL_TCP_SRC_ACTIVE ? "TCP-ACT" : "TCP-PASS");
+    else
+        g_snprintf(buf, (gulong)size, "A %s <-> B %s (%s)", e[0], e[1], tcp ? "TCP" : "UDP");
+}
+
 static icecall_path_t
 pair_path(call_t *c, unsigned mi, const pair_t *p)
 {
+    if (!c->from_sip)
+        return session_pair_path(c, mi, p);
     const cand_t *x = cand_at(c, mi, 0, p->cand[0]);
     const cand_t *y = cand_at(c, mi, 1, p->cand[1]);
     if (!x || !y)
@@ -1042,6 +1328,10 @@ static void
 pair_text(call_t *c, unsigned mi, const pair_t *p, char *buf, size_t size)
 {
     char x[96], y[96];
+    if (!c->from_sip) {
+        session_pair_text(c, mi, p, buf, size);
+        return;
+    }
     const cand_t *cx = cand_at(c, mi, 0, p->cand[0]);
     const cand_t *cy = cand_at(c, mi, 1, p->cand[1]);
     cand_text(cx, x, sizeof(x));
@@ -1077,7 +1367,13 @@ static int
 pair_get(media_t *md, int ca, int cb, bool create)
 {
     bool nat = false;
-    int ka = cand_base(md, 0, ca, &nat), kb = cand_base(md, 1, cb, &nat);
+    int ka = ca, kb = cb;
+    /* Without SDP no candidate has a related address, and what its type is
+     * may change as the capture tells more: there the pair is its two ends. */
+    if (md->from_sip) {
+        ka = cand_base(md, 0, ca, &nat);
+        kb = cand_base(md, 1, cb, &nat);
+    }
     for (guint i = 0; i < md->pairs->len; i++) {
         pair_t *p = &g_array_index(md->pairs, pair_t, i);
         if (p->key[0] == ka && p->key[1] == kb && p->nat == nat)
@@ -1116,7 +1412,7 @@ type_from_allocations(const icecall_model_t *m, const icecall_addr_t *a, icecall
 /* A learnt candidate (peer-reflexive, or an address the SDP did not offer). */
 static int
 learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_addr_t *a, bool tcp,
-           icecall_ctype_t type)
+           icecall_ctype_t type, uint32_t frame)
 {
     if (type == ICECALL_CTYPE_UNKNOWN)
         type = type_from_allocations(m, a, type);
@@ -1128,7 +1424,30 @@ learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_a
     copy_str(cd.transport, sizeof(cd.transport), tcp ? "TCP" : "UDP");
     cd.component = 1;
     cd.learnt = true;
+    cd.seen_frame = frame;
     return cand_add(m, c, mi, side, &cd);
+}
+
+/* Registers @ufrag as side @side of the session @c (media line 0). */
+static void
+session_set_ufrag(icecall_model_t *m, call_t *c, int side, const char *ufrag)
+{
+    media_t *md = c->media[0];
+    copy_str(md->ufrag[side], sizeof(md->ufrag[side]), ufrag);
+    owner_t *o = g_new(owner_t, 1);
+    o->call = c;
+    o->media = 0;
+    o->side = side;
+    o->cand = -1;
+    o->learnt = false;
+    g_hash_table_replace(m->by_ufrag, g_strdup(ufrag), o);
+}
+
+static void
+ufrag_session_id(char *key, size_t size, const char *u1, const char *u2)
+{
+    bool swap = strcmp(u1, u2) > 0;
+    snprintf(key, size, "ICE session %.64s/%.64s (no SIP)", swap ? u2 : u1, swap ? u1 : u2);
 }
 
 /* A session seen without SIP: keyed by its two ufrags. */
@@ -1136,8 +1455,7 @@ static call_t *
 session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t frame, int *side_of_u1)
 {
     char key[160];
-    bool swap = strcmp(u1, u2) > 0;
-    snprintf(key, sizeof(key), "ICE session %.64s/%.64s (no SIP)", swap ? u2 : u1, swap ? u1 : u2);
+    ufrag_session_id(key, sizeof(key), u1, u2);
     call_t *c = call_get(m, key, false, frame);
     if (!c)
         return NULL;
@@ -1148,20 +1466,34 @@ session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t 
         copy_str(md->name, sizeof(md->name), "media");  /* no SDP: the media type is not known */
     if (!md->ufrag[0][0]) {
         /* Side A: whoever sent the first check we saw. */
-        copy_str(md->ufrag[0], sizeof(md->ufrag[0]), u1);
-        copy_str(md->ufrag[1], sizeof(md->ufrag[1]), u2);
-        const char *us[2] = { u1, u2 };
-        for (int s = 0; s < 2; s++) {
-            owner_t *o = g_new(owner_t, 1);
-            o->call = c;
-            o->media = 0;
-            o->side = s;
-            o->cand = -1;
-            g_hash_table_replace(m->by_ufrag, g_strdup(us[s]), o);
-        }
+        session_set_ufrag(m, c, 0, u1);
+        session_set_ufrag(m, c, 1, u2);
     }
     *side_of_u1 = strcmp(md->ufrag[0], u1) == 0 ? 0 : 1;
     return c;
+}
+
+/*
+ * A session first seen through responses alone (no user names: Teams does
+ * not echo USERNAME) is keyed by its requester's address. When a check with
+ * user names shows up on its addresses, it becomes that ICE session: the
+ * sender's ufrag goes to the side that owns the sender's address.
+ */
+static bool
+session_adopt(icecall_model_t *m, call_t *c, int sender_side, const char *send, const char *recv)
+{
+    char key[160];
+    ufrag_session_id(key, sizeof(key), send, recv);
+    if (g_hash_table_contains(m->calls, key) || c->n_media == 0)
+        return false;
+    g_hash_table_remove(m->calls, c->call_id);
+    g_free(c->call_id);
+    c->call_id = g_strdup(key);
+    g_hash_table_insert(m->calls, c->call_id, c);
+    c->addr_keyed = false;
+    session_set_ufrag(m, c, sender_side, send);
+    session_set_ufrag(m, c, !sender_side, recv);
+    return true;
 }
 
 /* Where a packet goes, in candidate terms. */
@@ -1173,49 +1505,67 @@ typedef struct {
     bool     relayed_tcp;
 } route_t;
 
-/*
- * Finds the call, media line and the two candidates of a packet between
- * @from and @to. For relayed packets the client's end is its relay
- * candidate (the allocation's relayed address). @username ("recv:send")
- * settles the call for MS-ICE2 checks.
- */
-static bool
-route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, bool create,
-             route_t *r)
+/* The two ends of a packet in candidate terms: for relayed packets the
+ * client's end is its relay candidate (the allocation's relayed address). */
+typedef struct {
+    icecall_addr_t src, dst;
+    bool           tcp;        /* of the candidates (the relayed leg to the peer is UDP) */
+    bool           relayed_tcp;
+    bool           outbound;
+    bool           relayed;
+    alloc_t       *alloc;      /* relayed: the allocation, if known */
+} ends_t;
+
+static void
+leg_ends(icecall_model_t *m, const icecall_leg_t *leg, uint32_t frame, ends_t *e)
 {
     const icecall_addr_t *client = &leg->client, *edge = &leg->edge, *peer = &leg->peer;
-    bool tcp = leg->tcp, relayed = leg->relayed, outbound = leg->outbound;
+    memset(e, 0, sizeof(*e));
+    e->src = leg->src;
+    e->dst = leg->dst;
+    e->tcp = leg->tcp;
+    e->outbound = leg->outbound;
+    e->relayed = leg->relayed;
+    if (!leg->relayed)
+        return;
     uint64_t mux_session = leg->mux_session;
-    memset(r, 0, sizeof(*r));
-    r->cand[0] = r->cand[1] = -1;
-    icecall_addr_t src = leg->src, dst = leg->dst;
-    alloc_t *alloc = NULL;
-    if (relayed) {
-        alloc = mux_session ? (alloc_t *)g_hash_table_lookup(m->allocs_by_session, &mux_session) : NULL;
-        if (alloc) {
-            /* 0xFF10 frames carry no direction: the allocation's client tells. */
-            outbound = addr_eq(&alloc->client, client);
-        } else {
-            alloc = alloc_get(m, client, edge, tcp, false);
-        }
-        icecall_addr_t relay = alloc && addr_set(&alloc->relayed) ? alloc->relayed : *edge;
-        if (!alloc || !addr_set(&alloc->relayed))
-            relay.port = 0;
-        /* Without a DESTINATION- or REMOTE-ADDRESS (0xFF10, TCP 0x03 and raw
-         * datagrams) the peer is the active destination of that time. */
-        const icecall_addr_t *active = alloc ? alloc_dest_at(alloc, frame) : NULL;
-        icecall_addr_t p = addr_set(peer) ? *peer : (active ? *active : *peer);
-        if (outbound) {
-            src = relay;
-            dst = p;
-        } else {
-            src = p;
-            dst = relay;
-        }
-        r->relayed_tcp = tcp;
-        tcp = false; /* the relayed leg from the Edge to the peer is UDP */
+    alloc_t *alloc = mux_session ? (alloc_t *)g_hash_table_lookup(m->allocs_by_session, &mux_session) : NULL;
+    if (alloc) {
+        /* 0xFF10 frames carry no direction: the allocation's client tells. */
+        e->outbound = addr_eq(&alloc->client, client);
+    } else {
+        alloc = alloc_get(m, client, edge, leg->tcp, false);
     }
+    icecall_addr_t relay = alloc && addr_set(&alloc->relayed) ? alloc->relayed : *edge;
+    if (!alloc || !addr_set(&alloc->relayed))
+        relay.port = 0;
+    /* The peer: the packet names it (Send, Data Indication), else the active
+     * destination of that time (0xFF10 frames, TCP 0x03 frames, raw datagrams). When the Set Active Destination request is
+     * not in the capture (one direction captured), an allocation that only
+     * ever talked to one peer can only be talking to that one. */
+    const icecall_addr_t *active = alloc ? alloc_dest_at(alloc, frame) : NULL;
+    icecall_addr_t p = *peer;
+    if (!addr_set(peer) && alloc)
+        p = active ? *active : alloc->n_peers == 1 ? alloc->only_peer : *peer;
+    e->alloc = alloc;
+    if (e->outbound) {
+        e->src = relay;
+        e->dst = p;
+    } else {
+        e->src = p;
+        e->dst = relay;
+    }
+    e->relayed_tcp = leg->tcp;
+    e->tcp = false; /* the relayed leg from the Edge to the peer is UDP */
+}
 
+/*
+ * Finds the call and media line of a packet between @e's ends, and which
+ * side sent it. @username ("recv:send") settles the call for MS-ICE2 checks.
+ */
+static bool
+route_call(icecall_model_t *m, const ends_t *e, const char *username, uint32_t frame, bool create, route_t *r)
+{
     /* 1. By ICE username: "<receiver ufrag>:<sender ufrag>". */
     owner_t *recv_o = NULL, *send_o = NULL;
     if (username && *username) {
@@ -1227,12 +1577,25 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
             recv_o = (owner_t *)g_hash_table_lookup(m->by_ufrag, recv);
             send_o = (owner_t *)g_hash_table_lookup(m->by_ufrag, send);
             if (!recv_o && !send_o && recv[0] && send[0] && create) {
-                int side_of_send;
-                call_t *c = session_for_ufrags(m, send, recv, frame, &side_of_send);
-                if (c) {
-                    r->call = c;
+                /* A session so far known only by address (responses alone)? */
+                owner_t *ao = owner_of(m, &e->src, e->tcp);
+                int sender_side = ao ? ao->side : 0;
+                if (!ao || !ao->call->addr_keyed) {
+                    ao = owner_of(m, &e->dst, e->tcp);
+                    sender_side = ao ? !ao->side : 0;
+                }
+                if (ao && ao->call->addr_keyed && session_adopt(m, ao->call, sender_side, send, recv)) {
+                    r->call = ao->call;
                     r->media = 0;
-                    r->from_side = side_of_send;
+                    r->from_side = sender_side;
+                } else {
+                    int side_of_send;
+                    call_t *c = session_for_ufrags(m, send, recv, frame, &side_of_send);
+                    if (c) {
+                        r->call = c;
+                        r->media = 0;
+                        r->from_side = side_of_send;
+                    }
                 }
             } else if (recv_o || send_o) {
                 owner_t *o = recv_o ? recv_o : send_o;
@@ -1242,50 +1605,282 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
             }
         }
     }
+    if (r->call)
+        return r->media < r->call->n_media;
 
     /* 2. By candidate addresses. A relay candidate reached over TCP is
      * offered as TCP-ACT/TCP-PASS: on the relayed leg try both transports. */
-    owner_t *so = owner_of(m, &src, tcp), *do_ = owner_of(m, &dst, tcp);
-    if (relayed && !so)
-        so = owner_of(m, &src, !tcp);
-    if (relayed && !do_)
-        do_ = owner_of(m, &dst, !tcp);
-    if (!r->call) {
-        if (so && do_ && so->call == do_->call && so->media == do_->media && so->side != do_->side) {
-            r->call = so->call;
-            r->media = so->media;
-            r->from_side = so->side;
-        } else if (so && !so->learnt) {
-            r->call = so->call;
-            r->media = so->media;
-            r->from_side = so->side;
-        } else if (do_ && !do_->learnt) {
-            r->call = do_->call;
-            r->media = do_->media;
-            r->from_side = !do_->side;
-        } else {
-            /* One end known only from earlier packets: not enough (a relay
-             * address is shared by every session of an allocation). */
-            return false;
-        }
-    }
-    if (r->media >= r->call->n_media)
+    owner_t *so = owner_of(m, &e->src, e->tcp), *do_ = owner_of(m, &e->dst, e->tcp);
+    if (e->relayed && !so)
+        so = owner_of(m, &e->src, !e->tcp);
+    if (e->relayed && !do_)
+        do_ = owner_of(m, &e->dst, !e->tcp);
+    if (so && do_ && so->call == do_->call && so->media == do_->media && so->side != do_->side) {
+        r->call = so->call;
+        r->media = so->media;
+        r->from_side = so->side;
+    } else if (so && !so->learnt) {
+        r->call = so->call;
+        r->media = so->media;
+        r->from_side = so->side;
+    } else if (do_ && !do_->learnt) {
+        r->call = do_->call;
+        r->media = do_->media;
+        r->from_side = !do_->side;
+    } else {
+        /* One end known only from earlier packets: not enough (a relay
+         * address is shared by every session of an allocation). */
         return false;
+    }
+    return r->media < r->call->n_media;
+}
+
+/* The learnt candidate of a side at @a (an address the index gave to
+ * another session: relayed addresses are shared), or -1. */
+static int
+find_learnt(const media_t *md, int side, const icecall_addr_t *a, bool tcp)
+{
+    const GArray *cs = md->cands[side];
+    for (guint i = 0; i < cs->len; i++) {
+        const cand_t *x = &g_array_index(cs, cand_t, i);
+        if (x->learnt && x->tcp == tcp && addr_eq(&x->addr, a))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The candidates of both ends once the call is known; learns the ends the
+ * SDP did not offer (peer-reflexive, relays whose SDP we missed, or any
+ * address of a session without SDP) when @create. */
+static bool
+route_cands(icecall_model_t *m, const icecall_leg_t *leg, const ends_t *e, uint32_t frame, bool create, route_t *r)
+{
     int fs = r->from_side, ts = !fs;
+    owner_t *so = owner_of(m, &e->src, e->tcp), *do_ = owner_of(m, &e->dst, e->tcp);
+    if (e->relayed && !so)
+        so = owner_of(m, &e->src, !e->tcp);
+    if (e->relayed && !do_)
+        do_ = owner_of(m, &e->dst, !e->tcp);
     if (so && so->call == r->call && so->media == r->media && so->side == fs)
         r->cand[fs] = so->cand;
     if (do_ && do_->call == r->call && do_->media == r->media && do_->side == ts)
         r->cand[ts] = do_->cand;
-    /* Ends the SDP did not offer: peer-reflexive, or relays whose SDP we missed. */
+    if (r->cand[fs] < 0 && addr_set(&e->src))
+        r->cand[fs] = find_learnt(r->call->media[r->media], fs, &e->src, e->tcp);
+    if (r->cand[ts] < 0 && addr_set(&e->dst))
+        r->cand[ts] = find_learnt(r->call->media[r->media], ts, &e->dst, e->tcp);
     /* Without SDP nothing says what an address is, except our relay. */
     icecall_ctype_t other = r->call->from_sip ? ICECALL_CTYPE_PRFLX : ICECALL_CTYPE_UNKNOWN;
     if (!create)
         return r->cand[0] >= 0 && r->cand[1] >= 0;
-    if (r->cand[fs] < 0 && addr_set(&src))
-        r->cand[fs] = learn_cand(m, r->call, r->media, fs, &src, tcp, relayed && outbound ? ICECALL_CTYPE_RELAY : other);
-    if (r->cand[ts] < 0 && addr_set(&dst))
-        r->cand[ts] = learn_cand(m, r->call, r->media, ts, &dst, tcp, relayed && !outbound ? ICECALL_CTYPE_RELAY : other);
-    return r->cand[0] >= 0 && r->cand[1] >= 0;
+    if (r->cand[fs] < 0 && addr_set(&e->src))
+        r->cand[fs] = learn_cand(m, r->call, r->media, fs, &e->src, e->tcp,
+                                 e->relayed && e->outbound ? ICECALL_CTYPE_RELAY : other, frame);
+    if (r->cand[ts] < 0 && addr_set(&e->dst))
+        r->cand[ts] = learn_cand(m, r->call, r->media, ts, &e->dst, e->tcp,
+                                 e->relayed && !e->outbound ? ICECALL_CTYPE_RELAY : other, frame);
+    if (r->cand[0] < 0 || r->cand[1] < 0)
+        return false;
+    cand_t *cs = cand_at(r->call, r->media, fs, r->cand[fs]);
+    cand_t *ct = cand_at(r->call, r->media, ts, r->cand[ts]);
+    if (e->relayed) {
+        /* Our relay candidate: remember the socket it is allocated for. */
+        cand_t *own = e->outbound ? cs : ct;
+        if (own->learnt && !addr_set(&own->base))
+            own->base = leg->client;
+    } else if (e->tcp && leg->tcp_role) {
+        /* ICE over TCP: the end that opened the connection is active. */
+        bool src_active = leg->tcp_role == ICECALL_TCP_SRC_ACTIVE;
+        if (cs->learnt && !cs->tcptype)
+            cs->tcptype = src_active ? ICECALL_TCP_SRC_ACTIVE : ICECALL_TCP_DST_ACTIVE;
+        if (ct->learnt && !ct->tcptype)
+            ct->tcptype = src_active ? ICECALL_TCP_DST_ACTIVE : ICECALL_TCP_SRC_ACTIVE;
+    }
+    return true;
+}
+
+/*
+ * Finds the call, media line and the two candidates of a packet. For
+ * relayed packets the client's end is its relay candidate.
+ */
+static bool
+route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, bool create,
+             route_t *r)
+{
+    ends_t e;
+    memset(r, 0, sizeof(*r));
+    r->cand[0] = r->cand[1] = -1;
+    leg_ends(m, leg, frame, &e);
+    r->relayed_tcp = e.relayed_tcp;
+    if (create && e.alloc && addr_set(&leg->peer) && e.alloc->n_peers < 2) {
+        if (!e.alloc->n_peers)
+            e.alloc->only_peer = leg->peer;
+        if (!e.alloc->n_peers || !addr_eq(&e.alloc->only_peer, &leg->peer))
+            e.alloc->n_peers++;
+    }
+    if (!route_call(m, &e, username, frame, create, r))
+        return false;
+    return route_cands(m, leg, &e, frame, create, r);
+}
+
+/*
+ * A response whose request is not in the capture (one direction captured,
+ * or the request left by another interface). With the echoed USERNAME it
+ * goes to that ICE session; without one, to the session of its two
+ * addresses, or to a session keyed by the requester's address (the client
+ * socket for relayed packets): "ICE session at <address>".
+ */
+static bool
+route_response_only(icecall_model_t *m, const icecall_check_t *c, bool create, route_t *r)
+{
+    const char *colon = c->username ? strchr(c->username, ':') : NULL;
+    if (colon && colon != c->username && colon[1]) {
+        /* The request's "<responder>:<requester>"; this packet comes from the responder. */
+        char user[520];
+        snprintf(user, sizeof(user), "%.256s:%.*s", colon + 1, (int)MIN((size_t)(colon - c->username), 256),
+                 c->username);
+        return route_packet(m, &c->leg, user, c->frame, create, r);
+    }
+    if (route_packet(m, &c->leg, NULL, c->frame, create, r))
+        return true;
+    ends_t e;
+    memset(r, 0, sizeof(*r));
+    r->cand[0] = r->cand[1] = -1;
+    leg_ends(m, &c->leg, c->frame, &e);
+    r->relayed_tcp = e.relayed_tcp;
+    const icecall_addr_t *key = c->leg.relayed ? &c->leg.client : &e.dst;
+    if (!addr_set(key) || !addr_set(&e.src) || !addr_set(&e.dst))
+        return false;
+    char id[128], a[64];
+    snprintf(id, sizeof(id), "ICE session at %s (no SIP, no ICE user names)", addr_str(key, a, sizeof(a)));
+    call_t *call = (call_t *)g_hash_table_lookup(m->calls, id);
+    if (!call && create) {
+        call = call_get(m, id, false, c->frame);
+        if (call)
+            call->addr_keyed = true;
+    }
+    if (!call || (!call->n_media && (!create || !media_get(call, 0, "media"))))
+        return false;
+    r->call = call;
+    r->media = 0;
+    r->from_side = 1;    /* the responder; side A is the requester whose socket names the session */
+    return route_cands(m, &c->leg, &e, c->frame, create, r);
+}
+
+/* ---- sessions without SDP: which media ------------------------------------------
+ *
+ * Teams marks and ports its media by type (msnet.h): the client's socket
+ * for audio is in 50000-50019 and its packets carry DSCP 46 when QoS marking
+ * is on, and so on. A session without SDP is labelled from the ports of its
+ * host sockets (either side's, and the sockets behind our relays) and from
+ * the DSCP marks of its media (of its checks when no media was seen), and
+ * says it is inferred. Ports that disagree, or marks that do, tell nothing.
+ */
+typedef struct {
+    const msnet_teams_class_t *port_cls;   /* the one Teams range the sockets' ports are in */
+    const msnet_teams_class_t *dscp_cls;   /* the one Teams mark seen */
+    unsigned                   port_kinds; /* bit per msnet_media_t seen */
+    unsigned                   dscp_kinds;
+    uint16_t                   port;       /* a socket port in port_cls's range */
+} mkind_t;
+
+static unsigned
+bits_set(unsigned v)
+{
+    unsigned n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+static void
+session_media_kind(const call_t *c, unsigned mi, mkind_t *k)
+{
+    const media_t *md = c->media[mi];
+    memset(k, 0, sizeof(*k));
+    for (int s = 0; s < 2; s++) {
+        for (guint i = 0; i < md->cands[s]->len; i++) {
+            const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
+            uint16_t port = 0;
+            if (addr_set(&x->base)) {
+                port = x->base.port;               /* the socket behind our relay */
+            } else if (x->tcptype != ICECALL_TCP_SRC_ACTIVE) {  /* an active TCP port is ephemeral */
+                cview_t v;
+                cand_view(c, mi, s, (int)i, &v);
+                if (v.type == ICECALL_CTYPE_HOST)
+                    port = x->addr.port;
+            }
+            const msnet_teams_class_t *cl = port ? msnet_teams_class_for_port(port) : NULL;
+            if (!cl)
+                continue;
+            if (!k->port_cls) {
+                k->port_cls = cl;
+                k->port = port;
+            }
+            k->port_kinds |= 1u << cl->media;
+        }
+    }
+    uint64_t media = 0, checks = 0;
+    for (guint i = 0; i < md->pairs->len; i++) {
+        const pair_t *p = &g_array_index(md->pairs, pair_t, i);
+        media |= p->dscp_media[0] | p->dscp_media[1];
+        checks |= p->dscp_check[0] | p->dscp_check[1];
+    }
+    uint64_t marks = media ? media : checks;
+    for (uint8_t v = 0; v < 64; v++) {
+        const msnet_teams_class_t *cl = (marks >> v) & 1u ? msnet_teams_class_for_dscp(v) : NULL;
+        if (!cl)
+            continue;
+        if (!k->dscp_cls)
+            k->dscp_cls = cl;
+        k->dscp_kinds |= 1u << cl->media;
+    }
+    if (bits_set(k->port_kinds) != 1)
+        k->port_cls = NULL;
+    if (bits_set(k->dscp_kinds) != 1)
+        k->dscp_cls = NULL;
+}
+
+#define EN_DASH "\xe2\x80\x93"
+
+/* The report's words: "audio (inferred from Teams port range 50000–50019)". */
+static void
+session_media_text(const call_t *c, unsigned mi, char *buf, size_t size)
+{
+    mkind_t k;
+    session_media_kind(c, mi, &k);
+    const msnet_teams_class_t *p = k.port_cls, *d = k.dscp_cls;
+    if (p && d && p == d)
+        snprintf(buf, size, "%s (inferred from Teams port range %u" EN_DASH "%u and DSCP %u %s)", p->name,
+                 p->port_lo, p->port_hi, d->dscp, d->dscp_class);
+    else if (p && d)
+        snprintf(buf, size, "%s (inferred from Teams port range %u" EN_DASH "%u; but its DSCP %u %s is %s's mark)",
+                 p->name, p->port_lo, p->port_hi, d->dscp, d->dscp_class, d->name);
+    else if (p)
+        snprintf(buf, size, "%s (inferred from Teams port range %u" EN_DASH "%u)", p->name, p->port_lo, p->port_hi);
+    else if (d)
+        snprintf(buf, size, "%s (inferred from DSCP %u %s, Teams' mark for %s)", d->name, d->dscp, d->dscp_class,
+                 d->name);
+    else if (bits_set(k.port_kinds) > 1)
+        snprintf(buf, size, "unknown (its sockets' ports are in the Teams ranges of different media types)");
+    else
+        snprintf(buf, size, "unknown (no socket port in a Teams media range, no Teams DSCP mark)");
+}
+
+/* The short name of a media line of a session without SDP: "audio (inferred)". */
+static void
+session_refresh_name(call_t *c, unsigned mi)
+{
+    media_t *md = c->media[mi];
+    if (c->from_sip)
+        return;
+    mkind_t k;
+    session_media_kind(c, mi, &k);
+    const msnet_teams_class_t *cl = k.port_cls ? k.port_cls : k.dscp_cls;
+    if (cl)
+        snprintf(md->name, sizeof(md->name), "%s (inferred)", cl->name);
+    else
+        snprintf(md->name, sizeof(md->name), "unknown");
 }
 
 static void
@@ -1296,6 +1891,7 @@ fill_frame(const route_t *r, int pair_idx, icecall_frame_t *out)
     memset(out, 0, sizeof(*out));
     if (!r->call || pair_idx < 0)
         return;
+    session_refresh_name(r->call, r->media);
     media_t *md = r->call->media[r->media];
     pair_t *p = &g_array_index(md->pairs, pair_t, pair_idx);
     out->valid = true;
@@ -1319,32 +1915,64 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
     bool response = (c->stun_type & 0x0110u) != 0;
     if (response) {
         check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
-        if (!tx)
-            return;
-        media_t *md = tx->call->media[tx->media];
-        pair_t *p = &g_array_index(md->pairs, pair_t, tx->pair);
+        int pi;
+        bool orphan = false;
+        if (tx) {
+            memset(&r, 0, sizeof(r));
+            r.call = tx->call;
+            r.media = tx->media;
+            r.from_side = !tx->from_side;
+            pi = tx->pair;
+        } else {
+            /* Its request is not in the capture: still a check that worked.
+             * (A request that is, but that no call took, leaves it alone.) */
+            if (g_hash_table_contains(m->unrouted_tx, c->txid) || !route_response_only(m, c, true, &r))
+                return;
+            pi = pair_get(r.call->media[r.media], r.cand[0], r.cand[1], true);
+            if (pi < 0)
+                return;
+            orphan = true;
+        }
+        media_t *md = r.call->media[r.media];
+        pair_t *p = &g_array_index(md->pairs, pair_t, pi);
+        if (orphan) {
+            p->n_responses_only++;
+            if (!p->response_only_frame)
+                p->response_only_frame = c->frame;
+            if (r.call->last_frame < c->frame)
+                r.call->last_frame = c->frame;
+        }
+        if (c->leg.has_dscp && c->leg.dscp < 64)
+            p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
         if (c->stun_type == 0x0101) {
             p->result = ICECALL_RESULT_SUCCESS;
             if (!p->success_frame)
                 p->success_frame = c->frame;
-            if (tx->use_candidate && !p->nominated) {
+            if (tx && tx->use_candidate && !p->nominated) {
                 p->nominated = true;
                 p->nominated_frame = c->frame;
+            }
+            /* XOR-MAPPED-ADDRESS: where the responder saw the requester's end
+             * (RFC 8445 7.2.5.3.1): another address means a NAT on the way. */
+            int req = !r.from_side;
+            if (addr_set(&c->mapped) && (!p->seen_frame[req] || !addr_eq(&p->seen_as[req], &c->mapped))) {
+                p->seen_as[req] = c->mapped;
+                p->seen_frame[req] = c->frame;
             }
         } else if (p->result != ICECALL_RESULT_SUCCESS) {
             p->result = ICECALL_RESULT_ERROR;
             p->error_code = c->error_code;
             p->error_frame = c->frame;
         }
-        memset(&r, 0, sizeof(r));
-        r.call = tx->call;
-        r.media = tx->media;
-        r.from_side = !tx->from_side;
-        fill_frame(&r, tx->pair, out);
+        fill_frame(&r, pi, out);
         return;
     }
-    if (!route_packet(m, &c->leg, c->username, c->frame, true, &r))
+    if (!route_packet(m, &c->leg, c->username, c->frame, true, &r)) {
+        if (!g_hash_table_contains(m->unrouted_tx, c->txid) &&
+            g_hash_table_size(m->unrouted_tx) < ICECALL_MAX_TRANSACTIONS)
+            g_hash_table_add(m->unrouted_tx, g_memdup2(c->txid, 16));
         return;
+    }
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
     if (pi < 0)
@@ -1352,6 +1980,14 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
     if (c->leg.relayed && c->leg.tcp)
         p->relayed_tcp = true;
+    if (c->leg.has_dscp && c->leg.dscp < 64)
+        p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
+    if (c->sender_mux_session && !c->leg.relayed) {
+        /* Sent from a TURN relay: the sender's end is its relayed address. */
+        cand_t *x = cand_at(r.call, r.media, r.from_side, r.cand[r.from_side]);
+        if (x && x->learnt && !x->mux_frame)
+            x->mux_frame = c->frame;
+    }
     if (!p->first_check_frame)
         p->first_check_frame = c->frame;
     if (c->frame > md->last_check_frame)
@@ -1389,6 +2025,9 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
     if (pk->leg.relayed && pk->leg.tcp)
         p->relayed_tcp = true;
+    if (pk->leg.has_dscp && pk->leg.dscp < 64)
+        p->dscp_media[r.from_side] |= UINT64_C(1) << pk->leg.dscp;
+    p->media_dir[r.from_side]++;
     if (!p->media_pkts) {
         p->media_first_frame = pk->frame;
         p->media_first_us = pk->time_us;
@@ -1685,8 +2324,11 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
     memset(out, 0, sizeof(*out));
     if ((c->stun_type & 0x0110u) != 0) {
         check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
-        if (!tx)
+        if (!tx) {
+            if (!g_hash_table_contains(m->unrouted_tx, c->txid) && route_response_only(m, c, false, &r))
+                fill_frame(&r, pair_get(r.call->media[r.media], r.cand[0], r.cand[1], false), out);
             return;
+        }
         memset(&r, 0, sizeof(r));
         r.call = tx->call;
         r.media = tx->media;
@@ -2107,7 +2749,7 @@ path_rules(const icecall_model_t *m, const call_t *c, int64_t quiet_after_us, co
         int direct_ok = -1;
         for (guint i = 0; i < md->pairs->len; i++) {
             const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-            if (!p->n_requests)
+            if (!p->n_requests && !p->n_responses_only)
                 continue;
             checked++;
             if (p->result == ICECALL_RESULT_SUCCESS) {
@@ -2189,7 +2831,9 @@ icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
     emit_t e = { fn, user };
     turn_rules(m, &e);
     for (guint i = 0; i < m->call_list->len; i++) {
-        const call_t *c = (const call_t *)g_ptr_array_index(m->call_list, i);
+        call_t *c = (call_t *)g_ptr_array_index(m->call_list, i);
+        for (unsigned mi = 0; mi < c->n_media && !c->from_sip; mi++)
+            session_refresh_name(c, mi);   /* the findings name the media line */
         candidate_rules(m, c, &e);
         path_rules(m, c, quiet_after_us, &e);
         diag_rules(c, &e);
@@ -2208,7 +2852,7 @@ verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
     unsigned n_checked = 0;
     for (guint i = 0; i < md->pairs->len; i++) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-        if (!p->n_requests)
+        if (!p->n_requests && !p->n_responses_only)
             continue;
         n_checked++;
         icecall_path_t pt = pair_path(c, mi, p);
@@ -2264,24 +2908,166 @@ verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
              pt == ICECALL_PATH_RELAY_TCP && media_tcp_by_design(md) ? " (TCP by design)" : "");
 }
 
+/* ---- report: sessions without SDP ------------------------------------------------ */
+
+/* "1 host (1 UDP), 1 srflx (1 UDP), 1 relay (1 UDP)" by what the packets say. */
 static void
-report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
+session_count_cands(GString *o, const call_t *c, unsigned mi, int side)
+{
+    static const icecall_ctype_t order[] = { ICECALL_CTYPE_HOST, ICECALL_CTYPE_SRFLX, ICECALL_CTYPE_PRFLX,
+                                             ICECALL_CTYPE_RELAY, ICECALL_CTYPE_UNKNOWN };
+    const GArray *a = c->media[mi]->cands[side];
+    bool any = false;
+    for (unsigned t = 0; t < G_N_ELEMENTS(order); t++) {
+        unsigned udp = 0, tcp = 0;
+        for (guint i = 0; i < a->len; i++) {
+            const cand_t *x = &g_array_index(a, cand_t, i);
+            cview_t v;
+            cand_view(c, mi, side, (int)i, &v);
+            if (v.type != order[t])
+                continue;
+            if (x->tcp)
+                tcp++;
+            else
+                udp++;
+        }
+        if (!udp && !tcp)
+            continue;
+        g_string_append_printf(o, "%s%u %s (", any ? ", " : "", udp + tcp, icecall_ctype_to_string(order[t]));
+        if (udp)
+            g_string_append_printf(o, "%u UDP", udp);
+        if (tcp)
+            g_string_append_printf(o, "%s%u TCP", udp ? ", " : "", tcp);
+        g_string_append(o, ")");
+        any = true;
+    }
+    if (!any)
+        g_string_append(o, "none seen");
+}
+
+/* One line per address of a side: its type and the packets that say so. */
+static void
+session_cand_lines(GString *o, const call_t *c, unsigned mi, int side)
+{
+    const GArray *a = c->media[mi]->cands[side];
+    for (guint i = 0; i < a->len; i++) {
+        const cand_t *x = &g_array_index(a, cand_t, i);
+        cview_t v;
+        char s1[64], s2[64];
+        cand_view(c, mi, side, (int)i, &v);
+        g_string_append_printf(o, "      %s %s%s: %s", icecall_ctype_to_string(v.type), addr_str(&x->addr, s1, sizeof(s1)),
+                               !x->tcp ? "" : x->tcptype == ICECALL_TCP_SRC_ACTIVE ? " TCP-ACT (opened the connection)"
+                               : x->tcptype == ICECALL_TCP_DST_ACTIVE ? " TCP-PASS (accepted the connection)" : " TCP",
+                               v.why);
+        if (v.type == ICECALL_CTYPE_HOST && v.alloc && v.alloc->success && addr_set(&v.alloc->reflexive) &&
+            !addr_eq(&v.alloc->reflexive, &x->addr))
+            g_string_append_printf(o, "; leaves through its NAT as srflx %s (the Edge's view, frame %u)",
+                                   addr_str(&v.alloc->reflexive, s2, sizeof(s2)), v.alloc->success_frame);
+        g_string_append(o, "\n");
+    }
+}
+
+/* Is allocation @a one of side @s's in this session: made from a socket the
+ * session's checks or media use (a host, or the socket behind a relay)? */
+static bool
+session_alloc_mine(const call_t *c, unsigned mi, int s, const alloc_t *a)
+{
+    const GArray *cs = c->media[mi]->cands[s];
+    for (guint i = 0; i < cs->len; i++) {
+        const cand_t *x = &g_array_index(cs, cand_t, i);
+        if (addr_set(&x->base) && addr_eq(&x->base, &a->client))
+            return true;
+        if (x->tcp == a->tcp && addr_eq(&x->addr, &a->client))
+            return true;
+    }
+    return false;
+}
+
+/* The allocations of a session without SDP, and the relays the capture
+ * shows without their allocation (the far side's, usually). */
+static unsigned
+session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GString *o, GHashTable *listed)
+{
+    unsigned na = 0;
+    for (guint i = 0; i < m->alloc_list->len; i++) {
+        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
+        for (int s = 0; s < 2; s++) {
+            if (!session_alloc_mine(c, mi, s, a))
+                continue;
+            if (!na++)
+                g_string_append(o, "    TURN allocations:\n");
+            g_string_append_printf(o, "      %s: ", s == 0 ? "A" : "B");
+            alloc_text(a, o);
+            g_string_append(o, "\n");
+            if (listed)
+                g_hash_table_add(listed, (gpointer)a);
+        }
+    }
+    for (int s = 0; s < 2; s++) {
+        const GArray *cs = c->media[mi]->cands[s];
+        for (guint i = 0; i < cs->len; i++) {
+            const cand_t *x = &g_array_index(cs, cand_t, i);
+            cview_t v;
+            char a1[64];
+            cand_view(c, mi, s, (int)i, &v);
+            if (v.type != ICECALL_CTYPE_RELAY || v.alloc)
+                continue;
+            if (!na++)
+                g_string_append(o, "    TURN allocations:\n");
+            g_string_append_printf(o, "      %s: relay %s, allocation not in the capture, first seen in frame %u: %s\n",
+                                   s == 0 ? "A" : "B", addr_str(&x->addr, a1, sizeof(a1)), x->seen_frame, v.why);
+        }
+    }
+    return na;
+}
+
+/* "0 (not marked)", "46 (EF)", "0 (not marked), 46 (EF)" */
+static void
+dscp_text(uint64_t mask, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (uint8_t v = 0; v < 64 && n < size; v++) {
+        if (!((mask >> v) & 1u))
+            continue;
+        const char *name = msnet_dscp_name(v);
+        int w = snprintf(buf + n, size - n, "%s%u%s%s%s", n ? ", " : "", v, v == 0 ? " (not marked" : name ? " (" : "",
+                         v == 0 ? "" : name ? name : "", v == 0 || name ? ")" : "");
+        if (w < 0)
+            break;
+        n += (size_t)w;
+    }
+}
+
+static void
+report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHashTable *listed)
 {
     media_t *md = c->media[mi];
     char buf[256], t[32];
     uint8_t v = media_version(md);
-    if (v)
+    if (!c->from_sip) {
+        session_refresh_name(c, mi);
+        session_media_text(c, mi, buf, sizeof(buf));
+        g_string_append_printf(o, "  Media %s; ICE version not known: no SDP\n", buf);
+    } else if (v) {
         g_string_append_printf(o, "  Media %s (ICE v%u)\n", md->name, v);
-    else
+    } else {
         g_string_append_printf(o, "  Media %s (ICE version not known: no SDP)\n", md->name);
+    }
     for (int s = 0; s < 2; s++) {
         g_string_append_printf(o, "    %s candidates: ", s == 0 ? "A" : "B");
-        count_cands(o, md, md->cands[s]);
-        g_string_append(o, "\n");
+        if (c->from_sip) {
+            count_cands(o, md, md->cands[s]);
+            g_string_append(o, "\n");
+        } else {
+            session_count_cands(o, c, mi, s);
+            g_string_append(o, "\n");
+            session_cand_lines(o, c, mi, s);
+        }
     }
     /* TURN allocations backing either side. */
-    unsigned na = 0;
-    for (guint i = 0; i < m->alloc_list->len; i++) {
+    unsigned na = c->from_sip ? 0 : session_allocations(m, c, mi, o, listed);
+    for (guint i = 0; i < m->alloc_list->len && c->from_sip; i++) {
         const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
         for (int s = 0; s < 2; s++) {
             bool mine = (a->success && (cand_belongs(md->cands[s], &a->relayed) || cand_belongs(md->cands[s], &a->reflexive)));
@@ -2302,15 +3088,20 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
     }
     /* Checked pairs. */
     unsigned np = 0;
+    unsigned n_req = 0, n_orphan = 0;
     for (guint i = 0; i < md->pairs->len; i++) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-        if (!p->n_requests)
+        n_req += p->n_requests;
+        n_orphan += p->n_responses_only;
+        if (!p->n_requests && !p->n_responses_only)
             continue;
         if (!np++)
             g_string_append(o, "    Pairs checked:\n");
         pair_text(c, mi, p, buf, sizeof(buf));
         g_string_append_printf(o, "      %s: %s", buf, icecall_result_to_string(p->result));
-        if (p->result == ICECALL_RESULT_SUCCESS)
+        if (p->result == ICECALL_RESULT_SUCCESS && p->n_responses_only && p->response_only_frame == p->success_frame)
+            g_string_append_printf(o, " (frame %u; its request is not in the capture)", p->success_frame);
+        else if (p->result == ICECALL_RESULT_SUCCESS)
             g_string_append_printf(o, " (frame %u)", p->success_frame);
         else if (p->result == ICECALL_RESULT_ERROR)
             g_string_append_printf(o, " %u (frame %u)", p->error_code, p->error_frame);
@@ -2327,6 +3118,9 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
     }
     if (!np)
         g_string_append(o, "    Pairs checked: none seen\n");
+    if (n_orphan && !n_req)
+        g_string_append(o, "    Missing: the check requests (only responses to them in the capture: a capture of one "
+                           "direction, or the requests left by another interface)\n");
     if (md->early_pair >= 0) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, md->early_pair);
         pair_text(c, mi, p, buf, sizeof(buf));
@@ -2353,6 +3147,17 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
         pair_text(c, mi, p, buf, sizeof(buf));
         g_string_append_printf(o, "    Final path: %s, %s (%u packets, last frame %u)\n", path_short(pair_path(c, mi, p)),
                                buf, p->media_pkts, p->media_last_frame);
+        /* QoS marks as captured: a capture at the client shows whether it marks its media. */
+        char d0[96], d1[96];
+        dscp_text(p->dscp_media[0], d0, sizeof(d0));
+        dscp_text(p->dscp_media[1], d1, sizeof(d1));
+        if (p->dscp_media[0] || p->dscp_media[1])
+            g_string_append_printf(o, "    DSCP on the final path: A -> B %s; B -> A %s\n",
+                                   p->media_dir[0] ? (d0[0] ? d0 : "not known") : "no media seen",
+                                   p->media_dir[1] ? (d1[0] ? d1 : "not known") : "no media seen");
+        if (!c->from_sip && (!p->media_dir[0] || !p->media_dir[1]))
+            g_string_append_printf(o, "    Missing: media %s on the final path (one-way media, or a capture of one "
+                                   "direction)\n", p->media_dir[0] ? "from B to A" : "from A to B");
     } else {
         g_string_append(o, "    Final path: none (no media)\n");
     }
@@ -2402,6 +3207,8 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
 {
     unsigned shown = 0;
     GPtrArray *fs = g_ptr_array_new_with_free_func(g_free);
+    GHashTable *listed = g_hash_table_new(g_direct_hash, g_direct_equal);   /* allocations shown under a session */
+    GHashTable *hosts = g_hash_table_new_full(akey_hash, akey_equal, g_free, NULL);   /* their clients' IPs */
     icecall_findings(m, 10 * G_USEC_PER_SEC, collect_finding, fs);
     g_string_append(o, "===================================================================\n");
     g_string_append(o, "MS ICE calls: which path the media took\n");
@@ -2425,6 +3232,9 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
         } else {
             g_string_append(o, "  Missing: no SIP signalling for this ICE session in the capture (parties known "
                                "only by address)\n");
+            if (c->addr_keyed)
+                g_string_append(o, "  Missing: ICE user names (no check request seen): the session is named after "
+                                   "its requester's socket\n");
         }
         char scen[160];
         scenario_text(m, c, scen, sizeof(scen));
@@ -2454,7 +3264,16 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
             media_t *md = c->media[mi];
             if (!md->cands[0]->len && !md->cands[1]->len && !md->pairs->len)
                 continue;
-            report_media(m, c, mi, o);
+            report_media(m, c, mi, o, listed);
+            for (int s = 0; s < 2 && !c->from_sip; s++) {
+                for (guint k2 = 0; k2 < md->cands[s]->len; k2++) {
+                    const cand_t *x = &g_array_index(md->cands[s], cand_t, k2);
+                    akey_t key;
+                    make_key(&key, addr_set(&x->base) ? &x->base : &x->addr, false, false);
+                    if (!g_hash_table_contains(hosts, &key))
+                        g_hash_table_add(hosts, g_memdup2(&key, sizeof(key)));
+                }
+            }
             if (!md->cands[0]->len || !md->cands[1]->len)
                 g_string_append_printf(o, "    Missing: %s's candidates (offer or answer not in the capture)\n",
                                        !md->cands[0]->len ? "A" : "B");
@@ -2469,6 +3288,24 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
     }
     if (!shown)
         g_string_append(o, "\nNo calls with ICE found.\n");
+    /* Allocations of the clients of sessions without SDP that none of their
+     * sessions uses (a spare socket, or one whose checks are not in the
+     * capture). */
+    unsigned nu = 0;
+    for (guint i = 0; i < m->alloc_list->len && !only; i++) {
+        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
+        akey_t key;
+        make_key(&key, &a->client, false, false);
+        if (g_hash_table_contains(listed, a) || !g_hash_table_contains(hosts, &key))
+            continue;
+        if (!nu++)
+            g_string_append(o, "\nTURN allocations that no ICE session's checks or media use:\n");
+        g_string_append(o, "  ");
+        alloc_text(a, o);
+        g_string_append(o, "\n");
+    }
+    g_hash_table_destroy(listed);
+    g_hash_table_destroy(hosts);
     GString *p = g_string_new("");
     print_findings(p, fs, "", "  ");
     if (p->len && !only)
@@ -2493,6 +3330,7 @@ icecall_foreach_row(const icecall_model_t *m, const char *call_id,
                 continue;
             icecall_row_t row;
             memset(&row, 0, sizeof(row));
+            session_refresh_name(c, mi);
             row.call_id = c->call_id;
             row.media = md->name;
             row.caller = c->uri[0] ? c->uri[0] : "";
@@ -2506,7 +3344,7 @@ icecall_foreach_row(const icecall_model_t *m, const char *call_id,
             row.n_promotions = md->n_promos;
             for (guint k = 0; k < md->pairs->len; k++) {
                 const pair_t *p = &g_array_index(md->pairs, pair_t, k);
-                if (p->n_requests)
+                if (p->n_requests || p->n_responses_only)
                     row.n_pairs_checked++;
                 if (p->result == ICECALL_RESULT_SUCCESS)
                     row.n_pairs_ok++;

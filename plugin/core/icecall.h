@@ -12,6 +12,11 @@
  * which pair carried media when: the first one (early media) and every change
  * (promotion). icecall_report() writes the per-call text report.
  *
+ * ICE sessions without SIP in the capture (Teams) are keyed by their ufrags
+ * (or, seen through responses alone, by the requester's address); their
+ * candidate types, NAT mappings and media type are inferred from the packets
+ * and from the published Teams facts in msnet.h, and the report says so.
+ *
  * ICE runs in five phases ([MS-ICE2] 1.3): credentials (MRAS), allocation
  * (MS-TURN), address exchange (SDP), connectivity checks, promotion. Path
  * preference, best first: host, server-reflexive, relay UDP, relay TCP.
@@ -225,7 +230,16 @@ typedef struct {
     bool           outbound;
     icecall_addr_t client, edge, peer;
     uint64_t       mux_session;    /* relayed over 0xFF10: its session id, else 0 */
+    bool           has_dscp;       /* @dscp was read from the packet's IP header */
+    uint8_t        dscp;           /* 0..63 (relayed: of the client <-> Edge packet) */
+    uint8_t        tcp_role;       /* direct ICE over TCP: who opened the connection (ICECALL_TCP_*) */
 } icecall_leg_t;
+
+/* icecall_leg_t.tcp_role: the end that sent the SYN is the active (TCP-ACT)
+ * candidate, the other the passive (TCP-PASS) one ([MS-ICE2] 3.1.4.8.1.3,
+ * RFC 6544). 0: the handshake is not in the capture. */
+#define ICECALL_TCP_SRC_ACTIVE 1u
+#define ICECALL_TCP_DST_ACTIVE 2u
 
 /** icecall_check_t: one STUN Binding message of a connectivity check. */
 typedef struct {
@@ -237,6 +251,8 @@ typedef struct {
     const char    *username;       /* "<receiver ufrag>:<sender ufrag>", NULs stripped */
     bool           use_candidate;
     uint16_t       error_code;
+    icecall_addr_t mapped;         /* responses: XOR-MAPPED-ADDRESS, how the responder saw the requester */
+    uint64_t       sender_mux_session; /* requests: MS-MULTIPLEXED-TURN-SESSION-ID: sent through the sender's relay */
 } icecall_check_t;
 
 void icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out);

@@ -129,8 +129,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             c.username = users[u8(&r) % 6];
             c.use_candidate = u8(&r) & 1;
             c.error_code = u8(&r);
+            /* What sessions without SDP infer from: mapped address, a relay's
+             * session id, DSCP, the TCP role, addresses in Teams relay ranges. */
+            uint8_t extra = u8(&r);
+            if (extra & 1)
+                c.mapped = addr(&r);
+            if (extra & 2)
+                c.sender_mux_session = u8(&r);
+            c.leg.has_dscp = extra & 4;
+            c.leg.dscp = u8(&r) & 0x3f;
+            c.leg.tcp = extra & 8;
+            c.leg.tcp_role = (extra >> 4) & 3;
+            if (extra & 0x40) {
+                c.leg.src.addr[0] = 52;
+                c.leg.src.addr[1] = 112;
+                c.leg.src.port = 3479;
+            }
             icecall_frame_t fi;
             icecall_add_check(m, &c, &fi);
+            if (extra & 0x80)   /* the same packet dissected again (GUI, tshark -2) */
+                icecall_lookup_check(m, &c, &fi);
             break;
         }
         default: { /* media */
@@ -146,6 +164,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             p.leg.edge = addr(&r);
             p.leg.peer = addr(&r);
             p.rtcp = u8(&r) & 1;
+            p.leg.has_dscp = u8(&r) & 1;
+            p.leg.dscp = u8(&r) & 0x3f;
             icecall_frame_t fi;
             if (p.rtcp && (u8(&r) & 1)) {
                 /* An ICMP error quoting a datagram between two pool addresses. */
@@ -165,6 +185,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 break;
             }
             icecall_add_media(m, &p, &fi);
+            if (p.leg.has_dscp)
+                icecall_lookup_media(m, &p, &fi);
             break;
         }
         }
