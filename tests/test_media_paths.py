@@ -206,8 +206,8 @@ def test_icmp_flow_graph(tshark):
 def test_teams_icmp_rejection(tshark, teams_pcap):
     """teams.pcap: the video stream's two port unreachable errors are reported, and counted nowhere as media."""
     rep = report(tshark, teams_pcap)
-    line = ("B 93.71.110.205:16333 rejects A's media (192.168.1.6:50036 -> 93.71.110.205:16333): ICMP port "
-            "unreachable, 2 errors from frame 1490")
+    # The video session's type is inferred from A's port (50036, Teams' video range).
+    line = "B 93.71.110.205:16333 rejects A's video (inferred): ICMP port unreachable, 2 errors from frame 1490"
     assert f"    Rejected: {line} (last frame 1497); these errors are not media\n" in rep
     assert f"[warning, frame 1490] {line}" in rep
     # The audio session's final path: its RTP only (the ICMP errors are about the other session).

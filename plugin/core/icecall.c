@@ -2151,10 +2151,11 @@ reject_text(const media_t *md, const reject_t *rj, bool counts, char *buf, size_
 {
     char a[64], s[64], rep[80] = "", what[160];
     addr_str(&rj->addr, a, sizeof(a));
-    if (md->name_known) {
+    if (md->name_known || (strcmp(md->name, "media") != 0 && strcmp(md->name, "unknown") != 0)) {
+        /* The SDP's name, or the type inferred without SDP ("video (inferred)"). */
         snprintf(what, sizeof(what), "%s", md->name);
     } else {
-        /* No SDP names the media type: the stream by its ports. */
+        /* Neither an SDP nor the ports tell the media type: the stream by its ports. */
         snprintf(what, sizeof(what), "media (%s -> %s)", addr_str(&rj->sender, s, sizeof(s)), a);
     }
     if (addr_set(&rj->reporter) && !ip_eq(&rj->reporter, &rj->addr)) {
