@@ -99,6 +99,10 @@ typedef struct {
     const char    *message;      /* "INVITE", "183", ... */
     bool           is_request;
     icecall_addr_t src, dst;     /* of the packet (ports optional) */
+    const char    *from_tag;     /* From: and To: tag parameters (RFC 3261 19.3); NULL: none */
+    const char    *to_tag;
+    const char    *cseq_method;  /* method of the CSeq header ("INVITE"); NULL: unknown */
+    uint32_t       cseq;         /* CSeq number; 0: unknown */
 } icecall_msg_t;
 
 /** icecall_cand_in_t: one candidate line, as the SDP reader parsed it. */

@@ -26,6 +26,25 @@ v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port)
     return x;
 }
 
+/* A SIP message of the call as the epan layer describes it (no tags, no CSeq). */
+static icecall_msg_t
+sipmsg(uint32_t frame, int64_t time_us, const char *call_id, const char *from, const char *to, const char *message,
+       bool is_request, icecall_addr_t src, icecall_addr_t dst)
+{
+    icecall_msg_t m;
+    memset(&m, 0, sizeof(m));
+    m.frame = frame;
+    m.time_us = time_us;
+    m.call_id = call_id;
+    m.from_uri = from;
+    m.to_uri = to;
+    m.message = message;
+    m.is_request = is_request;
+    m.src = src;
+    m.dst = dst;
+    return m;
+}
+
 static icecall_cand_in_t
 cand(icecall_ctype_t type, icecall_addr_t addr, uint32_t prio, const char *foundation)
 {
@@ -54,10 +73,10 @@ offer_answer(icecall_model_t *m)
     };
     icecall_media_in_t ma = { 0, "audio", 19, v4(10, 10, 20, 31, 21346), "L1xu", a, 2, NULL, 0, NULL };
     icecall_media_in_t mb = { 0, "audio", 19, v4(10, 10, 40, 52, 30112), "kwD6", b, 1, NULL, 0, NULL };
-    icecall_msg_t invite = { 4, 1000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
-                             v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
-    icecall_msg_t ok = { 10, 3000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
-                         v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0) };
+    icecall_msg_t invite = sipmsg(4, 1000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
+                                  v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0));
+    icecall_msg_t ok = sipmsg(10, 3000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
+                              v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0));
     g_assert_true(icecall_add_sdp(m, &invite, &ma, 1));
     g_assert_true(icecall_add_sdp(m, &ok, &mb, 1));
     /* Alice's allocation backs her relay candidate. */
@@ -253,8 +272,8 @@ test_limits(void)
             md[k].cands = cs;
             md[k].n_cands = G_N_ELEMENTS(cs);
         }
-        icecall_msg_t msg = { i + 1, 0, id, "sip:a@x", "sip:b@x", "INVITE", true, v4(10, 0, 0, 1, 0),
-                              v4(10, 0, 0, 2, 0) };
+        icecall_msg_t msg = sipmsg(i + 1, 0, id, "sip:a@x", "sip:b@x", "INVITE", true, v4(10, 0, 0, 1, 0),
+                                   v4(10, 0, 0, 2, 0));
         icecall_add_sdp(m, &msg, md, G_N_ELEMENTS(md));
     }
     g_assert_cmpuint(icecall_n_calls(m), ==, 2000);
@@ -335,8 +354,8 @@ test_late_reinvite(void)
             /* The re-INVITE at 5.0 s (in time) or 14.0 s (11 s late). */
             icecall_addr_t rc[1] = { b_host };
             icecall_media_in_t mr = { 0, "audio", 19, a_host, "L1xu", NULL, 0, rc, 1, NULL };
-            icecall_msg_t re = { 200, late ? 14000000 : 5000000, "call-1", "sip:alice@contoso.com",
-                                 "sip:bob@contoso.com", "INVITE", true, v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
+            icecall_msg_t re = sipmsg(200, late ? 14000000 : 5000000, "call-1", "sip:alice@contoso.com",
+                                      "sip:bob@contoso.com", "INVITE", true, v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0));
             icecall_add_sdp(m, &re, &mr, 1);
         }
         uint32_t frame = 0;
@@ -365,10 +384,10 @@ test_learnt_then_offered(void)
                               cand(ICECALL_CTYPE_HOST, b_v6, 2130706175, "2") };
     icecall_media_in_t ma = { 0, "audio", 19, a_host, "L1xu", a, 2, NULL, 0, NULL };
     icecall_media_in_t mb = { 0, "audio", 19, b_host, "kwD6", b, 2, NULL, 0, NULL };
-    icecall_msg_t invite = { 4, 1000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
-                             v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
-    icecall_msg_t ok = { 10, 3000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
-                         v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0) };
+    icecall_msg_t invite = sipmsg(4, 1000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
+                                  v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0));
+    icecall_msg_t ok = sipmsg(10, 3000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
+                              v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0));
     g_assert_true(icecall_add_sdp(m, &invite, &ma, 1));
     /* Bob's check reaches Alice before his answer does: his address is learnt (prflx) ... */
     check(m, 6, 0x0001, 5, b_host, a_host, "L1xu:kwD6", false, false, NULL);
