@@ -74,7 +74,9 @@ typedef struct {
     char           ufrag[2][64];
     icecall_addr_t default_addr[2];
     icecall_addr_t remote_final[2]; /* component 1 of the last a=remote-candidates of each side */
-    uint32_t       remote_final_frame[2];
+    uint32_t       remote_final_frame[2];   /* first frame of the message that said it */
+    char           remote_final_msg[2][24]; /* that message: "re-INVITE", "200 OK", ... */
+    uint32_t       remote_final_cseq[2];    /* its CSeq (0: unknown), to know a second copy */
     char           remote_v6[2][64];
     GArray        *pairs;           /* pair_t */
     int            current[2];      /* pair carrying media per direction (from side) */
@@ -129,7 +131,8 @@ typedef struct {
 typedef struct {
     icecall_addr_t client, edge;
     bool           tcp;
-    unsigned       n_requests;
+    unsigned       n_requests;      /* transactions (a retransmission is not a new one) */
+    unsigned       n_transmissions; /* every request seen, retransmissions included */
     unsigned       n_401;           /* 401 to a request without credentials: the normal challenge */
     unsigned       n_rejected;      /* 401 to a request that carried MESSAGE-INTEGRITY */
     uint32_t       first_frame, last_request_frame, success_frame, error_frame;
@@ -623,6 +626,36 @@ sender_side(call_t *c, const icecall_msg_t *msg)
     return side;
 }
 
+/* What to call @msg in the report: "re-INVITE", "200 OK", "183 response", ... */
+static void
+msg_label(const icecall_msg_t *msg, char *buf, size_t size)
+{
+    const char *what = msg->message ? msg->message : "";
+    if (msg->is_request && strcmp(what, "INVITE") == 0)
+        snprintf(buf, size, "%s", msg->to_tag || msg->cseq > 1 ? "re-INVITE" : "INVITE");
+    else if (msg->is_request)
+        snprintf(buf, size, "%.16s", *what ? what : "request");
+    else if (strcmp(what, "200") == 0)
+        snprintf(buf, size, "200 OK");
+    else
+        snprintf(buf, size, "%.3s response", *what ? what : "SIP");
+}
+
+/*
+ * Is @msg, sent by @side, the message of @frame0/@cseq0 again? A SIP message
+ * is often captured twice (client -> Front End and Front End -> other
+ * client): same CSeq, same sender. Without a CSeq, the same @what it said.
+ */
+static bool
+same_message(const icecall_msg_t *msg, uint32_t frame0, uint32_t cseq0, bool same_what)
+{
+    if (!frame0)
+        return false;
+    if (msg->cseq && cseq0)
+        return msg->cseq == cseq0;
+    return same_what;
+}
+
 bool
 icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
 {
@@ -684,13 +717,19 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
                 cd.type = type_from_allocations(m, &cd.addr, ICECALL_CTYPE_UNKNOWN);
             cand_add(m, c, in->index, side, &cd);
         }
-        if (in->n_remote > 0) {
-            md->remote_final[side] = in->remote[0];
+        if ((in->n_remote > 0 || in->remote_v6) &&
+            !same_message(msg, md->remote_final_frame[side], md->remote_final_cseq[side],
+                          in->n_remote > 0 ? addr_eq(&md->remote_final[side], &in->remote[0])
+                                           : strcmp(md->remote_v6[side], in->remote_v6) == 0)) {
+            /* A new selection (not a second copy of the one we have). */
             md->remote_final_frame[side] = msg->frame;
+            md->remote_final_cseq[side] = msg->cseq;
+            msg_label(msg, md->remote_final_msg[side], sizeof(md->remote_final_msg[side]));
+            if (in->n_remote > 0)
+                md->remote_final[side] = in->remote[0];
         }
-        if (in->remote_v6) {
+        if (in->remote_v6 && md->remote_final_frame[side] == msg->frame) {
             copy_str(md->remote_v6[side], sizeof(md->remote_v6[side]), in->remote_v6);
-            md->remote_final_frame[side] = msg->frame;
             /* Resolve the username to the other side's candidate address. */
             GArray *oc = md->cands[!side];
             for (guint k = 0; k < oc->len; k++) {
@@ -819,6 +858,7 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
             return;
         if (!a->first_frame)
             a->first_frame = frame;
+        a->n_transmissions++;
         if (txid && g_hash_table_lookup(m->alloc_tx, txid))
             return; /* a retransmission */
         a->n_requests++;
@@ -1452,6 +1492,29 @@ cand_belongs(const GArray *a, const icecall_addr_t *addr)
     return false;
 }
 
+/* "1 request", "1 request and its 9 retransmissions", "2 requests and their 6 retransmissions" */
+static const char *
+requests_text(const alloc_t *a, char *buf, size_t size)
+{
+    unsigned re = a->n_transmissions > a->n_requests ? a->n_transmissions - a->n_requests : 0;
+    int n = snprintf(buf, size, "%u request%s", a->n_requests, a->n_requests == 1 ? "" : "s");
+    if (re && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, " and %s %u retransmission%s", a->n_requests == 1 ? "its" : "their", re,
+                 re == 1 ? "" : "s");
+    return buf;
+}
+
+/* The same, naming the requests: "1 Allocate request and its 3 retransmissions" */
+static const char *
+allocate_requests_text(const alloc_t *a, char *buf, size_t size)
+{
+    char n[80];
+    requests_text(a, n, sizeof(n));
+    const char *sp = strchr(n, ' ');
+    snprintf(buf, size, "%.*s Allocate%s", sp ? (int)(sp - n) : 0, n, sp ? sp : "");
+    return buf;
+}
+
 static void
 alloc_text(const alloc_t *a, GString *o)
 {
@@ -1468,8 +1531,9 @@ alloc_text(const alloc_t *a, GString *o)
             g_string_append_printf(o, " (401 %u time%s to requests with credentials: rejected)", a->n_rejected,
                                    a->n_rejected == 1 ? "" : "s");
     } else if (a->pending) {
-        g_string_append_printf(o, "no response to %u request%s (first frame %u)", a->n_requests,
-                               a->n_requests == 1 ? "" : "s", a->first_frame);
+        char n[96];
+        g_string_append_printf(o, "no response to %s (first frame %u)", requests_text(a, n, sizeof(n)),
+                               a->first_frame);
     } else {
         g_string_append(o, "?");
     }
@@ -1704,11 +1768,12 @@ turn_rules(const icecall_model_t *m, const emit_t *e)
         char edge[64], client[64];
         addr_str(&a->edge, edge, sizeof(edge));
         addr_str(&a->client, client, sizeof(client));
+        char n[96];
         if (a->n_requests && a->pending && !a->success && !a->error_code && !a->n_401 && !a->n_rejected)
             emit(e, ICECALL_RULE_TURN_UNREACHABLE, ICECALL_SEV_WARN, a->first_frame, NULL,
-                 "No answer from the Edge %s to %u Allocate request%s over %s from %s: the Edge is unreachable "
-                 "on this address, port or transport (firewall?)%s", edge, a->n_requests,
-                 a->n_requests == 1 ? "" : "s", a->tcp ? "TCP" : "UDP", client,
+                 "No answer from the Edge %s to %s over %s from %s: the Edge is unreachable "
+                 "on this address, port or transport (firewall?)%s", edge, allocate_requests_text(a, n, sizeof(n)),
+                 a->tcp ? "TCP" : "UDP", client,
                  a->tcp ? ", or it dropped the TCP connection (see the TCP stream)" : "");
         if (a->n_rejected && !a->success)
             emit(e, ICECALL_RULE_TURN_CREDENTIALS, ICECALL_SEV_WARN, a->last_rejected_frame, NULL,
@@ -1967,8 +2032,8 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
         if (!md->remote_final_frame[s])
             continue;
         char a1[64], a2[64];
-        g_string_append_printf(o, "    %s's re-INVITE (frame %u) selects: local %s, remote %s%s%s\n", s == 0 ? "A" : "B",
-                               md->remote_final_frame[s], addr_str(&md->default_addr[s], a1, sizeof(a1)),
+        g_string_append_printf(o, "    %s's %s (frame %u) selects: local %s, remote %s%s%s\n", s == 0 ? "A" : "B",
+                               md->remote_final_msg[s], md->remote_final_frame[s], addr_str(&md->default_addr[s], a1, sizeof(a1)),
                                addr_str(&md->remote_final[s], a2, sizeof(a2)), md->remote_v6[s][0] ? " (v6 username " : "",
                                md->remote_v6[s][0] ? "resolved)" : "");
     }
