@@ -3,7 +3,11 @@
  * icecall.c - the per-call ICE model. See icecall.h.
  *
  * Data layout (all owned by the model, freed by icecall_model_free()):
- *   calls (Call-ID -> call_t), in first-seen order in call_list
+ *   dialogs (Call-ID -> call_t): every SIP dialog the model heard of (a
+ *     location or diagnostics header, an SDP body); the ones that are calls
+ *     (an INVITE dialog with ICE media lines, or an ICE session without SIP)
+ *     also in call_list, in the order they became calls
+ *   endpoints (SIP URI -> where it said it is), from any dialog
  *     call_t: parties A/B, media lines
  *       media_t: candidates per side (GArray of cand_t), checked pairs
  *                (GArray of pair_t), current media pair per direction,
@@ -109,9 +113,23 @@ typedef struct {
 
 #define ICECALL_MAX_DIAGS 8u
 
+/* One "I am here" of an endpoint (ms-endpoint-location-data), in any dialog. */
+typedef struct {
+    icecall_addr_t     ip;          /* SIP source address of the message (port 0) */
+    uint32_t           frame;
+    icecall_location_t loc;
+    char               what[24];    /* the message: "REGISTER", "SUBSCRIBE", "INVITE", ... */
+} loc_stmt_t;
+
+/* What the endpoints of one SIP URI said about their location (bounded). */
+typedef struct {
+    GArray *stmts;                  /* loc_stmt_t, when it changed, at most ICECALL_MAX_LOCATION_STMTS */
+} endpoint_t;
+
 typedef struct {
     char          *call_id;
     bool           from_sip;
+    bool           is_call;           /* an A/V call (else a dialog heard of: REGISTER, SUBSCRIBE, ...) */
     icecall_location_t location[2];
     uint32_t       location_frame[2];
     diag_t         diags[ICECALL_MAX_DIAGS];
@@ -188,7 +206,9 @@ typedef struct {
 
 struct icecall_model {
     GHashTable *calls;        /* char* call_id -> call_t* */
-    GPtrArray  *call_list;    /* call_t*, first-seen order; owns the calls */
+    GPtrArray  *call_list;    /* call_t* of the calls, in the order they became calls */
+    unsigned    n_dialogs;    /* entries of calls that are not calls */
+    GHashTable *endpoints;    /* char* lower-case SIP URI -> endpoint_t* */
     GHashTable *by_addr;      /* akey_t* -> owner_t* (exact address) */
     GHashTable *by_ip;        /* akey_t* (port 0) -> owner_t* */
     GHashTable *by_ufrag;     /* char* -> owner_t* */
@@ -423,12 +443,21 @@ call_free(gpointer p)
     g_free(c);
 }
 
+static void
+endpoint_free(gpointer p)
+{
+    endpoint_t *e = (endpoint_t *)p;
+    g_array_free(e->stmts, TRUE);
+    g_free(e);
+}
+
 icecall_model_t *
 icecall_model_new(void)
 {
     icecall_model_t *m = g_new0(icecall_model_t, 1);
-    m->calls = g_hash_table_new(g_str_hash, g_str_equal);
-    m->call_list = g_ptr_array_new_with_free_func(call_free);
+    m->calls = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, call_free);  /* key: the call's own call_id */
+    m->call_list = g_ptr_array_new();
+    m->endpoints = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, endpoint_free);
     m->by_addr = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->by_ip = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->by_ufrag = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -459,6 +488,7 @@ icecall_model_free(icecall_model_t *m)
     g_hash_table_destroy(m->mras);
     g_ptr_array_free(m->alloc_list, TRUE);
     g_ptr_array_free(m->call_list, TRUE);
+    g_hash_table_destroy(m->endpoints);
     g_free(m);
 }
 
@@ -468,21 +498,50 @@ icecall_n_calls(const icecall_model_t *m)
     return m->call_list->len;
 }
 
+/* It is a call from now on (it keeps what its dialog heard before). */
+static bool
+call_promote(icecall_model_t *m, call_t *c)
+{
+    if (c->is_call)
+        return true;
+    if (m->call_list->len >= ICECALL_MAX_CALLS)
+        return false;
+    c->is_call = true;
+    m->n_dialogs--;
+    g_ptr_array_add(m->call_list, c);
+    return true;
+}
+
+/*
+ * The dialog of @call_id, made when new. A SIP dialog is not a call until
+ * an SDP with ICE media lines comes in it (call_promote()); an ICE session
+ * without SIP (@from_sip false) is one at once.
+ */
 static call_t *
 call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
 {
     call_t *c = (call_t *)g_hash_table_lookup(m->calls, call_id);
     if (c)
         return c;
-    if (m->call_list->len >= ICECALL_MAX_CALLS)
+    if (m->n_dialogs >= ICECALL_MAX_DIALOGS || (!from_sip && m->call_list->len >= ICECALL_MAX_CALLS))
         return NULL;
     c = g_new0(call_t, 1);
     c->call_id = g_strdup(call_id);
     c->from_sip = from_sip;
     c->first_frame = frame;
     g_hash_table_insert(m->calls, c->call_id, c);
-    g_ptr_array_add(m->call_list, c);
+    m->n_dialogs++;
+    if (!from_sip)
+        call_promote(m, c);
     return c;
+}
+
+/* The call of @call_id, or NULL (unknown, or a dialog that is not a call). */
+static call_t *
+call_find(const icecall_model_t *m, const char *call_id)
+{
+    call_t *c = call_id ? (call_t *)g_hash_table_lookup(m->calls, call_id) : NULL;
+    return c && c->is_call ? c : NULL;
 }
 
 static media_t *
@@ -656,14 +715,47 @@ same_message(const icecall_msg_t *msg, uint32_t frame0, uint32_t cseq0, bool sam
     return same_what;
 }
 
+static bool
+method_in(const char *method, const char *const *list, size_t n)
+{
+    for (size_t i = 0; method && i < n; i++) {
+        if (strcmp(method, list[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Does this SDP make an A/V call? It must have a media line with ICE, in an
+ * INVITE dialog: an offer or answer of INVITE, UPDATE, PRACK or ACK (RFC 3261
+ * 13, RFC 3311, RFC 3262), or a response to one. What the message is not
+ * known for (no start line, no CSeq) is taken as before: a call.
+ */
+static bool
+sdp_makes_call(const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
+{
+    static const char *const requests[] = { "INVITE", "ACK", "UPDATE", "PRACK" };
+    static const char *const answered[] = { "INVITE", "UPDATE", "PRACK" };
+    bool ice = false;
+    for (unsigned i = 0; i < n_media && !ice; i++)
+        ice = media[i].version || media[i].n_cands || media[i].n_remote || media[i].remote_v6;
+    if (!ice)
+        return false;
+    if (msg->message && msg->is_request)
+        return method_in(msg->message, requests, G_N_ELEMENTS(requests));
+    if (msg->cseq_method)
+        return method_in(msg->cseq_method, answered, G_N_ELEMENTS(answered));
+    return true;
+}
+
 bool
 icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
 {
     touch(m, msg->time_us);
-    if (!msg->call_id)
+    if (!msg->call_id || !sdp_makes_call(msg, media, n_media))
         return false;
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
-    if (!c)
+    if (!c || !call_promote(m, c))
         return false;
     c->last_frame = msg->frame;
     int side = sender_side(c, msg);
@@ -746,12 +838,57 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
 
 /* ---- location and diagnostics ------------------------------------------------- */
 
+/* The sender's SIP URI says where it is: remembered for its calls (bounded). */
+static void
+endpoint_says(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc)
+{
+    const char *uri = msg->is_request ? msg->from_uri : msg->to_uri;
+    if (!uri || !*uri)
+        return;
+    char *key = g_ascii_strdown(uri, -1);
+    endpoint_t *e = (endpoint_t *)g_hash_table_lookup(m->endpoints, key);
+    if (!e) {
+        if (g_hash_table_size(m->endpoints) >= ICECALL_MAX_ENDPOINTS) {
+            g_free(key);
+            return;
+        }
+        e = g_new0(endpoint_t, 1);
+        e->stmts = g_array_new(FALSE, TRUE, sizeof(loc_stmt_t));
+        g_hash_table_insert(m->endpoints, key, e);
+    } else {
+        g_free(key);
+    }
+    icecall_addr_t ip = msg->src;
+    ip.port = 0;
+    /* Only changes count: the same again from the same address (a REGISTER
+     * refresh, the other copy of a message) adds nothing. */
+    for (guint i = e->stmts->len; i-- > 0;) {
+        const loc_stmt_t *x = &g_array_index(e->stmts, loc_stmt_t, i);
+        if (addr_eq(&x->ip, &ip)) {
+            if (x->loc == loc)
+                return;
+            break;
+        }
+    }
+    loc_stmt_t st;
+    memset(&st, 0, sizeof(st));
+    st.ip = ip;
+    st.frame = msg->frame;
+    st.loc = loc;
+    msg_label(msg, st.what, sizeof(st.what));
+    if (e->stmts->len < ICECALL_MAX_LOCATION_STMTS)
+        g_array_append_val(e->stmts, st);
+    else
+        g_array_index(e->stmts, loc_stmt_t, e->stmts->len - 1) = st;   /* keep the first ones and the latest */
+}
+
 void
 icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc)
 {
     touch(m, msg->time_us);
     if (!msg->call_id || loc == ICECALL_LOC_UNKNOWN)
         return;
+    endpoint_says(m, msg, loc);
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
     if (!c)
         return;
@@ -1391,7 +1528,7 @@ void
 icecall_foreach_candidate(const icecall_model_t *m, const char *call_id,
                           void (*fn)(const icecall_addr_t *a, bool tcp, void *user), void *user)
 {
-    const call_t *c = call_id ? (const call_t *)g_hash_table_lookup(m->calls, call_id) : NULL;
+    const call_t *c = call_find(m, call_id);
     if (!c)
         return;
     for (unsigned mi = 0; mi < c->n_media; mi++) {
@@ -1586,12 +1723,60 @@ icecall_rule_name(icecall_rule_t r)
     return r < ICECALL_RULE_COUNT ? names[r] : "unknown";
 }
 
-/* Where each side is: ms-endpoint-location-data, else its MRAS request. */
+/*
+ * Where the endpoint of @side said it is in other dialogs of its SIP URI
+ * (REGISTER, SUBSCRIBE, other calls), while the call was on or before: the
+ * statements of that endpoint's address (its SIP source or a host
+ * candidate), the last one made before the call started, else the first
+ * during it. From another address of the same URI (another endpoint of the
+ * user) only when all of them agree. @from: the statement used.
+ */
+static icecall_location_t
+endpoint_location(const icecall_model_t *m, const call_t *c, int side, const loc_stmt_t **from)
+{
+    *from = NULL;
+    if (!c->uri[side])
+        return ICECALL_LOC_UNKNOWN;
+    char *key = g_ascii_strdown(c->uri[side], -1);
+    const endpoint_t *e = (const endpoint_t *)g_hash_table_lookup(m->endpoints, key);
+    g_free(key);
+    if (!e)
+        return ICECALL_LOC_UNKNOWN;
+    const loc_stmt_t *before = NULL, *during = NULL, *any = NULL;
+    bool agree = true;
+    for (guint i = 0; i < e->stmts->len; i++) {
+        const loc_stmt_t *x = &g_array_index(e->stmts, loc_stmt_t, i);
+        if (x->frame > c->last_frame && c->last_frame)
+            continue;
+        if (any && any->loc != x->loc)
+            agree = false;
+        if (!any)
+            any = x;
+        bool mine = ip_eq(&x->ip, &c->sip_ip[side]);
+        for (unsigned mi = 0; mi < c->n_media && !mine; mi++)
+            mine = cand_belongs(c->media[mi]->cands[side], &x->ip);
+        if (!mine)
+            continue;
+        if (x->frame <= c->first_frame && (!before || x->frame >= before->frame))
+            before = x;
+        else if (x->frame > c->first_frame && (!during || x->frame < during->frame))
+            during = x;
+    }
+    *from = before ? before : during ? during : agree ? any : NULL;
+    return *from ? (*from)->loc : ICECALL_LOC_UNKNOWN;
+}
+
+/* Where each side is: ms-endpoint-location-data in the call, else in the
+ * endpoint's other dialogs, else its MRAS request. */
 static icecall_location_t
 side_location(const icecall_model_t *m, const call_t *c, int side)
 {
     if (c->location[side] != ICECALL_LOC_UNKNOWN)
         return c->location[side];
+    const loc_stmt_t *st;
+    icecall_location_t el = endpoint_location(m, c, side, &st);
+    if (el != ICECALL_LOC_UNKNOWN)
+        return el;
     GHashTableIter it;
     gpointer k, v;
     g_hash_table_iter_init(&it, m->mras);
@@ -2091,6 +2276,15 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
         char scen[160];
         scenario_text(m, c, scen, sizeof(scen));
         g_string_append_printf(o, "  Scenario: %s\n", scen);
+        for (int s = 0; s < 2; s++) {
+            /* Placed by what the endpoint said in another dialog: say which. */
+            const loc_stmt_t *st;
+            if (c->location[s] != ICECALL_LOC_UNKNOWN || endpoint_location(m, c, s, &st) == ICECALL_LOC_UNKNOWN)
+                continue;
+            g_string_append_printf(o, "  Location of %s: %s (ms-endpoint-location-data of its %s, frame %u, from %s)\n",
+                                   s == 0 ? "A" : "B", st->loc == ICECALL_LOC_INTRANET ? "inside" : "outside",
+                                   st->what, st->frame, addr_str(&st->ip, a, sizeof(a)));
+        }
         /* MRAS per party (by the host addresses it offered). */
         GHashTableIter it;
         gpointer k, v;
@@ -2144,7 +2338,7 @@ void
 icecall_foreach_row(const icecall_model_t *m, const char *call_id,
                     void (*fn)(const icecall_row_t *row, void *user), void *user)
 {
-    call_t *only = call_id ? (call_t *)g_hash_table_lookup(m->calls, call_id) : NULL;
+    call_t *only = call_find(m, call_id);
     if (call_id && !only)
         return;
     for (guint i = 0; i < (only ? 1u : m->call_list->len); i++) {

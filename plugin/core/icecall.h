@@ -31,6 +31,9 @@
 
 /* Named limits: the model grows with calls and candidates, never packets. */
 #define ICECALL_MAX_CALLS          100000u
+#define ICECALL_MAX_DIALOGS        100000u /* SIP dialogs heard of that are not calls (REGISTER, SUBSCRIBE, ...) */
+#define ICECALL_MAX_ENDPOINTS      100000u /* SIP URIs whose location the model remembers */
+#define ICECALL_MAX_LOCATION_STMTS 16u     /* location changes remembered per SIP URI */
 #define ICECALL_MAX_MEDIA          8u      /* media lines per call */
 #define ICECALL_MAX_CANDS          64u     /* per side and media line */
 #define ICECALL_MAX_PAIRS          256u    /* per media line */
@@ -150,7 +153,10 @@ void icecall_model_free(icecall_model_t *m);
 /**
  * icecall_add_sdp:
  * One SDP body: the candidates the sender of @msg offers for each media line.
- * Returns FALSE when the call limit is reached (nothing stored).
+ * Only an SDP with ICE media lines in an INVITE dialog (INVITE, ACK, UPDATE,
+ * PRACK and their responses) makes its dialog a call; any other SDP is not
+ * stored. Returns FALSE when nothing was stored (not a call, or the call
+ * limit is reached).
  */
 bool icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media,
                      unsigned n_media);
@@ -184,7 +190,9 @@ void icecall_set_destination(icecall_model_t *m, const icecall_addr_t *client, c
 /**
  * icecall_set_location:
  * The sender of @msg says where it is (ms-endpoint-location-data,
- * ms-media-location-type=Intranet/Internet). Needs msg->call_id.
+ * ms-media-location-type=Intranet/Internet). Needs msg->call_id. In a call's
+ * dialog it places that party; in any dialog (REGISTER, SUBSCRIBE, ...) it
+ * also places the sender's SIP URI for its later calls.
  */
 void icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc);
 
