@@ -38,6 +38,9 @@
 #define ICECALL_MAX_CANDS          64u     /* per side and media line */
 #define ICECALL_MAX_PAIRS          256u    /* per media line */
 #define ICECALL_MAX_PROMOTIONS     32u     /* per media line */
+#define ICECALL_MAX_SWITCHES       128u    /* media path changes remembered per media line */
+#define ICECALL_MAX_FORKS          8u      /* early dialogs (To-tags) of a forked INVITE */
+#define ICECALL_MAX_ALLOC_USERS    4u      /* media lines waiting for one allocation's relayed address */
 #define ICECALL_MAX_ALLOCATIONS    200000u
 #define ICECALL_MAX_TRANSACTIONS   1000000u /* check and Allocate requests remembered, each */
 #define ICECALL_MAX_MRAS_CLIENTS   100000u
