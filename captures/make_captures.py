@@ -108,6 +108,7 @@ class Capture:
         self.hosts = []
         self.now = 0
         self.frames = []  # (time_us, frame bytes, direction, what, show)
+        self.t_start = 0  # frames before this time (µs) are not captured: a capture started mid-call
 
     def host(self, *args, **kwargs):
         h = Host(*args, **kwargs)
@@ -125,6 +126,8 @@ class Capture:
         self.now = t
 
     def add(self, frame, direction, what, show):
+        if self.now < self.t_start:
+            return None   # before the capture started
         self.frames.append((self.now, frame, direction, what, show))
         return len(self.frames)  # frame number as Wireshark counts it
 
@@ -3977,20 +3980,52 @@ class SipProxy:
 class SipLeg:
     """One UA's SIP connection as captured: TCP from the client to its first-hop server
     (Front End or Access Edge), seen at the client's capture point. Clear text on TCP 5060
-    (TLS in real deployments, see the README)."""
+    (TLS in real deployments, see the README). With `mss`, a message longer than that goes
+    in several TCP segments (a capture without segmentation offload); the message is then
+    the last segment's frame, where Wireshark shows it reassembled."""
 
-    def __init__(self, net, agent, cport, server_ip, received, point=None):
+    def __init__(self, net, agent, cport, server_ip, received, point=None, mss=None):
         self.net, self.agent, self.party = net, agent, agent.party
         self.point = point or net.reg[agent.ip]["point"]
         self.tcp = TcpFlow(net.cap, net.rng, net.view(self.point, agent.ip), cport, net.view(self.point, server_ip), 5060)
         self.via_base = f"SIP/2.0/TCP {agent.ip}:{cport}"
         self.received = received          # what the first-hop server appends to this UA's Via
+        self.mss = mss
+
+    def _send(self, side, data, what, show):
+        what = self.net.tag(self.point, what)
+        if not self.mss or len(data) <= self.mss:
+            return self.tcp.send(side, data, what, show)
+        pieces = [data[i:i + self.mss] for i in range(0, len(data), self.mss)]
+        first = len(self.net.cap.frames) + 1
+        for i, piece in enumerate(pieces[:-1]):
+            self.tcp.send(side, piece, f"{what} — TCP segment {i + 1} of {len(pieces)}",
+                          f"bytes {i * self.mss}–{(i + 1) * self.mss - 1} of the {len(data)}-byte SIP message; "
+                          f"reassembled in frame {first + len(pieces) - 1}")
+        return self.tcp.send(side, pieces[-1], what,
+                             f"last of {len(pieces)} TCP segments (frames {first}–{first + len(pieces) - 1}, "
+                             f"{len(data)} bytes): " + show)
 
     def up(self, data, what, show):
-        return self.tcp.send(TcpFlow.C, data, self.net.tag(self.point, what), show)
+        return self._send(TcpFlow.C, data, what, show)
 
     def down(self, data, what, show):
-        return self.tcp.send(TcpFlow.S, data, self.net.tag(self.point, what), show)
+        return self._send(TcpFlow.S, data, what, show)
+
+
+class UncapturedSipLeg:
+    """A UA's SIP connection that no capture point sees (its messages exist, no frames)."""
+
+    def __init__(self, agent, cport, received):
+        self.agent, self.party = agent, agent.party
+        self.via_base = f"SIP/2.0/TCP {agent.ip}:{cport}"
+        self.received = received
+
+    def up(self, data, what, show):
+        return None
+
+    def down(self, data, what, show):
+        return None
 
 
 class SipCall:
@@ -4024,7 +4059,9 @@ class SipCall:
         return me.name_addr(self.tags[side]), to
 
     def request(self, side, method, name, headers=(), body=b"", ctype=None, what="", show="", cseq=None,
-                on_delivered=None):
+                on_delivered=None, near=True):
+        """`near` False: the sender's leg was written already (a forked INVITE: the proxy forwards
+        the caller's one request to a second callee endpoint); only the far leg is written."""
         leg, far = self.legs[side], self.legs[self.other(side)]
         initial = method == "INVITE" and side == "A" and self.cseq["A"] == 0
         if cseq is None:
@@ -4036,23 +4073,24 @@ class SipCall:
         path = self._path(side)
         common = [("From", frm), ("To", to), ("Call-ID", self.call_id), ("CSeq", f"{cseq} {method}")]
         tail = list(headers) + ([("Content-Type", ctype)] if ctype else []) + [("Content-Length", None)]
-        near = [("Via", via), ("Max-Forwards", "70")] + common
+        near_h = [("Via", via), ("Max-Forwards", "70")] + common
         if not initial:
-            near += [("Route", p.uri) for p in path]
+            near_h += [("Route", p.uri) for p in path]
         far_vias = [p.via(self.rng) for p in reversed(path)] + [via + leg.received]
         rr = [p.rr for p in reversed(path)] if initial else []
         extra = self.b_leg_headers if side == "A" else []
         far_h = ([("Via", v) for v in far_vias] + [("Record-Route", r) for r in rr]
                  + [("Max-Forwards", str(70 - len(path)))] + common + extra)
         start = f"{method} {ruri} SIP/2.0"
-        f1 = leg.up(sip_message(start, near + tail, body), what, show)
+        f1 = leg.up(sip_message(start, near_h + tail, body), what, show) if near else None
         ctx = dict(side=side, method=method, cseq=cseq, via=via, far_vias=far_vias, rr=rr, frm=frm, to=to,
                    name=name, initial=initial, frames=[f1])
         self.frames[name] = ctx["frames"]
+        of = f"the request of frame {f1}" if f1 is not None else "the request"
 
         def deliver():
             ctx["frames"].append(far.down(sip_message(start, far_h + tail, body), what,
-                                          f"the request of frame {f1} as {path[-1].fqdn} forwards it: "
+                                          f"{of} as {path[-1].fqdn} forwards it: "
                                           f"{len(far_vias)} Vias" + (f", {len(rr)} Record-Route" if rr else "")
                                           + f", Max-Forwards {70 - len(path)}, no Route; same body"))
             if on_delivered:
@@ -4085,7 +4123,8 @@ class SipCall:
 
         def deliver():
             frames.append(uac.down(sip_message(start, [("Via", ctx["via"] + uac.received)] + common, body), what,
-                                   f"the response of frame {f1} as it reaches the "
+                                   (f"the response of frame {f1}" if f1 is not None else "the response")
+                                   + " as it reaches the "
                                    f"{'caller' if ctx['side'] == 'A' else 'callee'}: only the UA's own Via left; "
                                    "same body"))
             if on_delivered:
@@ -4205,8 +4244,9 @@ class CallFlow:
     # ---------------------------------------------------------------- call set-up
     def start(self):
         c = self.cfg
-        self.net.at(c["t_mras_A"], lambda: self.do_mras("A"))
-        self.net.at(c["t_mras_B"], lambda: self.do_mras("B"))
+        if c.get("mras", True):               # False: the clients use cached credentials, no MRAS exchange
+            self.net.at(c["t_mras_A"], lambda: self.do_mras("A"))
+            self.net.at(c["t_mras_B"], lambda: self.do_mras("B"))
         self.net.at(c["t_call"], lambda: self.gather("A", self.send_invite))
         self.net.run()
 
