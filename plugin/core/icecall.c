@@ -236,6 +236,21 @@ struct alloc {
     unsigned       n_users;
 };
 
+/*
+ * A media flow that no call claimed when its packets came (a capture that
+ * starts mid-call: media before any SDP or check names its ends). Kept,
+ * bounded, until a candidate or an allocation makes it routable; then its
+ * packets count for that pair from the first one.
+ */
+typedef struct {
+    icecall_leg_t leg;              /* of its first packet */
+    bool          rtcp;
+    uint32_t      first_frame, last_frame;
+    int64_t       first_us, last_us;
+    unsigned      pkts;
+    bool          claimed;
+} orphan_t;
+
 /* One Allocate transaction, by transaction id. */
 typedef struct {
     alloc_t *alloc;
@@ -278,6 +293,12 @@ typedef struct {
     uint8_t  addr[16];
 } akey_t;
 
+/* Hash key of an orphan flow: its two ends (relayed: the TURN 5-tuple and the peer). */
+typedef struct {
+    akey_t  a, b, c;
+    uint8_t relayed, outbound;
+} okey_t;
+
 struct icecall_model {
     GHashTable *calls;        /* char* call_id -> call_t* */
     GPtrArray  *call_list;    /* call_t* of the calls, in the order they became calls */
@@ -296,6 +317,9 @@ struct icecall_model {
     GHashTable *check_tx;     /* 16-byte txid -> check_tx_t* */
     GHashTable *mras;         /* akey_t* (client IP) -> mras_t* */
     GPtrArray  *alloc_list;   /* alloc_t*, owns them */
+    GHashTable *orphans;      /* okey_t* -> orphan_t* (owns), at most ICECALL_MAX_ORPHANS */
+    GHashTable *orphans_by_addr; /* akey_t* -> GPtrArray of orphan_t* (its ends' addresses) */
+    GArray     *retry;        /* akey_t: addresses that became known during this event */
     uint64_t    generation;   /* bumped by every event */
     int64_t     last_us;      /* latest event time */
 };
@@ -344,6 +368,19 @@ static gboolean
 akey2_equal(gconstpointer a, gconstpointer b)
 {
     return memcmp(a, b, sizeof(akey2_t)) == 0;
+}
+
+static guint
+okey_hash(gconstpointer p)
+{
+    const okey_t *k = (const okey_t *)p;
+    return (akey_hash(&k->a) * 31u + akey_hash(&k->b)) * 31u + akey_hash(&k->c) + k->relayed * 7u + k->outbound;
+}
+
+static gboolean
+okey_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(okey_t)) == 0;
 }
 
 static guint
@@ -550,6 +587,9 @@ icecall_model_new(void)
     m->check_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, g_free);
     m->mras = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->alloc_list = g_ptr_array_new_with_free_func(g_free);
+    m->orphans = g_hash_table_new_full(okey_hash, okey_equal, g_free, g_free);
+    m->orphans_by_addr = g_hash_table_new_full(akey_hash, akey_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+    m->retry = g_array_new(FALSE, FALSE, sizeof(akey_t));
     return m;
 }
 
@@ -573,6 +613,9 @@ icecall_model_free(icecall_model_t *m)
     g_ptr_array_free(m->alloc_list, TRUE);
     g_ptr_array_free(m->call_list, TRUE);
     g_hash_table_destroy(m->endpoints);
+    g_hash_table_destroy(m->orphans_by_addr);
+    g_hash_table_destroy(m->orphans);
+    g_array_free(m->retry, TRUE);
     g_free(m);
 }
 
@@ -675,6 +718,18 @@ index_owner(GHashTable *t, const icecall_addr_t *a, bool tcp, bool with_port, ca
 }
 
 /* The address indexes of candidate @idx (placeholders have no address yet). */
+/* @a became known: media flows waiting with this end may be routable now. */
+static void
+retry_later(icecall_model_t *m, const icecall_addr_t *a)
+{
+    if (!g_hash_table_size(m->orphans) || m->retry->len >= ICECALL_MAX_ORPHANS)
+        return;
+    akey_t k;
+    make_key(&k, a, false, true);
+    if (g_hash_table_contains(m->orphans_by_addr, &k))
+        g_array_append_val(m->retry, k);
+}
+
 static void
 index_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, int idx, const cand_t *x)
 {
@@ -682,7 +737,10 @@ index_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, int idx, const 
         return;
     index_owner(m->by_addr, &x->addr, x->tcp, true, c, mi, side, idx, x->learnt, x->fork);
     index_owner(m->by_ip, &x->addr, x->tcp, false, c, mi, side, idx, x->learnt, x->fork);
+    retry_later(m, &x->addr);
 }
+
+static void rekey_pairs(media_t *md);
 
 /* Adds or updates a candidate; returns its index (or -1 at the limit). */
 static int
@@ -700,14 +758,19 @@ cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in)
                 return (int)i;
             continue;
         }
-        if (addr_eq(&x->addr, &in->addr) && x->tcp == in->tcp && x->component == in->component) {
+        /* A learnt candidate's component is not known (0): any offer of its address is it. */
+        if (addr_eq(&x->addr, &in->addr) && x->tcp == in->tcp &&
+            (x->component == in->component || x->learnt || in->learnt)) {
             /* The same candidate again (v6 and v19 parts, answers, re-INVITEs):
              * keep the first offer, learn what the new line adds. */
             if (x->learnt && !in->learnt) {
                 /* Seen in a check first (peer-reflexive), offered now: the
-                 * offer says what it is (and which fork offered it). */
+                 * offer says what it is (and which fork offered it). A
+                 * server-reflexive one now has a base: its pairs are known
+                 * by it from now on. */
                 *x = *in;
                 index_cand(m, c, mi, side, (int)i, x);
+                rekey_pairs(md);
                 return (int)i;
             }
             if (x->type == ICECALL_CTYPE_UNKNOWN && in->type != ICECALL_CTYPE_UNKNOWN)
@@ -728,6 +791,8 @@ cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in)
     g_array_append_val(a, *in);
     int idx = (int)a->len - 1;
     index_cand(m, c, mi, side, idx, in);
+    if (in->type == ICECALL_CTYPE_HOST && md->pairs->len)
+        rekey_pairs(md);   /* the base of a reflexive candidate seen before it */
     return idx;
 }
 
@@ -957,8 +1022,8 @@ session_of_media(const icecall_model_t *m, const call_t *c, const icecall_media_
     return NULL;
 }
 
-bool
-icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
+static bool
+add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
 {
     touch(m, msg->time_us);
     if (!msg->call_id || !sdp_makes_call(msg, media, n_media))
@@ -1264,11 +1329,11 @@ alloc_by_base(const icecall_model_t *m, const icecall_addr_t *base)
     return a ? a : (alloc_t *)g_hash_table_lookup(m->allocs_by_reflexive, &k);
 }
 
-void
-icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
-                       const icecall_addr_t *edge, bool tcp, bool response, bool with_integrity,
-                       const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive,
-                       uint16_t error_code, uint32_t lifetime, uint64_t mux_session)
+static void
+add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
+               const icecall_addr_t *edge, bool tcp, bool response, bool with_integrity,
+               const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive,
+               uint16_t error_code, uint32_t lifetime, uint64_t mux_session)
 {
     touch(m, time_us);
     if (!response) {
@@ -1572,16 +1637,34 @@ merge_cand(call_t *c, unsigned mi, int side, int from, int into)
         if (p->merged || p->cand[side] != from)
             continue;
         p->cand[side] = into;
-        pair_key(md, p);
-        for (guint j = 0; j < md->pairs->len; j++) {
+    }
+    rekey_pairs(md);
+}
+
+/*
+ * Recomputes every pair's key (what its ends are known to be changed:
+ * an offer typed a learnt candidate, a base appeared) and folds pairs that
+ * now are the same path into the older one (bounded: ICECALL_MAX_PAIRS).
+ */
+static void
+rekey_pairs(media_t *md)
+{
+    for (guint i = 0; i < md->pairs->len; i++) {
+        pair_t *p = &g_array_index(md->pairs, pair_t, i);
+        if (!p->merged)
+            pair_key(md, p);
+    }
+    for (guint i = 0; i < md->pairs->len; i++) {
+        pair_t *p = &g_array_index(md->pairs, pair_t, i);
+        if (p->merged)
+            continue;
+        for (guint j = i + 1; j < md->pairs->len; j++) {
             pair_t *q = &g_array_index(md->pairs, pair_t, j);
-            if (j == i || q->merged || q->key[0] != p->key[0] || q->key[1] != p->key[1] || q->nat != p->nat)
+            if (q->merged || q->key[0] != p->key[0] || q->key[1] != p->key[1] || q->nat != p->nat)
                 continue;
-            pair_t *keep = j < i ? q : p, *gone = j < i ? p : q;
-            pair_merge(keep, gone);
-            gone->merged = true;
-            gone->into = (int)(j < i ? j : i);
-            break;
+            pair_merge(p, q);   /* p is the older */
+            q->merged = true;
+            q->into = (int)i;
         }
     }
 }
@@ -1616,6 +1699,7 @@ alloc_learn_relayed(icecall_model_t *m, alloc_t *a, const icecall_addr_t *relaye
     a->relayed_from = from;
     a->relayed_frame = frame;
     alloc_index(m->allocs_by_relayed, relayed, a);
+    retry_later(m, &a->client);
     for (unsigned u = 0; u < a->n_users; u++) {
         const alloc_user_t *us = &a->users[u];
         media_t *md = us->call->media[us->media];
@@ -1674,7 +1758,7 @@ relay_end(icecall_model_t *m, call_t *c, unsigned mi, int side, alloc_t *a, int 
     memset(&cd, 0, sizeof(cd));
     cd.type = ICECALL_CTYPE_RELAY;
     copy_str(cd.transport, sizeof(cd.transport), "UDP");
-    cd.component = 1;
+    cd.component = 0;
     cd.learnt = true;
     cd.alloc = a;
     cd.fork = (uint8_t)(side == ICECALL_SIDE_B ? (fork >= 0 ? fork : b_fork(c)) : 0);
@@ -1685,6 +1769,7 @@ relay_end(icecall_model_t *m, call_t *c, unsigned mi, int side, alloc_t *a, int 
         us->media = mi;
         us->side = side;
         us->cand = idx;
+        retry_later(m, &a->client);
     }
     return idx;
 }
@@ -1702,7 +1787,7 @@ learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_a
     cd.type = type;
     cd.tcp = tcp;
     copy_str(cd.transport, sizeof(cd.transport), tcp ? "TCP" : "UDP");
-    cd.component = 1;
+    cd.component = 0;   /* not known: the packets do not say */
     cd.learnt = true;
     cd.fork = (uint8_t)(side == ICECALL_SIDE_B ? (fork >= 0 ? fork : b_fork(c)) : 0);
     return cand_add(m, c, mi, side, &cd);
@@ -2129,6 +2214,132 @@ fill_frame(const route_t *r, int pair_idx, icecall_frame_t *out)
     out->remote_offer_frame = t ? t->frame : 0;
 }
 
+/* ---- media flows no call claimed yet ------------------------------------------ */
+
+static void
+orphan_index(icecall_model_t *m, const icecall_addr_t *a, orphan_t *o)
+{
+    if (!addr_set(a))
+        return;
+    akey_t k;
+    make_key(&k, a, false, true);
+    GPtrArray *l = (GPtrArray *)g_hash_table_lookup(m->orphans_by_addr, &k);
+    if (!l) {
+        l = g_ptr_array_new();
+        g_hash_table_insert(m->orphans_by_addr, g_memdup2(&k, sizeof(k)), l);
+    }
+    g_ptr_array_add(l, o);
+}
+
+/* A media packet no call claims (yet): counted in its flow, bounded. */
+static void
+orphan_note(icecall_model_t *m, const icecall_media_pkt_t *pk)
+{
+    const icecall_leg_t *l = &pk->leg;
+    okey_t k;
+    memset(&k, 0, sizeof(k));
+    if (l->relayed) {
+        if (!addr_set(&l->peer))
+            return;   /* 0xFF10 without a known destination: which peer is not known */
+        make_key(&k.a, &l->client, l->tcp, true);
+        make_key(&k.b, &l->edge, l->tcp, true);
+        make_key(&k.c, &l->peer, false, true);
+        k.relayed = 1;
+        k.outbound = l->outbound;
+    } else {
+        make_key(&k.a, &l->src, l->tcp, true);
+        make_key(&k.b, &l->dst, l->tcp, true);
+    }
+    orphan_t *o = (orphan_t *)g_hash_table_lookup(m->orphans, &k);
+    if (!o) {
+        if (g_hash_table_size(m->orphans) >= ICECALL_MAX_ORPHANS)
+            return;
+        o = g_new0(orphan_t, 1);
+        o->leg = *l;
+        o->rtcp = pk->rtcp;
+        o->first_frame = pk->frame;
+        o->first_us = pk->time_us;
+        g_hash_table_insert(m->orphans, g_memdup2(&k, sizeof(k)), o);
+        if (l->relayed) {
+            orphan_index(m, &l->peer, o);
+            orphan_index(m, &l->client, o);
+        } else {
+            orphan_index(m, &l->src, o);
+            orphan_index(m, &l->dst, o);
+        }
+    }
+    if (o->claimed)
+        return;
+    o->pkts++;
+    o->last_frame = pk->frame;
+    o->last_us = pk->time_us;
+}
+
+/* Records that media on pair @pi (from side @dir) starts in @frame, in frame order. */
+static void
+switch_insert(media_t *md, int fork, int dir, int pi, uint32_t frame, int64_t time_us)
+{
+    if (!md->switches)
+        md->switches = g_array_new(FALSE, FALSE, sizeof(switch_t));
+    if (md->switches->len >= ICECALL_MAX_SWITCHES) {
+        md->switches_truncated = true;
+        return;
+    }
+    guint at = md->switches->len;
+    while (at > 0 && g_array_index(md->switches, switch_t, at - 1).frame > frame)
+        at--;
+    switch_t sw = { frame, time_us, pi, (uint8_t)dir };
+    g_array_insert_val(md->switches, at, sw);
+    if (md->current[fork][dir] < 0) {
+        md->current[fork][dir] = pi;
+        md->switched_us[fork][dir] = time_us;
+    }
+}
+
+/* The flow is routable now: its packets are the pair's, from its first. */
+static void
+orphan_claim(icecall_model_t *m, orphan_t *o)
+{
+    route_t r;
+    if (o->claimed || !route_packet(m, &o->leg, NULL, o->first_frame, true, &r))
+        return;
+    media_t *md = r.call->media[r.media];
+    int pi = pair_get(md, r.cand[0], r.cand[1], true);
+    if (pi < 0)
+        return;
+    o->claimed = true;
+    pair_t *p = &g_array_index(md->pairs, pair_t, pi);
+    if (o->leg.relayed && o->leg.tcp)
+        p->relayed_tcp = true;
+    if (!p->media_pkts || o->first_frame < p->media_first_frame) {
+        p->media_first_frame = o->first_frame;
+        p->media_first_us = o->first_us;
+    }
+    if (o->last_frame > p->media_last_frame) {
+        p->media_last_frame = o->last_frame;
+        p->media_last_us = o->last_us;
+    }
+    p->media_pkts += o->pkts;
+    if (o->last_frame > r.call->last_frame)
+        r.call->last_frame = o->last_frame;
+    if (!o->rtcp)
+        switch_insert(md, pair_fork(r.call, r.media, p), r.from_side, pi, o->first_frame, o->first_us);
+}
+
+/* End of an event: flows waiting for an address this event made known. */
+static void
+orphans_retry(icecall_model_t *m)
+{
+    for (unsigned n = 0; m->retry->len && n < ICECALL_MAX_ORPHANS; n++) {
+        akey_t k = g_array_index(m->retry, akey_t, m->retry->len - 1);
+        g_array_set_size(m->retry, m->retry->len - 1);
+        GPtrArray *l = (GPtrArray *)g_hash_table_lookup(m->orphans_by_addr, &k);
+        for (guint i = 0; l && i < l->len; i++)
+            orphan_claim(m, (orphan_t *)g_ptr_array_index(l, i));
+    }
+    g_array_set_size(m->retry, 0);
+}
+
 /* The response of a check transaction: its pair (wherever it is now). */
 static check_tx_t *
 tx_lookup(icecall_model_t *m, const icecall_check_t *c, route_t *r, int *pi)
@@ -2142,8 +2353,8 @@ tx_lookup(icecall_model_t *m, const icecall_check_t *c, route_t *r, int *pi)
     return tx;
 }
 
-void
-icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
+static void
+add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
 {
     route_t r;
     touch(m, c->time_us);
@@ -2280,15 +2491,17 @@ is_promotion(call_t *c, unsigned mi, int pi, uint32_t frame)
     return false;
 }
 
-void
-icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
+static void
+add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
 {
     route_t r;
     touch(m, pk->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
-    if (!route_packet(m, &pk->leg, NULL, pk->frame, true, &r))
+    if (!route_packet(m, &pk->leg, NULL, pk->frame, true, &r)) {
+        orphan_note(m, pk);
         return;
+    }
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
     if (pi < 0)
@@ -2330,6 +2543,40 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
     g_array_append_val(md->switches, sw);
     if (out)
         out->promotion = is_promotion(r.call, r.media, pi, pk->frame);
+}
+
+/* The events: each may make media flows no call claimed yet routable (orphans_retry). */
+bool
+icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
+{
+    bool ok = add_sdp(m, msg, media, n_media);
+    orphans_retry(m);
+    return ok;
+}
+
+void
+icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
+                       const icecall_addr_t *edge, bool tcp, bool response, bool with_integrity,
+                       const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive,
+                       uint16_t error_code, uint32_t lifetime, uint64_t mux_session)
+{
+    add_allocation(m, frame, time_us, client, edge, tcp, response, with_integrity, txid, relayed, reflexive,
+                   error_code, lifetime, mux_session);
+    orphans_retry(m);
+}
+
+void
+icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
+{
+    add_check(m, c, out);
+    orphans_retry(m);
+}
+
+void
+icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
+{
+    add_media(m, pk, out);
+    orphans_retry(m);
 }
 
 void

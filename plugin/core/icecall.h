@@ -41,6 +41,7 @@
 #define ICECALL_MAX_SWITCHES       128u    /* media path changes remembered per media line */
 #define ICECALL_MAX_FORKS          8u      /* early dialogs (To-tags) of a forked INVITE */
 #define ICECALL_MAX_ALLOC_USERS    4u      /* media lines waiting for one allocation's relayed address */
+#define ICECALL_MAX_ORPHANS        10000u  /* media flows no call claimed yet (kept until one does) */
 #define ICECALL_MAX_ALLOCATIONS    200000u
 #define ICECALL_MAX_TRANSACTIONS   1000000u /* check and Allocate requests remembered, each */
 #define ICECALL_MAX_MRAS_CLIENTS   100000u
