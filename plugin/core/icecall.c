@@ -109,6 +109,7 @@ typedef struct {
     int            previous[ICECALL_MAX_FORKS][2];
     int64_t        switched_us[ICECALL_MAX_FORKS][2];
     GArray        *switches;        /* switch_t in frame order, NULL until media; at most ICECALL_MAX_SWITCHES */
+    call_t        *merged_from;     /* the last ICE session without SIP merged into this line */
     bool           switches_truncated;
     uint32_t       last_check_frame;
 } media_t;
@@ -1975,6 +1976,7 @@ merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side,
         o->fork = (uint8_t)(d == ICECALL_SIDE_B ? fork : 0);
         g_hash_table_replace(m->by_ufrag, g_strdup(sm->ufrag[k]), o);
     }
+    md->merged_from = s;
     s->merged_into = c;
     s->merged_media = mi;
     s->merged_swap = map[0] != 0;
@@ -3629,6 +3631,10 @@ icecall_foreach_row(const icecall_model_t *m, const char *call_id,
                     row.n_pairs_ok++;
             }
             verdict_text(c, mi, row.verdict, sizeof(row.verdict));
+            if (md->merged_from) {
+                row.merged_id = md->merged_from->call_id;
+                row.merged_media = md->merged_from->media[0]->name;
+            }
             fn(&row, user);
         }
     }

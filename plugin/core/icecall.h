@@ -290,6 +290,8 @@ typedef struct {
     unsigned    n_pairs_checked;
     unsigned    n_pairs_ok;
     char        verdict[200];
+    const char *merged_id;     /* an ICE session without SIP found to be this media line (its rows, if */
+    const char *merged_media;  /* shown before, are this row now); NULL: none */
 } icecall_row_t;
 
 /**
