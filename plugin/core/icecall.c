@@ -2130,9 +2130,13 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
         const owner_t *other = relay_is_src ? do_ : so;
         for (unsigned u = 0; u < alloc->n_users; u++) {
             const alloc_user_t *us = &alloc->users[u];
-            bool fits = r->call ? (us->call == r->call && us->media == r->media)
-                                : other ? (us->call == other->call && us->media == other->media && us->side != other->side)
-                                        : alloc->n_users == 1;
+            bool fits;
+            if (r->call)
+                fits = us->call == r->call && us->media == r->media;
+            else if (other)
+                fits = us->call == other->call && us->media == other->media && us->side != other->side;
+            else
+                fits = alloc->n_users == 1;
             if (!fits)
                 continue;
             memset(&relay_o, 0, sizeof(relay_o));
@@ -3428,9 +3432,10 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
             continue;
         char a1[64], a2[64];
         g_string_append_printf(o, "    %s's %s (frame %u) selects: local %s, remote %s%s%s\n", s == 0 ? "A" : "B",
-                               md->remote_final_msg[s], md->remote_final_frame[s], addr_str(&md->default_addr[s], a1, sizeof(a1)),
-                               addr_str(&md->remote_final[s], a2, sizeof(a2)), md->remote_v6[s][0] ? " (v6 username " : "",
-                               md->remote_v6[s][0] ? "resolved)" : "");
+                               md->remote_final_msg[s], md->remote_final_frame[s],
+                               addr_str(&md->default_addr[s], a1, sizeof(a1)),
+                               addr_str(&md->remote_final[s], a2, sizeof(a2)),
+                               md->remote_v6[s][0] ? " (v6 username " : "", md->remote_v6[s][0] ? "resolved)" : "");
     }
     verdict_text(c, mi, buf, sizeof(buf));
     g_string_append_printf(o, "    Verdict: %s\n", buf);
@@ -3509,7 +3514,8 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
             party_line(o, c->uri[0], party_ip(c, ps[0]), NULL);
             g_string_append(o, "  B (callee): ");
             if (c->n_forks > 1)
-                snprintf(more, sizeof(more), "%s To-tag %s", c->answered >= 0 ? "the fork that answered," : "first fork,",
+                snprintf(more, sizeof(more), "%s To-tag %s",
+                         c->answered >= 0 ? "the fork that answered," : "first fork,",
                          c->forks[ps[1].fork].tag[0] ? c->forks[ps[1].fork].tag : "?");
             party_line(o, c->uri[1], party_ip(c, ps[1]), c->n_forks > 1 ? more : NULL);
             for (unsigned pn = 2; pn < nparties; pn++) {
