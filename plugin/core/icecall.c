@@ -928,8 +928,8 @@ static void
 msg_label(const icecall_msg_t *msg, char *buf, size_t size)
 {
     const char *what = msg->message ? msg->message : "";
-    if (msg->is_request && strcmp(what, "INVITE") == 0)
-        snprintf(buf, size, "%s", msg->to_tag || msg->cseq > 1 ? "re-INVITE" : "INVITE");
+    if (msg->is_request && strcmp(what, "INVITE") == 0)   /* in a dialog: it has a To-tag (RFC 3261 12.2.1.1) */
+        snprintf(buf, size, "%s", msg->to_tag && *msg->to_tag ? "re-INVITE" : "INVITE");
     else if (msg->is_request)
         snprintf(buf, size, "%.16s", *what ? what : "request");
     else if (strcmp(what, "200") == 0)
