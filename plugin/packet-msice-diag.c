@@ -141,7 +141,7 @@ unescaped(const guint8 *buf, packet_info *pinfo, msdiag_span_t sp)
 {
     char *out = (char *)wmem_alloc(pinfo->pool, sp.length + 1u);
     msdiag_unescape((const char *)buf + sp.offset, sp.length, out);
-    return format_text(pinfo->pool, (const guchar *)out, strlen(out));
+    return msice_format_text(pinfo->pool, out, strlen(out));
 }
 
 static void

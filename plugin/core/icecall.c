@@ -10,16 +10,19 @@
  *   endpoints (SIP URI -> where it said it is), from any dialog
  *     call_t: parties A/B, media lines
  *       media_t: candidates per side (GArray of cand_t), checked pairs
- *                (GArray of pair_t), current media pair per direction,
- *                early media, promotions
+ *                (GArray of pair_t), current media pair per fork and
+ *                direction, the switches early media and promotions are
+ *                read from, ICMP rejections
  *   indexes for packets: candidate address -> owner, ufrag -> owner,
- *   allocations by client 5-tuple / relayed address / mux session,
- *   pending check and Allocate transactions by transaction id.
+ *   allocations by client 5-tuple / client socket / reflexive address /
+ *   relayed address / mux session, pending check and Allocate transactions
+ *   by transaction id, media flows no call claimed yet (orphans).
  * Nothing is stored per packet: memory grows with calls, candidates and
  * pairs (each bounded by the limits in icecall.h).
  */
 #include "icecall.h"
 #include "icecand.h"
+#include "msnet.h"
 #include "msturn.h"
 
 #include <stdarg.h>
@@ -52,6 +55,11 @@ typedef struct {
     int             into;
     alloc_t        *alloc;          /* a relay seen in use before its relayed address was known: the
                                      * allocation it goes through (address not set); NULL otherwise */
+    /* Learnt candidates (what the packets say about them): */
+    uint32_t        seen_frame;     /* first packet from or to it */
+    uint8_t         tcptype;        /* direct ICE over TCP: ICECALL_TCP_SRC_ACTIVE = active, _DST_ACTIVE = passive */
+    uint32_t        mux_frame;      /* sent a check with MS-MULTIPLEXED-TURN-SESSION-ID: a TURN relay */
+    icecall_addr_t  base;           /* a relay reached on our relayed leg: the client socket of the allocation */
 } cand_t;
 
 typedef struct {
@@ -72,6 +80,19 @@ typedef struct {
     bool             relayed_tcp;   /* the relayed leg runs over TCP */
     bool             merged;        /* the same pair as pairs[into] (an end became known later) */
     int              into;
+    uint32_t         first_rtp_frame[2];   /* first RTP on this pair, per direction (from side) */
+    uint32_t         icmp_frame;    /* first ICMP error quoting one of its checks */
+    unsigned         icmp_n;
+    bool             icmp_v6;
+    uint8_t          icmp_type, icmp_code;
+    int              icmp_side;     /* the side whose address the error is about */
+    unsigned         media_dir[2];  /* media packets per direction (from side) */
+    icecall_addr_t   seen_as[2];    /* XOR-MAPPED-ADDRESS of a success response: how the peer saw side s's end */
+    uint32_t         seen_frame[2];
+    uint64_t         dscp_media[2]; /* DSCP values seen per direction (from side), one bit each */
+    uint64_t         dscp_check[2];
+    unsigned         n_responses_only;   /* responses whose request is not in the capture */
+    uint32_t         response_only_frame;
 } pair_t;
 
 /* Media on a new pair in one direction (from side @dir): the raw timeline
@@ -90,8 +111,23 @@ typedef struct {
     char     reason[120];
 } promo_t;
 
+/* Media of one side that the other side (or a router) answers with ICMP
+ * destination unreachable errors: one per rejected address and error. */
+typedef struct {
+    int            side;            /* the side the rejected address belongs to */
+    icecall_addr_t addr;            /* the address that does not take the media */
+    icecall_addr_t sender;          /* the media's source */
+    icecall_addr_t reporter;        /* who sent the ICMP errors */
+    bool           v6;
+    uint8_t        type, code;
+    unsigned       n;
+    uint32_t       first_frame, last_frame;
+} reject_t;
+
 typedef struct {
     char           name[24];
+    bool           name_known;      /* the SDP's m= line named the media */
+    bool           from_sip;        /* of a SIP call (else an ICE session found by its checks) */
     uint8_t        side_version[2]; /* highest ICE version each side offered */
     GArray        *cands[2];        /* cand_t */
     char           ufrag[2][64];
@@ -112,6 +148,9 @@ typedef struct {
     call_t        *merged_from;     /* the last ICE session without SIP merged into this line */
     bool           switches_truncated;
     uint32_t       last_check_frame;
+    reject_t       rejects[ICECALL_MAX_REJECTS];
+    unsigned       n_rejects;
+    bool           rejects_truncated;
 } media_t;
 
 /* The early media, promotions and path of one fork of a media line, read
@@ -171,6 +210,8 @@ struct call {
     char          *call_id;
     bool           from_sip;
     bool           is_call;           /* an A/V call (else a dialog heard of: REGISTER, SUBSCRIBE, ...) */
+    bool           addr_keyed;        /* no SIP and no ICE user names: keyed by the requester's address */
+    const icecall_model_t *model;     /* for what a session without SDP infers from the allocations */
     icecall_location_t location[2];   /* side B: of the fork that spoke first (see forks) */
     uint32_t       location_frame[2];
     fork_t         forks[ICECALL_MAX_FORKS];
@@ -229,7 +270,14 @@ struct alloc {
     bool           released;
     uint16_t       error_code;
     uint32_t       last_rejected_frame;
-    icecall_addr_t relayed, reflexive, active_peer;
+    icecall_addr_t relayed, reflexive;
+    struct {
+        uint32_t       frame;       /* of the Set Active Destination request */
+        icecall_addr_t peer;
+    } dests[ICECALL_MAX_DESTINATIONS];  /* oldest first */
+    unsigned       n_dests;
+    icecall_addr_t only_peer;       /* the peer of its relayed packets while there is one */
+    uint8_t        n_peers;         /* 0, 1, or 2 = more than one */
     uint64_t       mux_session;
     relayed_from_t relayed_from;      /* what told the relayed address */
     uint32_t       relayed_frame;
@@ -249,6 +297,7 @@ typedef struct {
     uint32_t      first_frame, last_frame;
     int64_t       first_us, last_us;
     unsigned      pkts;
+    uint64_t      dscp;             /* DSCP values seen, one bit each */
     bool          claimed;
 } orphan_t;
 
@@ -311,11 +360,12 @@ struct icecall_model {
     GHashTable *by_ufrag;     /* char* -> owner_t* */
     GHashTable *allocs;       /* akey pair (client+edge) -> alloc_t* */
     GHashTable *allocs_by_relayed;  /* akey_t* -> alloc_t* */
-    GHashTable *allocs_by_client;   /* akey_t* (client address, UDP) -> alloc_t* (the latest) */
-    GHashTable *allocs_by_reflexive; /* akey_t* (reflexive address, UDP) -> alloc_t* */
+    GHashTable *allocs_by_client;   /* akey_t* (with transport) -> alloc_t* of the client socket (latest success) */
+    GHashTable *allocs_by_reflexive; /* akey_t* (with transport) -> alloc_t* */
     GHashTable *allocs_by_session;  /* guint64* -> alloc_t* */
     GHashTable *alloc_tx;     /* 16-byte txid -> alloc_tx_t* */
     GHashTable *check_tx;     /* 16-byte txid -> check_tx_t* */
+    GHashTable *unrouted_tx;  /* 16-byte txid: requests seen that no call took (their responses are not orphans) */
     GHashTable *mras;         /* akey_t* (client IP) -> mras_t* */
     GPtrArray  *alloc_list;   /* alloc_t*, owns them */
     GHashTable *orphans;      /* okey_t* -> orphan_t* (owns), at most ICECALL_MAX_ORPHANS */
@@ -500,6 +550,12 @@ path_short(icecall_path_t p)
 }
 
 const char *
+icecall_path_short(icecall_path_t p)
+{
+    return path_short(p);
+}
+
+const char *
 icecall_ctype_to_string(icecall_ctype_t t)
 {
     switch (t) {
@@ -586,6 +642,7 @@ icecall_model_new(void)
     m->allocs_by_session = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     m->alloc_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, g_free);
     m->check_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, g_free);
+    m->unrouted_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, NULL);
     m->mras = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->alloc_list = g_ptr_array_new_with_free_func(g_free);
     m->orphans = g_hash_table_new_full(okey_hash, okey_equal, g_free, g_free);
@@ -610,6 +667,7 @@ icecall_model_free(icecall_model_t *m)
     g_hash_table_destroy(m->allocs_by_session);
     g_hash_table_destroy(m->alloc_tx);
     g_hash_table_destroy(m->check_tx);
+    g_hash_table_destroy(m->unrouted_tx);
     g_hash_table_destroy(m->mras);
     g_ptr_array_free(m->alloc_list, TRUE);
     g_ptr_array_free(m->call_list, TRUE);
@@ -656,6 +714,7 @@ call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
     c = g_new0(call_t, 1);
     c->call_id = g_strdup(call_id);
     c->from_sip = from_sip;
+    c->model = m;
     c->first_frame = frame;
     c->answered = -1;
     g_hash_table_insert(m->calls, c->call_id, c);
@@ -689,12 +748,15 @@ media_get(call_t *c, unsigned index, const char *name)
         md->pairs = g_array_new(FALSE, TRUE, sizeof(pair_t));
         for (unsigned f = 0; f < ICECALL_MAX_FORKS; f++)
             md->current[f][0] = md->current[f][1] = md->previous[f][0] = md->previous[f][1] = -1;
+        md->from_sip = c->from_sip;
         snprintf(md->name, sizeof(md->name), "media %u", c->n_media + 1);
         c->media[c->n_media++] = md;
     }
     media_t *md = c->media[index];
-    if (name && *name)
+    if (name && *name) {
         copy_str(md->name, sizeof(md->name), name);
+        md->name_known = true;
+    }
     return md;
 }
 
@@ -995,8 +1057,9 @@ static alloc_t *alloc_by_base(const icecall_model_t *m, const icecall_addr_t *ba
 /*
  * An ICE session followed without SIP so far that this media line of @c
  * turns out to be: the session that has the SDP's ufrag, else (no ufrag, ICE
- * v6) one that learnt one of its host or server-reflexive addresses from
- * checks. *s_side: that session's side for the sender of the SDP.
+ * v6, or a session known only by address) one that learnt one of its host or
+ * server-reflexive addresses from the packets. *s_side: that session's side
+ * for the sender of the SDP.
  */
 static call_t *
 session_of_media(const icecall_model_t *m, const call_t *c, const icecall_media_in_t *in, int *s_side)
@@ -1006,8 +1069,10 @@ session_of_media(const icecall_model_t *m, const call_t *c, const icecall_media_
         *s_side = o->side;
         return o->call;
     }
-    if (in->ufrag && *in->ufrag)
-        return NULL;
+    /* By address: with no ufrag to go by (ICE v6), or a session that has
+     * none either (seen through check responses alone, named after the
+     * requester's socket). */
+    bool ufrag = in->ufrag && *in->ufrag;
     for (unsigned j = 0; j < in->n_cands; j++) {
         const icecall_cand_in_t *ci = &in->cands[j];
         if (ci->type == ICECALL_CTYPE_RELAY || !addr_set(&ci->addr))
@@ -1015,7 +1080,8 @@ session_of_media(const icecall_model_t *m, const call_t *c, const icecall_media_
         akey_t k;
         make_key(&k, &ci->addr, ci->tcp, true);
         o = (const owner_t *)g_hash_table_lookup(m->by_addr, &k);
-        if (o && o->learnt && o->call != c && !o->call->from_sip && !o->call->merged_into) {
+        if (o && o->learnt && o->call != c && !o->call->from_sip && !o->call->merged_into &&
+            (!ufrag || o->call->addr_keyed)) {
             *s_side = o->side;
             return o->call;
         }
@@ -1290,16 +1356,6 @@ icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_add
 
 /* ---- TURN allocations -------------------------------------------------------- */
 
-/* Index @a under @addr (UDP key) in @t, within the allocation cap. */
-static void
-alloc_index(GHashTable *t, const icecall_addr_t *addr, alloc_t *a)
-{
-    akey_t k;
-    make_key(&k, addr, false, true);
-    if (g_hash_table_size(t) < ICECALL_MAX_ALLOCATIONS || g_hash_table_contains(t, &k))
-        g_hash_table_replace(t, g_memdup2(&k, sizeof(k)), a);
-}
-
 static alloc_t *
 alloc_get(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge, bool tcp, bool create)
 {
@@ -1315,19 +1371,37 @@ alloc_get(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t
     a->tcp = tcp;
     g_hash_table_insert(m->allocs, g_memdup2(&k, sizeof(k)), a);
     g_ptr_array_add(m->alloc_list, a);
-    alloc_index(m->allocs_by_client, client, a);
+    /* By client socket: the latest allocation, once one succeeded the latest success. */
+    alloc_t *was = (alloc_t *)g_hash_table_lookup(m->allocs_by_client, &k.client);
+    if (!was || !was->success)  /* bounded by the alloc_list cap */
+        g_hash_table_replace(m->allocs_by_client, g_memdup2(&k.client, sizeof(k.client)), a);
     return a;
 }
 
+/* index_alloc: @t[@addr] = @a, unless the index is full (a new key past the cap). */
+static void
+index_alloc(GHashTable *t, const icecall_addr_t *addr, bool tcp, alloc_t *a)
+{
+    akey_t k;
+    make_key(&k, addr, tcp, true);
+    if (g_hash_table_size(t) < ICECALL_MAX_ALLOCATIONS || g_hash_table_contains(t, &k))
+        g_hash_table_replace(t, g_memdup2(&k, sizeof(k)), a);
+}
+
 /* The allocation whose client socket or reflexive address is @base (a relay
- * candidate's raddr/rport). */
+ * candidate's raddr/rport), over UDP or TCP. */
 static alloc_t *
 alloc_by_base(const icecall_model_t *m, const icecall_addr_t *base)
 {
-    akey_t k;
-    make_key(&k, base, false, true);
-    alloc_t *a = (alloc_t *)g_hash_table_lookup(m->allocs_by_client, &k);
-    return a ? a : (alloc_t *)g_hash_table_lookup(m->allocs_by_reflexive, &k);
+    GHashTable *const t[2] = { m->allocs_by_client, m->allocs_by_reflexive };
+    for (int i = 0; i < 4; i++) {
+        akey_t k;
+        make_key(&k, base, (i & 1) != 0, true);
+        alloc_t *a = (alloc_t *)g_hash_table_lookup(t[i >> 1], &k);
+        if (a)
+            return a;
+    }
+    return NULL;
 }
 
 static void
@@ -1382,7 +1456,7 @@ add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecal
         a->released = true;
         if (reflexive && addr_set(reflexive) && !addr_set(&a->reflexive)) {
             a->reflexive = *reflexive;
-            alloc_index(m->allocs_by_reflexive, reflexive, a);
+            index_alloc(m->allocs_by_reflexive, reflexive, a->tcp, a);
         }
         if (relayed && addr_set(relayed) && !addr_set(&a->relayed))
             alloc_learn_relayed(m, a, relayed, RELAYED_FROM_RELEASE, frame);
@@ -1394,8 +1468,9 @@ add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecal
     a->success_frame = frame;
     if (reflexive && addr_set(reflexive)) {
         a->reflexive = *reflexive;
-        alloc_index(m->allocs_by_reflexive, reflexive, a);
+        index_alloc(m->allocs_by_reflexive, reflexive, a->tcp, a);
     }
+    index_alloc(m->allocs_by_client, &a->client, a->tcp, a);
     if (relayed && addr_set(relayed))
         alloc_learn_relayed(m, a, relayed, RELAYED_FROM_RESPONSE, frame);
     if (mux_session) {
@@ -1407,14 +1482,71 @@ add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecal
 }
 
 void
-icecall_set_destination(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge,
+icecall_set_destination(icecall_model_t *m, uint32_t frame, const icecall_addr_t *client, const icecall_addr_t *edge,
                         const icecall_addr_t *peer)
 {
     alloc_t *a = alloc_get(m, client, edge, false, false);
     if (!a)
         a = alloc_get(m, client, edge, true, false);
-    if (a && peer && addr_set(peer))
-        a->active_peer = *peer;
+    if (!a || !peer || !addr_set(peer))
+        return;
+    touch(m, m->last_us);
+    if (a->n_dests && addr_eq(&a->dests[a->n_dests - 1].peer, peer))
+        return; /* the same destination again (a retransmission, or a refresh) */
+    if (a->n_dests == ICECALL_MAX_DESTINATIONS) {
+        /* Keep the newest: the oldest destination is forgotten. */
+        memmove(&a->dests[0], &a->dests[1], sizeof(a->dests[0]) * (ICECALL_MAX_DESTINATIONS - 1));
+        a->n_dests--;
+    }
+    a->dests[a->n_dests].frame = frame;
+    a->dests[a->n_dests].peer = *peer;
+    a->n_dests++;
+}
+
+/* The active destination of @a for a packet in @frame: the last one set in
+ * an earlier frame; NULL when none was set yet. */
+static const icecall_addr_t *
+alloc_dest_at(const alloc_t *a, uint32_t frame)
+{
+    for (unsigned i = a->n_dests; i-- > 0;) {
+        if (a->dests[i].frame < frame)
+            return &a->dests[i].peer;
+    }
+    return NULL;
+}
+
+bool
+icecall_active_leg(const icecall_model_t *m, const icecall_addr_t *src, const icecall_addr_t *dst, uint32_t frame,
+                   icecall_leg_t *leg)
+{
+    if (!addr_set(src) || !addr_set(dst) || !m->alloc_list->len)
+        return false;
+    /* [MS-TURN] 3.2.4.5: once the active destination is set, data between
+     * the client and the Edge travels without Send / Data Indication; the
+     * 5-tuple of the allocation says which end is the client. */
+    for (int outbound = 1; outbound >= 0; outbound--) {
+        const icecall_addr_t *client = outbound ? src : dst, *edge = outbound ? dst : src;
+        akey2_t k;
+        make_key(&k.client, client, false, true);
+        make_key(&k.edge, edge, false, true);
+        const alloc_t *a = (const alloc_t *)g_hash_table_lookup(m->allocs, &k);
+        /* Allocated in the capture, or before it (known by its relayed data). */
+        if (!a || !(a->success || (!a->n_transmissions && !a->error_code)))
+            continue;
+        const icecall_addr_t *peer = alloc_dest_at(a, frame);
+        if (!peer)
+            continue;
+        memset(leg, 0, sizeof(*leg));
+        leg->src = *src;
+        leg->dst = *dst;
+        leg->relayed = true;
+        leg->outbound = outbound != 0;
+        leg->client = *client;
+        leg->edge = *edge;
+        leg->peer = *peer;
+        return true;
+    }
+    return false;
 }
 
 /* ---- packets: which call, media line and pair ---------------------------------- */
@@ -1465,9 +1597,265 @@ pair_fork(call_t *c, unsigned mi, const pair_t *p)
     return y ? y->fork : b_fork(c);
 }
 
+/* ---- sessions without SDP: what the packets say about each address ------------
+ *
+ * Without SDP nothing states a candidate's type, but the capture often does
+ * ([MS-ICE2] 1.3 phases 2 and 4; RFC 8445 5.1.1, 7.2.5.3.1). Best evidence
+ * first:
+ *   relay  the relayed address of a TURN allocation in the capture
+ *          ([MS-TURN] 3.2.5.1: MAPPED-ADDRESS), our own relayed leg, a check
+ *          carrying MS-MULTIPLEXED-TURN-SESSION-ID (sent through the sender's
+ *          relay, [MS-TURN] 2.2.2.25), or a Microsoft 365 transport relay by
+ *          the published ranges and ports (msnet.h);
+ *   host   the client socket of an allocation, or a private / CGNAT /
+ *          link-local address (a host, of a NAT'd network when it talks
+ *          to the internet);
+ *   srflx  the reflexive address of an allocation (XOR-MAPPED-ADDRESS), or a
+ *          public non-relay address of a side whose host address is private
+ *          (the only public address such a side has is its NAT's);
+ *   unknown otherwise: a public address could be either a host or a NAT.
+ * A host end of a pair leaves through a NAT when the peer's success response
+ * maps it elsewhere (XOR-MAPPED-ADDRESS, RFC 8445 7.2.5.3.1), or when it is a
+ * private address talking to a public one. Computed when asked, from the
+ * model as it stands, so later allocations and checks refine earlier
+ * answers; the SIP calls keep what their SDP said.
+ */
+
+typedef struct {
+    icecall_ctype_t type;
+    const alloc_t  *alloc;     /* the allocation that says so, if one does */
+    char            why[128];  /* the evidence, for the report */
+} cview_t;
+
+static const alloc_t *
+alloc_by(GHashTable *t, const icecall_addr_t *a, bool tcp)
+{
+    akey_t k;
+    if (!addr_set(a))
+        return NULL;
+    make_key(&k, a, tcp, true);
+    return (const alloc_t *)g_hash_table_lookup(t, &k);
+}
+
+static bool
+is_private(const icecall_addr_t *a)
+{
+    return addr_set(a) && icecand_scope_is_private(icecand_ip_scope(a->addr, a->family == 6 ? 16 : 4));
+}
+
+/* A private address that is nobody's relay: a host of a NAT'd network. */
+static bool
+private_host(const icecall_model_t *m, const cand_t *y)
+{
+    const alloc_t *al = alloc_by(m->allocs_by_relayed, &y->addr, false);
+    return is_private(&y->addr) && y->type != ICECALL_CTYPE_RELAY && !y->mux_frame && !(al && al->success);
+}
+
+static void
+cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
+{
+    const cand_t *x = cand_at((call_t *)c, mi, side, idx);
+    memset(v, 0, sizeof(*v));
+    if (!x)
+        return;
+    v->type = x->type;
+    if (c->from_sip || !x->learnt || !c->model)
+        return;     /* what the SDP said (or the model of a SIP call learnt) */
+    const icecall_model_t *m = c->model;
+    const char *who = side == 0 ? "A" : "B";
+    char a1[64], a2[64];
+    if (x->alloc) {
+        /* Relayed packets through an allocation made before the capture
+         * started, whose relayed address no packet has shown yet. */
+        v->type = ICECALL_CTYPE_RELAY;
+        v->alloc = x->alloc;
+        snprintf(v->why, sizeof(v->why), "%s's relay on %s for %s: allocated before the capture started, its "
+                 "relayed address not seen", who, addr_str(&x->alloc->edge, a2, sizeof(a2)),
+                 addr_str(&x->alloc->client, a1, sizeof(a1)));
+        return;
+    }
+    /* Several sockets can share one relayed address (MS-TURN v6 multiplexes
+     * them): the one behind our relayed leg is the allocation meant. */
+    const alloc_t *al = NULL;
+    if (addr_set(&x->base)) {
+        al = alloc_by(m->allocs_by_client, &x->base, false);
+        if (!al || !addr_eq(&al->relayed, &x->addr))
+            al = alloc_by(m->allocs_by_client, &x->base, true);
+        if (al && !addr_eq(&al->relayed, &x->addr))
+            al = NULL;
+    }
+    if (!al)
+        al = alloc_by(m->allocs_by_relayed, &x->addr, false);
+    if (al && al->success) {
+        v->type = ICECALL_CTYPE_RELAY;
+        v->alloc = al;
+        snprintf(v->why, sizeof(v->why), "relayed address of the allocation of %s on %s (frame %u)",
+                 addr_str(&al->client, a1, sizeof(a1)), addr_str(&al->edge, a2, sizeof(a2)), al->success_frame);
+        return;
+    }
+    if (x->type == ICECALL_CTYPE_RELAY) {
+        v->type = ICECALL_CTYPE_RELAY;
+        snprintf(v->why, sizeof(v->why), "%s's relay: the far end of its relayed packets", who);
+        return;
+    }
+    if (x->mux_frame) {
+        v->type = ICECALL_CTYPE_RELAY;
+        snprintf(v->why, sizeof(v->why), "%s's TURN relay: its check from there carried "
+                 "MS-MULTIPLEXED-TURN-SESSION-ID (frame %u)%s", who, x->mux_frame,
+                 msnet_is_transport_relay(x->addr.family, x->addr.addr, x->addr.port)
+                     ? "; a Microsoft 365 transport relay" : "");
+        return;
+    }
+    if (msnet_is_transport_relay(x->addr.family, x->addr.addr, x->addr.port)) {
+        v->type = ICECALL_CTYPE_RELAY;
+        snprintf(v->why, sizeof(v->why), "a Microsoft 365 transport relay (published Teams relay range and port)");
+        return;
+    }
+    if ((al = alloc_by(m->allocs_by_client, &x->addr, x->tcp)) != NULL) {
+        v->type = ICECALL_CTYPE_HOST;
+        v->alloc = al;
+        snprintf(v->why, sizeof(v->why), "%s's socket of the TURN allocation on %s (frame %u)%s", who,
+                 addr_str(&al->edge, a1, sizeof(a1)), al->success ? al->success_frame : al->first_frame,
+                 is_private(&x->addr) ? "; a private address" : "");
+        return;
+    }
+    if ((al = alloc_by(m->allocs_by_reflexive, &x->addr, x->tcp)) != NULL && al->success) {
+        v->type = ICECALL_CTYPE_SRFLX;
+        v->alloc = al;
+        snprintf(v->why, sizeof(v->why), "NAT mapping of %s (XOR-MAPPED-ADDRESS of the Allocate response, frame %u)",
+                 addr_str(&al->client, a1, sizeof(a1)), al->success_frame);
+        return;
+    }
+    if (is_private(&x->addr)) {
+        v->type = ICECALL_CTYPE_HOST;
+        snprintf(v->why, sizeof(v->why), "a private address: a host candidate");
+        return;
+    }
+    const GArray *cs = c->media[mi]->cands[side];
+    for (guint i = 0; i < cs->len; i++) {
+        const cand_t *y = &g_array_index(cs, cand_t, i);
+        /* Same family: an IPv6 address of a side whose IPv4 host is private
+         * is no NAT mapping (IPv6 rarely crosses a NAT). */
+        if ((int)i != idx && y->addr.family == x->addr.family && private_host(m, y)) {
+            v->type = ICECALL_CTYPE_SRFLX;
+            snprintf(v->why, sizeof(v->why), "public, not a relay, and %s's host %s is private: %s's NAT mapping",
+                     who, addr_str(&y->addr, a1, sizeof(a1)), who);
+            return;
+        }
+    }
+    v->type = ICECALL_CTYPE_UNKNOWN;
+    snprintf(v->why, sizeof(v->why), "a public address: a host or a NAT mapping, nothing in the capture tells");
+}
+
+/*
+ * Does the pair's end on side @s leave through a NAT? TRUE for a host whose
+ * peer saw it at another address, or a private host talking to a public
+ * address. @as: the address it leaves as: what the peer's response showed,
+ * else the reflexive address of the socket's allocation (family 0: neither).
+ */
+static bool
+end_behind_nat(const call_t *c, unsigned mi, const pair_t *p, int s, const cview_t *v, icecall_addr_t *as)
+{
+    const cand_t *x = cand_at((call_t *)c, mi, s, p->cand[s]);
+    const cand_t *o = cand_at((call_t *)c, mi, !s, p->cand[!s]);
+    memset(as, 0, sizeof(*as));
+    if (!x || v[s].type != ICECALL_CTYPE_HOST)
+        return false;
+    if (addr_set(&p->seen_as[s])) {
+        if (addr_eq(&p->seen_as[s], &x->addr))
+            return false;   /* the peer sees the address itself: no NAT on the way */
+        *as = p->seen_as[s];
+        return true;
+    }
+    if (!is_private(&x->addr) || !o || is_private(&o->addr))
+        return false;
+    /* No response showed this pair's mapping: the server-reflexive address
+     * the Edge reported for the socket is the one it leaves as. */
+    const alloc_t *al = v[s].alloc;
+    if (al && al->success && addr_set(&al->reflexive) && !addr_eq(&al->reflexive, &x->addr))
+        *as = al->reflexive;
+    return true;
+}
+
+static icecall_path_t
+session_pair_path(const call_t *c, unsigned mi, const pair_t *p)
+{
+    cview_t v[2];
+    const cand_t *x = cand_at((call_t *)c, mi, 0, p->cand[0]);
+    const cand_t *y = cand_at((call_t *)c, mi, 1, p->cand[1]);
+    if (!x || !y)
+        return ICECALL_PATH_NONE;
+    cand_view(c, mi, 0, p->cand[0], &v[0]);
+    cand_view(c, mi, 1, p->cand[1], &v[1]);
+    if (v[0].type == ICECALL_CTYPE_RELAY || v[1].type == ICECALL_CTYPE_RELAY) {
+        bool tcp = p->relayed_tcp || (v[0].type == ICECALL_CTYPE_RELAY && x->tcp) ||
+                   (v[1].type == ICECALL_CTYPE_RELAY && y->tcp);
+        return tcp ? ICECALL_PATH_RELAY_TCP : ICECALL_PATH_RELAY_UDP;
+    }
+    icecall_addr_t as;
+    for (int s = 0; s < 2; s++) {
+        if (v[s].type == ICECALL_CTYPE_SRFLX || v[s].type == ICECALL_CTYPE_PRFLX || end_behind_nat(c, mi, p, s, v, &as))
+            return ICECALL_PATH_SRFLX;
+    }
+    if (v[0].type == ICECALL_CTYPE_HOST && v[1].type == ICECALL_CTYPE_HOST)
+        return ICECALL_PATH_HOST;
+    return ICECALL_PATH_NONE;
+}
+
+/* "host 192.168.1.6:50016 via NAT as srflx 80.181.206.72:57543" */
+static void
+session_end_text(const call_t *c, unsigned mi, const pair_t *p, int s, const cview_t *v, char *buf, size_t size)
+{
+    const cand_t *x = cand_at((call_t *)c, mi, s, p->cand[s]);
+    char a[64], b[64];
+    icecall_addr_t as;
+    if (!x) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    if (x->alloc) {
+        snprintf(buf, size, "relay via Edge %s (relayed address not seen)", addr_str(&x->alloc->edge, a, sizeof(a)));
+        return;
+    }
+    int n = snprintf(buf, size, "%s %s", icecall_ctype_to_string(v[s].type), addr_str(&x->addr, a, sizeof(a)));
+    if (n < 0 || (size_t)n >= size || !end_behind_nat(c, mi, p, s, v, &as))
+        return;
+    if (!addr_set(&as)) {
+        snprintf(buf + n, size - (size_t)n, " via NAT");
+        return;
+    }
+    /* The mapping the Edge reported for this socket is its server-reflexive
+     * candidate; any other is peer-reflexive (RFC 8445 7.2.5.3.1). */
+    const alloc_t *al = alloc_by(c->model->allocs_by_reflexive, &as, x->tcp);
+    snprintf(buf + n, size - (size_t)n, " via NAT as %s %s", al && al->success ? "srflx" : "prflx",
+             addr_str(&as, b, sizeof(b)));
+}
+
+static void
+session_pair_text(const call_t *c, unsigned mi, const pair_t *p, char *buf, size_t size)
+{
+    cview_t v[2];
+    char e[2][112];
+    const cand_t *x = cand_at((call_t *)c, mi, 0, p->cand[0]);
+    const cand_t *y = cand_at((call_t *)c, mi, 1, p->cand[1]);
+    cand_view(c, mi, 0, p->cand[0], &v[0]);
+    cand_view(c, mi, 1, p->cand[1], &v[1]);
+    session_end_text(c, mi, p, 0, v, e[0], sizeof(e[0]));
+    session_end_text(c, mi, p, 1, v, e[1], sizeof(e[1]));
+    bool tcp = (x && x->tcp) || (y && y->tcp) || p->relayed_tcp;
+    if (tcp && x && y && x->tcptype && y->tcptype && !p->relayed_tcp)
+        g_snprintf(buf, (gulong)size, "A %s <-> B %s (TCP, A %s, B %s)", e[0], e[1],
+                   x->tcptype == ICECALL_TCP_SRC_ACTIVE ? "TCP-ACT" : "TCP-PASS",
+                   y->tcptype == ICECALL_TCP_SRC_ACTIVE ? "TCP-ACT" : "TCP-PASS");
+    else
+        g_snprintf(buf, (gulong)size, "A %s <-> B %s (%s)", e[0], e[1], tcp ? "TCP" : "UDP");
+}
+
 static icecall_path_t
 pair_path(call_t *c, unsigned mi, const pair_t *p)
 {
+    if (!c->from_sip)
+        return session_pair_path(c, mi, p);
     const cand_t *x = cand_at(c, mi, 0, p->cand[0]);
     const cand_t *y = cand_at(c, mi, 1, p->cand[1]);
     if (!x || !y)
@@ -1525,6 +1913,10 @@ static void
 pair_text(call_t *c, unsigned mi, const pair_t *p, char *buf, size_t size)
 {
     char x[112], y[112], b[8];
+    if (!c->from_sip) {
+        session_pair_text(c, mi, p, buf, size);
+        return;
+    }
     const cand_t *cx = cand_at(c, mi, 0, p->cand[0]);
     const cand_t *cy = cand_at(c, mi, 1, p->cand[1]);
     cand_text(cx, x, sizeof(x));
@@ -1561,8 +1953,14 @@ static void
 pair_key(const media_t *md, pair_t *p)
 {
     bool nat = false;
-    p->key[0] = cand_base(md, 0, p->cand[0], &nat);
-    p->key[1] = cand_base(md, 1, p->cand[1], &nat);
+    p->key[0] = p->cand[0];
+    p->key[1] = p->cand[1];
+    /* Without SDP no candidate has a related address, and what its type is
+     * may change as the capture tells more: there the pair is its two ends. */
+    if (md->from_sip) {
+        p->key[0] = cand_base(md, 0, p->cand[0], &nat);
+        p->key[1] = cand_base(md, 1, p->cand[1], &nat);
+    }
     p->nat = nat;
 }
 
@@ -1586,9 +1984,10 @@ pair_get(media_t *md, int ca, int cb, bool create)
 }
 
 /* What @src knew about a pair, added to @dst (the same pair, known by two
- * names until now). */
+ * names until now). @swap: @src's side 0 is @dst's side 1 (a session merged
+ * into a call whose caller is its side B). */
 static void
-pair_merge(pair_t *dst, const pair_t *src)
+pair_merge(pair_t *dst, const pair_t *src, bool swap)
 {
     static const int rank[] = { [ICECALL_RESULT_NONE] = 0, [ICECALL_RESULT_PENDING] = 1,
                                 [ICECALL_RESULT_ERROR] = 2, [ICECALL_RESULT_SUCCESS] = 3 };
@@ -1602,7 +2001,6 @@ pair_merge(pair_t *dst, const pair_t *src)
     MIN_SET(success_frame);
     MIN_SET(error_frame);
     MIN_SET(nominated_frame);
-#undef MIN_SET
     dst->nominated = dst->nominated || src->nominated;
     if (src->media_pkts) {
         if (!dst->media_pkts || src->media_first_frame < dst->media_first_frame) {
@@ -1616,6 +2014,31 @@ pair_merge(pair_t *dst, const pair_t *src)
         dst->media_pkts += src->media_pkts;
     }
     dst->relayed_tcp = dst->relayed_tcp || src->relayed_tcp;
+    for (int d = 0; d < 2; d++) {
+        int e = swap ? !d : d;   /* @src's side for @dst's side d */
+        if (src->first_rtp_frame[e] && (!dst->first_rtp_frame[d] || src->first_rtp_frame[e] < dst->first_rtp_frame[d]))
+            dst->first_rtp_frame[d] = src->first_rtp_frame[e];
+        dst->media_dir[d] += src->media_dir[e];
+        dst->dscp_media[d] |= src->dscp_media[e];
+        dst->dscp_check[d] |= src->dscp_check[e];
+        if (src->seen_frame[e] && (!dst->seen_frame[d] || src->seen_frame[e] > dst->seen_frame[d])) {
+            dst->seen_as[d] = src->seen_as[e];   /* the latest mapping a response showed */
+            dst->seen_frame[d] = src->seen_frame[e];
+        }
+    }
+    if (src->icmp_n) {
+        if (!dst->icmp_n || src->icmp_frame < dst->icmp_frame) {
+            dst->icmp_frame = src->icmp_frame;
+            dst->icmp_v6 = src->icmp_v6;
+            dst->icmp_type = src->icmp_type;
+            dst->icmp_code = src->icmp_code;
+            dst->icmp_side = swap ? !src->icmp_side : src->icmp_side;
+        }
+        dst->icmp_n += src->icmp_n;
+    }
+    dst->n_responses_only += src->n_responses_only;
+    MIN_SET(response_only_frame);
+#undef MIN_SET
 }
 
 /*
@@ -1663,7 +2086,7 @@ rekey_pairs(media_t *md)
             pair_t *q = &g_array_index(md->pairs, pair_t, j);
             if (q->merged || q->key[0] != p->key[0] || q->key[1] != p->key[1] || q->nat != p->nat)
                 continue;
-            pair_merge(p, q);   /* p is the older */
+            pair_merge(p, q, false);   /* p is the older */
             q->merged = true;
             q->into = (int)i;
         }
@@ -1699,7 +2122,7 @@ alloc_learn_relayed(icecall_model_t *m, alloc_t *a, const icecall_addr_t *relaye
     a->relayed = *relayed;
     a->relayed_from = from;
     a->relayed_frame = frame;
-    alloc_index(m->allocs_by_relayed, relayed, a);
+    index_alloc(m->allocs_by_relayed, relayed, false, a);
     retry_later(m, &a->client);
     for (unsigned u = 0; u < a->n_users; u++) {
         const alloc_user_t *us = &a->users[u];
@@ -1778,7 +2201,7 @@ relay_end(icecall_model_t *m, call_t *c, unsigned mi, int side, alloc_t *a, int 
 /* A learnt candidate (peer-reflexive, or an address the SDP did not offer). */
 static int
 learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_addr_t *a, bool tcp,
-           icecall_ctype_t type, int fork)
+           icecall_ctype_t type, int fork, uint32_t frame)
 {
     if (type == ICECALL_CTYPE_UNKNOWN)
         type = type_from_allocations(m, a, type);
@@ -1791,7 +2214,30 @@ learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_a
     cd.component = 0;   /* not known: the packets do not say */
     cd.learnt = true;
     cd.fork = (uint8_t)(side == ICECALL_SIDE_B ? (fork >= 0 ? fork : b_fork(c)) : 0);
+    cd.seen_frame = frame;
     return cand_add(m, c, mi, side, &cd);
+}
+
+/* Registers @ufrag as side @side of the session @c (media line 0). */
+static void
+session_set_ufrag(icecall_model_t *m, call_t *c, int side, const char *ufrag)
+{
+    media_t *md = c->media[0];
+    copy_str(md->ufrag[side], sizeof(md->ufrag[side]), ufrag);
+    owner_t *o = g_new0(owner_t, 1);
+    o->call = c;
+    o->media = 0;
+    o->side = side;
+    o->cand = -1;
+    o->learnt = false;
+    g_hash_table_replace(m->by_ufrag, g_strdup(ufrag), o);
+}
+
+static void
+ufrag_session_id(char *key, size_t size, const char *u1, const char *u2)
+{
+    bool swap = strcmp(u1, u2) > 0;
+    snprintf(key, size, "ICE session %.64s/%.64s (no SIP)", swap ? u2 : u1, swap ? u1 : u2);
 }
 
 /* A session seen without SIP: keyed by its two ufrags. */
@@ -1799,27 +2245,19 @@ static call_t *
 session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t frame, int *side_of_u1)
 {
     char key[160];
-    bool swap = strcmp(u1, u2) > 0;
-    snprintf(key, sizeof(key), "ICE session %.64s/%.64s (no SIP)", swap ? u2 : u1, swap ? u1 : u2);
+    ufrag_session_id(key, sizeof(key), u1, u2);
     call_t *c = call_get(m, key, false, frame);
     if (!c || c->merged_into || !c->is_call)
         return NULL;
-    media_t *md = media_get(c, 0, "media");
+    media_t *md = media_get(c, 0, NULL);
     if (!md)
         return NULL;
+    if (!md->name_known)
+        copy_str(md->name, sizeof(md->name), "media");  /* no SDP: the media type is not known */
     if (!md->ufrag[0][0]) {
         /* Side A: whoever sent the first check we saw. */
-        copy_str(md->ufrag[0], sizeof(md->ufrag[0]), u1);
-        copy_str(md->ufrag[1], sizeof(md->ufrag[1]), u2);
-        const char *us[2] = { u1, u2 };
-        for (int s = 0; s < 2; s++) {
-            owner_t *o = g_new0(owner_t, 1);
-            o->call = c;
-            o->media = 0;
-            o->side = s;
-            o->cand = -1;
-            g_hash_table_replace(m->by_ufrag, g_strdup(us[s]), o);
-        }
+        session_set_ufrag(m, c, 0, u1);
+        session_set_ufrag(m, c, 1, u2);
     }
     *side_of_u1 = strcmp(md->ufrag[0], u1) == 0 ? 0 : 1;
     return c;
@@ -1917,7 +2355,7 @@ merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side,
         int pi = pair_get(md, nc[0], nc[1], true);
         if (pi < 0)
             continue;
-        pair_merge(&g_array_index(md->pairs, pair_t, pi), p);
+        pair_merge(&g_array_index(md->pairs, pair_t, pi), p, map[0] != 0);
         pmap[i] = pi;
     }
     for (guint i = 0; i < np; i++) {
@@ -1962,6 +2400,29 @@ merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side,
     }
     if (sm->last_check_frame > md->last_check_frame)
         md->last_check_frame = sm->last_check_frame;
+    /* The ICMP rejections of its media (bounded as the line's own). */
+    for (unsigned i = 0; i < sm->n_rejects; i++) {
+        reject_t rj = sm->rejects[i];
+        rj.side = map[rj.side];
+        unsigned k = 0;
+        while (k < md->n_rejects && !(md->rejects[k].side == rj.side && addr_eq(&md->rejects[k].addr, &rj.addr) &&
+                                      md->rejects[k].v6 == rj.v6 && md->rejects[k].code == rj.code))
+            k++;
+        if (k < md->n_rejects) {
+            reject_t *x = &md->rejects[k];
+            x->n += rj.n;
+            if (rj.first_frame < x->first_frame)
+                x->first_frame = rj.first_frame;
+            if (rj.last_frame > x->last_frame)
+                x->last_frame = rj.last_frame;
+        } else if (md->n_rejects < ICECALL_MAX_REJECTS) {
+            md->rejects[md->n_rejects++] = rj;
+        } else {
+            md->rejects_truncated = true;
+        }
+    }
+    if (sm->rejects_truncated)
+        md->rejects_truncated = true;
     for (int k = 0; k < 2; k++) {
         int d = map[k];
         if (!md->ufrag[d][0] && sm->ufrag[k][0])
@@ -2018,6 +2479,29 @@ tx_target(const check_tx_t *tx, call_t **c, unsigned *mi, int *pi, int *from_sid
     return true;
 }
 
+/*
+ * A session first seen through responses alone (no user names: Teams does
+ * not echo USERNAME) is keyed by its requester's address. When a check with
+ * user names shows up on its addresses, it becomes that ICE session: the
+ * sender's ufrag goes to the side that owns the sender's address.
+ */
+static bool
+session_adopt(icecall_model_t *m, call_t *c, int sender_side, const char *send, const char *recv)
+{
+    char key[160];
+    ufrag_session_id(key, sizeof(key), send, recv);
+    if (g_hash_table_contains(m->calls, key) || c->n_media == 0)
+        return false;
+    g_hash_table_steal(m->calls, c->call_id);   /* the table owns the calls: not freed, re-keyed */
+    g_free(c->call_id);
+    c->call_id = g_strdup(key);
+    g_hash_table_insert(m->calls, c->call_id, c);
+    c->addr_keyed = false;
+    session_set_ufrag(m, c, sender_side, send);
+    session_set_ufrag(m, c, !sender_side, recv);
+    return true;
+}
+
 /* Where a packet goes, in candidate terms. */
 typedef struct {
     call_t  *call;
@@ -2028,59 +2512,128 @@ typedef struct {
     bool     relayed_tcp;
 } route_t;
 
-/*
- * Finds the call, media line and the two candidates of a packet between
- * @from and @to. For relayed packets the client's end is its relay
- * candidate (the allocation's relayed address, or a placeholder while the
- * capture has not shown it). @username ("recv:send") settles the call for
- * MS-ICE2 checks.
- */
-static bool
-route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, bool create,
-             route_t *r)
+/* The two ends of a packet in candidate terms: for relayed packets the
+ * client's end is its relay candidate (the allocation's relayed address, or
+ * a placeholder while the capture has not shown it). */
+typedef struct {
+    icecall_addr_t src, dst;
+    bool           tcp;        /* of the candidates (the relayed leg to the peer is UDP) */
+    bool           relayed_tcp;
+    bool           outbound;
+    bool           relayed;
+    bool           relay_known; /* relayed: the relay end's address is known */
+    alloc_t       *alloc;      /* relayed: the allocation, if known */
+} ends_t;
+
+static void
+leg_ends(icecall_model_t *m, const icecall_leg_t *leg, uint32_t frame, bool create, ends_t *e)
 {
     const icecall_addr_t *client = &leg->client, *edge = &leg->edge, *peer = &leg->peer;
-    bool tcp = leg->tcp, relayed = leg->relayed, outbound = leg->outbound;
+    memset(e, 0, sizeof(*e));
+    e->src = leg->src;
+    e->dst = leg->dst;
+    e->tcp = leg->tcp;
+    e->outbound = leg->outbound;
+    e->relayed = leg->relayed;
+    e->relay_known = true;
+    if (!leg->relayed)
+        return;
     uint64_t mux_session = leg->mux_session;
-    memset(r, 0, sizeof(*r));
-    r->cand[0] = r->cand[1] = -1;
-    r->fork = -1;
-    icecall_addr_t src = leg->src, dst = leg->dst;
-    alloc_t *alloc = NULL;
-    bool relay_known = true;          /* the relay end's address is known */
-    if (relayed) {
-        alloc = mux_session ? (alloc_t *)g_hash_table_lookup(m->allocs_by_session, &mux_session) : NULL;
-        if (alloc) {
-            /* 0xFF10 frames carry no direction: the allocation's client tells. */
-            outbound = addr_eq(&alloc->client, client);
-        } else if (mux_session) {
-            /* A session whose Allocate response the capture missed: its
-             * 5-tuple, either way round (never made up from a 0xFF10 frame). */
-            alloc = alloc_get(m, client, edge, tcp, false);
-            if (!alloc && (alloc = alloc_get(m, edge, client, tcp, false)) != NULL)
-                outbound = false;
-        } else {
-            /* Send / Data Indication: the allocation exists, even when its
-             * Allocate is before the capture. */
-            alloc = alloc_get(m, client, edge, tcp, create);
-        }
-        relay_known = alloc && addr_set(&alloc->relayed);
-        icecall_addr_t relay;
-        memset(&relay, 0, sizeof(relay));
-        if (relay_known)
-            relay = alloc->relayed;
-        icecall_addr_t p = peer && addr_set(peer) ? *peer : (alloc ? alloc->active_peer : *peer);
-        if (outbound) {
-            src = relay;
-            dst = p;
-        } else {
-            src = p;
-            dst = relay;
-        }
-        r->relayed_tcp = tcp;
-        tcp = false; /* the relayed leg from the Edge to the peer is UDP */
+    alloc_t *alloc = mux_session ? (alloc_t *)g_hash_table_lookup(m->allocs_by_session, &mux_session) : NULL;
+    if (alloc) {
+        /* 0xFF10 frames carry no direction: the allocation's client tells. */
+        e->outbound = addr_eq(&alloc->client, client);
+    } else if (mux_session) {
+        /* A session whose Allocate response the capture missed: its
+         * 5-tuple, either way round (never made up from a 0xFF10 frame). */
+        alloc = alloc_get(m, client, edge, leg->tcp, false);
+        if (!alloc && (alloc = alloc_get(m, edge, client, leg->tcp, false)) != NULL)
+            e->outbound = false;
+    } else {
+        /* Send / Data Indication (or data to the active destination): the
+         * allocation exists, even when its Allocate is before the capture. */
+        alloc = alloc_get(m, client, edge, leg->tcp, create);
     }
+    e->relay_known = alloc && addr_set(&alloc->relayed);
+    icecall_addr_t relay;
+    memset(&relay, 0, sizeof(relay));
+    if (e->relay_known)
+        relay = alloc->relayed;
+    /* The peer: the packet names it (Send, Data Indication), else the active
+     * destination of that time (0xFF10 frames, TCP 0x03 frames, raw
+     * datagrams). When the Set Active Destination request is not in the
+     * capture (one direction captured), an allocation that only ever talked
+     * to one peer can only be talking to that one. */
+    const icecall_addr_t *active = alloc ? alloc_dest_at(alloc, frame) : NULL;
+    icecall_addr_t p = *peer;
+    if (!addr_set(peer) && alloc)
+        p = active ? *active : alloc->n_peers == 1 ? alloc->only_peer : *peer;
+    e->alloc = alloc;
+    if (e->outbound) {
+        e->src = relay;
+        e->dst = p;
+    } else {
+        e->src = p;
+        e->dst = relay;
+    }
+    e->relayed_tcp = leg->tcp;
+    e->tcp = false; /* the relayed leg from the Edge to the peer is UDP */
+}
 
+/*
+ * The owners of a packet's two ends. A relay candidate reached over TCP is
+ * offered as TCP-ACT/TCP-PASS: on the relayed leg both transports are tried.
+ * The relay end of an allocation whose relayed address is not known is a
+ * placeholder of that allocation (*tmp), in the call @r names, else in the
+ * one the other end points to.
+ */
+static void
+ends_owners(const icecall_model_t *m, const ends_t *e, const route_t *r, owner_t **so, owner_t **do_, owner_t *tmp)
+{
+    bool relay_is_src = e->relayed && e->outbound, relay_is_dst = e->relayed && !e->outbound;
+    bool unknown_src = relay_is_src && !e->relay_known, unknown_dst = relay_is_dst && !e->relay_known;
+    *so = unknown_src ? NULL : owner_of(m, &e->src, e->tcp);
+    *do_ = unknown_dst ? NULL : owner_of(m, &e->dst, e->tcp);
+    if (e->relayed && !*so && !unknown_src)
+        *so = owner_of(m, &e->src, !e->tcp);
+    if (e->relayed && !*do_ && !unknown_dst)
+        *do_ = owner_of(m, &e->dst, !e->tcp);
+    if (!(unknown_src || unknown_dst) || !e->alloc)
+        return;
+    const alloc_t *alloc = e->alloc;
+    const owner_t *other = unknown_src ? *do_ : *so;
+    for (unsigned u = 0; u < alloc->n_users; u++) {
+        const alloc_user_t *us = &alloc->users[u];
+        bool fits;
+        if (r && r->call)
+            fits = us->call == r->call && us->media == r->media;
+        else if (other)
+            fits = us->call == other->call && us->media == other->media && us->side != other->side;
+        else
+            fits = alloc->n_users == 1;
+        if (!fits)
+            continue;
+        memset(tmp, 0, sizeof(*tmp));
+        tmp->call = us->call;
+        tmp->media = us->media;
+        tmp->side = us->side;
+        tmp->cand = us->cand;
+        tmp->learnt = true;
+        if (unknown_src)
+            *so = tmp;
+        else
+            *do_ = tmp;
+        return;
+    }
+}
+
+/*
+ * Finds the call and media line of a packet between @e's ends, and which
+ * side sent it. @username ("recv:send") settles the call for MS-ICE2 checks.
+ */
+static bool
+route_call(icecall_model_t *m, const ends_t *e, const char *username, uint32_t frame, bool create, route_t *r)
+{
     /* 1. By ICE username: "<receiver ufrag>:<sender ufrag>". */
     owner_t *recv_o = NULL, *send_o = NULL;
     if (username && *username) {
@@ -2092,12 +2645,25 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
             recv_o = (owner_t *)g_hash_table_lookup(m->by_ufrag, recv);
             send_o = (owner_t *)g_hash_table_lookup(m->by_ufrag, send);
             if (!recv_o && !send_o && recv[0] && send[0] && create) {
-                int side_of_send;
-                call_t *c = session_for_ufrags(m, send, recv, frame, &side_of_send);
-                if (c) {
-                    r->call = c;
+                /* A session so far known only by address (responses alone)? */
+                owner_t *ao = owner_of(m, &e->src, e->tcp);
+                int sender_side = ao ? ao->side : 0;
+                if (!ao || !ao->call->addr_keyed) {
+                    ao = owner_of(m, &e->dst, e->tcp);
+                    sender_side = ao ? !ao->side : 0;
+                }
+                if (ao && ao->call->addr_keyed && session_adopt(m, ao->call, sender_side, send, recv)) {
+                    r->call = ao->call;
                     r->media = 0;
-                    r->from_side = side_of_send;
+                    r->from_side = sender_side;
+                } else {
+                    int side_of_send;
+                    call_t *c = session_for_ufrags(m, send, recv, frame, &side_of_send);
+                    if (c) {
+                        r->call = c;
+                        r->media = 0;
+                        r->from_side = side_of_send;
+                    }
                 }
             } else if (recv_o || send_o) {
                 owner_t *o = recv_o ? recv_o : send_o;
@@ -2113,90 +2679,303 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
             }
         }
     }
+    if (r->call)
+        return r->media < r->call->n_media;
 
-    /* 2. By candidate addresses. A relay candidate reached over TCP is
-     * offered as TCP-ACT/TCP-PASS: on the relayed leg try both transports. */
-    bool relay_is_src = relayed && outbound, relay_is_dst = relayed && !outbound;
-    owner_t *so = relay_is_src && !relay_known ? NULL : owner_of(m, &src, tcp);
-    owner_t *do_ = relay_is_dst && !relay_known ? NULL : owner_of(m, &dst, tcp);
-    if (relayed && !so && !(relay_is_src && !relay_known))
-        so = owner_of(m, &src, !tcp);
-    if (relayed && !do_ && !(relay_is_dst && !relay_known))
-        do_ = owner_of(m, &dst, !tcp);
-    owner_t relay_o;
-    if (relayed && !relay_known && alloc) {
-        /* The relay end: a placeholder of the allocation, in the session
-         * the other end (or the username) points to. */
-        const owner_t *other = relay_is_src ? do_ : so;
-        for (unsigned u = 0; u < alloc->n_users; u++) {
-            const alloc_user_t *us = &alloc->users[u];
-            bool fits;
-            if (r->call)
-                fits = us->call == r->call && us->media == r->media;
-            else if (other)
-                fits = us->call == other->call && us->media == other->media && us->side != other->side;
-            else
-                fits = alloc->n_users == 1;
-            if (!fits)
-                continue;
-            memset(&relay_o, 0, sizeof(relay_o));
-            relay_o.call = us->call;
-            relay_o.media = us->media;
-            relay_o.side = us->side;
-            relay_o.cand = us->cand;
-            relay_o.learnt = true;
-            if (relay_is_src)
-                so = &relay_o;
-            else
-                do_ = &relay_o;
-            break;
-        }
-    }
-    if (!r->call) {
-        if (so && do_ && so->call == do_->call && so->media == do_->media && so->side != do_->side) {
-            r->call = so->call;
-            r->media = so->media;
-            r->from_side = so->side;
-        } else if (so && !so->learnt) {
-            r->call = so->call;
-            r->media = so->media;
-            r->from_side = so->side;
-        } else if (do_ && !do_->learnt) {
-            r->call = do_->call;
-            r->media = do_->media;
-            r->from_side = !do_->side;
-        } else {
-            /* One end known only from earlier packets: not enough (a relay
-             * address is shared by every session of an allocation). */
-            return false;
-        }
-    }
-    if (r->media >= r->call->n_media)
+    /* 2. By candidate addresses. */
+    owner_t *so, *do_, tmp;
+    ends_owners(m, e, NULL, &so, &do_, &tmp);
+    if (so && do_ && so->call == do_->call && so->media == do_->media && so->side != do_->side) {
+        r->call = so->call;
+        r->media = so->media;
+        r->from_side = so->side;
+    } else if (so && !so->learnt) {
+        r->call = so->call;
+        r->media = so->media;
+        r->from_side = so->side;
+    } else if (do_ && !do_->learnt) {
+        r->call = do_->call;
+        r->media = do_->media;
+        r->from_side = !do_->side;
+    } else {
+        /* One end known only from earlier packets: not enough (a relay
+         * address is shared by every session of an allocation). */
         return false;
+    }
+    return r->media < r->call->n_media;
+}
+
+/* The learnt candidate of a side at @a (an address the index gave to
+ * another session: relayed addresses are shared), or -1. */
+static int
+find_learnt(const media_t *md, int side, const icecall_addr_t *a, bool tcp)
+{
+    const GArray *cs = md->cands[side];
+    for (guint i = 0; i < cs->len; i++) {
+        const cand_t *x = &g_array_index(cs, cand_t, i);
+        if (x->learnt && !x->merged && !x->alloc && x->tcp == tcp && addr_eq(&x->addr, a))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The candidates of both ends once the call is known; learns the ends the
+ * SDP did not offer (peer-reflexive, relays whose SDP we missed, or any
+ * address of a session without SDP) when @create. */
+static bool
+route_cands(icecall_model_t *m, const icecall_leg_t *leg, const ends_t *e, uint32_t frame, bool create, route_t *r)
+{
     int fs = r->from_side, ts = !fs;
+    owner_t *so, *do_, tmp;
+    ends_owners(m, e, r, &so, &do_, &tmp);
     if (so && so->call == r->call && so->media == r->media && so->side == fs)
         r->cand[fs] = so->cand;
     if (do_ && do_->call == r->call && do_->media == r->media && do_->side == ts)
         r->cand[ts] = do_->cand;
+    if (r->cand[fs] < 0 && addr_set(&e->src))
+        r->cand[fs] = find_learnt(r->call->media[r->media], fs, &e->src, e->tcp);
+    if (r->cand[ts] < 0 && addr_set(&e->dst))
+        r->cand[ts] = find_learnt(r->call->media[r->media], ts, &e->dst, e->tcp);
     const cand_t *bc = cand_at(r->call, r->media, ICECALL_SIDE_B, r->cand[1]);
     if (bc)
         r->fork = bc->fork;
     /* The relay end of an allocation whose relayed address is not known. */
+    bool relay_is_src = e->relayed && e->outbound, relay_is_dst = e->relayed && !e->outbound;
     int rs = relay_is_src ? fs : ts;
-    if (relayed && !relay_known && alloc && r->cand[rs] < 0)
-        r->cand[rs] = relay_end(m, r->call, r->media, rs, alloc, r->fork, create);
+    if (e->relayed && !e->relay_known && e->alloc && r->cand[rs] < 0)
+        r->cand[rs] = relay_end(m, r->call, r->media, rs, e->alloc, r->fork, create);
     if (!create)
         return r->cand[0] >= 0 && r->cand[1] >= 0;
     /* Ends the SDP did not offer: peer-reflexive, or relays whose SDP we missed. */
     /* Without SDP nothing says what an address is, except our relay. */
     icecall_ctype_t other = r->call->from_sip ? ICECALL_CTYPE_PRFLX : ICECALL_CTYPE_UNKNOWN;
-    if (r->cand[fs] < 0 && addr_set(&src))
-        r->cand[fs] = learn_cand(m, r->call, r->media, fs, &src, tcp,
-                                 relay_is_src ? ICECALL_CTYPE_RELAY : other, r->fork);
-    if (r->cand[ts] < 0 && addr_set(&dst))
-        r->cand[ts] = learn_cand(m, r->call, r->media, ts, &dst, tcp,
-                                 relay_is_dst ? ICECALL_CTYPE_RELAY : other, r->fork);
-    return r->cand[0] >= 0 && r->cand[1] >= 0;
+    if (r->cand[fs] < 0 && addr_set(&e->src))
+        r->cand[fs] = learn_cand(m, r->call, r->media, fs, &e->src, e->tcp,
+                                 relay_is_src ? ICECALL_CTYPE_RELAY : other, r->fork, frame);
+    if (r->cand[ts] < 0 && addr_set(&e->dst))
+        r->cand[ts] = learn_cand(m, r->call, r->media, ts, &e->dst, e->tcp,
+                                 relay_is_dst ? ICECALL_CTYPE_RELAY : other, r->fork, frame);
+    if (r->cand[0] < 0 || r->cand[1] < 0)
+        return false;
+    cand_t *cs = cand_at(r->call, r->media, fs, r->cand[fs]);
+    cand_t *ct = cand_at(r->call, r->media, ts, r->cand[ts]);
+    if (!cs || !ct)
+        return false;
+    if (e->relayed) {
+        /* Our relay candidate: remember the socket it is allocated for. */
+        cand_t *own = e->outbound ? cs : ct;
+        if (own->learnt && !addr_set(&own->base))
+            own->base = leg->client;
+    } else if (e->tcp && leg->tcp_role) {
+        /* ICE over TCP: the end that opened the connection is active. */
+        bool src_active = leg->tcp_role == ICECALL_TCP_SRC_ACTIVE;
+        if (cs->learnt && !cs->tcptype)
+            cs->tcptype = src_active ? ICECALL_TCP_SRC_ACTIVE : ICECALL_TCP_DST_ACTIVE;
+        if (ct->learnt && !ct->tcptype)
+            ct->tcptype = src_active ? ICECALL_TCP_DST_ACTIVE : ICECALL_TCP_SRC_ACTIVE;
+    }
+    return true;
+}
+
+/*
+ * Finds the call, media line and the two candidates of a packet. For
+ * relayed packets the client's end is its relay candidate. @username
+ * ("recv:send") settles the call for MS-ICE2 checks.
+ */
+static bool
+route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, bool create,
+             route_t *r)
+{
+    ends_t e;
+    memset(r, 0, sizeof(*r));
+    r->cand[0] = r->cand[1] = -1;
+    r->fork = -1;
+    leg_ends(m, leg, frame, create, &e);
+    r->relayed_tcp = e.relayed_tcp;
+    if (create && e.alloc && addr_set(&leg->peer) && e.alloc->n_peers < 2) {
+        if (!e.alloc->n_peers)
+            e.alloc->only_peer = leg->peer;
+        if (!e.alloc->n_peers || !addr_eq(&e.alloc->only_peer, &leg->peer))
+            e.alloc->n_peers++;
+    }
+    if (!route_call(m, &e, username, frame, create, r))
+        return false;
+    return route_cands(m, leg, &e, frame, create, r);
+}
+
+/*
+ * A response whose request is not in the capture (one direction captured,
+ * or the request left by another interface). With the echoed USERNAME it
+ * goes to that ICE session; without one, to the session of its two
+ * addresses, or to a session keyed by the requester's address (the client
+ * socket for relayed packets): "ICE session at <address>". Once such a
+ * session turned out to be a SIP call's media line, that line.
+ */
+static bool
+route_response_only(icecall_model_t *m, const icecall_check_t *c, bool create, route_t *r)
+{
+    const char *colon = c->username ? strchr(c->username, ':') : NULL;
+    if (colon && colon != c->username && colon[1]) {
+        /* The request's "<responder>:<requester>"; this packet comes from the responder. */
+        char user[520];
+        snprintf(user, sizeof(user), "%.256s:%.*s", colon + 1, (int)MIN((size_t)(colon - c->username), 256),
+                 c->username);
+        return route_packet(m, &c->leg, user, c->frame, create, r);
+    }
+    if (route_packet(m, &c->leg, NULL, c->frame, create, r))
+        return true;
+    ends_t e;
+    memset(r, 0, sizeof(*r));
+    r->cand[0] = r->cand[1] = -1;
+    r->fork = -1;
+    leg_ends(m, &c->leg, c->frame, create, &e);
+    r->relayed_tcp = e.relayed_tcp;
+    const icecall_addr_t *key = c->leg.relayed ? &c->leg.client : &e.dst;
+    bool placeholder = e.relayed && !e.relay_known && e.alloc;   /* the relay end can wait for its address */
+    if (!addr_set(key) || (!addr_set(&e.src) && !(placeholder && e.outbound)) ||
+        (!addr_set(&e.dst) && !(placeholder && !e.outbound)))
+        return false;
+    char id[128], a[64];
+    snprintf(id, sizeof(id), "ICE session at %s (no SIP, no ICE user names)", addr_str(key, a, sizeof(a)));
+    call_t *call = (call_t *)g_hash_table_lookup(m->calls, id);
+    if (!call && create) {
+        call = call_get(m, id, false, c->frame);
+        if (call)
+            call->addr_keyed = true;
+    }
+    unsigned mi = 0;
+    int from_side = 1;   /* the responder; side A is the requester whose socket names the session */
+    for (unsigned k = 0; call && call->merged_into && k < 4; k++) {
+        /* The session is a SIP call's media line now. */
+        from_side = call->merged_swap ? !from_side : from_side;
+        mi = call->merged_media;
+        call = call->merged_into;
+    }
+    if (!call || call->merged_into || (call->from_sip ? mi >= call->n_media
+                                                       : !call->n_media && (!create || !media_get(call, 0, "media"))))
+        return false;
+    r->call = call;
+    r->media = mi;
+    r->from_side = from_side;
+    return route_cands(m, &c->leg, &e, c->frame, create, r);
+}
+
+/* ---- sessions without SDP: which media ------------------------------------------
+ *
+ * Teams marks and ports its media by type (msnet.h): the client's socket
+ * for audio is in 50000-50019 and its packets carry DSCP 46 when QoS marking
+ * is on, and so on. A session without SDP is labelled from the ports of its
+ * host sockets (either side's, and the sockets behind our relays) and from
+ * the DSCP marks of its media (of its checks when no media was seen), and
+ * says it is inferred. Ports that disagree, or marks that do, tell nothing.
+ */
+typedef struct {
+    const msnet_teams_class_t *port_cls;   /* the one Teams range the sockets' ports are in */
+    const msnet_teams_class_t *dscp_cls;   /* the one Teams mark seen */
+    unsigned                   port_kinds; /* bit per msnet_media_t seen */
+    unsigned                   dscp_kinds;
+    uint16_t                   port;       /* a socket port in port_cls's range */
+} mkind_t;
+
+static unsigned
+bits_set(unsigned v)
+{
+    unsigned n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+static void
+session_media_kind(const call_t *c, unsigned mi, mkind_t *k)
+{
+    const media_t *md = c->media[mi];
+    memset(k, 0, sizeof(*k));
+    for (int s = 0; s < 2; s++) {
+        for (guint i = 0; i < md->cands[s]->len; i++) {
+            const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
+            uint16_t port = 0;
+            if (x->merged)
+                continue;
+            if (addr_set(&x->base)) {
+                port = x->base.port;               /* the socket behind our relay */
+            } else if (x->tcptype != ICECALL_TCP_SRC_ACTIVE) {  /* an active TCP port is ephemeral */
+                cview_t v;
+                cand_view(c, mi, s, (int)i, &v);
+                if (v.type == ICECALL_CTYPE_HOST)
+                    port = x->addr.port;
+            }
+            const msnet_teams_class_t *cl = port ? msnet_teams_class_for_port(port) : NULL;
+            if (!cl)
+                continue;
+            if (!k->port_cls) {
+                k->port_cls = cl;
+                k->port = port;
+            }
+            k->port_kinds |= 1u << cl->media;
+        }
+    }
+    uint64_t media = 0, checks = 0;
+    for (guint i = 0; i < md->pairs->len; i++) {
+        const pair_t *p = &g_array_index(md->pairs, pair_t, i);
+        media |= p->dscp_media[0] | p->dscp_media[1];
+        checks |= p->dscp_check[0] | p->dscp_check[1];
+    }
+    uint64_t marks = media ? media : checks;
+    for (uint8_t v = 0; v < 64; v++) {
+        const msnet_teams_class_t *cl = (marks >> v) & 1u ? msnet_teams_class_for_dscp(v) : NULL;
+        if (!cl)
+            continue;
+        if (!k->dscp_cls)
+            k->dscp_cls = cl;
+        k->dscp_kinds |= 1u << cl->media;
+    }
+    if (bits_set(k->port_kinds) != 1)
+        k->port_cls = NULL;
+    if (bits_set(k->dscp_kinds) != 1)
+        k->dscp_cls = NULL;
+}
+
+#define EN_DASH "\xe2\x80\x93"
+
+/* The report's words: "audio (inferred from Teams port range 50000–50019)". */
+static void
+session_media_text(const call_t *c, unsigned mi, char *buf, size_t size)
+{
+    mkind_t k;
+    session_media_kind(c, mi, &k);
+    const msnet_teams_class_t *p = k.port_cls, *d = k.dscp_cls;
+    if (p && d && p == d)
+        snprintf(buf, size, "%s (inferred from Teams port range %u" EN_DASH "%u and DSCP %u %s)", p->name,
+                 p->port_lo, p->port_hi, d->dscp, d->dscp_class);
+    else if (p && d)
+        snprintf(buf, size, "%s (inferred from Teams port range %u" EN_DASH "%u; but its DSCP %u %s is %s's mark)",
+                 p->name, p->port_lo, p->port_hi, d->dscp, d->dscp_class, d->name);
+    else if (p)
+        snprintf(buf, size, "%s (inferred from Teams port range %u" EN_DASH "%u)", p->name, p->port_lo, p->port_hi);
+    else if (d)
+        snprintf(buf, size, "%s (inferred from DSCP %u %s, Teams' mark for %s)", d->name, d->dscp, d->dscp_class,
+                 d->name);
+    else if (bits_set(k.port_kinds) > 1)
+        snprintf(buf, size, "unknown (its sockets' ports are in the Teams ranges of different media types)");
+    else
+        snprintf(buf, size, "unknown (no socket port in a Teams media range, no Teams DSCP mark)");
+}
+
+/* The short name of a media line of a session without SDP: "audio (inferred)". */
+static void
+session_refresh_name(call_t *c, unsigned mi)
+{
+    media_t *md = c->media[mi];
+    if (c->from_sip)
+        return;
+    mkind_t k;
+    session_media_kind(c, mi, &k);
+    const msnet_teams_class_t *cl = k.port_cls ? k.port_cls : k.dscp_cls;
+    if (cl)
+        snprintf(md->name, sizeof(md->name), "%s (inferred)", cl->name);
+    else
+        snprintf(md->name, sizeof(md->name), "unknown");
 }
 
 static void
@@ -2207,6 +2986,7 @@ fill_frame(const route_t *r, int pair_idx, icecall_frame_t *out)
     memset(out, 0, sizeof(*out));
     if (!r->call || pair_idx < 0)
         return;
+    session_refresh_name(r->call, r->media);
     media_t *md = r->call->media[r->media];
     pair_t *p = &g_array_index(md->pairs, pair_t, pair_idx);
     out->valid = true;
@@ -2241,12 +3021,19 @@ orphan_index(icecall_model_t *m, const icecall_addr_t *a, orphan_t *o)
 static void
 orphan_note(icecall_model_t *m, const icecall_media_pkt_t *pk)
 {
-    const icecall_leg_t *l = &pk->leg;
+    icecall_leg_t leg = pk->leg;
+    const icecall_leg_t *l = &leg;
     okey_t k;
     memset(&k, 0, sizeof(k));
     if (l->relayed) {
+        if (!addr_set(&l->peer)) {
+            /* 0xFF10, TCP 0x03 or raw data: the active destination of that time, if known. */
+            ends_t e;
+            leg_ends(m, l, pk->frame, false, &e);
+            leg.peer = e.outbound ? e.dst : e.src;
+        }
         if (!addr_set(&l->peer))
-            return;   /* 0xFF10 without a known destination: which peer is not known */
+            return;   /* which peer is not known */
         make_key(&k.a, &l->client, l->tcp, true);
         make_key(&k.b, &l->edge, l->tcp, true);
         make_key(&k.c, &l->peer, false, true);
@@ -2277,6 +3064,8 @@ orphan_note(icecall_model_t *m, const icecall_media_pkt_t *pk)
     if (o->claimed)
         return;
     o->pkts++;
+    if (pk->leg.has_dscp && pk->leg.dscp < 64)
+        o->dscp |= UINT64_C(1) << pk->leg.dscp;
     o->last_frame = pk->frame;
     o->last_us = pk->time_us;
 }
@@ -2326,6 +3115,10 @@ orphan_claim(icecall_model_t *m, orphan_t *o)
         p->media_last_us = o->last_us;
     }
     p->media_pkts += o->pkts;
+    p->media_dir[r.from_side] += o->pkts;
+    p->dscp_media[r.from_side] |= o->dscp;
+    if (!o->rtcp && (!p->first_rtp_frame[r.from_side] || o->first_frame < p->first_rtp_frame[r.from_side]))
+        p->first_rtp_frame[r.from_side] = o->first_frame;
     if (o->last_frame > r.call->last_frame)
         r.call->last_frame = o->last_frame;
     if (!o->rtcp)
@@ -2368,19 +3161,48 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         memset(out, 0, sizeof(*out));
     bool response = (c->stun_type & 0x0110u) != 0;
     if (response) {
+        check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
         int pi;
-        check_tx_t *tx = tx_lookup(m, c, &r, &pi);
-        if (!tx)
-            return;
+        bool orphan = false;
+        if (tx) {
+            /* Its pair, wherever it is now (a session merged into a call). */
+            if (!tx_lookup(m, c, &r, &pi))
+                return;
+        } else {
+            /* Its request is not in the capture: still a check that worked.
+             * (A request that is, but that no call took, leaves it alone.) */
+            if (g_hash_table_contains(m->unrouted_tx, c->txid) || !route_response_only(m, c, true, &r))
+                return;
+            pi = pair_get(r.call->media[r.media], r.cand[0], r.cand[1], true);
+            if (pi < 0)
+                return;
+            orphan = true;
+        }
         media_t *md = r.call->media[r.media];
         pair_t *p = &g_array_index(md->pairs, pair_t, pi);
+        if (orphan) {
+            p->n_responses_only++;
+            if (!p->response_only_frame)
+                p->response_only_frame = c->frame;
+            if (r.call->last_frame < c->frame)
+                r.call->last_frame = c->frame;
+        }
+        if (c->leg.has_dscp && c->leg.dscp < 64)
+            p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
         if (c->stun_type == 0x0101) {
             p->result = ICECALL_RESULT_SUCCESS;
             if (!p->success_frame)
                 p->success_frame = c->frame;
-            if (tx->use_candidate && !p->nominated) {
+            if (tx && tx->use_candidate && !p->nominated) {
                 p->nominated = true;
                 p->nominated_frame = c->frame;
+            }
+            /* XOR-MAPPED-ADDRESS: where the responder saw the requester's end
+             * (RFC 8445 7.2.5.3.1): another address means a NAT on the way. */
+            int req = !r.from_side;
+            if (addr_set(&c->mapped) && (!p->seen_frame[req] || !addr_eq(&p->seen_as[req], &c->mapped))) {
+                p->seen_as[req] = c->mapped;
+                p->seen_frame[req] = c->frame;
             }
         } else if (p->result != ICECALL_RESULT_SUCCESS) {
             p->result = ICECALL_RESULT_ERROR;
@@ -2390,8 +3212,12 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         fill_frame(&r, pi, out);
         return;
     }
-    if (!route_packet(m, &c->leg, c->username, c->frame, true, &r))
+    if (!route_packet(m, &c->leg, c->username, c->frame, true, &r)) {
+        if (!g_hash_table_contains(m->unrouted_tx, c->txid) &&
+            g_hash_table_size(m->unrouted_tx) < ICECALL_MAX_TRANSACTIONS)
+            g_hash_table_add(m->unrouted_tx, g_memdup2(c->txid, 16));
         return;
+    }
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
     if (pi < 0)
@@ -2399,6 +3225,14 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
     if (c->leg.relayed && c->leg.tcp)
         p->relayed_tcp = true;
+    if (c->leg.has_dscp && c->leg.dscp < 64)
+        p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
+    if (c->sender_mux_session && !c->leg.relayed) {
+        /* Sent from a TURN relay: the sender's end is its relayed address. */
+        cand_t *x = cand_at(r.call, r.media, r.from_side, r.cand[r.from_side]);
+        if (x && x->learnt && !x->mux_frame)
+            x->mux_frame = c->frame;
+    }
     if (!p->first_check_frame)
         p->first_check_frame = c->frame;
     if (c->frame > md->last_check_frame)
@@ -2476,9 +3310,14 @@ timeline(call_t *c, unsigned mi, int fork, timeline_t *tl)
     }
 }
 
-/* Is the media packet of @frame on pair @pi the first on a new path of its fork? */
-static bool
-is_promotion(call_t *c, unsigned mi, int pi, uint32_t frame)
+/*
+ * What the media packet of @frame on pair @pi starts, read from its fork's
+ * timeline: the early media (the first media of that fork), or a promotion
+ * (with the path the media left). Nothing when no media switched to @pi in
+ * @frame.
+ */
+static void
+media_marks(call_t *c, unsigned mi, int pi, uint32_t frame, icecall_frame_t *out)
 {
     const media_t *md = c->media[mi];
     bool switched = false;
@@ -2487,14 +3326,19 @@ is_promotion(call_t *c, unsigned mi, int pi, uint32_t frame)
         switched = s->frame == frame && pair_resolve(md, s->pair) == pi;
     }
     if (!switched)
-        return false;
+        return;
     timeline_t tl;
     timeline(c, mi, pair_fork(c, mi, &g_array_index(md->pairs, pair_t, pi)), &tl);
+    if (tl.early == pi && tl.early_frame == frame)
+        out->early = true;
     for (unsigned i = 0; i < tl.n_promos; i++) {
-        if (tl.promos[i].frame == frame && tl.promos[i].to == pi)
-            return true;
+        const promo_t *pr = &tl.promos[i];
+        if (pr->frame == frame && pr->to == pi) {
+            out->promotion = true;
+            out->from_path = pr->from >= 0 ? pair_path(c, mi, &g_array_index(md->pairs, pair_t, pr->from))
+                                           : ICECALL_PATH_NONE;
+        }
     }
-    return false;
 }
 
 static void
@@ -2515,6 +3359,9 @@ add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *ou
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
     if (pk->leg.relayed && pk->leg.tcp)
         p->relayed_tcp = true;
+    if (pk->leg.has_dscp && pk->leg.dscp < 64)
+        p->dscp_media[r.from_side] |= UINT64_C(1) << pk->leg.dscp;
+    p->media_dir[r.from_side]++;
     if (!p->media_pkts) {
         p->media_first_frame = pk->frame;
         p->media_first_us = pk->time_us;
@@ -2526,9 +3373,16 @@ add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *ou
         r.call->last_frame = pk->frame;
 
     fill_frame(&r, pi, out);
+    if (out)
+        out->is_media = true;
     if (pk->rtcp)
         return; /* RTCP (component 2) follows the RTP path: it does not define it */
     int dir = r.from_side, f = pair_fork(r.call, r.media, p);
+    if (!p->first_rtp_frame[dir]) {
+        p->first_rtp_frame[dir] = pk->frame;
+        if (out)
+            out->first_on_pair = true;
+    }
     if (pair_resolve(md, md->current[f][dir]) == pi)
         return;
     /* Packets still arriving over the old path just after a switch (the
@@ -2548,7 +3402,7 @@ add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *ou
     switch_t sw = { pk->frame, pk->time_us, pi, (uint8_t)dir };
     g_array_append_val(md->switches, sw);
     if (out)
-        out->promotion = is_promotion(r.call, r.media, pi, pk->frame);
+        media_marks(r.call, r.media, pi, pk->frame, out);
 }
 
 /* The events: each may make media flows no call claimed yet routable (orphans_retry). */
@@ -2585,6 +3439,205 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
     orphans_retry(m);
 }
 
+/* ---- ICMP errors about a call's datagrams ------------------------------------- */
+
+const char *
+icecall_unreach_text(bool v6, uint8_t type, uint8_t code)
+{
+    if (!v6 && type == 3) {
+        switch (code) { /* RFC 792, RFC 1812 5.2.7.1 */
+        case 0:  return "ICMP network unreachable";
+        case 1:  return "ICMP host unreachable";
+        case 2:  return "ICMP protocol unreachable";
+        case 3:  return "ICMP port unreachable";
+        case 4:  return "ICMP fragmentation needed";
+        case 9:  return "ICMP network administratively prohibited";
+        case 10: return "ICMP host administratively prohibited";
+        case 13: return "ICMP communication administratively prohibited";
+        default: return "ICMP destination unreachable";
+        }
+    }
+    if (v6 && type == 1) {
+        switch (code) { /* RFC 4443 3.1 */
+        case 0:  return "ICMPv6 no route to destination";
+        case 1:  return "ICMPv6 communication administratively prohibited";
+        case 3:  return "ICMPv6 address unreachable";
+        case 4:  return "ICMPv6 port unreachable";
+        case 5:  return "ICMPv6 source address failed ingress/egress policy";
+        case 6:  return "ICMPv6 reject route to destination";
+        default: return "ICMPv6 destination unreachable";
+        }
+    }
+    return v6 ? "ICMPv6 error" : "ICMP error";
+}
+
+/* A destination unreachable error other than "fragmentation needed" (a path
+ * MTU matter, not a refusal). */
+static bool
+unreach_counts(const icecall_unreach_t *u)
+{
+    return u->v6 ? u->type == 1 : (u->type == 3 && u->code != 4);
+}
+
+/* The destination (or a policy on the way) refused the datagram, as opposed
+ * to a route or host that could not be reached. */
+static bool
+unreach_refused(bool v6, uint8_t code)
+{
+    if (v6)
+        return code == 1 || code == 4 || code == 5 || code == 6;
+    return code == 2 || code == 3 || code == 9 || code == 10 || code == 13;
+}
+
+/* "B 93.71.110.205:16333 rejects A's video: ICMP port unreachable[, 2 errors from frame 1490]" */
+static void
+reject_text(const media_t *md, const reject_t *rj, bool counts, char *buf, size_t size)
+{
+    char a[64], s[64], rep[80] = "", what[160];
+    addr_str(&rj->addr, a, sizeof(a));
+    if (md->name_known || (strcmp(md->name, "media") != 0 && strcmp(md->name, "unknown") != 0)) {
+        /* The SDP's name, or the type inferred without SDP ("video (inferred)"). */
+        snprintf(what, sizeof(what), "%s", md->name);
+    } else {
+        /* Neither an SDP nor the ports tell the media type: the stream by its ports. */
+        snprintf(what, sizeof(what), "media (%s -> %s)", addr_str(&rj->sender, s, sizeof(s)), a);
+    }
+    if (addr_set(&rj->reporter) && !ip_eq(&rj->reporter, &rj->addr)) {
+        icecall_addr_t r = rj->reporter;
+        r.port = 0;
+        snprintf(rep, sizeof(rep), " sent by %s", addr_str(&r, s, sizeof(s)));
+    }
+    int n = snprintf(buf, size, "%s %s %s %s's %s: %s%s", rj->side == 0 ? "A" : "B", a,
+                     unreach_refused(rj->v6, rj->code) ? "rejects" : "cannot be reached by", rj->side == 0 ? "B" : "A",
+                     what, icecall_unreach_text(rj->v6, rj->v6 ? 1 : 3, rj->code), rep);
+    if (counts && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ", %u error%s from frame %u", rj->n, rj->n == 1 ? "" : "s",
+                 rj->first_frame);
+}
+
+/*
+ * The call, media line and pair of the datagram an ICMP error quotes (direct
+ * legs only: an error about a datagram to the Edge concerns the allocation,
+ * not the peer). Nothing is learnt from it. *is_media: the quoted datagram
+ * was media, or too short to tell on a pair that carried media before.
+ */
+static bool
+unreach_route(icecall_model_t *m, const icecall_unreach_t *u, route_t *r, int *pi, bool *is_media)
+{
+    if (!unreach_counts(u))
+        return false;
+    icecall_leg_t leg;
+    memset(&leg, 0, sizeof(leg));
+    leg.src = u->quoted_src;
+    leg.dst = u->quoted_dst;
+    if (!route_packet(m, &leg, NULL, u->frame, false, r))
+        return false;
+    media_t *md = r->call->media[r->media];
+    *pi = pair_get(md, r->cand[0], r->cand[1], false);
+    if (*pi < 0)
+        return false;
+    const pair_t *p = &g_array_index(md->pairs, pair_t, *pi);
+    switch (u->quoted) {
+    case ICECALL_QUOTED_CHECK:
+        *is_media = false;
+        break;
+    case ICECALL_QUOTED_MEDIA:
+        *is_media = true;
+        break;
+    case ICECALL_QUOTED_UNKNOWN:
+    case ICECALL_QUOTED_OTHER:
+    default:
+        *is_media = p->media_pkts && p->media_first_frame < u->frame;
+        break;
+    }
+    return true;
+}
+
+static int
+reject_find(const media_t *md, int side, const icecall_unreach_t *u)
+{
+    for (unsigned i = 0; i < md->n_rejects; i++) {
+        const reject_t *rj = &md->rejects[i];
+        if (rj->side == side && addr_eq(&rj->addr, &u->quoted_dst) && rj->v6 == u->v6 && rj->code == u->code)
+            return (int)i;
+    }
+    return -1;
+}
+
+void
+icecall_add_unreachable(icecall_model_t *m, const icecall_unreach_t *u, icecall_frame_t *out)
+{
+    route_t r;
+    int pi;
+    bool is_media = false;
+    touch(m, u->time_us);
+    if (out)
+        memset(out, 0, sizeof(*out));
+    if (!unreach_route(m, u, &r, &pi, &is_media))
+        return;
+    media_t *md = r.call->media[r.media];
+    pair_t *p = &g_array_index(md->pairs, pair_t, pi);
+    int side = !r.from_side;    /* the quoted datagram went from r.from_side to the other side */
+    if (r.call->last_frame < u->frame)
+        r.call->last_frame = u->frame;
+    fill_frame(&r, pi, out);
+    if (!is_media) {
+        /* An error answering a check: the check failed, no media was refused. */
+        if (!p->icmp_n) {
+            p->icmp_frame = u->frame;
+            p->icmp_v6 = u->v6;
+            p->icmp_type = u->type;
+            p->icmp_code = u->code;
+            p->icmp_side = side;
+        }
+        p->icmp_n++;
+        return;
+    }
+    int k = reject_find(md, side, u);
+    if (k < 0) {
+        if (md->n_rejects >= ICECALL_MAX_REJECTS) {
+            md->rejects_truncated = true;
+            return;
+        }
+        k = (int)md->n_rejects++;
+        reject_t *rj = &md->rejects[k];
+        memset(rj, 0, sizeof(*rj));
+        rj->side = side;
+        rj->addr = u->quoted_dst;
+        rj->sender = u->quoted_src;
+        rj->reporter = u->reporter;
+        rj->v6 = u->v6;
+        rj->type = u->type;
+        rj->code = u->code;
+        rj->first_frame = u->frame;
+    }
+    reject_t *rj = &md->rejects[k];
+    rj->n++;
+    rj->last_frame = u->frame;
+    if (out) {
+        reject_text(md, rj, false, out->rejection, sizeof(out->rejection));
+        out->first_rejection = rj->n == 1;
+    }
+}
+
+void
+icecall_lookup_unreachable(icecall_model_t *m, const icecall_unreach_t *u, icecall_frame_t *out)
+{
+    route_t r;
+    int pi;
+    bool is_media = false;
+    memset(out, 0, sizeof(*out));
+    if (!unreach_route(m, u, &r, &pi, &is_media))
+        return;
+    media_t *md = r.call->media[r.media];
+    fill_frame(&r, pi, out);
+    int k = is_media ? reject_find(md, !r.from_side, u) : -1;
+    if (k >= 0) {
+        reject_text(md, &md->rejects[k], false, out->rejection, sizeof(out->rejection));
+        out->first_rejection = md->rejects[k].first_frame == u->frame;
+    }
+}
+
 void
 icecall_foreach_candidate(const icecall_model_t *m, const char *call_id,
                           void (*fn)(const icecall_addr_t *a, bool tcp, void *user), void *user)
@@ -2616,8 +3669,13 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
     memset(out, 0, sizeof(*out));
     if ((c->stun_type & 0x0110u) != 0) {
         int pi;
-        if (tx_lookup(m, c, &r, &pi))
-            fill_frame(&r, pi, out);
+        if (g_hash_table_lookup(m->check_tx, c->txid)) {
+            if (tx_lookup(m, c, &r, &pi))
+                fill_frame(&r, pi, out);
+            return;
+        }
+        if (!g_hash_table_contains(m->unrouted_tx, c->txid) && route_response_only(m, c, false, &r))
+            fill_frame(&r, pair_get(r.call->media[r.media], r.cand[0], r.cand[1], false), out);
         return;
     }
     if (!route_packet(m, &c->leg, c->username, c->frame, false, &r))
@@ -2635,8 +3693,14 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], false);
     fill_frame(&r, pi, out);
-    if (out->valid && !pk->rtcp)
-        out->promotion = is_promotion(r.call, r.media, pi, pk->frame);
+    if (!out->valid)
+        return;
+    out->is_media = true;
+    const pair_t *p = &g_array_index(md->pairs, pair_t, pi);
+    if (!pk->rtcp) {
+        out->first_on_pair = p->first_rtp_frame[r.from_side] == pk->frame;
+        media_marks(r.call, r.media, pi, pk->frame, out);
+    }
 }
 
 /* ---- report -------------------------------------------------------------------- */
@@ -2859,7 +3923,7 @@ icecall_rule_name(icecall_rule_t r)
     static const char *const names[ICECALL_RULE_COUNT] = {
         "no_edge_credentials", "no_edge_candidates", "relay_udp_only", "relay_tcp_only", "private_edge_address",
         "turn_unreachable", "turn_credentials", "turn_error", "all_checks_failed", "relay_despite_direct",
-        "tcp_relay", "no_reinvite", "client_diagnostics",
+        "tcp_relay", "no_reinvite", "client_diagnostics", "media_rejected",
     };
     return r < ICECALL_RULE_COUNT ? names[r] : "unknown";
 }
@@ -3024,6 +4088,37 @@ mras_of_party(const icecall_model_t *m, const call_t *c, party_t p)
     return NULL;
 }
 
+/*
+ * Media that runs over TCP by design: application sharing and file transfer
+ * ("Both require TCP"; MS-SDPEXT m=applicationsharing, m=data). For them a
+ * TCP relay is the expected path, not the last resort.
+ */
+static bool
+media_tcp_by_design(const media_t *md)
+{
+    static const char *const names[] = { "applicationsharing", "data", "x-data" };
+    if (!md->name_known)
+        return false;
+    for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (g_ascii_strcasecmp(md->name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The first SDP frame that offered a candidate of the party on media line @md, 0 if none. */
+static uint32_t
+media_offer_frame(const media_t *md, party_t p)
+{
+    uint32_t f = 0;
+    for (guint i = 0; i < md->cands[p.side]->len; i++) {
+        const cand_t *x = &g_array_index(md->cands[p.side], cand_t, i);
+        if (of_party(x, p.side, p.fork) && !x->learnt && x->frame && (!f || x->frame < f))
+            f = x->frame;
+    }
+    return f;
+}
+
 static void
 candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
 {
@@ -3042,6 +4137,8 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
             snprintf(who, sizeof(who), "callee's endpoint %s (a fork of the INVITE that %s)",
                      party_label(c, pa, lb, sizeof(lb)), c->answered >= 0 ? "did not answer" : "has not answered");
         bool typed = false, srflx = false, relay_udp = false, relay_tcp = false, private_edge = false;
+        bool relay_tcp_media = false;   /* a TCP relay on a line that is not TCP by design */
+        bool line_udp[ICECALL_MAX_MEDIA] = { false }, line_tcp[ICECALL_MAX_MEDIA] = { false };
         char priv[64] = "";
         for (unsigned mi = 0; mi < c->n_media; mi++) {
             const media_t *md = c->media[mi];
@@ -3054,10 +4151,14 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
                 if (x->type == ICECALL_CTYPE_SRFLX)
                     srflx = true;
                 if (x->type == ICECALL_CTYPE_RELAY) {
-                    if (x->tcp)
+                    if (x->tcp) {
                         relay_tcp = true;
-                    else
+                        line_tcp[mi] = true;
+                        relay_tcp_media = relay_tcp_media || !media_tcp_by_design(md);
+                    } else {
                         relay_udp = true;
+                        line_udp[mi] = true;
+                    }
                 }
                 if ((x->type == ICECALL_CTYPE_RELAY || x->type == ICECALL_CTYPE_SRFLX) && !private_edge &&
                     icecand_scope_is_private(icecand_ip_scope(x->addr.addr, x->addr.family == 6 ? 16 : 4))) {
@@ -3089,10 +4190,27 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
         } else if (relay_udp && !relay_tcp) {
             emit(e, ICECALL_RULE_RELAY_UDP_ONLY, ICECALL_SEV_NOTE, frame, c,
                  "The %s offers relay candidates over UDP only: TCP to the Edge (443) is likely blocked", who);
-        } else if (relay_tcp && !relay_udp) {
+        } else if (relay_tcp_media && !relay_udp) {
             emit(e, ICECALL_RULE_RELAY_TCP_ONLY, ICECALL_SEV_WARN, frame, c,
                  "The %s offers relay candidates over TCP only: UDP to the Edge (3478) is likely blocked by a "
                  "firewall; media will use a TCP relay", who);
+        }
+        /* Per media line: UDP to the Edge works for this client (another
+         * line got a UDP relay), yet this line offers TCP relays only. Not
+         * for application sharing and file transfer, which use TCP anyway. */
+        for (unsigned mi = 0; relay_udp && mi < c->n_media; mi++) {
+            const media_t *md = c->media[mi];
+            if (!line_tcp[mi] || line_udp[mi] || media_tcp_by_design(md))
+                continue;
+            const char *with_udp = "";
+            for (unsigned k = 0; k < c->n_media && !*with_udp; k++) {
+                if (line_udp[k])
+                    with_udp = c->media[k]->name;
+            }
+            emit(e, ICECALL_RULE_RELAY_TCP_ONLY, ICECALL_SEV_WARN, media_offer_frame(md, pa), c,
+                 "The %s offers relay candidates over TCP only for %s, although its %s has UDP relays: the UDP "
+                 "allocation for this media line failed or was not made; %s media will use a TCP relay",
+                 who, md->name, with_udp, md->name);
         }
         if (private_edge && loc == ICECALL_LOC_INTERNET)
             emit(e, ICECALL_RULE_PRIVATE_EDGE_ADDRESS, ICECALL_SEV_WARN, frame, c,
@@ -3142,7 +4260,7 @@ path_rules(const icecall_model_t *m, const call_t *c, int64_t quiet_after_us, co
             const pair_t *p = &g_array_index(md->pairs, pair_t, i);
             /* Only pairs with the callee's fork that is the call's B: a direct
              * pair with an endpoint that never answered is no better path. */
-            if (!p->n_requests || p->merged || pair_fork((call_t *)c, mi, p) != b)
+            if ((!p->n_requests && !p->n_responses_only) || p->merged || pair_fork((call_t *)c, mi, p) != b)
                 continue;
             checked++;
             if (p->result == ICECALL_RESULT_SUCCESS) {
@@ -3171,7 +4289,7 @@ path_rules(const icecall_model_t *m, const call_t *c, int64_t quiet_after_us, co
                  "%s media stays on %s although the direct pair %s succeeded (frame %u)", md->name,
                  path_short(pt), buf, d->success_frame);
         }
-        if (pt == ICECALL_PATH_RELAY_TCP)
+        if (pt == ICECALL_PATH_RELAY_TCP && !media_tcp_by_design(md))
             emit(e, ICECALL_RULE_TCP_RELAY, ICECALL_SEV_WARN, p->media_first_frame, c,
                  "%s media runs over a TCP relay, the last resort: UDP to the Edge and every direct path failed "
                  "or were blocked", md->name);
@@ -3203,6 +4321,20 @@ diag_rules(const call_t *c, const emit_t *e)
     }
 }
 
+/* ICMP errors answering media: the other side (or the network) refuses it. */
+static void
+reject_rules(const call_t *c, const emit_t *e)
+{
+    for (unsigned mi = 0; mi < c->n_media; mi++) {
+        const media_t *md = c->media[mi];
+        for (unsigned i = 0; i < md->n_rejects; i++) {
+            char buf[320];
+            reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
+            emit(e, ICECALL_RULE_MEDIA_REJECTED, ICECALL_SEV_WARN, md->rejects[i].first_frame, c, "%s", buf);
+        }
+    }
+}
+
 void
 icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
                  void (*fn)(const icecall_finding_t *f, void *user), void *user)
@@ -3210,12 +4342,15 @@ icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
     emit_t e = { fn, user };
     turn_rules(m, &e);
     for (guint i = 0; i < m->call_list->len; i++) {
-        const call_t *c = (const call_t *)g_ptr_array_index(m->call_list, i);
+        call_t *c = (call_t *)g_ptr_array_index(m->call_list, i);
         if (c->merged_into)
             continue;
+        for (unsigned mi = 0; mi < c->n_media && !c->from_sip; mi++)
+            session_refresh_name(c, mi);   /* the findings name the media line */
         candidate_rules(m, c, &e);
         path_rules(m, c, quiet_after_us, &e);
         diag_rules(c, &e);
+        reject_rules(c, &e);
     }
 }
 
@@ -3243,7 +4378,7 @@ verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
     unsigned n_checked = 0;
     for (guint i = 0; i < md->pairs->len; i++) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-        if (!p->n_requests || p->merged || pair_fork(c, mi, p) != b)
+        if ((!p->n_requests && !p->n_responses_only) || p->merged || pair_fork(c, mi, p) != b)
             continue;
         n_checked++;
         icecall_path_t pt = pair_path(c, mi, p);
@@ -3295,7 +4430,151 @@ verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
         size_t l = strlen(why);
         snprintf(why + l, sizeof(why) - l, " checks failed)");
     }
-    snprintf(buf, size, "final path: %s%s%s", path_short(pt), via, why);
+    snprintf(buf, size, "final path: %s%s%s%s", path_short(pt), via, why,
+             pt == ICECALL_PATH_RELAY_TCP && media_tcp_by_design(md) ? " (TCP by design)" : "");
+}
+
+/* ---- report: sessions without SDP ------------------------------------------------ */
+
+/* "1 host (1 UDP), 1 srflx (1 UDP), 1 relay (1 UDP)" by what the packets say. */
+static void
+session_count_cands(GString *o, const call_t *c, unsigned mi, int side)
+{
+    static const icecall_ctype_t order[] = { ICECALL_CTYPE_HOST, ICECALL_CTYPE_SRFLX, ICECALL_CTYPE_PRFLX,
+                                             ICECALL_CTYPE_RELAY, ICECALL_CTYPE_UNKNOWN };
+    const GArray *a = c->media[mi]->cands[side];
+    bool any = false;
+    for (unsigned t = 0; t < G_N_ELEMENTS(order); t++) {
+        unsigned udp = 0, tcp = 0;
+        for (guint i = 0; i < a->len; i++) {
+            const cand_t *x = &g_array_index(a, cand_t, i);
+            cview_t v;
+            if (x->merged)
+                continue;
+            cand_view(c, mi, side, (int)i, &v);
+            if (v.type != order[t])
+                continue;
+            if (x->tcp)
+                tcp++;
+            else
+                udp++;
+        }
+        if (!udp && !tcp)
+            continue;
+        g_string_append_printf(o, "%s%u %s (", any ? ", " : "", udp + tcp, icecall_ctype_to_string(order[t]));
+        if (udp)
+            g_string_append_printf(o, "%u UDP", udp);
+        if (tcp)
+            g_string_append_printf(o, "%s%u TCP", udp ? ", " : "", tcp);
+        g_string_append(o, ")");
+        any = true;
+    }
+    if (!any)
+        g_string_append(o, "none seen");
+}
+
+/* One line per address of a side: its type and the packets that say so. */
+static void
+session_cand_lines(GString *o, const call_t *c, unsigned mi, int side)
+{
+    const GArray *a = c->media[mi]->cands[side];
+    for (guint i = 0; i < a->len; i++) {
+        const cand_t *x = &g_array_index(a, cand_t, i);
+        cview_t v;
+        char s1[64], s2[64];
+        if (x->merged)
+            continue;
+        cand_view(c, mi, side, (int)i, &v);
+        if (x->alloc)
+            snprintf(s1, sizeof(s1), "(relayed address not seen)");
+        else
+            addr_str(&x->addr, s1, sizeof(s1));
+        g_string_append_printf(o, "      %s %s%s: %s", icecall_ctype_to_string(v.type), s1,
+                               !x->tcp ? "" : x->tcptype == ICECALL_TCP_SRC_ACTIVE ? " TCP-ACT (opened the connection)"
+                               : x->tcptype == ICECALL_TCP_DST_ACTIVE ? " TCP-PASS (accepted the connection)" : " TCP",
+                               v.why);
+        if (v.type == ICECALL_CTYPE_HOST && v.alloc && v.alloc->success && addr_set(&v.alloc->reflexive) &&
+            !addr_eq(&v.alloc->reflexive, &x->addr))
+            g_string_append_printf(o, "; leaves through its NAT as srflx %s (the Edge's view, frame %u)",
+                                   addr_str(&v.alloc->reflexive, s2, sizeof(s2)), v.alloc->success_frame);
+        g_string_append(o, "\n");
+    }
+}
+
+/* Is allocation @a one of side @s's in this session: made from a socket the
+ * session's checks or media use (a host, or the socket behind a relay)? */
+static bool
+session_alloc_mine(const call_t *c, unsigned mi, int s, const alloc_t *a)
+{
+    const GArray *cs = c->media[mi]->cands[s];
+    for (guint i = 0; i < cs->len; i++) {
+        const cand_t *x = &g_array_index(cs, cand_t, i);
+        if (x->merged)
+            continue;
+        if (x->alloc == a || (addr_set(&x->base) && addr_eq(&x->base, &a->client)))
+            return true;
+        if (x->tcp == a->tcp && addr_eq(&x->addr, &a->client))
+            return true;
+    }
+    return false;
+}
+
+/* The allocations of a session without SDP, and the relays the capture
+ * shows without their allocation (the far side's, usually). */
+static unsigned
+session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GString *o, GHashTable *listed)
+{
+    unsigned na = 0;
+    for (guint i = 0; i < m->alloc_list->len; i++) {
+        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
+        for (int s = 0; s < 2; s++) {
+            if (!session_alloc_mine(c, mi, s, a))
+                continue;
+            if (!na++)
+                g_string_append(o, "    TURN allocations:\n");
+            g_string_append_printf(o, "      %s: ", s == 0 ? "A" : "B");
+            alloc_text(a, o);
+            g_string_append(o, "\n");
+            if (listed)
+                g_hash_table_add(listed, (gpointer)a);
+        }
+    }
+    for (int s = 0; s < 2; s++) {
+        const GArray *cs = c->media[mi]->cands[s];
+        for (guint i = 0; i < cs->len; i++) {
+            const cand_t *x = &g_array_index(cs, cand_t, i);
+            cview_t v;
+            char a1[64];
+            if (x->merged)
+                continue;
+            cand_view(c, mi, s, (int)i, &v);
+            if (v.type != ICECALL_CTYPE_RELAY || v.alloc)
+                continue;
+            if (!na++)
+                g_string_append(o, "    TURN allocations:\n");
+            g_string_append_printf(o, "      %s: relay %s, allocation not in the capture, first seen in frame %u: %s\n",
+                                   s == 0 ? "A" : "B", addr_str(&x->addr, a1, sizeof(a1)), x->seen_frame, v.why);
+        }
+    }
+    return na;
+}
+
+/* "0 (not marked)", "46 (EF)", "0 (not marked), 46 (EF)" */
+static void
+dscp_text(uint64_t mask, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (uint8_t v = 0; v < 64 && n < size; v++) {
+        if (!((mask >> v) & 1u))
+            continue;
+        const char *name = msnet_dscp_name(v);
+        int w = snprintf(buf + n, size - n, "%s%u%s%s%s", n ? ", " : "", v, v == 0 ? " (not marked" : name ? " (" : "",
+                         v == 0 ? "" : name ? name : "", v == 0 || name ? ")" : "");
+        if (w < 0)
+            break;
+        n += (size_t)w;
+    }
 }
 
 /* "relay UDP, A relay 1.2.3.4:5 <-> B host 6.7.8.9:10 (UDP)" for pair @pi. */
@@ -3310,7 +4589,7 @@ path_and_pair(call_t *c, unsigned mi, int pi, char *buf, size_t size)
 }
 
 static void
-report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
+report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHashTable *listed)
 {
     media_t *md = c->media[mi];
     char buf[320], t[32], lb[8];
@@ -3318,23 +4597,36 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
     party_t ps[ICECALL_MAX_FORKS + 1];
     unsigned nparties = parties(c, ps);
     uint8_t v = media_version(md);
-    if (v)
+    if (!c->from_sip) {
+        session_refresh_name(c, mi);
+        session_media_text(c, mi, buf, sizeof(buf));
+        g_string_append_printf(o, "  Media %s; ICE version not known: no SDP\n", buf);
+    } else if (v) {
         g_string_append_printf(o, "  Media %s (ICE v%u)\n", md->name, v);
-    else
+    } else {
         g_string_append_printf(o, "  Media %s (ICE version not known: no SDP)\n", md->name);
+    }
     for (unsigned pn = 0; pn < nparties; pn++) {
         if (pn >= 2 && !party_any(md, ps[pn]))
             continue;
+        int s = ps[pn].side;
         g_string_append_printf(o, "    %s candidates: ", party_label(c, ps[pn], lb, sizeof(lb)));
-        count_cands(o, md, md->cands[ps[pn].side], ps[pn].side, ps[pn].fork);
+        if (!c->from_sip) {
+            session_count_cands(o, c, mi, s);
+            g_string_append(o, "\n");
+            session_cand_lines(o, c, mi, s);
+            continue;
+        }
+        count_cands(o, md, md->cands[s], s, ps[pn].fork);
         if (pn >= 2)
             g_string_append_printf(o, " (a fork of the INVITE that %s)", c->answered >= 0 ? "did not answer"
                                                                                          : "has not answered");
         g_string_append(o, "\n");
     }
-    /* TURN allocations backing each party. */
-    unsigned na = 0;
-    for (guint i = 0; i < m->alloc_list->len; i++) {
+    /* TURN allocations backing each party (a session without SDP: those of
+     * the sockets its checks and media use). */
+    unsigned na = c->from_sip ? 0 : session_allocations(m, c, mi, o, listed);
+    for (guint i = 0; i < m->alloc_list->len && c->from_sip; i++) {
         const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
         for (unsigned pn = 0; pn < nparties; pn++) {
             int s = ps[pn].side, f = ps[pn].fork;
@@ -3358,15 +4650,20 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
     }
     /* Checked pairs. */
     unsigned np = 0;
+    unsigned n_req = 0, n_orphan = 0;
     for (guint i = 0; i < md->pairs->len; i++) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-        if (!p->n_requests || p->merged)
+        n_req += p->n_requests;
+        n_orphan += p->n_responses_only;
+        if ((!p->n_requests && !p->n_responses_only) || p->merged)
             continue;
         if (!np++)
             g_string_append(o, "    Pairs checked:\n");
         pair_text(c, mi, p, buf, sizeof(buf));
         g_string_append_printf(o, "      %s: %s", buf, icecall_result_to_string(p->result));
-        if (p->result == ICECALL_RESULT_SUCCESS)
+        if (p->result == ICECALL_RESULT_SUCCESS && p->n_responses_only && p->response_only_frame == p->success_frame)
+            g_string_append_printf(o, " (frame %u; its request is not in the capture)", p->success_frame);
+        else if (p->result == ICECALL_RESULT_SUCCESS)
             g_string_append_printf(o, " (frame %u)", p->success_frame);
         else if (p->result == ICECALL_RESULT_ERROR)
             g_string_append_printf(o, " %u (frame %u)", p->error_code, p->error_frame);
@@ -3375,10 +4672,17 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
                                    p->first_check_frame);
         if (p->nominated)
             g_string_append_printf(o, ", nominated (frame %u)", p->nominated_frame);
+        if (p->icmp_n)
+            g_string_append_printf(o, "; %u %s error%s from %s's side (first frame %u)", p->icmp_n,
+                                   icecall_unreach_text(p->icmp_v6, p->icmp_type, p->icmp_code),
+                                   p->icmp_n == 1 ? "" : "s", p->icmp_side == 0 ? "A" : "B", p->icmp_frame);
         g_string_append(o, "\n");
     }
     if (!np)
         g_string_append(o, "    Pairs checked: none seen\n");
+    if (n_orphan && !n_req)
+        g_string_append(o, "    Missing: the check requests (only responses to them in the capture: a capture of one "
+                           "direction, or the requests left by another interface)\n");
     timeline_t tl;
     timeline(c, mi, b, &tl);
     if (tl.early >= 0) {
@@ -3404,6 +4708,17 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
         const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
         g_string_append_printf(o, "    Final path: %s (%u packets, last frame %u)\n", path_and_pair(c, mi, fp, buf,
                                sizeof(buf)), p->media_pkts, p->media_last_frame);
+        /* QoS marks as captured: a capture at the client shows whether it marks its media. */
+        char d0[96], d1[96];
+        dscp_text(p->dscp_media[0], d0, sizeof(d0));
+        dscp_text(p->dscp_media[1], d1, sizeof(d1));
+        if (p->dscp_media[0] || p->dscp_media[1])
+            g_string_append_printf(o, "    DSCP on the final path: A -> B %s; B -> A %s\n",
+                                   p->media_dir[0] ? (d0[0] ? d0 : "not known") : "no media seen",
+                                   p->media_dir[1] ? (d1[0] ? d1 : "not known") : "no media seen");
+        if (!c->from_sip && (!p->media_dir[0] || !p->media_dir[1]))
+            g_string_append_printf(o, "    Missing: media %s on the final path (one-way media, or a capture of one "
+                                   "direction)\n", p->media_dir[0] ? "from B to A" : "from A to B");
     } else {
         g_string_append(o, "    Final path: none (no media)\n");
     }
@@ -3427,6 +4742,16 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o)
                                    ft.promos[i].frame);
         g_string_append_printf(o, "; last packet frame %u\n", lp->media_last_frame);
     }
+    for (unsigned i = 0; i < md->n_rejects; i++) {
+        reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
+        g_string_append_printf(o, "    Rejected: %s (last frame %u); these errors are not media\n", buf,
+                               md->rejects[i].last_frame);
+    }
+    if (md->rejects_truncated)
+        g_string_append(o, "    (more rejected streams not listed)\n");
+    if (media_tcp_by_design(md))
+        g_string_append_printf(o, "    Transport: %s runs over TCP by design: TCP candidates and a TCP relay are "
+                                  "expected here, not the last resort\n", md->name);
     for (int s = 0; s < 2; s++) {
         if (!md->remote_final_frame[s])
             continue;
@@ -3496,6 +4821,8 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
     unsigned shown = 0;
     GPtrArray *fs = g_ptr_array_new_with_free_func(g_free);
     GHashTable *wanted = only ? only_calls(m, only) : NULL;
+    GHashTable *listed = g_hash_table_new(g_direct_hash, g_direct_equal);   /* allocations shown under a session */
+    GHashTable *hosts = g_hash_table_new_full(akey_hash, akey_equal, g_free, NULL);   /* their clients' IPs */
     icecall_findings(m, 10 * G_USEC_PER_SEC, collect_finding, fs);
     g_string_append(o, "===================================================================\n");
     g_string_append(o, "MS ICE calls: which path the media took\n");
@@ -3533,6 +4860,9 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
         } else {
             g_string_append(o, "  Missing: no SIP signalling for this ICE session in the capture (parties known "
                                "only by address)\n");
+            if (c->addr_keyed)
+                g_string_append(o, "  Missing: ICE user names (no check request seen): the session is named after "
+                                   "its requester's socket\n");
         }
         char scen[160];
         scenario_text(m, c, scen, sizeof(scen));
@@ -3571,7 +4901,16 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
             media_t *md = c->media[mi];
             if (!md->cands[0]->len && !md->cands[1]->len && !md->pairs->len)
                 continue;
-            report_media(m, c, mi, o);
+            report_media(m, c, mi, o, listed);
+            for (int s = 0; s < 2 && !c->from_sip; s++) {
+                for (guint k2 = 0; k2 < md->cands[s]->len; k2++) {
+                    const cand_t *x = &g_array_index(md->cands[s], cand_t, k2);
+                    akey_t key;
+                    make_key(&key, addr_set(&x->base) ? &x->base : &x->addr, false, false);
+                    if (!g_hash_table_contains(hosts, &key))
+                        g_hash_table_add(hosts, g_memdup2(&key, sizeof(key)));
+                }
+            }
             if (!md->cands[0]->len || !md->cands[1]->len)
                 g_string_append_printf(o, "    Missing: %s's candidates (offer or answer not in the capture)\n",
                                        !md->cands[0]->len ? "A" : "B");
@@ -3586,6 +4925,24 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
     }
     if (!shown)
         g_string_append(o, "\nNo calls with ICE found.\n");
+    /* Allocations of the clients of sessions without SDP that none of their
+     * sessions uses (a spare socket, or one whose checks are not in the
+     * capture). */
+    unsigned nu = 0;
+    for (guint i = 0; i < m->alloc_list->len && !only; i++) {
+        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
+        akey_t key;
+        make_key(&key, &a->client, false, false);
+        if (g_hash_table_contains(listed, a) || !g_hash_table_contains(hosts, &key))
+            continue;
+        if (!nu++)
+            g_string_append(o, "\nTURN allocations that no ICE session's checks or media use:\n");
+        g_string_append(o, "  ");
+        alloc_text(a, o);
+        g_string_append(o, "\n");
+    }
+    g_hash_table_destroy(listed);
+    g_hash_table_destroy(hosts);
     GString *p = g_string_new("");
     print_findings(p, fs, "", "  ");
     if (p->len && !only)
@@ -3614,6 +4971,7 @@ icecall_foreach_row(const icecall_model_t *m, const char *call_id,
                 continue;
             icecall_row_t row;
             memset(&row, 0, sizeof(row));
+            session_refresh_name(c, mi);
             row.call_id = c->call_id;
             row.media = md->name;
             row.caller = c->uri[0] ? c->uri[0] : "";
@@ -3631,7 +4989,7 @@ icecall_foreach_row(const icecall_model_t *m, const char *call_id,
                 const pair_t *p = &g_array_index(md->pairs, pair_t, k);
                 if (p->merged)
                     continue;
-                if (p->n_requests)
+                if (p->n_requests || p->n_responses_only)
                     row.n_pairs_checked++;
                 if (p->result == ICECALL_RESULT_SUCCESS)
                     row.n_pairs_ok++;

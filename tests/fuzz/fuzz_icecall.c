@@ -136,7 +136,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             icecall_add_allocation(m, frame, frame * 1000, &c, &e, u8(&r) & 1, u8(&r) & 1, u8(&r) & 1, tx, &rel, &refl,
                                    (u8(&r) & 1) ? 401 : 0, u8(&r) & 1, u8(&r) & 1);
             if (u8(&r) & 1)
-                icecall_set_destination(m, &c, &e, &rel);
+                icecall_set_destination(m, frame, &c, &e, &rel);
+            icecall_leg_t leg;
+            if (icecall_active_leg(m, &c, &e, frame + (u8(&r) & 1), &leg))
+                (void)leg;
             break;
         }
         case 2:
@@ -158,8 +161,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             c.username = users[u8(&r) % 6];
             c.use_candidate = u8(&r) & 1;
             c.error_code = u8(&r);
+            /* What sessions without SDP infer from: mapped address, a relay's
+             * session id, DSCP, the TCP role, addresses in Teams relay ranges. */
+            uint8_t extra = u8(&r);
+            if (extra & 1)
+                c.mapped = addr(&r);
+            if (extra & 2)
+                c.sender_mux_session = u8(&r);
+            c.leg.has_dscp = extra & 4;
+            c.leg.dscp = u8(&r) & 0x3f;
+            c.leg.tcp = extra & 8;
+            c.leg.tcp_role = (extra >> 4) & 3;
+            if (extra & 0x40) {
+                c.leg.src.addr[0] = 52;
+                c.leg.src.addr[1] = 112;
+                c.leg.src.port = 3479;
+            }
             icecall_frame_t fi;
             icecall_add_check(m, &c, &fi);
+            if (extra & 0x80)   /* the same packet dissected again (GUI, tshark -2) */
+                icecall_lookup_check(m, &c, &fi);
             break;
         }
         case 6: { /* packets seen again: lookups change nothing */
@@ -195,8 +216,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             p.leg.edge = addr(&r);
             p.leg.peer = addr(&r);
             p.rtcp = u8(&r) & 1;
+            p.leg.has_dscp = u8(&r) & 1;
+            p.leg.dscp = u8(&r) & 0x3f;
             icecall_frame_t fi;
+            if (p.rtcp && (u8(&r) & 1)) {
+                /* An ICMP error quoting a datagram between two pool addresses. */
+                icecall_unreach_t u;
+                memset(&u, 0, sizeof(u));
+                u.frame = frame;
+                u.time_us = p.time_us;
+                u.v6 = u8(&r) & 1;
+                u.type = u8(&r) % 4;
+                u.code = u8(&r) % 16;
+                u.quoted_src = p.leg.src;
+                u.quoted_dst = p.leg.dst;
+                u.reporter = p.leg.peer;
+                u.quoted = (icecall_quoted_t)(u8(&r) % 4);
+                icecall_add_unreachable(m, &u, &fi);
+                icecall_lookup_unreachable(m, &u, &fi);
+                break;
+            }
             icecall_add_media(m, &p, &fi);
+            if (p.leg.has_dscp)
+                icecall_lookup_media(m, &p, &fi);
             break;
         }
         }

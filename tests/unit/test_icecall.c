@@ -543,7 +543,7 @@ test_issue9_mid_call_merge(void)
     g_assert_true(fi.valid);
     g_assert_cmpstr(fi.call_id, ==, "ICE session AUf1/BUf1 (no SIP)");
     g_assert_cmpstr(fi.pair, ==, "A relay via Edge 10.10.1.5:3478 (relayed address not seen) <-> B unknown "
-                                 "203.0.113.10:54652 (not offered) (UDP)");
+                                 "203.0.113.10:54652 (UDP)");
     media_leg(m, 3, out);
     g_assert_cmpuint(icecall_n_calls(m), ==, 1);
 
@@ -802,6 +802,604 @@ test_issue9_limits(void)
     icecall_model_free(m);
 }
 
+/* Issue 9: after a Set Active Destination the data goes raw between the
+ * client socket and the Edge ([MS-TURN] 3.2.4.5): relayed media of the relay
+ * pair, not a direct path to the Edge's port 3478. */
+static void
+test_raw_after_active_destination(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_leg_t lg;
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    icecall_addr_t sock = v4(10, 10, 20, 31, 50040), edge = v4(203, 0, 113, 20, 3478);
+    offer_answer(m);
+    check(m, 20, 0x0001, 1, a_host, b_host, "kwD6:L1xu", false, true, NULL);
+    check(m, 21, 0x0101, 1, b_host, a_host, NULL, false, false, NULL);
+    /* No destination set yet: a datagram on the 5-tuple is not relayed data. */
+    g_assert_false(icecall_active_leg(m, &sock, &edge, 23, &lg));
+    icecall_set_destination(m, 24, &sock, &edge, &b_host);
+    icecall_set_destination(m, 25, &sock, &edge, &b_host);      /* the same again: one entry */
+    g_assert_false(icecall_active_leg(m, &sock, &edge, 24, &lg)); /* not before the request's frame */
+    g_assert_false(icecall_active_leg(m, &sock, &b_host, 30, &lg));
+    /* Client -> Edge, raw RTP. */
+    g_assert_true(icecall_active_leg(m, &sock, &edge, 30, &lg));
+    g_assert_true(lg.relayed && lg.outbound);
+    g_assert_cmpuint(lg.peer.port, ==, 30112);
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 30;
+    p.time_us = 3000000;
+    p.leg = lg;
+    icecall_add_media(m, &p, &fi);
+    g_assert_true(fi.valid && fi.is_media && fi.early && fi.first_on_pair);
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_RELAY_UDP);
+    g_assert_cmpstr(fi.pair, ==, "A relay 203.0.113.20:3480 <-> B host 10.10.40.52:30112 (UDP)");
+    /* Edge -> client, raw RTP of the other direction: same pair, its first. */
+    g_assert_true(icecall_active_leg(m, &edge, &sock, 31, &lg));
+    g_assert_false(lg.outbound);
+    p.frame = 31;
+    p.time_us = 3020000;
+    p.leg = lg;
+    icecall_add_media(m, &p, &fi);
+    g_assert_true(fi.first_on_pair);
+    g_assert_false(fi.early || fi.promotion);
+    p.frame = 32;
+    icecall_add_media(m, &p, &fi);
+    g_assert_false(fi.first_on_pair);
+    /* Seen again (GUI, -2): the same answer. */
+    p.frame = 30;
+    p.time_us = 3000000;
+    g_assert_true(icecall_active_leg(m, &sock, &edge, 30, &p.leg));
+    icecall_lookup_media(m, &p, &fi);
+    g_assert_true(fi.valid && fi.early && fi.first_on_pair && fi.is_media);
+    /* Promotion to the host pair: from relay UDP. */
+    media(m, 50, a_host, b_host, false, &fi);
+    g_assert_true(fi.promotion && fi.first_on_pair);
+    g_assert_cmpint(fi.from_path, ==, ICECALL_PATH_RELAY_UDP);
+    p.frame = 50;
+    p.time_us = 5000000;
+    p.leg = leg(a_host, b_host, false);
+    icecall_lookup_media(m, &p, &fi);
+    g_assert_true(fi.promotion);
+    g_assert_cmpint(fi.from_path, ==, ICECALL_PATH_RELAY_UDP);
+
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_nonnull(strstr(r->str, "Early media: relay UDP, A relay 203.0.113.20:3480 <-> B host "
+                                    "10.10.40.52:30112 (UDP), from 3.000 s (frame 30)"));
+    g_assert_nonnull(strstr(r->str, "Promotion at 5.000 s (frame 50): relay UDP -> host"));
+    g_assert_null(strstr(r->str, "3478 (not offered)"));
+    g_assert_null(strstr(r->str, "prflx"));
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
+static icecall_unreach_t
+unreach(uint32_t frame, uint8_t code, icecall_addr_t src, icecall_addr_t dst, icecall_quoted_t quoted)
+{
+    icecall_unreach_t u;
+    memset(&u, 0, sizeof(u));
+    u.frame = frame;
+    u.time_us = (int64_t)frame * 100000;
+    u.type = 3;
+    u.code = code;
+    u.quoted_src = src;
+    u.quoted_dst = dst;
+    u.reporter = dst;
+    u.reporter.port = 0;
+    u.quoted = quoted;
+    return u;
+}
+
+static const char *
+finding_text(icecall_model_t *m, icecall_rule_t rule, char *buf, size_t size)
+{
+    GArray *all = g_array_new(FALSE, FALSE, sizeof(icecall_finding_t));
+    icecall_findings(m, 10000000, collect_rule, all);
+    buf[0] = '\0';
+    for (guint i = 0; i < all->len; i++) {
+        const icecall_finding_t *f = &g_array_index(all, icecall_finding_t, i);
+        if (f->rule == rule)
+            g_strlcpy(buf, f->text, size);
+    }
+    g_array_free(all, TRUE);
+    return buf;
+}
+
+/* Issue 9: ICMP errors quoting media are not media; the rejection is a finding. */
+static void
+test_icmp_rejection(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    offer_answer(m);
+    check(m, 20, 0x0001, 1, a_host, b_host, "kwD6:L1xu", true, false, NULL);
+    check(m, 21, 0x0101, 1, b_host, a_host, NULL, false, false, NULL);
+    media(m, 30, a_host, b_host, false, NULL);
+    media(m, 31, b_host, a_host, false, NULL);
+    /* B's port is closed: port unreachable quoting A's RTP (whole, then 8 bytes only). */
+    icecall_unreach_t u = unreach(32, 3, a_host, b_host, ICECALL_QUOTED_MEDIA);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_true(fi.valid && !fi.is_media && fi.first_rejection);
+    g_assert_cmpstr(fi.rejection, ==, "B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable");
+    u = unreach(33, 3, a_host, b_host, ICECALL_QUOTED_UNKNOWN);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_false(fi.first_rejection);
+    u = unreach(34, 3, a_host, b_host, ICECALL_QUOTED_MEDIA);
+    icecall_add_unreachable(m, &u, &fi);
+    icecall_lookup_unreachable(m, &u, &fi);
+    g_assert_cmpstr(fi.rejection, ==, "B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable");
+    g_assert_false(fi.first_rejection);
+    /* "Fragmentation needed" is no rejection. */
+    u = unreach(35, 4, a_host, b_host, ICECALL_QUOTED_MEDIA);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_false(fi.valid);
+    /* An error quoting a check of an unanswered pair: the check's failure, not media. */
+    icecall_addr_t a_relay = v4(203, 0, 113, 20, 3480);
+    check(m, 36, 0x0001, 7, a_host, a_relay, "kwD6:L1xu", false, false, NULL);
+    u = unreach(37, 1, a_host, b_host, ICECALL_QUOTED_CHECK);
+    u.reporter = v4(10, 10, 40, 1, 0);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpstr(fi.rejection, ==, "");
+
+    char buf[320];
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_MEDIA_REJECTED, NULL), ==, 1);
+    g_assert_cmpstr(finding_text(m, ICECALL_RULE_MEDIA_REJECTED, buf, sizeof(buf)), ==,
+                    "B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable, 3 errors from frame 32");
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    /* The final path counts the two RTP packets only: no ICMP error. */
+    g_assert_nonnull(strstr(r->str, "Final path: host, A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP) "
+                                    "(2 packets, last frame 31)"));
+    g_assert_nonnull(strstr(r->str, "    Rejected: B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable, 3 "
+                                    "errors from frame 32 (last frame 34); these errors are not media\n"));
+    g_assert_nonnull(strstr(r->str, "[warning, frame 32] B 10.10.40.52:30112 rejects A's audio"));
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+
+    /* Without SDP nothing names the media: the stream by its ports; a router's error. */
+    m = icecall_model_new();
+    icecall_addr_t x = v4(192, 168, 1, 6, 50036), y = v4(93, 71, 110, 205, 16333);
+    check(m, 5, 0x0001, 9, x, y, "+mIv:JFwj", false, false, NULL);
+    check(m, 6, 0x0101, 9, y, x, NULL, false, false, NULL);
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 7;
+    p.leg = leg(x, y, false);
+    p.rtcp = true;
+    icecall_add_media(m, &p, NULL);
+    u = unreach(8, 1, x, y, ICECALL_QUOTED_UNKNOWN);
+    u.reporter = v4(93, 71, 110, 1, 0);
+    icecall_add_unreachable(m, &u, &fi);
+    /* No SDP, but A's port 50036 is in Teams' video range: the type is named as inferred. */
+    g_assert_cmpstr(fi.rejection, ==, "B 93.71.110.205:16333 cannot be reached by A's video (inferred): "
+                                      "ICMP host unreachable sent by 93.71.110.1");
+    icecall_model_free(m);
+}
+
+static icecall_cand_in_t
+tcp_cand(icecall_ctype_t type, icecall_addr_t addr, const char *transport, const char *foundation)
+{
+    icecall_cand_in_t c = cand(type, addr, 1000, foundation);
+    c.tcp = true;
+    c.transport = transport;
+    return c;
+}
+
+/* Issue 9: relay_tcp_only per media line; application sharing runs over TCP by design. */
+static void
+test_tcp_relay_per_line(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_cand_in_t audio[] = {
+        cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 21346), 2130706431, "1"),
+        cand(ICECALL_CTYPE_RELAY, v4(203, 0, 113, 20, 3480), 16648959, "7"),
+    };
+    icecall_cand_in_t video[] = {
+        cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 21350), 2130706431, "1"),
+        tcp_cand(ICECALL_CTYPE_RELAY, v4(203, 0, 113, 20, 3482), "TCP-PASS", "8"),
+    };
+    icecall_cand_in_t share[] = {
+        tcp_cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 21360), "TCP-PASS", "2"),
+        tcp_cand(ICECALL_CTYPE_RELAY, v4(203, 0, 113, 20, 3490), "TCP-PASS", "8"),
+    };
+    icecall_cand_in_t b_share[] = { tcp_cand(ICECALL_CTYPE_HOST, v4(10, 10, 40, 52, 40000), "TCP-PASS", "2") };
+    icecall_media_in_t ma[] = {
+        { 0, "audio", 19, v4(10, 10, 20, 31, 21346), "L1xu", audio, 2, NULL, 0, NULL },
+        { 1, "video", 19, v4(10, 10, 20, 31, 21350), "L1xu", video, 2, NULL, 0, NULL },
+        { 2, "applicationsharing", 19, v4(10, 10, 20, 31, 21360), "L1xu", share, 2, NULL, 0, NULL },
+    };
+    icecall_media_in_t mb[] = {
+        { 2, "applicationsharing", 19, v4(10, 10, 40, 52, 40000), "kwD6", b_share, 1, NULL, 0, NULL },
+    };
+    icecall_msg_t invite = sipmsg(4, 1000000, "call-9", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
+                                  v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0));
+    icecall_msg_t ok = sipmsg(10, 3000000, "call-9", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
+                              v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0));
+    g_assert_true(icecall_add_sdp(m, &invite, ma, 3));
+    g_assert_true(icecall_add_sdp(m, &ok, mb, 1));
+    /* Application sharing media over A's TCP relay. */
+    icecall_addr_t client = v4(10, 10, 20, 31, 50300), edge = v4(203, 0, 113, 20, 443);
+    icecall_addr_t relayed = v4(203, 0, 113, 20, 3490), refl = v4(192, 0, 2, 140, 61030);
+    uint8_t tx[16] = { 3 };
+    icecall_add_allocation(m, 2, 500000, &client, &edge, true, false, true, tx, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 3, 540000, &client, &edge, true, true, false, tx, &relayed, &refl, 0, 600, 0);
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 40;
+    p.time_us = 4000000;
+    p.leg.relayed = true;
+    p.leg.outbound = true;
+    p.leg.tcp = true;
+    p.leg.client = client;
+    p.leg.edge = edge;
+    p.leg.peer = v4(10, 10, 40, 52, 40000);
+    icecall_frame_t fi;
+    icecall_add_media(m, &p, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpstr(fi.media, ==, "applicationsharing");
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_RELAY_TCP);
+
+    uint32_t frame = 0;
+    char buf[320];
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_RELAY_TCP_ONLY, &frame), ==, 1);   /* video only */
+    g_assert_cmpuint(frame, ==, 4);
+    g_assert_cmpstr(finding_text(m, ICECALL_RULE_RELAY_TCP_ONLY, buf, sizeof(buf)), ==,
+                    "The caller (A) offers relay candidates over TCP only for video, although its audio has UDP "
+                    "relays: the UDP allocation for this media line failed or was not made; video media will use a "
+                    "TCP relay");
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_RELAY_UDP_ONLY, NULL), ==, 0);
+    g_assert_cmpuint(findings_of(m, ICECALL_RULE_TCP_RELAY, NULL), ==, 0);
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_nonnull(strstr(r->str, "    Transport: applicationsharing runs over TCP by design: TCP candidates and a "
+                                    "TCP relay are expected here, not the last resort\n"));
+    g_assert_nonnull(strstr(r->str, "Verdict: final path: relay TCP via 203.0.113.20:3490 (TCP by design)"));
+    g_assert_null(strstr(r->str, "last resort:"));
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
+/* ---- sessions without SIP (issue 10: Teams) ------------------------------------ */
+
+/* A check or media packet of a session without SIP, with all the fields the epan layer fills. */
+typedef struct {
+    uint32_t       frame;
+    uint16_t       type;          /* 0: media */
+    uint8_t        txbyte;
+    icecall_addr_t src, dst;
+    const char    *user;
+    bool           use_cand;
+    int            dscp;          /* -1: not known */
+    icecall_addr_t mapped;        /* responses */
+    uint64_t       mux;           /* requests: MS-MULTIPLEXED-TURN-SESSION-ID */
+    uint8_t        tcp_role;      /* direct TCP: ICECALL_TCP_* (also marks the leg TCP) */
+} pkt_t;
+
+static void
+feed(icecall_model_t *m, const pkt_t *k, icecall_frame_t *out)
+{
+    icecall_leg_t l;
+    memset(&l, 0, sizeof(l));
+    l.src = k->src;
+    l.dst = k->dst;
+    l.tcp = k->tcp_role != 0;
+    l.tcp_role = k->tcp_role;
+    if (k->dscp >= 0) {
+        l.has_dscp = true;
+        l.dscp = (uint8_t)k->dscp;
+    }
+    if (!k->type) {
+        icecall_media_pkt_t p;
+        memset(&p, 0, sizeof(p));
+        p.frame = k->frame;
+        p.time_us = (int64_t)k->frame * 20000;
+        p.leg = l;
+        icecall_add_media(m, &p, out);
+        return;
+    }
+    icecall_check_t c;
+    memset(&c, 0, sizeof(c));
+    c.frame = k->frame;
+    c.time_us = (int64_t)k->frame * 20000;
+    c.leg = l;
+    c.stun_type = k->type;
+    c.txid[0] = k->txbyte;
+    c.txid[15] = 0x10;
+    c.username = k->user;
+    c.use_candidate = k->use_cand;
+    c.mapped = k->mapped;
+    c.sender_mux_session = k->mux;
+    icecall_add_check(m, &c, out);
+}
+
+/* Client A 192.168.1.6 behind NAT 80.181.206.72: MS-TURN v6 allocations of
+ * sockets 50016 (audio) and 50017 on one Edge (one relayed address, as the
+ * multiplexing Edge hands out), 50036 (video) on another. As in teams.pcap. */
+static void
+teams_allocations(icecall_model_t *m)
+{
+    icecall_addr_t s16 = v4(192, 168, 1, 6, 50016), s17 = v4(192, 168, 1, 6, 50017), s36 = v4(192, 168, 1, 6, 50036);
+    icecall_addr_t e141 = v4(52, 114, 250, 141, 3478), e137 = v4(52, 114, 250, 137, 3478);
+    icecall_addr_t r141 = v4(52, 114, 250, 141, 3480), r137 = v4(52, 114, 250, 137, 3480);
+    icecall_addr_t m16 = v4(80, 181, 206, 72, 57543), m17 = v4(80, 181, 206, 72, 60673);
+    icecall_addr_t m36 = v4(80, 181, 206, 72, 61310);
+    uint8_t t1[16] = { 0xa1 }, t2[16] = { 0xa2 }, t3[16] = { 0xa3 };
+    icecall_add_allocation(m, 1, 0, &s16, &e141, false, false, true, t1, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 2, 1000, &s16, &e141, false, true, false, t1, &r141, &m16, 0, 60, 0x1111);
+    icecall_add_allocation(m, 3, 2000, &s17, &e141, false, false, true, t2, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 4, 3000, &s17, &e141, false, true, false, t2, &r141, &m17, 0, 60, 0x2222);
+    icecall_add_allocation(m, 5, 4000, &s36, &e137, false, false, true, t3, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 6, 5000, &s36, &e137, false, true, false, t3, &r137, &m36, 0, 60, 0x3333);
+}
+
+static char *
+report_of(icecall_model_t *m)
+{
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    return g_string_free(r, FALSE);
+}
+
+static void
+test_teams_session_types(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a = v4(192, 168, 1, 6, 50016), b_priv = v4(192, 168, 0, 4, 50005);
+    icecall_addr_t b_pub = v4(93, 71, 110, 205, 16332), b_relay = v4(52, 114, 252, 8, 3479);
+    icecall_addr_t a_nat = v4(80, 181, 206, 72, 57543);
+    teams_allocations(m);
+    const pkt_t pkts[] = {
+        /* A's checks to B's private host (never answered) and public address. */
+        { 10, 0x0001, 1, a, b_priv, "o5/I:FY32", false, 46, { 0 }, 0, 0 },
+        { 11, 0x0001, 2, a, b_pub, "o5/I:FY32", false, 46, { 0 }, 0, 0 },
+        /* B's check through its relay: it carries B's multiplexed session id. */
+        { 12, 0x0001, 3, b_relay, a, "FY32:o5/I", false, 0, { 0 }, 0x77, 0 },
+        { 13, 0x0101, 3, a, b_relay, NULL, false, 46, b_relay, 0, 0 },
+        /* B maps A to its NAT's address, the one the Edge saw. */
+        { 14, 0x0101, 2, b_pub, a, NULL, false, 0, a_nat, 0, 0 },
+        { 15, 0x0001, 4, a, b_pub, "o5/I:FY32", true, 46, { 0 }, 0, 0 },
+        { 16, 0x0101, 4, b_pub, a, NULL, false, 0, a_nat, 0, 0 },
+        { 20, 0, 0, a, b_pub, NULL, false, 46, { 0 }, 0, 0 },
+        { 21, 0, 0, b_pub, a, NULL, false, 0, { 0 }, 0, 0 },
+        { 22, 0, 0, a, b_pub, NULL, false, 46, { 0 }, 0, 0 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(pkts); i++)
+        feed(m, &pkts[i], &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpstr(fi.call_id, ==, "ICE session FY32/o5/I (no SIP)");
+    g_assert_cmpstr(fi.media, ==, "audio (inferred)");
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_SRFLX);
+    g_assert_cmpstr(fi.pair, ==, "A host 192.168.1.6:50016 via NAT as srflx 80.181.206.72:57543 <-> "
+                                 "B srflx 93.71.110.205:16332 (UDP)");
+    char *r = report_of(m);
+    g_assert_nonnull(strstr(r, "Media audio (inferred from Teams port range 50000\xe2\x80\x93" "50019 and DSCP 46 EF)"));
+    g_assert_nonnull(strstr(r, "A candidates: 1 host (1 UDP)\n"));
+    g_assert_nonnull(strstr(r, "B candidates: 1 host (1 UDP), 1 srflx (1 UDP), 1 relay (1 UDP)\n"));
+    g_assert_nonnull(strstr(r, "srflx 93.71.110.205:16332: public, not a relay, and B's host 192.168.0.4:50005 is "
+                               "private: B's NAT mapping"));
+    /* Only this session's socket's allocations; the far side's relay named as such. */
+    g_assert_nonnull(strstr(r, "A: 192.168.1.6:50016 -> Edge 52.114.250.141:3478 UDP: relayed 52.114.250.141:3480"));
+    g_assert_null(strstr(r, "A: 192.168.1.6:50017"));
+    g_assert_null(strstr(r, "A: 192.168.1.6:50036"));
+    g_assert_nonnull(strstr(r, "B: relay 52.114.252.8:3479, allocation not in the capture, first seen in frame 12: "
+                               "B's TURN relay: its check from there carried MS-MULTIPLEXED-TURN-SESSION-ID (frame "
+                               "12); a Microsoft 365 transport relay"));
+    g_assert_nonnull(strstr(r, "A host 192.168.1.6:50016 via NAT as srflx 80.181.206.72:57543 <-> B relay "
+                               "52.114.252.8:3479 (UDP): success (frame 13)"));
+    g_assert_nonnull(strstr(r, "A host 192.168.1.6:50016 <-> B host 192.168.0.4:50005 (UDP): no response"));
+    g_assert_nonnull(strstr(r, "success (frame 14), nominated (frame 16)"));
+    g_assert_nonnull(strstr(r, "DSCP on the final path: A -> B 46 (EF); B -> A 0 (not marked)\n"));
+    g_assert_nonnull(strstr(r, "Verdict: final path: srflx 192.168.1.6:50016 <-> 93.71.110.205:16332"));
+    /* The other sockets' allocations, which no session uses, are listed once, apart. */
+    g_assert_nonnull(strstr(r, "TURN allocations that no ICE session's checks or media use:\n"
+                               "  192.168.1.6:50017 -> Edge 52.114.250.141:3478 UDP"));
+    g_assert_null(strstr(r, "types unknown"));
+    g_free(r);
+    icecall_model_free(m);
+}
+
+static void
+test_teams_media_label(void)
+{
+    /* Port and mark disagree; mark alone; neither; ports of two ranges. */
+    static const struct {
+        uint16_t    a_port, b_port;
+        int         dscp;
+        const char *label, *name;
+    } rows[] = {
+        { 50025, 40000, 46, "video (inferred from Teams port range 50020\xe2\x80\x93" "50039; but its DSCP 46 EF is "
+                            "audio's mark)", "video (inferred)" },
+        { 40000, 40002, 18, "sharing (inferred from DSCP 18 AF21, Teams' mark for sharing)", "sharing (inferred)" },
+        { 40000, 40002, 0, "unknown (no socket port in a Teams media range, no Teams DSCP mark)", "unknown" },
+        { 50001, 50041, -1, "unknown (its sockets' ports are in the Teams ranges of different media types)",
+          "unknown" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        icecall_model_t *m = icecall_model_new();
+        icecall_frame_t fi;
+        icecall_addr_t a = v4(10, 1, 1, 1, rows[i].a_port), b = v4(10, 2, 2, 2, rows[i].b_port);
+        pkt_t k1 = { 1, 0x0001, 1, a, b, "bbbb:aaaa", false, rows[i].dscp, { 0 }, 0, 0 };
+        pkt_t k2 = { 2, 0x0101, 1, b, a, NULL, false, rows[i].dscp, a, 0, 0 };
+        pkt_t k3 = { 3, 0, 0, a, b, NULL, false, rows[i].dscp, { 0 }, 0, 0 };
+        feed(m, &k1, &fi);
+        feed(m, &k2, &fi);
+        feed(m, &k3, &fi);
+        g_assert_cmpstr(fi.media, ==, rows[i].name);
+        g_assert_cmpint(fi.path, ==, ICECALL_PATH_HOST);   /* both private, seen as themselves */
+        char *r = report_of(m);
+        char *want = g_strdup_printf("Media %s; ICE version not known: no SDP\n", rows[i].label);
+        g_assert_nonnull(strstr(r, want));
+        g_free(want);
+        g_free(r);
+        icecall_model_free(m);
+    }
+}
+
+static void
+test_ipv6_not_natted(void)
+{
+    /* B's IPv4 host is private, its IPv6 address is public: that is not a NAT mapping. */
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a4 = v4(192, 168, 1, 6, 50016), b4 = v4(192, 168, 0, 4, 50005);
+    icecall_addr_t a6, b6;
+    memset(&a6, 0, sizeof(a6));
+    a6.family = 6;
+    a6.addr[0] = 0x2a;
+    a6.addr[1] = 0x01;
+    a6.addr[15] = 1;
+    a6.port = 50016;
+    b6 = a6;
+    b6.addr[15] = 2;
+    b6.port = 50005;
+    pkt_t k1 = { 1, 0x0001, 1, a4, b4, "bbbb:aaaa", false, -1, { 0 }, 0, 0 };
+    pkt_t k2 = { 2, 0x0001, 2, a6, b6, "bbbb:aaaa", false, -1, { 0 }, 0, 0 };
+    feed(m, &k1, &fi);
+    feed(m, &k2, &fi);
+    g_assert_cmpstr(fi.pair, ==, "A unknown [2a01::1]:50016 <-> B unknown [2a01::2]:50005 (UDP)");
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_NONE);
+    icecall_model_free(m);
+}
+
+static void
+test_responses_only(void)
+{
+    /* A capture of what arrives at A only: B's relay answers A's checks (the
+     * requests are not in the capture), then media arrives from it. */
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a = v4(192, 168, 1, 6, 50040), b_relay = v4(52, 112, 9, 9, 3480);
+    icecall_addr_t a_nat = v4(80, 181, 206, 72, 40001);
+    pkt_t r1 = { 5, 0x0101, 7, b_relay, a, NULL, false, 18, a_nat, 0, 0 };
+    feed(m, &r1, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpstr(fi.call_id, ==, "ICE session at 192.168.1.6:50040 (no SIP, no ICE user names)");
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_RELAY_UDP);
+    for (uint32_t f = 6; f < 9; f++) {
+        pkt_t k = { f, 0, 0, b_relay, a, NULL, false, 18, { 0 }, 0, 0 };
+        feed(m, &k, &fi);
+        g_assert_true(fi.valid);
+    }
+    char *r = report_of(m);
+    g_assert_nonnull(strstr(r, "Media sharing (inferred from Teams port range 50040\xe2\x80\x93" "50059 and DSCP 18 "
+                               "AF21)"));
+    g_assert_nonnull(strstr(r, "Missing: ICE user names (no check request seen)"));
+    g_assert_nonnull(strstr(r, "A host 192.168.1.6:50040 via NAT as prflx 80.181.206.72:40001 <-> B relay "
+                               "52.112.9.9:3480 (UDP): success (frame 5; its request is not in the capture)"));
+    g_assert_nonnull(strstr(r, "Missing: the check requests (only responses to them in the capture"));
+    g_assert_nonnull(strstr(r, "Final path: relay UDP, "));
+    g_assert_nonnull(strstr(r, "Missing: media from A to B on the final path"));
+    g_assert_nonnull(strstr(r, "B: relay 52.112.9.9:3480, allocation not in the capture, first seen in frame 5: a "
+                               "Microsoft 365 transport relay"));
+    g_free(r);
+    /* A check with user names on the same addresses: the session takes its name. */
+    pkt_t q = { 9, 0x0001, 8, b_relay, a, "Aaaa:Bbbb", false, 0, { 0 }, 0, 0 };
+    feed(m, &q, &fi);
+    g_assert_cmpstr(fi.call_id, ==, "ICE session Aaaa/Bbbb (no SIP)");
+    g_assert_cmpuint(icecall_n_calls(m), ==, 1);
+    r = report_of(m);
+    g_assert_null(strstr(r, "no ICE user names"));
+    g_free(r);
+    /* A response to a request that is in the capture but that no session
+     * took is not a response-only session. */
+    pkt_t u1 = { 20, 0x0001, 9, v4(198, 51, 100, 1, 1000), v4(198, 51, 100, 2, 2000), NULL, false, -1, { 0 }, 0, 0 };
+    pkt_t u2 = { 21, 0x0101, 9, v4(198, 51, 100, 2, 2000), v4(198, 51, 100, 1, 1000), NULL, false, -1, { 0 }, 0, 0 };
+    feed(m, &u1, &fi);
+    g_assert_false(fi.valid);
+    feed(m, &u2, &fi);
+    g_assert_false(fi.valid);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 1);
+    icecall_model_free(m);
+}
+
+static void
+test_ice_tcp(void)
+{
+    /* ICE over TCP: A opened the connection (TCP-ACT) from an ephemeral port. */
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a = v4(10, 77, 110, 51, 41588), b = v4(10, 206, 50, 239, 42000);
+    const pkt_t pkts[] = {
+        { 3, 0x0001, 1, a, b, "/pI0:ToEd", false, 24, { 0 }, 0, ICECALL_TCP_SRC_ACTIVE },
+        { 5, 0x0101, 1, b, a, "/pI0:ToEd", false, 0, a, 0, ICECALL_TCP_DST_ACTIVE },
+        { 7, 0x0001, 2, b, a, "ToEd:/pI0", true, 0, { 0 }, 0, ICECALL_TCP_DST_ACTIVE },
+        { 12, 0x0101, 2, a, b, "ToEd:/pI0", false, 24, b, 0, ICECALL_TCP_SRC_ACTIVE },
+        { 20, 0, 0, a, b, NULL, false, 46, { 0 }, 0, ICECALL_TCP_SRC_ACTIVE },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(pkts); i++)
+        feed(m, &pkts[i], &fi);
+    g_assert_cmpstr(fi.call_id, ==, "ICE session /pI0/ToEd (no SIP)");
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_HOST);
+    g_assert_cmpstr(fi.pair, ==, "A host 10.77.110.51:41588 <-> B host 10.206.50.239:42000 (TCP, A TCP-ACT, B TCP-PASS)");
+    g_assert_cmpstr(fi.media, ==, "audio (inferred)");   /* no Teams port (41588 is ephemeral), but EF on the media */
+    char *r = report_of(m);
+    g_assert_nonnull(strstr(r, "host 10.77.110.51:41588 TCP-ACT (opened the connection): a private address"));
+    g_assert_nonnull(strstr(r, "(TCP, A TCP-ACT, B TCP-PASS): success (frame 5), nominated (frame 12)"));
+    g_assert_nonnull(strstr(r, "Final path: host, "));
+    g_free(r);
+    icecall_model_free(m);
+}
+
+static void
+test_mux_without_set_active_destination(void)
+{
+    /* One-sided capture: the Set Active Destination request is missing; the
+     * allocation's relayed packets only ever involved one peer. */
+    for (int peers = 1; peers <= 2; peers++) {
+        icecall_model_t *m = icecall_model_new();
+        icecall_frame_t fi;
+        icecall_addr_t client = v4(192, 168, 1, 20, 50026), edge = v4(52, 113, 64, 21, 3478);
+        icecall_addr_t relayed = v4(52, 113, 64, 21, 3480), refl = v4(192, 0, 2, 77, 61026);
+        icecall_addr_t peer = v4(203, 0, 113, 50, 31032), other = v4(203, 0, 113, 51, 31000);
+        uint8_t tx[16] = { 0x31 };
+        icecall_add_allocation(m, 1, 0, &client, &edge, false, true, false, tx, &relayed, &refl, 0, 600, 0x6ed7);
+        icecall_check_t c;
+        memset(&c, 0, sizeof(c));
+        c.frame = 2;
+        c.leg.relayed = true;
+        c.leg.outbound = false;
+        c.leg.client = client;
+        c.leg.edge = edge;
+        c.leg.peer = peer;
+        c.leg.src = edge;
+        c.leg.dst = client;
+        c.stun_type = 0x0001;
+        c.txid[0] = 0x32;
+        c.username = "O5dx:SNuO";
+        icecall_add_check(m, &c, &fi);
+        g_assert_true(fi.valid);
+        if (peers == 2) {
+            c.frame = 3;
+            c.leg.peer = other;
+            c.txid[0] = 0x33;
+            icecall_add_check(m, &c, &fi);
+        }
+        icecall_media_pkt_t p;
+        memset(&p, 0, sizeof(p));
+        p.frame = 10;
+        p.leg.relayed = true;
+        p.leg.client = client;
+        p.leg.edge = edge;
+        p.leg.mux_session = 0x6ed7;
+        p.leg.src = edge;
+        p.leg.dst = client;
+        icecall_add_media(m, &p, &fi);
+        if (peers == 1) {
+            g_assert_true(fi.valid);
+            /* Side A is whoever sent the first check seen: here the far end. */
+            g_assert_cmpstr(fi.pair, ==, "A unknown 203.0.113.50:31032 <-> B relay 52.113.64.21:3480 (UDP)");
+        } else {
+            g_assert_false(fi.valid);   /* two peers: which one is the destination is not known */
+        }
+        icecall_model_free(m);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -819,5 +1417,14 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/issue9/forked-invite", test_issue9_forked_invite);
     g_test_add_func("/icecall/issue9/wording", test_issue9_wording);
     g_test_add_func("/icecall/issue9/limits", test_issue9_limits);
+    g_test_add_func("/icecall/issue9/raw-after-active-destination", test_raw_after_active_destination);
+    g_test_add_func("/icecall/issue9/icmp-rejection", test_icmp_rejection);
+    g_test_add_func("/icecall/issue9/tcp-relay-per-line", test_tcp_relay_per_line);
+    g_test_add_func("/icecall/no-sip/teams-types", test_teams_session_types);
+    g_test_add_func("/icecall/no-sip/media-label", test_teams_media_label);
+    g_test_add_func("/icecall/no-sip/responses-only", test_responses_only);
+    g_test_add_func("/icecall/no-sip/ipv6-not-natted", test_ipv6_not_natted);
+    g_test_add_func("/icecall/no-sip/ice-tcp", test_ice_tcp);
+    g_test_add_func("/icecall/no-sip/mux-without-sad", test_mux_without_set_active_destination);
     return g_test_run();
 }
