@@ -1400,6 +1400,162 @@ test_mux_without_set_active_destination(void)
     }
 }
 
+/* ---- both at once: a capture that starts mid-call (issue 9) meets what sessions without SIP
+ * infer (issue 10) and the media-path changes (raw data, ICMP, per-direction fields) ---------- */
+
+/* The SDPs of offer_answer() in later frames: Alice (ufrag L1xu, host 10.10.20.31:21346, relay
+ * 203.0.113.20:3480) calls Bob (kwD6, host 10.10.40.52:30112). */
+static void
+late_offer_answer(icecall_model_t *m, uint32_t frame)
+{
+    icecall_cand_in_t a[] = {
+        cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 21346), 2130706431, "1"),
+        cand(ICECALL_CTYPE_RELAY, v4(203, 0, 113, 20, 3480), 16648959, "7"),
+    };
+    icecall_cand_in_t b[] = { cand(ICECALL_CTYPE_HOST, v4(10, 10, 40, 52, 30112), 2130706431, "1") };
+    icecall_media_in_t ma = { 0, "audio", 19, v4(10, 10, 20, 31, 21346), "L1xu", a, 2, NULL, 0, NULL };
+    icecall_media_in_t mb = { 0, "audio", 19, v4(10, 10, 40, 52, 30112), "kwD6", b, 1, NULL, 0, NULL };
+    icecall_msg_t invite = tagged(sipmsg(frame, (int64_t)frame * 20000, "call-x", "sip:alice@contoso.com",
+                                         "sip:bob@contoso.com", "INVITE", true, v4(10, 10, 20, 31, 0),
+                                         v4(10, 10, 1, 10, 0)), "fa", NULL, "INVITE", 1);
+    icecall_msg_t ok = tagged(sipmsg(frame + 1, (int64_t)(frame + 1) * 20000, "call-x", "sip:alice@contoso.com",
+                                     "sip:bob@contoso.com", "200", false, v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0)),
+                              "fa", "tb", "INVITE", 1);
+    g_assert_true(icecall_add_sdp(m, &invite, &ma, 1));
+    g_assert_true(icecall_add_sdp(m, &ok, &mb, 1));
+}
+
+/* A session seen through check responses alone (no user names, named after the requester's
+ * socket) is the call's media line once the SDP offers one of its addresses; later responses
+ * land on the call. */
+static void
+test_merge_responses_only_session(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a = v4(10, 10, 20, 31, 21346), b = v4(10, 10, 40, 52, 30112);
+    pkt_t r1 = { 1, 0x0101, 1, b, a, NULL, false, -1, a, 0, 0 };
+    feed(m, &r1, &fi);
+    g_assert_cmpstr(fi.call_id, ==, "ICE session at 10.10.20.31:21346 (no SIP, no ICE user names)");
+    pkt_t k1 = { 2, 0, 0, a, b, NULL, false, -1, { 0 }, 0, 0 };
+    feed(m, &k1, &fi);
+    g_assert_true(fi.valid && fi.early);
+    late_offer_answer(m, 10);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 1);   /* the session is the call's media line now */
+    pkt_t r2 = { 20, 0x0101, 2, b, a, NULL, false, -1, a, 0, 0 };
+    feed(m, &r2, &fi);
+    g_assert_cmpstr(fi.call_id, ==, "call-x");
+    char *r = report_of(m);
+    g_assert_null(strstr(r, "ICE session at"));
+    g_assert_nonnull(strstr(r, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP): success (frame 1; its "
+                               "request is not in the capture)"));
+    g_assert_nonnull(strstr(r, "Early media: host, A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP), from "
+                               "0.040 s (frame 2)"));
+    g_assert_nonnull(strstr(r, "Missing: the check requests"));
+    g_free(r);
+    /* Seen again, the first response and media are the call's. */
+    icecall_check_t c;
+    memset(&c, 0, sizeof(c));
+    c.frame = 1;
+    c.leg.src = b;
+    c.leg.dst = a;
+    c.stun_type = 0x0101;
+    c.txid[0] = 1;
+    c.txid[15] = 0x10;
+    icecall_lookup_check(m, &c, &fi);
+    g_assert_cmpstr(fi.call_id, ==, "call-x");
+    icecall_model_free(m);
+}
+
+/* A session whose side A is the callee (its first check came from Bob) merged into the call:
+ * per-direction facts (DSCP, first RTP), the ICMP rejection of its media and the pair's
+ * result change sides with it. */
+static void
+test_merge_swapped_session_keeps_directions(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a = v4(10, 10, 20, 31, 21346), b = v4(10, 10, 40, 52, 30112);
+    pkt_t k[] = {
+        { 1, 0x0001, 1, b, a, "L1xu:kwD6", false, -1, { 0 }, 0, 0 },   /* Bob checks first: the session's side A */
+        { 2, 0x0101, 1, a, b, NULL, false, -1, b, 0, 0 },
+        { 3, 0, 0, a, b, NULL, false, 46, { 0 }, 0, 0 },                /* Alice's RTP, marked EF */
+        { 4, 0, 0, b, a, NULL, false, 0, { 0 }, 0, 0 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(k); i++)
+        feed(m, &k[i], &fi);
+    g_assert_cmpstr(fi.call_id, ==, "ICE session L1xu/kwD6 (no SIP)");
+    icecall_unreach_t u = unreach(5, 3, a, b, ICECALL_QUOTED_MEDIA);   /* Bob's port refuses Alice's RTP */
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_true(fi.valid && fi.first_rejection);
+    late_offer_answer(m, 10);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 1);
+    char *r = report_of(m);
+    g_assert_nonnull(strstr(r, "Call-ID: call-x\n"));
+    g_assert_nonnull(strstr(r, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP): success (frame 2)"));
+    g_assert_nonnull(strstr(r, "DSCP on the final path: A -> B 46 (EF); B -> A 0 (not marked)\n"));
+    g_assert_nonnull(strstr(r, "Rejected: B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable, 1 error from "
+                               "frame 5 (last frame 5)"));
+    g_free(r);
+    char buf[320];
+    g_assert_nonnull(strstr(finding_text(m, ICECALL_RULE_MEDIA_REJECTED, buf, sizeof(buf)),
+                            "B 10.10.40.52:30112 rejects A's audio"));
+    /* Seen again: Alice's first RTP is the first on the pair in her direction, and the early media. */
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 3;
+    p.leg.src = a;
+    p.leg.dst = b;
+    icecall_lookup_media(m, &p, &fi);
+    g_assert_true(fi.valid && fi.is_media && fi.first_on_pair && fi.early && !fi.promotion);
+    g_assert_cmpstr(fi.call_id, ==, "call-x");
+    icecall_model_free(m);
+}
+
+/* An allocation made before the capture, known by its relayed data only: a Set Active
+ * Destination on it makes the plain datagrams that follow its relayed data ([MS-TURN] 3.2.4.5);
+ * an allocation that failed does not. */
+static void
+test_raw_data_of_allocation_before_capture(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t sock = v4(10, 10, 20, 31, 50050), edge = v4(10, 10, 1, 5, 3478), b = v4(10, 10, 40, 52, 30112);
+    late_offer_answer(m, 1);
+    icecall_leg_t l;
+    memset(&l, 0, sizeof(l));
+    l.relayed = true;
+    l.outbound = true;
+    l.client = sock;
+    l.edge = edge;
+    l.peer = b;
+    media_leg(m, 5, l);                                   /* a Send Request: the allocation exists */
+    icecall_set_destination(m, 6, &sock, &edge, &b);
+    icecall_leg_t raw;
+    g_assert_false(icecall_active_leg(m, &sock, &edge, 6, &raw));
+    g_assert_true(icecall_active_leg(m, &sock, &edge, 7, &raw));
+    g_assert_true(raw.relayed && raw.outbound);
+    g_assert_cmpuint(raw.peer.port, ==, 30112);
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 7;
+    p.time_us = 700000;
+    p.leg = raw;
+    icecall_add_media(m, &p, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_RELAY_UDP);
+    g_assert_cmpstr(fi.pair, ==, "A relay via Edge 10.10.1.5:3478 (relayed address not seen) <-> B host "
+                                 "10.10.40.52:30112 (UDP)");
+    /* A socket whose Allocate failed: no relayed data on it. */
+    icecall_addr_t bad = v4(10, 10, 20, 31, 50060);
+    uint8_t tx[16] = { 9 };
+    icecall_add_allocation(m, 8, 800000, &bad, &edge, false, false, false, tx, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 9, 810000, &bad, &edge, false, true, false, tx, NULL, NULL, 437, 0, 0);
+    icecall_set_destination(m, 10, &bad, &edge, &b);
+    g_assert_false(icecall_active_leg(m, &bad, &edge, 11, &raw));
+    icecall_model_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1426,5 +1582,8 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/no-sip/ipv6-not-natted", test_ipv6_not_natted);
     g_test_add_func("/icecall/no-sip/ice-tcp", test_ice_tcp);
     g_test_add_func("/icecall/no-sip/mux-without-sad", test_mux_without_set_active_destination);
+    g_test_add_func("/icecall/merge/responses-only-session", test_merge_responses_only_session);
+    g_test_add_func("/icecall/merge/swapped-session-keeps-directions", test_merge_swapped_session_keeps_directions);
+    g_test_add_func("/icecall/merge/raw-data-of-allocation-before-capture", test_raw_data_of_allocation_before_capture);
     return g_test_run();
 }
