@@ -12,6 +12,7 @@ import datetime
 import json
 import re
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -453,3 +454,35 @@ def test_malformed_capture_runs_clean(tshark):
         assert res.stderr == ""
     rows = tshark.by_frame(BAD, ["mras.kind"], dfilter="mras")
     assert sorted(rows) == [14, 15, 16, 17, 18]
+
+
+# ---------------------------------------------------------------- fuzz findings
+
+# Issue 13: a mutated MRAS response (the project's own fuzzing of its own captures) in a SIP 200 OK over
+# UDP; the body is tests/fuzz/corpus/fuzz_mras/issue13-gerror-over-gerror.xml. Its first bad UTF-8 byte is
+# in a comment on line 1, 6th byte after the byte order mark. GLib used to warn "GError set over the top
+# of a previous GError" (twice: both passes) and the error was placed on line 9.
+ISSUE13 = Path(__file__).resolve().parent / "data" / "issue13-mras-gerror-over-gerror.pcap"
+ISSUE13_ERROR = ("XML does not parse at line 1 column 6: invalid UTF-8 sequence starting with byte 0xDD; "
+                 "the rest of the body is not read")
+
+
+@pytest.mark.parametrize("args", [["-V"], ["-V", "-2"], ["-q", "-z", "expert"], ["-T", "json", "-2"]],
+                         ids=["one-pass", "two-pass", "z-expert", "json"])
+def test_issue13_no_warning_on_stderr(tshark, args):
+    res = tshark.run(["-n", "-r", tshark.capture(ISSUE13), *args])
+    # Any GLib ("** (tshark:N) ... WARNING") or Wireshark message fails the test.
+    assert res.stderr == "", res.stderr
+    assert "Dissector bug" not in res.stdout
+
+
+def test_issue13_xml_error_with_line_and_column(tshark):
+    for two_pass in (False, True):
+        t = mras_tree(tshark, ISSUE13, 1, two_pass=two_pass)
+        assert experts(t) == [("mras.expert.bad_utf8", ISSUE13_ERROR, PI_ERROR, PI_MALFORMED)]
+        # Nothing past the bad byte is read: no root, so no kind, credentials or relays.
+        assert "mras.kind" not in t and credentials(t) == []
+    info = tshark.by_frame(ISSUE13, ["_ws.col.Info"])[1]["_ws.col.Info"]
+    assert info == "Status: 200 OK (SERVICE) | MRAS [invalid UTF-8]"
+    z = tshark.run(["-n", "-r", tshark.capture(ISSUE13), "-q", "-z", "expert"]).stdout
+    assert re.search(r"^\s+1\s+Malformed\s+MRAS\s+" + re.escape(ISSUE13_ERROR) + "$", z, re.M), z

@@ -723,6 +723,43 @@ status_from_gmarkup(const GError *err, bool at_end)
     }
 }
 
+/*
+ * Length of the longest valid UTF-8 prefix of buf[0..len). GMarkup must never
+ * see a byte past it, for two reasons.
+ *
+ * 1. GLib's own handling of a CDATA section that is not valid UTF-8 (with
+ *    G_MARKUP_TREAT_CDATA_AS_TEXT and a text callback, as here; GLib 2.74
+ *    gmarkup.c, STATE_INSIDE_PASSTHROUGH, unchanged in later releases):
+ *    text_validate() sets the caller's GError and marks the context failed,
+ *    but the branch then sees its own tmp_error still NULL, resets the state
+ *    to "after close angle" and parses on. parse() can then return TRUE
+ *    with the error set, and the next error GMarkup raises (another syntax
+ *    error, or end_parse()'s "Document ended unexpectedly inside a comment
+ *    or processing instruction") is set over the first: GLib warns "GError
+ *    set over the top of a previous GError", the position is that of the
+ *    later error, and the callbacks kept filling the doc past the bad bytes.
+ *    Issue 13; no callback of ours sets an error twice.
+ * 2. GMarkup reports bad UTF-8 in text only where the text ends, and never
+ *    checks comments or processing instructions (no passthrough callback);
+ *    cutting at the first bad byte puts the error exactly there, and XML 1.0
+ *    (section 4.3.3) makes any byte sequence outside the encoding an error.
+ * The valid prefix ends on a character boundary, so every CDATA section,
+ * name, value and text GMarkup hands over from it is valid UTF-8.
+ */
+static size_t
+utf8_prefix(const char *buf, size_t len, bool *cut_in_char)
+{
+    const gchar *end = NULL;
+    *cut_in_char = false;
+    if (g_utf8_validate_len(buf, len, &end))
+        return len;
+    size_t valid = (size_t)(end - buf);
+    /* (gunichar)-2: the bytes left start a character the body cuts short,
+     * which is a truncation (a lost segment), not an encoding error. */
+    *cut_in_char = g_utf8_get_char_validated(end, (gssize)(len - valid)) == (gunichar)-2;
+    return valid;
+}
+
 /* Checks that need no parser: size, NUL, blank, first byte. *skip is the
  * length of a UTF-8 byte order mark, which GMarkup before 2.76 rejects. */
 static mras_status_t
@@ -767,17 +804,40 @@ mras_parse(const char *buf, size_t len, mras_doc_t **out)
     pd.text = g_string_new(NULL);
     pd.ns_decls = g_array_new(FALSE, FALSE, sizeof(ns_decl_t));
 
+    /* GMarkup is handed the valid UTF-8 prefix of the body only: see
+     * utf8_prefix(). */
+    const char *body = buf + skip;
+    size_t body_len = len - skip;
+    bool cut_in_char;
+    size_t valid_len = utf8_prefix(body, body_len, &cut_in_char);
+
     GMarkupParseContext *ctx = g_markup_parse_context_new(
         &parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &pd, NULL);
     GError *err = NULL;
     bool at_end = false;
-    gboolean ok = g_markup_parse_context_parse(ctx, buf + skip, (gssize)(len - skip), &err);
-    if (ok) {
+    bool bad_utf8 = false;
+    gboolean ok = g_markup_parse_context_parse(ctx, body, (gssize)valid_len, &err);
+    if (ok && err != NULL)
+        ok = FALSE;   /* success with an error set: believe the error, go no further */
+    if (ok && valid_len < body_len && !cut_in_char) {
+        /* Read cleanly up to the first bad byte. The document does not end
+         * there, so end_parse() is not called. */
+        bad_utf8 = true;
+    } else if (ok) {
+        /* The whole body, or all of it but a character it cuts short. */
         at_end = true;
         ok = g_markup_parse_context_end_parse(ctx, &err);
+        bad_utf8 = ok && valid_len < body_len; /* half a character after the root */
     }
 
-    if (!ok) {
+    if (bad_utf8) {
+        /* GMarkup's position is that of the first byte it was not given. */
+        doc->status = MRAS_BAD_UTF8;
+        g_markup_parse_context_get_position(ctx, &doc->error_line, &doc->error_column);
+        doc->error_message = g_strdup_printf(
+            "invalid UTF-8 sequence starting with byte 0x%02X; the rest of the body is not read",
+            (unsigned)(guchar)body[valid_len]);
+    } else if (!ok) {
         if (pd.status != MRAS_OK)
             doc->status = pd.status;   /* a callback stopped it */
         else

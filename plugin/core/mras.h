@@ -8,7 +8,9 @@
  *
  * The XML backend is GLib's GMarkup, wrapped so it can be swapped later.
  * GLib documents GMarkup as unfit for untrusted input, so mras_parse()
- * checks size, NUL bytes and the first byte before parsing, and its
+ * checks size, NUL bytes and the first byte before parsing, hands GMarkup
+ * only the valid UTF-8 prefix of the body (the first invalid byte, even in
+ * a comment, ends the parse with MRAS_BAD_UTF8 at that byte), and its
  * callbacks stop the parse (with a status saying why) as soon as a depth,
  * element, attribute, value-length or list limit is reached. The limits are
  * named at the top of mras.c.
@@ -154,8 +156,8 @@ typedef struct {
  *
  * Owned by the caller and freed with one mras_doc_free(); every string and
  * array in it belongs to the doc. Strings are NUL-terminated, valid UTF-8
- * (GMarkup checks this), with entities already replaced; NULL means the
- * attribute or element was absent. When status is an error the doc still
+ * (only the valid UTF-8 prefix is parsed), with entities already replaced;
+ * NULL means the attribute or element was absent. When status is an error the doc still
  * holds what was read before the parse stopped: attribute values of every
  * start tag seen, and the text of every element that was closed.
  *
@@ -174,7 +176,10 @@ typedef struct {
     char         *ns_uri;
 
     /* Parse error position (GMarkup's: 1-based line, and 1-based byte
-     * count within the line, a UTF-8 byte order mark not counted) and
+     * count within the line, a UTF-8 byte order mark not counted; on lines
+     * after the first GMarkup counts the newline as the line's first byte,
+     * so the column is one more than an editor's; for MRAS_BAD_UTF8 it is
+     * the first invalid byte, in the same convention) and
      * message (valid UTF-8, at most ~200 characters, without GMarkup's
      * "Error on line N char M: " prefix). error_line is 0 when the body was
      * rejected before parsing (MRAS_TOO_LARGE, MRAS_NUL_BYTE, ...) or parsed

@@ -917,21 +917,24 @@ test_bad_nul(void)
 static void
 test_bad_utf8(void)
 {
-    /* Latin-1 e-diaeresis in element text, on line 2. */
+    /* Latin-1 e-diaeresis in element text, on line 2, byte 37 of the line
+     * (GMarkup's column 38: it counts the newline as the line's first). */
     mras_doc_t *d = parse_str("<request xmlns=\"" NS "\">\n<credentialsRequest>"
                               "<identity>sip:zo\xeb@contoso.com</identity>"
                               "</credentialsRequest></request>", MRAS_BAD_UTF8);
     g_assert_cmpint(d->error_line, ==, 2);
+    g_assert_cmpint(d->error_column, ==, 38);
+    g_assert_cmpstr(d->error_message, ==,
+                    "invalid UTF-8 sequence starting with byte 0xEB; the rest of the body is not read");
     g_assert_true(g_utf8_validate(d->error_message, -1, NULL));
     g_assert_null(d->cred_reqs[0].identity);
     g_test_message("%s", d->error_message);
     mras_doc_free(d);
 
-    /* A long bad text: GMarkup quotes all of it; the message is cut. */
+    /* A long name in GMarkup's message: the message is cut. */
     char *lat = g_strnfill(1000, 'x');
-    char *body = g_strconcat("<request xmlns=\"" NS "\"><credentialsRequest><identity>\xeb",
-                             lat, "</identity></credentialsRequest></request>", NULL);
-    d = parse_str(body, MRAS_BAD_UTF8);
+    char *body = g_strconcat("<request xmlns=\"" NS "\"><credentialsRequest></", lat, ">", NULL);
+    d = parse_str(body, MRAS_XML_ERROR);
     g_assert_cmpuint(g_utf8_strlen(d->error_message, -1), ==, 203);
     g_assert_true(g_str_has_suffix(d->error_message, "..."));
     g_assert_true(g_utf8_validate(d->error_message, -1, NULL));
@@ -944,6 +947,112 @@ test_bad_utf8(void)
     mras_doc_free(parse_str("<req\xc3uest/>", MRAS_BAD_UTF8));
     /* Overlong encoding of '<'. */
     mras_doc_free(parse_str("<request xmlns=\"" NS "\">\xc0\xbc</request>", MRAS_BAD_UTF8));
+}
+
+/* Issue 13: ../shared/fuzz-findings/mras-gerror-over-gerror.xml, a mutated
+ * response (also tests/fuzz/corpus/fuzz_mras/issue13-gerror-over-gerror.xml).
+ * Line 1 has a comment of 0xDD bytes, line 3 a CDATA section starting with
+ * 0xF5, and the body ends inside a comment. GMarkup skipped the comment,
+ * failed on the CDATA section but went on (GLib's CDATA branch resets its
+ * error state), then set end_parse()'s "Document ended unexpectedly inside
+ * a comment" over the first error: GLib warned "GError set over the top of
+ * a previous GError" (fatal under g_test) and the status came with line 9. */
+static const char ISSUE13[] =
+    "\xef\xbb\xbf<!-- \xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd"
+    "\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd" "c --><!DOCTYPE onse>\n"
+    "<m:response xmlns:m=\"http:2/sip/?rasp\" xmlns:mfrase=\"OK\">\n"
+    "<m:credentialsResponse credentialRequestID=\"0&amp;2\"><m:credentials><m:username>"
+    "<![CDATA[\xf5<v]]></m:username>\n"
+    "<m:password>p<!-- x -->w</m:password><m:duration> +0480 </m:duration></m:credentials>\n"
+    "<m:mediaRelayList><m:mediaRelay><m:location>federation</m:location>"
+    "<m:hostName>h&#46;x</m:hostName>\n"
+    "<m:directIPAddress>192.0.2.1</m:directIPAddress><m:udpPort>65536</m:udpPort></m:mediaRelay>\n"
+    "<m:mediaRelay/></m:mediaRelayList>lsRuestID=\"0&amp;2\"><m:credentials><m:username>"
+    "<![CDATA[u<v]]></m:username>\n"
+    "<m:password>p<!-- asswoon> /m:dura>\n";
+
+static void
+test_bad_utf8_issue13(void)
+{
+    /* As found: the first bad byte is in the comment on line 1, byte 6
+     * after the byte order mark. Nothing past it is read. */
+    mras_doc_t *d = NULL;
+    g_assert_cmpint(mras_parse(ISSUE13, sizeof ISSUE13 - 1, &d), ==, MRAS_BAD_UTF8);
+    g_assert_cmpint(d->error_line, ==, 1);
+    g_assert_cmpint(d->error_column, ==, 6);
+    g_assert_cmpstr(d->error_message, ==,
+                    "invalid UTF-8 sequence starting with byte 0xDD; the rest of the body is not read");
+    g_assert_cmpint(d->kind, ==, MRAS_KIND_UNKNOWN);
+    g_assert_null(d->root_name);
+    g_assert_cmpuint(d->n_cred_resps, ==, 0);
+    mras_doc_free(d);
+
+    /* The comment made valid: now the CDATA section is the first bad byte,
+     * on line 3 at byte 90 (GMarkup's column 91). What came before it is
+     * kept; the username, and everything after, is not. */
+    char *body = g_memdup2(ISSUE13, sizeof ISSUE13);
+    for (char *p = body; *p != '\0'; p++) {
+        if ((guchar)*p == 0xDD)
+            *p = '.';
+    }
+    d = parse_str(body, MRAS_BAD_UTF8);
+    g_assert_cmpint(d->error_line, ==, 3);
+    g_assert_cmpint(d->error_column, ==, 91);
+    g_assert_cmpstr(d->error_message, ==,
+                    "invalid UTF-8 sequence starting with byte 0xF5; the rest of the body is not read");
+    g_assert_cmpint(d->kind, ==, MRAS_KIND_RESPONSE);
+    g_assert_cmpstr(d->root_name, ==, "m:response");
+    g_assert_cmpuint(d->n_cred_resps, ==, 1);
+    g_assert_true(d->cred_resps[0].has_credentials);
+    g_assert_null(d->cred_resps[0].username);
+    g_assert_null(d->cred_resps[0].password);
+    g_assert_false(d->cred_resps[0].duration.present);
+    g_assert_false(d->cred_resps[0].has_relay_list);
+    g_assert_cmpuint(d->cred_resps[0].n_relays, ==, 0);
+    mras_finding_t f[8];
+    g_assert_cmpuint(findings(d, NULL, f, G_N_ELEMENTS(f)), ==, 0);
+    mras_doc_free(d);
+    g_free(body);
+
+    /* The smallest form: a bad CDATA section, then a comment the body never
+     * closes (the old code warned here too). */
+    d = parse_str("<response xmlns=\"" NS "\"><credentialsResponse><credentials><username>"
+                  "<![CDATA[\xf5]]></username><!-- ", MRAS_BAD_UTF8);
+    g_assert_cmpint(d->error_line, ==, 1);
+    g_assert_cmpint(d->error_column, ==, 119);
+    mras_doc_free(d);
+
+    /* A bad CDATA section in a body that is otherwise complete: GMarkup's
+     * parse() returned TRUE with the error set and the body read as OK. */
+    d = parse_str("<response xmlns=\"" NS "\" reasonPhrase=\"OK\"><credentialsResponse>"
+                  "<credentials><username><![CDATA[\xf5]]></username><password>pw</password>"
+                  "</credentials></credentialsResponse></response>", MRAS_BAD_UTF8);
+    g_assert_cmpint(d->error_line, ==, 1);
+    g_assert_null(d->cred_resps[0].username);
+    g_assert_null(d->cred_resps[0].password);
+    mras_doc_free(d);
+
+    /* A bad byte in a comment after a complete root: still not UTF-8 XML
+     * (XML 1.0, 4.3.3), though GMarkup never looks inside comments. */
+    d = parse_str("<request xmlns=\"" NS "\" requestID=\"1\"/>\n<!-- caf\xe9 -->", MRAS_BAD_UTF8);
+    g_assert_cmpint(d->error_line, ==, 2);
+    g_assert_cmpint(d->error_column, ==, 10);
+    g_assert_cmpint(d->kind, ==, MRAS_KIND_REQUEST);
+    g_assert_cmpstr(d->request_id, ==, "1");
+    mras_doc_free(d);
+
+    /* A body cut inside a character is truncated, not badly encoded... */
+    d = parse_str("<request xmlns=\"" NS "\"><credentialsRequest><identity>sip:zo\xc3",
+                  MRAS_TRUNCATED);
+    g_assert_cmpint(d->error_line, ==, 1);
+    g_assert_null(d->cred_reqs[0].identity);
+    mras_doc_free(d);
+    /* ...unless the document was complete before it. */
+    d = parse_str("<request xmlns=\"" NS "\"/>\xe2\x82", MRAS_BAD_UTF8);
+    g_assert_cmpint(d->error_column, ==, 66);
+    g_assert_cmpstr(d->error_message, ==,
+                    "invalid UTF-8 sequence starting with byte 0xE2; the rest of the body is not read");
+    mras_doc_free(d);
 }
 
 static void
@@ -1038,6 +1147,7 @@ main(int argc, char **argv)
     g_test_add_func("/mras/bad/namespace", test_bad_namespace);
     g_test_add_func("/mras/bad/nul", test_bad_nul);
     g_test_add_func("/mras/bad/utf8", test_bad_utf8);
+    g_test_add_func("/mras/bad/utf8-issue13", test_bad_utf8_issue13);
     g_test_add_func("/mras/bad/unknown-root", test_bad_unknown_root);
     g_test_add_func("/mras/bad/entities", test_bad_entities);
     g_test_add_func("/mras/strings", test_strings);
