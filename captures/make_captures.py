@@ -41,6 +41,9 @@ Layout of this file:
   6c. rule trigger captures (rule-*.pcap): small whole calls on the same engine,
      each made so that one troubleshooting rule of the per-call analyser fires
      (README "Troubleshooting rules this file triggers"); own RNGs, thinned RTP
+  6d. SIP-dialog captures: a capture that starts mid-call, a forked INVITE,
+     REGISTER/SUBSCRIBE with location data (engine options of 6b)
+  6e. Teams-style captures without SIP (teams-*.pcap), scripted packet by packet
   7. README writer and main()
 """
 
@@ -59,7 +62,7 @@ import zlib
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.layers.dns import DNS, DNSQR, DNSRR  # noqa: E402
-from scapy.layers.inet import IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
 from scapy.layers.l2 import Ether  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
 
@@ -108,6 +111,8 @@ class Capture:
         self.hosts = []
         self.now = 0
         self.frames = []  # (time_us, frame bytes, direction, what, show)
+        self.t_start = 0  # frames before this time (µs) are not captured: a capture started mid-call
+        self.time_base = 0  # README times are relative to this (the first frame's time in such a capture)
 
     def host(self, *args, **kwargs):
         h = Host(*args, **kwargs)
@@ -125,6 +130,8 @@ class Capture:
         self.now = t
 
     def add(self, frame, direction, what, show):
+        if self.now < self.t_start:
+            return None   # before the capture started
         self.frames.append((self.now, frame, direction, what, show))
         return len(self.frames)  # frame number as Wireshark counts it
 
@@ -2974,6 +2981,9 @@ class CallNet:
         self.allocs = []
         self.agents = []
         self.far_ttl = {}                 # zone -> TTL of its hosts' packets where they are captured elsewhere
+        self.closed = {}                  # (ip, port) -> time from which the socket is closed (ICMP answers)
+        self.icmp_tokens = {}             # (host, destination ip) -> (credit in µs, time of the last update)
+        self.icmp_log = []                # dict(t, frame, quoted frame, host, port, sender)
 
     # ---------------------------------------------------------------- topology
     def register(self, ip, zone, label, point=None, mac=None, role=None):
@@ -3068,12 +3078,52 @@ class CallNet:
         def arrive():
             if p_dst is not None and p_dst != p_src:
                 frames.append(self.emit_udp(p_dst, pub, pport, rx_ip, rx_port, data, what, show))
+            if (rx_ip, rx_port) in self.closed and self.t >= self.closed[(rx_ip, rx_port)]:
+                self._port_unreachable(rx_ip, rx_port, pub, pport, frames)
+                return
             if on_arrive is not None:
                 on_arrive(rx_ip, rx_port, pub, pport)
             elif pkt is not None and (rx_ip, rx_port) in self.sockets:
                 self.sockets[(rx_ip, rx_port)](pkt, pub, pport, frames)
         self.after(self.delay_ms(src, rx_ip), arrive)
         return frames
+
+    def close_port(self, ip, port, t):
+        """From time `t` nothing listens on ip:port: the host answers datagrams to it with ICMP port
+        unreachable (RFC 1122 3.2.2.1, RFC 792)."""
+        self.closed[(ip, port)] = t
+
+    ICMP_BURST, ICMP_REFILL_MS = 6, 1000   # the host's ICMP error rate limit per destination (a choice)
+
+    def _port_unreachable(self, host, port, src_ip, src_port, frames):
+        """ICMP type 3 code 3 from `host` to the datagram's source, quoting its IP header and as much of
+        the datagram as fits in 576 bytes (RFC 1812 4.3.2.3), rate-limited per destination: a burst of
+        ICMP_BURST, then one per ICMP_REFILL_MS."""
+        key, cost = (host, src_ip), self.ICMP_REFILL_MS * 1000
+        credit, last = self.icmp_tokens.get(key, (self.ICMP_BURST * cost, self.cap.now))
+        credit = min(self.ICMP_BURST * cost, credit + self.cap.now - last)   # token bucket, in µs of credit
+        if credit < cost:
+            self.icmp_tokens[key] = (credit, self.cap.now)
+            return
+        self.icmp_tokens[key] = (credit - cost, self.cap.now)
+        point = self.reg.get(host, {}).get("point")
+        if point is None or not frames:
+            return
+        quoted_frame = frames[-1]
+        orig = IP(self.cap.frames[quoted_frame - 1][1][14:])
+        orig.ttl -= 1                     # one router hop between the VLANs
+        del orig.chksum
+        quoted = bytes(orig)[:576 - 28]
+        h, d = self.view(point, host), self.view(point, src_ip)
+        pkt = (Ether(src=h.mac, dst=d.mac) / IP(src=host, dst=src_ip, id=h.next_ip_id(), ttl=h.ttl, flags=0)
+               / ICMP(type=3, code=3) / Raw(quoted))
+        what = self.tag(point, f"ICMP port unreachable ({host}:{port} closed)")
+        n = self.cap.add(bytes(pkt), f"{h.label} → {d.label}", what,
+                         f"ICMP type 3 code 3 from {host} to {src_ip}, quoting the IP header and the whole UDP "
+                         f"datagram of frame {quoted_frame} ({src_ip}:{src_port} → {host}:{port}, "
+                         f"{len(quoted) - 28} bytes of payload): nothing listens on port {port} any more; not a "
+                         "media packet")
+        self.icmp_log.append(dict(t=self.t, frame=n, quoted=quoted_frame, host=host, port=port, sender=src_ip))
 
     def dns(self, point, client, resolver, name, answer):
         """A DNS A query and its answer, both seen at the client's point."""
@@ -3204,7 +3254,7 @@ class TurnAlloc:
         self.on_done(False)
 
     def _challenge(self, t1):
-        req_frame = self.frames[-1]
+        req_frame = self.frames[-1] if self.frames else None   # None: not captured
 
         def send():
             attrs = [ms_version(self.agent.ms_version), error_code(401, REASON_401),
@@ -3229,7 +3279,7 @@ class TurnAlloc:
                  on_edge=lambda: self._answer(t2))
 
     def _answer(self, t2):
-        req_frame = self.frames[-1]
+        req_frame = self.frames[-1] if self.frames else None   # None: not captured
 
         def send():
             if self.outcome == "rejected":
@@ -3301,7 +3351,8 @@ class TurnAlloc:
                                                    msturn_xor_addr(AT_MSTURN_XOR_MAPPED_ADDRESS, *self.reflexive, t),
                                                    ms_sequence(self.conn_id, self.seq), edge_software()], self.creds),
                      f"Allocate Response LIFETIME 0 ({self.label()}, released)",
-                     f"response to frame {self.frames[n0]}; allocation released")))
+                     f"response to frame {self.frames[n0] if n0 < len(self.frames) else None}; allocation "
+                     "released")))
 
     def _set_active(self, dest):
         """Set Active Destination for media: afterwards data to/from `dest` is multiplexed."""
@@ -3323,7 +3374,8 @@ class TurnAlloc:
         def send():
             self.s2c(msturn(SET_ACTIVE_DEST_RESPONSE, t, [ms_version(self.agent.ms_version)], self.creds),
                      f"Set Active Destination Response ({self.label()})",
-                     f"0x0106, response to frame {frames[0]}; from now on data between this allocation and "
+                     f"0x0106, response to frame {frames[0] if frames else None}; from now on data between this "
+                     "allocation and "
                      f"{dest[0]}:{dest[1]} travels " + self.mux_name(), frames=frames,
                      on_client=lambda: self._sad_done(dest))
         self.net.after(0.7, send)
@@ -3331,12 +3383,21 @@ class TurnAlloc:
     def _sad_done(self, dest):
         self.active, self.sad_pending = dest, False
 
+    def raw(self):
+        """Data for the active destination goes as the plain datagram (not a client that keeps Send Requests)."""
+        return not self.sid and self.agent.raw_to_active
+
     def mux_name(self):
-        return "in multiplexed TURN frames (0xFF10)" if self.sid else "in Send Requests / Data Indications"
+        # [MS-TURN] 3.2.4.5: data for the active destination goes without Send / Data Indication;
+        # 3.2.4.6: with multiplexed TURN (MS-Version 5+) inside a 0xFF10 frame.
+        if self.sid:
+            return "in multiplexed TURN frames (0xFF10)"
+        return "as plain datagrams (no TURN header)" if self.raw() else "in Send Requests / Data Indications"
 
     # -- data
     def send_data(self, dest, pkt, frames, note):
-        """Client → Edge → `dest`: Send Request, or 0xFF10 once `dest` is the active destination."""
+        """Client → Edge → `dest`: Send Request, or once `dest` is the active destination a 0xFF10
+        frame (MS-Version 5+) or the bare datagram ([MS-TURN] 3.2.4.5)."""
         if pkt.kind in ("rtp", "rtcp") and self.active != dest and not self.sad_pending:
             self._set_active(dest)
         if self.active == dest and self.sid:
@@ -3344,6 +3405,11 @@ class TurnAlloc:
             what = f"0xFF10 to Edge: {note}"
             show = (f"multiplexed TURN, session id {hexs(self.sid)} ({self.label()} allocation; active destination "
                     f"{dest[0]}:{dest[1]}); data = {pkt_show(pkt)}")
+        elif self.active == dest and self.raw():
+            msg = pkt.data
+            what = f"raw to Edge (active destination): {note}"
+            show = (f"no TURN header: the datagram itself, on the {self.label()} allocation's 5-tuple, for the active "
+                    f"destination {dest[0]}:{dest[1]} ([MS-TURN] 3.2.4.5); data = {pkt_show(pkt)}")
         else:
             t = self.tx.client()
             self.seq += 1
@@ -3363,6 +3429,12 @@ class TurnAlloc:
             what = f"0xFF10 from Edge: {note}"
             show = (f"multiplexed TURN, session id {hexs(self.sid)} ({self.label()}); from {peer[0]}:{peer[1]}; "
                     f"data = {pkt_show(pkt)}")
+        elif self.edge_active == peer and self.raw():
+            msg = pkt.data
+            what = f"raw from Edge (active destination): {note}"
+            show = (f"no TURN header: the datagram from the active destination {peer[0]}:{peer[1]} as the Edge "
+                    f"forwards it on the {self.label()} allocation's 5-tuple ([MS-TURN] 3.2.4.5); data = "
+                    f"{pkt_show(pkt)}")
         else:
             msg = ms_turn_data_ind(self.tx.random128(), peer[0], peer[1], pkt.data)
             what = f"Data Indication: {note}"
@@ -3580,6 +3652,7 @@ class CallAgent:
         self.tcp_check_port = None        # local port of the next ICE-TCP active check connection
         self.rtp_ms = 20                  # RTP pacing (the rule-* captures thin it out to stay small)
         self.nominate_first_valid = False  # nominate the first valid pair, without waiting for better ones
+        self.raw_to_active = True         # without 0xFF10: plain datagrams to the active destination, not Send
         net.agents.append(self)
 
     # ---------------------------------------------------------------- gathering
@@ -3960,6 +4033,56 @@ class CallAgent:
                               frames=frames, pkt=pkt)
 
 
+class AppShareAgent(CallAgent):
+    """The m=applicationsharing line of a client (desktop sharing over RDP in RTP): TCP by design
+    (TCP/RTP/AVP), so one MS-TURN allocation over TCP and TCP candidates only, component 1 only:
+    host TCP-PASS (foundation 3), relay TCP-PASS / TCP-ACT (8 / 9). Its own ice-ufrag / ice-pwd
+    and check ids ("AS1", "BS2", ...); its media is logged apart from the audio line's."""
+
+    def __init__(self, net, key, party, ip, ms_version, controlling, creds, rng, host_tcp_port):
+        super().__init__(net, key, party, ip, ms_version, controlling, creds, rng)
+        self.host_tcp_port = host_tcp_port
+        self.share_log = []               # dict(t, sender, key, frames, kind) of its RTP
+        self.ssrc = 1000000000 + rng.getrandbits(30)
+
+    def gather_tcp(self, edge, tcp, on_done):
+        self.tcp_alloc = TurnTcpAlloc(self, edge, **tcp)
+        self.tcp_alloc.allocate(lambda _ok: self.net.after(4.0, on_done))
+
+    def build_candidates(self, host_tcp_port=None):
+        t = self.tcp_alloc
+        cands = [V19Candidate(3, 1, "TCP-PASS", self.ip, self.host_tcp_port, "host")]
+        if t is not None and t.ok:
+            cands += [V19Candidate(f, 1, tr, *t.relayed, "relay", *t.reflexive) for f, tr in ((8, "TCP-PASS"),
+                                                                                            (9, "TCP-ACT"))]
+        for c in cands:
+            c.owner = self
+        self.media.cands = cands
+        self.default = {1: cands[1] if len(cands) > 1 else cands[0]}
+        return cands
+
+    def start_media(self, t_end, stream):
+        """RTP on component 1 only, every rtp_ms, until t_end."""
+        self.stream = stream
+        first = [True]
+
+        def rtp():
+            if self.net.t > t_end:
+                return
+            self._media_send(Pkt("rtp", stream.next(marker=first[0]), sender=self), 1)
+            first[0] = False
+            self.net.after(self.rtp_ms, rtp)
+        rtp()
+
+    def _media_send(self, pkt, comp):
+        local, remote, shown_local, why = self.media_path(comp)
+        frames = []
+        key = (shown_local, remote) if self.key == "AS" else (remote, shown_local)
+        self.share_log.append(dict(t=self.net.t, sender=self.key, key=key, frames=frames, kind=pkt.kind, why=why))
+        note = f"sharing RTP {self.key}→{self.peer.key} ({cand_str(shown_local, False)} → {remote.typ})"
+        self.tcp_alloc.send_data((remote.address, remote.port), pkt, frames, note)
+
+
 class SipProxy:
     """A Lync/SfB server on the SIP path (Front End, Access Edge): its Via and Record-Route."""
 
@@ -3977,20 +4100,68 @@ class SipProxy:
 class SipLeg:
     """One UA's SIP connection as captured: TCP from the client to its first-hop server
     (Front End or Access Edge), seen at the client's capture point. Clear text on TCP 5060
-    (TLS in real deployments, see the README)."""
+    (TLS in real deployments, see the README). With `mss`, a message longer than that goes
+    in several TCP segments (a capture without segmentation offload); the message is then
+    the last segment's frame, where Wireshark shows it reassembled."""
 
-    def __init__(self, net, agent, cport, server_ip, received, point=None):
+    def __init__(self, net, agent, cport, server_ip, received, point=None, mss=None, push_each=False):
         self.net, self.agent, self.party = net, agent, agent.party
         self.point = point or net.reg[agent.ip]["point"]
         self.tcp = TcpFlow(net.cap, net.rng, net.view(self.point, agent.ip), cport, net.view(self.point, server_ip), 5060)
         self.via_base = f"SIP/2.0/TCP {agent.ip}:{cport}"
         self.received = received          # what the first-hop server appends to this UA's Via
+        self.mss = mss                    # set: a message longer than this goes in MSS-sized TCP segments
+        self.push_each = push_each        # PSH on every segment, not only on the last
+
+    def _send(self, side, data, what, show):
+        """One SIP message; with `mss`, split as a sender's TCP stack splits it (segments of `mss` bytes,
+        PSH on the last, or on each with `push_each`). Returns the frame of the last segment: where the
+        message is complete."""
+        if self.mss and len(data) > self.mss and self.push_each:
+            return self._send_push_each(side, data, what, show)
+        tag = lambda w: self.net.tag(self.point, w)
+        if not self.mss or len(data) <= self.mss:
+            return self.tcp.send(side, data, tag(what), show)
+        parts = [data[i:i + self.mss] for i in range(0, len(data), self.mss)]
+        for k, part in enumerate(parts[:-1], 1):
+            self.tcp._segment(side, "A", part, tag(f"{what} — TCP segment {k} of {len(parts)}"),
+                              f"bytes {(k - 1) * self.mss}–{k * self.mss - 1} of the {len(data)}-byte message "
+                              f"(MSS {self.mss}); the rest follows")
+        return self.tcp.send(side, parts[-1], tag(f"{what} — TCP segment {len(parts)} of {len(parts)}"),
+                             f"completes the {len(data)}-byte message: {show}")
+
+    def _send_push_each(self, side, data, what, show):
+        what = self.net.tag(self.point, what)
+        pieces = [data[i:i + self.mss] for i in range(0, len(data), self.mss)]
+        first = len(self.net.cap.frames) + 1
+        for i, piece in enumerate(pieces[:-1]):
+            self.tcp.send(side, piece, f"{what} — TCP segment {i + 1} of {len(pieces)}",
+                          f"bytes {i * self.mss}–{(i + 1) * self.mss - 1} of the {len(data)}-byte SIP message; "
+                          f"reassembled in frame {first + len(pieces) - 1}")
+        return self.tcp.send(side, pieces[-1], what,
+                             f"last of {len(pieces)} TCP segments (frames {first}–{first + len(pieces) - 1}, "
+                             f"{len(data)} bytes): " + show)
 
     def up(self, data, what, show):
-        return self.tcp.send(TcpFlow.C, data, self.net.tag(self.point, what), show)
+        return self._send(TcpFlow.C, data, what, show)
 
     def down(self, data, what, show):
-        return self.tcp.send(TcpFlow.S, data, self.net.tag(self.point, what), show)
+        return self._send(TcpFlow.S, data, what, show)
+
+
+class UncapturedSipLeg:
+    """A UA's SIP connection that no capture point sees (its messages exist, no frames)."""
+
+    def __init__(self, agent, cport, received):
+        self.agent, self.party = agent, agent.party
+        self.via_base = f"SIP/2.0/TCP {agent.ip}:{cport}"
+        self.received = received
+
+    def up(self, data, what, show):
+        return None
+
+    def down(self, data, what, show):
+        return None
 
 
 class SipCall:
@@ -4024,7 +4195,9 @@ class SipCall:
         return me.name_addr(self.tags[side]), to
 
     def request(self, side, method, name, headers=(), body=b"", ctype=None, what="", show="", cseq=None,
-                on_delivered=None):
+                on_delivered=None, near=True):
+        """`near` False: the sender's leg was written already (a forked INVITE: the proxy forwards
+        the caller's one request to a second callee endpoint); only the far leg is written."""
         leg, far = self.legs[side], self.legs[self.other(side)]
         initial = method == "INVITE" and side == "A" and self.cseq["A"] == 0
         if cseq is None:
@@ -4036,23 +4209,24 @@ class SipCall:
         path = self._path(side)
         common = [("From", frm), ("To", to), ("Call-ID", self.call_id), ("CSeq", f"{cseq} {method}")]
         tail = list(headers) + ([("Content-Type", ctype)] if ctype else []) + [("Content-Length", None)]
-        near = [("Via", via), ("Max-Forwards", "70")] + common
+        near_h = [("Via", via), ("Max-Forwards", "70")] + common
         if not initial:
-            near += [("Route", p.uri) for p in path]
+            near_h += [("Route", p.uri) for p in path]
         far_vias = [p.via(self.rng) for p in reversed(path)] + [via + leg.received]
         rr = [p.rr for p in reversed(path)] if initial else []
         extra = self.b_leg_headers if side == "A" else []
         far_h = ([("Via", v) for v in far_vias] + [("Record-Route", r) for r in rr]
                  + [("Max-Forwards", str(70 - len(path)))] + common + extra)
         start = f"{method} {ruri} SIP/2.0"
-        f1 = leg.up(sip_message(start, near + tail, body), what, show)
+        f1 = leg.up(sip_message(start, near_h + tail, body), what, show) if near else None
         ctx = dict(side=side, method=method, cseq=cseq, via=via, far_vias=far_vias, rr=rr, frm=frm, to=to,
                    name=name, initial=initial, frames=[f1])
         self.frames[name] = ctx["frames"]
+        of = f"the request of frame {f1}" if f1 is not None else "the request"
 
         def deliver():
             ctx["frames"].append(far.down(sip_message(start, far_h + tail, body), what,
-                                          f"the request of frame {f1} as {path[-1].fqdn} forwards it: "
+                                          f"{of} as {path[-1].fqdn} forwards it: "
                                           f"{len(far_vias)} Vias" + (f", {len(rr)} Record-Route" if rr else "")
                                           + f", Max-Forwards {70 - len(path)}, no Route; same body"))
             if on_delivered:
@@ -4085,7 +4259,8 @@ class SipCall:
 
         def deliver():
             frames.append(uac.down(sip_message(start, [("Via", ctx["via"] + uac.received)] + common, body), what,
-                                   f"the response of frame {f1} as it reaches the "
+                                   (f"the response of frame {f1}" if f1 is not None else "the response")
+                                   + " as it reaches the "
                                    f"{'caller' if ctx['side'] == 'A' else 'callee'}: only the UA's own Via left; "
                                    "same body"))
             if on_delivered:
@@ -4111,10 +4286,10 @@ class SipCall:
             f"the last proxy's own ACK for the 487, same branch as its INVITE in frame {ctx['frames'][1]}")))
 
 
-def call_sdp(agent, keys, version, offer, cands=None, remote=None):
-    """Audio-only ICE v19 SDP of one agent. Without `cands`: every candidate, default =
+def call_sdp(agent, keys, version, offer, cands=None, remote=None, extra=()):
+    """Audio ICE v19 SDP of one agent. Without `cands`: every candidate, default =
     the relay UDP candidates; with `cands` (re-INVITE / its answer): only those, and they
-    are the default (c=, m=, a=rtcp)."""
+    are the default (c=, m=, a=rtcp). `extra`: more media sections after m=audio."""
     if cands is None:
         media, default = agent.media, (agent.default[1], agent.default[2])
     else:
@@ -4122,8 +4297,8 @@ def call_sdp(agent, keys, version, offer, cands=None, remote=None):
         media.ufrag, media.pwd, media.cands = agent.media.ufrag, agent.media.pwd, list(cands)
         default = (cands[0], cands[1])
     return sdp_session(agent.ip, version, default[0].address,
-                       [v19_media("audio", media, keys, agent.ssrc, offer=offer, remote=remote, default=default)],
-                       ["a=x-devicecaps:audio:send,recv"])
+                       [v19_media("audio", media, keys, agent.ssrc, offer=offer, remote=remote, default=default)]
+                       + list(extra), ["a=x-devicecaps:audio:send,recv"])
 
 
 class CallFlow:
@@ -4205,14 +4380,19 @@ class CallFlow:
     # ---------------------------------------------------------------- call set-up
     def start(self):
         c = self.cfg
-        self.net.at(c["t_mras_A"], lambda: self.do_mras("A"))
-        self.net.at(c["t_mras_B"], lambda: self.do_mras("B"))
+        if c.get("mras", True):               # False: the clients use cached credentials, no MRAS exchange
+            self.net.at(c["t_mras_A"], lambda: self.do_mras("A"))
+            self.net.at(c["t_mras_B"], lambda: self.do_mras("B"))
         self.net.at(c["t_call"], lambda: self.gather("A", self.send_invite))
         self.net.run()
 
     def gather(self, side, then):
         g = self.cfg[f"gather_{side}"]
         agent = self.agent(side)
+        share = self.cfg.get("appshare")
+        if share:                          # the application sharing line's TCP allocation, after audio's
+            audio_then = then
+            then = lambda: share[side].gather_tcp(share[f"edge_{side}"], share[f"tcp_{side}"], audio_then)
 
         def go():
             if g.get("no_edge"):                      # no credentials: no allocation at all
@@ -4234,12 +4414,13 @@ class CallFlow:
     def send_invite(self):
         A, c = self.A, self.cfg
         A.build_candidates()
-        sdp = call_sdp(A, self.keys["A"], 0, True)
+        sdp = call_sdp(A, self.keys["A"], 0, True, extra=self.share_sections("A", True))
         hdrs = c["invite_headers"]
         self.invite = self.call.request(
             "A", "INVITE", "invite", hdrs, sdp, "application/sdp", "SIP INVITE (A's ICE v19 offer)",
             f"INVITE {self.call.legs['B'].party.uri}, Call-ID {self.call.call_id}, CSeq 1; single ICE v19 SDP ({len(sdp)} "
-            f"bytes): " + describe_v19("audio", A.media) + f"; default candidate (c=/m=/a=rtcp) = A's "
+            f"bytes): " + describe_v19("audio", A.media) + self.share_text("A")
+            + "; default candidate (c=/m=/a=rtcp) = A's "
             f"{A.default[1].typ} {A.default[1].transport} {A.default[1].address}:{A.default[1].port}/{A.default[2].port}",
             on_delivered=lambda: self.net.after(3.0, lambda: self.gather("B", self.send_183)))
         self.sdp_frames["A"] = self.invite["frames"]
@@ -4248,13 +4429,14 @@ class CallFlow:
     def send_183(self):
         B = self.B
         B.build_candidates()
-        self.answer_sdp = call_sdp(B, self.keys["B"], 0, False)
+        self.answer_sdp = call_sdp(B, self.keys["B"], 0, False, extra=self.share_sections("B", False))
         hdrs = self.cfg["answer_headers"]
         frames = self.call.response(
             self.invite, 183, "Session Progress", "183", hdrs, self.answer_sdp, "application/sdp",
             "SIP 183 Session Progress (B's ICE v19 answer)",
             f"183 to the INVITE (frame {self.invite['frames'][0]}), To tag {self.call.tags['B']}; ICE v19 SDP: "
-            + describe_v19("audio", B.media) + f"; default candidate = B's {B.default[1].typ} {B.default[1].transport} "
+            + describe_v19("audio", B.media) + self.share_text("B")
+            + f"; default candidate = B's {B.default[1].typ} {B.default[1].transport} "
             f"{B.default[1].address}:{B.default[1].port}/{B.default[2].port}",
             on_delivered=self.got_183)
         self.sdp_frames["B"] = frames
@@ -4262,11 +4444,13 @@ class CallFlow:
         # B starts its checks once A has the answer (a check never arrives before the SDP that
         # describes its source, so no peer-reflexive candidates appear)
         self.net.after(self.call.delay + 3.0, B.start_ice)
+        if self.cfg.get("appshare"):
+            self.net.after(self.call.delay + 3.5, self.cfg["appshare"]["B"].start_ice)
         self.net.after(2.0, lambda: self.call.response(self.invite, 180, "Ringing", "180", hdrs, what="SIP 180 Ringing",
                                                        show="180 Ringing, no body"))
         if self.cfg.get("early_media"):
             self.net.after(self.cfg["early_media"][1] * 1000, lambda: B.start_media(
-                self.cfg["t_media_end"], self.stream("B")))
+                self.t_end("B"), self.stream("B")))
         if self.cfg.get("failed"):
             self.net.after(200, self.watch_failure)
         else:
@@ -4279,9 +4463,11 @@ class CallFlow:
 
     def got_183(self):
         self.net.after(1.0, self.A.start_ice)
+        if self.cfg.get("appshare"):
+            self.net.after(1.5, self.cfg["appshare"]["A"].start_ice)
         if self.cfg.get("early_media") and self.cfg["early_media"][0] is not None:
             self.net.after(self.cfg["early_media"][0] * 1000, lambda: self.A.start_media(
-                self.cfg["t_media_end"], self.stream("A")))
+                self.t_end("A"), self.stream("A")))
 
     def send_200(self):
         hdrs = list(self.cfg["answer_headers"]) + list(self.cfg.get("ok_headers", []))
@@ -4291,23 +4477,25 @@ class CallFlow:
                            + self.cfg.get("ok_note", ""), on_delivered=self.send_ack)
         self.events["t200"] = self.net.t
         if not self.cfg.get("early_media"):
-            self.net.after(30, lambda: self.B.start_media(self.cfg["t_media_end"], self.stream("B")))
+            self.net.after(30, lambda: self.B.start_media(self.t_end("B"), self.stream("B")))
 
     def send_ack(self):
         def ack():
             self.call.request("A", "ACK", "ack", [("User-Agent", self.A.party.ua)], what="SIP ACK",
                               show=f"ACK for the 200 OK (frame {self.call.frames['200'][-1]})", cseq=1)
             self.acked = True
+            if self.cfg.get("appshare"):
+                self.net.after(50, self.watch_share)
             if not self.cfg.get("early_media") or self.cfg["early_media"][0] is None:
-                self.net.after(8, lambda: self.A.start_media(self.cfg["t_media_end"], self.stream("A")))
+                self.net.after(8, lambda: self.A.start_media(self.t_end("A"), self.stream("A")))
             self.net.after(50, self.watch_reinvite)
         self.net.after(2.5, ack)
 
     def watch_reinvite(self):
-        assert self.net.t < self.cfg["t_bye"], "A never nominated both components"
+        assert self.net.t < (self.cfg["t_bye"] or self.cfg["t_media_end"]), "A never nominated both components"
         if 1 in self.A.nominated and 2 in self.A.nominated:
             if self.cfg.get("no_reinvite"):           # the caller never sends its updated offer
-                self.net.at(self.cfg["t_bye"], self.bye)
+                self._schedule_bye()
                 return
             self.net.after(self.cfg.get("reinvite_ms", 300), self.reinvite)
         else:
@@ -4318,7 +4506,8 @@ class CallFlow:
         pa = [A.nominated_pair(c) for c in (1, 2)]
         local = [p.valid_local or p.local for p in pa]
         remote = [p.remote for p in pa]
-        sdp = call_sdp(A, self.keys["A"], 1, True, cands=local, remote=remote)
+        sdp = call_sdp(A, self.keys["A"], 1, True, cands=local, remote=remote,
+                       extra=self.share_sections("A", True, reinvite=True))
         self.reinvite_remote = remote
         ctx = self.call.request(
             "A", "INVITE", "reinvite", [("Contact", A.party.contact()), ("User-Agent", A.party.ua),
@@ -4334,7 +4523,7 @@ class CallFlow:
         B = self.B
         pb = [B.nominated_pair(c) for c in (1, 2)]
         local = [p.valid_local or p.local for p in pb]
-        sdp = call_sdp(B, self.keys["B"], 1, False, cands=local)
+        sdp = call_sdp(B, self.keys["B"], 1, False, cands=local, extra=self.share_sections("B", False, reinvite=True))
         self.call.response(ctx, 200, "OK", "reinvite-200", [("Contact", f"<{B.party.gruu}>"), ("User-Agent", B.party.ua)],
                            sdp, "application/sdp", "SIP 200 OK to the re-INVITE",
                            f"200 OK to the re-INVITE (frame {ctx['frames'][0]}); B's selected candidates: "
@@ -4342,8 +4531,55 @@ class CallFlow:
                            on_delivered=lambda: self.net.after(2.0, lambda: self.call.request(
                                "A", "ACK", "reinvite-ack", [("User-Agent", self.A.party.ua)], what="SIP ACK (re-INVITE)",
                                show="ACK for the 200 OK to the re-INVITE", cseq=2)))
-        assert self.net.t < self.cfg["t_bye"]
+        assert self.cfg["t_bye"] is None or self.net.t < self.cfg["t_bye"]
+        self._schedule_bye()
+
+    def _schedule_bye(self):
+        if self.cfg["t_bye"] is None:     # the capture ends before anyone hangs up
+            return
         self.net.at(self.cfg["t_bye"], self.bye)
+
+    def t_end(self, side):
+        """When `side` stops sending media (t_media_end, or t_media_end_A / _B for one side)."""
+        return self.cfg.get(f"t_media_end_{side}", self.cfg["t_media_end"])
+
+    # ---------------------------------------------------------------- application sharing line
+    def share_sections(self, side, offer, reinvite=False):
+        """The m=applicationsharing section of `side`'s SDP (none without cfg["appshare"]). In the
+        re-INVITE and its answer: the selected candidate once nominated (and, from the caller,
+        a=remote-candidates naming the callee's), else every candidate again."""
+        share = self.cfg.get("appshare")
+        if not share:
+            return []
+        ag = share[side]
+        if not reinvite:                   # the offer (A) and the answer (B): candidates from the allocation
+            ag.build_candidates()
+        media, default, remote = ag.media, (ag.default[1], None), None
+        n = ag.nominated_pair(1)
+        if reinvite and n is not None:
+            local = n.valid_local or n.local
+            media, default = _media_of(ag, [local]), (local, None)
+            remote = [n.remote] if side == "A" else None
+        return [v19_media("applicationsharing", media, share[f"keys_{side}"], ag.ssrc, offer=offer, remote=remote,
+                          default=default)]
+
+    def share_text(self, side):
+        share = self.cfg.get("appshare")
+        return "; " + describe_v19("applicationsharing", share[side].media) if share else ""
+
+    def watch_share(self):
+        """Application sharing starts once A has nominated the sharing line's pair."""
+        share = self.cfg["appshare"]
+        if share["A"].nominated_pair(1) is None:
+            assert self.net.t < share["t_media_end"], "the sharing line was never nominated"
+            self.net.after(50, self.watch_share)
+            return
+        for side, ms in (("A", share["rtp_ms_A"]), ("B", share["rtp_ms_B"])):
+            ag = share[side]
+            ag.rtp_ms = ms
+            ag.start_media(share["t_media_end"], RtpStream(self.rng, 127, ag.ssrc, self.rng.getrandbits(16),
+                                                           self.rng.getrandbits(32), payload_len=share[f"len_{side}"],
+                                                           ts_step=90 * ms))
 
     def bye(self):
         side = self.cfg.get("bye_side", "A")
@@ -4789,22 +5025,22 @@ def _branch_vpn_rules(net, tunnel_up):
     return rules
 
 
-def _hq_branch_call(cap, rng, seeds, tunnel_up, nominate_first_valid=False, thin=False, **timing):
+def _hq_branch_call(cap, rng, seeds, tunnel_up, nominate_first_valid=False, thin=False, client=SFB_CLIENT, **timing):
     """The call of call-early-media-promotion: Alice (HQ, 10.10.20.31) calls Bob (branch office, 10.20.8.15,
-    behind a VPN whose client SA is up at `tunnel_up`), both SfB 2015, both allocate on the Edge's intranet
-    interface, early media relay↔relay; seen on the HQ span. seeds: make_credentials seeds of (Alice, Bob);
-    nominate_first_valid: Alice nominates the first pair that succeeds; thin: rule-* RTP pacing;
+    behind a VPN whose client SA is up at `tunnel_up`), both `client` (SfB 2015), both allocate on the Edge's
+    intranet interface, early media relay↔relay; seen on the HQ span. seeds: make_credentials seeds of (Alice,
+    Bob); nominate_first_valid: Alice nominates the first pair that succeeds; thin: rule-* RTP pacing;
     timing: CallFlow settings from t_media_end on.
     Returns (net, A, B, call, flow), the flow not started."""
     net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
-    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
+    _alice_at_hq(net, client, "HQ client VLAN")
     _contoso_hq(net)
     net.register("10.20.8.15", "branch", "B", None,
-                 role="bob@contoso.com, Skype for Business 2015 in the branch office (seen when its packets reach HQ)")
+                 role=f"bob@contoso.com, {client.name} in the branch office (seen when its packets reach HQ)")
     net.lat.update({("branch", "corp"): 9.0})
     net.far_ttl = {"branch": 126}
     net.rules = _branch_vpn_rules(net, tunnel_up)
-    alice, bob, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, seeds[0]), (BOB, "10.20.8.15", seeds[1]))
+    alice, bob, A, B = _call_agents(net, rng, client, (ALICE, ALICE_IP, seeds[0]), (BOB, "10.20.8.15", seeds[1]))
     A.nominate_first_valid = nominate_first_valid
     if thin:
         _thin_media(A, B)
@@ -5184,6 +5420,224 @@ def capture_call_tcp_relay():
     return cap
 
 
+# ---------------------------------------------------------------- media-path captures (issue 9)
+
+def _rtp_on(net, sender, key_types):
+    """The media_log RTP entries of `sender` on a pair whose (A, B) candidate types are `key_types`."""
+    return [m for m in net.media_log if m["kind"] == "rtp" and m["sender"] == sender and m["frames"]
+            and (m["key"][0].typ, m["key"][1].typ) == key_types]
+
+
+def capture_call_relay_active_destination():
+    """call-relay-active-destination.pcap: Lync 2013 relay media as plain datagrams after Set Active
+    Destination (both directions), then promotion to host."""
+    rng = random.Random("msice-call-relay-active-destination")
+    point = HQ_BRANCH_POINT
+    cap = CallCapture(
+        "call-relay-active-destination.pcap",
+        "Whole call: relay media without TURN header after Set Active Destination (Lync 2013), then promotion",
+        "The network of call-early-media-promotion with Lync 2013 clients (MS-Version 4, no multiplexed TURN): "
+        "Alice (HQ, 10.10.20.31) calls Bob (branch office, 10.20.8.15, behind a site-to-site VPN whose security "
+        "association for the client subnets comes up on demand at 4.45 s). relay↔relay (hair-pinned in the Edge) "
+        "works at once and carries early media. Each client sends Set Active Destination for the peer's relayed "
+        "address before its first relayed media packet; from the Set Active Destination Response on, media to and "
+        "from the active destination travels as the plain RTP/RTCP datagram on the allocation's 5-tuple (client "
+        "socket ↔ Edge intranet interface 10.10.1.5:3478), with no Send Request, Data Indication or 0xFF10 header "
+        "([MS-TURN] 3.2.4.5): in both directions, client → Edge and Edge → client. When the tunnel is up "
+        "host↔host succeeds, Alice nominates it and media moves to it (promotion). Both SIP legs send messages "
+        "longer than 1460 bytes in MSS-sized TCP segments (the SDP bodies cross a segment boundary).", point)
+    net, A, B, call, flow = _hq_branch_call(cap, rng, ("msice-call-rad-alice", "msice-call-rad-bob"),
+                                            tunnel_up=4.450, client=LYNC2013_CLIENT, t_media_end=6.55, t_bye=6.612)
+    for leg in call.legs.values():
+        leg.mss = 1460
+    flow.start()
+    raw = [(i, fr[3]) for i, fr in enumerate(cap.frames, 1) if "(active destination)" in fr[3]]
+    assert any("raw to Edge" in w for _, w in raw) and any("raw from Edge" in w for _, w in raw)
+    first_raw_out = next(i for i, w in raw if "raw to Edge" in w)
+    first_raw_in = next(i for i, w in raw if "raw from Edge" in w)
+    first_rtp_in = next(i for i, w in raw if "raw from Edge" in w and ": RTP " in w)
+    promo = [m for m in net.media_log if m["kind"] == "rtp" and m["frames"] and m["key"][0].typ == "host"]
+    cap.triggers = [
+        f"- Frames {first_raw_out} (client → Edge) and {first_raw_in} (Edge → client) are the first datagrams "
+        "without TURN header after the Set Active Destination Responses (RTP, RTCP and relayed checks; first RTP "
+        f"Edge → client in frame {first_rtp_in}): relayed data of the relay↔relay pair (`msturn.active_destination`, "
+        "Info `Data to active destination …` / `Data from active destination …`), not a direct path to the Edge's "
+        "port 3478: the early-media path stays relay UDP and no prflx 10.10.1.5:3478 candidate appears.",
+        f"- `msice.expert.promotion` (note) at frame {promo[0]['frames'][0]}: the first RTP on host↔host (the "
+        "promotion relay UDP → host), and no other promotion.",
+        "- Also expected: `msice.expert.relay_udp_only` (note) at each party's first SDP "
+        f"(frames {flow.sdp_frames['A'][0]} and {flow.sdp_frames['B'][0]}, the segments that complete the "
+        "messages). No other msice.expert.* finding (no relay_despite_direct: media leaves the relay)."]
+    cap.report = call_report(flow, point, "final path **host UDP direct** — A host 10.10.20.31:22190 ↔ B host "
+                             "10.20.8.15:17410, after early media relay↔relay via the Edge (plain datagrams after "
+                             "Set Active Destination) and one promotion.", ("host", "host", "UDP"))
+    return cap
+
+
+def capture_call_media_rejected():
+    """call-media-rejected.pcap: the callee's client ends mid-call; its PC answers the caller's RTP with
+    ICMP port unreachable (quoting the whole datagram), rate-limited; the capture ends before any BYE."""
+    rng = random.Random("msice-call-media-rejected")
+    point = ("a span port on contoso's HQ core switch that sees both client VLANs (10.10.20.0/24, "
+             "10.10.40.0/24), the Front End and the A/V Edge's intranet interface; every packet once")
+    t_crash = 4.200
+    cap = CallCapture(
+        "call-media-rejected.pcap", "Whole call: the callee's media port closes mid-call — ICMP port unreachable",
+        "An inside call like call-inside-inside (Alice 10.10.20.31 calls Bob 10.10.40.52, SfB 2015, host↔host "
+        f"from the first packet, re-INVITE). At {t_crash:.3f} s Bob's client process ends (a crash: the cause is a "
+        "choice): its TCP connection to the Front End is reset, its media stops and its UDP sockets close. Alice's "
+        "client does not notice and keeps sending RTP to 10.10.40.52:30112; Bob's PC answers with ICMP destination "
+        "unreachable, port unreachable, quoting the IP header and the whole UDP datagram (the RTP header and its "
+        "payload). Bob's stack limits ICMP errors to a burst of 6, then one per second, so most of Alice's RTP "
+        "gets no answer. The capture stops 2.3 s later, before anyone hangs up (no BYE, allocations not "
+        "released).", point)
+    net, A, B, call, flow = _hq_inside_call(cap, rng, SFB_CLIENT, ("msice-call-mr-alice", "msice-call-mr-bob"),
+                                            t_media_end=6.5, t_media_end_B=t_crash, t_bye=None)
+
+    def crash():
+        for comp in (1, 2):
+            net.close_port(B.ip, B.sockets[comp], net.t)
+        call.legs["B"].tcp.reset(TcpFlow.C, net.tag("hq", "TCP RST (Bob's client process ended)"),
+                                 "Bob's side resets its SIP connection to the Front End: the client is gone")
+    net.at(t_crash + 0.0005, crash)
+    flow.start()
+    icmp = net.icmp_log
+    assert len(icmp) == 8 and all(x["port"] == B.sockets[1] for x in icmp), icmp
+    rtp_a = [m for m in net.media_log if m["kind"] == "rtp" and m["sender"] == "A" and m["frames"]]
+    rtp_b = [m for m in net.media_log if m["kind"] == "rtp" and m["sender"] == "B" and m["frames"]]
+    after = [m for m in rtp_a if m["t"] > t_crash]
+    cap.triggers = [
+        f"- `msice.expert.media_rejected` (warning) at frame {icmp[0]['frame']}, the first ICMP port unreachable "
+        f"(quoting Alice's RTP of frame {icmp[0]['quoted']}): \"B 10.10.40.52:30112 rejects A's audio: ICMP port "
+        f"unreachable, {len(icmp)} errors from frame {icmp[0]['frame']}\". The ICMP errors are frames "
+        + ", ".join(str(x["frame"]) for x in icmp) + f"; {len(after)} RTP packets of Alice's reach the closed port "
+        "after the crash, only those get an answer.",
+        f"- No ICMP error counts as media: the final path host↔host has {len(rtp_a) + len(rtp_b)} RTP packets "
+        f"({len(rtp_a)} from A, {len(rtp_b)} from B; RTCP goes on the component-2 pair), the last in frame "
+        f"{rtp_a[-1]['frames'][-1]} (Alice's last RTP), not an ICMP frame.",
+        "- Also expected: `msice.expert.relay_udp_only` (note) at each party's first SDP "
+        f"(frames {flow.sdp_frames['A'][0]} and {flow.sdp_frames['B'][0]}). No other msice.expert.* finding: no "
+        "promotion, no no_reinvite (the re-INVITE came), no all_checks_failed."]
+    cap.report = call_report(flow, point, "final path **host UDP direct** — A host 10.10.20.31:21346 ↔ B host "
+                             "10.10.40.52:30112; from 4.2 s Bob's PC rejects Alice's media (ICMP port unreachable): "
+                             "one-way audio, then nothing.", ("host", "host", "UDP"))
+    return cap
+
+
+def _share_report(flow, share):
+    """Markdown lines: the application sharing line of a call (candidates, checks, nomination, media)."""
+    AS, BS = share["A"], share["B"]
+    out = ["#### Application sharing line (m=applicationsharing)", "",
+           "| side | foundation | comp | transport | type | address:port | related | priority |",
+           "|---|---|---|---|---|---|---|---|"]
+    for side, ag in (("A", AS), ("B", BS)):
+        for c in ag.media.cands:
+            rel = f"{c.raddr}:{c.rport}" if c.raddr else "—"
+            out.append(f"| {side} | {c.foundation} | {c.component} | {c.transport} | {c.typ} | {c.address}:{c.port} | "
+                       f"{rel} | {c.priority} |")
+    out += ["", f"- ice-ufrag A `{AS.media.ufrag}` / ice-pwd `{AS.media.pwd}`; B `{BS.media.ufrag}` / "
+                f"`{BS.media.pwd}`",
+            "- TURN allocations over TCP: " + "; ".join(
+                f"{ag.key[0]} {ag.tcp_alloc.sock[0]}:{ag.tcp_alloc.sock[1]} → {ag.tcp_alloc.server[0]}:443: "
+                f"{ag.tcp_alloc.result}, relayed {ag.tcp_alloc.relayed[0]}:{ag.tcp_alloc.relayed[1]}, reflexive "
+                f"{ag.tcp_alloc.reflexive[0]}:{ag.tcp_alloc.reflexive[1]} (frames "
+                f"{', '.join(str(n) for n in ag.tcp_alloc.frames[:6])}, …)" for ag in (AS, BS)),
+            "", "| check | side | kind | comp | local candidate | remote candidate | transport | started | "
+                "request frames | response frames | result |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for txn in sorted(AS.checks + BS.checks, key=lambda x: (x.t0, x.id)):
+        out.append(_pair_row(txn))
+    out.append("")
+    for side, ag in (("A", AS), ("B", BS)):
+        if 1 in ag.nominated:
+            p, txn, t = ag.nominated[1]
+            out.append(f"- {side} nominated at {t:.3f}: {cand_str(p.valid_local or p.local)} ↔ {cand_str(p.remote)}")
+    for side, ag in (("A", AS), ("B", BS)):
+        log = [m for m in ag.share_log if m["frames"]]
+        if log:
+            out.append(f"- sharing RTP {side}→: {len(log)} packets, first frame {log[0]['frames'][0]} at "
+                       f"{log[0]['t']:.3f}, last frame {log[-1]['frames'][-1]}, on {_key_str(log[0]['key'])}")
+    out += ["", "**Verdict (application sharing):** " + share["verdict"], ""]
+    return out
+
+
+def capture_call_appsharing_tcp():
+    """call-appsharing-tcp.pcap: audio on relay UDP, application sharing on relay TCP (TCP by design)."""
+    rng = random.Random("msice-call-appsharing-tcp")
+    point = ("two capture points merged by time: a span port on contoso's HQ core switch (Alice's VLAN, the Front "
+             "End, the A/V Edge's intranet interface) and Frank's home PC NIC (192.168.1.20, before his NAT); frames "
+             "are tagged [HQ span] or [Frank's NIC]; a datagram that crosses both appears twice")
+    cap = CallCapture(
+        "call-appsharing-tcp.pcap",
+        "Whole call: audio on relay UDP, desktop sharing on relay TCP (TCP by design, not the last resort)",
+        "The network of call-inside-outside: Alice (SfB 2015, HQ 10.10.20.31) calls Frank (SfB 2015, at home "
+        "192.168.1.20 behind a symmetric NAT 192.0.2.77) and shares her desktop in the same INVITE: m=audio and "
+        "m=applicationsharing (TCP/RTP/AVP). Audio as in call-inside-outside: UDP allocations, relay↔relay UDP "
+        "hair-pinned in the Edge, 0xFF10 frames after Set Active Destination. The sharing line runs over TCP by "
+        "design: each client makes one MS-TURN allocation over TCP for it (Alice: TCP 443 on the intranet "
+        "interface; Frank: pseudo-TLS on the public interface's 443) and offers host TCP-PASS and relay "
+        "TCP-PASS / TCP-ACT candidates only, component 1 only. The sharing checks (in framed Send Requests and "
+        "Data Indications) succeed relay TCP-ACT → relay TCP-PASS, the host TCP-PASS ones fail (private "
+        "addresses, corporate firewall); Alice nominates the relay pair, both set the active destination and "
+        "the RDP stream (RTP PT 127) flows in TCP 0x03 data frames. So the audio line offers relay UDP only and "
+        "the sharing line relay TCP only, on each side: neither relay_udp_only nor relay_tcp_only applies, and "
+        "the TCP relay of the sharing line is no `tcp_relay` (last resort) finding. Audio RTP is thinned to one "
+        "packet per 100 ms per direction; Frank's SIP leg sends messages longer than 1460 bytes in two TCP "
+        "segments.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC), "home": ("Frank's NIC", HOME_ROUTER_MAC)})
+    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
+    _contoso_hq(net)
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
+    _home(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
+    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
+    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
+    net.rules = _inside_outside_rules(net)
+    alice, frank, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-call-as-alice"),
+                                      (FRANK, "192.168.1.20", "msice-call-as-frank"))
+    _thin_media(A, B)
+    AS = AppShareAgent(net, "AS", alice, ALICE_IP, SFB_CLIENT.ms_version, True, A.creds, rng, 22154)
+    BS = AppShareAgent(net, "BS", frank, "192.168.1.20", SFB_CLIENT.ms_version, False, B.creds, rng, 9614)
+    AS.peer, BS.peer = BS, AS
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    legs = {"A": _sip_leg(net, rng, A, 52318, CONTOSO_FE),
+            "B": _sip_leg(net, rng, B, 50320, CONTOSO_ACCESS_EDGE, nat=HOME_NAT)}
+    legs["B"].mss = 1460
+    call = SipCall(net, rng, legs, [fe, ae], 22.0)
+    share = dict(A=AS, B=BS, edge_A=edge, edge_B=edge, keys_A=MediaKeys(rng), keys_B=MediaKeys(rng),
+                 tcp_A=dict(server_ip=CONTOSO_AV_INT, cport=50318, relay_port=50938, reflexive=(ALICE_IP, 50318),
+                            rtt_ms=0.6),
+                 tcp_B=dict(server_ip=CONTOSO_AV_EXT, cport=50612, relay_port=50940, reflexive=(HOME_NAT, 40990),
+                            rtt_ms=30.0),
+                 rtp_ms_A=50, rtp_ms_B=250, len_A=400, len_B=40, t_media_end=7.4,
+                 verdict="final path **relay TCP** — A relay TCP-ACT 203.0.113.10:50938 ↔ B relay TCP-PASS "
+                         "203.0.113.10:50940, hair-pinned in the Edge; application sharing runs over TCP by "
+                         "design, so the TCP relay is its expected path, not the last resort.")
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.061, mras_A=_mras("intranet", 41),
+        mras_B=_mras("internet", 63), t_call=0.352,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22150, 22151), relay_ports=(51240, 58016)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54630, 52296),
+                      dns=("home", "192.168.1.1", "av.contoso.com", CONTOSO_AV_EXT)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(frank, LOCATION_INTERNET), t_answer=2.914, t_media_end=7.5, t_bye=7.561,
+        bye_side="B", appshare=share)
+    flow.start()
+    assert AS.nominated_pair(1) is not None and BS.nominated_pair(1) is not None
+    log = [m for m in AS.share_log if m["frames"]]
+    assert log and all(m["key"][0].typ == "relay" and m["key"][1].typ == "relay" for m in log)
+    cap.triggers = [
+        "- No `msice.expert.relay_tcp_only`, no `msice.expert.relay_udp_only`, no `msice.expert.tcp_relay`: each "
+        "client offers UDP relays for audio and TCP relays for application sharing (TCP by design); the sharing "
+        f"line's media on the TCP relay (first sharing RTP in frame {log[0]['frames'][0]}) is its expected path. "
+        "The report says so for the sharing line (`Transport: applicationsharing runs over TCP by design`) and "
+        "ends its verdict with \"(TCP by design)\".",
+        "- No msice.expert.* finding at all (no promotion: each line stays on its first path)."]
+    cap.report = call_report(flow, point, "final path **relay UDP via the Edge** (audio) — A relay "
+                             "203.0.113.10:51240 ↔ B relay 203.0.113.10:54630, hair-pinned in the Edge.",
+                             ("relay", "relay", "UDP")) + _share_report(flow, share)
+    return cap
+
+
 # ---------------------------------------------------------------- rule trigger captures (rule-*.pcap)
 
 RULE_RTP_MS = 100       # one RTP packet per 100 ms per direction: keeps the rule-* files small
@@ -5480,18 +5934,1348 @@ def capture_rule_no_reinvite():
     return cap
 
 
+# =============================================================================
+# 6d. SIP-dialog scenarios (issue 9): a capture that starts mid-call, a forked
+#     INVITE, location data from REGISTER/SUBSCRIBE; same engine, own RNGs
+# =============================================================================
+
+
+def _register_at(net, ip, label, zone, point, mac, role):
+    """A host seen at capture point `point` (None: seen only where its packets reach a captured host)."""
+    net.register(ip, zone, label, point, mac, role=role)
+
+
+def _captured(frames):
+    """The frame numbers of a transmission list that reached the capture (None: before it started)."""
+    return [n for n in frames if n is not None]
+
+
+def _media_rows(net, cap, senders):
+    """README RTP runs: frame -> (sender, RTP seq) for every captured RTP frame; SSRCs per sender."""
+    for m in net.media_log:
+        if m["kind"] == "rtp":
+            seq = struct.unpack("!H", m["data"][2:4])[0]
+            for n in _captured(m["frames"]):
+                cap.media_frames[n] = (m["sender"], seq)
+    cap.ssrcs = [(k, a.ssrc) for k, a in senders]
+
+
+def _checks_table(agents, title, base_us=0):
+    """README rows of the connectivity checks that reached the capture (times since `base_us`)."""
+    checks = sorted((x for ag in agents for x in ag.checks if any(_captured(s) for s in x.sends)),
+                    key=lambda x: min(n for s in x.sends for n in _captured(s)))
+    lines = ["", f"#### {title}", "",
+             "| check | side | pair (local → remote) | request frames | response frames | result |",
+             "|---|---|---|---|---|---|"]
+    for x in checks:
+        req = "; ".join("/".join(map(str, _captured(s))) for s in x.sends if _captured(s))
+        resp = "; ".join("/".join(map(str, _captured(s))) for s in x.responses if _captured(s)) or "—"
+        res = x.result or "pending"
+        if res == "success":
+            res = f"success at {x.t_result - base_us / 1e6:.3f}"
+        lines.append(f"| {x.id} | {x.agent.key} | {pair_str(x.pair.local, x.pair.remote)} comp {x.pair.comp} | {req} "
+                     f"| {resp} | {res} |")
+    return lines + [""]
+
+
+MID_CALL_START_S = 0.750      # the capture starts here (the call's clock): after the 183, before the 200 OK
+
+
+def capture_call_mid_call_start():
+    """call-mid-call-start.pcap: the capture starts inside the 183, before the 200 OK (one-sided, Alice's NIC)."""
+    rng = random.Random("msice-call-mid-call-start")
+    point = ("Alice's PC NIC (10.10.20.31) only: her SIP connection to the Front End, her MS-TURN traffic to the A/V "
+             "Edge's intranet interface and her direct checks; started by hand while the call was already ringing "
+             "with early media (after the 183, before the 200 OK), so the INVITE, the 183, the MRAS exchanges and "
+             "the Allocate exchanges are not in the file")
+    cap = CallCapture(
+        "call-mid-call-start.pcap", "Whole call captured from the middle: the capture starts inside the 183",
+        "Alice (Lync 2013, HQ, 10.10.20.31) calls Frank (Lync 2013, at home 192.168.1.20 behind a symmetric NAT "
+        "192.0.2.77). Both have allocated relays on the A/V Edge (Alice on its intranet interface 10.10.1.5, Frank on "
+        "its public interface 203.0.113.10) and exchanged INVITE / 183 before the capture starts: the first frames "
+        "are early media and connectivity checks already under way. MS-Version 4 (no 0xFF10), and both clients keep "
+        "the Send Request / Data Indication form after Set Active Destination (not the plain datagrams of "
+        "call-relay-active-destination), so every relayed check and media packet is a Send Request or Data "
+        "Indication naming the peer. relay↔relay succeeds (the Edge "
+        "hair-pins between the two allocations) and carries the early media; the host and server-reflexive checks "
+        "fail (corporate firewall, symmetric NAT). Then the 200 OK (Frank's answer again, split over two TCP "
+        "segments: no segmentation offload on this NIC), ACK, the re-INVITE naming relay↔relay (Alice's relay "
+        "candidates, whose raddr/rport are her host sockets), BYE, and the releases of Alice's allocations (their "
+        "responses carry the relayed addresses again). Nothing before the re-INVITE shows Alice's relayed address. "
+        f"The file's first frame is {MID_CALL_START_S:.3f} s into the call (09:00:00.75 UTC); the times below "
+        "are seconds since that first frame, as in Wireshark.", point)
+    net = CallNet(cap, rng, {"alice": ("Alice's NIC", ROUTER_MAC)})
+    _register_at(net, ALICE_IP, "A", "corp", "alice", "00:15:5d:0a:14:1f",
+                 "alice@contoso.com, Lync 2013 (HQ client VLAN; the capture runs on this PC)")
+    _register_at(net, CONTOSO_FE, "F", "corp", None, None, "Front End fe01.contoso.com: SIP over TCP 5060")
+    _register_at(net, CONTOSO_AV_INT, "E", "corp", None, None,
+                 "A/V Edge, intranet interface: MS-TURN UDP 3478 (Alice's allocations)")
+    _register_at(net, CONTOSO_AV_EXT, "X", "dmz", None, None,
+                 "A/V Edge av.contoso.com, public interface: relayed addresses, Frank's MS-TURN")
+    _register_at(net, CONTOSO_ACCESS_EDGE, "AE", "dmz", None, None, "Access Edge sip.contoso.com (Frank's SIP)")
+    _register_at(net, "192.168.1.20", "B", "home", None, None,
+                 "frank@contoso.com, Lync 2013 at home (not captured: seen only through the Edge and the Front End)")
+    _register_at(net, HOME_NAT, "NB", "home-pub", None, None, "Frank's home router, public address (symmetric NAT)")
+    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
+    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
+    net.rules = _inside_outside_rules(net)
+    alice, frank, A, B = _call_agents(net, rng, LYNC2013_CLIENT, (ALICE, ALICE_IP, "msice-call-mid-alice"),
+                                      (FRANK, "192.168.1.20", "msice-call-mid-frank"))
+    A.raw_to_active = B.raw_to_active = False     # every relayed packet names its peer (see the intro)
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    legs = {"A": SipLeg(net, A, 52334, CONTOSO_FE, f";ms-received-port=52334;ms-received-cid={rand_hex(rng, 4, True)}00",
+                        mss=1460, push_each=True),
+            "B": UncapturedSipLeg(B, 50336, f";received={HOME_NAT};ms-received-port=50336;"
+                                            f"ms-received-cid={rand_hex(rng, 4, True)}00")}
+    call = SipCall(net, rng, legs, [fe, ae], 22.0)
+    flow = CallFlow(
+        net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.061, mras_A=_mras("intranet", 41),
+        mras_B=_mras("internet", 63), t_call=0.352,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22162, 22163), relay_ports=(51268, 58044)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9610, 9611), relay_ports=(54652, 52318)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers=call_answer_headers(frank, LOCATION_INTERNET), early_media=(0.012, 0.098),
+        t_answer=3.870, t_media_end=6.2, t_bye=6.263)
+    cap.t_start = int(MID_CALL_START_S * 1_000_000)
+    flow.start()
+    cap.time_base = cap.frames[0][0]
+    _media_rows(net, cap, [("A", A), ("B", B)])
+    cap.report = _mid_call_report(cap, net, call, A, B)
+    f = cap.facts
+    cap.triggers = [
+        f"- `msice.expert.relay_udp_only` (note) at frame {f['ok']} (Frank's 200 OK, his first SDP in the file) and "
+        f"frame {f['reinvite']} (Alice's re-INVITE, hers).",
+        "- Nothing else: no `relay_despite_direct` (no direct pair succeeds), no `promotion` (media stays "
+        "relay↔relay), no `no_reinvite` (the re-INVITE comes "
+        f"{(cap.frames[f['reinvite'] - 1][0] - cap.frames[f['ok'] - 1][0]) / 1e6:.2f} s after the 200 OK)."]
+    return cap
+
+
+def _mid_call_report(cap, net, call, A, B):
+    base = cap.time_base
+    t = lambda n: f"{(cap.frames[n - 1][0] - base) / 1e6:.3f}"
+    media = [m for m in net.media_log if _captured(m["frames"])]
+    first = media[0]
+    fm = _captured(first["frames"])[0]
+    ok = _captured(call.frames["200"])
+    re = _captured(call.frames["reinvite"])
+    ar, br = A.cand(7, 1), B.cand(7, 1)
+    rels = [(a, _captured(a.frames)) for a in net.allocs if a.agent is A]
+    cap.facts = dict(first_media=fm, ok=ok[0], reinvite=re[0], a_relay=f"{ar.address}:{ar.port}",
+                     b_relay=f"{br.address}:{br.port}", a_base=f"{ar.raddr}:{ar.rport}",
+                     releases=[fr[-2:] for _, fr in rels])
+    lines = ["### Expected per-call report", "",
+             f"- **Call-ID** `{call.call_id}`: **one call**; no separate \"ICE session (no SIP)\" entry for the "
+             "checks and media that came before its first SDP.",
+             f"- First SDP in the file: the 200 OK (frame {ok[0]}, at {t(ok[0])} s), Frank's answer; the INVITE and "
+             "the 183 are before the capture.",
+             f"- Early media: the first media frame of the file, **frame {fm}** at {t(fm)} s "
+             f"({first['kind'].upper()} {first['sender']}→, relayed), relay UDP: A relay {ar.address}:{ar.port} ↔ B "
+             f"relay {br.address}:{br.port}.",
+             f"- A's relay candidate {ar.address}:{ar.port}: named by the re-INVITE (frame {re[0]}, raddr/rport "
+             f"{ar.raddr}:{ar.rport} = the client socket of Alice's allocation to {CONTOSO_AV_INT}:3478) and by the "
+             "release responses: " + "; ".join(f"comp {a.comp} {a.relayed[0]}:{a.relayed[1]} (release request/response "
+                                              f"frames {'/'.join(map(str, fr[-2:]))})" for a, fr in rels)
+             + ". Never the Edge's intranet address.",
+             f"- Final path relay UDP, A relay {ar.address}:{ar.port} ↔ B relay {br.address}:{br.port}; no promotion."]
+    return lines + _checks_table((A, B), "Connectivity checks in the file", base)
+
+
+BOB_LAPTOP_IP = "192.168.1.20"   # Bob's laptop at home (behind HOME_NAT), the second endpoint of bob@contoso.com
+
+
+class ForkFlow:
+    """A forked INVITE (RFC 3261 16.7, 12.1.2): Alice calls bob@contoso.com; the Front End forks to Bob's
+    two endpoints, his desktop D (HQ, call1) and his laptop L (at home through the Access Edge, call2). Each
+    answers 183 with its own SDP and To-tag, so Alice runs one ICE session per early dialog (A with D, A2 with
+    L: one offer, one set of candidates and allocations, two check lists). D starts early media once its host
+    pair is nominated; L answers 200 OK; the Front End CANCELs D (200 to the CANCEL, 487 to the INVITE, its own
+    ACK), D stops and releases its relays; Alice ACKs L, media A2↔L, re-INVITE to L, BYE, releases."""
+
+    def __init__(self, net, rng, call1, call2, A, A2, D, L, **cfg):
+        self.net, self.rng, self.call, self.call2 = net, rng, call1, call2
+        self.A, self.A2, self.D, self.L = A, A2, D, L
+        self.cfg = cfg
+        A.peer, D.peer, A2.peer, L.peer = D, A, L, A2
+        self.keys = {"A": MediaKeys(rng), "D": MediaKeys(rng), "L": MediaKeys(rng)}
+        for a in (A, D, L):
+            a.ssrc = 1000000000 + rng.getrandbits(30)
+            a.cname = f"{rand_hex(rng, 8)}-{rand_hex(rng, 4)}@{a.party.aor}".encode()
+        A2.ssrc, A2.cname = A.ssrc, A.cname
+        self.mras, self.sdp_frames, self.events = {}, {}, {}
+
+    def agent(self, side):                  # for CallFlow.do_mras / CallFlow.gather: call1's sides
+        return self.A if side == "A" else self.D
+
+    def start(self):
+        c = self.cfg
+        self.net.at(c["t_mras_A"], lambda: CallFlow.do_mras(self, "A"))
+        self.net.at(c["t_mras_B"], lambda: CallFlow.do_mras(self, "B"))
+        self.net.at(c["t_call"], lambda: CallFlow.gather(self, "A", self.send_invite))
+        self.net.run()
+
+    def _share_alice(self):
+        """A2 is the same client as A: same candidates, sockets, allocations, credentials; its own check list.
+        Packets reaching Alice go to the session of the fork that sent them."""
+        A, A2 = self.A, self.A2
+        A2.media, A2.ice_agent, A2.sockets, A2.allocs = A.media, A.ice_agent, A.sockets, A.allocs
+        A2.default, A2.tx = A.default, A.tx
+        A2._number = A._number              # one numbering of Alice's checks (A1, A2, ...)
+
+        def receive(pkt, via, src, frames):
+            if pkt.kind == "resp":
+                target = pkt.txn.agent
+            elif pkt.kind == "req":
+                target = A if pkt.sender is self.D else A2
+            else:
+                return
+            CallAgent.receive(target, pkt, via, src, frames)
+        A.receive = receive
+
+    def send_invite(self):
+        A = self.A
+        A.build_candidates()
+        self._share_alice()
+        sdp = call_sdp(A, self.keys["A"], 0, True)
+        hdrs = self.cfg["invite_headers"]
+        show = (f"INVITE sip:bob@contoso.com, Call-ID {self.call.call_id}, CSeq 1; single ICE v19 SDP ({len(sdp)} "
+                "bytes): " + describe_v19("audio", A.media))
+        self.invite = self.call.request("A", "INVITE", "invite", hdrs, sdp, "application/sdp",
+                                        "SIP INVITE (A's ICE v19 offer; the Front End forks it)", show,
+                                        on_delivered=lambda: self.net.after(3.0, lambda: CallFlow.gather(
+                                            self, "B", lambda: self.send_183(self.call, self.invite, "D"))))
+        self.sdp_frames["A"] = self.invite["frames"]
+        # the same request towards Bob's laptop (through the Access Edge): its own branch, the caller's Via
+        self.invite2 = self.call2.request("A", "INVITE", "invite", hdrs, sdp, "application/sdp",
+                                          "SIP INVITE (fork to Bob's laptop)", "", near=False,
+                                          on_delivered=lambda: self.net.after(3.0, self.gather_laptop))
+        self.invite2["via"] = self.invite["via"]
+        self.invite2["far_vias"][-1] = self.invite["via"] + self.call.legs["A"].received
+        self.net.after(4.5, lambda: self.call.trying(self.invite))
+
+    def gather_laptop(self):
+        g = self.cfg["gather_L"]
+        self.L.gather(g["edge"], g["server"], g["ports"], g["relay_ports"],
+                      lambda: self.net.after(4.0, lambda: self.send_183(self.call2, self.invite2, "L")))
+
+    def send_183(self, call, invite, key):
+        B = self.D if key == "D" else self.L
+        peer_session = self.A if key == "D" else self.A2
+        B.build_candidates()
+        sdp = call_sdp(B, self.keys[key], 0, False)
+        hdrs = self.cfg[f"answer_headers_{key}"]
+        who = "Bob's desktop" if key == "D" else "Bob's laptop"
+        frames = call.response(invite, 183, "Session Progress", f"183-{key}", hdrs, sdp, "application/sdp",
+                               f"SIP 183 Session Progress ({who}'s ICE v19 answer, To tag {call.tags['B']})",
+                               f"183 from {who} (early dialog To tag {call.tags['B']}); ICE v19 SDP: "
+                               + describe_v19("audio", B.media),
+                               on_delivered=lambda: self.net.after(1.0, peer_session.start_ice))
+        self.sdp_frames[key] = frames
+        self.events[f"t183-{key}"] = self.net.t
+        self.net.after(call.delay + 3.0, B.start_ice)
+        self.net.after(2.0, lambda: call.response(invite, 180, "Ringing", f"180-{key}", hdrs,
+                                                  what=f"SIP 180 Ringing ({who})", show="180 Ringing, no body"))
+        if key == "D":
+            self.net.after(self.cfg["early_media_D_ms"], lambda: self.D.start_media(self.cfg["t_cancel"],
+                                                                                    self.stream(self.D)))
+        else:
+            self.answer_sdp = sdp
+            self.net.at(self.cfg["t_answer"], self.send_200)
+
+    def stream(self, agent):
+        return RtpStream(self.rng, MEDIA_PT, agent.ssrc, self.rng.getrandbits(16), self.rng.getrandbits(32),
+                         payload_len=MEDIA_LEN, ts_step=MEDIA_TS_STEP * agent.rtp_ms // 20)
+
+    def send_200(self):
+        self.call2.response(self.invite2, 200, "OK", "200", self.cfg["answer_headers_L"], self.answer_sdp,
+                            "application/sdp", "SIP 200 OK (Bob's laptop answers; same SDP as its 183)",
+                            f"200 OK from Bob's laptop, To tag {self.call2.tags['B']} (the second early dialog)",
+                            on_delivered=self.answered)
+        self.events["t200"] = self.net.t
+        self.net.after(30, lambda: self.L.start_media(self.cfg["t_media_end"], self.stream(self.L)))
+
+    def answered(self):
+        """The 200 OK has reached Alice: the Front End cancels the other fork; Alice ACKs."""
+        self.net.after(0.6, self.cancel_desktop)
+        self.net.after(2.5, self.ack)
+
+    def cancel_desktop(self):
+        leg, ctx, call = self.call.legs["B"], self.invite, self.call
+        to = leg.party.name_addr(call.tags["B"])
+        ruri = leg.party.uri
+        via = ctx["far_vias"][0]
+        cancel = sip_message(f"CANCEL {ruri} SIP/2.0", [
+            ("Via", via), ("Max-Forwards", "70"), ("From", ctx["frm"]), ("To", ctx["to"]),
+            ("Call-ID", call.call_id), ("CSeq", "1 CANCEL"),
+            ("Reason", 'SIP;cause=200;text="Call completed elsewhere"'), ("Content-Length", None)])
+        f = leg.down(cancel, "SIP CANCEL (the Front End cancels the fork to Bob's desktop)",
+                     f"CANCEL for the INVITE of frame {ctx['frames'][1]} (same branch as the Front End's Via on it); "
+                     "Reason: SIP;cause=200;text=\"Call completed elsewhere\" (RFC 3326)")
+        self.events["cancel"] = f
+        self.D.ticking, self.D.waiting, self.D.triggered = True, [], []   # D stops ICE (its session is over)
+
+        def answers():
+            leg.up(sip_message("SIP/2.0 200 OK", [("Via", via), ("From", ctx["frm"]), ("To", to),
+                                                 ("Call-ID", call.call_id), ("CSeq", "1 CANCEL"),
+                                                 ("Content-Length", None)]),
+                   "SIP 200 OK to the CANCEL (Bob's desktop)", "200 OK to the CANCEL")
+            self.net.after(1.0, lambda: self._487(leg, ctx, to))
+        self.net.after(3.0, answers)
+
+    def _487(self, leg, ctx, to):
+        call = self.call
+        common = [("From", ctx["frm"]), ("To", to), ("Call-ID", call.call_id), ("CSeq", "1 INVITE")]
+        f = leg.up(sip_message("SIP/2.0 487 Request Terminated",
+                               [("Via", v) for v in ctx["far_vias"]] + common
+                               + [("User-Agent", leg.party.ua), ("Content-Length", None)]),
+                   "SIP 487 Request Terminated (Bob's desktop; not forwarded: the call was answered)",
+                   "487 to the INVITE; the Front End does not forward it (it has forwarded a 2xx)")
+        self.events["487"] = f
+        self.net.after(1.5, lambda: leg.down(sip_message(f"ACK {leg.party.uri} SIP/2.0", [
+            ("Via", ctx["far_vias"][0]), ("Max-Forwards", "70")] + [(n, v) for n, v in common if n != "CSeq"]
+            + [("CSeq", "1 ACK"), ("Content-Length", None)]), "SIP ACK (the Front End's, for the 487)",
+            "hop-by-hop ACK for the 487, same branch as the Front End's INVITE"))
+        for a in self.net.allocs:
+            if a.agent is self.D:
+                self.net.after(40, a.release)
+
+    def ack(self):
+        self.call2.request("A", "ACK", "ack", [("User-Agent", self.A.party.ua)], what="SIP ACK (to Bob's laptop)",
+                           show=f"ACK for the 200 OK (frame {self.call2.frames['200'][-1]}), To tag "
+                                f"{self.call2.tags['B']}", cseq=1)
+        self.net.after(8, lambda: self.A2.start_media(self.cfg["t_media_end"], self.stream(self.A2)))
+        self.net.after(50, self.watch_reinvite)
+
+    def watch_reinvite(self):
+        A2 = self.A2
+        if 1 in A2.nominated and 2 in A2.nominated:
+            self.net.after(300, self.reinvite)
+        else:
+            self.net.after(50, self.watch_reinvite)
+
+    def reinvite(self):
+        A2, L = self.A2, self.L
+        pa = [A2.nominated_pair(c) for c in (1, 2)]
+        local = [p.valid_local or p.local for p in pa]
+        remote = [p.remote for p in pa]
+        sdp = call_sdp(A2, self.keys["A"], 1, True, cands=local, remote=remote)
+        self.reinvite_remote = remote
+        ctx = self.call2.request(
+            "A", "INVITE", "reinvite", [("Contact", A2.party.contact()), ("User-Agent", A2.party.ua),
+                                        ("Supported", "ms-early-media"), ("Allow", LYNC_ALLOW)],
+            sdp, "application/sdp", "SIP re-INVITE to Bob's laptop: selected candidates + a=remote-candidates",
+            "INVITE CSeq 2 in the answered dialog; " + describe_v19("audio", _media_of(A2, local), remote),
+            on_delivered=lambda: self.net.after(12, lambda: self.reinvite_ok(ctx)))
+        self.events["reinvite"] = ctx
+
+    def reinvite_ok(self, ctx):
+        L = self.L
+        pb = [L.nominated_pair(c) for c in (1, 2)]
+        local = [p.valid_local or p.local for p in pb]
+        sdp = call_sdp(L, self.keys["L"], 1, False, cands=local)
+        self.call2.response(ctx, 200, "OK", "reinvite-200", [("Contact", f"<{L.party.gruu}>"),
+                                                            ("User-Agent", L.party.ua)],
+                            sdp, "application/sdp", "SIP 200 OK to the re-INVITE (Bob's laptop)",
+                            "200 OK to the re-INVITE; the laptop's selected candidates",
+                            on_delivered=lambda: self.net.after(2.0, lambda: self.call2.request(
+                                "A", "ACK", "reinvite-ack", [("User-Agent", self.A.party.ua)],
+                                what="SIP ACK (re-INVITE)", show="ACK for the 200 OK to the re-INVITE", cseq=2)))
+        self.net.at(self.cfg["t_bye"], self.bye)
+
+    def bye(self):
+        ctx = self.call2.request("A", "BYE", "bye", [("User-Agent", self.A.party.ua),
+                                                     ("ms-client-diagnostics", '51004;reason="Action initiated by user"')],
+                                 what="SIP BYE", show="BYE from Alice to Bob's laptop",
+                                 on_delivered=lambda: self.net.after(6, lambda: self.call2.response(
+                                     ctx, 200, "OK", "bye-200", [("User-Agent", self.L.party.ua)],
+                                     what="SIP 200 OK to BYE", show="200 OK to the BYE", on_delivered=self.release)))
+
+    def release(self):
+        for i, a in enumerate(a for a in self.net.allocs if a.agent is not self.D):
+            self.net.after(40 + 6 * i, a.release)
+
+
+def capture_call_forked():
+    """call-forked.pcap: a forked INVITE; Bob's desktop has early media on host, his laptop answers (relay)."""
+    rng = random.Random("msice-call-forked")
+    point = ("a span port on contoso's HQ core switch that sees both client VLANs (10.10.20.0/24, 10.10.40.0/24), "
+             "the Front End and the A/V Edge's intranet interface; every packet once (Bob's laptop at home is seen "
+             "only through the Edge and the Front End)")
+    cap = CallCapture(
+        "call-forked.pcap", "Forked INVITE: two endpoints of the callee answer 183, the one at home takes the call",
+        "Alice (SfB 2015, HQ, 10.10.20.31) calls bob@contoso.com, who is signed in twice: on his desktop at HQ "
+        f"(10.10.40.52) and on his laptop at home ({BOB_LAPTOP_IP} behind a symmetric NAT 192.0.2.77, through the "
+        "Access Edge). The Front End forks the INVITE (one request on Alice's connection, one on each of Bob's). "
+        "Both endpoints answer 183 with their own SDP and To-tag, so Alice runs one ICE session per early dialog. "
+        "With the desktop host↔host succeeds at once and is nominated; the desktop then sends early media on it. "
+        "With the laptop only relay↔relay works (corporate firewall, perimeter, symmetric NAT). Bob takes the call "
+        "on the laptop: its 200 OK reaches Alice, the Front End CANCELs the desktop's fork (200 to the CANCEL, 487 "
+        "to the INVITE, the Front End's ACK) and the desktop stops and releases its relays. Media Alice↔laptop runs "
+        "relay↔relay through the Edge for the whole call; re-INVITE to the laptop naming relay↔relay; BYE. SIP on "
+        "Alice's and the desktop's connections is split at the 1460-byte MSS.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
+    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
+    net.register(BOB_IP, "corp", "D", "hq", "00:15:5d:0a:28:34",
+                 role="bob@contoso.com, Skype for Business 2015 on his desktop (HQ client VLAN 10.10.40.0/24)")
+    _contoso_hq(net)
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP of Bob's laptop)")
+    net.register(BOB_LAPTOP_IP, "home", "L", None,
+                 role="bob@contoso.com, Skype for Business 2015 on his laptop at home (not captured)")
+    net.register(HOME_NAT, "home-pub", "NL", None, role="Bob's home router, public address (symmetric NAT)")
+    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
+    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
+    net.rules = _inside_outside_rules(net)
+    alice = SipParty(rng, *ALICE, SFB_CLIENT.ua)
+    bob_desk = SipParty(rng, *BOB, SFB_CLIENT.ua)
+    bob_lap = SipParty(rng, *BOB, SFB_CLIENT.ua)
+    creds = lambda seed: make_credentials(seed, SFB_CLIENT.ms_version)
+    A = CallAgent(net, "A", alice, ALICE_IP, SFB_CLIENT.ms_version, True, creds("msice-call-fork-alice"), rng)
+    A2 = CallAgent(net, "A", alice, ALICE_IP, SFB_CLIENT.ms_version, True, A.creds, rng)
+    D = CallAgent(net, "D", bob_desk, BOB_IP, SFB_CLIENT.ms_version, False, creds("msice-call-fork-desk"), rng)
+    L = CallAgent(net, "L", bob_lap, BOB_LAPTOP_IP, SFB_CLIENT.ms_version, False, creds("msice-call-fork-lap"), rng)
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    leg_a = SipLeg(net, A, 52340, CONTOSO_FE, f";ms-received-port=52340;ms-received-cid={rand_hex(rng, 4, True)}00",
+                   mss=1460, push_each=True)
+    leg_d = SipLeg(net, D, 50890, CONTOSO_FE, f";ms-received-port=50890;ms-received-cid={rand_hex(rng, 4, True)}00",
+                   mss=1460, push_each=True)
+    leg_l = UncapturedSipLeg(L, 50344, f";received={HOME_NAT};ms-received-port=50344;"
+                                       f"ms-received-cid={rand_hex(rng, 4, True)}00")
+    call1 = SipCall(net, rng, {"A": leg_a, "B": leg_d}, [fe], 5.5)
+    call2 = SipCall(net, rng, {"A": leg_a, "B": leg_l}, [fe, ae], 22.0)
+    call2.call_id, call2.tags["A"] = call1.call_id, call1.tags["A"]
+    mras = _mras("intranet", 41)
+    flow = ForkFlow(
+        net, rng, call1, call2, A, A2, D, L, t_mras_A=0.0, t_mras_B=0.118, mras_A=mras, mras_B=mras, t_call=0.412,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(21352, 21353), relay_ports=(53226, 57918)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_INT, ports=(30118, 30119), relay_ports=(54496, 51190)),
+        gather_L=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9612, 9613), relay_ports=(54668, 52330)),
+        invite_headers=call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0"),
+        answer_headers_D=call_answer_headers(bob_desk, LOCATION_INTRANET),
+        answer_headers_L=call_answer_headers(bob_lap, LOCATION_INTERNET),
+        early_media_D_ms=400, t_answer=2.650, t_cancel=2.674, t_media_end=5.3, t_bye=5.362)
+    flow.start()
+    _media_rows(net, cap, [("A", A), ("D", D), ("L", L)])
+    cap.report = _forked_report(cap, net, flow)
+    f = cap.facts
+    cap.triggers = [
+        f"- `msice.expert.relay_udp_only` (note) at frames {f['invite']} (Alice's INVITE, as sent), {f['l183']} (the "
+        f"laptop's 183, B) and {f['d183']} (the desktop's 183, the fork that did not answer, as it sent it).",
+        f"- **Not** `msice.expert.relay_despite_direct`: host↔host succeeded (frame {f['host_ok']}) with the desktop, "
+        "which never answered; with the laptop, the call's B, every direct pair failed.",
+        f"- **Not** `msice.expert.promotion`: the media of the desktop's early dialog (frames {f['d_first']}–"
+        f"{f['d_last']}) and the call's media with the laptop (from frame {f['l_first']}) are two dialogs' media, and "
+        "each stays on its first path."]
+    return cap
+
+
+def _forked_report(cap, net, flow):
+    A, A2, D, L, call1, call2 = flow.A, flow.A2, flow.D, flow.L, flow.call, flow.call2
+    rtp = [m for m in net.media_log if m["kind"] == "rtp" and _captured(m["frames"])]
+    d_rtp = [m for m in rtp if m["sender"] == "D"]
+    l_rtp = [m for m in rtp if m["sender"] in ("L", "A") and m["key"][1].owner is L or m["sender"] == "L"]
+    first_l = min(_captured(m["frames"])[0] for m in rtp if m["sender"] == "L" or
+                  (m["sender"] == "A" and m["key"][1].owner is L))
+    host_ok = [x for x in A.checks + D.checks if x.result == "success" and x.pair.local.typ == "host"
+               and x.pair.remote.typ == "host"]
+    first_host_ok = min(n for x in host_ok for s in x.responses for n in _captured(s))
+    ok = _captured(call2.frames["200"])
+    cap.facts = dict(d_first=_captured(d_rtp[0]["frames"])[0], d_last=_captured(d_rtp[-1]["frames"])[-1],
+                     l_first=first_l, ok=ok[0], host_ok=first_host_ok,
+                     d183=_captured(flow.sdp_frames["D"])[0], l183=_captured(flow.sdp_frames["L"])[0],
+                     invite=_captured(flow.sdp_frames["A"])[0], cancel=flow.events["cancel"],
+                     reinvite=_captured(call2.frames["reinvite"])[0])
+    f = cap.facts
+    lines = ["### Expected per-call report", "",
+             f"- **Call-ID** `{call1.call_id}`, one call with two early dialogs: To tag `{call1.tags['B']}` (Bob's "
+             f"desktop, 183 in frame {f['d183']}) and To tag `{call2.tags['B']}` (Bob's laptop, 183 in frame "
+             f"{f['l183']}). The laptop sends the 200 OK (frame {f['ok']}): **B is the laptop**; the desktop is the "
+             "other fork, which never answered.",
+             f"- Alice's checks with the desktop: host↔host succeeds (first success response frame {f['host_ok']}) "
+             f"and is nominated. The desktop's early media runs host↔host from frame {f['d_first']} to frame "
+             f"{f['d_last']} (it stops at the CANCEL, frame {f['cancel']}): the early media of that fork, not of B.",
+             f"- B (the laptop): first media in frame {f['l_first']}, relay UDP (A relay "
+             f"{A.cand(7, 1).address}:{A.cand(7, 1).port} ↔ B relay {L.cand(7, 1).address}:{L.cand(7, 1).port}), "
+             "and no promotion: media moving from the desktop's host pair to the laptop's relay pair is the call "
+             "being answered elsewhere. Final path relay UDP.",
+             "- Findings: `relay_despite_direct` must **not** fire (the direct pair that succeeded belongs to the "
+             "desktop, which never answered; every direct pair with the laptop failed); no promotion note; "
+             "`relay_udp_only` notes for Alice's INVITE, the desktop's 183 and the laptop's 183."]
+    return lines + _checks_table((A, A2, D, L), "Connectivity checks in the file")
+
+
+CONTOSO_AE_INT = "10.10.1.4"     # Access Edge, internal interface (forwards remote users' SIP to the Front End)
+
+
+def _register_exchange(net, rng, leg, party, subnet, location, challenge, call_id=None):
+    """A Lync/SfB sign-in on `leg` (REGISTER over the client's own connection): without credentials, 401 with
+    the NTLM and Kerberos challenges, REGISTER with Kerberos credentials, 200 OK; or straight to the 200 when
+    `challenge` is False (a refresh). Both REGISTERs carry ms-endpoint-location-data. Returns the frames."""
+    ip, port = leg.agent.ip, leg.via_base.rsplit(":", 1)[1]
+    call_id = call_id or rand_hex(rng, 32)
+    tag = rand_hex(rng, 10)
+    opaque = rand_hex(rng, 8)
+    contact = (f"<sip:{ip}:{port};transport=tcp;ms-opaque={opaque}>;methods=\"INVITE, MESSAGE, INFO, SUBSCRIBE, "
+               f"OPTIONS, BYE, CANCEL, NOTIFY, ACK, REFER, BENOTIFY\";proxy=replace;+sip.instance=\"{party.instance}\"")
+    frames = []
+
+    def register(cseq, auth):
+        via = f"{leg.via_base};branch={lync_branch(rng)}"
+        hdrs = [("Via", via), ("Max-Forwards", "70"), ("From", f"<{party.uri}>;tag={tag};epid={party.epid}"),
+                ("To", f"<{party.uri}>"), ("Call-ID", call_id), ("CSeq", f"{cseq} REGISTER"), ("Contact", contact),
+                ("User-Agent", party.ua), ("Supported", "gruu-10, adhoclist, msrtc-event-categories"),
+                ("Supported", "ms-forking"), ("Supported", "ms-cluster-failover"),
+                ("Supported", "ms-userservices-state-notification"), ("ms-keep-alive", "UAC;hop-hop=yes"),
+                ("Event", "registration"), ("ms-subnet", subnet), ("ms-endpoint-location-data", location)]
+        if auth:
+            hdrs.append(("Authorization", f'Kerberos qop="auth", realm="SIP Communications Service", '
+                                          f'opaque="{rand_hex(rng, 8, True)}", crand="{rand_hex(rng, 8)}", cnum="1", '
+                                          f'targetname="sip/fe01.contoso.com", response="{rand_hex(rng, 40)}"'))
+        hdrs.append(("Content-Length", None))
+        frames.append(leg.up(sip_message(f"REGISTER sip:contoso.com SIP/2.0", hdrs),
+                             f"SIP REGISTER ({party.aor}{', with Kerberos credentials' if auth else ''})",
+                             f"REGISTER CSeq {cseq}, Call-ID {call_id}; Event: registration; ms-subnet {subnet}; "
+                             f"ms-endpoint-location-data {location}" + ("; Authorization: Kerberos" if auth else "")))
+        return via
+
+    def answer(via, cseq, code):
+        totag = rand_hex(rng, 32, upper=True)
+        common = [("Via", via + leg.received), ("From", f"<{party.uri}>;tag={tag};epid={party.epid}"),
+                  ("To", f"<{party.uri}>;tag={totag}"), ("Call-ID", call_id), ("CSeq", f"{cseq} REGISTER")]
+        if code == 401:
+            hdrs = common + [
+                ("WWW-Authenticate", 'NTLM realm="SIP Communications Service", targetname="fe01.contoso.com", '
+                                     'version=4'),
+                ("WWW-Authenticate", 'Kerberos realm="SIP Communications Service", '
+                                     'targetname="sip/fe01.contoso.com", version=4'),
+                ("Server", FE_SERVER), ("Content-Length", None)]
+            frames.append(leg.down(sip_message("SIP/2.0 401 Unauthorized", hdrs), "SIP 401 Unauthorized (REGISTER)",
+                                   "the sign-in challenge: WWW-Authenticate NTLM and Kerberos"))
+            return
+        hdrs = common + [
+            ("Contact", f"<sip:{ip}:{port};transport=tcp;ms-opaque={opaque}>;expires=7200;"
+                        f"+sip.instance=\"{party.instance}\";gruu=\"{party.gruu}\""),
+            ("Expires", "7200"), ("Allow-Events", "vnd-microsoft-provisioning,vnd-microsoft-roaming-contacts,"
+                                                  "vnd-microsoft-roaming-ACL,presence,presence.wpending"),
+            ("ms-keep-alive", "UAS; tcp=no; hop-hop=yes; end-pt=no; timeout=300"), ("Server", FE_SERVER),
+            ("Content-Length", None)]
+        frames.append(leg.down(sip_message("SIP/2.0 200 OK", hdrs), "SIP 200 OK (REGISTER)",
+                               f"{party.aor} registered for 7200 s; its GRUU in the Contact"))
+
+    def step2():
+        via = register(2, True)
+        net.after(6.0, lambda: answer(via, 2, 200))
+    if challenge:
+        via = register(1, False)
+        net.after(3.0, lambda: answer(via, 1, 401))
+        net.after(9.0, step2)
+    else:
+        via = register(1, False)
+        net.after(5.0, lambda: answer(via, 1, 200))
+    return frames
+
+
+def _forwarded_subscribe(net, rng, flow, party, client_ip, client_port, location, what):
+    """A remote user's SUBSCRIBE (roaming contacts) as the Access Edge forwards it to the Front End (on the
+    captured AE-internal → FE connection `flow`), and the 200 OK with the contact list."""
+    call_id, tag = rand_hex(rng, 32), rand_hex(rng, 10)
+    vias = [f"SIP/2.0/TCP {CONTOSO_AE_INT}:{flow.ends[TcpFlow.C][1]};branch={lync_branch(rng)}",
+            f"SIP/2.0/TLS {client_ip}:{client_port};branch={lync_branch(rng)};received={HOME_NAT};"
+            f"ms-received-port={client_port};ms-received-cid={rand_hex(rng, 4, True)}00"]
+    common = [("From", f"<{party.uri}>;tag={tag};epid={party.epid}"), ("To", f"<{party.uri}>"),
+              ("Call-ID", call_id), ("CSeq", "1 SUBSCRIBE")]
+    req = sip_message(f"SUBSCRIBE {party.uri} SIP/2.0", [("Via", v) for v in vias] + [("Max-Forwards", "69")] + common + [
+        ("Contact", f"<{party.gruu}>"), ("User-Agent", party.ua), ("Event", "vnd-microsoft-roaming-contacts"),
+        ("Accept", "application/vnd-microsoft-roaming-contacts+xml"), ("Supported", "com.microsoft.autoextend"),
+        ("Supported", "ms-benotify"), ("Proxy-Require", "ms-benotify"), ("Supported", "ms-piggyback-first-notify"),
+        ("ms-endpoint-location-data", location), ("Content-Length", None)])
+    frames = [flow.send(TcpFlow.C, req, net.tag("hq", what),
+                        f"SUBSCRIBE vnd-microsoft-roaming-contacts from {party.aor} as the Access Edge forwards it "
+                        f"(2 Vias: the Access Edge's and the client's at {client_ip}); ms-endpoint-location-data "
+                        f"{location}")]
+    body = ('<contactList deltaNum="12" xmlns="http://schemas.microsoft.com/2006/09/sip/roaming-contacts">'
+            '<group id="1" name="~" externalURI=""/>'
+            '<contact uri="alice@contoso.com" name="" groups="1" subscribed="true" externalURI=""/></contactList>')
+
+    def answer():
+        frames.append(flow.send(TcpFlow.S, sip_message("SIP/2.0 200 OK", [("Via", v) for v in vias] + [
+            ("From", common[0][1]), ("To", f"<{party.uri}>;tag={rand_hex(rng, 32, upper=True)}")] + common[2:] + [
+            ("Expires", "28800"), ("Require", "eventlist"), ("Server", FE_SERVER),
+            ("Content-Type", "application/vnd-microsoft-roaming-contacts+xml"), ("Content-Length", None)], body),
+            net.tag("hq", "SIP 200 OK (SUBSCRIBE, roaming contacts)"),
+            "the contact list (1 group, 1 contact), subscription for 28800 s"))
+    net.after(7.0, answer)
+    return frames
+
+
+def capture_call_register_location():
+    """call-register-location.pcap: REGISTER/SUBSCRIBE say where the endpoints are; the call's messages do not."""
+    rng = random.Random("msice-call-register-location")
+    point = ("a span port on contoso's HQ core switch: the client VLAN 10.10.20.0/24, the Front End, the A/V Edge's "
+             "intranet interface and the Access Edge's internal interface (remote users' SIP as it reaches the "
+             "Front End); every packet once")
+    cap = CallCapture(
+        "call-register-location.pcap", "Location from REGISTER and SUBSCRIBE, a call whose messages carry none",
+        "Morning sign-ins, then one call. Alice (SfB 2015, HQ 10.10.20.31) signs in: REGISTER, 401 (NTLM and "
+        "Kerberos challenge), REGISTER with Kerberos credentials, 200 OK; both REGISTERs carry "
+        "ms-endpoint-location-data Intranet. Carol (10.10.20.44) signs in the same way (Intranet) and never calls. "
+        "Bob, at home (192.168.1.20 behind a symmetric NAT 192.0.2.77), subscribes to his roaming contacts: his "
+        "SUBSCRIBE, as the Access Edge forwards it to the Front End, carries ms-endpoint-location-data Internet. "
+        "None of these dialogs is a call. Then Alice calls Bob; neither the INVITE nor Bob's 183 / 200 OK carries "
+        "ms-endpoint-location-data (a choice: they are the only source of location here), and no MRAS exchange is in "
+        "the file (the clients use cached Edge credentials). Media relay↔relay through the Edge (corporate "
+        "firewall, perimeter, symmetric NAT); re-INVITE; BYE. SIP on Alice's connection is split at the 1460-byte "
+        "MSS.", point)
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC)})
+    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
+    net.register("10.10.20.44", "corp", "C", "hq", "00:15:5d:0a:14:2c",
+                 role="carol@contoso.com, Skype for Business 2015 (HQ client VLAN; signs in, never calls)")
+    _contoso_hq(net)
+    net.register(CONTOSO_AE_INT, "corp", "AI", "hq", "00:1c:7f:3a:10:04",
+                 role="Access Edge sip.contoso.com, internal interface (forwards remote users' SIP to the Front End)")
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com, public interface")
+    net.register(BOB_LAPTOP_IP, "home", "B", None,
+                 role="bob@contoso.com, Skype for Business 2015 at home (not captured: seen through the Edges)")
+    net.register(HOME_NAT, "home-pub", "NB", None, role="Bob's home router, public address (symmetric NAT)")
+    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
+    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
+    net.rules = _inside_outside_rules(net)
+    alice, bob, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-call-reg-alice"),
+                                    (BOB, BOB_LAPTOP_IP, "msice-call-reg-bob"))
+    carol_agent = CallAgent(net, "C", SipParty(rng, "Carol Diaz", "carol@contoso.com", SFB_CLIENT.ua), "10.10.20.44",
+                            SFB_CLIENT.ms_version, False, None, rng)
+    net.agents.remove(carol_agent)
+    edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
+    leg_a = SipLeg(net, A, 52352, CONTOSO_FE, f";ms-received-port=52352;ms-received-cid={rand_hex(rng, 4, True)}00",
+                   mss=1460, push_each=True)
+    leg_c = SipLeg(net, carol_agent, 52356, CONTOSO_FE,
+                   f";ms-received-port=52356;ms-received-cid={rand_hex(rng, 4, True)}00")
+    leg_b = UncapturedSipLeg(B, 50354, f";received={HOME_NAT};ms-received-port=50354;"
+                                       f"ms-received-cid={rand_hex(rng, 4, True)}00")
+    ae_fe = TcpFlow(cap, rng, net.view("hq", CONTOSO_AE_INT), 51020, net.view("hq", CONTOSO_FE), 5060)
+    call = SipCall(net, rng, {"A": leg_a, "B": leg_b}, [fe, ae], 22.0)
+    no_loc = lambda hdrs: [h for h in hdrs if h[0] != "ms-endpoint-location-data"]
+    flow = CallFlow(
+        net, rng, call, A, B, mras=False, t_call=1.204,
+        gather_A=dict(edge=edge, server=CONTOSO_AV_INT, ports=(22174, 22175), relay_ports=(51284, 58060)),
+        gather_B=dict(edge=edge, server=CONTOSO_AV_EXT, ports=(9614, 9615), relay_ports=(54684, 52346)),
+        invite_headers=no_loc(call_invite_headers(rng, alice, LOCATION_INTRANET, "10.10.20.0")),
+        answer_headers=no_loc(call_answer_headers(bob, LOCATION_INTERNET)), t_answer=3.108, t_media_end=5.4,
+        t_bye=5.462)
+    signins = {}
+    net.at(0.000, lambda: signins.__setitem__("A", _register_exchange(net, rng, leg_a, alice, "10.10.20.0",
+                                                                       LOCATION_INTRANET, True)))
+    net.at(0.207, lambda: signins.__setitem__("C", _register_exchange(net, rng, leg_c, carol_agent.party,
+                                                                       "10.10.20.0", LOCATION_INTRANET, False)))
+    net.at(0.533, lambda: signins.__setitem__("B", _forwarded_subscribe(
+        net, rng, ae_fe, bob, BOB_LAPTOP_IP, 50354, LOCATION_INTERNET,
+        "SIP SUBSCRIBE (Bob's roaming contacts, forwarded by the Access Edge)")))
+    flow.start()
+    _media_rows(net, cap, [("A", A), ("B", B)])
+    cap.report = _register_report(cap, net, call, flow, signins)
+    cap.triggers = [
+        f"- `msice.expert.relay_udp_only` (note) at frames {cap.facts['invite']} (Alice's INVITE) and "
+        f"{_captured(call.frames['183'])[0]} (Bob's 183 as it reaches Alice). Nothing else, and nothing for the "
+        "REGISTER and SUBSCRIBE dialogs."]
+    return cap
+
+
+def _register_report(cap, net, call, flow, signins):
+    A, B = flow.A, flow.B
+    reg_a, reg_c, sub_b = signins["A"], signins["C"], signins["B"]
+    inv = _captured(call.frames["invite"])
+    rtp = [m for m in net.media_log if m["kind"] == "rtp" and _captured(m["frames"])]
+    cap.facts = dict(register_a=reg_a[0], register_c=reg_c[0], subscribe_b=sub_b[0], invite=inv[0],
+                     first_rtp=_captured(rtp[0]["frames"])[0])
+    return ["### Expected per-call report", "",
+            f"- **One call**, Call-ID `{call.call_id}` (INVITE frame {inv[0]}). The REGISTER dialogs of Alice (frames "
+            f"{', '.join(map(str, reg_a))}) and Carol (frames {', '.join(map(str, reg_c))}) and Bob's SUBSCRIBE "
+            f"dialog (frames {', '.join(map(str, sub_b))}) are not calls: no \"call\" for Carol, none for Bob's "
+            "subscription.",
+            f"- Scenario **inside ↔ outside**, although no message of the call says where anyone is and no MRAS "
+            f"exchange is in the file: Alice said Intranet in her REGISTER (first in frame {reg_a[0]}, from her "
+            f"address {ALICE_IP}); Bob said Internet in his SUBSCRIBE (frame {sub_b[0]}, as forwarded by the Access "
+            f"Edge from {CONTOSO_AE_INT}: not his address, but the only statement for his SIP URI).",
+            f"- Media relay UDP from frame {cap.facts['first_rtp']}: A relay {A.cand(7, 1).address}:{A.cand(7, 1).port} "
+            f"↔ B relay {B.cand(7, 1).address}:{B.cand(7, 1).port}; findings: the two relay_udp_only notes only."]
+
+
 CALL_SCENARIOS = [capture_call_inside_inside, capture_call_inside_outside, capture_call_outside_outside,
                   capture_call_federation, capture_call_early_media_promotion, capture_call_failed,
-                  capture_call_tcp_relay]
+                  capture_call_tcp_relay, capture_call_relay_active_destination, capture_call_media_rejected,
+                  capture_call_appsharing_tcp]
 
 
 RULE_SCENARIOS = [capture_rule_no_edge_credentials, capture_rule_private_edge_address,
                   capture_rule_turn_credentials, capture_rule_relay_despite_direct, capture_rule_no_reinvite]
 
 
+SIP_DIALOG_SCENARIOS = [capture_call_mid_call_start, capture_call_forked, capture_call_register_location]
+
+
+# =============================================================================
+# 6e. Teams-style captures without SIP (teams-*.pcap)
+# =============================================================================
+#
+# Microsoft Teams signals over HTTPS: a capture holds MS-TURN to the transport
+# relays, connectivity checks and media, never an SDP. These files model such
+# calls at the client's NIC (or, for the one-sided file, behind a capture
+# filter), scripted packet by packet:
+#   - MS-TURN MS-VERSION 6 allocations (401 challenge, then credentials) on
+#     Microsoft 365 transport relays: relayed addresses on UDP 3478-3481 in
+#     Microsoft's published Teams range 52.112.0.0/14 (synthetic hosts in that
+#     range, so that the range rule of the analyser has something to
+#     recognise), one relayed address shared by the sockets multiplexed on a
+#     relay (MULTIPLEXED-TURN-SESSION-ID, 0xFF10 frames);
+#   - one ICE session per media type, each with its own ufrags, from a socket
+#     in Teams' default QoS port range of that type (audio 50000-50019, video
+#     50020-50039, sharing 50040-50059), marked with its DSCP (EF 46, AF41 34,
+#     AF21 18) when it leaves the client; nothing comes back marked;
+#   - MS-ICE2 checks as Teams sends them (teams.pcap): USERNAME, ICE-CONTROLLING
+#     or -CONTROLLED, IMPLEMENTATION-VERSION 7, PRIORITY, MS-APP-ID 2, [USE-
+#     CANDIDATE], MI, FINGERPRINT; responses carry XOR-MAPPED-ADDRESS and no
+#     USERNAME; a check sent through the remote side's relay carries that
+#     side's MULTIPLEXED-TURN-SESSION-ID and is answered in a 0xFF10 frame;
+#   - the Allocate requests carry MS-SERVICE-QUALITY 2/2 (video) on every
+#     socket, as in teams.pcap: it does not tell the media type.
+
+TEAMS_CREDS = make_credentials("msice-credentials-teams-6d", 6)
+TEAMS_ICE_VERSION = 7                     # IMPLEMENTATION-VERSION of Teams checks (teams.pcap)
+TEAMS_APP_ID = 2                          # MS-APP-ID of Teams checks and Allocates (teams.pcap)
+TEAMS_NIC_MAC = "3c:22:fb:61:0a:14"
+TEAMS_A, TEAMS_A_NAT = "192.168.1.20", HOME_NAT
+TEAMS_RELAY_A, TEAMS_RELAY_V = "52.113.64.20", "52.113.64.21"   # A's transport relays
+TEAMS_B_HOST, TEAMS_B_NAT, TEAMS_B_RELAY = "10.0.0.7", "203.0.113.50", "52.114.7.7"
+TEAMS_RELAY_NET = ipaddress.ip_network("52.112.0.0/14")
+DSCP_EF, DSCP_AF41, DSCP_AF21 = 46, 34, 18
+
+
+class TeamsCapture(Capture):
+    """A Teams-style capture: frames, where it was taken, the expected report, and runs of
+    media frames that the README table shows as one row each."""
+
+    def __init__(self, filename, title, intro, capture_point):
+        super().__init__(filename, title, intro)
+        self.capture_point = capture_point
+        self.report = []
+        self.media = {}                   # frame -> (run label, RTP sequence number)
+
+    def readme_rows(self):
+        rows, run = [], []
+
+        def flush():
+            if len(run) < 3:
+                for i, (t, _, direction, what, show) in run:
+                    rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
+            else:
+                kinds = {}
+                for i, (t, _, direction, what, show) in run:
+                    label, seq = self.media[i]
+                    k = kinds.setdefault((label, direction), [0, seq, seq])
+                    k[0] += 1
+                    k[2] = seq
+                desc = "; ".join(f"{n} × `{d}` {_md_cell(lab)} (seq {a}–{b})" for (lab, d), (n, a, b) in kinds.items())
+                rows.append(f"| {run[0][0]}–{run[-1][0]} | {run[0][1][0] / 1e6:.3f}–{run[-1][1][0] / 1e6:.3f} | "
+                            f"({len(run)} media frames) | {desc} | see the stream's first frames above |")
+            run.clear()
+        for i, fr in enumerate(self.frames, 1):
+            if i in self.media:
+                run.append((i, fr))
+                continue
+            flush()
+            t, _, direction, what, show = fr
+            rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
+        flush()
+        return rows
+
+
+class TeamsWire:
+    """Writes what the capture point sees. `keep(src_ip, dst_ip)` is the capture filter (the
+    one-sided file keeps only what Microsoft's relays send); a packet it drops is not written."""
+
+    def __init__(self, cap, hosts, keep=None):
+        self.cap, self.hosts = cap, {h.ip: h for h in hosts}
+        self.keep = keep or (lambda src, dst: True)
+
+    def udp(self, src, sport, dst, dport, payload, what, show, dscp=0, media=None):
+        if not self.keep(src, dst):
+            return None
+        s, d = self.hosts[src], self.hosts[dst]
+        pkt = (Ether(src=s.mac, dst=d.mac)
+               / IP(src=src, dst=dst, id=s.next_ip_id(), ttl=s.ttl, flags=0, tos=dscp << 2)
+               / UDP(sport=sport, dport=dport) / Raw(payload))
+        n = self.cap.add(bytes(pkt), _direction(s, sport, d, dport), what, show)
+        if media:
+            self.cap.media[n] = media
+        return n
+
+
+def _not_before(cap, seconds):
+    """Start the next phase at `seconds`, or 5 ms from now if the last one ran past it."""
+    if cap.now < int(round(seconds * 1_000_000)):
+        cap.at(seconds)
+    else:
+        cap.after(5)
+
+
+def _resp_to(frame, what="frame"):
+    """"response to frame 12", or that its request is not in the (filtered) capture."""
+    return f"response to {what} {frame}" if frame else "response to a request this capture does not hold"
+
+
+def _mark_last(cap, dscp):
+    """Give the last frame's IP header the DSCP `dscp` (TcpFlow writes 0); IP checksum redone."""
+    t, frame, direction, what, show = cap.frames[-1]
+    p = Ether(frame)
+    p[IP].tos = dscp << 2
+    del p[IP].chksum
+    cap.frames[-1] = (t, bytes(p), direction, what, show)
+
+
+def teams_check(txid12, sender, receiver, prio, controlling, nominate=False, mux_sid=None):
+    """MS-ICE2 Binding Request laid out as Teams sends it (teams.pcap)."""
+    attrs = [username(f"{receiver.ufrag}:{sender.ufrag}".encode()),
+             (ice_controlling if controlling else ice_controlled)(sender.tiebreaker),
+             implementation_version(TEAMS_ICE_VERSION), priority(prio)]
+    if mux_sid:
+        attrs.append(session_id_attr(mux_sid))
+    attrs.append(u32(AT_MS_APP_ID, TEAMS_APP_ID))
+    if nominate:
+        attrs.append(use_candidate())
+    return rfc5389_stun(BINDING_REQUEST, txid12, attrs, mi_key=receiver.pwd.encode())
+
+
+def teams_check_response(txid12, responder, mapped_ip, mapped_port):
+    """Binding Success Response as Teams sends it: no USERNAME (teams.pcap)."""
+    attrs = [implementation_version(TEAMS_ICE_VERSION), rfc5389_xor_mapped(mapped_ip, mapped_port, txid12),
+             u32(AT_MS_APP_ID, TEAMS_APP_ID)]
+    return rfc5389_stun(BINDING_RESPONSE, txid12, attrs, mi_key=responder.pwd.encode())
+
+
+class TeamsSocket:
+    """One of A's media sockets and its MS-TURN (MS-VERSION 6) allocation on a transport relay."""
+
+    def __init__(self, w, rng, port, relay_ip, nat_port, label):
+        self.w, self.rng, self.cap = w, rng, w.cap
+        self.port, self.relay_ip, self.nat_port, self.label = port, relay_ip, nat_port, label
+        self.edge = (relay_ip, 3478)
+        self.relayed = (relay_ip, 3480)
+        self.tx = Txids(rng)
+        self.sid = rng.randbytes(8)
+        self.nonce = rng.randbytes(20)
+        self.conn_id = rng.randbytes(20)
+        self.seq = 0
+        self.dscp = 0
+        self.frames = {}
+
+    def c2e(self, msg, what, show, dscp=None, media=None):
+        return self.w.udp(TEAMS_A, self.port, self.relay_ip, 3478, msg, what, show,
+                          self.dscp if dscp is None else dscp, media)
+
+    def e2c(self, msg, what, show, media=None):
+        return self.w.udp(self.relay_ip, 3478, TEAMS_A, self.port, msg, what, show, 0, media)
+
+    def allocate(self):
+        creds, cap = TEAMS_CREDS, self.cap
+        base = [ms_version(6), service_quality(2, 2), u32(AT_MS_APP_ID, TEAMS_APP_ID)]
+        t1 = self.tx.client()
+        f1 = self.c2e(msturn(ALLOCATE_REQUEST, t1, base), f"Allocate Request ({self.label}, no credentials)",
+                      f"MS-TURN Allocate txid {hexs(t1)}: MAGIC-COOKIE, MS-VERSION 6, MS-SERVICE-QUALITY 2/2, "
+                      "MS-APP-ID 2", dscp=0)
+        cap.after(28.4)
+        self.e2c(msturn(ALLOCATE_ERROR, t1, [ms_version(6), error_code(401, REASON_401), nonce(self.nonce), realm(),
+                                             session_id_attr(self.sid), edge_software()]),
+                 f"Allocate Error 401 ({self.label})",
+                 f"{_resp_to(f1)}: 401, NONCE, REALM \"rtcmedia\", MULTIPLEXED-TURN-SESSION-ID "
+                 f"{hexs(self.sid)}")
+        cap.after(3.1)
+        t2 = self.tx.client()
+        f3 = self.c2e(msturn(ALLOCATE_REQUEST, t2, base + [session_id_attr(self.sid), nonce(self.nonce), realm(),
+                                                           username(creds.username)], creds),
+                      f"Allocate Request ({self.label}, credentials)",
+                      f"txid {hexs(t2)}: USERNAME, REALM, NONCE, MESSAGE-INTEGRITY (32 bytes), MI verifies", dscp=0)
+        cap.after(31.7)
+        self.frames["allocated"] = self.e2c(
+            msturn(ALLOCATE_RESPONSE, t2, [lifetime(600), plain_addr(AT_MAPPED_ADDRESS, *self.relayed), ms_version(6),
+                                           msturn_xor_addr(AT_MSTURN_XOR_MAPPED_ADDRESS, TEAMS_A_NAT, self.nat_port, t2),
+                                           session_id_attr(self.sid), edge_software()], creds),
+            f"Allocate Response ({self.label})",
+            f"{_resp_to(f3)}: MAPPED-ADDRESS relayed {self.relayed[0]}:{self.relayed[1]} (shared by the "
+            f"sockets multiplexed on this relay), XOR-MAPPED-ADDRESS reflexive {TEAMS_A_NAT}:{self.nat_port} (A's NAT), "
+            f"session id {hexs(self.sid)}, MI verifies")
+
+    def send(self, dest, payload, what, show, media=None):
+        """A check or data through the relay in a Send Request (DESTINATION-ADDRESS `dest`)."""
+        t = self.tx.client()
+        self.seq += 1
+        msg = ms_turn_send(t, TEAMS_CREDS, [ms_sequence(self.conn_id, self.seq)], dest[0], dest[1], payload)
+        return self.c2e(msg, f"Send Request: {what}",
+                        f"txid {hexs(t)} ({self.label}), DESTINATION-ADDRESS {dest[0]}:{dest[1]}, MI verifies; "
+                        f"DATA = {show}", media=media)
+
+    def data_ind(self, peer, payload, what, show, media=None):
+        msg = ms_turn_data_ind(self.tx.random128(), peer[0], peer[1], payload)
+        return self.e2c(msg, f"Data Indication: {what}",
+                        f"({self.label}) REMOTE-ADDRESS {peer[0]}:{peer[1]}; DATA = {show}", media=media)
+
+    def set_active(self, dest):
+        t = self.tx.client()
+        self.seq += 1
+        f = self.c2e(msturn(SET_ACTIVE_DEST_REQUEST, t, [
+            ms_version(6), username(TEAMS_CREDS.username), realm(), nonce(self.nonce),
+            ms_sequence(self.conn_id, self.seq), plain_addr(AT_DESTINATION_ADDRESS, *dest)], TEAMS_CREDS),
+            f"Set Active Destination Request ({self.label})",
+            f"txid {hexs(t)}: DESTINATION-ADDRESS {dest[0]}:{dest[1]}; from now on data to and from it travels in "
+            "0xFF10 frames", dscp=0)
+        self.cap.after(27.3)
+        self.e2c(msturn(SET_ACTIVE_DEST_RESPONSE, t, [ms_version(6)], TEAMS_CREDS),
+                 f"Set Active Destination Response ({self.label})",
+                 f"response to frame {f}" if f else "response to the request (not in the capture)")
+
+    def mux_out(self, payload, what, show, media=None):
+        return self.c2e(multiplexed(self.sid, payload), f"0xFF10 to relay: {what}",
+                        f"multiplexed TURN, session id {hexs(self.sid)} ({self.label}); data = {show}", media=media)
+
+    def mux_in(self, payload, what, show, media=None):
+        return self.e2c(multiplexed(self.sid, payload), f"0xFF10 from relay: {what}",
+                        f"multiplexed TURN, session id {hexs(self.sid)} ({self.label}); data = {show}", media=media)
+
+    def release(self):
+        t = self.tx.client()
+        self.seq += 1
+        f = self.c2e(msturn(ALLOCATE_REQUEST, t, [ms_version(6), lifetime(0), ms_sequence(self.conn_id, self.seq),
+                                                  nonce(self.nonce), realm(), username(TEAMS_CREDS.username)],
+                            TEAMS_CREDS),
+                     f"Allocate Request LIFETIME 0 ({self.label}, release)", f"txid {hexs(t)}; MI verifies", dscp=0)
+        self.cap.after(26.0)
+        self.e2c(msturn(ALLOCATE_RESPONSE, t, [lifetime(0), plain_addr(AT_MAPPED_ADDRESS, *self.relayed),
+                                               ms_version(6), msturn_xor_addr(AT_MSTURN_XOR_MAPPED_ADDRESS,
+                                                                              TEAMS_A_NAT, self.nat_port, t),
+                                               edge_software()], TEAMS_CREDS),
+                 f"Allocate Response LIFETIME 0 ({self.label}, released)",
+                 f"response to frame {f}" if f else "response to the release (request not in the capture)")
+
+
+class TeamsStream:
+    """One media type's ICE session between A (controlling, at the capture point) and B."""
+
+    def __init__(self, w, rng, name, sock, b_port, b_nat_port, b_relay_port, dscp, pt, payload_len, ts_step):
+        self.w, self.rng, self.cap, self.name, self.sock = w, rng, w.cap, name, sock
+        self.a = IceAgent(rand_token(rng, 4), rand_token(rng, 24), rng.randbytes(8))
+        self.b = IceAgent(rand_token(rng, 4), rand_token(rng, 24), rng.randbytes(8))
+        self.a_host = (TEAMS_A, sock.port)
+        self.a_nat = (TEAMS_A_NAT, sock.nat_port)
+        self.b_host = (TEAMS_B_HOST, b_port)
+        self.b_srflx = (TEAMS_B_NAT, b_nat_port)
+        self.b_relay = (TEAMS_B_RELAY, b_relay_port)
+        self.b_sid = rng.randbytes(8)
+        self.dscp = dscp
+        sock.dscp = dscp
+        self.rtp_a = RtpStream(rng, pt, rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(32), payload_len, ts_step)
+        self.rtp_b = RtpStream(rng, pt, rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(32), payload_len, ts_step)
+        self.frames = {}
+
+    def _req(self, nominate=False, prio_type="host"):
+        prio = ice_priority(TYPE_PREF["prflx"], 65535 if prio_type == "host" else 0, 1)
+        txid = self.rng.randbytes(12)
+        return txid, teams_check(txid, self.a, self.b, prio, True, nominate)
+
+    def a_check(self, dst, answer=None, tries=1, nominate=False, rto_ms=100.0, rtt_ms=30.0):
+        """A's check from its socket to `dst`; `answer`: the address B's side saw A at (None:
+        no response). Returns (first request frame, response frame)."""
+        txid, req = self._req(nominate)
+        what = f"{self.name} check A→{dst[0]}:{dst[1]}" + (" USE-CANDIDATE" if nominate else "")
+        first = None
+        for k in range(tries):
+            f = self.w.udp(TEAMS_A, self.sock.port, dst[0], dst[1], req, what + ("" if k == 0 else f" (again {k})"),
+                           f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)}: USERNAME \"{self.b.ufrag}:"
+                           f"{self.a.ufrag}\", ICE-CONTROLLING, IMPLEMENTATION-VERSION 7, PRIORITY, MS-APP-ID 2"
+                           + (", USE-CANDIDATE" if nominate else "") + ", MI, FINGERPRINT"
+                           + ("" if k == 0 else " (same txid: a retransmission)"), self.dscp)
+            first = first or f
+            if k + 1 < tries:
+                self.cap.after(rto_ms * (2 ** k))
+        if answer is None:
+            return first, None
+        self.cap.after(rtt_ms)
+        resp = teams_check_response(txid, self.b, *answer)
+        r = self.w.udp(dst[0], dst[1], TEAMS_A, self.sock.port, resp, f"response to the {what}",
+                       f"Binding Success Response, {_resp_to(first)}: XOR-MAPPED-ADDRESS {answer[0]}:{answer[1]} (where "
+                       "B's side saw A), no USERNAME", 0)
+        return first, r
+
+    def b_check(self, src, seen, nominate=False, via_b_relay=False, rtt_ms=0.6):
+        """B's check arriving from `src` at A's socket; `seen`: the address A saw it from (in the
+        response). Through B's relay it carries B's session id and A answers in a 0xFF10 frame."""
+        txid = self.rng.randbytes(12)
+        prio = ice_priority(TYPE_PREF["relay" if via_b_relay else "prflx"], 65535, 1)
+        req = teams_check(txid, self.b, self.a, prio, False, nominate, self.b_sid if via_b_relay else None)
+        what = f"{self.name} check B→A from {src[0]}:{src[1]}"
+        f = self.w.udp(src[0], src[1], TEAMS_A, self.sock.port, req, what,
+                       f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)}: USERNAME \"{self.a.ufrag}:{self.b.ufrag}\", "
+                       "ICE-CONTROLLED, IMPLEMENTATION-VERSION 7, PRIORITY" + (f", MULTIPLEXED-TURN-SESSION-ID {hexs(self.b_sid)} (sent through B's relay)"
+                                           if via_b_relay else "") + ", MS-APP-ID 2, MI, FINGERPRINT", 0)
+        self.cap.after(rtt_ms)
+        resp = teams_check_response(txid, self.a, *seen)
+        show = f"Binding Success Response to frame {f}: XOR-MAPPED-ADDRESS {seen[0]}:{seen[1]}"
+        if via_b_relay:
+            r = self.w.udp(TEAMS_A, self.sock.port, src[0], src[1], multiplexed(self.b_sid, resp),
+                           f"0xFF10 to B's relay: response to the {what}",
+                           f"multiplexed TURN, B's session id {hexs(self.b_sid)} (from the check's 0x8095); data = "
+                           + show, self.dscp)
+        else:
+            r = self.w.udp(TEAMS_A, self.sock.port, src[0], src[1], resp, f"response to the {what}", show, self.dscp)
+        return f, r
+
+    def a_relayed_check(self, dst, answered=True, nominate=False, rtt_ms=60.0):
+        """A's check from its relay (Send Request) and B's response (Data Indication)."""
+        txid = self.rng.randbytes(12)
+        prio = ice_priority(TYPE_PREF["relay"], 65535, 1)
+        req = teams_check(txid, self.a, self.b, prio, True, nominate, self.sock.sid)
+        what = f"{self.name} check A relay→{dst[0]}:{dst[1]}" + (" USE-CANDIDATE" if nominate else "")
+        f = self.sock.send(dst, req, what, f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)}, USERNAME \"{self.b.ufrag}:"
+                           f"{self.a.ufrag}\"" + (", USE-CANDIDATE" if nominate else ""))
+        if not answered:
+            return f, None
+        self.cap.after(rtt_ms)
+        resp = teams_check_response(txid, self.b, *self.sock.relayed)
+        r = self.sock.data_ind(dst, resp, f"response to the {what}",
+                               f"Binding Success Response ({_resp_to(f, 'the check in frame')}): XOR-MAPPED-ADDRESS "
+                               f"{self.sock.relayed[0]}:{self.sock.relayed[1]} (A's relayed address)")
+        return f, r
+
+    def b_check_via_a_relay(self, src, rtt_ms=0.8):
+        """B's check to A's relayed address: a Data Indication; A answers in a Send Request."""
+        txid = self.rng.randbytes(12)
+        req = teams_check(txid, self.b, self.a, ice_priority(TYPE_PREF["srflx"], 65535, 1), False)
+        what = f"{self.name} check B→A relay from {src[0]}:{src[1]}"
+        f = self.sock.data_ind(src, req, what, f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)}, USERNAME "
+                               f"\"{self.a.ufrag}:{self.b.ufrag}\"")
+        self.cap.after(rtt_ms)
+        r = self.sock.send(src, teams_check_response(txid, self.a, *src), f"response to the {what}",
+                           f"Binding Success Response, XOR-MAPPED-ADDRESS {src[0]}:{src[1]}")
+        return f, r
+
+    def media_direct(self, peer, n, step_ms, loss=()):
+        """RTP both ways between A's socket and `peer` (A's marked with its DSCP); `loss`: indexes
+        of B's packets that never arrive. Returns the first media frame written."""
+        first = None
+        for i in range(n):
+            pa = self.rtp_a.next(marker=i == 0)
+            f = self.w.udp(TEAMS_A, self.sock.port, peer[0], peer[1], pa, f"RTP {self.name} A→B",
+                           self.rtp_a.describe(pa) + f"; DSCP {self.dscp}", self.dscp,
+                           media=(f"RTP {self.name} A→B", struct.unpack("!H", pa[2:4])[0]))
+            first = first or f
+            self.cap.after(step_ms / 2)
+            pb = self.rtp_b.next(marker=i == 0)
+            if i not in loss:
+                f = self.w.udp(peer[0], peer[1], TEAMS_A, self.sock.port, pb, f"RTP {self.name} B→A",
+                               self.rtp_b.describe(pb) + "; DSCP 0", 0,
+                               media=(f"RTP {self.name} B→A", struct.unpack("!H", pb[2:4])[0]))
+                first = first or f
+            self.cap.after(step_ms / 2)
+        return first
+
+    def media_mux(self, n, step_ms):
+        """RTP both ways through A's relay in 0xFF10 frames (after Set Active Destination).
+        Returns the first media frame written."""
+        first = None
+        for i in range(n):
+            pa = self.rtp_a.next(marker=i == 0)
+            f = self.sock.mux_out(pa, f"RTP {self.name} A→B", self.rtp_a.describe(pa) + f"; DSCP {self.dscp}",
+                                  media=(f"0xFF10 RTP {self.name} A→B", struct.unpack("!H", pa[2:4])[0]))
+            first = first or f
+            self.cap.after(step_ms / 2)
+            pb = self.rtp_b.next(marker=i == 0)
+            f = self.sock.mux_in(pb, f"RTP {self.name} B→A", self.rtp_b.describe(pb),
+                                 media=(f"0xFF10 RTP {self.name} B→A", struct.unpack("!H", pb[2:4])[0]))
+            first = first or f
+            self.cap.after(step_ms / 2)
+        return first
+
+
+def _teams_hosts(cap, a_ip=TEAMS_A):
+    gw = HOME_ROUTER_MAC
+    return [cap.host("A", a_ip, TEAMS_NIC_MAC, 128, 0x3a10, "Teams client A (the capture point), behind a home "
+                     f"NAT {TEAMS_A_NAT}"),
+            cap.host("R1", TEAMS_RELAY_A, gw, 112, 0x1200, "Microsoft 365 transport relay (A's audio sockets): "
+                     "MS-TURN UDP 3478, relayed addresses on 3480"),
+            cap.host("R2", TEAMS_RELAY_V, gw, 112, 0x2200, "Microsoft 365 transport relay (A's video and sharing "
+                     "sockets)"),
+            cap.host("BH", TEAMS_B_HOST, gw, 116, 0x5100, "B's host address (private: B's network; unreachable)"),
+            cap.host("BN", TEAMS_B_NAT, gw, 116, 0x5200, "B's NAT public address (B's server-reflexive candidates)"),
+            cap.host("BR", TEAMS_B_RELAY, gw, 110, 0x5300, "B's transport relay (B's relay candidates; its "
+                     "allocations are not in the capture)")]
+
+
+def capture_teams_call():
+    cap = TeamsCapture(
+        "teams-call.pcap", "Teams call without SIP: audio and video direct through NAT, sharing on the relay",
+        "A Teams call as the client's own capture shows it: no SIP, no SDP. A (192.168.1.20, behind the home NAT "
+        f"{TEAMS_A_NAT}) allocates on two Microsoft 365 transport relays with MS-VERSION 6 (one socket per media "
+        "type, plus a spare audio socket it never uses), then runs one ICE session per media type with B "
+        f"(host {TEAMS_B_HOST}, behind NAT {TEAMS_B_NAT}, relays on {TEAMS_B_RELAY}). Audio and video go direct "
+        "through both NATs; B's firewall lets its sharing socket talk to Microsoft's relays only, so sharing falls "
+        "back to A's relay (Send Request checks, Set Active Destination, 0xFF10 media). A marks its media with "
+        "Teams' DSCP per type (EF, AF41, AF21); the internet delivers B's media unmarked. One RTP packet of B's "
+        "audio is lost.", "A's NIC (the client)")
+    rng = random.Random("msice-teams-call")
+    hosts = _teams_hosts(cap)
+    w = TeamsWire(cap, hosts)
+    _not_before(cap, 0.5)
+    audio_s = TeamsSocket(w, rng, 50004, TEAMS_RELAY_A, 61004, "audio socket 50004")
+    spare_s = TeamsSocket(w, rng, 50005, TEAMS_RELAY_A, 61005, "spare audio socket 50005")
+    video_s = TeamsSocket(w, rng, 50024, TEAMS_RELAY_V, 61024, "video socket 50024")
+    share_s = TeamsSocket(w, rng, 50044, TEAMS_RELAY_V, 61044, "sharing socket 50044")
+    for s in (audio_s, spare_s, video_s, share_s):
+        s.allocate()
+        cap.after(11.3)
+    audio = TeamsStream(w, rng, "audio", audio_s, 50010, 31010, 3479, DSCP_EF, 104, 60, 320)
+    video = TeamsStream(w, rng, "video", video_s, 50030, 31030, 3480, DSCP_AF41, 122, 900, 3000)
+    share = TeamsStream(w, rng, "sharing", share_s, 50050, 31050, 3481, DSCP_AF21, 123, 1000, 3000)
+    facts = {}
+    _not_before(cap, 1.5)
+    for st, mux in ((audio, True), (video, False)):
+        # B's private host: unreachable from A (three transmissions, no answer).
+        facts[st.name, "host"] = st.a_check(st.b_host, None, tries=3)[0]
+        cap.after(20)
+        facts[st.name, "srflx"] = st.a_check(st.b_srflx, st.a_nat)
+        cap.after(8)
+        facts[st.name, "b"] = st.b_check(st.b_srflx, st.b_srflx)
+        cap.after(15)
+        facts[st.name, "b_relay"] = st.b_check(st.b_relay, st.b_relay, via_b_relay=mux)
+        cap.after(12)
+        facts[st.name, "a_relay"] = st.a_relayed_check(st.b_srflx)
+        cap.after(30)
+    for st in (audio, video):
+        facts[st.name, "nominate"] = st.a_check(st.b_srflx, st.a_nat, nominate=True)
+        cap.after(10)
+    # Sharing: B's firewall admits only Microsoft's relays on the sharing socket.
+    _not_before(cap, 2.6)
+    facts["sharing", "host"] = share.a_check(share.b_host, None, tries=3)[0]
+    cap.after(20)
+    facts["sharing", "srflx"] = share.a_check(share.b_srflx, None, tries=4)[0]
+    cap.after(15)
+    facts["sharing", "b_relay"] = share.b_check(share.b_relay, share.b_relay, via_b_relay=True)
+    cap.after(10)
+    facts["sharing", "a_relay"] = share.a_relayed_check(share.b_srflx)
+    cap.after(40)
+    facts["sharing", "nominate"] = share.a_relayed_check(share.b_srflx, nominate=True)
+    cap.after(20)
+    # Media: audio 20 ms, video ~33 ms, sharing 100 ms (thinned to keep the file small).
+    _not_before(cap, 3.0)
+    facts["audio", "media"] = audio.media_direct(audio.b_srflx, 40, 20, loss=(17,))
+    _not_before(cap, 3.1)
+    facts["video", "media"] = video.media_direct(video.b_srflx, 15, 66)
+    _not_before(cap, 4.2)
+    share_s.set_active(share.b_srflx)
+    cap.after(5)
+    facts["sharing", "media"] = share.media_mux(10, 100)
+    _not_before(cap, 6.0)
+    for s in (audio_s, spare_s, video_s, share_s):
+        s.release()
+        cap.after(3)
+    _teams_call_report(cap, audio, video, share, facts)
+    return cap
+
+
+def _teams_call_report(cap, audio, video, share, facts):
+    r = cap.report
+    r.append("**Expected per-call report** (`tshark -q -z msice,calls`; one block per ICE session, named "
+             "`ICE session <ufrag>/<ufrag> (no SIP)`). What a correct analyser must say:\n")
+    for st, rng_txt, dscp_txt in ((audio, "50000–50019", "DSCP 46 EF"), (video, "50020–50039", "DSCP 34 AF41"),
+                                  (share, "50040–50059", "DSCP 18 AF21")):
+        u = sorted((st.a.ufrag, st.b.ufrag))
+        r.append(f"- **{st.name}** (`ICE session {u[0]}/{u[1]} (no SIP)`): media type **{st.name}, inferred from the "
+                 f"Teams port range {rng_txt} (A's socket {st.sock.port}, B's {st.b_host[1]}) and {dscp_txt}** on "
+                 "A's packets.")
+        r.append(f"  - A's only allocations are those of socket {st.sock.port} (401 challenge, then relayed "
+                 f"{st.sock.relayed[0]}:{st.sock.relayed[1]}, reflexive {TEAMS_A_NAT}:{st.sock.nat_port}, frame "
+                 f"{st.sock.frames['allocated']}); B's relay {st.b_relay[0]}:{st.b_relay[1]} is named as B's (its "
+                 "allocation is not in the capture).")
+        r.append(f"  - B {st.b_host[0]}:{st.b_host[1]} is a host (private), {st.b_srflx[0]}:{st.b_srflx[1]} B's "
+                 f"server-reflexive address (public, not a relay, and B's host is private), "
+                 f"{st.b_relay[0]}:{st.b_relay[1]} a relay (Microsoft 365 transport relay range).")
+    a_f, a_r = facts["audio", "nominate"]
+    r.append(f"- audio and video: the pair A host {TEAMS_A}:<socket> via A's NAT as srflx {TEAMS_A_NAT}:<mapping> "
+             "<-> B srflx succeeds and is nominated (audio: nominating check frame "
+             f"{a_f}, response {a_r}); the pairs to B's private host get no response; final path **srflx** (direct "
+             "through NAT), DSCP on it A -> B 46 (EF) / 34 (AF41), B -> A 0 (not marked).")
+    r.append(f"- sharing: every direct pair fails (host and srflx); the relayed check is nominated (response frame "
+             f"{facts['sharing', 'nominate'][1]}); final path **relay UDP**, A relay "
+             f"{share.sock.relayed[0]}:{share.sock.relayed[1]} <-> B srflx {share.b_srflx[0]}:{share.b_srflx[1]}, "
+             f"media in 0xFF10 frames from frame {facts['sharing', 'media']}, DSCP A -> B 18 (AF21).")
+    r.append(f"- the spare socket 50005's allocation belongs to no session: it is listed apart, as an allocation no "
+             "ICE session's checks or media use.")
+    r.append("- no candidate or path of this file is \"unknown\" / \"types unknown\".\n")
+
+
+def capture_teams_one_sided():
+    cap = TeamsCapture(
+        "teams-one-sided.pcap", "Teams call captured on one side: only what Microsoft's relays send to A",
+        "The capture an engineer gets from a firewall with the filter `src net 52.112.0.0/14`: only the packets "
+        "Microsoft's transport relays send to A. Nothing A sends is in it, and nothing B sends directly. Audio: "
+        "B's network blocks direct UDP, so the only working pair is A's host with B's relay; the file holds B's "
+        "relay's responses to A's checks (their requests, and B's own checks, are not in it) and B's media through "
+        "that relay. Video: B answers A's relayed checks and checks A's relayed address itself (Data Indications, "
+        "the first of them a response whose request is missing, before any check with user names), then media in "
+        "0xFF10 frames.", "a firewall in front of A, filter `src net 52.112.0.0/14`")
+    rng = random.Random("msice-teams-one-sided")
+    hosts = _teams_hosts(cap)
+    w = TeamsWire(cap, hosts, keep=lambda src, dst: ipaddress.ip_address(src) in TEAMS_RELAY_NET)
+    _not_before(cap, 0.4)
+    audio_s = TeamsSocket(w, rng, 50006, TEAMS_RELAY_A, 61006, "audio socket 50006")
+    video_s = TeamsSocket(w, rng, 50026, TEAMS_RELAY_V, 61026, "video socket 50026")
+    for s in (audio_s, video_s):
+        s.allocate()
+        cap.after(9.2)
+    audio = TeamsStream(w, rng, "audio", audio_s, 50012, 31012, 3479, DSCP_EF, 104, 60, 320)
+    video = TeamsStream(w, rng, "video", video_s, 50032, 31032, 3480, DSCP_AF41, 122, 900, 3000)
+    _not_before(cap, 1.2)
+    audio.a_check(audio.b_host, None, tries=3)
+    cap.after(20)
+    audio.a_check(audio.b_srflx, None, tries=3)
+    cap.after(20)
+    f_resp = audio.a_check(audio.b_relay, audio.a_nat, rtt_ms=41.0)[1]
+    cap.after(30)
+    f_nom = audio.a_check(audio.b_relay, audio.a_nat, nominate=True, rtt_ms=40.2)[1]
+    _not_before(cap, 1.4)
+    f_vresp = video.a_relayed_check(video.b_srflx, rtt_ms=58.0)[1]
+    cap.after(12)
+    f_vcheck = video.b_check_via_a_relay(video.b_srflx)[0]
+    cap.after(30)
+    video.a_relayed_check(video.b_srflx, nominate=True)
+    cap.after(20)
+    _not_before(cap, 2.0)
+    f_am = audio.media_direct(audio.b_relay, 25, 20)
+    _not_before(cap, 2.1)
+    video_s.set_active(video.b_srflx)
+    cap.after(4)
+    f_vm = video.media_mux(10, 66)
+    _not_before(cap, 4.0)
+    for s in (audio_s, video_s):
+        s.release()
+        cap.after(3)
+    au = f"ICE session at {TEAMS_A}:{audio_s.port} (no SIP, no ICE user names)"
+    vu = sorted((video.a.ufrag, video.b.ufrag))
+    cap.report += [
+        "**Expected per-call report** (`tshark -q -z msice,calls`). What a correct analyser must say:\n",
+        f"- **audio** is still listed, as `{au}` (no check request, so no ICE user names): media type audio, "
+        f"inferred from the Teams port range 50000–50019 (socket {audio_s.port}; nothing arrives marked); the pair "
+        f"A host {TEAMS_A}:{audio_s.port} via A's NAT as srflx {TEAMS_A_NAT}:{audio_s.nat_port} <-> B relay "
+        f"{audio.b_relay[0]}:{audio.b_relay[1]} succeeded (frame {f_resp}; its request is not in the capture); "
+        f"final path **relay UDP** (B -> A media only, from frame {f_am}); missing: the check requests and the media "
+        "A -> B; A's allocation of the socket (401 then success, requests missing) listed under it; B's relay named "
+        "as a relay without allocation.",
+        f"- **video** is `ICE session {vu[0]}/{vu[1]} (no SIP)` (the session first known by A's socket takes the "
+        f"user names of B's check in frame {f_vcheck}): media type video (port range 50020–50039); the pair A relay "
+        f"{video_s.relayed[0]}:{video_s.relayed[1]} <-> B {video.b_srflx[0]}:{video.b_srflx[1]} succeeded (frame "
+        f"{f_vresp}; its request is not in the capture); final path **relay UDP**, B -> A media in 0xFF10 frames from "
+        f"frame {f_vm}; missing: media A -> B.",
+        "- nowhere \"types unknown\".\n",
+    ]
+    return cap
+
+
+def capture_teams_ice_tcp():
+    cap = TeamsCapture(
+        "teams-ice-tcp.pcap", "Teams ICE over TCP between two clients (RFC 4571 framing)",
+        "Two Teams clients on a corporate WAN whose firewall drops UDP between the sites but lets TCP through. A "
+        "(10.10.20.31) checks B's UDP host candidate in vain, then opens a TCP connection from an ephemeral port to "
+        "B's passive candidate 10.20.8.15:50013 (TCP-ACT -> TCP-PASS) and runs the checks inside it, each STUN "
+        "message and each RTP packet prefixed by a 2-byte length (RFC 4571). B's response and its own check share "
+        "one TCP segment; A's nominating check is split over two segments. A marks its TCP media EF.",
+        "A's NIC (the client)")
+    rng = random.Random("msice-teams-ice-tcp")
+    a_ip, b_ip = "10.10.20.31", "10.20.8.15"
+    a = cap.host("A", a_ip, "00:1c:7f:3a:20:31", 128, 0x4100, "Teams client A (the capture point)")
+    b = cap.host("B", b_ip, ROUTER_MAC, 126, 0x6100, "Teams client B at the branch site (UDP 50012, TCP-PASS 50013)")
+    w = TeamsWire(cap, [a, b])
+    ia = IceAgent(rand_token(rng, 4), rand_token(rng, 24), rng.randbytes(8))
+    ib = IceAgent(rand_token(rng, 4), rand_token(rng, 24), rng.randbytes(8))
+    _not_before(cap, 0.2)
+    txid = rng.randbytes(12)
+    req = teams_check(txid, ia, ib, ice_priority(TYPE_PREF["host"], 65535, 1), True)
+    f_udp = None
+    for k, delay in enumerate((0, 100, 200)):
+        cap.after(delay)
+        n = w.udp(a_ip, 50002, b_ip, 50012, req, "audio check A→B UDP" + ("" if not k else f" (again {k})"),
+                  f"MS-ICE2 Binding Request txid 2112a442{hexs(txid)} over UDP: the WAN firewall drops it",
+                  DSCP_EF)
+        f_udp = f_udp or n
+    cap.after(150)
+    tcp = TcpFlow(cap, rng, a, 52345, b, 50013)
+    f_syn = tcp.handshake(6.0)
+    cap.after(0.5)
+    t1 = rng.randbytes(12)
+    c1 = teams_check(t1, ia, ib, ice_priority(TYPE_PREF["host"], 32767, 1), True)
+    f_c1 = tcp.send(TcpFlow.C, rfc4571(c1), "audio check A→B over TCP",
+                    f"RFC 4571 length {len(c1)} + MS-ICE2 Binding Request txid 2112a442{hexs(t1)}, USERNAME "
+                    f"\"{ib.ufrag}:{ia.ufrag}\"")
+    _mark_last(cap, DSCP_EF)
+    cap.after(6.2)
+    t2 = rng.randbytes(12)
+    r1 = teams_check_response(t1, ib, a_ip, 52345)
+    c2 = teams_check(t2, ib, ia, ice_priority(TYPE_PREF["host"], 32767, 1), False)
+    f_r1 = tcp.send(TcpFlow.S, rfc4571(r1) + rfc4571(c2), "response + B's check in one segment",
+                    f"two RFC 4571 frames: Binding Success Response to frame {f_c1} (XOR-MAPPED-ADDRESS "
+                    f"{a_ip}:52345) and B's triggered check txid 2112a442{hexs(t2)}")
+    cap.after(0.4)
+    tcp.send(TcpFlow.C, rfc4571(teams_check_response(t2, ia, b_ip, 50013)), "response to B's check",
+             f"RFC 4571 frame: Binding Success Response, XOR-MAPPED-ADDRESS {b_ip}:50013")
+    _mark_last(cap, DSCP_EF)
+    cap.after(20)
+    t3 = rng.randbytes(12)
+    c3 = rfc4571(teams_check(t3, ia, ib, ice_priority(TYPE_PREF["host"], 32767, 1), True, nominate=True))
+    f_c3 = tcp.send(TcpFlow.C, c3[:10], "A's nominating check, first 10 bytes",
+                    "RFC 4571 length and the start of the STUN header: the rest follows in the next segment")
+    _mark_last(cap, DSCP_EF)
+    cap.after(0.1)
+    tcp.send(TcpFlow.C, c3[10:], "A's nominating check, the rest",
+             f"the remaining {len(c3) - 10} bytes: USE-CANDIDATE, MI, FINGERPRINT")
+    _mark_last(cap, DSCP_EF)
+    cap.after(6.1)
+    f_r3 = tcp.send(TcpFlow.S, rfc4571(teams_check_response(t3, ib, a_ip, 52345)), "response to the nominating check",
+                    f"Binding Success Response to frame {f_c3}")
+    cap.after(10)
+    ra = RtpStream(rng, 104, rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(32), 60, 320)
+    rb = RtpStream(rng, 104, rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(32), 60, 320)
+    f_m = None
+    for i in range(12):
+        if i == 6:
+            p1, p2 = ra.next(), ra.next()
+            n = tcp.send(TcpFlow.C, rfc4571(p1) + rfc4571(p2), "RTP audio A→B, two packets in one segment",
+                         f"two RFC 4571 frames: {ra.describe(p1)}; {ra.describe(p2)}")
+        else:
+            p1 = ra.next(marker=i == 0)
+            n = tcp.send(TcpFlow.C, rfc4571(p1), "RTP audio A→B over TCP", "RFC 4571 frame: " + ra.describe(p1))
+        _mark_last(cap, DSCP_EF)
+        f_m = f_m or n
+        cap.after(10)
+        pb = rb.next(marker=i == 0)
+        tcp.send(TcpFlow.S, rfc4571(pb), "RTP audio B→A over TCP", "RFC 4571 frame: " + rb.describe(pb))
+        cap.after(10)
+    tcp.close(6.0)
+    u = sorted((ia.ufrag, ib.ufrag))
+    cap.report += [
+        "**Expected per-call report** (`tshark -q -z msice,calls`). What a correct analyser must say:\n",
+        f"- one ICE session over TCP, `ICE session {u[0]}/{u[1]} (no SIP)`: media type audio, inferred from the Teams "
+        "port range 50000–50019 (A's UDP socket 50002, B's 50012 and 50013; A's TCP port 52345 is ephemeral) and "
+        "DSCP 46 EF;",
+        f"- pairs: A host {a_ip}:50002 <-> B host {b_ip}:50012 (UDP): no response (3 requests from frame {f_udp}); "
+        f"A host {a_ip}:52345 <-> B host {b_ip}:50013 (TCP, A TCP-ACT, B TCP-PASS; connection opened in frame "
+        f"{f_syn}): success (frame {f_r1}), nominated (frame {f_r3});",
+        f"- final path **host** over TCP, media from frame {f_m} (the two RTP packets of one segment and the split "
+        "check each count once); DSCP A -> B 46 (EF), B -> A 0 (not marked).\n",
+    ]
+    return cap
+
+
+TEAMS_SCENARIOS = [capture_teams_call, capture_teams_one_sided, capture_teams_ice_tcp]
+
+
 SCENARIOS = [capture_udp_allocate, capture_tcp, capture_relay, capture_bwm, capture_malformed,
              capture_sip_lync2013, capture_sip_sfb, capture_sip_mras, capture_sip_malformed] + CALL_SCENARIOS \
-    + RULE_SCENARIOS
+    + RULE_SCENARIOS + SIP_DIALOG_SCENARIOS + TEAMS_SCENARIOS
 
 
 # =============================================================================
@@ -5682,12 +7466,17 @@ ones resolve av.contoso.com (the DNS exchange is in the file) and talk to the pu
 - call-early-media-promotion: the VPN to the branch office brings up the security association for
   the two client subnets on demand; packets between them are dropped until 4.45 s.
 - call-tcp-relay: the hotel lets only TCP 80/443 out (and DNS to its own resolver).
+- call-media-rejected: a host whose socket is closed answers datagrams to it with ICMP port
+  unreachable, quoting the IP header and the whole datagram (RFC 1812 4.3.2.3: up to 576 bytes),
+  at most a burst of 6 and then one per second per destination (the rate limit is a choice).
 
 **ICE behaviour modelled** (MS-ICE2 = ICE-19 with Microsoft attributes; timer values are choices):
 - candidates: host UDP (foundation 1), srflx UDP (5, only when the reflexive address differs from
   the host address), relay UDP (7, raddr = srflx or host), and in call-tcp-relay srflx TCP-ACT (6)
   and relay TCP-PASS / TCP-ACT (8 / 9, one TCP allocation for both components); the UDP-only
   candidate sets of the other calls are a simplification (a real client also gathers TCP);
+  call-appsharing-tcp adds an m=applicationsharing line (TCP/RTP/AVP) with its own ICE credentials,
+  its own TCP allocation and component 1 only: host TCP-PASS (3) and relay TCP-PASS / TCP-ACT (8 / 9);
   priorities as in the table above; every client gives its relay candidate as the **default
   candidate** (c=, m= port, a=rtcp) — a choice;
 - each client allocates one UDP relay per component (two sockets) after a 401 challenge, with its
@@ -5718,14 +7507,19 @@ ones resolve av.contoso.com (the DNS exchange is in the file) and talk to the pu
   RTCP SR + SDES on component 2, 0.5 s after the first RTP and every 5 s. Before a nomination
   media goes from the local default candidate to the remote default candidate (early media when
   before the 200 OK), afterwards on the nominated pair; a client sends Set Active Destination for
-  the peer before its first relayed media packet and then uses 0xFF10 (MS-Version 5) or 0x03 data
-  frames (TCP), Send Requests / Data Indications otherwise;
+  the peer before its first relayed media packet; once answered, data to and from that destination
+  travels in 0xFF10 frames (MS-Version 5), as the plain datagram with no TURN header on the
+  allocation's 5-tuple (MS-Version 4, [MS-TURN] 3.2.4.5: call-relay-active-destination) or in
+  0x03 data frames (TCP); Send Requests / Data Indications before that (and throughout in
+  call-mid-call-start, whose MS-Version 4 clients keep them);
 - the re-INVITE (caller, CSeq 2) lists only the selected local candidates, puts them in c=/m=/
   a=rtcp, and names the selected remote candidates in `a=remote-candidates`; the 200 OK answers
   with the callee's selected candidates.
 - SIP: clear text on TCP 5060 (TLS in real deployments); proxies add Via and Record-Route as they
   forward, so the callee's copy of a message has more Vias than the caller's; MRAS credentials are
-  fetched at the start of each file (clients normally cache them for 8 hours).
+  fetched at the start of each file (clients normally cache them for 8 hours). Where a section says
+  so, a leg sends messages longer than 1460 bytes in MSS-sized TCP segments (the What column
+  names each segment; the message's frame is the segment that completes it).
 
 **Reading the expected report.** "check" ids (A1, B3, ...) number each side's STUN transactions in
 the order sent; they also appear in the What column. Request and response frames: one group per
@@ -5751,6 +7545,52 @@ call-* files:
 """
 
 
+README_DIALOGS = """\
+## SIP-dialog scenarios (call-mid-call-start, call-forked, call-register-location): things a reader should know
+
+Whole calls on the engine of the call-* files (same network rules, ICE behaviour, checks and media),
+made to show what a per-call analyser must get right about the SIP dialogs around the media
+(issue 9 of the project). Differences from the call-* files:
+- each section's **Expected per-call report** lists the facts a correct analyser reports and the frames
+  of its early media and first SDP, then the connectivity checks that are in the file; the other tables
+  of the call-* files are left out;
+- call-mid-call-start.pcap starts 0.75 s into the call (its first frame is at 09:00:00.75 UTC): the frame
+  table's times are seconds since its first frame, as Wireshark's Time column shows them;
+- SIP on the captured connections is split at a 1460-byte MSS (a capture without segmentation offload):
+  a longer message takes two or three TCP segments and Wireshark shows it in the last one, whose frame
+  number the tables use for the message;
+- a SIP connection that no capture point sees (a home user's, through the Access Edge) has no frames:
+  its messages appear only as the Front End forwards them to a captured client;
+- the REGISTER, 401 (NTLM and Kerberos challenges), SUBSCRIBE and CANCEL messages follow the layout of Lync
+  2013 / SfB messages (header set and order as in the INVITEs of these captures); their authentication
+  values are random, and carrying ms-endpoint-location-data in REGISTER and SUBSCRIBE is what the field
+  captures of the issue show (unconfirmed by a spec).
+"""
+
+
+README_TEAMS = """\
+## Teams-style captures without SIP (teams-*.pcap): things a reader should know
+
+Microsoft Teams signals over HTTPS, so a Teams capture holds MS-TURN, connectivity checks and media
+but never an SDP. These files are scripted packet by packet (section 6e of the script) after the
+real Teams capture teams.pcap: MS-TURN with MS-VERSION 6 and multiplexed TURN (0xFF10) on
+Microsoft 365 transport relays (UDP 3478, relayed addresses on 3479-3481), one ICE session per media
+type with its own ufrags, checks laid out as Teams sends them (IMPLEMENTATION-VERSION 7, MS-APP-ID
+2, no USERNAME in responses, MULTIPLEXED-TURN-SESSION-ID in a check sent through the sender's
+relay). Differences from the other files:
+- the transport relays have addresses in Microsoft's published Teams range 52.112.0.0/14 (not
+  documentation addresses) so that an analyser's relay-range rule has something to recognise;
+  they are synthetic hosts, not real servers;
+- A's sockets are in Teams' default QoS port ranges (audio 50000-50019, video 50020-50039,
+  sharing 50040-50059) and A marks each media type with its DSCP (EF 46, AF41 34, AF21 18);
+  B's packets arrive unmarked (the internet does not keep marks);
+- every Allocate request carries MS-SERVICE-QUALITY 2/2 (video), as Teams does in teams.pcap,
+  whatever the socket's media: it does not tell the media type;
+- RTP is thinned (video every 66 ms, sharing every 100 ms) to keep the files small.
+Each section ends with the expected per-call report, generated with the frame numbers of the file.
+"""
+
+
 def _md_cell(s):
     return s.replace("|", "\\|")
 
@@ -5761,18 +7601,26 @@ def readme_text(captures):
         v6l_user=ICE_V6_LOCAL.user_b64, v6l_pwd=ICE_V6_LOCAL.pwd_b64,
         v6p_user=ICE_V6_PEER.user_b64, v6p_pwd=ICE_V6_PEER.pwd_b64),
         README_SIP.format(prio_table=_prio_table())]
-    calls_intro = rules_intro = False
+    calls_intro = rules_intro = dialogs_intro = teams_intro = False
+    dialogs = {"call-mid-call-start.pcap", "call-forked.pcap", "call-register-location.pcap"}
     for cap in captures:
         is_call = isinstance(cap, CallCapture)
+        is_teams = isinstance(cap, TeamsCapture)
+        if is_teams and not teams_intro:
+            out.append(README_TEAMS)
+            teams_intro = True
         if is_call and not calls_intro:
             out.append(README_CALLS)
             calls_intro = True
         if cap.filename.startswith("rule-") and not rules_intro:
             out.append(README_RULES)
             rules_intro = True
+        if cap.filename in dialogs and not dialogs_intro:
+            out.append(README_DIALOGS)
+            dialogs_intro = True
         out.append(f"## {cap.filename} — {cap.title}\n")
         out.append(cap.intro + "\n")
-        if is_call:
+        if is_call or is_teams:
             out.append(f"**Capture point:** {cap.capture_point}.\n")
         if is_call and cap.triggers:
             out.append("**Troubleshooting rules this file triggers** (`tshark -2`, the GUI, or the Problems list of "
@@ -5786,12 +7634,16 @@ def readme_text(captures):
         out.append("| No. | Time | Direction | What | A decoder must show |\n|---|---|---|---|---|")
         if is_call:
             out += _call_rows(cap)
+        elif is_teams:
+            out += cap.readme_rows()
         else:
             for i, (t, frame, direction, what, show) in enumerate(cap.frames, 1):
                 out.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
         out.append("")
-        if is_call:
+        if is_call or is_teams:
             out += cap.report
+            if cap.report and cap.report[-1] and not cap.report[-1].endswith("\n"):
+                out.append("")            # a blank line before the next section
     return "\n".join(out)
 
 
@@ -5805,7 +7657,7 @@ def _call_rows(cap):
             return
         if len(run) == 1:
             i, (t, _, direction, what, show) = run[0]
-            rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
+            rows.append(f"| {i} | {(t - cap.time_base) / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
         else:
             kinds = {}
             for i, (t, _, direction, what, show) in run:
@@ -5816,7 +7668,8 @@ def _call_rows(cap):
             first, last = run[0], run[-1]
             desc = "; ".join(f"{n} × `{d}` {_md_cell(w)} (seq {a}–{b})" for (w, d), (n, a, b, _) in kinds.items())
             ssrcs = ", ".join(f"{sd}→ 0x{sc:08x}" for sd, sc in cap.ssrcs)
-            rows.append(f"| {first[0]}–{last[0]} | {first[1][0] / 1e6:.3f}–{last[1][0] / 1e6:.3f} | ({len(run)} RTP "
+            tb = cap.time_base
+            rows.append(f"| {first[0]}–{last[0]} | {(first[1][0] - tb) / 1e6:.3f}–{(last[1][0] - tb) / 1e6:.3f} | ({len(run)} RTP "
                         f"frames) | {desc} | RTP v2 PT 104, SSRC {ssrcs} |")
         run.clear()
     for i, fr in enumerate(cap.frames, 1):
@@ -5825,7 +7678,7 @@ def _call_rows(cap):
             continue
         flush()
         t, _, direction, what, show = fr
-        rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
+        rows.append(f"| {i} | {(t - cap.time_base) / 1e6:.3f} | {direction} | {_md_cell(what)} | {_md_cell(show)} |")
     flush()
     return rows
 

@@ -9,6 +9,7 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 
+#include "msice-compat.h"
 #include "core/icecall.h"
 #include "core/msturn.h"
 
@@ -34,6 +35,7 @@ typedef enum {
     MSICE_EV_ALLOCATE,
     MSICE_EV_CHECK,
     MSICE_EV_MEDIA,
+    MSICE_EV_REJECT,       /* an ICMP error about a call's media or check */
 } msice_event_t;
 
 typedef struct {
@@ -53,8 +55,14 @@ void msice_queue_tap(packet_info *pinfo, msice_event_t kind, const char *call_id
 void msice_model_check(packet_info *pinfo, const icecall_check_t *ck, icecall_frame_t *fi);
 void msice_model_media(packet_info *pinfo, const icecall_media_pkt_t *mp, icecall_frame_t *fi);
 void msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const icecall_frame_t *fi);
+/* Queues the tap record of a check or media packet: Flow Graph arrows for
+ * every check and for the first media of each path (@carrier: "direct",
+ * "Send Request", "0xFF10 frame", ...); @check_label names a check. */
+void msice_queue_path(packet_info *pinfo, const icecall_frame_t *fi, const char *check_label, const char *carrier);
 void msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo);
 void address_to_icecall(icecall_addr_t *out, const address *a, guint16 port);
+/* The packet's DSCP from its IP header, into @leg (first pass only). */
+void msice_leg_dscp(packet_info *pinfo, icecall_leg_t *leg);
 
 /* msice-sip.c: the SIP message around a body or header value, read from
  * the text lines next to it in its data source. Scope: pinfo->pool. */
@@ -62,6 +70,10 @@ typedef struct {
     const char *call_id;   /* Call-ID; NULL outside SIP */
     const char *from_uri;  /* URI of From: and To: */
     const char *to_uri;
+    const char *from_tag;  /* tag parameters of From: and To:; NULL: none */
+    const char *to_tag;
+    const char *cseq_method; /* "INVITE" of "CSeq: 1 INVITE"; NULL: not found */
+    guint32     cseq;      /* its number (0 with cseq_method NULL) */
     const char *message;   /* "INVITE", "200", ...; NULL: start line not found */
     gboolean    fallback;  /* body only: its multipart part says ms-proxy-2007fallback */
 } msice_sip_context_t;
@@ -102,6 +114,10 @@ void msice_register_taps(int proto);
 /* packet-msturn.c */
 void proto_register_msturn(void);
 void proto_reg_handoff_msturn(void);
+/* A UDP datagram on an allocation's 5-tuple carrying data to or from its
+ * active destination without TURN header: dissects it as relayed data
+ * (feeding the model) and returns its length; 0 when it is not one. */
+int msturn_dissect_active_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 /* packet-mras.c */
 void proto_register_mras(void);

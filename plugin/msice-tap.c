@@ -17,7 +17,6 @@
 #include <epan/tap.h>
 
 #include "msice-int.h"
-#include "msice-seq.h"
 
 /* ---- -z msice,calls[,FILTER] ------------------------------------------------ */
 
@@ -65,7 +64,7 @@ calls_finish(void *p)
     g_free(r);
 }
 
-static void
+static MSICE_TAP_INIT_RET
 calls_init(const char *opt_arg, void *userdata _U_)
 {
     const char *filter = NULL;
@@ -80,14 +79,16 @@ calls_init(const char *opt_arg, void *userdata _U_)
         fprintf(stderr, "tshark: couldn't register msice,calls tap: %s\n", err->str);
         g_string_free(err, TRUE);
         calls_finish(r);
+        MSICE_TAP_INIT_FAIL;
     }
+    MSICE_TAP_INIT_OK;
 }
 
 /* ---- the table (GUI and -z msice,table) ----------------------------------------- */
 
 enum {
     COL_CALL_ID, COL_MEDIA, COL_CALLER, COL_CALLEE, COL_EARLY, COL_FINAL, COL_PROMOTIONS, COL_CHECKED, COL_OK,
-    COL_VERDICT, N_COLS
+    COL_VERDICT, COL_FILTER, N_COLS
 };
 
 static stat_tap_table_item table_fields[] = {
@@ -101,6 +102,12 @@ static stat_tap_table_item table_fields[] = {
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Pairs checked", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Pairs OK", "%u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Verdict", "%s" },
+    /* The generic statistics dialog offers no filter action for a row
+     * (stat_tap_table has no per-row filter; the Qt dialog only copies): the
+     * call's display filter is a column to copy into the filter bar, and the
+     * Flow Graph's "Limit to display filter" then shows that call only. As
+     * the last column it also lets the Verdict column size to its text. */
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Display filter", "%s" },
 };
 
 static const char *const table_name = "MS ICE Calls";
@@ -155,9 +162,16 @@ table_row(const icecall_row_t *row, void *user)
     char *key = g_strdup_printf("%s\t%s", row->call_id, row->media);
     gpointer v;
     guint idx;
+    char *was = row->merged_id ? g_strdup_printf("%s\t%s", row->merged_id, row->merged_media) : NULL;
     if (g_hash_table_lookup_extended(rc->index, key, NULL, &v)) {
         idx = GPOINTER_TO_UINT(v);
         g_free(key);
+    } else if (was && g_hash_table_lookup_extended(rc->index, was, NULL, &v)) {
+        /* The row of an ICE session that turned out to be this call's
+         * media line (a capture started mid-call): it is this row now. */
+        idx = GPOINTER_TO_UINT(v);
+        g_hash_table_remove(rc->index, was);
+        g_hash_table_insert(rc->index, key, GUINT_TO_POINTER(idx));
     } else {
         stat_tap_table_item_type items[N_COLS];
         memset(items, 0, sizeof(items));
@@ -180,6 +194,16 @@ table_row(const icecall_row_t *row, void *user)
     set_uint(rc->table, idx, COL_CHECKED, row->n_pairs_checked);
     set_uint(rc->table, idx, COL_OK, row->n_pairs_ok);
     set_string(rc->table, idx, COL_VERDICT, row->verdict);
+    GString *f = g_string_new("msice.call_id == \"");
+    for (const char *c = row->call_id; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            g_string_append_c(f, '\\');   /* a Call-ID may hold both (RFC 3261 word) */
+        g_string_append_c(f, *c);
+    }
+    g_string_append_c(f, '"');
+    set_string(rc->table, idx, COL_FILTER, f->str);
+    g_string_free(f, TRUE);
+    g_free(was);
 }
 
 static tap_packet_status
@@ -263,7 +287,7 @@ msice_register_taps(int proto)
         { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
     };
     static stat_tap_ui calls_ui = {
-        REGISTER_STAT_GROUP_TELEPHONY,
+        MSICE_STAT_GROUP_TELEPHONY,
         "MS ICE calls report",
         "msice,calls",
         calls_init,
@@ -274,7 +298,7 @@ msice_register_taps(int proto)
         { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
     };
     static stat_tap_table_ui table_ui = {
-        REGISTER_STAT_GROUP_TELEPHONY,
+        MSICE_STAT_GROUP_TELEPHONY,
         "MS ICE Calls",
         "msice",
         "msice,table",
@@ -292,10 +316,5 @@ msice_register_taps(int proto)
     };
     register_stat_tap_ui(&calls_ui, NULL);
     register_stat_tap_table_ui(&table_ui);
-#ifdef MSICE_HAVE_SEQ_ANALYSIS
     register_seq_analysis("msice", "MS ICE", proto, NULL, TL_REQUIRES_NOTHING, flow_packet);
-#else
-    (void)proto;
-    (void)flow_packet;
-#endif
 }

@@ -135,7 +135,7 @@ static dissector_handle_t mras_handle;
 
 /* ---- preferences ------------------------------------------------------- */
 
-static gboolean pref_show_password = TRUE;
+static msice_bool_t pref_show_password = TRUE;
 
 /* ---- per-capture state (wmem_file_scope) ------------------------------- */
 

@@ -23,10 +23,13 @@
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
+#include <epan/ipproto.h>
+#include <epan/dissectors/packet-tcp.h>
 
 #include "msice-int.h"
 #include "core/icecand.h"
 #include "core/icecall.h"
+#include "core/msnet.h"
 #include "core/msturn.h"
 
 /* ---- ids --------------------------------------------------------------- */
@@ -76,9 +79,12 @@ static int hf_msice_ice_options = -1;
 static int hf_msice_pair = -1;
 static int hf_msice_path_type = -1;
 static int hf_msice_path_rank = -1;
+static int hf_msice_pair_rank = -1;
+static int hf_msice_rejection = -1;
 static int hf_msice_pair_local_offer = -1;
 static int hf_msice_pair_remote_offer = -1;
 static int hf_msice_promotion = -1;
+static int hf_msice_rfc4571_length = -1;
 
 static gint ett_msice = -1;
 static gint ett_msice_media = -1;
@@ -127,8 +133,8 @@ body_lines(tvbuff_t *tvb, packet_info *pinfo)
         gint ll = tvb_find_line_end(tvb, off, -1, &next, FALSE);
         if (ll < 0)
             break;
-        if (ll >= 2 && tvb_get_guint8(tvb, off + 1) == '=') {
-            guint8 k = tvb_get_guint8(tvb, off);
+        if (ll >= 2 && msice_tvb_get_u8(tvb, off + 1) == '=') {
+            guint8 k = msice_tvb_get_u8(tvb, off);
             if (k == 'a' || k == 'm' || k == 'c') {
                 sdp_line_t l = { off, ll, (char)k };
                 wmem_array_append_one(lines, l);
@@ -374,6 +380,7 @@ dissect_remote(tvbuff_t *tvb, gint base, packet_info *pinfo, proto_tree *tree, c
 static icecall_model_t *model;
 static int msice_tap = -1;
 static dissector_handle_t media_handle;   /* conversations on candidate addresses */
+static dissector_handle_t ice_tcp_handle; /* ICE over TCP between the endpoints (RFC 4571 framing) */
 static dissector_handle_t stun_handle, rtp_handle, rtcp_handle, data_handle;
 
 icecall_model_t *
@@ -432,6 +439,35 @@ msice_time_us(const packet_info *pinfo)
     return abs_us - model_t0_us;
 }
 
+/*
+ * The DSCP of the packet being dissected, from its IP header in the frame
+ * bytes (the IP dissector keeps no copy a plugin can read): the header whose
+ * addresses and transport ports are the packet's. Not inside ICMP errors
+ * (the quoted packet is not this one).
+ */
+void
+msice_leg_dscp(packet_info *pinfo, icecall_leg_t *leg)
+{
+    if (!pinfo->data_src || pinfo->flags.in_error_pkt || pinfo->net_src.type != pinfo->net_dst.type)
+        return;
+    guint8 family = pinfo->net_src.type == AT_IPv4 && pinfo->net_src.len == 4 ? 4
+                    : pinfo->net_src.type == AT_IPv6 && pinfo->net_src.len == 16 ? 6 : 0;
+    if (!family || pinfo->net_dst.len != pinfo->net_src.len || (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP))
+        return;
+    tvbuff_t *frame = get_data_source_tvb((const struct data_source *)pinfo->data_src->data);
+    guint len = frame ? tvb_captured_length(frame) : 0;
+    guint n = MIN(len, MSNET_DSCP_SCAN_MAX + 64u);   /* the header and the ports behind it */
+    if (!n)
+        return;
+    int d = msnet_find_dscp(tvb_get_ptr(frame, 0, n), n, family, (const guint8 *)pinfo->net_src.data,
+                            (const guint8 *)pinfo->net_dst.data, (guint16)pinfo->srcport, (guint16)pinfo->destport,
+                            pinfo->ptype == PT_TCP ? 6 : 17);
+    if (d >= 0) {
+        leg->has_dscp = TRUE;
+        leg->dscp = (guint8)d;
+    }
+}
+
 void
 address_to_icecall(icecall_addr_t *out, const address *a, guint16 port)
 {
@@ -480,7 +516,9 @@ void
 msice_model_check(packet_info *pinfo, const icecall_check_t *ck, icecall_frame_t *fi)
 {
     memset(fi, 0, sizeof(*fi));
-    if (!model)
+    /* A datagram quoted in an ICMP error was sent (and counted) once
+     * already: the error is fed on its own (dissect_icmp_entry). */
+    if (!model || pinfo->flags.in_error_pkt)
         return;
     if (!PINFO_FD_VISITED(pinfo))
         icecall_add_check(model, ck, fi);
@@ -492,7 +530,7 @@ void
 msice_model_media(packet_info *pinfo, const icecall_media_pkt_t *mp, icecall_frame_t *fi)
 {
     memset(fi, 0, sizeof(*fi));
-    if (!model)
+    if (!model || pinfo->flags.in_error_pkt)
         return;
     if (!PINFO_FD_VISITED(pinfo))
         icecall_add_media(model, mp, fi);
@@ -518,8 +556,15 @@ msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const iceca
     proto_item_set_generated(pi);
     pi = proto_tree_add_string(t, hf_msice_path_type, tvb, 0, 0, icecall_path_to_string(fi->path));
     proto_item_set_generated(pi);
-    pi = proto_tree_add_uint(t, hf_msice_path_rank, tvb, 0, 0, fi->path);
+    /* msice.path.rank is the rank of the media path, on media only, so an
+     * I/O Graph of MAX(msice.path.rank) steps at promotions; checks (and
+     * ICMP errors) carry the rank of their pair in msice.pair.rank. */
+    pi = proto_tree_add_uint(t, fi->is_media ? hf_msice_path_rank : hf_msice_pair_rank, tvb, 0, 0, fi->path);
     proto_item_set_generated(pi);
+    if (fi->rejection[0]) {
+        pi = proto_tree_add_string(t, hf_msice_rejection, tvb, 0, 0, fi->rejection);
+        proto_item_set_generated(pi);
+    }
     if (fi->local_offer_frame) {
         pi = proto_tree_add_uint(t, hf_msice_pair_local_offer, tvb, 0, 0, fi->local_offer_frame);
         proto_item_set_generated(pi);
@@ -534,6 +579,42 @@ msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const iceca
         msice_expert_format(pinfo, pi, &ei_msice_promotion, "Media moved to a new path: %s (%s)",
                             icecall_path_to_string(fi->path), fi->pair);
     }
+}
+
+/*
+ * The tap record of a check or media packet. The Flow Graph gets an arrow
+ * for every check and for the first RTP of each pair and direction (early
+ * media, a path change, the other direction joining), whatever carried it
+ * (@carrier: direct, Send Request / Data Indication, 0xFF10, raw datagram
+ * to the active destination, TCP 0x03 frame); other media packets only
+ * tell the calls report which call they belong to.
+ */
+void
+msice_queue_path(packet_info *pinfo, const icecall_frame_t *fi, const char *check_label, const char *carrier)
+{
+    if (!have_tap_listener(msice_tap) || !fi || !fi->valid)
+        return;
+    if (!fi->is_media) {
+        msice_queue_tap(pinfo, MSICE_EV_CHECK, fi->call_id, check_label, fi->pair, fi->path, TRUE);
+        return;
+    }
+    const char *label;
+    gboolean graph = TRUE;
+    if (fi->promotion)
+        label = wmem_strdup_printf(pinfo->pool, "media moves: %s -> %s", icecall_path_short(fi->from_path),
+                                   icecall_path_short(fi->path));
+    else if (fi->early)
+        label = wmem_strdup_printf(pinfo->pool, "early media: %s", icecall_path_short(fi->path));
+    else if (fi->first_on_pair)
+        label = wmem_strdup_printf(pinfo->pool, "media: %s", icecall_path_short(fi->path));
+    else {
+        label = "media";
+        graph = FALSE;
+    }
+    const char *comment = graph ? wmem_strdup_printf(pinfo->pool, "%s (%s, %s) | %s", label, fi->media, carrier,
+                                                     fi->pair)
+                                : fi->pair;
+    msice_queue_tap(pinfo, MSICE_EV_MEDIA, fi->call_id, label, comment, fi->path, graph);
 }
 
 /* Media on candidate addresses goes through dissect_msice_media(). */
@@ -581,6 +662,11 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     guint len = tvb_captured_length(tvb);
     if (len == 0)
         return 0;
+    /* A client socket also talks to the Edge: after a Set Active
+     * Destination its relayed media goes there without TURN header. */
+    int used = msturn_dissect_active_data(tvb, pinfo, tree);
+    if (used > 0)
+        return used;
     const guint8 *buf = tvb_get_ptr(tvb, 0, len);
     msturn_payload_t kind = msturn_classify_payload(buf, len);
     if (kind == MSTURN_PAYLOAD_DATA)
@@ -597,6 +683,8 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
             msice_check_from_msg(&ck, buf, m, pinfo);
             ck.leg.src = src;
             ck.leg.dst = dst;
+            if (!PINFO_FD_VISITED(pinfo))
+                msice_leg_dscp(pinfo, &ck.leg);
             msice_model_check(pinfo, &ck, fi);
         } else {
             icecall_media_pkt_t mp;
@@ -605,6 +693,8 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
             mp.time_us = msice_time_us(pinfo);
             mp.leg.src = src;
             mp.leg.dst = dst;
+            if (!PINFO_FD_VISITED(pinfo))
+                msice_leg_dscp(pinfo, &mp.leg);
             mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
             msice_model_media(pinfo, &mp, fi);
         }
@@ -627,9 +717,7 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     }
     if (fi && fi->valid) {
         msice_show_path(tvb, pinfo, tree, fi);
-        msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
-                        kind == MSTURN_PAYLOAD_STUN ? "connectivity check" : "media",
-                        fi->pair, fi->path, kind == MSTURN_PAYLOAD_STUN || fi->promotion);
+        msice_queue_path(pinfo, fi, "connectivity check", "direct");
     }
     return (int)len;
 }
@@ -641,7 +729,7 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
  * goes through dissect_msice_media(), which hands the checks to Wireshark's
  * STUN dissector and the media to RTP.
  */
-static gboolean
+static msice_bool_t
 dissect_msice_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     guint len = tvb_captured_length(tvb);
@@ -657,6 +745,236 @@ dissect_msice_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
     conversation_t *conv = find_or_create_conversation(pinfo);
     conversation_set_dissector(conv, media_handle);
     return dissect_msice_media(tvb, pinfo, tree, data) > 0;
+}
+
+/* ---- ICMP errors about ICE datagrams -------------------------------------- */
+
+/*
+ * ICMP / ICMPv6 as IP hands them over: msice takes the "ip.proto" entries,
+ * runs Wireshark's ICMP dissector first, unchanged, then reads the datagram
+ * the error quotes. An ICMP error about a call's media is no media packet
+ * (the quoted copy is dissected as an error packet and never fed as media);
+ * it is a rejection of that media by the side it was sent to (or by the
+ * network). The datagram is read here, not from the quoted UDP dissection,
+ * because most stacks quote only its first 8 bytes (the UDP header), and
+ * then UDP calls no subdissector at all.
+ */
+static dissector_handle_t icmp_prev[2];     /* what "ip.proto" 1 and 58 had: ICMP, ICMPv6 */
+
+/* The UDP datagram an ICMP destination unreachable error quotes. */
+static gboolean
+icmp_quoted_udp(tvbuff_t *tvb, gboolean v6, icecall_unreach_t *u)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < 8)
+        return FALSE;
+    const guint8 *b = tvb_get_ptr(tvb, 0, len);
+    u->v6 = v6;
+    u->type = b[0];
+    u->code = b[1];
+    if (v6 ? u->type != 1 : u->type != 3)
+        return FALSE;                    /* destination unreachable only */
+    guint off = 8;                       /* type, code, checksum, unused / length (RFC 792, RFC 4443) */
+    if (!v6) {
+        if (len < off + 20 || (b[off] >> 4) != 4)
+            return FALSE;
+        guint ihl = (guint)(b[off] & 0x0Fu) * 4u;
+        if (ihl < 20 || len < off + ihl || b[off + 9] != IP_PROTO_UDP || ((b[off + 6] & 0x1Fu) | b[off + 7]) != 0)
+            return FALSE;                /* not UDP, or a later fragment without the UDP header */
+        u->quoted_src.family = u->quoted_dst.family = 4;
+        memcpy(u->quoted_src.addr, b + off + 12, 4);
+        memcpy(u->quoted_dst.addr, b + off + 16, 4);
+        off += ihl;
+    } else {
+        /* Extension headers before UDP are not followed. */
+        if (len < off + 40 || (b[off] >> 4) != 6 || b[off + 6] != IP_PROTO_UDP)
+            return FALSE;
+        u->quoted_src.family = u->quoted_dst.family = 6;
+        memcpy(u->quoted_src.addr, b + off + 8, 16);
+        memcpy(u->quoted_dst.addr, b + off + 24, 16);
+        off += 40;
+    }
+    if (len < off + 8)
+        return FALSE;
+    u->quoted_src.port = msturn_rd16(b + off);
+    u->quoted_dst.port = msturn_rd16(b + off + 2);
+    guint ulen = msturn_rd16(b + off + 4);
+    guint plen = len - off - 8;
+    if (ulen >= 8 && ulen - 8 < plen)
+        plen = ulen - 8;
+    if (plen == 0) {
+        u->quoted = ICECALL_QUOTED_UNKNOWN;
+    } else {
+        msturn_payload_t kind = msturn_classify_payload(b + off + 8, plen);
+        u->quoted = kind == MSTURN_PAYLOAD_STUN ? ICECALL_QUOTED_CHECK
+                  : kind == MSTURN_PAYLOAD_DATA ? ICECALL_QUOTED_OTHER : ICECALL_QUOTED_MEDIA;
+    }
+    return TRUE;
+}
+
+static int
+dissect_icmp_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, gboolean v6)
+{
+    icecall_unreach_t u;
+    memset(&u, 0, sizeof(u));
+    address_to_icecall(&u.reporter, &pinfo->net_src, 0);
+    gboolean in_error = pinfo->flags.in_error_pkt;
+    int ret = icmp_prev[v6] ? call_dissector_only(icmp_prev[v6], tvb, pinfo, tree, data) : 0;
+    if (in_error || !model || !proto_is_protocol_enabled(find_protocol_by_id(proto_msice)) ||
+        !icmp_quoted_udp(tvb, v6, &u))
+        return ret;
+    u.frame = pinfo->num;
+    u.time_us = msice_time_us(pinfo);
+    icecall_frame_t *fi = wmem_new(pinfo->pool, icecall_frame_t);
+    if (!PINFO_FD_VISITED(pinfo))
+        icecall_add_unreachable(model, &u, fi);
+    else
+        icecall_lookup_unreachable(model, &u, fi);
+    if (!fi->valid)
+        return ret;
+    msice_show_path(tvb, pinfo, tree, fi);
+    if (fi->rejection[0])
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s", fi->rejection);
+    if (have_tap_listener(msice_tap)) {
+        const char *text = fi->rejection[0] ? fi->rejection : icecall_unreach_text(u.v6, u.type, u.code);
+        msice_queue_tap(pinfo, MSICE_EV_REJECT, fi->call_id,
+                        fi->rejection[0] ? "media rejected (ICMP)" : "check rejected (ICMP)",
+                        wmem_strdup_printf(pinfo->pool, "%s | %s", text, fi->pair), fi->path,
+                        fi->first_rejection);
+    }
+    return ret;
+}
+
+static int
+dissect_icmp4_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_icmp_entry(tvb, pinfo, tree, data, FALSE);
+}
+
+static int
+dissect_icmp6_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_icmp_entry(tvb, pinfo, tree, data, TRUE);
+}
+
+/* ---- ICE over TCP between the endpoints ------------------------------------------
+ *
+ * Checks and media on TCP-ACT/TCP-PASS candidates travel in a TCP connection
+ * the active side opens to the passive one, each message prefixed with a
+ * 2-byte length (RFC 4571, RFC 6544 3; [MS-ICE2] 3.1.4.8.1.3). The
+ * connection is recognised by its first check (an MS-ICE2 attribute, as for
+ * UDP) and then followed like UDP: checks to the model and to Wireshark's
+ * STUN dissector, media to RTP/RTCP.
+ */
+
+/* Largest RFC 4571 frame taken for a check when recognising a connection. */
+#define MSICE_TCP_CHECK_MAX 1500u
+
+static guint
+ice_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    return 2u + tvb_get_ntohs(tvb, offset);
+}
+
+/* Who opened the connection: the side whose port is not the one the SYN went to. */
+static guint8
+ice_tcp_role(packet_info *pinfo)
+{
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(NULL, pinfo);
+    if (!tcpd || !tcpd->server_port || pinfo->srcport == pinfo->destport)
+        return 0;
+    if (pinfo->destport == tcpd->server_port)
+        return ICECALL_TCP_SRC_ACTIVE;
+    if (pinfo->srcport == tcpd->server_port)
+        return ICECALL_TCP_DST_ACTIVE;
+    return 0;
+}
+
+static int
+dissect_msice_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    guint len = tvb_captured_length(tvb);
+    proto_item *ti = proto_tree_add_item(tree, proto_msice, tvb, 0, 2, ENC_NA);
+    proto_item_append_text(ti, ", ICE over TCP (RFC 4571 framing)");
+    proto_tree_add_item(proto_item_add_subtree(ti, ett_msice_path), hf_msice_rfc4571_length, tvb, 0, 2,
+                        ENC_BIG_ENDIAN);
+    if (len <= 2)
+        return (int)len;
+    tvbuff_t *inner = tvb_new_subset_remaining(tvb, 2);
+    guint ilen = tvb_captured_length(inner);
+    const guint8 *buf = tvb_get_ptr(inner, 0, ilen);
+    msturn_payload_t kind = msturn_classify_payload(buf, ilen);
+    icecall_frame_t *fi = wmem_new0(pinfo->pool, icecall_frame_t);
+    icecall_leg_t leg;
+    memset(&leg, 0, sizeof(leg));
+    address_to_icecall(&leg.src, &pinfo->net_src, (guint16)pinfo->srcport);
+    address_to_icecall(&leg.dst, &pinfo->net_dst, (guint16)pinfo->destport);
+    leg.tcp = TRUE;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        leg.tcp_role = ice_tcp_role(pinfo);
+        msice_leg_dscp(pinfo, &leg);
+    }
+    if (kind == MSTURN_PAYLOAD_STUN) {
+        msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
+        msturn_parse(buf, ilen, m);
+        icecall_check_t ck;
+        msice_check_from_msg(&ck, buf, m, pinfo);
+        ck.leg = leg;
+        msice_model_check(pinfo, &ck, fi);
+        call_dissector_only(stun_handle, inner, pinfo, tree, NULL);
+    } else if (kind != MSTURN_PAYLOAD_DATA) {
+        icecall_media_pkt_t mp;
+        memset(&mp, 0, sizeof(mp));
+        mp.frame = pinfo->num;
+        mp.time_us = msice_time_us(pinfo);
+        mp.leg = leg;
+        mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
+        msice_model_media(pinfo, &mp, fi);
+        if (kind == MSTURN_PAYLOAD_RTP)
+            call_dissector_only(rtp_handle, inner, pinfo, tree, NULL);
+        else if (kind == MSTURN_PAYLOAD_RTCP)
+            call_dissector_only(rtcp_handle, inner, pinfo, tree, NULL);
+        else
+            call_dissector(data_handle, inner, pinfo, tree);
+    } else {
+        call_dissector(data_handle, inner, pinfo, tree);
+    }
+    if (fi->valid) {
+        msice_show_path(tvb, pinfo, tree, fi);
+        msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
+                        kind == MSTURN_PAYLOAD_STUN ? "connectivity check (TCP)" : "media (TCP)", fi->pair, fi->path,
+                        kind == MSTURN_PAYLOAD_STUN || fi->promotion);
+    }
+    return (int)len;
+}
+
+static int
+dissect_msice_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    tcp_dissect_pdus(tvb, pinfo, tree, TRUE, 2, ice_tcp_pdu_len, dissect_msice_tcp_pdu, data);
+    return (int)tvb_captured_length(tvb);
+}
+
+/* The first RFC 4571 frame of the segment is an MS-ICE2 check: an ICE-TCP connection. */
+static msice_bool_t
+dissect_msice_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < 2 + MSTURN_HEADER_LEN + 8 || !model)
+        return FALSE;
+    guint n = tvb_get_ntohs(tvb, 0);
+    if (n < MSTURN_HEADER_LEN + 8 || n > MSICE_TCP_CHECK_MAX || n > len - 2)
+        return FALSE;
+    const guint8 *buf = tvb_get_ptr(tvb, 2, n);
+    if (!msturn_looks_like_stun_check(buf, n) || msturn_rd32(buf + 4) != STUN_RFC5389_COOKIE)
+        return FALSE;
+    msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
+    if (msturn_parse(buf, n, m) != MSTURN_OK || (!msturn_find_attr(m, MSTURN_ATTR_ICE_IMPL_VERSION) &&
+                                                 !msturn_find_attr(m, MSTURN_ATTR_ICE_CANDIDATE_ID)))
+        return FALSE;
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    conversation_set_dissector(conv, ice_tcp_handle);
+    return dissect_msice_tcp(tvb, pinfo, tree, data) > 0;
 }
 
 /* A connectivity check, as the model wants it, from a parsed STUN message. */
@@ -682,6 +1000,30 @@ msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t 
             ck->username = wmem_strndup(pinfo->pool, (const char *)buf + u->value_off, n);
     }
     ck->use_candidate = msturn_find_attr(m, MSTURN_ATTR_ICE_USE_CANDIDATE) != NULL;
+    if (m->type == 0x0101) {
+        /* How the responder saw the requester: XOR-MAPPED-ADDRESS (MS-ICE2,
+         * RFC 5389; 0x8020 in older MS-ICE2 stacks) or MAPPED-ADDRESS (MS-ICE
+         * v6 checks follow RFC 3489). */
+        const msturn_attr_t *xm = msturn_find_attr(m, MSTURN_ATTR_ICE_XOR_MAPPED_ADDRESS);
+        if (!xm)
+            xm = msturn_find_attr(m, MSTURN_ATTR_XOR_MAPPED_ADDRESS);
+        if (!xm)
+            xm = msturn_find_attr(m, MSTURN_ATTR_MAPPED_ADDRESS);
+        msturn_addr_t a;
+        if (xm && msturn_get_address(buf, m, xm, &a) == MSTURN_VAL_OK &&
+            (a.family == MSTURN_FAMILY_IPV4 || a.family == MSTURN_FAMILY_IPV6)) {
+            ck->mapped.family = a.family == MSTURN_FAMILY_IPV4 ? 4 : 6;
+            memcpy(ck->mapped.addr, a.addr, a.addr_len <= 16 ? a.addr_len : 16);
+            ck->mapped.port = a.port;
+        }
+    }
+    const msturn_attr_t *mx = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
+    if (mx && m->type == 0x0001 && mx->value_len == 8) {
+        /* The sender wants the answer in 0xFF10 frames to its relay: it sent the
+         * check through that relay ([MS-TURN] 2.2.2.25, 3.2.5.7). */
+        guint64 sid = ((guint64)msturn_rd32(buf + mx->value_off) << 32) | msturn_rd32(buf + mx->value_off + 4);
+        ck->sender_mux_session = sid ? sid : 1;
+    }
     const msturn_attr_t *ec = msturn_find_attr(m, MSTURN_ATTR_ERROR_CODE);
     if (ec) {
         guint16 code;
@@ -938,6 +1280,10 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
             msg.call_id = ctx.call_id;
             msg.from_uri = ctx.from_uri;
             msg.to_uri = ctx.to_uri;
+            msg.from_tag = ctx.from_tag;
+            msg.to_tag = ctx.to_tag;
+            msg.cseq_method = ctx.cseq_method;
+            msg.cseq = ctx.cseq;
             msg.message = ctx.message;
             msg.is_request = ctx.message && !g_ascii_isdigit(ctx.message[0]);
             address_to_icecall(&msg.src, &pinfo->net_src, 0);
@@ -1135,12 +1481,19 @@ proto_register_msice(void)
         { &hf_msice_path_type, { "Path", "msice.path.type", FT_STRING, BASE_NONE, NULL, 0x0,
               "host (direct), server-reflexive, relay UDP or relay TCP", HFILL } },
         { &hf_msice_path_rank, { "Path Rank", "msice.path.rank", FT_UINT8, BASE_DEC, NULL, 0x0,
-              "4 host, 3 server-reflexive, 2 relay UDP, 1 relay TCP: plot it in an I/O Graph to see promotions",
+              "Media packets only: 4 host, 3 server-reflexive, 2 relay UDP, 1 relay TCP, 0 unknown; plot "
+              "MAX(msice.path.rank) in an I/O Graph to see promotions", HFILL } },
+        { &hf_msice_pair_rank, { "Pair Rank", "msice.pair.rank", FT_UINT8, BASE_DEC, NULL, 0x0,
+              "Checks and ICMP errors: the rank of the pair's path (4 host ... 1 relay TCP, 0 unknown)", HFILL } },
+        { &hf_msice_rejection, { "Media Rejected", "msice.rejection", FT_STRING, BASE_NONE, NULL, 0x0,
+              "ICMP destination unreachable about a call's media: who does not take it (not a media packet)",
               HFILL } },
         { &hf_msice_pair_local_offer, { "Sender's Candidate Offered In", "msice.pair.local_offer_in", FT_FRAMENUM,
               BASE_NONE, NULL, 0x0, "SDP frame that offered the sending candidate", HFILL } },
         { &hf_msice_pair_remote_offer, { "Receiver's Candidate Offered In", "msice.pair.remote_offer_in",
               FT_FRAMENUM, BASE_NONE, NULL, 0x0, "SDP frame that offered the receiving candidate", HFILL } },
+        { &hf_msice_rfc4571_length, { "RFC 4571 Length", "msice.rfc4571_length", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "ICE over TCP: length of the check or media packet that follows (RFC 4571)", HFILL } },
         { &hf_msice_promotion, { "Promotion", "msice.promotion", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
               "First media packet on a new candidate pair", HFILL } },
         { &hf_msice_finding, { "Finding", "msice.finding", FT_STRING, BASE_NONE, NULL, 0x0,
@@ -1231,6 +1584,8 @@ proto_register_msice(void)
               "No re-INVITE with the final candidates after the 200 OK", EXPFILL } },
         { &ei_msice_rule[ICECALL_RULE_CLIENT_DIAGNOSTICS], { "msice.expert.client_diagnostics", PI_PROTOCOL,
               PI_WARN, "The client reports a media connectivity problem", EXPFILL } },
+        { &ei_msice_rule[ICECALL_RULE_MEDIA_REJECTED], { "msice.expert.media_rejected", PI_RESPONSE_CODE,
+              PI_WARN, "The peer (or the network) rejects the media: ICMP destination unreachable", EXPFILL } },
     };
 
     for (guint i = 0; i < ICECAND_STATUS_COUNT; i++) {
@@ -1249,6 +1604,7 @@ proto_register_msice(void)
 
     msice_handle = register_dissector("msice.sdp", dissect_msice_sdp, proto_msice);
     media_handle = register_dissector("msice.media", dissect_msice_media, proto_msice);
+    ice_tcp_handle = register_dissector("msice.tcp", dissect_msice_tcp, proto_msice);
     findings_handle = register_dissector("msice.findings", dissect_msice_findings, proto_msice);
     msice_tap = register_tap("msice");
     register_init_routine(model_init);
@@ -1292,8 +1648,24 @@ proto_reg_handoff_msice(void)
     msice_expert_handoff();
     heur_dissector_add("udp", dissect_msice_heur_udp, "MS-ICE2 connectivity checks", "msice_udp", proto_msice,
                        HEURISTIC_ENABLE);
+    heur_dissector_add("tcp", dissect_msice_heur_tcp, "MS-ICE2 connectivity checks over TCP (RFC 4571)", "msice_tcp",
+                       proto_msice, HEURISTIC_ENABLE);
     dissector_add_string("media_type", "application/sdp",
                          create_dissector_handle_with_name_and_description(
                              dissect_sdp_entry, -1, "msice.sdp_entry", "SDP, with MS-ICE candidates when msice is on"));
+    /* ICMP and ICMPv6: Wireshark's dissectors first, then the ICE media
+     * they reject. Handles without a protocol, as for SDP: ICMP stays
+     * decoded when msice is disabled. */
+    dissector_table_t ip_proto = find_dissector_table("ip.proto");
+    icmp_prev[0] = ip_proto ? dissector_get_uint_handle(ip_proto, IP_PROTO_ICMP) : NULL;
+    icmp_prev[1] = ip_proto ? dissector_get_uint_handle(ip_proto, IP_PROTO_ICMPV6) : NULL;
+    if (icmp_prev[0])
+        dissector_add_uint("ip.proto", IP_PROTO_ICMP,
+                           create_dissector_handle_with_name_and_description(
+                               dissect_icmp4_entry, -1, "msice.icmp_entry", "ICMP, with rejected ICE media"));
+    if (icmp_prev[1])
+        dissector_add_uint("ip.proto", IP_PROTO_ICMPV6,
+                           create_dissector_handle_with_name_and_description(
+                               dissect_icmp6_entry, -1, "msice.icmpv6_entry", "ICMPv6, with rejected ICE media"));
     msice_diag_handoff();
 }

@@ -99,6 +99,7 @@ static int hf_msturn_attr_ice_controlling = -1;
 static int hf_msturn_attr_ice_candidate_id = -1;
 static int hf_msturn_attr_ice_impl_version = -1;
 static int hf_msturn_relayed = -1;
+static int hf_msturn_active_destination = -1;
 static int hf_msturn_mux_channel = -1;
 static int hf_msturn_mux_length = -1;
 static int hf_msturn_mux_session_id = -1;
@@ -137,6 +138,7 @@ static gint ett_msturn_attr = -1;
 static gint ett_msturn_relayed = -1;
 static gint ett_msturn_tcp = -1;
 static gint ett_msturn_mux = -1;
+static gint ett_msturn_active = -1;
 
 static expert_field ei_msturn_truncated = EI_INIT;
 static expert_field ei_msturn_attr_overrun = EI_INIT;
@@ -171,7 +173,7 @@ static dissector_handle_t data_handle;
 #define MSTURN_DEFAULT_TCP_PORTS "443,3478"
 static range_t *pref_udp_ports;
 static range_t *pref_tcp_ports;
-static gboolean pref_desegment = TRUE;
+static msice_bool_t pref_desegment = TRUE;
 
 /* msturn.credentials: "username_b64:password_b64" pairs separated by spaces
  * or commas, as MRAS hands them out (base64 has neither ':' nor ',').
@@ -457,6 +459,7 @@ typedef struct {
     icecall_addr_t peer;       /* DESTINATION/REMOTE-ADDRESS; family 0: unknown */
     gboolean       tcp;
     guint64        mux_session;
+    const char    *carrier;    /* what carried the data: "Send Request", "0xFF10", ... */
 } relay_ctx_t;
 
 /* The client and Edge ends of this packet's 5-tuple. */
@@ -490,6 +493,8 @@ feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, c
     leg.mux_session = rc->mux_session;
     leg.src = rc->outbound ? rc->client : rc->edge;
     leg.dst = rc->outbound ? rc->edge : rc->client;
+    if (!PINFO_FD_VISITED(pinfo))
+        msice_leg_dscp(pinfo, &leg);   /* the client <-> Edge packet's mark */
     if (kind == MSTURN_PAYLOAD_STUN) {
         icecall_check_t ck;
         msice_check_from_msg(&ck, p, m, pinfo);
@@ -565,10 +570,8 @@ dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned de
         }
         if (fi && fi->valid) {
             msice_show_path(tvb, pinfo, tree, fi);
-            msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
-                            kind == MSTURN_PAYLOAD_STUN ? wmem_strdup_printf(pinfo->pool, "relayed %s", label)
-                                                        : "relayed media",
-                            fi->pair, fi->path, kind == MSTURN_PAYLOAD_STUN || fi->promotion);
+            msice_queue_path(pinfo, fi, wmem_strdup_printf(pinfo->pool, "relayed %s", label),
+                             rc->carrier ? rc->carrier : "relayed");
         }
     }
     CATCH_NONFATAL_ERRORS {
@@ -795,6 +798,7 @@ dissect_attribute(tvbuff_t *tvb, packet_info *pinfo, proto_tree *attrs_tree, con
             relay_ctx_t rc;
             gboolean outbound = m->type == MSTURN_SEND_REQUEST;
             relay_ends(pinfo, outbound, &rc);
+            rc.carrier = outbound ? "Send Request" : "Data Indication";
             const msturn_attr_t *pa = msturn_find_attr(m, outbound ? MSTURN_ATTR_DESTINATION_ADDRESS
                                                                     : MSTURN_ATTR_REMOTE_ADDRESS);
             msturn_addr_t peer;
@@ -997,6 +1001,8 @@ feed_turn(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, const ms
     relay_ctx_t rc;
     icecall_addr_t peer;
     gint64 t = msice_time_us(pinfo);
+    if (pinfo->flags.in_error_pkt)
+        return; /* a message quoted in an ICMP error: it was sent once already */
     switch (m->type) {
     case MSTURN_ALLOCATE_REQUEST:
         relay_ends(pinfo, TRUE, &rc);
@@ -1033,7 +1039,7 @@ feed_turn(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, const ms
         /* The peer that data without a destination (0xFF10 frames) goes to. */
         relay_ends(pinfo, TRUE, &rc);
         if (!PINFO_FD_VISITED(pinfo) && attr_icecall_addr(buf, m, MSTURN_ATTR_DESTINATION_ADDRESS, &peer))
-            icecall_set_destination(model, &rc.client, &rc.edge, &peer);
+            icecall_set_destination(model, pinfo->num, &rc.client, &rc.edge, &peer);
         break;
     default:
         return;
@@ -1438,12 +1444,70 @@ dissect_msturn_mux(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         /* Direction: the model knows the allocation's client by session id. */
         relay_ends(pinfo, TRUE, &rc);
         rc.mux_session = sid;
+        rc.carrier = "0xFF10 frame";
         label = dissect_relayed(inner, pinfo, mt, 0, &rc);
         proto_item *pi = proto_tree_add_string(mt, hf_msturn_relayed, tvb, mux.data_off, mux.data_len, label);
         proto_item_set_generated(pi);
     }
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "Multiplexed TURN session 0x%016" G_GINT64_MODIFIER "x [%s]",
                         sid, label);
+    return (int)len;
+}
+
+/* ---- data to / from the active destination (UDP) ------------------------ */
+
+/*
+ * After a Set Active Destination the client and the Edge exchange the data
+ * of the active destination as plain datagrams on the allocation's 5-tuple:
+ * no Send Request, no Data Indication, no 0xFF10 header ([MS-TURN] 3.2.4.5;
+ * 3.2.4.6 adds the 0xFF10 header for multiplexed TURN; TURN-08 active
+ * destination). Such a datagram is relayed media (or a check) of the pair
+ * whose destination was set, not a direct path to the Edge's port. Returns
+ * the bytes used, 0 when this datagram is not one (no allocation with an
+ * active destination on its 5-tuple, or an MS-TURN message).
+ */
+int
+msturn_dissect_active_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    icecall_model_t *model = msice_model();
+    guint len = tvb_captured_length(tvb);
+    if (!model || len == 0 || pinfo->ptype != PT_UDP || pinfo->flags.in_error_pkt)
+        return 0;
+    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
+    if ((len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID) || msturn_looks_like_msturn(buf, len))
+        return 0; /* TURN control messages and 0xFF10 frames have their own path */
+    icecall_addr_t src, dst;
+    icecall_leg_t leg;
+    address_to_icecall(&src, &pinfo->net_src, (guint16)pinfo->srcport);
+    address_to_icecall(&dst, &pinfo->net_dst, (guint16)pinfo->destport);
+    if (!icecall_active_leg(model, &src, &dst, pinfo->num, &leg))
+        return 0;
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSTURN");
+    col_clear(pinfo->cinfo, COL_INFO);
+    proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
+    proto_item_append_text(top, ", Data %s the active destination (no TURN header)", leg.outbound ? "to" : "from");
+    proto_tree *mt = proto_item_add_subtree(top, ett_msturn_active);
+    char peer[64];
+    address a;
+    if (leg.peer.family == 6)
+        set_address(&a, AT_IPv6, 16, leg.peer.addr);
+    else
+        set_address(&a, AT_IPv4, 4, leg.peer.addr);
+    address_to_str_buf(&a, peer, sizeof(peer));
+    const char *peer_s = leg.peer.family == 6 ? wmem_strdup_printf(pinfo->pool, "[%s]:%u", peer, leg.peer.port)
+                                               : wmem_strdup_printf(pinfo->pool, "%s:%u", peer, leg.peer.port);
+    proto_item *pi = proto_tree_add_string(mt, hf_msturn_active_destination, tvb, 0, 0, peer_s);
+    proto_item_set_generated(pi);
+    relay_ctx_t rc;
+    relay_ends(pinfo, leg.outbound, &rc);
+    rc.peer = leg.peer;
+    rc.carrier = "raw datagram, active destination";
+    const char *label = dissect_relayed(tvb, pinfo, mt, 0, &rc);
+    pi = proto_tree_add_string(mt, hf_msturn_relayed, tvb, 0, -1, label);
+    proto_item_set_generated(pi);
+    col_add_fstr(pinfo->cinfo, COL_INFO, "Data %s active destination %s [%s]", leg.outbound ? "to" : "from", peer_s,
+                 label);
     return (int)len;
 }
 
@@ -1502,7 +1566,7 @@ dissect_msturn_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     return dissect_msturn_datagram(tvb, pinfo, tree);
 }
 
-static gboolean
+static msice_bool_t
 dissect_msturn_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     if (!udp_is_msturn(tvb, TRUE))
@@ -1532,7 +1596,7 @@ static void
 dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     guint len = tvb_captured_length(tvb);
-    guint8 hs = len > 5 ? tvb_get_guint8(tvb, 5) : 0;
+    guint8 hs = len > 5 ? msice_tvb_get_u8(tvb, 5) : 0;
     proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
     proto_item_append_text(top, ", Pseudo-TLS %s", val_to_str_const(hs, pseudo_tls_handshake_vals, "record"));
     proto_tree *mt = proto_item_add_subtree(top, ett_msturn_tcp);
@@ -1571,7 +1635,7 @@ dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         proto_item *fi = NULL;
         proto_tree *ft = proto_tree_add_subtree_format(tree, tvb, 0, 4, ett_msturn_tcp, &fi,
                                                        "MS-TURN TCP framing: %s, %u bytes",
-                                                       val_to_str_const(tvb_get_guint8(tvb, 0), tcp_frame_type_vals, "?"),
+                                                       val_to_str_const(msice_tvb_get_u8(tvb, 0), tcp_frame_type_vals, "?"),
                                                        plen - 4);
         proto_tree_add_item(ft, hf_msturn_tcp_frame_type, tvb, 0, 1, ENC_BIG_ENDIAN);
         proto_tree_add_item(ft, hf_msturn_tcp_frame_reserved, tvb, 1, 1, ENC_BIG_ENDIAN);
@@ -1601,6 +1665,7 @@ dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         msturn_tcp_conv_t *tc = conv ? (msturn_tcp_conv_t *)conversation_get_proto_data(conv, proto_msturn) : NULL;
         gboolean outbound = !tc || (addresses_equal(&tc->client, &pinfo->src) && tc->client_port == pinfo->srcport);
         relay_ends(pinfo, outbound, &rc);
+        rc.carrier = "TCP 0x03 frame";
         const char *label = dissect_relayed(payload, pinfo, dt, 0, &rc);
         proto_item *pi = proto_tree_add_string(dt, hf_msturn_relayed, payload, 0, -1, label);
         proto_item_set_generated(pi);
@@ -1612,7 +1677,7 @@ dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
         msice_expert_format(pinfo, top, &ei_msturn_tcp_bad_frame,
                             "Unknown MS-TURN TCP framing type 0x%02x: not a TURN control (0x02) or data (0x03) frame",
-                            len ? tvb_get_guint8(tvb, 0) : 0);
+                            len ? msice_tvb_get_u8(tvb, 0) : 0);
         call_dissector(data_handle, tvb, pinfo, tree);
         col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[unknown framing]");
         break;
@@ -1679,7 +1744,7 @@ dissect_msturn_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     return dissect_msturn_tcp_stream(tvb, pinfo, tree, data);
 }
 
-static gboolean
+static msice_bool_t
 dissect_msturn_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     guint len = tvb_captured_length(tvb);
@@ -1709,6 +1774,12 @@ dissect_udp_port_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
 {
     if (msturn_enabled() && udp_is_msturn(tvb, FALSE))
         return call_dissector_only(msturn_udp_handle, tvb, pinfo, tree, data);
+    if (msturn_enabled()) {
+        /* Media or checks to/from the active destination, sent raw. */
+        int used = msturn_dissect_active_data(tvb, pinfo, tree);
+        if (used > 0)
+            return used;
+    }
     /* Not MS-TURN: give it to whoever had this port (STUN on 3478). */
     dissector_handle_t prev = previous_handle(&udp_takeover, pinfo->match_uint);
     return prev ? call_dissector_only(prev, tvb, pinfo, tree, data) : 0;
@@ -1908,6 +1979,8 @@ proto_register_msturn(void)
               BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_msturn_relayed, { "Relayed Payload", "msturn.relayed", FT_STRING, BASE_NONE, NULL, 0x0,
               "What the relayed bytes are", HFILL } },
+        { &hf_msturn_active_destination, { "Active Destination", "msturn.active_destination", FT_STRING, BASE_NONE,
+              NULL, 0x0, "Data sent raw after Set Active Destination: the peer it goes to or comes from", HFILL } },
         { &hf_msturn_mux_channel, { "Channel", "msturn.mux.channel", FT_UINT16, BASE_HEX, NULL, 0x0,
               "0xFF10 = multiplexed TURN", HFILL } },
         { &hf_msturn_mux_length, { "Length", "msturn.mux.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
@@ -1956,6 +2029,7 @@ proto_register_msturn(void)
     static gint *ett[] = {
         &ett_msturn, &ett_msturn_attributes, &ett_msturn_attr, &ett_msturn_relayed, &ett_msturn_tcp,
         &ett_msturn_mux,
+        &ett_msturn_active,
     };
 
     static ei_register_info ei[] = {

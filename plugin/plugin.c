@@ -2,8 +2,10 @@
 /*
  * plugin.c - entry point of msice.so.
  *
- * Registered the Wireshark 4.0 way (plugin_version, plugin_want_major/minor,
- * plugin_register); Wireshark 4.2 and 4.4 still load plugins registered so.
+ * plugin_version, plugin_want_major/minor and plugin_register() are what
+ * every supported version looks for; from 4.2 on plugin_describe() also says
+ * what kind of plugin this is (without it `tshark -G plugins` lists the type
+ * as "unknown").
  */
 #define WS_BUILD_DLL
 #include <wireshark.h>
@@ -21,6 +23,18 @@ WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
+
+#ifdef MSICE_HAVE_PLUGIN_DESCRIBE
+#include <wsutil/plugins.h>
+
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+
+uint32_t
+plugin_describe(void)
+{
+    return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER;
+}
+#endif
 
 static void
 register_protocols(void)

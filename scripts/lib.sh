@@ -34,7 +34,7 @@ msice_ensure_packages() {
     msice_as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-MSICE_BUILD_PACKAGES=(build-essential cmake pkg-config libglib2.0-dev libwireshark-dev tshark)
+MSICE_BUILD_PACKAGES=(build-essential cmake pkg-config libglib2.0-dev libwireshark-dev tshark file dpkg-dev)
 
 msice_build() {
     msice_ensure_packages "${MSICE_BUILD_PACKAGES[@]}"

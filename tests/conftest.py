@@ -11,8 +11,10 @@ Wireshark ignores the personal plugin folder when run as root, so as root
 tshark runs as nobody (setpriv), and capture files are copied into the
 private HOME first.
 """
+import datetime
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -30,6 +32,39 @@ BASELINE = Path(__file__).resolve().parent / "baseline"
 def ws_version():
     out = subprocess.run(["pkg-config", "--modversion", "wireshark"], capture_output=True, text=True, check=True)
     return ".".join(out.stdout.strip().split(".")[:2])
+
+
+# ---- what differs between Wireshark versions in tshark's output, in one place ----
+# Tests assert values; these turn each version's formatting of a value into one form.
+#   -T fields, FT_BOOLEAN:        4.0 prints 1/0, 4.4 and 4.6 print True/False   -> "1"/"0"
+#   -T fields, FT_ABSOLUTE_TIME:  4.0 and 4.4 print "Jan 15, 2026 17:00:00.110200000 UTC",
+#                                 4.6 prints ISO 8601 "2026-01-15T17:00:00.110200000Z"  -> the former
+#   -V, a long text field:        4.0 starts it with "[truncated]", 4.4 and 4.6 with "[…]"
+
+ISO_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$")
+TRUNCATION_MARKERS = ("[truncated]", "[\u2026]")
+
+
+def normalise_value(ftype, value):
+    """One form for a -T fields value of type `ftype` on every Wireshark version."""
+    if ftype == "FT_BOOLEAN":
+        return {"True": "1", "False": "0"}.get(value, value)
+    if ftype == "FT_ABSOLUTE_TIME":
+        m = ISO_TIME.match(value)
+        if m and m.group(8) in (None, "Z", "+00:00", "+0000"):
+            y, mo, d, h, mi, sec = (int(g) for g in m.groups()[:6])
+            t = datetime.datetime(y, mo, d, h, mi, sec)
+            frac = (m.group(7) or "").ljust(9, "0")
+            return t.strftime("%b %d, %Y %H:%M:%S.") + frac + " UTC"
+    return value
+
+
+def strip_truncation_marker(text):
+    """A -V line's text without the marker that says the value was cut."""
+    for marker in TRUNCATION_MARKERS:
+        if text.startswith(marker):
+            return text[len(marker):].lstrip()
+    return text
 
 
 class Tshark:
@@ -53,6 +88,15 @@ class Tshark:
         for p in [self.home, *self.home.rglob("*")]:
             p.chmod(0o755 if p.is_dir() else 0o644)
         self.root = os.geteuid() == 0
+        self._field_types = None
+
+    def field_type(self, name):
+        """FT_* type of a display field (from tshark -G fields, with the plugin loaded)."""
+        if self._field_types is None:
+            out = self.run(["-G", "fields"]).stdout
+            self._field_types = {c[2]: c[3] for c in (l.split("\t") for l in out.splitlines())
+                                 if len(c) > 3 and c[0] == "F"}
+        return self._field_types.get(name, "")
 
     def capture(self, path):
         """A path to `path` that tshark (maybe running as nobody) can read. As root the file is copied
@@ -91,11 +135,16 @@ class Tshark:
             args += ["-e", f]
         args += list(extra)
         out = self.run(args, stock=stock).stdout
+        types = [self.field_type(f) for f in fields]
         rows = []
         for line in out.splitlines():
             cols = line.split("\t")
             cols += [""] * (len(fields) - len(cols))
-            rows.append({f: (c.split("\x1f") if "\x1f" in c else c) for f, c in zip(fields, cols)})
+            row = {}
+            for f, t, c in zip(fields, types, cols):
+                vals = [normalise_value(t, v) for v in c.split("\x1f")]
+                row[f] = vals if len(vals) > 1 else vals[0]
+            rows.append(row)
         return rows
 
     def by_frame(self, capture, fields, dfilter=None, two_pass=False, extra=(), stock=False):

@@ -28,9 +28,10 @@ def _csum(data):
 
 def write_calls(path, calls, answers):
     """SIP over UDP, one INVITE per call (caller 10.2.x.y to the proxy 10.1.0.1) and, with @answers, its
-    200 OK right after; each SDP holds one ICE line at session level (a=ice-ufrag), which makes the call
-    known to the model without media lines (so Wireshark's SDP sets up no RTP conversations and the
-    200,000-call capture stays small). Written with struct: scapy would take minutes."""
+    200 OK right after; each SDP holds one ICE media line with port 0 and one host candidate (an SDP
+    without an ICE media line makes no call; port 0 keeps Wireshark's SDP from setting up RTP
+    conversations, so the 200,000-call capture stays small). Written with struct: scapy would take
+    minutes."""
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         frame = 0
@@ -38,7 +39,9 @@ def write_calls(path, calls, answers):
             caller = bytes((10, 2, c >> 16 & 255, c >> 8 & 255))
             for first, src, dst in (("INVITE sip:b%d@contoso.com SIP/2.0" % c, caller, b"\x0a\x01\x00\x01"),
                                     ("SIP/2.0 200 OK", b"\x0a\x01\x00\x01", caller))[:2 if answers else 1]:
-                body = "v=0\r\no=- 0 0 IN IP4 10.2.0.1\r\ns=-\r\nt=0 0\r\na=ice-ufrag:u%06x%s\r\n" % (c, first[0])
+                body = ("v=0\r\no=- 0 0 IN IP4 10.2.0.1\r\ns=-\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\n"
+                        "a=ice-ufrag:u%06x%s\r\na=candidate:1 1 UDP 2130706431 10.%d.%d.%d 5000 typ host\r\n"
+                        % (c, first[0], 2 if first[0] == "I" else 3, c >> 8 & 255, c & 255))
                 msg = ("%s\r\nVia: SIP/2.0/UDP 10.2.0.1\r\nFrom: <sip:a%d@contoso.com>;tag=1\r\n"
                        "To: <sip:b%d@contoso.com>\r\nCall-ID: limit-%06d\r\nCSeq: 1 INVITE\r\n"
                        "Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s"

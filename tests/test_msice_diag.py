@@ -6,7 +6,7 @@ shared/specs/sip-diagnostics.md (the code-23 application-sharing sample, the ICE
 """
 import re
 
-from conftest import CAPTURES
+from conftest import CAPTURES, strip_truncation_marker
 
 LYNC = CAPTURES / "sip-lync2013-call.pcap"
 CALL1 = "0557ba280e184288760c0d17d70b5231"
@@ -231,9 +231,7 @@ def strip_header_children(text, names=DIAG_HEADERS):
             if indent > skip_indent:
                 continue
             skip_indent = None
-        body = line.strip()
-        if body.startswith("[truncated]"):
-            body = body[len("[truncated]"):]
+        body = strip_truncation_marker(line.strip())
         if any(body.lower().startswith(n + ":") for n in names):
             skip_indent = indent
         out.append(line)

@@ -23,7 +23,8 @@ SEVERITY = {NOTE: "note", WARN: "warning"}
 # The rules (expert names, README table). promotion is the timeline note, not a rule.
 RULES = ("no_edge_credentials", "no_edge_candidates", "no_edge_candidates_inside", "relay_udp_only",
          "relay_tcp_only", "private_edge_address", "turn_unreachable", "turn_credentials_rejected", "turn_error",
-         "all_checks_failed", "relay_despite_direct", "tcp_relay", "no_reinvite", "client_diagnostics")
+         "all_checks_failed", "relay_despite_direct", "tcp_relay", "no_reinvite", "client_diagnostics",
+         "media_rejected")
 
 # Every rule finding (and promotion note) of the whole-call captures: {capture: {(expert, frame): severity}}.
 # Frames are "as sent" on the first capture point that sees the message (the earliest copy).
@@ -64,14 +65,32 @@ EXPECTED = {
                                         ("promotion", 385): NOTE},
     # Relay candidates over UDP and TCP on both sides, no packets but SIP: nothing to report.
     "sip-lync2013-call.pcap": {},
+    # Issue 9 (SIP dialogs). A capture that starts inside the 183: Frank's first SDP is the 200 OK (340), Alice's
+    # the re-INVITE (377). A forked INVITE: Alice's INVITE (16), the desktop's 183 (30, the fork that never
+    # answers), the laptop's 183 (48); no relay_despite_direct (the host pair that succeeded is the desktop's), no
+    # promotion. REGISTER/SUBSCRIBE with location headers: findings of the call only (INVITE 18, 183 21).
+    "call-mid-call-start.pcap": {("relay_udp_only", 340): NOTE, ("relay_udp_only", 377): NOTE},
+    "call-forked.pcap": {("relay_udp_only", 16): NOTE, ("relay_udp_only", 30): NOTE, ("relay_udp_only", 48): NOTE},
+    "call-register-location.pcap": {("relay_udp_only", 18): NOTE, ("relay_udp_only", 21): NOTE},
+    # Issue 9 (test_media_paths.py checks these frames against captures/README.md): relay data sent raw after
+    # Set Active Destination is no path of its own, only the promotion to host at 394; the callee's closed port
+    # answers Alice's RTP with ICMP from frame 183; audio relay UDP + application sharing relay TCP: silent.
+    "call-relay-active-destination.pcap": {("relay_udp_only", 16): NOTE, ("relay_udp_only", 30): NOTE,
+                                           ("promotion", 394): NOTE},
+    "call-media-rejected.pcap": {("relay_udp_only", 13): NOTE, ("relay_udp_only", 24): NOTE,
+                                 ("media_rejected", 183): WARN},
+    "call-appsharing-tcp.pcap": {},
 }
 
 # Captures in which the media moved to another pair (captures/README.md "Promotion" lines).
-PROMOTIONS = {"call-early-media-promotion.pcap": [385], "call-outside-outside.pcap": [538]}
+PROMOTIONS = {"call-early-media-promotion.pcap": [385], "call-outside-outside.pcap": [538],
+              "call-relay-active-destination.pcap": [394]}
 
 # Captures that must raise no warning at all from msice (the relay_udp_only note is fine).
 SILENT = ["call-inside-inside.pcap", "call-early-media-promotion.pcap", "call-outside-outside.pcap",
-          "call-federation.pcap", "call-inside-outside.pcap", "sip-lync2013-call.pcap"]
+          "call-federation.pcap", "call-inside-outside.pcap", "sip-lync2013-call.pcap", "call-mid-call-start.pcap",
+          "call-forked.pcap", "call-register-location.pcap", "call-relay-active-destination.pcap",
+          "call-appsharing-tcp.pcap"]
 
 
 # ---------------------------------------------------------------- helpers

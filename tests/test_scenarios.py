@@ -47,6 +47,20 @@ SCENARIOS = {
         "outside <-> inside", "relay TCP", 114, [],
         "relay TCP", "A relay 203.0.113.10:50931 <-> B relay 203.0.113.10:50933 (TCP)",
         "final path: relay TCP via 203.0.113.10:50931 and 203.0.113.10:50933 (host and relay UDP checks failed)"),
+    # Issue 9: relay media sent raw after Set Active Destination stays on the relay pair (one promotion only).
+    "call-relay-active-destination.pcap": (
+        "inside <-> inside", "relay UDP", 37, [(394, "relay UDP", "host")],
+        "host", "A host 10.10.20.31:22190 <-> B host 10.20.8.15:17410 (UDP)",
+        "final path: host 10.10.20.31:22190 <-> 10.20.8.15:17410"),
+    "call-media-rejected.pcap": (
+        "inside <-> inside", "host", 44, [],
+        "host", "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP)",
+        "final path: host 10.10.20.31:21346 <-> 10.10.40.52:30112"),
+    # The audio line (the first in the report); test_media_paths.py checks the application sharing line.
+    "call-appsharing-tcp.pcap": (
+        "inside <-> outside", "relay UDP", 143, [],
+        "relay UDP", "A relay 203.0.113.10:51240 <-> B relay 203.0.113.10:54630 (UDP)",
+        "final path: relay UDP via 203.0.113.10:51240 and 203.0.113.10:54630 (host and srflx checks failed)"),
 }
 
 
@@ -78,7 +92,9 @@ def test_nominations_and_checks(tshark):
             "10.10.20.31:22150 (frame 10; after a 401 challenge; released later)") in text
     assert "B: 192.168.1.20:9610 -> Edge 203.0.113.10:3478 UDP: relayed 203.0.113.10:54630, reflexive 192.0.2.77:38402" \
         in text
-    assert "A's re-INVITE (frame 314) selects: local 203.0.113.10:51240, remote 203.0.113.10:54630" in text
+    # The re-INVITE is captured twice (frames 309 and 314, both legs): the report names the first copy (issue 9
+    # item 7; this asserted the second copy, 314, before).
+    assert "A's re-INVITE (frame 309) selects: local 203.0.113.10:51240, remote 203.0.113.10:54630" in text
 
 
 def test_failed_call(tshark):

@@ -12,6 +12,11 @@
  * which pair carried media when: the first one (early media) and every change
  * (promotion). icecall_report() writes the per-call text report.
  *
+ * ICE sessions without SIP in the capture (Teams) are keyed by their ufrags
+ * (or, seen through responses alone, by the requester's address); their
+ * candidate types, NAT mappings and media type are inferred from the packets
+ * and from the published Teams facts in msnet.h, and the report says so.
+ *
  * ICE runs in five phases ([MS-ICE2] 1.3): credentials (MRAS), allocation
  * (MS-TURN), address exchange (SDP), connectivity checks, promotion. Path
  * preference, best first: host, server-reflexive, relay UDP, relay TCP.
@@ -31,13 +36,22 @@
 
 /* Named limits: the model grows with calls and candidates, never packets. */
 #define ICECALL_MAX_CALLS          100000u
+#define ICECALL_MAX_DIALOGS        100000u /* SIP dialogs heard of that are not calls (REGISTER, SUBSCRIBE, ...) */
+#define ICECALL_MAX_ENDPOINTS      100000u /* SIP URIs whose location the model remembers */
+#define ICECALL_MAX_LOCATION_STMTS 16u     /* location changes remembered per SIP URI */
 #define ICECALL_MAX_MEDIA          8u      /* media lines per call */
 #define ICECALL_MAX_CANDS          64u     /* per side and media line */
 #define ICECALL_MAX_PAIRS          256u    /* per media line */
 #define ICECALL_MAX_PROMOTIONS     32u     /* per media line */
+#define ICECALL_MAX_SWITCHES       128u    /* media path changes remembered per media line */
+#define ICECALL_MAX_FORKS          8u      /* early dialogs (To-tags) of a forked INVITE */
+#define ICECALL_MAX_ALLOC_USERS    4u      /* media lines waiting for one allocation's relayed address */
+#define ICECALL_MAX_ORPHANS        10000u  /* media flows no call claimed yet (kept until one does) */
 #define ICECALL_MAX_ALLOCATIONS    200000u
 #define ICECALL_MAX_TRANSACTIONS   1000000u /* check and Allocate requests remembered, each */
 #define ICECALL_MAX_MRAS_CLIENTS   100000u
+#define ICECALL_MAX_DESTINATIONS   8u      /* Set Active Destinations remembered per allocation */
+#define ICECALL_MAX_REJECTS        8u      /* rejected media streams (ICMP) per media line */
 
 typedef struct icecall_model icecall_model_t;
 
@@ -131,6 +145,10 @@ typedef struct {
     const char    *message;      /* "INVITE", "183", ... */
     bool           is_request;
     icecall_addr_t src, dst;     /* of the packet (ports optional) */
+    const char    *from_tag;     /* From: and To: tag parameters (RFC 3261 19.3); NULL: none */
+    const char    *to_tag;
+    const char    *cseq_method;  /* method of the CSeq header ("INVITE"); NULL: unknown */
+    uint32_t       cseq;         /* CSeq number; 0: unknown */
 } icecall_msg_t;
 
 /** icecall_cand_in_t: one candidate line, as the SDP reader parsed it. */
@@ -170,6 +188,12 @@ typedef struct {
     uint32_t       local_offer_frame;   /* SDP frames that offered the two candidates */
     uint32_t       remote_offer_frame;
     bool           promotion;           /* first media on a new pair */
+    bool           is_media;            /* a media packet (else a check, or an ICMP error) */
+    bool           first_on_pair;       /* the first RTP on this pair in this direction */
+    bool           early;               /* the first RTP of the media line (early-media path) */
+    icecall_path_t from_path;           /* promotion: the path the media left */
+    char           rejection[160];      /* ICMP error about media: what it says (empty: none) */
+    bool           first_rejection;     /* the first ICMP error of this rejected stream */
 } icecall_frame_t;
 
 icecall_model_t *icecall_model_new(void);
@@ -209,7 +233,10 @@ void icecall_limit_text(const icecall_model_t *m, icecall_limit_t l, char *buf, 
 /**
  * icecall_add_sdp:
  * One SDP body: the candidates the sender of @msg offers for each media line.
- * Returns FALSE when the call limit is reached (nothing stored).
+ * Only an SDP with ICE media lines in an INVITE dialog (INVITE, ACK, UPDATE,
+ * PRACK and their responses) makes its dialog a call; any other SDP is not
+ * stored. Returns FALSE when nothing was stored (not a call, or the call
+ * limit is reached).
  */
 bool icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media,
                      unsigned n_media);
@@ -236,14 +263,23 @@ void icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us,
                             const icecall_addr_t *relayed, const icecall_addr_t *reflexive, uint16_t error_code,
                             uint32_t lifetime, uint64_t mux_session);
 
-/** icecall_set_destination: Set Active Destination / Send target of an allocation. */
-void icecall_set_destination(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t *edge,
-                             const icecall_addr_t *peer);
+/**
+ * icecall_set_destination:
+ * A Set Active Destination request of the allocation @client -> @edge in
+ * @frame: from then on the Edge forwards data without a destination (raw
+ * datagrams, 0xFF10 frames, TCP 0x03 frames) to @peer ([MS-TURN] 3.2.4.5,
+ * 3.2.4.6). The last ICECALL_MAX_DESTINATIONS are kept with their frames,
+ * so packets seen again get the destination that was in effect.
+ */
+void icecall_set_destination(icecall_model_t *m, uint32_t frame, const icecall_addr_t *client,
+                             const icecall_addr_t *edge, const icecall_addr_t *peer);
 
 /**
  * icecall_set_location:
  * The sender of @msg says where it is (ms-endpoint-location-data,
- * ms-media-location-type=Intranet/Internet). Needs msg->call_id.
+ * ms-media-location-type=Intranet/Internet). Needs msg->call_id. In a call's
+ * dialog it places that party; in any dialog (REGISTER, SUBSCRIBE, ...) it
+ * also places the sender's SIP URI for its later calls.
  */
 void icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc);
 
@@ -273,7 +309,16 @@ typedef struct {
     bool           outbound;
     icecall_addr_t client, edge, peer;
     uint64_t       mux_session;    /* relayed over 0xFF10: its session id, else 0 */
+    bool           has_dscp;       /* @dscp was read from the packet's IP header */
+    uint8_t        dscp;           /* 0..63 (relayed: of the client <-> Edge packet) */
+    uint8_t        tcp_role;       /* direct ICE over TCP: who opened the connection (ICECALL_TCP_*) */
 } icecall_leg_t;
+
+/* icecall_leg_t.tcp_role: the end that sent the SYN is the active (TCP-ACT)
+ * candidate, the other the passive (TCP-PASS) one ([MS-ICE2] 3.1.4.8.1.3,
+ * RFC 6544). 0: the handshake is not in the capture. */
+#define ICECALL_TCP_SRC_ACTIVE 1u
+#define ICECALL_TCP_DST_ACTIVE 2u
 
 /** icecall_check_t: one STUN Binding message of a connectivity check. */
 typedef struct {
@@ -285,6 +330,8 @@ typedef struct {
     const char    *username;       /* "<receiver ufrag>:<sender ufrag>", NULs stripped */
     bool           use_candidate;
     uint16_t       error_code;
+    icecall_addr_t mapped;         /* responses: XOR-MAPPED-ADDRESS, how the responder saw the requester */
+    uint64_t       sender_mux_session; /* requests: MS-MULTIPLEXED-TURN-SESSION-ID: sent through the sender's relay */
 } icecall_check_t;
 
 void icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out);
@@ -298,6 +345,58 @@ typedef struct {
 } icecall_media_pkt_t;
 
 void icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *p, icecall_frame_t *out);
+
+/**
+ * icecall_active_leg:
+ * Is a UDP datagram from @src to @dst in @frame, which is not an MS-TURN
+ * message, relayed data to or from an active destination? After a Set
+ * Active Destination, MS-TURN over UDP carries the data between the client
+ * and the Edge with no Send / Data Indication around it ([MS-TURN] 3.2.4.5,
+ * TURN-08 active destination). TRUE when one end is the client socket of an
+ * allocation on the other end (UDP) whose active destination was set before
+ * @frame; @leg is then the relayed leg (peer = that destination).
+ */
+bool icecall_active_leg(const icecall_model_t *m, const icecall_addr_t *src, const icecall_addr_t *dst,
+                        uint32_t frame, icecall_leg_t *leg);
+
+/** What the datagram quoted in an ICMP error carried (its first bytes). */
+typedef enum {
+    ICECALL_QUOTED_UNKNOWN = 0,   /* only the UDP header was quoted */
+    ICECALL_QUOTED_CHECK,         /* a STUN connectivity check */
+    ICECALL_QUOTED_MEDIA,         /* RTP or RTCP */
+    ICECALL_QUOTED_OTHER,         /* anything else */
+} icecall_quoted_t;
+
+/**
+ * icecall_unreach_t: an ICMP (v4 type 3) or ICMPv6 (type 1) destination
+ * unreachable error. @quoted_src / @quoted_dst: the ends of the UDP datagram
+ * it quotes (its sender, and the address that did not take it); @reporter:
+ * the source of the ICMP error (the rejecting host, or a router).
+ */
+typedef struct {
+    uint32_t         frame;
+    int64_t          time_us;
+    bool             v6;
+    uint8_t          type, code;
+    icecall_addr_t   quoted_src, quoted_dst;
+    icecall_addr_t   reporter;
+    icecall_quoted_t quoted;
+} icecall_unreach_t;
+
+/**
+ * icecall_add_unreachable / icecall_lookup_unreachable:
+ * An ICMP error about a datagram of a call. It is no media packet: it is
+ * counted as a rejection of the media line (media, or a quote too short to
+ * tell on a pair that already carried media that way), or as an error of
+ * the checked pair (a quoted check). *out names the call, pair and, for
+ * media, the rejection (out->rejection). Destination unreachable only;
+ * "fragmentation needed" is no rejection and ignored.
+ */
+void icecall_add_unreachable(icecall_model_t *m, const icecall_unreach_t *u, icecall_frame_t *out);
+void icecall_lookup_unreachable(icecall_model_t *m, const icecall_unreach_t *u, icecall_frame_t *out);
+
+/** icecall_unreach_text: "ICMP port unreachable", "ICMPv6 address unreachable", ... */
+const char *icecall_unreach_text(bool v6, uint8_t type, uint8_t code);
 
 /**
  * icecall_lookup_check / icecall_lookup_media:
@@ -337,6 +436,8 @@ typedef struct {
     unsigned    n_pairs_checked;
     unsigned    n_pairs_ok;
     char        verdict[200];
+    const char *merged_id;     /* an ICE session without SIP found to be this media line (its rows, if */
+    const char *merged_media;  /* shown before, are this row now); NULL: none */
 } icecall_row_t;
 
 /**
@@ -361,6 +462,7 @@ typedef enum {
     ICECALL_RULE_TCP_RELAY,               /* final path is the last resort */
     ICECALL_RULE_NO_REINVITE,             /* no a=remote-candidate(s) re-INVITE after the 200 OK */
     ICECALL_RULE_CLIENT_DIAGNOSTICS,      /* ms-client-diagnostics with ICEWarn / code 23, 24 */
+    ICECALL_RULE_MEDIA_REJECTED,          /* ICMP unreachable errors answer a side's media */
     ICECALL_RULE_COUNT
 } icecall_rule_t;
 
@@ -392,6 +494,8 @@ uint64_t icecall_generation(const icecall_model_t *m);
 const char *icecall_rule_name(icecall_rule_t r);
 
 const char *icecall_path_to_string(icecall_path_t p);
+/** icecall_path_short: "host", "srflx", "relay UDP", "relay TCP" (as in the report). */
+const char *icecall_path_short(icecall_path_t p);
 const char *icecall_ctype_to_string(icecall_ctype_t t);
 const char *icecall_result_to_string(icecall_result_t r);
 

@@ -2,13 +2,15 @@
 /*
  * fuzz_icecall.c - libFuzzer harness for the per-call model: the input is a
  * stream of events whose fields come from the bytes, fed in order as the
- * epan layer would: SDP bodies, MRAS exchanges, diagnostics and location
- * headers, allocations and Set Active Destination, connectivity checks,
- * media; between them the second-pass lookups of checks and media and the
+ * epan layer would: SDP bodies of any SIP message and fork, MRAS exchanges,
+ * diagnostics and location headers of any dialog, allocations, Set Active
+ * Destination and the data sent to it, connectivity checks (with what
+ * sessions without SDP infer from: mapped addresses, DSCP, TCP roles, Teams
+ * relay ranges), media, ICMP errors quoting it; between them the second-pass lookups of checks and media and the
  * candidate-address queries. Then everything that reads the model: the
  * report (whole and filtered), the table rows, the findings, the limits.
- * Addresses, ufrags and Call-IDs come from small pools so that events hit
- * each other's calls, candidates and allocations.
+ * Addresses, ufrags, Call-IDs and To-tags come from small pools so that
+ * events hit each other's calls, forks, candidates and allocations.
  *
  * The first byte lowers the caps (icecall_model_set_limit()) so that short
  * inputs reach them. The model is made once and emptied with
@@ -62,8 +64,10 @@ static const char *const ufrags[] = { "aaaa", "bbbb", "cccc", "dddd" };
 static const char *const users[] = { "aaaa:bbbb", "bbbb:aaaa", "cccc:dddd", "dddd:cccc", "x", "", ":", "eeee:ffff" };
 static const char *const ids[] = { "call-1", "call-2", "call-3", "call-4" };
 static const char *const uris[] = { "sip:a@contoso.com", "sip:b@contoso.com", "sip:c@fabrikam.com", NULL };
-static const char *const messages[] = { "INVITE", "183", "200", "ACK", "BYE", NULL };
+static const char *const messages[] = { "INVITE", "183", "200", "ACK", "BYE", "REGISTER", "SUBSCRIBE", "UPDATE", NULL };
 static const char *const medias[] = { "audio", "video", "", NULL };
+static const char *const tags[] = { NULL, "t1", "t2", "t3", "" };
+static const char *const methods[] = { "INVITE", "REGISTER", "UPDATE", NULL };
 
 static void
 row_cb(const icecall_row_t *row, void *user)
@@ -100,10 +104,15 @@ msg_from(rd_t *r, icecall_msg_t *msg, uint32_t frame, int64_t t)
         msg->call_id = NULL;
     msg->from_uri = uris[u8(r) % 4];
     msg->to_uri = uris[u8(r) % 4];
-    msg->message = messages[u8(r) % 6];
+    msg->message = messages[u8(r) % 9];
     msg->is_request = u8(r) & 1;
     msg->src = addr(r);
     msg->dst = addr(r);
+    uint8_t f = u8(r);
+    msg->from_tag = tags[f % 5];
+    msg->to_tag = tags[(f >> 3) % 5];
+    msg->cseq_method = methods[u8(r) % 4];
+    msg->cseq = u8(r) % 3;
 }
 
 static void
@@ -182,7 +191,19 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
     }
     case 2: { /* Set Active Destination */
         icecall_addr_t c = addr(r), e = addr(r), p = addr(r);
-        icecall_set_destination(m, &c, &e, &p);
+        icecall_set_destination(m, frame, &c, &e, &p);
+        /* The data that follows, without Send / Data Indication. */
+        icecall_leg_t leg;
+        uint8_t f = u8(r);
+        if (icecall_active_leg(m, (f & 1) ? &e : &c, (f & 1) ? &c : &e, frame + ((f >> 1) & 1), &leg)) {
+            CHECK(leg.relayed);
+            icecall_media_pkt_t pk;
+            memset(&pk, 0, sizeof(pk));
+            pk.frame = frame + 1;
+            pk.time_us = t;
+            pk.leg = leg;
+            icecall_add_media(m, &pk, &fi);
+        }
         break;
     }
     case 3:
@@ -198,6 +219,21 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         c.username = users[u8(r) % 8];
         c.use_candidate = u8(r) & 1;
         c.error_code = u8(r);
+        /* What sessions without SDP infer from: mapped address, a relay's
+         * session id, DSCP, the TCP role, addresses in Teams relay ranges. */
+        uint8_t extra = u8(r);
+        if (extra & 1)
+            c.mapped = addr(r);
+        if (extra & 2)
+            c.sender_mux_session = u8(r);
+        c.leg.has_dscp = extra & 4;
+        c.leg.dscp = u8(r) & 0x3f;
+        c.leg.tcp_role = (extra >> 4) & 3;
+        if ((extra & 0x40) && c.leg.src.family == 4) {
+            c.leg.src.addr[0] = 52;
+            c.leg.src.addr[1] = 112;
+            c.leg.src.port = 3479;
+        }
         icecall_add_check(m, &c, (op & 0x10) ? NULL : &fi);
         icecall_lookup_check(m, &c, &fi);
         break;
@@ -210,6 +246,27 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         p.time_us = t;
         leg_from(r, &p.leg);
         p.rtcp = u8(r) & 1;
+        uint8_t f = u8(r);
+        p.leg.has_dscp = f & 1;
+        p.leg.dscp = (f >> 1) & 0x3f;
+        if (p.rtcp && (f & 0x80)) {
+            /* An ICMP error quoting a datagram between the leg's ends. */
+            icecall_unreach_t u;
+            memset(&u, 0, sizeof(u));
+            u.frame = frame;
+            u.time_us = t;
+            uint8_t g = u8(r);
+            u.v6 = g & 1;
+            u.type = (g >> 1) % 4;
+            u.code = u8(r) % 16;
+            u.quoted_src = p.leg.src;
+            u.quoted_dst = p.leg.dst;
+            u.reporter = p.leg.peer;
+            u.quoted = (icecall_quoted_t)((g >> 3) % 4);
+            icecall_add_unreachable(m, &u, (op & 0x10) ? NULL : &fi);
+            icecall_lookup_unreachable(m, &u, &fi);
+            break;
+        }
         icecall_add_media(m, &p, (op & 0x10) ? NULL : &fi);
         icecall_lookup_media(m, &p, &fi);
         break;
@@ -276,6 +333,9 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
     }
 }
 
+/* An ICE media line (an SDP without one makes no call). */
+static const icecall_media_in_t ice_line = { .index = 0, .media = "audio", .version = 19 };
+
 /* Once per process: a model of its own, made and freed, that refuses
  * 2,000 calls (the refused-item set grows; the report's counts get their
  * thousands separator). */
@@ -287,8 +347,8 @@ once(void)
     for (uint32_t i = 0; i < 2001; i++) {
         char id[24];
         snprintf(id, sizeof(id), "c%u", i);
-        icecall_msg_t msg = { i + 1, 0, id, "sip:a@x", "sip:b@x", "INVITE", true, { 0 }, { 0 } };
-        CHECK(icecall_add_sdp(m, &msg, NULL, 0) == (i == 0));
+        icecall_msg_t msg = { i + 1, 0, id, "sip:a@x", "sip:b@x", "INVITE", true, { 0 }, { 0 }, NULL, NULL, NULL, 0 };
+        CHECK(icecall_add_sdp(m, &msg, &ice_line, 1) == (i == 0));
     }
     char buf[200];
     icecall_limit_text(m, ICECALL_LIMIT_CALLS, buf, sizeof(buf));
@@ -312,6 +372,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         out = g_string_new("");
         only = g_hash_table_new(g_str_hash, g_str_equal);
         g_hash_table_add(only, (gpointer)"call-2");
+        g_hash_table_add(only, (gpointer)"ICE session aaaa/bbbb (no SIP)");
     }
     rd_t r = { data, size };
 
