@@ -82,6 +82,10 @@ class Runner:
 
     def report(self, capture, index):
         """(returncode, stdout, stderr) of the JSON report of one capture."""
+        return self.run(capture, index, ["-n", "-q", "-z", "msice,json"])
+
+    def run(self, capture, index, args):
+        """(returncode, stdout, stderr) of tshark ARGS -r CAPTURE."""
         env = None
         cmd = [self.tshark]
         path = capture
@@ -96,7 +100,7 @@ class Runner:
                 copy.chmod(0o644)
                 path = copy
         try:
-            res = subprocess.run([*cmd, "-n", "-q", "-r", str(path), "-z", "msice,json"], env=env,
+            res = subprocess.run([*cmd, *args, "-r", str(path)], env=env,
                                  cwd=str(self.home) if self.home else None, capture_output=True, text=True,
                                  errors="replace", timeout=self.timeout)
             err = res.stderr.replace(str(copy), str(capture)) if copy else res.stderr
