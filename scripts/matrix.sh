@@ -150,6 +150,7 @@ check_deb() {
     scratch=$(mktemp -d "$MSICE_CHROOTS/deb-check-$suite.XXXXXX")
     cp -a "$MSICE_CHROOTS/$suite-base/." "$scratch/"
     cp "$deb" "$scratch/tmp/"
+    cp "$MSICE_ROOT/captures/call-early-media-promotion.pcap" "$scratch/tmp/call.pcap"
     unshare --mount --propagation private bash -c '
         set -e
         root=$1; deb=$2; ver=$3
@@ -166,6 +167,14 @@ check_deb() {
             *) echo "tshark does not list msice.so as a dissector from the system folder"; exit 1 ;;
         esac
         nobody tshark -z help 2>&1 | grep -q "flow,msice" || { echo "no flow,msice in tshark -z help"; exit 1; }
+        # The global "MS ICE" profile: tshark -C copies it into the personal folder and shows its columns.
+        [ -f "$root/usr/share/wireshark/profiles/MS ICE/preferences" ] || { echo "no global MS ICE profile"; exit 1; }
+        chmod 644 "$root/tmp/call.pcap"
+        cols=$(nobody tshark -C "MS ICE" -n -r /tmp/call.pcap -T tabs 2>&1 | sed -n "385p")
+        case $cols in
+            *"A host 10.10.20.31:22190 <-> B host 10.20.8.15:17410 (UDP)"*"host (direct)"*) echo "profile: MS ICE columns shown" ;;
+            *) echo "tshark -C \"MS ICE\" does not show the profile columns: $cols"; exit 1 ;;
+        esac
         run apt-get remove -y -qq wireshark-plugin-msice >>/tmp/apt.log 2>&1 || { tail -n 20 /tmp/apt.log; exit 1; }
         if nobody tshark -G plugins 2>/dev/null | grep -q "^msice.so" ||
            ls "$root"/usr/lib/*/wireshark/plugins/$ver/epan/msice.so >/dev/null 2>&1; then
