@@ -130,6 +130,61 @@ header_value(wmem_allocator_t *scope, const char *line, gsize len, gsize voff)
     return wmem_strndup(scope, line + voff, e - voff);
 }
 
+/*
+ * The tag parameter of a From:/To: value (RFC 3261 20.20, 20.39): after the
+ * '>' of a name-addr, else among the parameters after the URI. NULL: none.
+ */
+static const char *
+header_tag(wmem_allocator_t *scope, const char *line, gsize len, gsize voff)
+{
+    const char *v = header_value(scope, line, len, voff);
+    const char *gt = strchr(v, '>');
+    const char *p = gt ? gt + 1 : v;
+    while ((p = strchr(p, ';')) != NULL) {
+        p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (g_ascii_strncasecmp(p, "tag", 3) != 0) {
+            continue;
+        }
+        const char *q = p + 3;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q != '=')
+            continue;
+        q++;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        gsize n = 0;
+        while (q[n] && q[n] != ';' && q[n] != ' ' && q[n] != '\t' && q[n] != ',')
+            n++;
+        return n ? wmem_strndup(scope, q, n) : NULL;
+    }
+    return NULL;
+}
+
+/* "CSeq: 1 INVITE": the number (0 when not a number) and the method. */
+static void
+header_cseq(wmem_allocator_t *scope, const char *line, gsize len, gsize voff, msice_sip_context_t *ctx)
+{
+    const char *v = header_value(scope, line, len, voff);
+    guint64 n = 0;
+    const char *p = v;
+    while (g_ascii_isdigit(*p) && n <= G_MAXUINT32)
+        n = n * 10 + (guint64)(*p++ - '0');
+    if (p == v || n > G_MAXUINT32 || (*p != ' ' && *p != '\t'))
+        return;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    gsize m = 0;
+    while (g_ascii_isalpha(p[m]))
+        m++;
+    if (!m || p[m])
+        return;
+    ctx->cseq = (guint32)n;
+    ctx->cseq_method = wmem_strndup(scope, p, m);
+}
+
 /* The URI of a From:/To: value: inside <...>, else up to ';'. */
 static const char *
 header_uri(wmem_allocator_t *scope, const char *line, gsize len, gsize voff)
@@ -162,19 +217,24 @@ line_before(const char *w, gint end, gint *start)
     return (gsize)(e - ls);
 }
 
-/* Call-ID, From and To of one header line (the first of each wins). */
+/* Call-ID, From, To and CSeq of one header line (the first of each wins). */
 static void
 context_header(wmem_allocator_t *scope, const char *line, gsize len, msice_sip_context_t *ctx)
 {
     gsize v;
     if (len == 0 || line[0] == ' ' || line[0] == '\t')
         return;                   /* a folded continuation */
-    if (!ctx->call_id && (v = header_is(line, len, "Call-ID", "i")) != 0)
+    if (!ctx->call_id && (v = header_is(line, len, "Call-ID", "i")) != 0) {
         ctx->call_id = header_value(scope, line, len, v);
-    else if (!ctx->from_uri && (v = header_is(line, len, "From", "f")) != 0)
+    } else if (!ctx->from_uri && (v = header_is(line, len, "From", "f")) != 0) {
         ctx->from_uri = header_uri(scope, line, len, v);
-    else if (!ctx->to_uri && (v = header_is(line, len, "To", "t")) != 0)
+        ctx->from_tag = header_tag(scope, line, len, v);
+    } else if (!ctx->to_uri && (v = header_is(line, len, "To", "t")) != 0) {
         ctx->to_uri = header_uri(scope, line, len, v);
+        ctx->to_tag = header_tag(scope, line, len, v);
+    } else if (!ctx->cseq_method && (v = header_is(line, len, "CSeq", "")) != 0) {
+        header_cseq(scope, line, len, v, ctx);
+    }
 }
 
 /*

@@ -173,9 +173,16 @@ table_row(const icecall_row_t *row, void *user)
     char *key = g_strdup_printf("%s\t%s", row->call_id, row->media);
     gpointer v;
     guint idx;
+    char *was = row->merged_id ? g_strdup_printf("%s\t%s", row->merged_id, row->merged_media) : NULL;
     if (g_hash_table_lookup_extended(rc->index, key, NULL, &v)) {
         idx = GPOINTER_TO_UINT(v);
         g_free(key);
+    } else if (was && g_hash_table_lookup_extended(rc->index, was, NULL, &v)) {
+        /* The row of an ICE session that turned out to be this call's
+         * media line (a capture started mid-call): it is this row now. */
+        idx = GPOINTER_TO_UINT(v);
+        g_hash_table_remove(rc->index, was);
+        g_hash_table_insert(rc->index, key, GUINT_TO_POINTER(idx));
     } else {
         stat_tap_table_item_type items[N_COLS];
         memset(items, 0, sizeof(items));
@@ -207,6 +214,7 @@ table_row(const icecall_row_t *row, void *user)
     g_string_append_c(f, '"');
     set_string(rc->table, idx, COL_FILTER, f->str);
     g_string_free(f, TRUE);
+    g_free(was);
 }
 
 static tap_packet_status

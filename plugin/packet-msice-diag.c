@@ -255,6 +255,10 @@ fill_msg(icecall_msg_t *msg, packet_info *pinfo, const msice_sip_context_t *ctx)
     msg->call_id = ctx->call_id;
     msg->from_uri = ctx->from_uri;
     msg->to_uri = ctx->to_uri;
+    msg->from_tag = ctx->from_tag;
+    msg->to_tag = ctx->to_tag;
+    msg->cseq_method = ctx->cseq_method;
+    msg->cseq = ctx->cseq;
     msg->message = ctx->message;
     msg->is_request = ctx->message && !g_ascii_isdigit(ctx->message[0]);
     address_to_icecall(&msg->src, &pinfo->net_src, 0);

@@ -1274,6 +1274,10 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
             msg.call_id = ctx.call_id;
             msg.from_uri = ctx.from_uri;
             msg.to_uri = ctx.to_uri;
+            msg.from_tag = ctx.from_tag;
+            msg.to_tag = ctx.to_tag;
+            msg.cseq_method = ctx.cseq_method;
+            msg.cseq = ctx.cseq;
             msg.message = ctx.message;
             msg.is_request = ctx.message && !g_ascii_isdigit(ctx.message[0]);
             address_to_icecall(&msg.src, &pinfo->net_src, 0);

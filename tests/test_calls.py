@@ -159,3 +159,23 @@ def test_rtp_on_candidate_addresses_without_decode_as(tshark):
     rows = tshark.by_frame(pcap, ["rtp.ssrc", "msice.path.type", "msice.call_id"], "frame.number >= 3")
     assert [rows[f]["rtp.ssrc"] for f in (3, 4, 5)] == ["0x00001234"] * 3
     assert rows[3]["msice.path.type"] == "host (direct)" and rows[3]["msice.call_id"] == "rtp-test"
+
+
+def test_message_seen_twice_is_named_once(tshark):
+    """A message captured on both legs (client -> Front End, Front End -> client) is named by its first copy:
+    the re-INVITE of call-inside-inside is frames 79/80 (captures/README.md)."""
+    text = report(tshark, CAPTURES / "call-inside-inside.pcap")
+    assert "A's re-INVITE (frame 79) selects: local 10.10.20.31:21346, remote 10.10.40.52:30112" in text
+    assert "(frame 80)" not in text
+
+
+def test_allocate_retransmissions_are_counted_as_such(tshark):
+    """call-tcp-relay: each unanswered UDP Allocate is one request sent four times (same transaction id,
+    every 650 ms): one request and three retransmissions, not "1 request"."""
+    text = report(tshark, CAPTURES / "call-tcp-relay.pcap")
+    for port, frame in ((7180, 7), (7181, 8)):
+        assert (f"A: 192.168.0.15:{port} -> Edge 203.0.113.10:3478 UDP: no response to 1 request and its 3 "
+                f"retransmissions (first frame {frame})") in text
+        assert (f"[warning, frame {frame}] No answer from the Edge 203.0.113.10:3478 to 1 Allocate request and its 3 "
+                f"retransmissions over UDP from 192.168.0.15:{port}") in text
+    assert "no response to 1 request (first" not in text

@@ -58,13 +58,13 @@ def json_lines(doc):
         lines = []
         for mr in c["mras"]:
             if mr["result"] == "no_response":
-                lines.append(f"MRAS ({mr['side']}, {mr['client']}): request in frame {mr['request_frame']}, no response")
+                lines.append(f"MRAS ({mr['party']}, {mr['client']}): request in frame {mr['request_frame']}, no response")
             else:
                 ok = "credentials OK" if mr["result"] == "ok" else f"failed: {mr['reason']}"
-                lines.append(f"MRAS ({mr['side']}, {mr['client']}): {ok} (frame {mr['frame']})")
+                lines.append(f"MRAS ({mr['party']}, {mr['client']}): {ok} (frame {mr['frame']})")
         for m in c["media"]:
             for a in m["allocations"]:
-                lines.append(f"{a['side']}: {a['text']}")
+                lines.append(f"{a['party']}: {a['text']}")
             for p in m["pairs"]:
                 lines.append(f"PAIR {p['pair']['text']}: {OUTCOME[p['outcome']]}"
                              + (f" nominated {p['nominated_frame']}" if p["nominated"] else ""))
@@ -92,8 +92,8 @@ def json_lines(doc):
     return calls, edge, unused
 
 
-PAIR_LINE = re.compile(r"^      (A .+ <-> B .+\)): (success|no response|error|not checked)(.*)$")
-ALLOC_LINE = re.compile(r"^      ([AB]): (.*)$")
+PAIR_LINE = re.compile(r"^      (A .+ <-> B\d* .+\)): (success|no response|error|not checked)(.*)$")
+ALLOC_LINE = re.compile(r"^      ([AB]\d*): (.*)$")
 
 
 def text_lines(text):
@@ -161,13 +161,13 @@ def test_json_validates_and_agrees_with_text(tshark, capture):
         if c["kind"] != "sip_call":
             continue
         for m in c["media"]:
-            for side in "AB":
-                n = sum(1 for x in m["candidates"] if x["side"] == side)
+            for party in sorted({x["party"] for x in m["candidates"]} | {"A", "B"}):
+                n = sum(1 for x in m["candidates"] if x["party"] == party)
                 block = text.split(f"Call-ID: {c['call_id']}\n", 1)[1]
-                line = re.search(rf"  Media {re.escape(m['name'])} .*?\n    {side} candidates: ([^\n]*)\n", block, re.S)
-                assert line, (c["call_id"], m["name"])
+                line = re.search(rf"  Media {re.escape(m['name'])} .*?\n    {party} candidates: ([^\n]*)\n", block, re.S)
+                assert line, (c["call_id"], m["name"], party)
                 counted = sum(int(k) for k in re.findall(r"(\d+) (?:host|srflx|prflx|relay|unknown) \(", line.group(1)))
-                assert n == counted, (c["call_id"], m["name"], side, line.group(1))
+                assert n == counted, (c["call_id"], m["name"], party, line.group(1))
 
 
 @pytest.mark.parametrize("capture", BUNDLED + REAL_CAPTURES, ids=lambda p: p.name)

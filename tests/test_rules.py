@@ -65,6 +65,13 @@ EXPECTED = {
                                         ("promotion", 385): NOTE},
     # Relay candidates over UDP and TCP on both sides, no packets but SIP: nothing to report.
     "sip-lync2013-call.pcap": {},
+    # Issue 9 (SIP dialogs). A capture that starts inside the 183: Frank's first SDP is the 200 OK (340), Alice's
+    # the re-INVITE (377). A forked INVITE: Alice's INVITE (16), the desktop's 183 (30, the fork that never
+    # answers), the laptop's 183 (48); no relay_despite_direct (the host pair that succeeded is the desktop's), no
+    # promotion. REGISTER/SUBSCRIBE with location headers: findings of the call only (INVITE 18, 183 21).
+    "call-mid-call-start.pcap": {("relay_udp_only", 340): NOTE, ("relay_udp_only", 377): NOTE},
+    "call-forked.pcap": {("relay_udp_only", 16): NOTE, ("relay_udp_only", 30): NOTE, ("relay_udp_only", 48): NOTE},
+    "call-register-location.pcap": {("relay_udp_only", 18): NOTE, ("relay_udp_only", 21): NOTE},
     # Issue 9 (test_media_paths.py checks these frames against captures/README.md): relay data sent raw after
     # Set Active Destination is no path of its own, only the promotion to host at 394; the callee's closed port
     # answers Alice's RTP with ICMP from frame 183; audio relay UDP + application sharing relay TCP: silent.
@@ -81,8 +88,9 @@ PROMOTIONS = {"call-early-media-promotion.pcap": [385], "call-outside-outside.pc
 
 # Captures that must raise no warning at all from msice (the relay_udp_only note is fine).
 SILENT = ["call-inside-inside.pcap", "call-early-media-promotion.pcap", "call-outside-outside.pcap",
-          "call-federation.pcap", "call-inside-outside.pcap", "sip-lync2013-call.pcap",
-          "call-relay-active-destination.pcap", "call-appsharing-tcp.pcap"]
+          "call-federation.pcap", "call-inside-outside.pcap", "sip-lync2013-call.pcap", "call-mid-call-start.pcap",
+          "call-forked.pcap", "call-register-location.pcap", "call-relay-active-destination.pcap",
+          "call-appsharing-tcp.pcap"]
 
 
 # ---------------------------------------------------------------- helpers

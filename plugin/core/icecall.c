@@ -3,14 +3,20 @@
  * icecall.c - the per-call ICE model. See icecall.h.
  *
  * Data layout (all owned by the model, freed by icecall_model_free()):
- *   calls (Call-ID -> call_t), in first-seen order in call_list
+ *   dialogs (Call-ID -> call_t): every SIP dialog the model heard of (a
+ *     location or diagnostics header, an SDP body); the ones that are calls
+ *     (an INVITE dialog with ICE media lines, or an ICE session without SIP)
+ *     also in call_list, in the order they became calls
+ *   endpoints (SIP URI -> where it said it is), from any dialog
  *     call_t: parties A/B, media lines
  *       media_t: candidates per side (GArray of cand_t), checked pairs
- *                (GArray of pair_t), current media pair per direction,
- *                early media, promotions
+ *                (GArray of pair_t), current media pair per fork and
+ *                direction, the switches early media and promotions are
+ *                read from, ICMP rejections
  *   indexes for packets: candidate address -> owner, ufrag -> owner,
- *   allocations by client 5-tuple / relayed address / mux session,
- *   pending check and Allocate transactions by transaction id.
+ *   allocations by client 5-tuple / client socket / reflexive address /
+ *   relayed address / mux session, pending check and Allocate transactions
+ *   by transaction id, media flows no call claimed yet (orphans).
  * Nothing is stored per packet: memory grows with calls, candidates and
  * pairs (each bounded by the limits in icecall.h).
  */
@@ -29,6 +35,9 @@
 
 /* ---- types ---------------------------------------------------------------- */
 
+typedef struct alloc alloc_t;
+typedef struct call call_t;
+
 typedef struct {
     icecall_addr_t  addr;
     icecall_ctype_t type;
@@ -41,6 +50,11 @@ typedef struct {
     char            foundation[48];
     uint32_t        frame;          /* SDP frame that offered it; 0: learnt */
     bool            learnt;         /* seen in checks/media, not offered */
+    uint8_t         fork;           /* side B: the early dialog (To-tag) that offered it; side A: 0 */
+    bool            merged;         /* the same candidate as cands[into], known so later: not shown */
+    int             into;
+    alloc_t        *alloc;          /* a relay seen in use before its relayed address was known: the
+                                     * allocation it goes through (address not set); NULL otherwise */
     /* Learnt candidates (what the packets say about them): */
     uint32_t        seen_frame;     /* first packet from or to it */
     uint8_t         tcptype;        /* direct ICE over TCP: ICECALL_TCP_SRC_ACTIVE = active, _DST_ACTIVE = passive */
@@ -64,6 +78,8 @@ typedef struct {
     int64_t          media_first_us, media_last_us;
     unsigned         media_pkts;
     bool             relayed_tcp;   /* the relayed leg runs over TCP */
+    bool             merged;        /* the same pair as pairs[into] (an end became known later) */
+    int              into;
     uint32_t         first_rtp_frame[2];   /* first RTP on this pair, per direction (from side) */
     uint32_t         icmp_frame;    /* first ICMP error quoting one of its checks */
     unsigned         icmp_n;
@@ -78,6 +94,15 @@ typedef struct {
     unsigned         n_responses_only;   /* responses whose request is not in the capture */
     uint32_t         response_only_frame;
 } pair_t;
+
+/* Media on a new pair in one direction (from side @dir): the raw timeline
+ * that early media and promotions are read from. */
+typedef struct {
+    uint32_t frame;
+    int64_t  time_us;
+    int      pair;
+    uint8_t  dir;
+} switch_t;
 
 typedef struct {
     uint32_t frame;
@@ -108,23 +133,36 @@ typedef struct {
     char           ufrag[2][64];
     icecall_addr_t default_addr[2];
     icecall_addr_t remote_final[2]; /* component 1 of the last a=remote-candidates of each side */
-    uint32_t       remote_final_frame[2];
+    uint32_t       remote_final_frame[2];   /* first frame of the message that said it */
+    char           remote_final_msg[2][24]; /* that message: "re-INVITE", "200 OK", ... */
+    uint32_t       remote_final_cseq[2];    /* its CSeq (0: unknown), to know a second copy */
     char           remote_v6[2][64];
     GArray        *pairs;           /* pair_t */
-    int            current[2];      /* pair carrying media per direction (from side) */
-    int            previous[2];     /* the pair each direction left last */
-    int64_t        switched_us[2];  /* when */
+    /* Per early dialog (fork) and direction (from side): the pair carrying
+     * media, the one it left last and when. Each fork has its own media
+     * timeline: media that moves to another fork is not a promotion. */
+    int            current[ICECALL_MAX_FORKS][2];
+    int            previous[ICECALL_MAX_FORKS][2];
+    int64_t        switched_us[ICECALL_MAX_FORKS][2];
+    GArray        *switches;        /* switch_t in frame order, NULL until media; at most ICECALL_MAX_SWITCHES */
+    call_t        *merged_from;     /* the last ICE session without SIP merged into this line */
+    bool           switches_truncated;
     uint32_t       last_check_frame;
-    int            early_pair;
-    uint32_t       early_frame;
-    int64_t        early_us;
-    promo_t        promos[ICECALL_MAX_PROMOTIONS];
-    unsigned       n_promos;
-    bool           promos_truncated;
     reject_t       rejects[ICECALL_MAX_REJECTS];
     unsigned       n_rejects;
     bool           rejects_truncated;
 } media_t;
+
+/* The early media, promotions and path of one fork of a media line, read
+ * from its switches (promo_t.from -1: no earlier path). */
+typedef struct {
+    int      early;                 /* pair, -1: no media */
+    uint32_t early_frame;
+    int64_t  early_us;
+    promo_t  promos[ICECALL_MAX_PROMOTIONS];
+    unsigned n_promos;
+    bool     truncated;
+} timeline_t;
 
 typedef struct {
     uint32_t frame;
@@ -144,13 +182,52 @@ typedef struct {
 
 #define ICECALL_MAX_DIAGS 8u
 
+/* One "I am here" of an endpoint (ms-endpoint-location-data), in any dialog. */
 typedef struct {
+    icecall_addr_t     ip;          /* SIP source address of the message (port 0) */
+    uint32_t           frame;
+    icecall_location_t loc;
+    char               what[24];    /* the message: "REGISTER", "SUBSCRIBE", "INVITE", ... */
+} loc_stmt_t;
+
+/* What the endpoints of one SIP URI said about their location (bounded). */
+typedef struct {
+    GArray *stmts;                  /* loc_stmt_t, when it changed, at most ICECALL_MAX_LOCATION_STMTS */
+} endpoint_t;
+
+/* One early dialog of the callee (RFC 3261 12.1: a To-tag). A forked INVITE
+ * has several, one per endpoint that answered with a provisional response;
+ * the one that sends the 2xx is the call's B. */
+typedef struct {
+    char               tag[64];     /* "": not known (a message without To-tag) */
+    icecall_addr_t     sip_ip;      /* source of its first SIP message seen */
+    icecall_location_t location;    /* its ms-endpoint-location-data */
+    uint32_t           location_frame;
+    uint32_t           first_frame;
+} fork_t;
+
+struct call {
     char          *call_id;
     bool           from_sip;
+    bool           is_call;           /* an A/V call (else a dialog heard of: REGISTER, SUBSCRIBE, ...) */
     bool           addr_keyed;        /* no SIP and no ICE user names: keyed by the requester's address */
     const icecall_model_t *model;     /* for what a session without SDP infers from the allocations */
-    icecall_location_t location[2];
+    icecall_location_t location[2];   /* side B: of the fork that spoke first (see forks) */
     uint32_t       location_frame[2];
+    fork_t         forks[ICECALL_MAX_FORKS];
+    unsigned       n_forks;
+    int            answered;          /* fork that sent the 2xx with SDP; -1: none seen */
+    bool           forks_truncated;
+    uint32_t       sdp_frame;         /* first SDP of the call */
+    char           sdp_what[24];      /* and what carried it ("INVITE", "200 OK", ...) */
+    /* An ICE session without SIP found to be (part of) this call's media
+     * line once its SDP came: its model moved there; what still names it
+     * (check transactions) follows these. */
+    call_t        *merged_into;
+    unsigned       merged_media;
+    bool           merged_swap;       /* its side 0 is the call's side B */
+    int           *merged_pairs;      /* its pair index -> the call's */
+    unsigned       n_merged_pairs;
     diag_t         diags[ICECALL_MAX_DIAGS];
     unsigned       n_diags;
     uint32_t       answer_frame;      /* first 200 OK with SDP */
@@ -163,12 +240,28 @@ typedef struct {
     unsigned       n_media;
     uint32_t       first_frame, last_frame;
     bool           media_limit_hit;
-} call_t;
+};
 
+/* Where a relay placeholder (cand_t.alloc) of an allocation sits. */
 typedef struct {
+    call_t  *call;
+    unsigned media;
+    int      side;
+    int      cand;
+} alloc_user_t;
+
+typedef enum {
+    RELAYED_FROM_NONE = 0,
+    RELAYED_FROM_RESPONSE,            /* an Allocate response (first or refresh) */
+    RELAYED_FROM_RELEASE,             /* the response to the release (LIFETIME 0) */
+    RELAYED_FROM_SDP,                 /* a relay candidate whose raddr is this allocation's client */
+} relayed_from_t;
+
+struct alloc {
     icecall_addr_t client, edge;
     bool           tcp;
-    unsigned       n_requests;
+    unsigned       n_requests;      /* transactions (a retransmission is not a new one) */
+    unsigned       n_transmissions; /* every request seen, retransmissions included */
     unsigned       n_401;           /* 401 to a request without credentials: the normal challenge */
     unsigned       n_rejected;      /* 401 to a request that carried MESSAGE-INTEGRITY */
     uint32_t       first_frame, last_request_frame, success_frame, error_frame;
@@ -186,7 +279,27 @@ typedef struct {
     icecall_addr_t only_peer;       /* the peer of its relayed packets while there is one */
     uint8_t        n_peers;         /* 0, 1, or 2 = more than one */
     uint64_t       mux_session;
-} alloc_t;
+    relayed_from_t relayed_from;      /* what told the relayed address */
+    uint32_t       relayed_frame;
+    alloc_user_t   users[ICECALL_MAX_ALLOC_USERS]; /* relay placeholders waiting for the relayed address */
+    unsigned       n_users;
+};
+
+/*
+ * A media flow that no call claimed when its packets came (a capture that
+ * starts mid-call: media before any SDP or check names its ends). Kept,
+ * bounded, until a candidate or an allocation makes it routable; then its
+ * packets count for that pair from the first one.
+ */
+typedef struct {
+    icecall_leg_t leg;              /* of its first packet */
+    bool          rtcp;
+    uint32_t      first_frame, last_frame;
+    int64_t       first_us, last_us;
+    unsigned      pkts;
+    uint64_t      dscp;             /* DSCP values seen, one bit each */
+    bool          claimed;
+} orphan_t;
 
 /* One Allocate transaction, by transaction id. */
 typedef struct {
@@ -200,6 +313,7 @@ typedef struct {
     int      side;
     int      cand;                  /* -1: ufrag owner */
     bool     learnt;                /* a candidate learnt from packets, not offered */
+    uint8_t  fork;                  /* side B: its early dialog */
 } owner_t;
 
 typedef struct {
@@ -229,22 +343,34 @@ typedef struct {
     uint8_t  addr[16];
 } akey_t;
 
+/* Hash key of an orphan flow: its two ends (relayed: the TURN 5-tuple and the peer). */
+typedef struct {
+    akey_t  a, b, c;
+    uint8_t relayed, outbound;
+} okey_t;
+
 struct icecall_model {
     GHashTable *calls;        /* char* call_id -> call_t* */
-    GPtrArray  *call_list;    /* call_t*, first-seen order; owns the calls */
+    GPtrArray  *call_list;    /* call_t* of the calls, in the order they became calls */
+    unsigned    n_dialogs;    /* entries of calls that are not calls */
+    unsigned    n_merged;     /* calls of call_list merged into another call */
+    GHashTable *endpoints;    /* char* lower-case SIP URI -> endpoint_t* */
     GHashTable *by_addr;      /* akey_t* -> owner_t* (exact address) */
     GHashTable *by_ip;        /* akey_t* (port 0) -> owner_t* */
     GHashTable *by_ufrag;     /* char* -> owner_t* */
     GHashTable *allocs;       /* akey pair (client+edge) -> alloc_t* */
     GHashTable *allocs_by_relayed;  /* akey_t* -> alloc_t* */
-    GHashTable *allocs_by_client;   /* akey_t* -> alloc_t* (the client socket; the latest success wins) */
-    GHashTable *allocs_by_reflexive; /* akey_t* -> alloc_t* */
+    GHashTable *allocs_by_client;   /* akey_t* (with transport) -> alloc_t* of the client socket (latest success) */
+    GHashTable *allocs_by_reflexive; /* akey_t* (with transport) -> alloc_t* */
     GHashTable *allocs_by_session;  /* guint64* -> alloc_t* */
     GHashTable *alloc_tx;     /* 16-byte txid -> alloc_tx_t* */
     GHashTable *check_tx;     /* 16-byte txid -> check_tx_t* */
     GHashTable *unrouted_tx;  /* 16-byte txid: requests seen that no call took (their responses are not orphans) */
     GHashTable *mras;         /* akey_t* (client IP) -> mras_t* */
     GPtrArray  *alloc_list;   /* alloc_t*, owns them */
+    GHashTable *orphans;      /* okey_t* -> orphan_t* (owns), at most ICECALL_MAX_ORPHANS */
+    GHashTable *orphans_by_addr; /* akey_t* -> GPtrArray of orphan_t* (its ends' addresses) */
+    GArray     *retry;        /* akey_t: addresses that became known during this event */
     uint64_t    generation;   /* bumped by every event */
     int64_t     last_us;      /* latest event time */
 };
@@ -293,6 +419,19 @@ static gboolean
 akey2_equal(gconstpointer a, gconstpointer b)
 {
     return memcmp(a, b, sizeof(akey2_t)) == 0;
+}
+
+static guint
+okey_hash(gconstpointer p)
+{
+    const okey_t *k = (const okey_t *)p;
+    return (akey_hash(&k->a) * 31u + akey_hash(&k->b)) * 31u + akey_hash(&k->c) + k->relayed * 7u + k->outbound;
+}
+
+static gboolean
+okey_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(okey_t)) == 0;
 }
 
 static guint
@@ -460,6 +599,8 @@ media_free(media_t *md)
     g_array_free(md->cands[0], TRUE);
     g_array_free(md->cands[1], TRUE);
     g_array_free(md->pairs, TRUE);
+    if (md->switches)
+        g_array_free(md->switches, TRUE);
     g_free(md);
 }
 
@@ -469,18 +610,28 @@ call_free(gpointer p)
     call_t *c = (call_t *)p;
     for (unsigned i = 0; i < c->n_media; i++)
         media_free(c->media[i]);
+    g_free(c->merged_pairs);
     g_free(c->call_id);
     g_free(c->uri[0]);
     g_free(c->uri[1]);
     g_free(c);
 }
 
+static void
+endpoint_free(gpointer p)
+{
+    endpoint_t *e = (endpoint_t *)p;
+    g_array_free(e->stmts, TRUE);
+    g_free(e);
+}
+
 icecall_model_t *
 icecall_model_new(void)
 {
     icecall_model_t *m = g_new0(icecall_model_t, 1);
-    m->calls = g_hash_table_new(g_str_hash, g_str_equal);
-    m->call_list = g_ptr_array_new_with_free_func(call_free);
+    m->calls = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, call_free);  /* key: the call's own call_id */
+    m->call_list = g_ptr_array_new();
+    m->endpoints = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, endpoint_free);
     m->by_addr = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->by_ip = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->by_ufrag = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -494,6 +645,9 @@ icecall_model_new(void)
     m->unrouted_tx = g_hash_table_new_full(txid_hash, txid_equal, g_free, NULL);
     m->mras = g_hash_table_new_full(akey_hash, akey_equal, g_free, g_free);
     m->alloc_list = g_ptr_array_new_with_free_func(g_free);
+    m->orphans = g_hash_table_new_full(okey_hash, okey_equal, g_free, g_free);
+    m->orphans_by_addr = g_hash_table_new_full(akey_hash, akey_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+    m->retry = g_array_new(FALSE, FALSE, sizeof(akey_t));
     return m;
 }
 
@@ -517,31 +671,67 @@ icecall_model_free(icecall_model_t *m)
     g_hash_table_destroy(m->mras);
     g_ptr_array_free(m->alloc_list, TRUE);
     g_ptr_array_free(m->call_list, TRUE);
+    g_hash_table_destroy(m->endpoints);
+    g_hash_table_destroy(m->orphans_by_addr);
+    g_hash_table_destroy(m->orphans);
+    g_array_free(m->retry, TRUE);
     g_free(m);
 }
 
 unsigned
 icecall_n_calls(const icecall_model_t *m)
 {
-    return m->call_list->len;
+    return m->call_list->len - m->n_merged;
 }
 
+/* It is a call from now on (it keeps what its dialog heard before). */
+static bool
+call_promote(icecall_model_t *m, call_t *c)
+{
+    if (c->is_call)
+        return true;
+    if (m->call_list->len >= ICECALL_MAX_CALLS)
+        return false;
+    c->is_call = true;
+    m->n_dialogs--;
+    g_ptr_array_add(m->call_list, c);
+    return true;
+}
+
+/*
+ * The dialog of @call_id, made when new. A SIP dialog is not a call until
+ * an SDP with ICE media lines comes in it (call_promote()); an ICE session
+ * without SIP (@from_sip false) is one at once.
+ */
 static call_t *
 call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
 {
     call_t *c = (call_t *)g_hash_table_lookup(m->calls, call_id);
     if (c)
         return c;
-    if (m->call_list->len >= ICECALL_MAX_CALLS)
+    if (m->n_dialogs >= ICECALL_MAX_DIALOGS || (!from_sip && m->call_list->len >= ICECALL_MAX_CALLS))
         return NULL;
     c = g_new0(call_t, 1);
     c->call_id = g_strdup(call_id);
     c->from_sip = from_sip;
     c->model = m;
     c->first_frame = frame;
+    c->answered = -1;
     g_hash_table_insert(m->calls, c->call_id, c);
-    g_ptr_array_add(m->call_list, c);
+    m->n_dialogs++;
+    if (!from_sip)
+        call_promote(m, c);
     return c;
+}
+
+/* The call of @call_id, or NULL (unknown, or a dialog that is not a call). */
+static call_t *
+call_find(const icecall_model_t *m, const char *call_id)
+{
+    call_t *c = call_id ? (call_t *)g_hash_table_lookup(m->calls, call_id) : NULL;
+    for (unsigned k = 0; c && c->merged_into && k < 4; k++)
+        c = c->merged_into;   /* an ICE session found to be part of a call: that call */
+    return c && c->is_call && !c->merged_into ? c : NULL;
 }
 
 static media_t *
@@ -556,9 +746,8 @@ media_get(call_t *c, unsigned index, const char *name)
         md->cands[0] = g_array_new(FALSE, TRUE, sizeof(cand_t));
         md->cands[1] = g_array_new(FALSE, TRUE, sizeof(cand_t));
         md->pairs = g_array_new(FALSE, TRUE, sizeof(pair_t));
-        md->current[0] = md->current[1] = -1;
-        md->previous[0] = md->previous[1] = -1;
-        md->early_pair = -1;
+        for (unsigned f = 0; f < ICECALL_MAX_FORKS; f++)
+            md->current[f][0] = md->current[f][1] = md->previous[f][0] = md->previous[f][1] = -1;
         md->from_sip = c->from_sip;
         snprintf(md->name, sizeof(md->name), "media %u", c->n_media + 1);
         c->media[c->n_media++] = md;
@@ -572,8 +761,8 @@ media_get(call_t *c, unsigned index, const char *name)
 }
 
 static void
-index_owner(icecall_model_t *m, GHashTable *t, const icecall_addr_t *a, bool tcp, bool with_port, call_t *c,
-            unsigned media, int side, int cand, bool learnt)
+index_owner(GHashTable *t, const icecall_addr_t *a, bool tcp, bool with_port, call_t *c, unsigned media, int side,
+            int cand, bool learnt, uint8_t fork)
 {
     akey_t k;
     make_key(&k, a, tcp, with_port);
@@ -587,9 +776,34 @@ index_owner(icecall_model_t *m, GHashTable *t, const icecall_addr_t *a, bool tcp
     o->side = side;
     o->cand = cand;
     o->learnt = learnt;
+    o->fork = fork;
     g_hash_table_replace(t, g_memdup2(&k, sizeof(k)), o);
-    (void)m;
 }
+
+/* The address indexes of candidate @idx (placeholders have no address yet). */
+/* @a became known: media flows waiting with this end may be routable now. */
+static void
+retry_later(icecall_model_t *m, const icecall_addr_t *a)
+{
+    if (!g_hash_table_size(m->orphans) || m->retry->len >= ICECALL_MAX_ORPHANS)
+        return;
+    akey_t k;
+    make_key(&k, a, false, true);
+    if (g_hash_table_contains(m->orphans_by_addr, &k))
+        g_array_append_val(m->retry, k);
+}
+
+static void
+index_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, int idx, const cand_t *x)
+{
+    if (x->alloc)
+        return;
+    index_owner(m->by_addr, &x->addr, x->tcp, true, c, mi, side, idx, x->learnt, x->fork);
+    index_owner(m->by_ip, &x->addr, x->tcp, false, c, mi, side, idx, x->learnt, x->fork);
+    retry_later(m, &x->addr);
+}
+
+static void rekey_pairs(media_t *md);
 
 /* Adds or updates a candidate; returns its index (or -1 at the limit). */
 static int
@@ -599,15 +813,27 @@ cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in)
     GArray *a = md->cands[side];
     for (guint i = 0; i < a->len; i++) {
         cand_t *x = &g_array_index(a, cand_t, i);
-        if (addr_eq(&x->addr, &in->addr) && x->tcp == in->tcp && x->component == in->component) {
+        if (x->merged)
+            continue;
+        if (x->alloc || in->alloc) {
+            /* Relays through one allocation whose relayed address is not known yet. */
+            if (x->alloc == in->alloc)
+                return (int)i;
+            continue;
+        }
+        /* A learnt candidate's component is not known (0): any offer of its address is it. */
+        if (addr_eq(&x->addr, &in->addr) && x->tcp == in->tcp &&
+            (x->component == in->component || x->learnt || in->learnt)) {
             /* The same candidate again (v6 and v19 parts, answers, re-INVITEs):
              * keep the first offer, learn what the new line adds. */
             if (x->learnt && !in->learnt) {
                 /* Seen in a check first (peer-reflexive), offered now: the
-                 * offer says what it is. */
+                 * offer says what it is (and which fork offered it). A
+                 * server-reflexive one now has a base: its pairs are known
+                 * by it from now on. */
                 *x = *in;
-                index_owner(m, m->by_addr, &in->addr, in->tcp, true, c, mi, side, (int)i, false);
-                index_owner(m, m->by_ip, &in->addr, in->tcp, false, c, mi, side, (int)i, false);
+                index_cand(m, c, mi, side, (int)i, x);
+                rekey_pairs(md);
                 return (int)i;
             }
             if (x->type == ICECALL_CTYPE_UNKNOWN && in->type != ICECALL_CTYPE_UNKNOWN)
@@ -627,17 +853,23 @@ cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in)
         return -1;
     g_array_append_val(a, *in);
     int idx = (int)a->len - 1;
-    index_owner(m, m->by_addr, &in->addr, in->tcp, true, c, mi, side, idx, in->learnt);
-    index_owner(m, m->by_ip, &in->addr, in->tcp, false, c, mi, side, idx, in->learnt);
+    index_cand(m, c, mi, side, idx, in);
+    if (in->type == ICECALL_CTYPE_HOST && md->pairs->len)
+        rekey_pairs(md);   /* the base of a reflexive candidate seen before it */
     return idx;
 }
 
 static cand_t *
 cand_at(call_t *c, unsigned mi, int side, int idx)
 {
-    if (idx < 0)
-        return NULL;
-    return &g_array_index(c->media[mi]->cands[side], cand_t, idx);
+    GArray *a = c->media[mi]->cands[side];
+    for (guint k = 0; idx >= 0 && (guint)idx < a->len && k <= a->len; k++) {
+        cand_t *x = &g_array_index(a, cand_t, idx);
+        if (!x->merged)
+            return x;
+        idx = x->into;   /* the same candidate, known by its address later */
+    }
+    return NULL;
 }
 
 static icecall_ctype_t type_from_allocations(const icecall_model_t *m, const icecall_addr_t *a,
@@ -688,17 +920,201 @@ sender_side(call_t *c, const icecall_msg_t *msg)
     return side;
 }
 
-bool
-icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
+/* The callee's fork that is the call's B: the one that answered, else the first. */
+static int
+b_fork(const call_t *c)
+{
+    return c->answered >= 0 ? c->answered : 0;
+}
+
+/*
+ * The early dialog of the callee with To-tag @tag (RFC 3261 12.1.2: each
+ * provisional or final response with another To-tag is another dialog of a
+ * forked INVITE). A message without tag belongs to B's fork. @create: a
+ * new tag makes a new fork. Returns -1 for a new tag past ICECALL_MAX_FORKS
+ * or when @create is false.
+ */
+static int
+fork_find(call_t *c, const char *tag, bool create)
+{
+    if (!tag || !*tag) {
+        if (!c->n_forks && create)
+            c->n_forks = 1;   /* fork 0, To-tag not known yet */
+        return c->n_forks ? b_fork(c) : -1;
+    }
+    for (unsigned f = 0; f < c->n_forks; f++) {
+        if (strcmp(c->forks[f].tag, tag) == 0)
+            return (int)f;
+    }
+    for (unsigned f = 0; f < c->n_forks && create; f++) {
+        if (!c->forks[f].tag[0]) {
+            copy_str(c->forks[f].tag, sizeof(c->forks[f].tag), tag);   /* the tag of a fork heard without one */
+            return (int)f;
+        }
+    }
+    if (!create)
+        return -1;
+    if (c->n_forks >= ICECALL_MAX_FORKS) {
+        c->forks_truncated = true;
+        return -1;
+    }
+    copy_str(c->forks[c->n_forks].tag, sizeof(c->forks[0].tag), tag);
+    return (int)c->n_forks++;
+}
+
+/*
+ * Side and fork of the sender of @msg. Side B's fork is the early dialog the
+ * message belongs to (its To-tag in responses, From-tag in B's requests).
+ * Returns the side; *fork is -1 for a B message of a fork past the limit.
+ */
+static int
+sender_of(call_t *c, const icecall_msg_t *msg, int *fork)
+{
+    int side = sender_side(c, msg);
+    *fork = 0;
+    if (side == ICECALL_SIDE_B) {
+        *fork = fork_find(c, msg->is_request ? msg->from_tag : msg->to_tag, true);
+        if (*fork >= 0) {
+            fork_t *f = &c->forks[*fork];
+            if (!f->first_frame) {
+                f->first_frame = msg->frame;
+                f->sip_ip = msg->src;
+            }
+        }
+    }
+    return side;
+}
+
+/* What to call @msg in the report: "re-INVITE", "200 OK", "183 response", ... */
+static void
+msg_label(const icecall_msg_t *msg, char *buf, size_t size)
+{
+    const char *what = msg->message ? msg->message : "";
+    if (msg->is_request && strcmp(what, "INVITE") == 0)   /* in a dialog: it has a To-tag (RFC 3261 12.2.1.1) */
+        snprintf(buf, size, "%s", msg->to_tag && *msg->to_tag ? "re-INVITE" : "INVITE");
+    else if (msg->is_request)
+        snprintf(buf, size, "%.16s", *what ? what : "request");
+    else if (strcmp(what, "200") == 0)
+        snprintf(buf, size, "200 OK");
+    else
+        snprintf(buf, size, "%.3s response", *what ? what : "SIP");
+}
+
+/*
+ * Is @msg, sent by @side, the message of @frame0/@cseq0 again? A SIP message
+ * is often captured twice (client -> Front End and Front End -> other
+ * client): same CSeq, same sender. Without a CSeq, the same @what it said.
+ */
+static bool
+same_message(const icecall_msg_t *msg, uint32_t frame0, uint32_t cseq0, bool same_what)
+{
+    if (!frame0)
+        return false;
+    if (msg->cseq && cseq0)
+        return msg->cseq == cseq0;
+    return same_what;
+}
+
+static bool
+method_in(const char *method, const char *const *list, size_t n)
+{
+    for (size_t i = 0; method && i < n; i++) {
+        if (strcmp(method, list[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Does this SDP make an A/V call? It must have a media line with ICE, in an
+ * INVITE dialog: an offer or answer of INVITE, UPDATE, PRACK or ACK (RFC 3261
+ * 13, RFC 3311, RFC 3262), or a response to one. What the message is not
+ * known for (no start line, no CSeq) is taken as before: a call.
+ */
+static bool
+sdp_makes_call(const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
+{
+    static const char *const requests[] = { "INVITE", "ACK", "UPDATE", "PRACK" };
+    static const char *const answered[] = { "INVITE", "UPDATE", "PRACK" };
+    bool ice = false;
+    for (unsigned i = 0; i < n_media && !ice; i++)
+        ice = media[i].version || media[i].n_cands || media[i].n_remote || media[i].remote_v6;
+    if (!ice)
+        return false;
+    if (msg->message && msg->is_request)
+        return method_in(msg->message, requests, G_N_ELEMENTS(requests));
+    if (msg->cseq_method)
+        return method_in(msg->cseq_method, answered, G_N_ELEMENTS(answered));
+    return true;
+}
+
+static void merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side, int c_side,
+                          int fork);
+static void alloc_learn_relayed(icecall_model_t *m, alloc_t *a, const icecall_addr_t *relayed, relayed_from_t from,
+                                uint32_t frame);
+static alloc_t *alloc_by_base(const icecall_model_t *m, const icecall_addr_t *base);
+
+/*
+ * An ICE session followed without SIP so far that this media line of @c
+ * turns out to be: the session that has the SDP's ufrag, else (no ufrag, ICE
+ * v6, or a session known only by address) one that learnt one of its host or
+ * server-reflexive addresses from the packets. *s_side: that session's side
+ * for the sender of the SDP.
+ */
+static call_t *
+session_of_media(const icecall_model_t *m, const call_t *c, const icecall_media_in_t *in, int *s_side)
+{
+    const owner_t *o = in->ufrag && *in->ufrag ? (const owner_t *)g_hash_table_lookup(m->by_ufrag, in->ufrag) : NULL;
+    if (o && o->call != c && !o->call->from_sip && !o->call->merged_into) {
+        *s_side = o->side;
+        return o->call;
+    }
+    /* By address: with no ufrag to go by (ICE v6), or a session that has
+     * none either (seen through check responses alone, named after the
+     * requester's socket). */
+    bool ufrag = in->ufrag && *in->ufrag;
+    for (unsigned j = 0; j < in->n_cands; j++) {
+        const icecall_cand_in_t *ci = &in->cands[j];
+        if (ci->type == ICECALL_CTYPE_RELAY || !addr_set(&ci->addr))
+            continue;   /* an Edge's relayed address may serve several sessions */
+        akey_t k;
+        make_key(&k, &ci->addr, ci->tcp, true);
+        o = (const owner_t *)g_hash_table_lookup(m->by_addr, &k);
+        if (o && o->learnt && o->call != c && !o->call->from_sip && !o->call->merged_into &&
+            (!ufrag || o->call->addr_keyed)) {
+            *s_side = o->side;
+            return o->call;
+        }
+    }
+    return NULL;
+}
+
+static bool
+add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
 {
     touch(m, msg->time_us);
-    if (!msg->call_id)
+    if (!msg->call_id || !sdp_makes_call(msg, media, n_media))
         return false;
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
-    if (!c)
+    if (!c || !call_promote(m, c))
         return false;
     c->last_frame = msg->frame;
-    int side = sender_side(c, msg);
+    int fork;
+    int side = sender_of(c, msg, &fork);
+    if (fork < 0)
+        return false;   /* a fork past ICECALL_MAX_FORKS: not followed */
+    /* The fork this message is about: the sender's, or the one A's in-dialog
+     * request goes to (its To-tag). */
+    int dialog = side == ICECALL_SIDE_B ? fork : fork_find(c, msg->to_tag, false);
+    if (c->answered < 0 && dialog >= 0 &&
+        ((side == ICECALL_SIDE_B && !msg->is_request && msg->message && msg->message[0] == '2' &&
+          (!msg->cseq_method || strcmp(msg->cseq_method, "INVITE") == 0)) ||
+         (side == ICECALL_SIDE_A && msg->is_request && msg->to_tag)))
+        c->answered = dialog;   /* the 2xx, or an in-dialog request to that fork */
+    if (!c->sdp_frame) {
+        c->sdp_frame = msg->frame;
+        msg_label(msg, c->sdp_what, sizeof(c->sdp_what));
+    }
     if (!c->answer_frame && msg->message && strcmp(msg->message, "200") == 0) {
         c->answer_frame = msg->frame;
         c->answer_us = msg->time_us;
@@ -713,6 +1129,14 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
         const icecall_media_in_t *in = &media[i];
         if (!in->version && !in->n_cands && !in->n_remote && !in->remote_v6)
             continue;
+        /* The checks and media of this line may have been followed already
+         * as an ICE session without SIP (a capture that starts mid-call):
+         * from now on they are this call's. */
+        int s_side;
+        call_t *s = in->index < ICECALL_MAX_MEDIA ? session_of_media(m, c, in, &s_side) : NULL;
+        if (s)
+            merge_session(m, s, c, in->index, s_side, side,
+                          side == ICECALL_SIDE_B ? fork : dialog >= 0 ? dialog : b_fork(c));
         media_t *md = media_get(c, in->index, in->media);
         if (!md)
             continue;
@@ -720,11 +1144,12 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
             md->side_version[side] = in->version;
         if (in->ufrag && *in->ufrag) {
             copy_str(md->ufrag[side], sizeof(md->ufrag[side]), in->ufrag);
-            owner_t *o = g_new(owner_t, 1);
+            owner_t *o = g_new0(owner_t, 1);
             o->call = c;
             o->media = in->index;
             o->side = side;
             o->cand = -1;
+            o->fork = (uint8_t)fork;
             g_hash_table_replace(m->by_ufrag, g_strdup(in->ufrag), o);
         }
         if (addr_set(&in->default_addr))
@@ -745,22 +1170,38 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
             cd.raddr = ci->raddr;
             copy_str(cd.foundation, sizeof(cd.foundation), ci->foundation);
             cd.frame = msg->frame;
+            cd.fork = (uint8_t)fork;
             if (cd.type == ICECALL_CTYPE_UNKNOWN) /* v6: the allocations may tell */
                 cd.type = type_from_allocations(m, &cd.addr, ICECALL_CTYPE_UNKNOWN);
+            if (cd.type == ICECALL_CTYPE_RELAY && addr_set(&cd.raddr)) {
+                /* A relay's related address is its allocation's client socket
+                 * or that socket's reflexive address ([MS-ICE2] 3.1.4.8.1):
+                 * the relayed address of an allocation whose responses the
+                 * capture missed. */
+                alloc_t *al = alloc_by_base(m, &cd.raddr);
+                if (al && !addr_set(&al->relayed))
+                    alloc_learn_relayed(m, al, &cd.addr, RELAYED_FROM_SDP, msg->frame);
+            }
             cand_add(m, c, in->index, side, &cd);
         }
-        if (in->n_remote > 0) {
-            md->remote_final[side] = in->remote[0];
+        if ((in->n_remote > 0 || in->remote_v6) &&
+            !same_message(msg, md->remote_final_frame[side], md->remote_final_cseq[side],
+                          in->n_remote > 0 ? addr_eq(&md->remote_final[side], &in->remote[0])
+                                           : strcmp(md->remote_v6[side], in->remote_v6) == 0)) {
+            /* A new selection (not a second copy of the one we have). */
             md->remote_final_frame[side] = msg->frame;
+            md->remote_final_cseq[side] = msg->cseq;
+            msg_label(msg, md->remote_final_msg[side], sizeof(md->remote_final_msg[side]));
+            if (in->n_remote > 0)
+                md->remote_final[side] = in->remote[0];
         }
-        if (in->remote_v6) {
+        if (in->remote_v6 && md->remote_final_frame[side] == msg->frame) {
             copy_str(md->remote_v6[side], sizeof(md->remote_v6[side]), in->remote_v6);
-            md->remote_final_frame[side] = msg->frame;
             /* Resolve the username to the other side's candidate address. */
             GArray *oc = md->cands[!side];
             for (guint k = 0; k < oc->len; k++) {
                 cand_t *x = &g_array_index(oc, cand_t, k);
-                if (x->component == 1 && strcmp(x->foundation, in->remote_v6) == 0) {
+                if (!x->merged && x->component == 1 && strcmp(x->foundation, in->remote_v6) == 0) {
                     md->remote_final[side] = x->addr;
                     break;
                 }
@@ -772,16 +1213,68 @@ icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_medi
 
 /* ---- location and diagnostics ------------------------------------------------- */
 
+/* The sender's SIP URI says where it is: remembered for its calls (bounded). */
+static void
+endpoint_says(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc)
+{
+    const char *uri = msg->is_request ? msg->from_uri : msg->to_uri;
+    if (!uri || !*uri)
+        return;
+    char *key = g_ascii_strdown(uri, -1);
+    endpoint_t *e = (endpoint_t *)g_hash_table_lookup(m->endpoints, key);
+    if (!e) {
+        if (g_hash_table_size(m->endpoints) >= ICECALL_MAX_ENDPOINTS) {
+            g_free(key);
+            return;
+        }
+        e = g_new0(endpoint_t, 1);
+        e->stmts = g_array_new(FALSE, TRUE, sizeof(loc_stmt_t));
+        g_hash_table_insert(m->endpoints, key, e);
+    } else {
+        g_free(key);
+    }
+    icecall_addr_t ip = msg->src;
+    ip.port = 0;
+    /* Only changes count: the same again from the same address (a REGISTER
+     * refresh, the other copy of a message) adds nothing. */
+    for (guint i = e->stmts->len; i-- > 0;) {
+        const loc_stmt_t *x = &g_array_index(e->stmts, loc_stmt_t, i);
+        if (addr_eq(&x->ip, &ip)) {
+            if (x->loc == loc)
+                return;
+            break;
+        }
+    }
+    loc_stmt_t st;
+    memset(&st, 0, sizeof(st));
+    st.ip = ip;
+    st.frame = msg->frame;
+    st.loc = loc;
+    msg_label(msg, st.what, sizeof(st.what));
+    if (e->stmts->len < ICECALL_MAX_LOCATION_STMTS)
+        g_array_append_val(e->stmts, st);
+    else
+        g_array_index(e->stmts, loc_stmt_t, e->stmts->len - 1) = st;   /* keep the first ones and the latest */
+}
+
 void
 icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc)
 {
     touch(m, msg->time_us);
     if (!msg->call_id || loc == ICECALL_LOC_UNKNOWN)
         return;
+    endpoint_says(m, msg, loc);
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
     if (!c)
         return;
-    int side = sender_side(c, msg);
+    int fork;
+    int side = sender_of(c, msg, &fork);
+    if (side == ICECALL_SIDE_B && fork >= 0) {
+        /* Each endpoint of a forked INVITE says where it is. */
+        c->forks[fork].location = loc;
+        if (!c->forks[fork].location_frame)
+            c->forks[fork].location_frame = msg->frame;
+    }
     c->location[side] = loc;
     if (!c->location_frame[side])
         c->location_frame[side] = msg->frame;
@@ -794,7 +1287,17 @@ icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icec
     if (!msg->call_id)
         return;
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
-    if (!c || c->n_diags >= ICECALL_MAX_DIAGS)
+    if (!c)
+        return;
+    /* A client's account of a media failure (a MediaDebug, code 23 or 24) in
+     * an INVITE dialog says the dialog had media lines, even when the
+     * capture missed its SDP (a capture of the BYE only): a call. */
+    static const char *const invite_dialog[] = { "INVITE", "ACK", "BYE", "CANCEL", "UPDATE", "PRACK" };
+    const char *method = msg->is_request ? msg->message : msg->cseq_method;
+    if (d->client && (d->has_icewarn || (d->media && *d->media) || d->code == 23 || d->code == 24) &&
+        (!method || method_in(method, invite_dialog, G_N_ELEMENTS(invite_dialog))))
+        call_promote(m, c);
+    if (c->n_diags >= ICECALL_MAX_DIAGS)
         return;
     diag_t x;
     memset(&x, 0, sizeof(x));
@@ -868,8 +1371,10 @@ alloc_get(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t
     a->tcp = tcp;
     g_hash_table_insert(m->allocs, g_memdup2(&k, sizeof(k)), a);
     g_ptr_array_add(m->alloc_list, a);
-    if (!g_hash_table_contains(m->allocs_by_client, &k.client))  /* bounded by the alloc_list cap */
-        g_hash_table_insert(m->allocs_by_client, g_memdup2(&k.client, sizeof(k.client)), a);
+    /* By client socket: the latest allocation, once one succeeded the latest success. */
+    alloc_t *was = (alloc_t *)g_hash_table_lookup(m->allocs_by_client, &k.client);
+    if (!was || !was->success)  /* bounded by the alloc_list cap */
+        g_hash_table_replace(m->allocs_by_client, g_memdup2(&k.client, sizeof(k.client)), a);
     return a;
 }
 
@@ -883,11 +1388,27 @@ index_alloc(GHashTable *t, const icecall_addr_t *addr, bool tcp, alloc_t *a)
         g_hash_table_replace(t, g_memdup2(&k, sizeof(k)), a);
 }
 
-void
-icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
-                       const icecall_addr_t *edge, bool tcp, bool response, bool with_integrity,
-                       const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive,
-                       uint16_t error_code, uint32_t lifetime, uint64_t mux_session)
+/* The allocation whose client socket or reflexive address is @base (a relay
+ * candidate's raddr/rport), over UDP or TCP. */
+static alloc_t *
+alloc_by_base(const icecall_model_t *m, const icecall_addr_t *base)
+{
+    GHashTable *const t[2] = { m->allocs_by_client, m->allocs_by_reflexive };
+    for (int i = 0; i < 4; i++) {
+        akey_t k;
+        make_key(&k, base, (i & 1) != 0, true);
+        alloc_t *a = (alloc_t *)g_hash_table_lookup(t[i >> 1], &k);
+        if (a)
+            return a;
+    }
+    return NULL;
+}
+
+static void
+add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
+               const icecall_addr_t *edge, bool tcp, bool response, bool with_integrity,
+               const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive,
+               uint16_t error_code, uint32_t lifetime, uint64_t mux_session)
 {
     touch(m, time_us);
     if (!response) {
@@ -896,6 +1417,7 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
             return;
         if (!a->first_frame)
             a->first_frame = frame;
+        a->n_transmissions++;
         if (txid && g_hash_table_lookup(m->alloc_tx, txid))
             return; /* a retransmission */
         a->n_requests++;
@@ -927,27 +1449,30 @@ icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, cons
         }
         return;
     }
-    if (lifetime == 0 && a->success) {
+    if (lifetime == 0) {
+        /* The release. Its response still names the relayed and reflexive
+         * addresses: all the capture may say about an allocation made
+         * before it started. */
         a->released = true;
+        if (reflexive && addr_set(reflexive) && !addr_set(&a->reflexive)) {
+            a->reflexive = *reflexive;
+            index_alloc(m->allocs_by_reflexive, reflexive, a->tcp, a);
+        }
+        if (relayed && addr_set(relayed) && !addr_set(&a->relayed))
+            alloc_learn_relayed(m, a, relayed, RELAYED_FROM_RELEASE, frame);
         return;
     }
-    a->released = false;   /* allocated (again) */
+    a->released = false;   /* allocated (again), or a refresh */
     a->success = true;
     a->error_code = 0;
     a->success_frame = frame;
-    if (relayed && addr_set(relayed)) {
-        a->relayed = *relayed;
-        akey_t k;
-        make_key(&k, relayed, false, true);
-        if (g_hash_table_size(m->allocs_by_relayed) < ICECALL_MAX_ALLOCATIONS ||
-            g_hash_table_contains(m->allocs_by_relayed, &k))
-            g_hash_table_replace(m->allocs_by_relayed, g_memdup2(&k, sizeof(k)), a);
-    }
     if (reflexive && addr_set(reflexive)) {
         a->reflexive = *reflexive;
         index_alloc(m->allocs_by_reflexive, reflexive, a->tcp, a);
     }
     index_alloc(m->allocs_by_client, &a->client, a->tcp, a);
+    if (relayed && addr_set(relayed))
+        alloc_learn_relayed(m, a, relayed, RELAYED_FROM_RESPONSE, frame);
     if (mux_session) {
         a->mux_session = mux_session;
         if (g_hash_table_size(m->allocs_by_session) < ICECALL_MAX_ALLOCATIONS ||
@@ -1005,7 +1530,8 @@ icecall_active_leg(const icecall_model_t *m, const icecall_addr_t *src, const ic
         make_key(&k.client, client, false, true);
         make_key(&k.edge, edge, false, true);
         const alloc_t *a = (const alloc_t *)g_hash_table_lookup(m->allocs, &k);
-        if (!a || !a->success)
+        /* Allocated in the capture, or before it (known by its relayed data). */
+        if (!a || !(a->success || (!a->n_transmissions && !a->error_code)))
             continue;
         const icecall_addr_t *peer = alloc_dest_at(a, frame);
         if (!peer)
@@ -1048,6 +1574,27 @@ icecall_is_candidate_address(const icecall_model_t *m, const icecall_addr_t *a, 
         return false;
     make_key(&k, a, tcp, true);
     return g_hash_table_lookup(m->by_addr, &k) != NULL;
+}
+
+/* A pair index after the merges that folded it into another (bounded). */
+static int
+pair_resolve(const media_t *md, int pi)
+{
+    for (guint k = 0; pi >= 0 && (guint)pi < md->pairs->len && k <= md->pairs->len; k++) {
+        const pair_t *p = &g_array_index(md->pairs, pair_t, pi);
+        if (!p->merged)
+            return pi;
+        pi = p->into;
+    }
+    return -1;
+}
+
+/* The callee's fork a pair belongs to (its B end's). */
+static int
+pair_fork(call_t *c, unsigned mi, const pair_t *p)
+{
+    const cand_t *y = cand_at(c, mi, ICECALL_SIDE_B, p->cand[1]);
+    return y ? y->fork : b_fork(c);
 }
 
 /* ---- sessions without SDP: what the packets say about each address ------------
@@ -1117,6 +1664,16 @@ cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
     const icecall_model_t *m = c->model;
     const char *who = side == 0 ? "A" : "B";
     char a1[64], a2[64];
+    if (x->alloc) {
+        /* Relayed packets through an allocation made before the capture
+         * started, whose relayed address no packet has shown yet. */
+        v->type = ICECALL_CTYPE_RELAY;
+        v->alloc = x->alloc;
+        snprintf(v->why, sizeof(v->why), "%s's relay on %s for %s: allocated before the capture started, its "
+                 "relayed address not seen", who, addr_str(&x->alloc->edge, a2, sizeof(a2)),
+                 addr_str(&x->alloc->client, a1, sizeof(a1)));
+        return;
+    }
     /* Several sockets can share one relayed address (MS-TURN v6 multiplexes
      * them): the one behind our relayed leg is the allocation meant. */
     const alloc_t *al = NULL;
@@ -1256,6 +1813,10 @@ session_end_text(const call_t *c, unsigned mi, const pair_t *p, int s, const cvi
         snprintf(buf, size, "?");
         return;
     }
+    if (x->alloc) {
+        snprintf(buf, size, "relay via Edge %s (relayed address not seen)", addr_str(&x->alloc->edge, a, sizeof(a)));
+        return;
+    }
     int n = snprintf(buf, size, "%s %s", icecall_ctype_to_string(v[s].type), addr_str(&x->addr, a, sizeof(a)));
     if (n < 0 || (size_t)n >= size || !end_behind_nat(c, mi, p, s, v, &as))
         return;
@@ -1312,12 +1873,36 @@ pair_path(call_t *c, unsigned mi, const pair_t *p)
     return ICECALL_PATH_NONE;
 }
 
+/*
+ * How the report names the callee's fork @fork: "B" for the call's B (the
+ * fork that answered, else the first), "B2", "B3", ... for the others in the
+ * order they were first heard.
+ */
+static const char *
+fork_label(const call_t *c, int fork, char *buf, size_t size)
+{
+    int b = b_fork(c);
+    if (fork == b || fork < 0) {
+        snprintf(buf, size, "B");
+        return buf;
+    }
+    unsigned n = 2;
+    for (int f = 0; f < fork; f++)
+        n += f != b;
+    snprintf(buf, size, "B%u", n);
+    return buf;
+}
+
 static void
 cand_text(const cand_t *x, char *buf, size_t size)
 {
     char a[64];
     if (!x) {
         snprintf(buf, size, "?");
+        return;
+    }
+    if (x->alloc) {
+        snprintf(buf, size, "relay via Edge %s (relayed address not seen)", addr_str(&x->alloc->edge, a, sizeof(a)));
         return;
     }
     snprintf(buf, size, "%s %s%s", icecall_ctype_to_string(x->type), addr_str(&x->addr, a, sizeof(a)),
@@ -1327,7 +1912,7 @@ cand_text(const cand_t *x, char *buf, size_t size)
 static void
 pair_text(call_t *c, unsigned mi, const pair_t *p, char *buf, size_t size)
 {
-    char x[96], y[96];
+    char x[112], y[112], b[8];
     if (!c->from_sip) {
         session_pair_text(c, mi, p, buf, size);
         return;
@@ -1337,7 +1922,8 @@ pair_text(call_t *c, unsigned mi, const pair_t *p, char *buf, size_t size)
     cand_text(cx, x, sizeof(x));
     cand_text(cy, y, sizeof(y));
     bool tcp = (cx && cx->tcp) || (cy && cy->tcp) || p->relayed_tcp;
-    snprintf(buf, size, "A %s <-> B %s (%s)", x, y, tcp ? "TCP" : "UDP");
+    snprintf(buf, size, "A %s <-> %s %s (%s)", x, fork_label(c, cy ? cy->fork : -1, b, sizeof(b)), y,
+             tcp ? "TCP" : "UDP");
 }
 
 /*
@@ -1357,39 +1943,154 @@ cand_base(const media_t *md, int side, int idx, bool *nat)
         return idx;
     for (guint i = 0; i < md->cands[side]->len; i++) {
         const cand_t *y = &g_array_index(md->cands[side], cand_t, i);
-        if (y->type == ICECALL_CTYPE_HOST && addr_eq(&y->addr, &x->raddr) && y->tcp == x->tcp)
+        if (!y->merged && y->type == ICECALL_CTYPE_HOST && addr_eq(&y->addr, &x->raddr) && y->tcp == x->tcp)
             return (int)i;
     }
     return idx;
 }
 
-static int
-pair_get(media_t *md, int ca, int cb, bool create)
+static void
+pair_key(const media_t *md, pair_t *p)
 {
     bool nat = false;
-    int ka = ca, kb = cb;
+    p->key[0] = p->cand[0];
+    p->key[1] = p->cand[1];
     /* Without SDP no candidate has a related address, and what its type is
      * may change as the capture tells more: there the pair is its two ends. */
     if (md->from_sip) {
-        ka = cand_base(md, 0, ca, &nat);
-        kb = cand_base(md, 1, cb, &nat);
+        p->key[0] = cand_base(md, 0, p->cand[0], &nat);
+        p->key[1] = cand_base(md, 1, p->cand[1], &nat);
     }
-    for (guint i = 0; i < md->pairs->len; i++) {
-        pair_t *p = &g_array_index(md->pairs, pair_t, i);
-        if (p->key[0] == ka && p->key[1] == kb && p->nat == nat)
-            return (int)i;
-    }
-    if (!create || md->pairs->len >= ICECALL_MAX_PAIRS)
-        return -1;
+    p->nat = nat;
+}
+
+static int
+pair_get(media_t *md, int ca, int cb, bool create)
+{
     pair_t p;
     memset(&p, 0, sizeof(p));
     p.cand[0] = ca;
     p.cand[1] = cb;
-    p.key[0] = ka;
-    p.key[1] = kb;
-    p.nat = nat;
+    pair_key(md, &p);
+    for (guint i = 0; i < md->pairs->len; i++) {
+        const pair_t *x = &g_array_index(md->pairs, pair_t, i);
+        if (!x->merged && x->key[0] == p.key[0] && x->key[1] == p.key[1] && x->nat == p.nat)
+            return (int)i;
+    }
+    if (!create || md->pairs->len >= ICECALL_MAX_PAIRS)
+        return -1;
     g_array_append_val(md->pairs, p);
     return (int)md->pairs->len - 1;
+}
+
+/* What @src knew about a pair, added to @dst (the same pair, known by two
+ * names until now). @swap: @src's side 0 is @dst's side 1 (a session merged
+ * into a call whose caller is its side B). */
+static void
+pair_merge(pair_t *dst, const pair_t *src, bool swap)
+{
+    static const int rank[] = { [ICECALL_RESULT_NONE] = 0, [ICECALL_RESULT_PENDING] = 1,
+                                [ICECALL_RESULT_ERROR] = 2, [ICECALL_RESULT_SUCCESS] = 3 };
+    dst->n_requests += src->n_requests;
+    if (rank[src->result] > rank[dst->result]) {
+        dst->result = src->result;
+        dst->error_code = src->error_code;
+    }
+#define MIN_SET(f) do { if (src->f && (!dst->f || src->f < dst->f)) dst->f = src->f; } while (0)
+    MIN_SET(first_check_frame);
+    MIN_SET(success_frame);
+    MIN_SET(error_frame);
+    MIN_SET(nominated_frame);
+    dst->nominated = dst->nominated || src->nominated;
+    if (src->media_pkts) {
+        if (!dst->media_pkts || src->media_first_frame < dst->media_first_frame) {
+            dst->media_first_frame = src->media_first_frame;
+            dst->media_first_us = src->media_first_us;
+        }
+        if (src->media_last_frame > dst->media_last_frame) {
+            dst->media_last_frame = src->media_last_frame;
+            dst->media_last_us = src->media_last_us;
+        }
+        dst->media_pkts += src->media_pkts;
+    }
+    dst->relayed_tcp = dst->relayed_tcp || src->relayed_tcp;
+    for (int d = 0; d < 2; d++) {
+        int e = swap ? !d : d;   /* @src's side for @dst's side d */
+        if (src->first_rtp_frame[e] && (!dst->first_rtp_frame[d] || src->first_rtp_frame[e] < dst->first_rtp_frame[d]))
+            dst->first_rtp_frame[d] = src->first_rtp_frame[e];
+        dst->media_dir[d] += src->media_dir[e];
+        dst->dscp_media[d] |= src->dscp_media[e];
+        dst->dscp_check[d] |= src->dscp_check[e];
+        if (src->seen_frame[e] && (!dst->seen_frame[d] || src->seen_frame[e] > dst->seen_frame[d])) {
+            dst->seen_as[d] = src->seen_as[e];   /* the latest mapping a response showed */
+            dst->seen_frame[d] = src->seen_frame[e];
+        }
+    }
+    if (src->icmp_n) {
+        if (!dst->icmp_n || src->icmp_frame < dst->icmp_frame) {
+            dst->icmp_frame = src->icmp_frame;
+            dst->icmp_v6 = src->icmp_v6;
+            dst->icmp_type = src->icmp_type;
+            dst->icmp_code = src->icmp_code;
+            dst->icmp_side = swap ? !src->icmp_side : src->icmp_side;
+        }
+        dst->icmp_n += src->icmp_n;
+    }
+    dst->n_responses_only += src->n_responses_only;
+    MIN_SET(response_only_frame);
+#undef MIN_SET
+}
+
+/*
+ * Candidate @from of @side is @into (a relay placeholder whose relayed
+ * address turned out to be an offered or learnt candidate): its pairs are
+ * the pairs of @into; pairs that now coincide with one of those are folded
+ * into the older. Switches, current pairs and transactions naming a folded
+ * pair follow pair_resolve().
+ */
+static void
+merge_cand(call_t *c, unsigned mi, int side, int from, int into)
+{
+    media_t *md = c->media[mi];
+    cand_t *f = &g_array_index(md->cands[side], cand_t, from);
+    f->merged = true;
+    f->into = into;
+    f->alloc = NULL;
+    for (guint i = 0; i < md->pairs->len; i++) {
+        pair_t *p = &g_array_index(md->pairs, pair_t, i);
+        if (p->merged || p->cand[side] != from)
+            continue;
+        p->cand[side] = into;
+    }
+    rekey_pairs(md);
+}
+
+/*
+ * Recomputes every pair's key (what its ends are known to be changed:
+ * an offer typed a learnt candidate, a base appeared) and folds pairs that
+ * now are the same path into the older one (bounded: ICECALL_MAX_PAIRS).
+ */
+static void
+rekey_pairs(media_t *md)
+{
+    for (guint i = 0; i < md->pairs->len; i++) {
+        pair_t *p = &g_array_index(md->pairs, pair_t, i);
+        if (!p->merged)
+            pair_key(md, p);
+    }
+    for (guint i = 0; i < md->pairs->len; i++) {
+        pair_t *p = &g_array_index(md->pairs, pair_t, i);
+        if (p->merged)
+            continue;
+        for (guint j = i + 1; j < md->pairs->len; j++) {
+            pair_t *q = &g_array_index(md->pairs, pair_t, j);
+            if (q->merged || q->key[0] != p->key[0] || q->key[1] != p->key[1] || q->nat != p->nat)
+                continue;
+            pair_merge(p, q, false);   /* p is the older */
+            q->merged = true;
+            q->into = (int)i;
+        }
+    }
 }
 
 /* What the allocations say an address is: the client's socket (host), its
@@ -1409,10 +2110,98 @@ type_from_allocations(const icecall_model_t *m, const icecall_addr_t *a, icecall
     return fallback;
 }
 
+/*
+ * @a's relayed address is known now: the relay placeholders of the media
+ * lines that used it before become that address, or the candidate that
+ * already has it (an offer, or a relay learnt from the peer's checks).
+ */
+static void
+alloc_learn_relayed(icecall_model_t *m, alloc_t *a, const icecall_addr_t *relayed, relayed_from_t from,
+                    uint32_t frame)
+{
+    a->relayed = *relayed;
+    a->relayed_from = from;
+    a->relayed_frame = frame;
+    index_alloc(m->allocs_by_relayed, relayed, false, a);
+    retry_later(m, &a->client);
+    for (unsigned u = 0; u < a->n_users; u++) {
+        const alloc_user_t *us = &a->users[u];
+        media_t *md = us->call->media[us->media];
+        cand_t *ph = &g_array_index(md->cands[us->side], cand_t, us->cand);
+        if (ph->merged || ph->alloc != a)
+            continue;
+        int into = -1;
+        for (guint i = 0; i < md->cands[us->side]->len && into < 0; i++) {
+            const cand_t *x = &g_array_index(md->cands[us->side], cand_t, i);
+            if (!x->merged && !x->alloc && addr_eq(&x->addr, relayed))
+                into = (int)i;
+        }
+        if (into >= 0) {
+            merge_cand(us->call, us->media, us->side, us->cand, into);
+        } else {
+            ph->alloc = NULL;
+            ph->addr = *relayed;
+            index_cand(m, us->call, us->media, us->side, us->cand, ph);
+        }
+    }
+    a->n_users = 0;
+}
+
+/*
+ * The relay end of a packet through @a, whose relayed address the capture
+ * has not shown (its Allocate is before the capture): an offered relay
+ * candidate of the side whose raddr/rport is @a's client socket or reflexive
+ * address ([MS-ICE2] 3.1.4.8.1: a relayed candidate's base), else a
+ * placeholder that waits for the address (a refresh or release response,
+ * or a later SDP). Returns the candidate index or -1.
+ */
+static int
+relay_end(icecall_model_t *m, call_t *c, unsigned mi, int side, alloc_t *a, int fork, bool create)
+{
+    media_t *md = c->media[mi];
+    for (unsigned u = 0; u < a->n_users; u++) {
+        const alloc_user_t *us = &a->users[u];
+        if (us->call == c && us->media == mi && us->side == side)
+            return us->cand;
+    }
+    for (guint i = 0; i < md->cands[side]->len; i++) {
+        const cand_t *x = &g_array_index(md->cands[side], cand_t, i);
+        if (x->merged || x->learnt || x->type != ICECALL_CTYPE_RELAY || !addr_set(&x->raddr))
+            continue;
+        if (addr_eq(&x->raddr, &a->client) || (addr_set(&a->reflexive) && addr_eq(&x->raddr, &a->reflexive))) {
+            if (!create)
+                return (int)i;
+            icecall_addr_t relayed = x->addr;
+            alloc_learn_relayed(m, a, &relayed, RELAYED_FROM_SDP, x->frame);
+            return (int)i;
+        }
+    }
+    if (!create || a->n_users >= ICECALL_MAX_ALLOC_USERS)
+        return -1;
+    cand_t cd;
+    memset(&cd, 0, sizeof(cd));
+    cd.type = ICECALL_CTYPE_RELAY;
+    copy_str(cd.transport, sizeof(cd.transport), "UDP");
+    cd.component = 0;
+    cd.learnt = true;
+    cd.alloc = a;
+    cd.fork = (uint8_t)(side == ICECALL_SIDE_B ? (fork >= 0 ? fork : b_fork(c)) : 0);
+    int idx = cand_add(m, c, mi, side, &cd);
+    if (idx >= 0) {
+        alloc_user_t *us = &a->users[a->n_users++];
+        us->call = c;
+        us->media = mi;
+        us->side = side;
+        us->cand = idx;
+        retry_later(m, &a->client);
+    }
+    return idx;
+}
+
 /* A learnt candidate (peer-reflexive, or an address the SDP did not offer). */
 static int
 learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_addr_t *a, bool tcp,
-           icecall_ctype_t type, uint32_t frame)
+           icecall_ctype_t type, int fork, uint32_t frame)
 {
     if (type == ICECALL_CTYPE_UNKNOWN)
         type = type_from_allocations(m, a, type);
@@ -1422,8 +2211,9 @@ learn_cand(icecall_model_t *m, call_t *c, unsigned mi, int side, const icecall_a
     cd.type = type;
     cd.tcp = tcp;
     copy_str(cd.transport, sizeof(cd.transport), tcp ? "TCP" : "UDP");
-    cd.component = 1;
+    cd.component = 0;   /* not known: the packets do not say */
     cd.learnt = true;
+    cd.fork = (uint8_t)(side == ICECALL_SIDE_B ? (fork >= 0 ? fork : b_fork(c)) : 0);
     cd.seen_frame = frame;
     return cand_add(m, c, mi, side, &cd);
 }
@@ -1434,7 +2224,7 @@ session_set_ufrag(icecall_model_t *m, call_t *c, int side, const char *ufrag)
 {
     media_t *md = c->media[0];
     copy_str(md->ufrag[side], sizeof(md->ufrag[side]), ufrag);
-    owner_t *o = g_new(owner_t, 1);
+    owner_t *o = g_new0(owner_t, 1);
     o->call = c;
     o->media = 0;
     o->side = side;
@@ -1457,7 +2247,7 @@ session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t 
     char key[160];
     ufrag_session_id(key, sizeof(key), u1, u2);
     call_t *c = call_get(m, key, false, frame);
-    if (!c)
+    if (!c || c->merged_into || !c->is_call)
         return NULL;
     media_t *md = media_get(c, 0, NULL);
     if (!md)
@@ -1473,6 +2263,222 @@ session_for_ufrags(icecall_model_t *m, const char *u1, const char *u2, uint32_t 
     return c;
 }
 
+/* Re-points the address index entries of @s's candidate to @c's. */
+static void
+reindex_moved(GHashTable *t, const cand_t *x, bool with_port, const call_t *s, call_t *c, unsigned mi, int side,
+              int idx, const cand_t *now)
+{
+    akey_t k;
+    make_key(&k, &x->addr, x->tcp, with_port);
+    owner_t *o = (owner_t *)g_hash_table_lookup(t, &k);
+    if (!o || o->call != s)
+        return;
+    o->call = c;
+    o->media = mi;
+    o->side = side;
+    o->cand = idx;
+    o->learnt = now->learnt;
+    o->fork = now->fork;
+}
+
+/*
+ * The ICE session @s, followed without SIP until now, is media line @mi of
+ * the call @c (a capture that starts mid-call: checks and media came before
+ * the SDP). Its side @s_side is the call's @c_side; @fork: the callee's fork.
+ * Candidates, pairs, media timeline and indexes move to the call; @s keeps
+ * a pair map for the transactions that still name it and is not reported.
+ */
+static void
+merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side, int c_side, int fork)
+{
+    if (!s->n_media || s == c)
+        return;
+    media_t *sm = s->media[0];
+    media_t *md = media_get(c, mi, NULL);
+    if (!md)
+        return;
+    int map[2];
+    map[s_side] = c_side;
+    map[!s_side] = !c_side;
+    int *cmap[2];
+    for (int k = 0; k < 2; k++) {
+        GArray *a = sm->cands[k];
+        cmap[k] = g_new(int, a->len ? a->len : 1);
+        for (guint i = 0; i < a->len; i++) {
+            const cand_t *x = &g_array_index(a, cand_t, i);
+            cmap[k][i] = -1;
+            if (x->merged)
+                continue;
+            cand_t y = *x;
+            y.fork = (uint8_t)(map[k] == ICECALL_SIDE_B ? fork : 0);
+            int idx = cand_add(m, c, mi, map[k], &y);
+            cmap[k][i] = idx;
+            if (idx < 0)
+                continue;
+            const cand_t *now = &g_array_index(md->cands[map[k]], cand_t, idx);
+            if (!x->alloc) {
+                reindex_moved(m->by_addr, x, true, s, c, mi, map[k], idx, now);
+                reindex_moved(m->by_ip, x, false, s, c, mi, map[k], idx, now);
+                continue;
+            }
+            /* A relay placeholder: its allocation now waits for the call's. */
+            alloc_t *al = x->alloc;
+            for (unsigned u = 0; u < al->n_users; u++) {
+                alloc_user_t *us = &al->users[u];
+                if (us->call == s && us->side == k && us->cand == (int)i) {
+                    us->call = c;
+                    us->media = mi;
+                    us->side = map[k];
+                    us->cand = idx;
+                }
+            }
+        }
+        for (guint i = 0; i < a->len; i++) {
+            int j = (int)i;
+            for (guint n = 0; n <= a->len && j >= 0 && g_array_index(a, cand_t, j).merged; n++)
+                j = g_array_index(a, cand_t, j).into;
+            cmap[k][i] = j >= 0 ? cmap[k][j] : -1;
+        }
+    }
+    guint np = sm->pairs->len;
+    int *pmap = g_new(int, np ? np : 1);
+    for (guint i = 0; i < np; i++) {
+        const pair_t *p = &g_array_index(sm->pairs, pair_t, i);
+        pmap[i] = -1;
+        if (p->merged)
+            continue;
+        int nc[2];
+        nc[map[0]] = cmap[0][p->cand[0]];
+        nc[map[1]] = cmap[1][p->cand[1]];
+        if (nc[0] < 0 || nc[1] < 0)
+            continue;
+        int pi = pair_get(md, nc[0], nc[1], true);
+        if (pi < 0)
+            continue;
+        pair_merge(&g_array_index(md->pairs, pair_t, pi), p, map[0] != 0);
+        pmap[i] = pi;
+    }
+    for (guint i = 0; i < np; i++) {
+        int r = pair_resolve(sm, (int)i);
+        pmap[i] = r >= 0 ? pmap[r] : -1;
+    }
+    /* Its media timeline, then the call's (both in frame order). */
+    if (sm->switches && sm->switches->len) {
+        GArray *all = g_array_new(FALSE, FALSE, sizeof(switch_t));
+        guint a = 0, b = 0, nb = md->switches ? md->switches->len : 0;
+        while ((a < sm->switches->len || b < nb) && all->len < ICECALL_MAX_SWITCHES) {
+            const switch_t *x = a < sm->switches->len ? &g_array_index(sm->switches, switch_t, a) : NULL;
+            const switch_t *y = b < nb ? &g_array_index(md->switches, switch_t, b) : NULL;
+            if (x && (!y || x->frame <= y->frame)) {
+                a++;
+                if (x->pair < 0 || (guint)x->pair >= np || pmap[x->pair] < 0)
+                    continue;
+                switch_t sw = *x;
+                sw.pair = pmap[x->pair];
+                sw.dir = (uint8_t)map[x->dir];
+                g_array_append_val(all, sw);
+            } else {
+                b++;
+                g_array_append_val(all, *y);
+            }
+        }
+        if (a < sm->switches->len || b < nb || sm->switches_truncated)
+            md->switches_truncated = true;
+        if (md->switches)
+            g_array_free(md->switches, TRUE);
+        md->switches = all;
+    }
+    for (int k = 0; k < 2; k++) {
+        int d = map[k];
+        int cur = sm->current[0][k];
+        if (md->current[fork][d] >= 0 || cur < 0 || (guint)cur >= np)
+            continue;
+        md->current[fork][d] = pmap[cur];
+        int prev = sm->previous[0][k];
+        md->previous[fork][d] = prev >= 0 && (guint)prev < np ? pmap[prev] : -1;
+        md->switched_us[fork][d] = sm->switched_us[0][k];
+    }
+    if (sm->last_check_frame > md->last_check_frame)
+        md->last_check_frame = sm->last_check_frame;
+    /* The ICMP rejections of its media (bounded as the line's own). */
+    for (unsigned i = 0; i < sm->n_rejects; i++) {
+        reject_t rj = sm->rejects[i];
+        rj.side = map[rj.side];
+        unsigned k = 0;
+        while (k < md->n_rejects && !(md->rejects[k].side == rj.side && addr_eq(&md->rejects[k].addr, &rj.addr) &&
+                                      md->rejects[k].v6 == rj.v6 && md->rejects[k].code == rj.code))
+            k++;
+        if (k < md->n_rejects) {
+            reject_t *x = &md->rejects[k];
+            x->n += rj.n;
+            if (rj.first_frame < x->first_frame)
+                x->first_frame = rj.first_frame;
+            if (rj.last_frame > x->last_frame)
+                x->last_frame = rj.last_frame;
+        } else if (md->n_rejects < ICECALL_MAX_REJECTS) {
+            md->rejects[md->n_rejects++] = rj;
+        } else {
+            md->rejects_truncated = true;
+        }
+    }
+    if (sm->rejects_truncated)
+        md->rejects_truncated = true;
+    for (int k = 0; k < 2; k++) {
+        int d = map[k];
+        if (!md->ufrag[d][0] && sm->ufrag[k][0])
+            copy_str(md->ufrag[d], sizeof(md->ufrag[d]), sm->ufrag[k]);
+        if (!sm->ufrag[k][0])
+            continue;
+        owner_t *o = g_new0(owner_t, 1);
+        o->call = c;
+        o->media = mi;
+        o->side = d;
+        o->cand = -1;
+        o->fork = (uint8_t)(d == ICECALL_SIDE_B ? fork : 0);
+        g_hash_table_replace(m->by_ufrag, g_strdup(sm->ufrag[k]), o);
+    }
+    md->merged_from = s;
+    s->merged_into = c;
+    s->merged_media = mi;
+    s->merged_swap = map[0] != 0;
+    s->merged_pairs = pmap;
+    s->n_merged_pairs = np;
+    m->n_merged++;
+    if (s->first_frame && s->first_frame < c->first_frame)
+        c->first_frame = s->first_frame;
+    if (s->last_frame > c->last_frame)
+        c->last_frame = s->last_frame;
+    g_free(cmap[0]);
+    g_free(cmap[1]);
+}
+
+/* Where a check transaction's pair is now (sessions merged into calls, pairs folded). */
+static bool
+tx_target(const check_tx_t *tx, call_t **c, unsigned *mi, int *pi, int *from_side)
+{
+    call_t *x = tx->call;
+    unsigned md = tx->media;
+    int p = tx->pair, fs = tx->from_side;
+    for (unsigned k = 0; k < 4 && x->merged_into; k++) {
+        if (p < 0 || (unsigned)p >= x->n_merged_pairs)
+            return false;
+        p = x->merged_pairs[p];
+        fs = x->merged_swap ? !fs : fs;
+        md = x->merged_media;
+        x = x->merged_into;
+    }
+    if (x->merged_into || md >= x->n_media)
+        return false;
+    p = pair_resolve(x->media[md], p);
+    if (p < 0)
+        return false;
+    *c = x;
+    *mi = md;
+    *pi = p;
+    *from_side = fs;
+    return true;
+}
+
 /*
  * A session first seen through responses alone (no user names: Teams does
  * not echo USERNAME) is keyed by its requester's address. When a check with
@@ -1486,7 +2492,7 @@ session_adopt(icecall_model_t *m, call_t *c, int sender_side, const char *send, 
     ufrag_session_id(key, sizeof(key), send, recv);
     if (g_hash_table_contains(m->calls, key) || c->n_media == 0)
         return false;
-    g_hash_table_remove(m->calls, c->call_id);
+    g_hash_table_steal(m->calls, c->call_id);   /* the table owns the calls: not freed, re-keyed */
     g_free(c->call_id);
     c->call_id = g_strdup(key);
     g_hash_table_insert(m->calls, c->call_id, c);
@@ -1502,22 +2508,25 @@ typedef struct {
     unsigned media;
     int      from_side;
     int      cand[2];
+    int      fork;                  /* the callee's fork, -1: not known */
     bool     relayed_tcp;
 } route_t;
 
 /* The two ends of a packet in candidate terms: for relayed packets the
- * client's end is its relay candidate (the allocation's relayed address). */
+ * client's end is its relay candidate (the allocation's relayed address, or
+ * a placeholder while the capture has not shown it). */
 typedef struct {
     icecall_addr_t src, dst;
     bool           tcp;        /* of the candidates (the relayed leg to the peer is UDP) */
     bool           relayed_tcp;
     bool           outbound;
     bool           relayed;
+    bool           relay_known; /* relayed: the relay end's address is known */
     alloc_t       *alloc;      /* relayed: the allocation, if known */
 } ends_t;
 
 static void
-leg_ends(icecall_model_t *m, const icecall_leg_t *leg, uint32_t frame, ends_t *e)
+leg_ends(icecall_model_t *m, const icecall_leg_t *leg, uint32_t frame, bool create, ends_t *e)
 {
     const icecall_addr_t *client = &leg->client, *edge = &leg->edge, *peer = &leg->peer;
     memset(e, 0, sizeof(*e));
@@ -1526,6 +2535,7 @@ leg_ends(icecall_model_t *m, const icecall_leg_t *leg, uint32_t frame, ends_t *e
     e->tcp = leg->tcp;
     e->outbound = leg->outbound;
     e->relayed = leg->relayed;
+    e->relay_known = true;
     if (!leg->relayed)
         return;
     uint64_t mux_session = leg->mux_session;
@@ -1533,16 +2543,27 @@ leg_ends(icecall_model_t *m, const icecall_leg_t *leg, uint32_t frame, ends_t *e
     if (alloc) {
         /* 0xFF10 frames carry no direction: the allocation's client tells. */
         e->outbound = addr_eq(&alloc->client, client);
-    } else {
+    } else if (mux_session) {
+        /* A session whose Allocate response the capture missed: its
+         * 5-tuple, either way round (never made up from a 0xFF10 frame). */
         alloc = alloc_get(m, client, edge, leg->tcp, false);
+        if (!alloc && (alloc = alloc_get(m, edge, client, leg->tcp, false)) != NULL)
+            e->outbound = false;
+    } else {
+        /* Send / Data Indication (or data to the active destination): the
+         * allocation exists, even when its Allocate is before the capture. */
+        alloc = alloc_get(m, client, edge, leg->tcp, create);
     }
-    icecall_addr_t relay = alloc && addr_set(&alloc->relayed) ? alloc->relayed : *edge;
-    if (!alloc || !addr_set(&alloc->relayed))
-        relay.port = 0;
+    e->relay_known = alloc && addr_set(&alloc->relayed);
+    icecall_addr_t relay;
+    memset(&relay, 0, sizeof(relay));
+    if (e->relay_known)
+        relay = alloc->relayed;
     /* The peer: the packet names it (Send, Data Indication), else the active
-     * destination of that time (0xFF10 frames, TCP 0x03 frames, raw datagrams). When the Set Active Destination request is
-     * not in the capture (one direction captured), an allocation that only
-     * ever talked to one peer can only be talking to that one. */
+     * destination of that time (0xFF10 frames, TCP 0x03 frames, raw
+     * datagrams). When the Set Active Destination request is not in the
+     * capture (one direction captured), an allocation that only ever talked
+     * to one peer can only be talking to that one. */
     const icecall_addr_t *active = alloc ? alloc_dest_at(alloc, frame) : NULL;
     icecall_addr_t p = *peer;
     if (!addr_set(peer) && alloc)
@@ -1557,6 +2578,53 @@ leg_ends(icecall_model_t *m, const icecall_leg_t *leg, uint32_t frame, ends_t *e
     }
     e->relayed_tcp = leg->tcp;
     e->tcp = false; /* the relayed leg from the Edge to the peer is UDP */
+}
+
+/*
+ * The owners of a packet's two ends. A relay candidate reached over TCP is
+ * offered as TCP-ACT/TCP-PASS: on the relayed leg both transports are tried.
+ * The relay end of an allocation whose relayed address is not known is a
+ * placeholder of that allocation (*tmp), in the call @r names, else in the
+ * one the other end points to.
+ */
+static void
+ends_owners(const icecall_model_t *m, const ends_t *e, const route_t *r, owner_t **so, owner_t **do_, owner_t *tmp)
+{
+    bool relay_is_src = e->relayed && e->outbound, relay_is_dst = e->relayed && !e->outbound;
+    bool unknown_src = relay_is_src && !e->relay_known, unknown_dst = relay_is_dst && !e->relay_known;
+    *so = unknown_src ? NULL : owner_of(m, &e->src, e->tcp);
+    *do_ = unknown_dst ? NULL : owner_of(m, &e->dst, e->tcp);
+    if (e->relayed && !*so && !unknown_src)
+        *so = owner_of(m, &e->src, !e->tcp);
+    if (e->relayed && !*do_ && !unknown_dst)
+        *do_ = owner_of(m, &e->dst, !e->tcp);
+    if (!(unknown_src || unknown_dst) || !e->alloc)
+        return;
+    const alloc_t *alloc = e->alloc;
+    const owner_t *other = unknown_src ? *do_ : *so;
+    for (unsigned u = 0; u < alloc->n_users; u++) {
+        const alloc_user_t *us = &alloc->users[u];
+        bool fits;
+        if (r && r->call)
+            fits = us->call == r->call && us->media == r->media;
+        else if (other)
+            fits = us->call == other->call && us->media == other->media && us->side != other->side;
+        else
+            fits = alloc->n_users == 1;
+        if (!fits)
+            continue;
+        memset(tmp, 0, sizeof(*tmp));
+        tmp->call = us->call;
+        tmp->media = us->media;
+        tmp->side = us->side;
+        tmp->cand = us->cand;
+        tmp->learnt = true;
+        if (unknown_src)
+            *so = tmp;
+        else
+            *do_ = tmp;
+        return;
+    }
 }
 
 /*
@@ -1603,18 +2671,20 @@ route_call(icecall_model_t *m, const ends_t *e, const char *username, uint32_t f
                 r->media = o->media;
                 r->from_side = recv_o ? !recv_o->side : send_o->side;
             }
+            /* The callee's ufrag says which of its forks this is. */
+            const owner_t *bo[2] = { recv_o, send_o };
+            for (int k = 0; k < 2; k++) {
+                if (bo[k] && bo[k]->call == r->call && bo[k]->media == r->media && bo[k]->side == ICECALL_SIDE_B)
+                    r->fork = bo[k]->fork;
+            }
         }
     }
     if (r->call)
         return r->media < r->call->n_media;
 
-    /* 2. By candidate addresses. A relay candidate reached over TCP is
-     * offered as TCP-ACT/TCP-PASS: on the relayed leg try both transports. */
-    owner_t *so = owner_of(m, &e->src, e->tcp), *do_ = owner_of(m, &e->dst, e->tcp);
-    if (e->relayed && !so)
-        so = owner_of(m, &e->src, !e->tcp);
-    if (e->relayed && !do_)
-        do_ = owner_of(m, &e->dst, !e->tcp);
+    /* 2. By candidate addresses. */
+    owner_t *so, *do_, tmp;
+    ends_owners(m, e, NULL, &so, &do_, &tmp);
     if (so && do_ && so->call == do_->call && so->media == do_->media && so->side != do_->side) {
         r->call = so->call;
         r->media = so->media;
@@ -1643,7 +2713,7 @@ find_learnt(const media_t *md, int side, const icecall_addr_t *a, bool tcp)
     const GArray *cs = md->cands[side];
     for (guint i = 0; i < cs->len; i++) {
         const cand_t *x = &g_array_index(cs, cand_t, i);
-        if (x->learnt && x->tcp == tcp && addr_eq(&x->addr, a))
+        if (x->learnt && !x->merged && !x->alloc && x->tcp == tcp && addr_eq(&x->addr, a))
             return (int)i;
     }
     return -1;
@@ -1656,11 +2726,8 @@ static bool
 route_cands(icecall_model_t *m, const icecall_leg_t *leg, const ends_t *e, uint32_t frame, bool create, route_t *r)
 {
     int fs = r->from_side, ts = !fs;
-    owner_t *so = owner_of(m, &e->src, e->tcp), *do_ = owner_of(m, &e->dst, e->tcp);
-    if (e->relayed && !so)
-        so = owner_of(m, &e->src, !e->tcp);
-    if (e->relayed && !do_)
-        do_ = owner_of(m, &e->dst, !e->tcp);
+    owner_t *so, *do_, tmp;
+    ends_owners(m, e, r, &so, &do_, &tmp);
     if (so && so->call == r->call && so->media == r->media && so->side == fs)
         r->cand[fs] = so->cand;
     if (do_ && do_->call == r->call && do_->media == r->media && do_->side == ts)
@@ -1669,20 +2736,31 @@ route_cands(icecall_model_t *m, const icecall_leg_t *leg, const ends_t *e, uint3
         r->cand[fs] = find_learnt(r->call->media[r->media], fs, &e->src, e->tcp);
     if (r->cand[ts] < 0 && addr_set(&e->dst))
         r->cand[ts] = find_learnt(r->call->media[r->media], ts, &e->dst, e->tcp);
-    /* Without SDP nothing says what an address is, except our relay. */
-    icecall_ctype_t other = r->call->from_sip ? ICECALL_CTYPE_PRFLX : ICECALL_CTYPE_UNKNOWN;
+    const cand_t *bc = cand_at(r->call, r->media, ICECALL_SIDE_B, r->cand[1]);
+    if (bc)
+        r->fork = bc->fork;
+    /* The relay end of an allocation whose relayed address is not known. */
+    bool relay_is_src = e->relayed && e->outbound, relay_is_dst = e->relayed && !e->outbound;
+    int rs = relay_is_src ? fs : ts;
+    if (e->relayed && !e->relay_known && e->alloc && r->cand[rs] < 0)
+        r->cand[rs] = relay_end(m, r->call, r->media, rs, e->alloc, r->fork, create);
     if (!create)
         return r->cand[0] >= 0 && r->cand[1] >= 0;
+    /* Ends the SDP did not offer: peer-reflexive, or relays whose SDP we missed. */
+    /* Without SDP nothing says what an address is, except our relay. */
+    icecall_ctype_t other = r->call->from_sip ? ICECALL_CTYPE_PRFLX : ICECALL_CTYPE_UNKNOWN;
     if (r->cand[fs] < 0 && addr_set(&e->src))
         r->cand[fs] = learn_cand(m, r->call, r->media, fs, &e->src, e->tcp,
-                                 e->relayed && e->outbound ? ICECALL_CTYPE_RELAY : other, frame);
+                                 relay_is_src ? ICECALL_CTYPE_RELAY : other, r->fork, frame);
     if (r->cand[ts] < 0 && addr_set(&e->dst))
         r->cand[ts] = learn_cand(m, r->call, r->media, ts, &e->dst, e->tcp,
-                                 e->relayed && !e->outbound ? ICECALL_CTYPE_RELAY : other, frame);
+                                 relay_is_dst ? ICECALL_CTYPE_RELAY : other, r->fork, frame);
     if (r->cand[0] < 0 || r->cand[1] < 0)
         return false;
     cand_t *cs = cand_at(r->call, r->media, fs, r->cand[fs]);
     cand_t *ct = cand_at(r->call, r->media, ts, r->cand[ts]);
+    if (!cs || !ct)
+        return false;
     if (e->relayed) {
         /* Our relay candidate: remember the socket it is allocated for. */
         cand_t *own = e->outbound ? cs : ct;
@@ -1701,7 +2779,8 @@ route_cands(icecall_model_t *m, const icecall_leg_t *leg, const ends_t *e, uint3
 
 /*
  * Finds the call, media line and the two candidates of a packet. For
- * relayed packets the client's end is its relay candidate.
+ * relayed packets the client's end is its relay candidate. @username
+ * ("recv:send") settles the call for MS-ICE2 checks.
  */
 static bool
 route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, bool create,
@@ -1710,7 +2789,8 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
     ends_t e;
     memset(r, 0, sizeof(*r));
     r->cand[0] = r->cand[1] = -1;
-    leg_ends(m, leg, frame, &e);
+    r->fork = -1;
+    leg_ends(m, leg, frame, create, &e);
     r->relayed_tcp = e.relayed_tcp;
     if (create && e.alloc && addr_set(&leg->peer) && e.alloc->n_peers < 2) {
         if (!e.alloc->n_peers)
@@ -1728,7 +2808,8 @@ route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username,
  * or the request left by another interface). With the echoed USERNAME it
  * goes to that ICE session; without one, to the session of its two
  * addresses, or to a session keyed by the requester's address (the client
- * socket for relayed packets): "ICE session at <address>".
+ * socket for relayed packets): "ICE session at <address>". Once such a
+ * session turned out to be a SIP call's media line, that line.
  */
 static bool
 route_response_only(icecall_model_t *m, const icecall_check_t *c, bool create, route_t *r)
@@ -1746,10 +2827,13 @@ route_response_only(icecall_model_t *m, const icecall_check_t *c, bool create, r
     ends_t e;
     memset(r, 0, sizeof(*r));
     r->cand[0] = r->cand[1] = -1;
-    leg_ends(m, &c->leg, c->frame, &e);
+    r->fork = -1;
+    leg_ends(m, &c->leg, c->frame, create, &e);
     r->relayed_tcp = e.relayed_tcp;
     const icecall_addr_t *key = c->leg.relayed ? &c->leg.client : &e.dst;
-    if (!addr_set(key) || !addr_set(&e.src) || !addr_set(&e.dst))
+    bool placeholder = e.relayed && !e.relay_known && e.alloc;   /* the relay end can wait for its address */
+    if (!addr_set(key) || (!addr_set(&e.src) && !(placeholder && e.outbound)) ||
+        (!addr_set(&e.dst) && !(placeholder && !e.outbound)))
         return false;
     char id[128], a[64];
     snprintf(id, sizeof(id), "ICE session at %s (no SIP, no ICE user names)", addr_str(key, a, sizeof(a)));
@@ -1759,11 +2843,20 @@ route_response_only(icecall_model_t *m, const icecall_check_t *c, bool create, r
         if (call)
             call->addr_keyed = true;
     }
-    if (!call || (!call->n_media && (!create || !media_get(call, 0, "media"))))
+    unsigned mi = 0;
+    int from_side = 1;   /* the responder; side A is the requester whose socket names the session */
+    for (unsigned k = 0; call && call->merged_into && k < 4; k++) {
+        /* The session is a SIP call's media line now. */
+        from_side = call->merged_swap ? !from_side : from_side;
+        mi = call->merged_media;
+        call = call->merged_into;
+    }
+    if (!call || call->merged_into || (call->from_sip ? mi >= call->n_media
+                                                       : !call->n_media && (!create || !media_get(call, 0, "media"))))
         return false;
     r->call = call;
-    r->media = 0;
-    r->from_side = 1;    /* the responder; side A is the requester whose socket names the session */
+    r->media = mi;
+    r->from_side = from_side;
     return route_cands(m, &c->leg, &e, c->frame, create, r);
 }
 
@@ -1802,6 +2895,8 @@ session_media_kind(const call_t *c, unsigned mi, mkind_t *k)
         for (guint i = 0; i < md->cands[s]->len; i++) {
             const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
             uint16_t port = 0;
+            if (x->merged)
+                continue;
             if (addr_set(&x->base)) {
                 port = x->base.port;               /* the socket behind our relay */
             } else if (x->tcptype != ICECALL_TCP_SRC_ACTIVE) {  /* an active TCP port is ephemeral */
@@ -1905,8 +3000,160 @@ fill_frame(const route_t *r, int pair_idx, icecall_frame_t *out)
     out->remote_offer_frame = t ? t->frame : 0;
 }
 
-void
-icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
+/* ---- media flows no call claimed yet ------------------------------------------ */
+
+static void
+orphan_index(icecall_model_t *m, const icecall_addr_t *a, orphan_t *o)
+{
+    if (!addr_set(a))
+        return;
+    akey_t k;
+    make_key(&k, a, false, true);
+    GPtrArray *l = (GPtrArray *)g_hash_table_lookup(m->orphans_by_addr, &k);
+    if (!l) {
+        l = g_ptr_array_new();
+        g_hash_table_insert(m->orphans_by_addr, g_memdup2(&k, sizeof(k)), l);
+    }
+    g_ptr_array_add(l, o);
+}
+
+/* A media packet no call claims (yet): counted in its flow, bounded. */
+static void
+orphan_note(icecall_model_t *m, const icecall_media_pkt_t *pk)
+{
+    icecall_leg_t leg = pk->leg;
+    const icecall_leg_t *l = &leg;
+    okey_t k;
+    memset(&k, 0, sizeof(k));
+    if (l->relayed) {
+        if (!addr_set(&l->peer)) {
+            /* 0xFF10, TCP 0x03 or raw data: the active destination of that time, if known. */
+            ends_t e;
+            leg_ends(m, l, pk->frame, false, &e);
+            leg.peer = e.outbound ? e.dst : e.src;
+        }
+        if (!addr_set(&l->peer))
+            return;   /* which peer is not known */
+        make_key(&k.a, &l->client, l->tcp, true);
+        make_key(&k.b, &l->edge, l->tcp, true);
+        make_key(&k.c, &l->peer, false, true);
+        k.relayed = 1;
+        k.outbound = l->outbound;
+    } else {
+        make_key(&k.a, &l->src, l->tcp, true);
+        make_key(&k.b, &l->dst, l->tcp, true);
+    }
+    orphan_t *o = (orphan_t *)g_hash_table_lookup(m->orphans, &k);
+    if (!o) {
+        if (g_hash_table_size(m->orphans) >= ICECALL_MAX_ORPHANS)
+            return;
+        o = g_new0(orphan_t, 1);
+        o->leg = *l;
+        o->rtcp = pk->rtcp;
+        o->first_frame = pk->frame;
+        o->first_us = pk->time_us;
+        g_hash_table_insert(m->orphans, g_memdup2(&k, sizeof(k)), o);
+        if (l->relayed) {
+            orphan_index(m, &l->peer, o);
+            orphan_index(m, &l->client, o);
+        } else {
+            orphan_index(m, &l->src, o);
+            orphan_index(m, &l->dst, o);
+        }
+    }
+    if (o->claimed)
+        return;
+    o->pkts++;
+    if (pk->leg.has_dscp && pk->leg.dscp < 64)
+        o->dscp |= UINT64_C(1) << pk->leg.dscp;
+    o->last_frame = pk->frame;
+    o->last_us = pk->time_us;
+}
+
+/* Records that media on pair @pi (from side @dir) starts in @frame, in frame order. */
+static void
+switch_insert(media_t *md, int fork, int dir, int pi, uint32_t frame, int64_t time_us)
+{
+    if (!md->switches)
+        md->switches = g_array_new(FALSE, FALSE, sizeof(switch_t));
+    if (md->switches->len >= ICECALL_MAX_SWITCHES) {
+        md->switches_truncated = true;
+        return;
+    }
+    guint at = md->switches->len;
+    while (at > 0 && g_array_index(md->switches, switch_t, at - 1).frame > frame)
+        at--;
+    switch_t sw = { frame, time_us, pi, (uint8_t)dir };
+    g_array_insert_val(md->switches, at, sw);
+    if (md->current[fork][dir] < 0) {
+        md->current[fork][dir] = pi;
+        md->switched_us[fork][dir] = time_us;
+    }
+}
+
+/* The flow is routable now: its packets are the pair's, from its first. */
+static void
+orphan_claim(icecall_model_t *m, orphan_t *o)
+{
+    route_t r;
+    if (o->claimed || !route_packet(m, &o->leg, NULL, o->first_frame, true, &r))
+        return;
+    media_t *md = r.call->media[r.media];
+    int pi = pair_get(md, r.cand[0], r.cand[1], true);
+    if (pi < 0)
+        return;
+    o->claimed = true;
+    pair_t *p = &g_array_index(md->pairs, pair_t, pi);
+    if (o->leg.relayed && o->leg.tcp)
+        p->relayed_tcp = true;
+    if (!p->media_pkts || o->first_frame < p->media_first_frame) {
+        p->media_first_frame = o->first_frame;
+        p->media_first_us = o->first_us;
+    }
+    if (o->last_frame > p->media_last_frame) {
+        p->media_last_frame = o->last_frame;
+        p->media_last_us = o->last_us;
+    }
+    p->media_pkts += o->pkts;
+    p->media_dir[r.from_side] += o->pkts;
+    p->dscp_media[r.from_side] |= o->dscp;
+    if (!o->rtcp && (!p->first_rtp_frame[r.from_side] || o->first_frame < p->first_rtp_frame[r.from_side]))
+        p->first_rtp_frame[r.from_side] = o->first_frame;
+    if (o->last_frame > r.call->last_frame)
+        r.call->last_frame = o->last_frame;
+    if (!o->rtcp)
+        switch_insert(md, pair_fork(r.call, r.media, p), r.from_side, pi, o->first_frame, o->first_us);
+}
+
+/* End of an event: flows waiting for an address this event made known. */
+static void
+orphans_retry(icecall_model_t *m)
+{
+    for (unsigned n = 0; m->retry->len && n < ICECALL_MAX_ORPHANS; n++) {
+        akey_t k = g_array_index(m->retry, akey_t, m->retry->len - 1);
+        g_array_set_size(m->retry, m->retry->len - 1);
+        GPtrArray *l = (GPtrArray *)g_hash_table_lookup(m->orphans_by_addr, &k);
+        for (guint i = 0; l && i < l->len; i++)
+            orphan_claim(m, (orphan_t *)g_ptr_array_index(l, i));
+    }
+    g_array_set_size(m->retry, 0);
+}
+
+/* The response of a check transaction: its pair (wherever it is now). */
+static check_tx_t *
+tx_lookup(icecall_model_t *m, const icecall_check_t *c, route_t *r, int *pi)
+{
+    check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
+    memset(r, 0, sizeof(*r));
+    int fs;
+    if (!tx || !tx_target(tx, &r->call, &r->media, pi, &fs))
+        return NULL;
+    r->from_side = !fs;
+    return tx;
+}
+
+static void
+add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
 {
     route_t r;
     touch(m, c->time_us);
@@ -1918,11 +3165,9 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
         int pi;
         bool orphan = false;
         if (tx) {
-            memset(&r, 0, sizeof(r));
-            r.call = tx->call;
-            r.media = tx->media;
-            r.from_side = !tx->from_side;
-            pi = tx->pair;
+            /* Its pair, wherever it is now (a session merged into a call). */
+            if (!tx_lookup(m, c, &r, &pi))
+                return;
         } else {
             /* Its request is not in the capture: still a check that worked.
              * (A request that is, but that no call took, leaves it alone.) */
@@ -2009,15 +3254,104 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
     fill_frame(&r, pi, out);
 }
 
-void
-icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
+/*
+ * The early media and promotions of fork @fork of a media line, replayed from
+ * its switches: the first media is the early media; a later change of pair
+ * is a promotion, except when the other direction already made it or a
+ * direction starts on the pair the other one uses. Media on another fork is
+ * that fork's timeline, never a promotion of this one.
+ */
+static void
+timeline(call_t *c, unsigned mi, int fork, timeline_t *tl)
+{
+    const media_t *md = c->media[mi];
+    memset(tl, 0, sizeof(*tl));
+    tl->early = -1;
+    tl->truncated = md->switches_truncated;
+    if (!md->switches)
+        return;
+    int cur[2] = { -1, -1 };
+    for (guint i = 0; i < md->switches->len; i++) {
+        const switch_t *s = &g_array_index(md->switches, switch_t, i);
+        int p = pair_resolve(md, s->pair);
+        if (p < 0 || pair_fork(c, mi, &g_array_index(md->pairs, pair_t, p)) != fork)
+            continue;
+        int dir = s->dir, old = cur[dir];
+        if (old == p)
+            continue;
+        cur[dir] = p;
+        if (tl->early < 0) {
+            tl->early = p;
+            tl->early_frame = s->frame;
+            tl->early_us = s->time_us;
+            continue;
+        }
+        /* The other direction already moved to this pair: the same promotion. */
+        if (tl->n_promos && tl->promos[tl->n_promos - 1].to == p)
+            continue;
+        if (old < 0 && cur[!dir] == p)
+            continue; /* this direction starts on the pair the other one uses */
+        if (tl->n_promos >= ICECALL_MAX_PROMOTIONS) {
+            tl->truncated = true;
+            continue;
+        }
+        promo_t *pr = &tl->promos[tl->n_promos++];
+        const pair_t *to = &g_array_index(md->pairs, pair_t, p);
+        pr->frame = s->frame;
+        pr->time_us = s->time_us;
+        pr->from = old >= 0 ? old : cur[!dir];
+        pr->to = p;
+        if (to->nominated && to->nominated_frame <= s->frame)
+            snprintf(pr->reason, sizeof(pr->reason), "pair nominated (USE-CANDIDATE) in frame %u", to->nominated_frame);
+        else if (to->success_frame && to->success_frame <= s->frame)
+            snprintf(pr->reason, sizeof(pr->reason), "checks on this pair succeeded in frame %u", to->success_frame);
+        else
+            snprintf(pr->reason, sizeof(pr->reason), "no successful check of this pair seen");
+    }
+}
+
+/*
+ * What the media packet of @frame on pair @pi starts, read from its fork's
+ * timeline: the early media (the first media of that fork), or a promotion
+ * (with the path the media left). Nothing when no media switched to @pi in
+ * @frame.
+ */
+static void
+media_marks(call_t *c, unsigned mi, int pi, uint32_t frame, icecall_frame_t *out)
+{
+    const media_t *md = c->media[mi];
+    bool switched = false;
+    for (guint i = 0; md->switches && i < md->switches->len && !switched; i++) {
+        const switch_t *s = &g_array_index(md->switches, switch_t, i);
+        switched = s->frame == frame && pair_resolve(md, s->pair) == pi;
+    }
+    if (!switched)
+        return;
+    timeline_t tl;
+    timeline(c, mi, pair_fork(c, mi, &g_array_index(md->pairs, pair_t, pi)), &tl);
+    if (tl.early == pi && tl.early_frame == frame)
+        out->early = true;
+    for (unsigned i = 0; i < tl.n_promos; i++) {
+        const promo_t *pr = &tl.promos[i];
+        if (pr->frame == frame && pr->to == pi) {
+            out->promotion = true;
+            out->from_path = pr->from >= 0 ? pair_path(c, mi, &g_array_index(md->pairs, pair_t, pr->from))
+                                           : ICECALL_PATH_NONE;
+        }
+    }
+}
+
+static void
+add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
 {
     route_t r;
     touch(m, pk->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
-    if (!route_packet(m, &pk->leg, NULL, pk->frame, true, &r))
+    if (!route_packet(m, &pk->leg, NULL, pk->frame, true, &r)) {
+        orphan_note(m, pk);
         return;
+    }
     media_t *md = r.call->media[r.media];
     int pi = pair_get(md, r.cand[0], r.cand[1], true);
     if (pi < 0)
@@ -2043,56 +3377,66 @@ icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_fra
         out->is_media = true;
     if (pk->rtcp)
         return; /* RTCP (component 2) follows the RTP path: it does not define it */
-    int dir = r.from_side;
+    int dir = r.from_side, f = pair_fork(r.call, r.media, p);
     if (!p->first_rtp_frame[dir]) {
         p->first_rtp_frame[dir] = pk->frame;
         if (out)
             out->first_on_pair = true;
     }
-    if (md->current[dir] == pi)
+    if (pair_resolve(md, md->current[f][dir]) == pi)
         return;
     /* Packets still arriving over the old path just after a switch (the
      * relay is slower than the direct path) are stragglers, not a switch
      * back. */
-    if (pi == md->previous[dir] && pk->time_us - md->switched_us[dir] < ICECALL_STRAGGLER_US)
+    if (pi == pair_resolve(md, md->previous[f][dir]) && pk->time_us - md->switched_us[f][dir] < ICECALL_STRAGGLER_US)
         return;
-    int old = md->current[dir];
-    md->previous[dir] = old;
-    md->switched_us[dir] = pk->time_us;
-    md->current[dir] = pi;
-    if (md->early_pair < 0) {
-        md->early_pair = pi;
-        md->early_frame = pk->frame;
-        md->early_us = pk->time_us;
-        if (out)
-            out->early = true;
+    md->previous[f][dir] = md->current[f][dir];
+    md->switched_us[f][dir] = pk->time_us;
+    md->current[f][dir] = pi;
+    if (!md->switches)
+        md->switches = g_array_new(FALSE, FALSE, sizeof(switch_t));
+    if (md->switches->len >= ICECALL_MAX_SWITCHES) {
+        md->switches_truncated = true;
         return;
     }
-    /* The other direction already moved to this pair: the same promotion. */
-    if (md->n_promos && md->promos[md->n_promos - 1].to == pi)
-        return;
-    if (old < 0 && md->current[!dir] == pi)
-        return; /* this direction starts on the pair the other one uses */
-    if (md->n_promos >= ICECALL_MAX_PROMOTIONS) {
-        md->promos_truncated = true;
-        return;
-    }
-    promo_t *pr = &md->promos[md->n_promos++];
-    pr->frame = pk->frame;
-    pr->time_us = pk->time_us;
-    pr->from = old >= 0 ? old : md->current[!dir];
-    pr->to = pi;
-    if (p->nominated)
-        snprintf(pr->reason, sizeof(pr->reason), "pair nominated (USE-CANDIDATE) in frame %u", p->nominated_frame);
-    else if (p->result == ICECALL_RESULT_SUCCESS)
-        snprintf(pr->reason, sizeof(pr->reason), "checks on this pair succeeded in frame %u", p->success_frame);
-    else
-        snprintf(pr->reason, sizeof(pr->reason), "no successful check of this pair seen");
-    if (out) {
-        out->promotion = true;
-        out->from_path = pr->from >= 0 ? pair_path(r.call, r.media, &g_array_index(md->pairs, pair_t, pr->from))
-                                       : ICECALL_PATH_NONE;
-    }
+    switch_t sw = { pk->frame, pk->time_us, pi, (uint8_t)dir };
+    g_array_append_val(md->switches, sw);
+    if (out)
+        media_marks(r.call, r.media, pi, pk->frame, out);
+}
+
+/* The events: each may make media flows no call claimed yet routable (orphans_retry). */
+bool
+icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
+{
+    bool ok = add_sdp(m, msg, media, n_media);
+    orphans_retry(m);
+    return ok;
+}
+
+void
+icecall_add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecall_addr_t *client,
+                       const icecall_addr_t *edge, bool tcp, bool response, bool with_integrity,
+                       const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive,
+                       uint16_t error_code, uint32_t lifetime, uint64_t mux_session)
+{
+    add_allocation(m, frame, time_us, client, edge, tcp, response, with_integrity, txid, relayed, reflexive,
+                   error_code, lifetime, mux_session);
+    orphans_retry(m);
+}
+
+void
+icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
+{
+    add_check(m, c, out);
+    orphans_retry(m);
+}
+
+void
+icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
+{
+    add_media(m, pk, out);
+    orphans_retry(m);
 }
 
 /* ---- ICMP errors about a call's datagrams ------------------------------------- */
@@ -2298,7 +3642,7 @@ void
 icecall_foreach_candidate(const icecall_model_t *m, const char *call_id,
                           void (*fn)(const icecall_addr_t *a, bool tcp, void *user), void *user)
 {
-    const call_t *c = call_id ? (const call_t *)g_hash_table_lookup(m->calls, call_id) : NULL;
+    const call_t *c = call_find(m, call_id);
     if (!c)
         return;
     for (unsigned mi = 0; mi < c->n_media; mi++) {
@@ -2306,7 +3650,7 @@ icecall_foreach_candidate(const icecall_model_t *m, const char *call_id,
             const GArray *a = c->media[mi]->cands[s];
             for (guint i = 0; i < a->len; i++) {
                 const cand_t *x = &g_array_index(a, cand_t, i);
-                if (!x->learnt)
+                if (!x->learnt && !x->merged)
                     fn(&x->addr, x->tcp, user);
             }
         }
@@ -2324,17 +3668,14 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
     route_t r;
     memset(out, 0, sizeof(*out));
     if ((c->stun_type & 0x0110u) != 0) {
-        check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
-        if (!tx) {
-            if (!g_hash_table_contains(m->unrouted_tx, c->txid) && route_response_only(m, c, false, &r))
-                fill_frame(&r, pair_get(r.call->media[r.media], r.cand[0], r.cand[1], false), out);
+        int pi;
+        if (g_hash_table_lookup(m->check_tx, c->txid)) {
+            if (tx_lookup(m, c, &r, &pi))
+                fill_frame(&r, pi, out);
             return;
         }
-        memset(&r, 0, sizeof(r));
-        r.call = tx->call;
-        r.media = tx->media;
-        r.from_side = !tx->from_side;
-        fill_frame(&r, tx->pair, out);
+        if (!g_hash_table_contains(m->unrouted_tx, c->txid) && route_response_only(m, c, false, &r))
+            fill_frame(&r, pair_get(r.call->media[r.media], r.cand[0], r.cand[1], false), out);
         return;
     }
     if (!route_packet(m, &c->leg, c->username, c->frame, false, &r))
@@ -2358,22 +3699,21 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
     const pair_t *p = &g_array_index(md->pairs, pair_t, pi);
     if (!pk->rtcp) {
         out->first_on_pair = p->first_rtp_frame[r.from_side] == pk->frame;
-        out->early = md->early_frame == pk->frame && md->early_pair == pi;
-    }
-    for (unsigned i = 0; i < md->n_promos; i++) {
-        const promo_t *pr = &md->promos[i];
-        if (pr->frame == pk->frame && pr->to == pi) {
-            out->promotion = true;
-            out->from_path = pr->from >= 0 ? pair_path(r.call, r.media, &g_array_index(md->pairs, pair_t, pr->from))
-                                           : ICECALL_PATH_NONE;
-        }
+        media_marks(r.call, r.media, pi, pk->frame, out);
     }
 }
 
 /* ---- report -------------------------------------------------------------------- */
 
+/* Is @x a candidate of the party (@side; for the callee: of fork @fork)? */
+static bool
+of_party(const cand_t *x, int side, int fork)
+{
+    return !x->merged && (side == ICECALL_SIDE_A || x->fork == fork);
+}
+
 static void
-count_cands(GString *o, const media_t *md, GArray *a)
+count_cands(GString *o, const media_t *md, GArray *a, int side, int fork)
 {
     static const icecall_ctype_t order[] = { ICECALL_CTYPE_HOST, ICECALL_CTYPE_SRFLX, ICECALL_CTYPE_PRFLX,
                                              ICECALL_CTYPE_RELAY, ICECALL_CTYPE_UNKNOWN };
@@ -2382,7 +3722,8 @@ count_cands(GString *o, const media_t *md, GArray *a)
         unsigned udp = 0, tcp = 0;
         for (guint i = 0; i < a->len; i++) {
             const cand_t *x = &g_array_index(a, cand_t, i);
-            if (x->type != order[t] || (x->component != 1 && x->component != 0) || !cand_in_use(md, x))
+            if (x->type != order[t] || (x->component != 1 && x->component != 0) || !cand_in_use(md, x) ||
+                !of_party(x, side, fork))
                 continue;
             if (x->tcp)
                 tcp++;
@@ -2403,15 +3744,104 @@ count_cands(GString *o, const media_t *md, GArray *a)
         g_string_append(o, "none seen");
 }
 
+/* Has the party a candidate at @addr (a host candidate: at its IP address)? */
 static bool
-cand_belongs(const GArray *a, const icecall_addr_t *addr)
+party_has(const GArray *a, const icecall_addr_t *addr, int side, int fork)
 {
     for (guint i = 0; i < a->len; i++) {
         const cand_t *x = &g_array_index(a, cand_t, i);
+        if (!of_party(x, side, fork) || x->alloc)
+            continue;
         if (addr_eq(&x->addr, addr) || (x->type == ICECALL_CTYPE_HOST && ip_eq(&x->addr, addr)))
             return true;
     }
     return false;
+}
+
+
+
+/* The parties of a call: the caller, and each fork of the callee (B first). */
+typedef struct {
+    int side;
+    int fork;
+} party_t;
+
+/* Has the party a candidate in this media line? */
+static bool
+party_any(const media_t *md, party_t p)
+{
+    const GArray *a = md->cands[p.side];
+    for (guint i = 0; i < a->len; i++) {
+        if (of_party(&g_array_index(a, cand_t, i), p.side, p.fork))
+            return true;
+    }
+    return false;
+}
+
+static unsigned
+parties(const call_t *c, party_t *out)
+{
+    unsigned n = 0;
+    out[n++] = (party_t){ ICECALL_SIDE_A, 0 };
+    out[n++] = (party_t){ ICECALL_SIDE_B, b_fork(c) };
+    for (unsigned f = 0; f < c->n_forks; f++) {
+        if ((int)f != b_fork(c))
+            out[n++] = (party_t){ ICECALL_SIDE_B, (int)f };
+    }
+    return n;
+}
+
+static const char *
+party_label(const call_t *c, party_t p, char *buf, size_t size)
+{
+    if (p.side == ICECALL_SIDE_A) {
+        snprintf(buf, size, "A");
+        return buf;
+    }
+    return fork_label(c, p.fork, buf, size);
+}
+
+/* The SIP source address of a party's first message. */
+static const icecall_addr_t *
+party_ip(const call_t *c, party_t p)
+{
+    if (p.side == ICECALL_SIDE_B && c->n_forks)
+        return &c->forks[p.fork].sip_ip;
+    return &c->sip_ip[p.side];
+}
+
+/* Has the party (in any media line) a candidate at @addr? */
+static bool
+party_owns(const call_t *c, party_t p, const icecall_addr_t *addr)
+{
+    for (unsigned mi = 0; mi < c->n_media; mi++) {
+        if (party_has(c->media[mi]->cands[p.side], addr, p.side, p.fork))
+            return true;
+    }
+    return false;
+}
+
+/* "1 request", "1 request and its 9 retransmissions", "2 requests and their 6 retransmissions" */
+static const char *
+requests_text(const alloc_t *a, char *buf, size_t size)
+{
+    unsigned re = a->n_transmissions > a->n_requests ? a->n_transmissions - a->n_requests : 0;
+    int n = snprintf(buf, size, "%u request%s", a->n_requests, a->n_requests == 1 ? "" : "s");
+    if (re && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, " and %s %u retransmission%s", a->n_requests == 1 ? "its" : "their", re,
+                 re == 1 ? "" : "s");
+    return buf;
+}
+
+/* The same, naming the requests: "1 Allocate request and its 3 retransmissions" */
+static const char *
+allocate_requests_text(const alloc_t *a, char *buf, size_t size)
+{
+    char n[80];
+    requests_text(a, n, sizeof(n));
+    const char *sp = strchr(n, ' ');
+    snprintf(buf, size, "%.*s Allocate%s", sp ? (int)(sp - n) : 0, n, sp ? sp : "");
+    return buf;
 }
 
 static void
@@ -2430,8 +3860,22 @@ alloc_text(const alloc_t *a, GString *o)
             g_string_append_printf(o, " (401 %u time%s to requests with credentials: rejected)", a->n_rejected,
                                    a->n_rejected == 1 ? "" : "s");
     } else if (a->pending) {
-        g_string_append_printf(o, "no response to %u request%s (first frame %u)", a->n_requests,
-                               a->n_requests == 1 ? "" : "s", a->first_frame);
+        char n[96];
+        g_string_append_printf(o, "no response to %s (first frame %u)", requests_text(a, n, sizeof(n)),
+                               a->first_frame);
+    } else if (addr_set(&a->relayed)) {
+        /* Allocated before the capture: the address came from elsewhere. */
+        g_string_append_printf(o, "relayed %s", addr_str(&a->relayed, x, sizeof(x)));
+        if (addr_set(&a->reflexive))
+            g_string_append_printf(o, ", reflexive %s", addr_str(&a->reflexive, y, sizeof(y)));
+        g_string_append_printf(o, " (allocated before the capture started; relayed address from %s, frame %u%s)",
+                               a->relayed_from == RELAYED_FROM_RELEASE ? "its release response"
+                               : a->relayed_from == RELAYED_FROM_SDP   ? "the relay candidate based on it in the SDP"
+                                                                       : "an Allocate response",
+                               a->relayed_frame,
+                               a->released && a->relayed_from != RELAYED_FROM_RELEASE ? "; released later" : "");
+    } else if (!a->n_transmissions) {
+        g_string_append(o, "allocated before the capture started (only relayed data seen; relayed address not seen)");
     } else {
         g_string_append(o, "?");
     }
@@ -2446,14 +3890,14 @@ time_str(int64_t us, int64_t base, char *buf, size_t size)
     return buf;
 }
 
-/* The pair carrying media last (either direction), or -1. */
+/* The pair carrying media last (either direction) with the callee's fork @fork, or -1. */
 static int
-final_pair(const media_t *md)
+final_pair(const media_t *md, int fork)
 {
     int best = -1;
     uint32_t last = 0;
     for (int d = 0; d < 2; d++) {
-        int pi = md->current[d];
+        int pi = pair_resolve(md, md->current[fork][d]);
         if (pi < 0)
             continue;
         const pair_t *p = &g_array_index(md->pairs, pair_t, pi);
@@ -2484,25 +3928,83 @@ icecall_rule_name(icecall_rule_t r)
     return r < ICECALL_RULE_COUNT ? names[r] : "unknown";
 }
 
-/* Where each side is: ms-endpoint-location-data, else its MRAS request. */
+/*
+ * Where the endpoint of @side said it is in other dialogs of its SIP URI
+ * (REGISTER, SUBSCRIBE, other calls), while the call was on or before: the
+ * statements of that endpoint's address (its SIP source or a host
+ * candidate), the last one made before the call started, else the first
+ * during it. From another address of the same URI (another endpoint of the
+ * user) only when all of them agree. @from: the statement used.
+ */
 static icecall_location_t
-side_location(const icecall_model_t *m, const call_t *c, int side)
+endpoint_location(const icecall_model_t *m, const call_t *c, party_t p, const loc_stmt_t **from)
 {
-    if (c->location[side] != ICECALL_LOC_UNKNOWN)
-        return c->location[side];
+    int side = p.side;
+    *from = NULL;
+    if (!c->uri[side])
+        return ICECALL_LOC_UNKNOWN;
+    char *key = g_ascii_strdown(c->uri[side], -1);
+    const endpoint_t *e = (const endpoint_t *)g_hash_table_lookup(m->endpoints, key);
+    g_free(key);
+    if (!e)
+        return ICECALL_LOC_UNKNOWN;
+    const loc_stmt_t *before = NULL, *during = NULL, *any = NULL;
+    bool agree = true;
+    for (guint i = 0; i < e->stmts->len; i++) {
+        const loc_stmt_t *x = &g_array_index(e->stmts, loc_stmt_t, i);
+        if (x->frame > c->last_frame && c->last_frame)
+            continue;
+        if (any && any->loc != x->loc)
+            agree = false;
+        if (!any)
+            any = x;
+        bool mine = ip_eq(&x->ip, party_ip(c, p)) || party_owns(c, p, &x->ip);
+        if (!mine)
+            continue;
+        if (x->frame <= c->first_frame && (!before || x->frame >= before->frame))
+            before = x;
+        else if (x->frame > c->first_frame && (!during || x->frame < during->frame))
+            during = x;
+    }
+    *from = before ? before : during ? during : agree ? any : NULL;
+    return *from ? (*from)->loc : ICECALL_LOC_UNKNOWN;
+}
+
+/* What the call's own messages say about the party's location. */
+static icecall_location_t
+party_said(const call_t *c, party_t p)
+{
+    if (p.side == ICECALL_SIDE_B && c->n_forks)
+        return c->forks[p.fork].location;
+    return c->location[p.side];
+}
+
+/* Where a party is: ms-endpoint-location-data in the call, else in the
+ * endpoint's other dialogs, else its MRAS request. */
+static icecall_location_t
+party_location(const icecall_model_t *m, const call_t *c, party_t p)
+{
+    if (party_said(c, p) != ICECALL_LOC_UNKNOWN)
+        return party_said(c, p);
+    const loc_stmt_t *st;
+    icecall_location_t el = endpoint_location(m, c, p, &st);
+    if (el != ICECALL_LOC_UNKNOWN)
+        return el;
     GHashTableIter it;
     gpointer k, v;
     g_hash_table_iter_init(&it, m->mras);
     while (g_hash_table_iter_next(&it, &k, &v)) {
         const mras_t *r = (const mras_t *)v;
-        if (r->location == ICECALL_LOC_UNKNOWN)
-            continue;
-        for (unsigned mi = 0; mi < c->n_media; mi++) {
-            if (cand_belongs(c->media[mi]->cands[side], &r->client))
-                return r->location;
-        }
+        if (r->location != ICECALL_LOC_UNKNOWN && party_owns(c, p, &r->client))
+            return r->location;
     }
     return ICECALL_LOC_UNKNOWN;
+}
+
+static icecall_location_t
+side_location(const icecall_model_t *m, const call_t *c, int side)
+{
+    return party_location(m, c, (party_t){ side, side == ICECALL_SIDE_B ? b_fork(c) : 0 });
 }
 
 static const char *
@@ -2556,16 +4058,16 @@ emit(const emit_t *e, icecall_rule_t rule, icecall_sev_t sev, uint32_t frame, co
     e->fn(&f, e->user);
 }
 
-/* The first SDP frame that offered a candidate of @side, 0 if none. */
+/* The first SDP frame that offered a candidate of the party, 0 if none. */
 static uint32_t
-offer_frame(const call_t *c, int side)
+offer_frame(const call_t *c, party_t p)
 {
     uint32_t f = 0;
     for (unsigned mi = 0; mi < c->n_media; mi++) {
-        const GArray *a = c->media[mi]->cands[side];
+        const GArray *a = c->media[mi]->cands[p.side];
         for (guint i = 0; i < a->len; i++) {
             const cand_t *x = &g_array_index(a, cand_t, i);
-            if (!x->learnt && x->frame && (!f || x->frame < f))
+            if (of_party(x, p.side, p.fork) && !x->learnt && x->frame && (!f || x->frame < f))
                 f = x->frame;
         }
     }
@@ -2573,19 +4075,15 @@ offer_frame(const call_t *c, int side)
 }
 
 static const mras_t *
-mras_of_side(const icecall_model_t *m, const call_t *c, int side)
+mras_of_party(const icecall_model_t *m, const call_t *c, party_t p)
 {
     GHashTableIter it;
     gpointer k, v;
     g_hash_table_iter_init(&it, m->mras);
     while (g_hash_table_iter_next(&it, &k, &v)) {
         const mras_t *r = (const mras_t *)v;
-        if (ip_eq(&r->client, &c->sip_ip[side]))
+        if (ip_eq(&r->client, party_ip(c, p)) || party_owns(c, p, &r->client))
             return r;
-        for (unsigned mi = 0; mi < c->n_media; mi++) {
-            if (cand_belongs(c->media[mi]->cands[side], &r->client))
-                return r;
-        }
     }
     return NULL;
 }
@@ -2608,14 +4106,14 @@ media_tcp_by_design(const media_t *md)
     return false;
 }
 
-/* The first SDP frame that offered a candidate of @side on media line @md, 0 if none. */
+/* The first SDP frame that offered a candidate of the party on media line @md, 0 if none. */
 static uint32_t
-media_offer_frame(const media_t *md, int side)
+media_offer_frame(const media_t *md, party_t p)
 {
     uint32_t f = 0;
-    for (guint i = 0; i < md->cands[side]->len; i++) {
-        const cand_t *x = &g_array_index(md->cands[side], cand_t, i);
-        if (!x->learnt && x->frame && (!f || x->frame < f))
+    for (guint i = 0; i < md->cands[p.side]->len; i++) {
+        const cand_t *x = &g_array_index(md->cands[p.side], cand_t, i);
+        if (of_party(x, p.side, p.fork) && !x->learnt && x->frame && (!f || x->frame < f))
             f = x->frame;
     }
     return f;
@@ -2624,11 +4122,20 @@ media_offer_frame(const media_t *md, int side)
 static void
 candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
 {
-    for (int s = 0; s < 2; s++) {
-        uint32_t frame = offer_frame(c, s);
+    party_t ps[ICECALL_MAX_FORKS + 1];
+    unsigned np = parties(c, ps);
+    for (unsigned pn = 0; pn < np; pn++) {
+        party_t pa = ps[pn];
+        int s = pa.side;
+        uint32_t frame = offer_frame(c, pa);
         if (!frame)
             continue;
-        const char *who = s == 0 ? "caller (A)" : "callee (B)";
+        char who[96], lb[8];
+        if (pn < 2)
+            snprintf(who, sizeof(who), "%s", s == 0 ? "caller (A)" : "callee (B)");
+        else
+            snprintf(who, sizeof(who), "callee's endpoint %s (a fork of the INVITE that %s)",
+                     party_label(c, pa, lb, sizeof(lb)), c->answered >= 0 ? "did not answer" : "has not answered");
         bool typed = false, srflx = false, relay_udp = false, relay_tcp = false, private_edge = false;
         bool relay_tcp_media = false;   /* a TCP relay on a line that is not TCP by design */
         bool line_udp[ICECALL_MAX_MEDIA] = { false }, line_tcp[ICECALL_MAX_MEDIA] = { false };
@@ -2637,7 +4144,7 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
             const media_t *md = c->media[mi];
             for (guint i = 0; i < md->cands[s]->len; i++) {
                 const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
-                if (x->learnt || !cand_in_use(md, x))
+                if (x->learnt || !cand_in_use(md, x) || !of_party(x, s, pa.fork))
                     continue;
                 if (x->type != ICECALL_CTYPE_UNKNOWN)
                     typed = true;
@@ -2663,8 +4170,8 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
         }
         if (!typed)
             continue; /* v6 candidates carry no type: nothing to judge */
-        icecall_location_t loc = side_location(m, c, s);
-        const mras_t *mr = mras_of_side(m, c, s);
+        icecall_location_t loc = party_location(m, c, pa);
+        const mras_t *mr = mras_of_party(m, c, pa);
         bool relay = relay_udp || relay_tcp;
         if (!relay && mr && mr->frame && !mr->ok)
             emit(e, ICECALL_RULE_NO_EDGE_CREDENTIALS, ICECALL_SEV_WARN, frame, c,
@@ -2700,7 +4207,7 @@ candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
                 if (line_udp[k])
                     with_udp = c->media[k]->name;
             }
-            emit(e, ICECALL_RULE_RELAY_TCP_ONLY, ICECALL_SEV_WARN, media_offer_frame(md, s), c,
+            emit(e, ICECALL_RULE_RELAY_TCP_ONLY, ICECALL_SEV_WARN, media_offer_frame(md, pa), c,
                  "The %s offers relay candidates over TCP only for %s, although its %s has UDP relays: the UDP "
                  "allocation for this media line failed or was not made; %s media will use a TCP relay",
                  who, md->name, with_udp, md->name);
@@ -2720,11 +4227,12 @@ turn_rules(const icecall_model_t *m, const emit_t *e)
         char edge[64], client[64];
         addr_str(&a->edge, edge, sizeof(edge));
         addr_str(&a->client, client, sizeof(client));
+        char n[96];
         if (a->n_requests && a->pending && !a->success && !a->error_code && !a->n_401 && !a->n_rejected)
             emit(e, ICECALL_RULE_TURN_UNREACHABLE, ICECALL_SEV_WARN, a->first_frame, NULL,
-                 "No answer from the Edge %s to %u Allocate request%s over %s from %s: the Edge is unreachable "
-                 "on this address, port or transport (firewall?)%s", edge, a->n_requests,
-                 a->n_requests == 1 ? "" : "s", a->tcp ? "TCP" : "UDP", client,
+                 "No answer from the Edge %s to %s over %s from %s: the Edge is unreachable "
+                 "on this address, port or transport (firewall?)%s", edge, allocate_requests_text(a, n, sizeof(n)),
+                 a->tcp ? "TCP" : "UDP", client,
                  a->tcp ? ", or it dropped the TCP connection (see the TCP stream)" : "");
         if (a->n_rejected && !a->success)
             emit(e, ICECALL_RULE_TURN_CREDENTIALS, ICECALL_SEV_WARN, a->last_rejected_frame, NULL,
@@ -2747,10 +4255,12 @@ path_rules(const icecall_model_t *m, const call_t *c, int64_t quiet_after_us, co
     for (unsigned mi = 0; mi < c->n_media; mi++) {
         media_t *md = c->media[mi];
         unsigned checked = 0, ok = 0;
-        int direct_ok = -1;
+        int direct_ok = -1, b = b_fork(c);
         for (guint i = 0; i < md->pairs->len; i++) {
             const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-            if (!p->n_requests && !p->n_responses_only)
+            /* Only pairs with the callee's fork that is the call's B: a direct
+             * pair with an endpoint that never answered is no better path. */
+            if ((!p->n_requests && !p->n_responses_only) || p->merged || pair_fork((call_t *)c, mi, p) != b)
                 continue;
             checked++;
             if (p->result == ICECALL_RESULT_SUCCESS) {
@@ -2760,7 +4270,7 @@ path_rules(const icecall_model_t *m, const call_t *c, int64_t quiet_after_us, co
                     direct_ok = (int)i;
             }
         }
-        int fp = final_pair(md);
+        int fp = final_pair(md, b);
         if (fp >= 0)
             any_media = true;
         if (checked && !ok && fp < 0)
@@ -2833,6 +4343,8 @@ icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
     turn_rules(m, &e);
     for (guint i = 0; i < m->call_list->len; i++) {
         call_t *c = (call_t *)g_ptr_array_index(m->call_list, i);
+        if (c->merged_into)
+            continue;
         for (unsigned mi = 0; mi < c->n_media && !c->from_sip; mi++)
             session_refresh_name(c, mi);   /* the findings name the media line */
         candidate_rules(m, c, &e);
@@ -2842,18 +4354,31 @@ icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
     }
 }
 
+/* A relay's address, or what is known of it. */
+static const char *
+relay_addr_text(const cand_t *x, char *buf, size_t size)
+{
+    char e[64];
+    if (x->alloc)
+        snprintf(buf, size, "an unseen relayed address on the Edge %s", addr_str(&x->alloc->edge, e, sizeof(e)));
+    else
+        addr_str(&x->addr, buf, size);
+    return buf;
+}
+
 /* "relay UDP via 203.0.113.20:3480 (host and srflx checks failed)" */
 static void
 verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
 {
     media_t *md = c->media[mi];
-    int fp = final_pair(md);
+    int b = b_fork(c);
+    int fp = final_pair(md, b);
     bool failed[ICECALL_PATH_HOST + 1] = { false };
     bool ok[ICECALL_PATH_HOST + 1] = { false };
     unsigned n_checked = 0;
     for (guint i = 0; i < md->pairs->len; i++) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-        if (!p->n_requests && !p->n_responses_only)
+        if ((!p->n_requests && !p->n_responses_only) || p->merged || pair_fork(c, mi, p) != b)
             continue;
         n_checked++;
         icecall_path_t pt = pair_path(c, mi, p);
@@ -2874,18 +4399,18 @@ verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
     }
     const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
     icecall_path_t pt = pair_path(c, mi, p);
-    char via[96] = "";
+    char via[224] = "";
     const cand_t *x = cand_at(c, mi, 0, p->cand[0]);
     const cand_t *y = cand_at(c, mi, 1, p->cand[1]);
-    char a1[64], a2[64];
+    char a1[96], a2[96];
     if (pt == ICECALL_PATH_RELAY_UDP || pt == ICECALL_PATH_RELAY_TCP) {
         const cand_t *rl = (x && x->type == ICECALL_CTYPE_RELAY) ? x : y;
         const cand_t *rl2 = (rl == x) ? y : x;
         if (rl2 && rl2->type == ICECALL_CTYPE_RELAY)
-            snprintf(via, sizeof(via), " via %s and %s", addr_str(&rl->addr, a1, sizeof(a1)),
-                     addr_str(&rl2->addr, a2, sizeof(a2)));
+            snprintf(via, sizeof(via), " via %s and %s", relay_addr_text(rl, a1, sizeof(a1)),
+                     relay_addr_text(rl2, a2, sizeof(a2)));
         else if (rl)
-            snprintf(via, sizeof(via), " via %s", addr_str(&rl->addr, a1, sizeof(a1)));
+            snprintf(via, sizeof(via), " via %s", relay_addr_text(rl, a1, sizeof(a1)));
     } else if (x && y) {
         snprintf(via, sizeof(via), " %s <-> %s", addr_str(&x->addr, a1, sizeof(a1)), addr_str(&y->addr, a2, sizeof(a2)));
     }
@@ -2924,6 +4449,8 @@ session_count_cands(GString *o, const call_t *c, unsigned mi, int side)
         for (guint i = 0; i < a->len; i++) {
             const cand_t *x = &g_array_index(a, cand_t, i);
             cview_t v;
+            if (x->merged)
+                continue;
             cand_view(c, mi, side, (int)i, &v);
             if (v.type != order[t])
                 continue;
@@ -2955,8 +4482,14 @@ session_cand_lines(GString *o, const call_t *c, unsigned mi, int side)
         const cand_t *x = &g_array_index(a, cand_t, i);
         cview_t v;
         char s1[64], s2[64];
+        if (x->merged)
+            continue;
         cand_view(c, mi, side, (int)i, &v);
-        g_string_append_printf(o, "      %s %s%s: %s", icecall_ctype_to_string(v.type), addr_str(&x->addr, s1, sizeof(s1)),
+        if (x->alloc)
+            snprintf(s1, sizeof(s1), "(relayed address not seen)");
+        else
+            addr_str(&x->addr, s1, sizeof(s1));
+        g_string_append_printf(o, "      %s %s%s: %s", icecall_ctype_to_string(v.type), s1,
                                !x->tcp ? "" : x->tcptype == ICECALL_TCP_SRC_ACTIVE ? " TCP-ACT (opened the connection)"
                                : x->tcptype == ICECALL_TCP_DST_ACTIVE ? " TCP-PASS (accepted the connection)" : " TCP",
                                v.why);
@@ -2976,7 +4509,9 @@ session_alloc_mine(const call_t *c, unsigned mi, int s, const alloc_t *a)
     const GArray *cs = c->media[mi]->cands[s];
     for (guint i = 0; i < cs->len; i++) {
         const cand_t *x = &g_array_index(cs, cand_t, i);
-        if (addr_set(&x->base) && addr_eq(&x->base, &a->client))
+        if (x->merged)
+            continue;
+        if (x->alloc == a || (addr_set(&x->base) && addr_eq(&x->base, &a->client)))
             return true;
         if (x->tcp == a->tcp && addr_eq(&x->addr, &a->client))
             return true;
@@ -3044,28 +4579,32 @@ rev_alloc(const alloc_t *a, int side, icecall_rev_t *ev, GString *text)
     ev->u.alloc.text = text->str;
 }
 
-/* One allocation line of the report ("      A: ..." or "  ..."), from its section. */
+/* One allocation line of the report ("      A: ..." or "  ..."), from its
+ * section; @party: the party's label ("A", "B", "B2"), NULL outside a call. */
 static void
-report_alloc(GString *o, const alloc_t *a, int side, const char *indent, const icecall_sink_t *sk)
+report_alloc(GString *o, const alloc_t *a, int side, const char *party, const char *indent, const icecall_sink_t *sk)
 {
     icecall_rev_t ev;
     GString *t = g_string_new("");
     rev_alloc(a, side, &ev, t);
-    g_string_append_printf(o, "%s%s%s\n", indent, side < 0 ? "" : side == 0 ? "A: " : "B: ", ev.u.alloc.text);
+    ev.u.alloc.party = party;
+    g_string_append_printf(o, "%s%s%s%s\n", indent, party ? party : "", party ? ": " : "", ev.u.alloc.text);
     rev_send(sk, &ev);
     g_string_free(t, TRUE);
 }
 
-/* The candidates of a media line, each side: those the text report counts
- * (component 1 of the ICE version in use) or, without SDP, lists. */
+/* The candidates of a media line of one party (@side, @fork; @party its
+ * label): those the text report counts (component 1 of the ICE version in
+ * use) or, without SDP, lists. */
 static void
-report_cands(call_t *c, unsigned mi, const icecall_sink_t *sk)
+report_cands(call_t *c, unsigned mi, int s, int fork, const char *party, const icecall_sink_t *sk)
 {
     const media_t *md = c->media[mi];
-    for (int s = 0; s < 2 && sk; s++) {
+    if (sk) {
         for (guint i = 0; i < md->cands[s]->len; i++) {
             const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
-            if (c->from_sip && ((x->component != 1 && x->component != 0) || !cand_in_use(md, x)))
+            if (c->from_sip && ((x->component != 1 && x->component != 0) || !cand_in_use(md, x) ||
+                                !of_party(x, s, fork)))
                 continue;
             cview_t v;
             cand_view(c, mi, s, (int)i, &v);
@@ -3073,6 +4612,7 @@ report_cands(call_t *c, unsigned mi, const icecall_sink_t *sk)
             memset(&ev, 0, sizeof(ev));
             ev.kind = ICECALL_REV_CAND;
             ev.u.cand.side = s;
+            ev.u.cand.party = party;
             ev.u.cand.type = v.type;
             ev.u.cand.addr = x->addr;
             ev.u.cand.tcp = x->tcp;
@@ -3134,7 +4674,7 @@ session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GStr
                 continue;
             if (!na++)
                 g_string_append(o, "    TURN allocations:\n");
-            report_alloc(o, a, s, "      ", sk);
+            report_alloc(o, a, s, s == 0 ? "A" : "B", "      ", sk);
             if (listed)
                 g_hash_table_add(listed, (gpointer)a);
         }
@@ -3145,6 +4685,8 @@ session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GStr
             const cand_t *x = &g_array_index(cs, cand_t, i);
             cview_t v;
             char a1[64];
+            if (x->merged)
+                continue;
             cand_view(c, mi, s, (int)i, &v);
             if (v.type != ICECALL_CTYPE_RELAY || v.alloc)
                 continue;
@@ -3154,6 +4696,7 @@ session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GStr
             memset(&ev, 0, sizeof(ev));
             ev.kind = ICECALL_REV_ALLOC;
             ev.u.alloc.side = s;
+            ev.u.alloc.party = s == 0 ? "A" : "B";
             ev.u.alloc.state = ICECALL_ALLOC_NOT_IN_CAPTURE;
             ev.u.alloc.relayed = x->addr;
             ev.u.alloc.tcp = x->tcp;
@@ -3187,11 +4730,25 @@ dscp_text(uint64_t mask, char *buf, size_t size)
     }
 }
 
+/* "relay UDP, A relay 1.2.3.4:5 <-> B host 6.7.8.9:10 (UDP)" for pair @pi. */
+static const char *
+path_and_pair(call_t *c, unsigned mi, int pi, char *buf, size_t size)
+{
+    char p[256];
+    const pair_t *x = &g_array_index(c->media[mi]->pairs, pair_t, pi);
+    pair_text(c, mi, x, p, sizeof(p));
+    snprintf(buf, size, "%s, %s", path_short(pair_path(c, mi, x)), p);
+    return buf;
+}
+
 static void
 report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHashTable *listed, const icecall_sink_t *sk)
 {
     media_t *md = c->media[mi];
-    char buf[256], t[32];
+    char buf[320], t[32], lb[8];
+    int b = b_fork(c);
+    party_t ps[ICECALL_MAX_FORKS + 1];
+    unsigned nparties = parties(c, ps);
     uint8_t v = media_version(md);
     icecall_rev_t ev;
     if (!c->from_sip) {
@@ -3211,35 +4768,45 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     ev.u.media.ice_version = c->from_sip ? v : 0;
     ev.u.media.from_sdp = c->from_sip;
     rev_send(sk, &ev);
-    report_cands(c, mi, sk);
-    for (int s = 0; s < 2; s++) {
-        g_string_append_printf(o, "    %s candidates: ", s == 0 ? "A" : "B");
-        if (c->from_sip) {
-            count_cands(o, md, md->cands[s]);
-            g_string_append(o, "\n");
-        } else {
+    for (unsigned pn = 0; pn < nparties; pn++) {
+        if (pn >= 2 && !party_any(md, ps[pn]))
+            continue;
+        int s = ps[pn].side;
+        report_cands(c, mi, s, ps[pn].fork, party_label(c, ps[pn], lb, sizeof(lb)), sk);
+        g_string_append_printf(o, "    %s candidates: ", party_label(c, ps[pn], lb, sizeof(lb)));
+        if (!c->from_sip) {
             session_count_cands(o, c, mi, s);
             g_string_append(o, "\n");
             session_cand_lines(o, c, mi, s);
+            continue;
         }
+        count_cands(o, md, md->cands[s], s, ps[pn].fork);
+        if (pn >= 2)
+            g_string_append_printf(o, " (a fork of the INVITE that %s)", c->answered >= 0 ? "did not answer"
+                                                                                         : "has not answered");
+        g_string_append(o, "\n");
     }
-    /* TURN allocations backing either side. */
+    /* TURN allocations backing each party (a session without SDP: those of
+     * the sockets its checks and media use). */
     unsigned na = c->from_sip ? 0 : session_allocations(m, c, mi, o, listed, sk);
     for (guint i = 0; i < m->alloc_list->len && c->from_sip; i++) {
         const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
-        for (int s = 0; s < 2; s++) {
-            bool mine = (a->success && (cand_belongs(md->cands[s], &a->relayed) || cand_belongs(md->cands[s], &a->reflexive)));
-            if (!mine && !a->success) {
-                for (guint k = 0; k < md->cands[s]->len && !mine; k++) {
-                    const cand_t *x = &g_array_index(md->cands[s], cand_t, k);
-                    mine = x->type == ICECALL_CTYPE_HOST && ip_eq(&x->addr, &a->client);
-                }
+        for (unsigned pn = 0; pn < nparties; pn++) {
+            int s = ps[pn].side, f = ps[pn].fork;
+            const GArray *cs = md->cands[s];
+            bool mine = (addr_set(&a->relayed) && party_has(cs, &a->relayed, s, f)) ||
+                        (addr_set(&a->reflexive) && party_has(cs, &a->reflexive, s, f));
+            for (guint k = 0; k < cs->len && !mine; k++) {
+                const cand_t *x = &g_array_index(cs, cand_t, k);
+                if (!of_party(x, s, f))
+                    continue;
+                mine = x->alloc == a || (!a->success && x->type == ICECALL_CTYPE_HOST && ip_eq(&x->addr, &a->client));
             }
             if (!mine)
                 continue;
             if (!na++)
                 g_string_append(o, "    TURN allocations:\n");
-            report_alloc(o, a, s, "      ", sk);
+            report_alloc(o, a, s, party_label(c, ps[pn], lb, sizeof(lb)), "      ", sk);
         }
     }
     /* Checked pairs. */
@@ -3249,7 +4816,7 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
         const pair_t *p = &g_array_index(md->pairs, pair_t, i);
         n_req += p->n_requests;
         n_orphan += p->n_responses_only;
-        if (!p->n_requests && !p->n_responses_only)
+        if ((!p->n_requests && !p->n_responses_only) || p->merged)
             continue;
         if (!np++)
             g_string_append(o, "    Pairs checked:\n");
@@ -3291,21 +4858,23 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     if (n_orphan && !n_req)
         g_string_append(o, "    Missing: the check requests (only responses to them in the capture: a capture of one "
                            "direction, or the requests left by another interface)\n");
-    if (md->early_pair >= 0) {
-        const pair_t *p = &g_array_index(md->pairs, pair_t, md->early_pair);
+    timeline_t tl;
+    timeline(c, mi, b, &tl);
+    if (tl.early >= 0) {
+        const pair_t *p = &g_array_index(md->pairs, pair_t, tl.early);
         memset(&ev, 0, sizeof(ev));
         ev.kind = ICECALL_REV_EARLY;
         rev_pair(c, mi, p, &ev.u.early.pair, buf, sizeof(buf));
-        ev.u.early.time_us = md->early_us;
-        ev.u.early.frame = md->early_frame;
+        ev.u.early.time_us = tl.early_us;
+        ev.u.early.frame = tl.early_frame;
         g_string_append_printf(o, "    Early media: %s, %s, from %s (frame %u)\n", path_short(ev.u.early.pair.path),
                                ev.u.early.pair.text, time_str(ev.u.early.time_us, 0, t, sizeof(t)), ev.u.early.frame);
         rev_send(sk, &ev);
     } else {
         g_string_append(o, "    Early media: none seen\n");
     }
-    for (unsigned i = 0; i < md->n_promos; i++) {
-        const promo_t *pr = &md->promos[i];
+    for (unsigned i = 0; i < tl.n_promos; i++) {
+        const promo_t *pr = &tl.promos[i];
         const pair_t *to = &g_array_index(md->pairs, pair_t, pr->to);
         icecall_path_t from_path = pr->from >= 0 ? pair_path(c, mi, &g_array_index(md->pairs, pair_t, pr->from))
                                                  : ICECALL_PATH_NONE;
@@ -3323,9 +4892,9 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
                                ev.u.promotion.to.text, ev.u.promotion.reason);
         rev_send(sk, &ev);
     }
-    if (md->promos_truncated)
+    if (tl.truncated)
         g_string_append(o, "    (more promotions not listed)\n");
-    int fp = final_pair(md);
+    int fp = final_pair(md, b);
     if (fp >= 0) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
         memset(&ev, 0, sizeof(ev));
@@ -3352,6 +4921,26 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     } else {
         g_string_append(o, "    Final path: none (no media)\n");
     }
+    /* Media with the other forks: their own timeline, which ended with
+     * them; moving to B is the call being answered, not a promotion. */
+    for (unsigned pn = 2; pn < nparties; pn++) {
+        timeline_t ft;
+        timeline(c, mi, ps[pn].fork, &ft);
+        int last = final_pair(md, ps[pn].fork);
+        if (ft.early < 0 || last < 0)
+            continue;
+        const pair_t *lp = &g_array_index(md->pairs, pair_t, last);
+        g_string_append_printf(o, "    Media with %s (a fork that %s): %s, from %s (frame %u)",
+                               party_label(c, ps[pn], lb, sizeof(lb)),
+                               c->answered >= 0 ? "did not answer" : "has not answered",
+                               path_and_pair(c, mi, ft.early, buf, sizeof(buf)), time_str(ft.early_us, 0, t, sizeof(t)),
+                               ft.early_frame);
+        for (unsigned i = 0; i < ft.n_promos; i++)
+            g_string_append_printf(o, "; then %s (frame %u)",
+                                   path_short(pair_path(c, mi, &g_array_index(md->pairs, pair_t, ft.promos[i].to))),
+                                   ft.promos[i].frame);
+        g_string_append_printf(o, "; last packet frame %u\n", lp->media_last_frame);
+    }
     for (unsigned i = 0; i < md->n_rejects; i++) {
         reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
         g_string_append_printf(o, "    Rejected: %s (last frame %u); these errors are not media\n", buf,
@@ -3366,17 +4955,18 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
         if (!md->remote_final_frame[s])
             continue;
         char a1[64], a2[64];
-        g_string_append_printf(o, "    %s's re-INVITE (frame %u) selects: local %s, remote %s%s%s\n", s == 0 ? "A" : "B",
-                               md->remote_final_frame[s], addr_str(&md->default_addr[s], a1, sizeof(a1)),
-                               addr_str(&md->remote_final[s], a2, sizeof(a2)), md->remote_v6[s][0] ? " (v6 username " : "",
-                               md->remote_v6[s][0] ? "resolved)" : "");
+        g_string_append_printf(o, "    %s's %s (frame %u) selects: local %s, remote %s%s%s\n", s == 0 ? "A" : "B",
+                               md->remote_final_msg[s], md->remote_final_frame[s],
+                               addr_str(&md->default_addr[s], a1, sizeof(a1)),
+                               addr_str(&md->remote_final[s], a2, sizeof(a2)),
+                               md->remote_v6[s][0] ? " (v6 username " : "", md->remote_v6[s][0] ? "resolved)" : "");
     }
     verdict_text(c, mi, buf, sizeof(buf));
     g_string_append_printf(o, "    Verdict: %s\n", buf);
     memset(&ev, 0, sizeof(ev));
     ev.kind = ICECALL_REV_MEDIA_END;
     ev.u.media_end.verdict = buf;
-    ev.u.media_end.promotions_truncated = md->promos_truncated;
+    ev.u.media_end.promotions_truncated = tl.truncated;
     rev_send(sk, &ev);
 }
 
@@ -3403,6 +4993,37 @@ print_findings(GString *o, const GPtrArray *fs, const char *call_id, const char 
     }
 }
 
+/* "sip:bob@contoso.com (SIP from 10.20.8.15)" */
+static void
+party_line(GString *o, const char *uri, const icecall_addr_t *ip, const char *more)
+{
+    char a[64];
+    g_string_append_printf(o, "%s", uri ? uri : "?");
+    if (addr_set(ip) && more)
+        g_string_append_printf(o, " (SIP from %s; %s)", addr_str(ip, a, sizeof(a)), more);
+    else if (addr_set(ip))
+        g_string_append_printf(o, " (SIP from %s)", addr_str(ip, a, sizeof(a)));
+    else if (more)
+        g_string_append_printf(o, " (%s)", more);
+    g_string_append(o, "\n");
+}
+
+/* The calls of @only (Call-IDs; an ICE session merged into a call names that call). */
+static GHashTable *
+only_calls(const icecall_model_t *m, GHashTable *only)
+{
+    GHashTable *set = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GHashTableIter it;
+    gpointer k;
+    g_hash_table_iter_init(&it, only);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        call_t *c = call_find(m, (const char *)k);
+        if (c)
+            g_hash_table_add(set, c);
+    }
+    return set;
+}
+
 void
 icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
 {
@@ -3416,6 +5037,7 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
     icecall_rev_t ev;
     unsigned shown = 0;
     GPtrArray *fs = g_ptr_array_new_with_free_func(g_free);
+    GHashTable *wanted = only ? only_calls(m, only) : NULL;
     GHashTable *listed = g_hash_table_new(g_direct_hash, g_direct_equal);   /* allocations shown under a session */
     GHashTable *hosts = g_hash_table_new_full(akey_hash, akey_equal, g_free, NULL);   /* their clients' IPs */
     icecall_findings(m, 10 * G_USEC_PER_SEC, collect_finding, fs);
@@ -3424,20 +5046,34 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
     g_string_append(o, "===================================================================\n");
     for (guint i = 0; i < m->call_list->len; i++) {
         call_t *c = (call_t *)g_ptr_array_index(m->call_list, i);
-        if (only && !g_hash_table_contains(only, c->call_id))
+        if (c->merged_into || (wanted && !g_hash_table_contains(wanted, c)))
             continue;
         shown++;
-        char a[64], b[64];
+        char a[64], lb[8], more[128];
+        party_t ps[ICECALL_MAX_FORKS + 1];
+        unsigned nparties = parties(c, ps);
         g_string_append_printf(o, "\nCall-ID: %s\n", c->call_id);
         if (c->from_sip) {
-            g_string_append_printf(o, "  A (caller): %s%s%s%s\n", c->uri[0] ? c->uri[0] : "?",
-                                   addr_set(&c->sip_ip[0]) ? " (SIP from " : "",
-                                   addr_set(&c->sip_ip[0]) ? addr_str(&c->sip_ip[0], a, sizeof(a)) : "",
-                                   addr_set(&c->sip_ip[0]) ? ")" : "");
-            g_string_append_printf(o, "  B (callee): %s%s%s%s\n", c->uri[1] ? c->uri[1] : "?",
-                                   addr_set(&c->sip_ip[1]) ? " (SIP from " : "",
-                                   addr_set(&c->sip_ip[1]) ? addr_str(&c->sip_ip[1], b, sizeof(b)) : "",
-                                   addr_set(&c->sip_ip[1]) ? ")" : "");
+            g_string_append(o, "  A (caller): ");
+            party_line(o, c->uri[0], party_ip(c, ps[0]), NULL);
+            g_string_append(o, "  B (callee): ");
+            if (c->n_forks > 1)
+                snprintf(more, sizeof(more), "%s To-tag %s",
+                         c->answered >= 0 ? "the fork that answered," : "first fork,",
+                         c->forks[ps[1].fork].tag[0] ? c->forks[ps[1].fork].tag : "?");
+            party_line(o, c->uri[1], party_ip(c, ps[1]), c->n_forks > 1 ? more : NULL);
+            for (unsigned pn = 2; pn < nparties; pn++) {
+                snprintf(more, sizeof(more), "To-tag %s; a fork of the INVITE that %s",
+                         c->forks[ps[pn].fork].tag[0] ? c->forks[ps[pn].fork].tag : "?",
+                         c->answered >= 0 ? "did not answer" : "has not answered");
+                g_string_append_printf(o, "  %s (callee's other endpoint): ", party_label(c, ps[pn], lb, sizeof(lb)));
+                party_line(o, c->uri[1], party_ip(c, ps[pn]), more);
+            }
+            if (c->forks_truncated)
+                g_string_append(o, "  (more forks of the INVITE than followed)\n");
+            if (c->sdp_frame && strcmp(c->sdp_what, "INVITE") != 0)
+                g_string_append_printf(o, "  Missing: the call's start (the capture begins mid-call: its first SDP "
+                                          "seen is a %s, frame %u)\n", c->sdp_what, c->sdp_frame);
         } else {
             g_string_append(o, "  Missing: no SIP signalling for this ICE session in the capture (parties known "
                                "only by address)\n");
@@ -3455,25 +5091,35 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
         ev.u.call.addr_keyed = c->addr_keyed;
         for (int s = 0; s < 2; s++) {
             ev.u.call.uri[s] = c->uri[s];
-            ev.u.call.sip_ip[s] = c->sip_ip[s];
+            ev.u.call.sip_ip[s] = *party_ip(c, ps[s]);
         }
         ev.u.call.scenario = scen;
         rev_send(sk, &ev);
+        for (unsigned pn = 0; pn < nparties; pn++) {
+            /* Placed by what the endpoint said in another dialog: say which. */
+            const loc_stmt_t *st;
+            if (party_said(c, ps[pn]) != ICECALL_LOC_UNKNOWN ||
+                endpoint_location(m, c, ps[pn], &st) == ICECALL_LOC_UNKNOWN)
+                continue;
+            g_string_append_printf(o, "  Location of %s: %s (ms-endpoint-location-data of its %s, frame %u, from %s)\n",
+                                   party_label(c, ps[pn], lb, sizeof(lb)),
+                                   st->loc == ICECALL_LOC_INTRANET ? "inside" : "outside", st->what, st->frame,
+                                   addr_str(&st->ip, a, sizeof(a)));
+        }
         /* MRAS per party (by the host addresses it offered). */
         GHashTableIter it;
         gpointer k, v;
         g_hash_table_iter_init(&it, m->mras);
         while (g_hash_table_iter_next(&it, &k, &v)) {
             const mras_t *r = (const mras_t *)v;
-            for (int s = 0; s < 2; s++) {
-                bool mine = ip_eq(&r->client, &c->sip_ip[s]);
-                for (unsigned mi = 0; mi < c->n_media && !mine; mi++)
-                    mine = cand_belongs(c->media[mi]->cands[s], &r->client);
-                if (!mine)
+            for (unsigned pn = 0; pn < nparties; pn++) {
+                if (!ip_eq(&r->client, party_ip(c, ps[pn])) && !party_owns(c, ps[pn], &r->client))
                     continue;
+                party_label(c, ps[pn], lb, sizeof(lb));
                 memset(&ev, 0, sizeof(ev));
                 ev.kind = ICECALL_REV_MRAS;
-                ev.u.mras.side = s;
+                ev.u.mras.side = ps[pn].side;
+                ev.u.mras.party = lb;
                 ev.u.mras.client = r->client;
                 ev.u.mras.responded = r->frame != 0;
                 ev.u.mras.ok = r->ok;
@@ -3482,11 +5128,11 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
                 ev.u.mras.request_frame = r->request_frame;
                 rev_send(sk, &ev);
                 if (r->frame)
-                    g_string_append_printf(o, "  MRAS (%s, %s): %s%s (frame %u)\n", s == 0 ? "A" : "B",
+                    g_string_append_printf(o, "  MRAS (%s, %s): %s%s (frame %u)\n", lb,
                                            addr_str(&r->client, a, sizeof(a)), r->ok ? "credentials OK" : "failed: ",
                                            r->ok ? "" : r->reason, r->frame);
                 else
-                    g_string_append_printf(o, "  MRAS (%s, %s): request in frame %u, no response\n", s == 0 ? "A" : "B",
+                    g_string_append_printf(o, "  MRAS (%s, %s): request in frame %u, no response\n", lb,
                                            addr_str(&r->client, a, sizeof(a)), r->request_frame);
             }
         }
@@ -3533,7 +5179,7 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
             continue;
         if (!nu++)
             g_string_append(o, "\nTURN allocations that no ICE session's checks or media use:\n");
-        report_alloc(o, a, -1, "  ", sk);
+        report_alloc(o, a, -1, NULL, "  ", sk);
     }
     g_hash_table_destroy(listed);
     g_hash_table_destroy(hosts);
@@ -3543,6 +5189,8 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
         g_string_append_printf(o, "\nA/V Edge (TURN) problems, not tied to one call:\n%s", p->str);
     g_string_free(p, TRUE);
     g_ptr_array_free(fs, TRUE);
+    if (wanted)
+        g_hash_table_destroy(wanted);
     g_string_append(o, "===================================================================\n");
     if (!out)
         g_string_free(o, TRUE);
@@ -3552,11 +5200,13 @@ void
 icecall_foreach_row(const icecall_model_t *m, const char *call_id,
                     void (*fn)(const icecall_row_t *row, void *user), void *user)
 {
-    call_t *only = call_id ? (call_t *)g_hash_table_lookup(m->calls, call_id) : NULL;
+    call_t *only = call_find(m, call_id);
     if (call_id && !only)
         return;
     for (guint i = 0; i < (only ? 1u : m->call_list->len); i++) {
         call_t *c = only ? only : (call_t *)g_ptr_array_index(m->call_list, i);
+        if (c->merged_into)
+            continue;
         for (unsigned mi = 0; mi < c->n_media; mi++) {
             media_t *md = c->media[mi];
             if (!md->cands[0]->len && !md->cands[1]->len && !md->pairs->len)
@@ -3568,21 +5218,29 @@ icecall_foreach_row(const icecall_model_t *m, const char *call_id,
             row.media = md->name;
             row.caller = c->uri[0] ? c->uri[0] : "";
             row.callee = c->uri[1] ? c->uri[1] : "";
-            if (md->early_pair >= 0)
+            timeline_t tl;
+            timeline(c, mi, b_fork(c), &tl);
+            if (tl.early >= 0)
                 snprintf(row.early_path, sizeof(row.early_path), "%s",
-                         path_short(pair_path(c, mi, &g_array_index(md->pairs, pair_t, md->early_pair))));
-            int fp = final_pair(md);
+                         path_short(pair_path(c, mi, &g_array_index(md->pairs, pair_t, tl.early))));
+            int fp = final_pair(md, b_fork(c));
             if (fp >= 0)
                 pair_text(c, mi, &g_array_index(md->pairs, pair_t, fp), row.final_path, sizeof(row.final_path));
-            row.n_promotions = md->n_promos;
+            row.n_promotions = tl.n_promos;
             for (guint k = 0; k < md->pairs->len; k++) {
                 const pair_t *p = &g_array_index(md->pairs, pair_t, k);
+                if (p->merged)
+                    continue;
                 if (p->n_requests || p->n_responses_only)
                     row.n_pairs_checked++;
                 if (p->result == ICECALL_RESULT_SUCCESS)
                     row.n_pairs_ok++;
             }
             verdict_text(c, mi, row.verdict, sizeof(row.verdict));
+            if (md->merged_from) {
+                row.merged_id = md->merged_from->call_id;
+                row.merged_media = md->merged_from->media[0]->name;
+            }
             fn(&row, user);
         }
     }

@@ -36,10 +36,17 @@
 
 /* Named limits: the model grows with calls and candidates, never packets. */
 #define ICECALL_MAX_CALLS          100000u
+#define ICECALL_MAX_DIALOGS        100000u /* SIP dialogs heard of that are not calls (REGISTER, SUBSCRIBE, ...) */
+#define ICECALL_MAX_ENDPOINTS      100000u /* SIP URIs whose location the model remembers */
+#define ICECALL_MAX_LOCATION_STMTS 16u     /* location changes remembered per SIP URI */
 #define ICECALL_MAX_MEDIA          8u      /* media lines per call */
 #define ICECALL_MAX_CANDS          64u     /* per side and media line */
 #define ICECALL_MAX_PAIRS          256u    /* per media line */
 #define ICECALL_MAX_PROMOTIONS     32u     /* per media line */
+#define ICECALL_MAX_SWITCHES       128u    /* media path changes remembered per media line */
+#define ICECALL_MAX_FORKS          8u      /* early dialogs (To-tags) of a forked INVITE */
+#define ICECALL_MAX_ALLOC_USERS    4u      /* media lines waiting for one allocation's relayed address */
+#define ICECALL_MAX_ORPHANS        10000u  /* media flows no call claimed yet (kept until one does) */
 #define ICECALL_MAX_ALLOCATIONS    200000u
 #define ICECALL_MAX_TRANSACTIONS   1000000u /* check and Allocate requests remembered, each */
 #define ICECALL_MAX_MRAS_CLIENTS   100000u
@@ -106,6 +113,10 @@ typedef struct {
     const char    *message;      /* "INVITE", "183", ... */
     bool           is_request;
     icecall_addr_t src, dst;     /* of the packet (ports optional) */
+    const char    *from_tag;     /* From: and To: tag parameters (RFC 3261 19.3); NULL: none */
+    const char    *to_tag;
+    const char    *cseq_method;  /* method of the CSeq header ("INVITE"); NULL: unknown */
+    uint32_t       cseq;         /* CSeq number; 0: unknown */
 } icecall_msg_t;
 
 /** icecall_cand_in_t: one candidate line, as the SDP reader parsed it. */
@@ -159,7 +170,10 @@ void icecall_model_free(icecall_model_t *m);
 /**
  * icecall_add_sdp:
  * One SDP body: the candidates the sender of @msg offers for each media line.
- * Returns FALSE when the call limit is reached (nothing stored).
+ * Only an SDP with ICE media lines in an INVITE dialog (INVITE, ACK, UPDATE,
+ * PRACK and their responses) makes its dialog a call; any other SDP is not
+ * stored. Returns FALSE when nothing was stored (not a call, or the call
+ * limit is reached).
  */
 bool icecall_add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media,
                      unsigned n_media);
@@ -200,7 +214,9 @@ void icecall_set_destination(icecall_model_t *m, uint32_t frame, const icecall_a
 /**
  * icecall_set_location:
  * The sender of @msg says where it is (ms-endpoint-location-data,
- * ms-media-location-type=Intranet/Internet). Needs msg->call_id.
+ * ms-media-location-type=Intranet/Internet). Needs msg->call_id. In a call's
+ * dialog it places that party; in any dialog (REGISTER, SUBSCRIBE, ...) it
+ * also places the sender's SIP URI for its later calls.
  */
 void icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc);
 
@@ -357,6 +373,8 @@ typedef struct {
     unsigned    n_pairs_checked;
     unsigned    n_pairs_ok;
     char        verdict[200];
+    const char *merged_id;     /* an ICE session without SIP found to be this media line (its rows, if */
+    const char *merged_media;  /* shown before, are this row now); NULL: none */
 } icecall_row_t;
 
 /**
@@ -467,6 +485,7 @@ typedef struct {
         } call;
         struct {
             int            side;
+            const char    *party;          /* "A", "B", or a fork of B: "B2" ... */
             icecall_addr_t client;
             bool           responded, ok;
             const char    *reason;         /* when failed */
@@ -481,6 +500,7 @@ typedef struct {
         } media;
         struct {
             int             side;
+            const char     *party;         /* "A", "B", or a fork of B: "B2" ... */
             icecall_ctype_t type;
             icecall_addr_t  addr;
             bool            tcp;
@@ -492,6 +512,7 @@ typedef struct {
         } cand;
         struct {
             int                   side;    /* -1: listed outside the calls */
+            const char           *party;   /* "A", "B", "B2" ...; NULL outside the calls */
             icecall_alloc_state_t state;
             icecall_addr_t        client, edge, relayed, reflexive;
             bool                  tcp, after_401, released;

@@ -171,6 +171,7 @@ j_alloc(GString *o, const icecall_rev_t *ev)
 {
     g_string_append_c(o, '{');
     j_kstr(o, "side", side_name(ev->u.alloc.side));
+    j_kstr(o, "party", ev->u.alloc.party);
     j_kstr(o, "result", icecall_alloc_state_name(ev->u.alloc.state));
     j_kstr(o, "transport", ev->u.alloc.tcp ? "TCP" : "UDP");
     j_kendpoint(o, "client", &ev->u.alloc.client);
@@ -267,6 +268,7 @@ on_section(const icecall_rev_t *ev, void *user)
     case ICECALL_REV_MRAS:
         g_string_append_c(t, '{');
         j_kstr(t, "side", side_name(ev->u.mras.side));
+        j_kstr(t, "party", ev->u.mras.party ? ev->u.mras.party : side_name(ev->u.mras.side));
         j_kstr(t, "client", icecall_addr_to_string(&ev->u.mras.client, buf, sizeof(buf)));
         j_kstr(t, "result", !ev->u.mras.responded ? "no_response" : ev->u.mras.ok ? "ok" : "failed");
         j_kstr(t, "reason", ev->u.mras.responded && !ev->u.mras.ok ? ev->u.mras.reason : NULL);
@@ -291,6 +293,7 @@ on_section(const icecall_rev_t *ev, void *user)
     case ICECALL_REV_CAND:
         g_string_append_c(t, '{');
         j_kstr(t, "side", side_name(ev->u.cand.side));
+        j_kstr(t, "party", ev->u.cand.party ? ev->u.cand.party : side_name(ev->u.cand.side));
         j_kstr(t, "type", icecall_ctype_to_string(ev->u.cand.type));
         j_kstr(t, "transport", ev->u.cand.tcp ? "TCP" : "UDP");
         j_kstr(t, "address", icecall_addr_to_string(&ev->u.cand.addr, buf, sizeof(buf)));

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_icecall.c - libFuzzer harness for the per-call model: the input is a
- * stream of events (SDP bodies, allocations, checks, media) whose fields
- * come from the bytes, fed in order as the epan layer would, then the report
- * and the table rows are built. Addresses come from a small pool so that
- * events hit each other's calls, candidates and allocations.
+ * stream of events (SDP bodies of any SIP message and fork, location
+ * statements of any dialog, allocations, checks, media, lookups) whose fields
+ * come from the bytes, fed in order as the epan layer would, then the report,
+ * the table rows and the findings are built. Addresses, ufrags, Call-IDs and
+ * To-tags come from small pools so that events hit each other's calls,
+ * forks, candidates and allocations.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +44,37 @@ addr(rd_t *r)
 static const char *const ufrags[] = { "aaaa", "bbbb", "cccc", "dddd" };
 static const char *const users[] = { "aaaa:bbbb", "bbbb:aaaa", "cccc:dddd", "x", "", ":" };
 static const char *const ids[] = { "call-1", "call-2", "call-3" };
+static const char *const messages[] = { "INVITE", "183", "200", "ACK", "REGISTER", "SUBSCRIBE", "UPDATE", NULL };
+static const char *const tags[] = { NULL, "t1", "t2", "t3", "" };
+static const char *const methods[] = { "INVITE", "REGISTER", "UPDATE", NULL };
+
+/* A SIP message of one of the pools' dialogs. */
+static icecall_msg_t
+sip(rd_t *r, uint32_t frame)
+{
+    icecall_msg_t msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.frame = frame;
+    msg.time_us = (int64_t)frame * 1000;
+    msg.call_id = ids[u8(r) % 3];
+    msg.from_uri = (u8(r) & 1) ? "sip:a@x" : "sip:b@x";
+    msg.to_uri = (u8(r) & 1) ? "sip:a@x" : NULL;
+    msg.message = messages[u8(r) % 8];
+    msg.is_request = msg.message && msg.message[0] >= 'A';
+    msg.from_tag = tags[u8(r) % 5];
+    msg.to_tag = tags[u8(r) % 5];
+    msg.cseq_method = methods[u8(r) % 4];
+    msg.cseq = u8(r) % 3;
+    msg.src = addr(r);
+    return msg;
+}
+
+static void
+finding_cb(const icecall_finding_t *f, void *user)
+{
+    (void)f;
+    (void)user;
+}
 
 static void
 row_cb(const icecall_row_t *row, void *user)
@@ -60,7 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t frame = 1;
     while (r.n) {
         uint8_t op = u8(&r);
-        switch (op % 5) {
+        switch (op % 7) {
         case 0: { /* SDP */
             icecall_cand_in_t cands[8];
             icecall_media_in_t md[3];
@@ -87,14 +120,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 md[i].n_remote = u8(&r) & 1;
                 md[i].remote_v6 = (u8(&r) & 1) ? ufrags[0] : NULL;
             }
-            icecall_msg_t msg;
-            memset(&msg, 0, sizeof(msg));
-            msg.frame = frame;
-            msg.call_id = ids[u8(&r) % 3];
-            msg.from_uri = (u8(&r) & 1) ? "sip:a@x" : "sip:b@x";
-            msg.to_uri = (u8(&r) & 1) ? "sip:a@x" : NULL;
-            msg.is_request = u8(&r) & 1;
+            icecall_msg_t msg = sip(&r, frame);
             icecall_add_sdp(m, &msg, md, nm);
+            break;
+        }
+        case 5: { /* a location header, in any dialog */
+            icecall_msg_t msg = sip(&r, frame);
+            icecall_set_location(m, &msg, (icecall_location_t)(u8(&r) % 3));
             break;
         }
         case 1: { /* allocation */
@@ -151,6 +183,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 icecall_lookup_check(m, &c, &fi);
             break;
         }
+        case 6: { /* packets seen again: lookups change nothing */
+            icecall_check_t c;
+            memset(&c, 0, sizeof(c));
+            c.leg.src = addr(&r);
+            c.leg.dst = addr(&r);
+            c.leg.relayed = u8(&r) & 1;
+            c.leg.client = addr(&r);
+            c.leg.edge = addr(&r);
+            c.stun_type = (u8(&r) & 1) ? 0x0001 : 0x0101;
+            c.txid[0] = u8(&r) & 7;
+            c.username = users[u8(&r) % 6];
+            icecall_frame_t fi;
+            icecall_lookup_check(m, &c, &fi);
+            icecall_media_pkt_t p;
+            memset(&p, 0, sizeof(p));
+            p.frame = frame - (u8(&r) & 7);
+            p.leg = c.leg;
+            icecall_lookup_media(m, &p, &fi);
+            break;
+        }
         default: { /* media */
             icecall_media_pkt_t p;
             memset(&p, 0, sizeof(p));
@@ -198,6 +250,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     icecall_report_json(m, out, NULL);   /* the same walk, written as JSON */
     icecall_foreach_row(m, NULL, row_cb, NULL);
     icecall_foreach_row(m, "call-1", row_cb, NULL);
+    icecall_findings(m, 10000000, finding_cb, NULL);
+    GHashTable *only = g_hash_table_new(g_str_hash, g_str_equal);
+    g_hash_table_add(only, (gpointer) "call-2");
+    g_hash_table_add(only, (gpointer) "ICE session aaaa/bbbb (no SIP)");
+    icecall_report(m, out, only);
+    g_hash_table_destroy(only);
     g_string_free(out, TRUE);
     icecall_model_free(m);
     return 0;

@@ -26,6 +26,25 @@ v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port)
     return x;
 }
 
+/* A SIP message of the call as the epan layer describes it (no tags, no CSeq). */
+static icecall_msg_t
+sipmsg(uint32_t frame, int64_t time_us, const char *call_id, const char *from, const char *to, const char *message,
+       bool is_request, icecall_addr_t src, icecall_addr_t dst)
+{
+    icecall_msg_t m;
+    memset(&m, 0, sizeof(m));
+    m.frame = frame;
+    m.time_us = time_us;
+    m.call_id = call_id;
+    m.from_uri = from;
+    m.to_uri = to;
+    m.message = message;
+    m.is_request = is_request;
+    m.src = src;
+    m.dst = dst;
+    return m;
+}
+
 static icecall_cand_in_t
 cand(icecall_ctype_t type, icecall_addr_t addr, uint32_t prio, const char *foundation)
 {
@@ -54,10 +73,10 @@ offer_answer(icecall_model_t *m)
     };
     icecall_media_in_t ma = { 0, "audio", 19, v4(10, 10, 20, 31, 21346), "L1xu", a, 2, NULL, 0, NULL };
     icecall_media_in_t mb = { 0, "audio", 19, v4(10, 10, 40, 52, 30112), "kwD6", b, 1, NULL, 0, NULL };
-    icecall_msg_t invite = { 4, 1000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
-                             v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
-    icecall_msg_t ok = { 10, 3000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
-                         v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0) };
+    icecall_msg_t invite = sipmsg(4, 1000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
+                                  v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0));
+    icecall_msg_t ok = sipmsg(10, 3000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
+                              v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0));
     g_assert_true(icecall_add_sdp(m, &invite, &ma, 1));
     g_assert_true(icecall_add_sdp(m, &ok, &mb, 1));
     /* Alice's allocation backs her relay candidate. */
@@ -253,8 +272,8 @@ test_limits(void)
             md[k].cands = cs;
             md[k].n_cands = G_N_ELEMENTS(cs);
         }
-        icecall_msg_t msg = { i + 1, 0, id, "sip:a@x", "sip:b@x", "INVITE", true, v4(10, 0, 0, 1, 0),
-                              v4(10, 0, 0, 2, 0) };
+        icecall_msg_t msg = sipmsg(i + 1, 0, id, "sip:a@x", "sip:b@x", "INVITE", true, v4(10, 0, 0, 1, 0),
+                                   v4(10, 0, 0, 2, 0));
         icecall_add_sdp(m, &msg, md, G_N_ELEMENTS(md));
     }
     g_assert_cmpuint(icecall_n_calls(m), ==, 2000);
@@ -335,8 +354,9 @@ test_late_reinvite(void)
             /* The re-INVITE at 5.0 s (in time) or 14.0 s (11 s late). */
             icecall_addr_t rc[1] = { b_host };
             icecall_media_in_t mr = { 0, "audio", 19, a_host, "L1xu", NULL, 0, rc, 1, NULL };
-            icecall_msg_t re = { 200, late ? 14000000 : 5000000, "call-1", "sip:alice@contoso.com",
-                                 "sip:bob@contoso.com", "INVITE", true, v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
+            icecall_msg_t re = sipmsg(200, late ? 14000000 : 5000000, "call-1", "sip:alice@contoso.com",
+                                      "sip:bob@contoso.com", "INVITE", true, v4(10, 10, 20, 31, 0),
+                                      v4(10, 10, 1, 10, 0));
             icecall_add_sdp(m, &re, &mr, 1);
         }
         uint32_t frame = 0;
@@ -365,10 +385,10 @@ test_learnt_then_offered(void)
                               cand(ICECALL_CTYPE_HOST, b_v6, 2130706175, "2") };
     icecall_media_in_t ma = { 0, "audio", 19, a_host, "L1xu", a, 2, NULL, 0, NULL };
     icecall_media_in_t mb = { 0, "audio", 19, b_host, "kwD6", b, 2, NULL, 0, NULL };
-    icecall_msg_t invite = { 4, 1000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
-                             v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
-    icecall_msg_t ok = { 10, 3000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
-                         v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0) };
+    icecall_msg_t invite = sipmsg(4, 1000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
+                                  v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0));
+    icecall_msg_t ok = sipmsg(10, 3000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
+                              v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0));
     g_assert_true(icecall_add_sdp(m, &invite, &ma, 1));
     /* Bob's check reaches Alice before his answer does: his address is learnt (prflx) ... */
     check(m, 6, 0x0001, 5, b_host, a_host, "L1xu:kwD6", false, false, NULL);
@@ -392,6 +412,393 @@ test_learnt_then_offered(void)
     check(m, 13, 0x0001, 6, a_v6, b_v6, "kwD6:L1xu", false, false, &f6);
     g_assert_true(f6.valid);
     g_assert_cmpstr(f6.pair, ==, "A host [2001:db8::1]:5000 <-> B host [2001:db8:0:5::2]:6000 (UDP)");
+    icecall_model_free(m);
+}
+
+/* ---- issue 9: the SIP-dialog side of the per-call model ------------------------------------- */
+
+static bool
+has(const GString *r, const char *s)
+{
+    return strstr(r->str, s) != NULL;
+}
+
+static icecall_msg_t
+tagged(icecall_msg_t m, const char *from_tag, const char *to_tag, const char *cseq_method, uint32_t cseq)
+{
+    m.from_tag = from_tag;
+    m.to_tag = to_tag;
+    m.cseq_method = cseq_method;
+    m.cseq = cseq;
+    return m;
+}
+
+static void
+media_leg(icecall_model_t *m, uint32_t frame, icecall_leg_t l)
+{
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = frame;
+    p.time_us = (int64_t)frame * 100000;
+    p.leg = l;
+    icecall_add_media(m, &p, NULL);
+}
+
+/* Item 1: a REGISTER (or SUBSCRIBE, SERVICE) dialog is not a call, but its location data
+ * places the endpoint in its later calls. */
+static void
+test_issue9_dialogs_that_are_not_calls(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_addr_t alice_ip = v4(10, 10, 20, 31, 0), fe = v4(10, 10, 1, 10, 0), edge = v4(10, 10, 1, 4, 0);
+    icecall_msg_t reg = tagged(sipmsg(1, 0, "reg-1", "sip:alice@contoso.com", "sip:alice@contoso.com", "REGISTER",
+                                      true, alice_ip, fe), "r1", NULL, "REGISTER", 1);
+    icecall_set_location(m, &reg, ICECALL_LOC_INTRANET);
+    reg.frame = 3;
+    reg.cseq = 2;
+    icecall_set_location(m, &reg, ICECALL_LOC_INTRANET);    /* the authenticated REGISTER: the same statement */
+    /* Bob: a SUBSCRIBE forwarded by the Access Edge, and an SDP in a MESSAGE (not an INVITE dialog). */
+    icecall_msg_t sub = tagged(sipmsg(5, 0, "sub-1", "sip:bob@contoso.com", "sip:bob@contoso.com", "SUBSCRIBE", true,
+                                      edge, fe), "s1", NULL, "SUBSCRIBE", 1);
+    icecall_set_location(m, &sub, ICECALL_LOC_INTERNET);
+    icecall_cand_in_t c1 = cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 4000), 2130706431, "1");
+    icecall_media_in_t mm = { 0, "audio", 19, v4(10, 10, 20, 31, 4000), "Msg1", &c1, 1, NULL, 0, NULL };
+    icecall_msg_t msgreq = sipmsg(6, 0, "msg-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "MESSAGE", true,
+                                  alice_ip, fe);
+    g_assert_false(icecall_add_sdp(m, &msgreq, &mm, 1));
+    /* A server's ms-diagnostics in the 200 OK to a SERVICE: no call either. */
+    icecall_diag_in_t sd = { false, 51007, "x", false, 0, NULL };
+    icecall_msg_t svc = tagged(sipmsg(7, 0, "svc-1", "sip:alice@contoso.com", "sip:alice@contoso.com", "200", false,
+                                      fe, alice_ip), NULL, "t", "SERVICE", 1);
+    icecall_add_diagnostics(m, &svc, &sd);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 0);
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_true(has(r, "No calls with ICE found."));
+    g_string_truncate(r, 0);
+
+    /* The call: no location header in it. */
+    offer_answer(m);   /* call-1: alice (10.10.20.31) calls bob; the 200 OK comes from 10.10.1.10 */
+    g_assert_cmpuint(icecall_n_calls(m), ==, 1);
+    icecall_report(m, r, NULL);
+    g_assert_true(has(r, "Call-ID: call-1\n"));
+    g_assert_false(has(r, "reg-1") || has(r, "sub-1") || has(r, "msg-1") || has(r, "svc-1"));
+    g_assert_true(has(r, "  Scenario: inside <-> outside\n"));
+    g_assert_true(has(r, "  Location of A: inside (ms-endpoint-location-data of its REGISTER, frame 1, from "
+                         "10.10.20.31)\n"));
+    g_assert_true(has(r, "  Location of B: outside (ms-endpoint-location-data of its SUBSCRIBE, frame 5, from "
+                         "10.10.1.4)\n"));
+
+    /* Another endpoint of bob (another address) says Intranet: his statements disagree and none is from an
+     * address of the call's B: unknown, not a guess. */
+    icecall_msg_t sub2 = tagged(sipmsg(8, 0, "sub-2", "sip:bob@contoso.com", "sip:bob@contoso.com", "SUBSCRIBE", true,
+                                       v4(10, 10, 40, 99, 0), fe), "s2", NULL, "SUBSCRIBE", 1);
+    icecall_set_location(m, &sub2, ICECALL_LOC_INTRANET);
+    g_string_truncate(r, 0);
+    icecall_report(m, r, NULL);
+    g_assert_true(has(r, "  Scenario: inside <-> ?\n"));
+    g_assert_false(has(r, "Location of B"));
+
+    /* A BYE whose ms-client-diagnostics describe media failing: an A/V call even without its SDP. */
+    icecall_diag_in_t bd = { true, 23, "Call failed to establish due to a media connectivity failure", true, 0x4000,
+                             "audio" };
+    icecall_msg_t bye = tagged(sipmsg(9, 0, "call-9", "sip:carol@contoso.com", "sip:dave@contoso.com", "BYE", true,
+                                      v4(10, 10, 20, 44, 0), fe), "c9", "d9", "BYE", 2);
+    icecall_add_diagnostics(m, &bye, &bd);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 2);
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
+/* Item 2: checks and media before the first SDP (a capture that starts inside the 183) are
+ * the call's once its SDP comes; the caller's relay is its relayed address, from the relay
+ * candidate whose raddr/rport is the allocation's socket. */
+static void
+test_issue9_mid_call_merge(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 22162), b_relay = v4(203, 0, 113, 10, 54652);
+    icecall_addr_t edge = v4(10, 10, 1, 5, 3478), a_relay = v4(203, 0, 113, 10, 51268);
+    /* A relayed RTP packet A -> B's relay, nothing known yet (frame 1). */
+    icecall_leg_t out;
+    memset(&out, 0, sizeof(out));
+    out.relayed = true;
+    out.outbound = true;
+    out.client = a_host;
+    out.edge = edge;
+    out.peer = b_relay;
+    media_leg(m, 1, out);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 0);
+    /* A relayed check with its ICE username: an ICE session without SIP. */
+    icecall_check_t ck;
+    memset(&ck, 0, sizeof(ck));
+    ck.frame = 2;
+    ck.time_us = 200000;
+    ck.leg = out;
+    ck.stun_type = 0x0001;
+    ck.txid[0] = 42;
+    ck.username = "BUf1:AUf1";
+    icecall_frame_t fi;
+    icecall_add_check(m, &ck, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpstr(fi.call_id, ==, "ICE session AUf1/BUf1 (no SIP)");
+    g_assert_cmpstr(fi.pair, ==, "A relay via Edge 10.10.1.5:3478 (relayed address not seen) <-> B unknown "
+                                 "203.0.113.10:54652 (UDP)");
+    media_leg(m, 3, out);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 1);
+
+    /* The 200 OK: B's answer (ufrag BUf1, relay 203.0.113.10:54652). */
+    icecall_cand_in_t b[] = { cand(ICECALL_CTYPE_HOST, v4(192, 168, 1, 20, 9610), 2130706431, "1"),
+                              cand(ICECALL_CTYPE_RELAY, b_relay, 16648959, "7") };
+    icecall_media_in_t mb = { 0, "audio", 19, b_relay, "BUf1", b, 2, NULL, 0, NULL };
+    icecall_msg_t ok = tagged(sipmsg(10, 1000000, "call-m", "sip:alice@contoso.com", "sip:frank@contoso.com", "200",
+                                     false, v4(10, 10, 1, 10, 0), a_host), "fa", "tb", "INVITE", 1);
+    g_assert_true(icecall_add_sdp(m, &ok, &mb, 1));
+    g_assert_cmpuint(icecall_n_calls(m), ==, 1);   /* the session is the call now */
+    /* The check's response (its transaction was the session's) lands on the call's pair. */
+    ck.frame = 11;
+    ck.stun_type = 0x0101;
+    ck.username = NULL;
+    icecall_frame_t resp;
+    icecall_add_check(m, &ck, &resp);
+    g_assert_true(resp.valid);
+    g_assert_cmpstr(resp.call_id, ==, "call-m");
+
+    /* A's re-INVITE: its relay candidate, raddr/rport = the allocation's socket. */
+    icecall_cand_in_t a = cand(ICECALL_CTYPE_RELAY, a_relay, 16648959, "7");
+    a.raddr = a_host;
+    icecall_addr_t rc[1] = { b_relay };
+    icecall_media_in_t ma = { 0, "audio", 19, a_relay, "AUf1", &a, 1, rc, 1, NULL };
+    icecall_msg_t re = tagged(sipmsg(20, 2000000, "call-m", "sip:alice@contoso.com", "sip:frank@contoso.com",
+                                     "INVITE", true, a_host, v4(10, 10, 1, 10, 0)), "fa", "tb", "INVITE", 2);
+    g_assert_true(icecall_add_sdp(m, &re, &ma, 1));
+    media_leg(m, 21, out);
+
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_false(has(r, "(no SIP)"));
+    g_assert_true(has(r, "Missing: the call's start (the capture begins mid-call: its first SDP seen is a 200 OK, "
+                         "frame 10)"));
+    g_assert_true(has(r, "    Early media: relay UDP, A relay 203.0.113.10:51268 <-> B relay 203.0.113.10:54652 (UDP), "
+                         "from 0.100 s (frame 1)\n"));
+    g_assert_true(has(r, "A relay 203.0.113.10:51268 <-> B relay 203.0.113.10:54652 (UDP): success (frame 11)"));
+    g_assert_true(has(r, "    Final path: relay UDP, A relay 203.0.113.10:51268 <-> B relay 203.0.113.10:54652 (UDP) "
+                         "(3 packets, last frame 21)\n"));
+    g_assert_true(has(r, "    A candidates: 1 relay (1 UDP)\n"));
+    g_assert_true(has(r, "A: 10.10.20.31:22162 -> Edge 10.10.1.5:3478 UDP: relayed 203.0.113.10:51268 (allocated "
+                         "before the capture started; relayed address from the relay candidate based on it in the SDP, "
+                         "frame 20)"));
+    g_assert_false(has(r, "relayed address not seen"));
+    /* Seen again, the first packets are the call's, on the relayed address. */
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 1;
+    p.leg = out;
+    icecall_lookup_media(m, &p, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpstr(fi.call_id, ==, "call-m");
+    g_assert_cmpstr(fi.pair, ==, "A relay 203.0.113.10:51268 <-> B relay 203.0.113.10:54652 (UDP)");
+    /* The session's name still finds the call (a filter made of first-pass Call-IDs). */
+    icecall_row_t row;
+    memset(&row, 0, sizeof(row));
+    icecall_foreach_row(m, "ICE session AUf1/BUf1 (no SIP)", count_row, &row);
+    g_assert_cmpstr(row.call_id, ==, "call-m");
+    g_assert_cmpstr(row.merged_id, ==, "ICE session AUf1/BUf1 (no SIP)");
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
+/* Item 2: without an SDP naming it, a release response's MAPPED-ADDRESS gives the relayed address
+ * (a release seen alone is no new allocation). */
+static void
+test_issue9_release_names_the_relay(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    offer_answer(m);   /* Bob's host 10.10.40.52:30112; Alice's allocation 10.10.20.31:50040 -> 203.0.113.20 */
+    icecall_addr_t client = v4(10, 10, 20, 31, 50050), edge = v4(10, 10, 1, 5, 3478);
+    icecall_leg_t l;
+    memset(&l, 0, sizeof(l));
+    l.relayed = true;
+    l.outbound = true;
+    l.client = client;
+    l.edge = edge;
+    l.peer = v4(10, 10, 40, 52, 30112);
+    media_leg(m, 30, l);   /* Alice's relay, allocated before the capture */
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_true(has(r, "Early media: relay UDP, A relay via Edge 10.10.1.5:3478 (relayed address not seen) <-> "
+                         "B host 10.10.40.52:30112 (UDP)"));
+    g_assert_true(has(r, "A: 10.10.20.31:50050 -> Edge 10.10.1.5:3478 UDP: allocated before the capture started (only "
+                         "relayed data seen; relayed address not seen)"));
+    /* The release and its response. */
+    uint8_t tx[16] = { 77 };
+    icecall_addr_t relayed = v4(203, 0, 113, 10, 51000), refl = v4(10, 10, 20, 31, 50050);
+    icecall_add_allocation(m, 40, 4000000, &client, &edge, false, false, true, tx, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 41, 4001000, &client, &edge, false, true, false, tx, &relayed, &refl, 0, 0, 0);
+    g_string_truncate(r, 0);
+    icecall_report(m, r, NULL);
+    g_assert_true(has(r, "Early media: relay UDP, A relay 203.0.113.10:51000 (not offered) <-> B host "
+                         "10.10.40.52:30112 (UDP), from 3.000 s (frame 30)"));
+    g_assert_true(has(r, "A: 10.10.20.31:50050 -> Edge 10.10.1.5:3478 UDP: relayed 203.0.113.10:51000, reflexive "
+                         "10.10.20.31:50050 (allocated before the capture started; relayed address from its release "
+                         "response, frame 41)"));
+    g_assert_false(has(r, "relayed address not seen"));
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
+static void
+collect_all(const icecall_finding_t *f, void *user)
+{
+    g_array_append_val((GArray *)user, *f);
+}
+
+/* Item 3: a forked INVITE. Each early dialog (To-tag) is its own party; B is the fork that
+ * answered; media that ends with a fork is not a promotion; a direct pair of the fork that
+ * never answered is no reason for relay_despite_direct. */
+static void
+test_issue9_forked_invite(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21352), a_relay = v4(203, 0, 113, 10, 53226);
+    icecall_addr_t d_host = v4(10, 10, 40, 52, 30118), l_relay = v4(203, 0, 113, 10, 54668);
+    icecall_addr_t fe = v4(10, 10, 1, 10, 0);
+    icecall_cand_in_t a[] = { cand(ICECALL_CTYPE_HOST, a_host, 2130706431, "1"),
+                              cand(ICECALL_CTYPE_RELAY, a_relay, 16648959, "7") };
+    icecall_cand_in_t d[] = { cand(ICECALL_CTYPE_HOST, d_host, 2130706431, "1") };
+    icecall_cand_in_t l[] = { cand(ICECALL_CTYPE_HOST, v4(192, 168, 1, 20, 9612), 2130706431, "1"),
+                              cand(ICECALL_CTYPE_RELAY, l_relay, 16648959, "7") };
+    a[1].raddr = v4(10, 10, 20, 31, 50040);   /* the socket of the allocation the media goes through */
+    icecall_media_in_t ma = { 0, "audio", 19, a_relay, "AAAA", a, 2, NULL, 0, NULL };
+    icecall_media_in_t md = { 0, "audio", 19, d_host, "DDDD", d, 1, NULL, 0, NULL };
+    icecall_media_in_t ml = { 0, "audio", 19, l_relay, "LLLL", l, 2, NULL, 0, NULL };
+    const char *A = "sip:alice@contoso.com", *B = "sip:bob@contoso.com";
+    icecall_msg_t inv = tagged(sipmsg(16, 400000, "fork", A, B, "INVITE", true, v4(10, 10, 20, 31, 0), fe), "fa",
+                               NULL, "INVITE", 1);
+    icecall_msg_t d183 = tagged(sipmsg(30, 450000, "fork", A, B, "183", false, v4(10, 10, 40, 52, 0), fe), "fa",
+                                "tD", "INVITE", 1);
+    icecall_msg_t l183 = tagged(sipmsg(48, 540000, "fork", A, B, "183", false, fe, v4(10, 10, 20, 31, 0)), "fa", "tL",
+                                "INVITE", 1);
+    g_assert_true(icecall_add_sdp(m, &inv, &ma, 1));
+    g_assert_true(icecall_add_sdp(m, &d183, &md, 1));
+    g_assert_true(icecall_add_sdp(m, &l183, &ml, 1));
+    /* A <-> desktop host pair succeeds; the desktop's early media on it. */
+    check(m, 34, 0x0001, 1, a_host, d_host, "DDDD:AAAA", false, false, NULL);
+    check(m, 36, 0x0101, 1, d_host, a_host, NULL, false, false, NULL);
+    for (uint32_t f = 69; f < 76; f++)
+        media(m, f, d_host, a_host, false, NULL);
+    /* A <-> laptop: relay <-> relay succeeds. */
+    check(m, 56, 0x0001, 2, a_host, l_relay, "LLLL:AAAA", false, true, NULL);
+    check(m, 61, 0x0101, 2, l_relay, a_host, NULL, false, false, NULL);
+    /* The laptop answers. */
+    icecall_msg_t l200 = tagged(sipmsg(177, 2600000, "fork", A, B, "200", false, fe, v4(10, 10, 20, 31, 0)), "fa",
+                                "tL", "INVITE", 1);
+    g_assert_true(icecall_add_sdp(m, &l200, &ml, 1));
+    icecall_frame_t fi;
+    media(m, 184, a_host, l_relay, true, &fi);   /* relayed through Alice's allocation (offer_answer-like leg) */
+    g_assert_true(fi.valid);
+    g_assert_false(fi.promotion);
+    for (uint32_t f = 185; f < 190; f++)
+        media(m, f, a_host, l_relay, true, NULL);
+
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_true(has(r, "  B (callee): sip:bob@contoso.com (SIP from 10.10.1.10; the fork that answered, "
+                         "To-tag tL)\n"));
+    g_assert_true(has(r, "  B2 (callee's other endpoint): sip:bob@contoso.com (SIP from 10.10.40.52; To-tag tD; a fork "
+                         "of the INVITE that did not answer)\n"));
+    g_assert_true(has(r, "    B candidates: 1 host (1 UDP), 1 relay (1 UDP)\n"));
+    g_assert_true(has(r, "    B2 candidates: 1 host (1 UDP) (a fork of the INVITE that did not answer)\n"));
+    g_assert_true(has(r, "A host 10.10.20.31:21352 <-> B2 host 10.10.40.52:30118 (UDP): success (frame 36)"));
+    g_assert_false(has(r, "Promotion"));
+    g_assert_true(has(r, "    Media with B2 (a fork that did not answer): host, A host 10.10.20.31:21352 <-> B2 host "
+                         "10.10.40.52:30118 (UDP), from 6.900 s (frame 69); last packet frame 75\n"));
+    /* Alice's relay: its allocation's response is not here, but the offer's relay candidate is based on the
+     * socket the Send Requests come from. */
+    g_assert_true(has(r, "    Final path: relay UDP, A relay 203.0.113.10:53226 <-> B relay 203.0.113.10:54668 (UDP)"));
+    GArray *all = g_array_new(FALSE, FALSE, sizeof(icecall_finding_t));
+    icecall_findings(m, 10000000, collect_all, all);
+    for (guint i = 0; i < all->len; i++)
+        g_assert_cmpint(g_array_index(all, icecall_finding_t, i).rule, !=, ICECALL_RULE_RELAY_DESPITE_DIRECT);
+    g_array_free(all, TRUE);
+    icecall_row_t row;
+    memset(&row, 0, sizeof(row));
+    icecall_foreach_row(m, "fork", count_row, &row);
+    g_assert_cmpstr(row.early_path, ==, "relay UDP");
+    g_assert_cmpuint(row.n_promotions, ==, 0);
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
+/* Item 7: the message that selects the final candidates is named as what it is and by its first
+ * copy; retransmitted Allocates are counted as such. */
+static void
+test_issue9_wording(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    offer_answer(m);
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    icecall_addr_t rc_b[1] = { b_host }, rc_a[1] = { a_host };
+    icecall_media_in_t mr = { 0, "audio", 19, a_host, "L1xu", NULL, 0, rc_b, 1, NULL };
+    icecall_msg_t re = tagged(sipmsg(50, 5000000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE",
+                                     true, v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0)), "fa", "tb", "INVITE", 2);
+    icecall_add_sdp(m, &re, &mr, 1);
+    re.frame = 51;   /* the same re-INVITE as the Front End forwards it */
+    icecall_add_sdp(m, &re, &mr, 1);
+    /* B's answer also names its remote candidate: a 200 OK, not a re-INVITE. */
+    icecall_media_in_t mb = { 0, "audio", 19, b_host, "kwD6", NULL, 0, rc_a, 1, NULL };
+    icecall_msg_t ok = tagged(sipmsg(53, 5100000, "call-1", "sip:alice@contoso.com", "sip:bob@contoso.com", "200",
+                                     false, v4(10, 10, 40, 52, 0), v4(10, 10, 1, 10, 0)), "fa", "tb", "INVITE", 2);
+    icecall_add_sdp(m, &ok, &mb, 1);
+    /* One Allocate, unanswered, sent ten times (1 + 9 retransmissions, [MS-TURN] 3.2.2). */
+    icecall_addr_t client = v4(10, 10, 20, 31, 50060), edge = v4(10, 10, 1, 6, 3478);
+    uint8_t tx[16] = { 99 };
+    for (uint32_t i = 0; i < 10; i++)
+        icecall_add_allocation(m, 60 + i, 6000000 + i * 650000, &client, &edge, false, false, false, tx, NULL, NULL, 0,
+                               0, 0);
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_true(has(r, "    A's re-INVITE (frame 50) selects: local 10.10.20.31:21346, remote 10.10.40.52:30112\n"));
+    g_assert_true(has(r, "    B's 200 OK (frame 53) selects: local 10.10.40.52:30112, remote 10.10.20.31:21346\n"));
+    g_assert_false(has(r, "B's re-INVITE"));
+    g_assert_true(has(r, "No answer from the Edge 10.10.1.6:3478 to 1 Allocate request and its 9 retransmissions over "
+                         "UDP from 10.10.20.31:50060"));
+    /* A second re-INVITE (a new CSeq) is a new selection. */
+    re.frame = 70;
+    re.cseq = 3;
+    icecall_add_sdp(m, &re, &mr, 1);
+    g_string_truncate(r, 0);
+    icecall_report(m, r, NULL);
+    g_assert_true(has(r, "    A's re-INVITE (frame 70) selects"));
+    g_string_free(r, TRUE);
+    icecall_model_free(m);
+}
+
+/* Hostile input: endless flows nobody claims, endless forks: bounded. */
+static void
+test_issue9_limits(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    for (uint32_t i = 0; i < 3 * ICECALL_MAX_ORPHANS; i++) {
+        icecall_leg_t l;
+        memset(&l, 0, sizeof(l));
+        l.src = v4(198, 51, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint16_t)i);
+        l.dst = v4(198, 18, 0, 1, 5000);
+        media_leg(m, i + 1, l);
+    }
+    icecall_cand_in_t c1 = cand(ICECALL_CTYPE_HOST, v4(198, 18, 0, 1, 5000), 2130706431, "1");
+    icecall_media_in_t mm = { 0, "audio", 19, v4(198, 18, 0, 1, 5000), "X1", &c1, 1, NULL, 0, NULL };
+    for (unsigned f = 0; f < 2 * ICECALL_MAX_FORKS; f++) {
+        char tag[8];
+        g_snprintf(tag, sizeof(tag), "f%u", f);
+        icecall_msg_t s = tagged(sipmsg(f + 1, 0, "many", "sip:a@x", "sip:b@x", "183", false, v4(10, 0, 0, 1, 0),
+                                        v4(10, 0, 0, 2, 0)), "ta", tag, "INVITE", 1);
+        icecall_add_sdp(m, &s, &mm, 1);
+    }
+    GString *r = g_string_new("");
+    icecall_report(m, r, NULL);
+    g_assert_true(has(r, "(more forks of the INVITE than followed)"));
+    g_string_free(r, TRUE);
     icecall_model_free(m);
 }
 
@@ -567,8 +974,9 @@ test_icmp_rejection(void)
     u = unreach(8, 1, x, y, ICECALL_QUOTED_UNKNOWN);
     u.reporter = v4(93, 71, 110, 1, 0);
     icecall_add_unreachable(m, &u, &fi);
-    g_assert_cmpstr(fi.rejection, ==, "B 93.71.110.205:16333 cannot be reached by A's media (192.168.1.6:50036 -> "
-                                      "93.71.110.205:16333): ICMP host unreachable sent by 93.71.110.1");
+    /* No SDP, but A's port 50036 is in Teams' video range: the type is named as inferred. */
+    g_assert_cmpstr(fi.rejection, ==, "B 93.71.110.205:16333 cannot be reached by A's video (inferred): "
+                                      "ICMP host unreachable sent by 93.71.110.1");
     icecall_model_free(m);
 }
 
@@ -607,10 +1015,10 @@ test_tcp_relay_per_line(void)
     icecall_media_in_t mb[] = {
         { 2, "applicationsharing", 19, v4(10, 10, 40, 52, 40000), "kwD6", b_share, 1, NULL, 0, NULL },
     };
-    icecall_msg_t invite = { 4, 1000000, "call-9", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
-                             v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0) };
-    icecall_msg_t ok = { 10, 3000000, "call-9", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
-                         v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0) };
+    icecall_msg_t invite = sipmsg(4, 1000000, "call-9", "sip:alice@contoso.com", "sip:bob@contoso.com", "INVITE", true,
+                                  v4(10, 10, 20, 31, 0), v4(10, 10, 1, 10, 0));
+    icecall_msg_t ok = sipmsg(10, 3000000, "call-9", "sip:alice@contoso.com", "sip:bob@contoso.com", "200", false,
+                              v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0));
     g_assert_true(icecall_add_sdp(m, &invite, ma, 3));
     g_assert_true(icecall_add_sdp(m, &ok, mb, 1));
     /* Application sharing media over A's TCP relay. */
@@ -1017,8 +1425,8 @@ test_json_report(void)
      * character and bytes that are not UTF-8. */
     icecall_cand_in_t x[] = { cand(ICECALL_CTYPE_HOST, v4(10, 1, 1, 1, 5000), 2130706431, "1") };
     icecall_media_in_t mx = { 0, "audio", 19, v4(10, 1, 1, 1, 5000), "abcd", x, 1, NULL, 0, NULL };
-    icecall_msg_t inv = { 40, 5000000, "q\"b\\c\001d\377e", "sip:\"eve\"@x", "sip:bob@x", "INVITE", true,
-                          v4(10, 1, 1, 1, 0), v4(10, 10, 1, 10, 0) };
+    icecall_msg_t inv = sipmsg(40, 5000000, "q\"b\\c\001d\377e", "sip:\"eve\"@x", "sip:bob@x", "INVITE", true,
+                               v4(10, 1, 1, 1, 0), v4(10, 10, 1, 10, 0));
     g_assert_true(icecall_add_sdp(m, &inv, &mx, 1));
 
     GString *j = g_string_new("");
@@ -1074,6 +1482,162 @@ test_json_report(void)
     icecall_model_free(m);
 }
 
+/* ---- both at once: a capture that starts mid-call (issue 9) meets what sessions without SIP
+ * infer (issue 10) and the media-path changes (raw data, ICMP, per-direction fields) ---------- */
+
+/* The SDPs of offer_answer() in later frames: Alice (ufrag L1xu, host 10.10.20.31:21346, relay
+ * 203.0.113.20:3480) calls Bob (kwD6, host 10.10.40.52:30112). */
+static void
+late_offer_answer(icecall_model_t *m, uint32_t frame)
+{
+    icecall_cand_in_t a[] = {
+        cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 21346), 2130706431, "1"),
+        cand(ICECALL_CTYPE_RELAY, v4(203, 0, 113, 20, 3480), 16648959, "7"),
+    };
+    icecall_cand_in_t b[] = { cand(ICECALL_CTYPE_HOST, v4(10, 10, 40, 52, 30112), 2130706431, "1") };
+    icecall_media_in_t ma = { 0, "audio", 19, v4(10, 10, 20, 31, 21346), "L1xu", a, 2, NULL, 0, NULL };
+    icecall_media_in_t mb = { 0, "audio", 19, v4(10, 10, 40, 52, 30112), "kwD6", b, 1, NULL, 0, NULL };
+    icecall_msg_t invite = tagged(sipmsg(frame, (int64_t)frame * 20000, "call-x", "sip:alice@contoso.com",
+                                         "sip:bob@contoso.com", "INVITE", true, v4(10, 10, 20, 31, 0),
+                                         v4(10, 10, 1, 10, 0)), "fa", NULL, "INVITE", 1);
+    icecall_msg_t ok = tagged(sipmsg(frame + 1, (int64_t)(frame + 1) * 20000, "call-x", "sip:alice@contoso.com",
+                                     "sip:bob@contoso.com", "200", false, v4(10, 10, 1, 10, 0), v4(10, 10, 20, 31, 0)),
+                              "fa", "tb", "INVITE", 1);
+    g_assert_true(icecall_add_sdp(m, &invite, &ma, 1));
+    g_assert_true(icecall_add_sdp(m, &ok, &mb, 1));
+}
+
+/* A session seen through check responses alone (no user names, named after the requester's
+ * socket) is the call's media line once the SDP offers one of its addresses; later responses
+ * land on the call. */
+static void
+test_merge_responses_only_session(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a = v4(10, 10, 20, 31, 21346), b = v4(10, 10, 40, 52, 30112);
+    pkt_t r1 = { 1, 0x0101, 1, b, a, NULL, false, -1, a, 0, 0 };
+    feed(m, &r1, &fi);
+    g_assert_cmpstr(fi.call_id, ==, "ICE session at 10.10.20.31:21346 (no SIP, no ICE user names)");
+    pkt_t k1 = { 2, 0, 0, a, b, NULL, false, -1, { 0 }, 0, 0 };
+    feed(m, &k1, &fi);
+    g_assert_true(fi.valid && fi.early);
+    late_offer_answer(m, 10);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 1);   /* the session is the call's media line now */
+    pkt_t r2 = { 20, 0x0101, 2, b, a, NULL, false, -1, a, 0, 0 };
+    feed(m, &r2, &fi);
+    g_assert_cmpstr(fi.call_id, ==, "call-x");
+    char *r = report_of(m);
+    g_assert_null(strstr(r, "ICE session at"));
+    g_assert_nonnull(strstr(r, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP): success (frame 1; its "
+                               "request is not in the capture)"));
+    g_assert_nonnull(strstr(r, "Early media: host, A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP), from "
+                               "0.040 s (frame 2)"));
+    g_assert_nonnull(strstr(r, "Missing: the check requests"));
+    g_free(r);
+    /* Seen again, the first response and media are the call's. */
+    icecall_check_t c;
+    memset(&c, 0, sizeof(c));
+    c.frame = 1;
+    c.leg.src = b;
+    c.leg.dst = a;
+    c.stun_type = 0x0101;
+    c.txid[0] = 1;
+    c.txid[15] = 0x10;
+    icecall_lookup_check(m, &c, &fi);
+    g_assert_cmpstr(fi.call_id, ==, "call-x");
+    icecall_model_free(m);
+}
+
+/* A session whose side A is the callee (its first check came from Bob) merged into the call:
+ * per-direction facts (DSCP, first RTP), the ICMP rejection of its media and the pair's
+ * result change sides with it. */
+static void
+test_merge_swapped_session_keeps_directions(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a = v4(10, 10, 20, 31, 21346), b = v4(10, 10, 40, 52, 30112);
+    pkt_t k[] = {
+        { 1, 0x0001, 1, b, a, "L1xu:kwD6", false, -1, { 0 }, 0, 0 },   /* Bob checks first: the session's side A */
+        { 2, 0x0101, 1, a, b, NULL, false, -1, b, 0, 0 },
+        { 3, 0, 0, a, b, NULL, false, 46, { 0 }, 0, 0 },                /* Alice's RTP, marked EF */
+        { 4, 0, 0, b, a, NULL, false, 0, { 0 }, 0, 0 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(k); i++)
+        feed(m, &k[i], &fi);
+    g_assert_cmpstr(fi.call_id, ==, "ICE session L1xu/kwD6 (no SIP)");
+    icecall_unreach_t u = unreach(5, 3, a, b, ICECALL_QUOTED_MEDIA);   /* Bob's port refuses Alice's RTP */
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_true(fi.valid && fi.first_rejection);
+    late_offer_answer(m, 10);
+    g_assert_cmpuint(icecall_n_calls(m), ==, 1);
+    char *r = report_of(m);
+    g_assert_nonnull(strstr(r, "Call-ID: call-x\n"));
+    g_assert_nonnull(strstr(r, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP): success (frame 2)"));
+    g_assert_nonnull(strstr(r, "DSCP on the final path: A -> B 46 (EF); B -> A 0 (not marked)\n"));
+    g_assert_nonnull(strstr(r, "Rejected: B 10.10.40.52:30112 rejects A's audio: ICMP port unreachable, 1 error from "
+                               "frame 5 (last frame 5)"));
+    g_free(r);
+    char buf[320];
+    g_assert_nonnull(strstr(finding_text(m, ICECALL_RULE_MEDIA_REJECTED, buf, sizeof(buf)),
+                            "B 10.10.40.52:30112 rejects A's audio"));
+    /* Seen again: Alice's first RTP is the first on the pair in her direction, and the early media. */
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 3;
+    p.leg.src = a;
+    p.leg.dst = b;
+    icecall_lookup_media(m, &p, &fi);
+    g_assert_true(fi.valid && fi.is_media && fi.first_on_pair && fi.early && !fi.promotion);
+    g_assert_cmpstr(fi.call_id, ==, "call-x");
+    icecall_model_free(m);
+}
+
+/* An allocation made before the capture, known by its relayed data only: a Set Active
+ * Destination on it makes the plain datagrams that follow its relayed data ([MS-TURN] 3.2.4.5);
+ * an allocation that failed does not. */
+static void
+test_raw_data_of_allocation_before_capture(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t sock = v4(10, 10, 20, 31, 50050), edge = v4(10, 10, 1, 5, 3478), b = v4(10, 10, 40, 52, 30112);
+    late_offer_answer(m, 1);
+    icecall_leg_t l;
+    memset(&l, 0, sizeof(l));
+    l.relayed = true;
+    l.outbound = true;
+    l.client = sock;
+    l.edge = edge;
+    l.peer = b;
+    media_leg(m, 5, l);                                   /* a Send Request: the allocation exists */
+    icecall_set_destination(m, 6, &sock, &edge, &b);
+    icecall_leg_t raw;
+    g_assert_false(icecall_active_leg(m, &sock, &edge, 6, &raw));
+    g_assert_true(icecall_active_leg(m, &sock, &edge, 7, &raw));
+    g_assert_true(raw.relayed && raw.outbound);
+    g_assert_cmpuint(raw.peer.port, ==, 30112);
+    icecall_media_pkt_t p;
+    memset(&p, 0, sizeof(p));
+    p.frame = 7;
+    p.time_us = 700000;
+    p.leg = raw;
+    icecall_add_media(m, &p, &fi);
+    g_assert_true(fi.valid);
+    g_assert_cmpint(fi.path, ==, ICECALL_PATH_RELAY_UDP);
+    g_assert_cmpstr(fi.pair, ==, "A relay via Edge 10.10.1.5:3478 (relayed address not seen) <-> B host "
+                                 "10.10.40.52:30112 (UDP)");
+    /* A socket whose Allocate failed: no relayed data on it. */
+    icecall_addr_t bad = v4(10, 10, 20, 31, 50060);
+    uint8_t tx[16] = { 9 };
+    icecall_add_allocation(m, 8, 800000, &bad, &edge, false, false, false, tx, NULL, NULL, 0, 0, 0);
+    icecall_add_allocation(m, 9, 810000, &bad, &edge, false, true, false, tx, NULL, NULL, 437, 0, 0);
+    icecall_set_destination(m, 10, &bad, &edge, &b);
+    g_assert_false(icecall_active_leg(m, &bad, &edge, 11, &raw));
+    icecall_model_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1086,6 +1650,12 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/turn-credentials", test_turn_credentials);
     g_test_add_func("/icecall/late-reinvite", test_late_reinvite);
     g_test_add_func("/icecall/learnt-then-offered", test_learnt_then_offered);
+    g_test_add_func("/icecall/issue9/dialogs-that-are-not-calls", test_issue9_dialogs_that_are_not_calls);
+    g_test_add_func("/icecall/issue9/mid-call-merge", test_issue9_mid_call_merge);
+    g_test_add_func("/icecall/issue9/release-names-the-relay", test_issue9_release_names_the_relay);
+    g_test_add_func("/icecall/issue9/forked-invite", test_issue9_forked_invite);
+    g_test_add_func("/icecall/issue9/wording", test_issue9_wording);
+    g_test_add_func("/icecall/issue9/limits", test_issue9_limits);
     g_test_add_func("/icecall/issue9/raw-after-active-destination", test_raw_after_active_destination);
     g_test_add_func("/icecall/issue9/icmp-rejection", test_icmp_rejection);
     g_test_add_func("/icecall/issue9/tcp-relay-per-line", test_tcp_relay_per_line);
@@ -1095,5 +1665,8 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/no-sip/ipv6-not-natted", test_ipv6_not_natted);
     g_test_add_func("/icecall/no-sip/ice-tcp", test_ice_tcp);
     g_test_add_func("/icecall/no-sip/mux-without-sad", test_mux_without_set_active_destination);
+    g_test_add_func("/icecall/merge/responses-only-session", test_merge_responses_only_session);
+    g_test_add_func("/icecall/merge/swapped-session-keeps-directions", test_merge_swapped_session_keeps_directions);
+    g_test_add_func("/icecall/merge/raw-data-of-allocation-before-capture", test_raw_data_of_allocation_before_capture);
     return g_test_run();
 }
