@@ -221,9 +221,9 @@ def svg_timeline(m, clock, findings):
         colour = "#2e7d32" if ok else "#757575" if a["result"] in ("not_in_capture", "unknown") else "#c62828"
         words = {"success": "allocated", "error": f"error {a['error_code']}", "no_response": "no response",
                  "not_in_capture": "allocation not in the capture", "unknown": "unknown"}[a["result"]]
-        out.append(f'<g class="event allocation" data-side="{esc(a["side"])}" data-result="{esc(a["result"])}" '
+        out.append(f'<g class="event allocation" data-side="{esc(a["side"])}" data-party="{esc(a["party"])}" data-result="{esc(a["result"])}" '
                    f'data-frame="{fr}" data-time="{ta:.6f}"><rect x="{x(ta) - 5:.1f}" y="{row_y(row) - 6:.1f}" '
-                   f'width="10" height="12" fill="{colour}"/><title>{esc(a["side"] or "")} {esc(words)}: '
+                   f'width="10" height="12" fill="{colour}"/><title>{esc(a["party"] or "")} {esc(words)}: '
                    f'{esc(a["text"])} (frame {fr})</title></g>')
     row += 1
     # One row per checked pair.
@@ -350,7 +350,8 @@ def render(doc, clock, title):
         '<br><b>Marks:</b> <span>green square: allocation on the Edge</span><span>green dot: check succeeded'
         '</span><span>red cross: check failed</span><span>purple triangle: pair nominated</span>'
         '<span>dashed line: promotion (media moved to a better path)</span><span>red/yellow triangle: '
-        'finding</span></p>')
+        'finding</span><br><b>Parties:</b> A is the caller, B the callee; B2, B3 ... are other endpoints of the '
+        'callee that a forked call reached.</p>')
     if not doc["calls"]:
         o.append("<p>No calls with ICE found in this capture.</p>")
     for c in doc["calls"]:
@@ -365,7 +366,7 @@ def render(doc, clock, title):
                  f'Scenario: {esc(c["scenario"])}.</p>')
         if c["mras"]:
             o.append("<p>Edge credentials (MRAS): " + "; ".join(
-                f'{esc(r["side"])} ({esc(r["client"])}): '
+                f'{esc(r["party"])} ({esc(r["client"])}): '
                 + ('<span class="ok">OK</span>' if r["result"] == "ok" else
                    f'<span class="fail">{esc(r["result"].replace("_", " "))}'
                    f'{": " + esc(r["reason"]) if r["reason"] else ""}</span>')
@@ -379,8 +380,8 @@ def render(doc, clock, title):
             o.append(svg_timeline(m, clock, fnd))
             o.append(f'<p>Verdict: <b>{esc(m["verdict"])}</b></p>')
             o.append("<details open><summary>Candidates offered and seen</summary>")
-            o.append(table(["side", "type", "transport", "address", "port", "offered in frame", "note"], [
-                (esc(x["side"]), esc(x["type"]), esc(x["transport"]), esc(x["address"]), str(x["port"]),
+            o.append(table(["party", "type", "transport", "address", "port", "offered in frame", "note"], [
+                (esc(x["party"]), esc(x["type"]), esc(x["transport"]), esc(x["address"]), str(x["port"]),
                  frame_of(x["frame"]),
                  esc(("seen in packets from frame " + frame_of(x["first_seen_frame"])
                       + (": " + x["evidence"] if x["evidence"] else "")) if x["learnt"] else ""))
@@ -388,8 +389,8 @@ def render(doc, clock, title):
             o.append("</details>")
             if m["allocations"]:
                 o.append("<details open><summary>TURN allocations on the A/V Edge</summary>")
-                o.append(table(["side", "result", "allocation"], [
-                    (esc(a["side"] or ""), f'<span class="{"ok" if a["result"] == "success" else "fail" if a["result"] in ("error", "no_response") else ""}">'
+                o.append(table(["party", "result", "allocation"], [
+                    (esc(a["party"] or ""), f'<span class="{"ok" if a["result"] == "success" else "fail" if a["result"] in ("error", "no_response") else ""}">'
                      f'{esc(a["result"].replace("_", " "))}</span>', esc(a["text"])) for a in m["allocations"]]))
                 o.append("</details>")
             if m["pairs"]:
