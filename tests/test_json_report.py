@@ -83,6 +83,12 @@ def json_lines(doc):
                              f"{f['last_frame']})")
             else:
                 lines.append("Final path: none (no media)")
+            for fm in m["fork_media"]:
+                lines.append(f"Media with {fm['party']} (a fork that "
+                             f"{'did not answer' if c['answered'] else 'has not answered'}): {fm['path']}, "
+                             f"{fm['pair']['text']}, from {time_text(fm['time_s'])} (frame {fm['frame']})"
+                             + "".join(f"; then {x['path']} (frame {x['frame']})" for x in fm["then"])
+                             + f"; last packet frame {fm['last_frame']}")
             lines.append(f"Verdict: {m['verdict']}")
         for fi in c["findings"]:
             lines.append(f"[{SEVERITY[fi['severity']]}, frame {fi['frame']}] {fi['text']}")
@@ -136,7 +142,7 @@ def text_lines(text):
             nom = re.search(r", nominated \(frame (\d+)\)", m.group(3))
             cur.append(f"PAIR {m.group(1)}: {m.group(2)}" + (f" nominated {nom.group(1)}" if nom else ""))
             continue
-        if s.startswith(("MRAS (", "Early media:", "Promotion at ", "Final path:", "Verdict:")) or \
+        if s.startswith(("MRAS (", "Early media:", "Promotion at ", "Final path:", "Media with ", "Verdict:")) or \
                 (s.startswith("[") and raw.startswith("    [")):
             cur.append(s)
     return calls, edge, unused
@@ -268,3 +274,18 @@ def test_no_calls_is_still_a_document(tshark):
     doc = json_report(tshark, CAPTURES / "sip-mras.pcap")
     jsonschema.validate(doc, SCHEMA)
     assert doc["calls"] == []
+
+
+def test_forked_call_values(tshark):
+    doc = json_report(tshark, CAPTURES / "call-forked.pcap")
+    c = doc["calls"][0]
+    assert (c["forks"], c["answered"]) == (2, True)
+    assert c["parties"]["B"]["to_tag"] == "b98a8cd820"
+    assert c["other_endpoints"] == [{"party": "B2", "uri": "sip:bob@contoso.com", "sip_address": "10.10.40.52",
+                                     "to_tag": "d7648966f3", "answered": False}]
+    m = c["media"][0]
+    assert [(f["party"], f["path_type"], f["frame"], f["last_frame"]) for f in m["fork_media"]] == [
+        ("B2", "host", 69, 175)]
+    assert {x["party"] for x in m["candidates"]} == {"A", "B", "B2"}
+    assert m["final_path"]["path_type"] == "relay_udp", "B's media, not the fork's"
+    assert not m["promotions"], "moving from B2 to B is the call being answered, not a promotion"

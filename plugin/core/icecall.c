@@ -4730,17 +4730,6 @@ dscp_text(uint64_t mask, char *buf, size_t size)
     }
 }
 
-/* "relay UDP, A relay 1.2.3.4:5 <-> B host 6.7.8.9:10 (UDP)" for pair @pi. */
-static const char *
-path_and_pair(call_t *c, unsigned mi, int pi, char *buf, size_t size)
-{
-    char p[256];
-    const pair_t *x = &g_array_index(c->media[mi]->pairs, pair_t, pi);
-    pair_text(c, mi, x, p, sizeof(p));
-    snprintf(buf, size, "%s, %s", path_short(pair_path(c, mi, x)), p);
-    return buf;
-}
-
 static void
 report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHashTable *listed, const icecall_sink_t *sk)
 {
@@ -4930,16 +4919,28 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
         if (ft.early < 0 || last < 0)
             continue;
         const pair_t *lp = &g_array_index(md->pairs, pair_t, last);
-        g_string_append_printf(o, "    Media with %s (a fork that %s): %s, from %s (frame %u)",
-                               party_label(c, ps[pn], lb, sizeof(lb)),
-                               c->answered >= 0 ? "did not answer" : "has not answered",
-                               path_and_pair(c, mi, ft.early, buf, sizeof(buf)), time_str(ft.early_us, 0, t, sizeof(t)),
-                               ft.early_frame);
-        for (unsigned i = 0; i < ft.n_promos; i++)
-            g_string_append_printf(o, "; then %s (frame %u)",
-                                   path_short(pair_path(c, mi, &g_array_index(md->pairs, pair_t, ft.promos[i].to))),
-                                   ft.promos[i].frame);
-        g_string_append_printf(o, "; last packet frame %u\n", lp->media_last_frame);
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = ICECALL_REV_FORK_MEDIA;
+        ev.u.fork_media.party = party_label(c, ps[pn], lb, sizeof(lb));
+        rev_pair(c, mi, &g_array_index(md->pairs, pair_t, ft.early), &ev.u.fork_media.pair, buf, sizeof(buf));
+        ev.u.fork_media.time_us = ft.early_us;
+        ev.u.fork_media.frame = ft.early_frame;
+        for (unsigned i = 0; i < ft.n_promos && i < ICECALL_MAX_PROMOTIONS; i++) {
+            ev.u.fork_media.then_path[i] = pair_path(c, mi, &g_array_index(md->pairs, pair_t, ft.promos[i].to));
+            ev.u.fork_media.then_frame[i] = ft.promos[i].frame;
+            ev.u.fork_media.n_then = i + 1;
+        }
+        ev.u.fork_media.last_frame = lp->media_last_frame;
+        ev.u.fork_media.call_answered = c->answered >= 0;
+        g_string_append_printf(o, "    Media with %s (a fork that %s): %s, %s, from %s (frame %u)", ev.u.fork_media.party,
+                               ev.u.fork_media.call_answered ? "did not answer" : "has not answered",
+                               path_short(ev.u.fork_media.pair.path), ev.u.fork_media.pair.text,
+                               time_str(ev.u.fork_media.time_us, 0, t, sizeof(t)), ev.u.fork_media.frame);
+        for (unsigned i = 0; i < ev.u.fork_media.n_then; i++)
+            g_string_append_printf(o, "; then %s (frame %u)", path_short(ev.u.fork_media.then_path[i]),
+                                   ev.u.fork_media.then_frame[i]);
+        g_string_append_printf(o, "; last packet frame %u\n", ev.u.fork_media.last_frame);
+        rev_send(sk, &ev);
     }
     for (unsigned i = 0; i < md->n_rejects; i++) {
         reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
@@ -5094,7 +5095,20 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
             ev.u.call.sip_ip[s] = *party_ip(c, ps[s]);
         }
         ev.u.call.scenario = scen;
+        ev.u.call.n_forks = c->n_forks;
+        ev.u.call.answered = c->answered >= 0;
+        ev.u.call.b_tag = c->n_forks > 1 ? c->forks[ps[1].fork].tag : "";
         rev_send(sk, &ev);
+        for (unsigned pn = 2; pn < nparties && c->from_sip; pn++) {
+            memset(&ev, 0, sizeof(ev));
+            ev.kind = ICECALL_REV_PARTY;
+            ev.u.party.party = party_label(c, ps[pn], lb, sizeof(lb));
+            ev.u.party.uri = c->uri[1];
+            ev.u.party.sip_ip = *party_ip(c, ps[pn]);
+            ev.u.party.tag = c->forks[ps[pn].fork].tag;
+            ev.u.party.call_answered = c->answered >= 0;
+            rev_send(sk, &ev);
+        }
         for (unsigned pn = 0; pn < nparties; pn++) {
             /* Placed by what the endpoint said in another dialog: say which. */
             const loc_stmt_t *st;

@@ -448,6 +448,9 @@ typedef enum {
     ICECALL_REV_MEDIA_END,
     ICECALL_REV_FINDING,
     ICECALL_REV_CALL_END,
+    ICECALL_REV_PARTY,          /* after CALL: each other endpoint of a forked call (B2, B3 ...) */
+    ICECALL_REV_FORK_MEDIA,     /* after FINAL: media with such an endpoint, on its own timeline */
+    ICECALL_REV_KIND_COUNT
 } icecall_rev_kind_t;
 
 /** The outcome of an allocation as the report states it. */
@@ -482,7 +485,28 @@ typedef struct {
             const char    *uri[2];         /* NULL: not known */
             icecall_addr_t sip_ip[2];      /* family 0: not known */
             const char    *scenario;
+            unsigned       n_forks;        /* endpoints the INVITE reached (0 or 1: not forked) */
+            bool           answered;       /* B is the fork that answered (else the first one) */
+            const char    *b_tag;          /* B's To-tag when forked ("" not known) */
         } call;
+        struct {
+            const char    *party;          /* "B2", "B3" ... */
+            const char    *uri;
+            icecall_addr_t sip_ip;
+            const char    *tag;            /* its To-tag ("" not known) */
+            bool           call_answered;  /* another endpoint answered */
+        } party;
+        struct {
+            const char     *party;
+            icecall_rpair_t pair;          /* its first media */
+            int64_t         time_us;
+            uint32_t        frame;
+            unsigned        n_then;        /* the pairs it moved to, in order */
+            icecall_path_t  then_path[ICECALL_MAX_PROMOTIONS];
+            uint32_t        then_frame[ICECALL_MAX_PROMOTIONS];
+            uint32_t        last_frame;
+            bool            call_answered;
+        } fork_media;
         struct {
             int            side;
             const char    *party;          /* "A", "B", or a fork of B: "B2" ... */

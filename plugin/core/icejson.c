@@ -23,7 +23,8 @@ typedef struct {
     GString *out;            /* the calls array */
     GString *call_head;      /* call_id .. scenario */
     GString *mras, *media, *findings;
-    GString *cands, *allocs, *pairs, *noms, *promos;
+    GString *cands, *allocs, *pairs, *noms, *promos, *forkm;
+    GString *others;         /* other endpoints of a forked call */
     GString *early, *final;  /* "null" or an object */
     GString *media_head;
     GString *unused, *edge_findings;
@@ -229,6 +230,7 @@ media_reset(jw_t *w)
     g_string_truncate(w->pairs, 0);
     g_string_truncate(w->noms, 0);
     g_string_truncate(w->promos, 0);
+    g_string_truncate(w->forkm, 0);
     g_string_assign(w->early, "null");
     g_string_assign(w->final, "null");
 }
@@ -246,6 +248,7 @@ on_section(const icecall_rev_t *ev, void *user)
         g_string_truncate(w->mras, 0);
         g_string_truncate(w->media, 0);
         g_string_truncate(w->findings, 0);
+        g_string_truncate(w->others, 0);
         g_string_append_c(w->call_head, '{');
         j_kstr(w->call_head, "call_id", ev->u.call.call_id);
         j_kstr(w->call_head, "kind", ev->u.call.from_sip ? "sip_call" : "ice_session");
@@ -260,10 +263,49 @@ on_section(const icecall_rev_t *ev, void *user)
             j_kstr(w->call_head, "sip_address", ev->u.call.sip_ip[s].family
                                                 ? icecall_addr_to_string(&ev->u.call.sip_ip[s], buf, sizeof(buf))
                                                 : NULL);
+            if (s == 1)
+                j_kstr(w->call_head, "to_tag", ev->u.call.b_tag && *ev->u.call.b_tag ? ev->u.call.b_tag : NULL);
             g_string_append_c(w->call_head, '}');
         }
         g_string_append_c(w->call_head, '}');
         j_kstr(w->call_head, "scenario", ev->u.call.scenario);
+        j_kuint(w->call_head, "forks", ev->u.call.n_forks);
+        j_kbool(w->call_head, "answered", ev->u.call.answered);
+        break;
+    case ICECALL_REV_PARTY:
+        g_string_append_c(t, '{');
+        j_kstr(t, "party", ev->u.party.party);
+        j_kstr(t, "uri", ev->u.party.uri);
+        j_kstr(t, "sip_address", ev->u.party.sip_ip.family
+                                 ? icecall_addr_to_string(&ev->u.party.sip_ip, buf, sizeof(buf)) : NULL);
+        j_kstr(t, "to_tag", ev->u.party.tag && *ev->u.party.tag ? ev->u.party.tag : NULL);
+        j_kbool(t, "answered", false);
+        g_string_append_c(t, '}');
+        j_append_item(w->others, t);
+        break;
+    case ICECALL_REV_FORK_MEDIA:
+        g_string_append_c(t, '{');
+        j_kstr(t, "party", ev->u.fork_media.party);
+        j_kstr(t, "path", icecall_path_short(ev->u.fork_media.pair.path));
+        j_kstr(t, "path_type", icecall_path_token(ev->u.fork_media.pair.path));
+        j_kpair(t, "pair", &ev->u.fork_media.pair);
+        j_ktime(t, "time_s", ev->u.fork_media.time_us);
+        j_kframe(t, "frame", ev->u.fork_media.frame);
+        j_key(t, "then");
+        g_string_append_c(t, '[');
+        for (unsigned i = 0; i < ev->u.fork_media.n_then; i++) {
+            if (i)
+                g_string_append_c(t, ',');
+            g_string_append_c(t, '{');
+            j_kstr(t, "path", icecall_path_short(ev->u.fork_media.then_path[i]));
+            j_kstr(t, "path_type", icecall_path_token(ev->u.fork_media.then_path[i]));
+            j_kframe(t, "frame", ev->u.fork_media.then_frame[i]);
+            g_string_append_c(t, '}');
+        }
+        g_string_append_c(t, ']');
+        j_kframe(t, "last_frame", ev->u.fork_media.last_frame);
+        g_string_append_c(t, '}');
+        j_append_item(w->forkm, t);
         break;
     case ICECALL_REV_MRAS:
         g_string_append_c(t, '{');
@@ -383,7 +425,7 @@ on_section(const icecall_rev_t *ev, void *user)
                                w->cands->str, w->allocs->str, w->pairs->str, w->noms->str);
         g_string_append_printf(t, ",\"early_media\":%s,\"promotions\":[%s]", w->early->str, w->promos->str);
         j_kbool(t, "promotions_truncated", ev->u.media_end.promotions_truncated);
-        g_string_append_printf(t, ",\"final_path\":%s", w->final->str);
+        g_string_append_printf(t, ",\"final_path\":%s,\"fork_media\":[%s]", w->final->str, w->forkm->str);
         j_kstr(t, "verdict", ev->u.media_end.verdict);
         g_string_append_c(t, '}');
         j_append_item(w->media, t);
@@ -395,6 +437,7 @@ on_section(const icecall_rev_t *ev, void *user)
         break;
     case ICECALL_REV_CALL_END:
         g_string_append(t, w->call_head->str);
+        g_string_append_printf(t, ",\"other_endpoints\":[%s]", w->others->str);
         g_string_append_printf(t, ",\"mras\":[%s],\"media\":[%s],\"findings\":[%s]}", w->mras->str, w->media->str,
                                w->findings->str);
         j_append_item(w->out, t);
@@ -413,7 +456,8 @@ icecall_report_json(const icecall_model_t *m, GString *out, GHashTable *only)
     jw_t w;
     memset(&w, 0, sizeof(w));
     GString **all[] = { &w.out, &w.call_head, &w.mras, &w.media, &w.findings, &w.cands, &w.allocs, &w.pairs,
-                        &w.noms, &w.promos, &w.early, &w.final, &w.media_head, &w.unused, &w.edge_findings };
+                        &w.noms, &w.promos, &w.forkm, &w.others, &w.early, &w.final, &w.media_head, &w.unused,
+                        &w.edge_findings };
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
         *all[i] = g_string_new("");
     media_reset(&w);

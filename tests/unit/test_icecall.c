@@ -1402,7 +1402,7 @@ test_mux_without_set_active_destination(void)
 
 /* The JSON report: hostile text escaped, sections the same as the text's. */
 typedef struct {
-    unsigned n[ICECALL_REV_CALL_END + 1];
+    unsigned n[ICECALL_REV_KIND_COUNT];
 } rev_count_t;
 
 static void
