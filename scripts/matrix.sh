@@ -120,6 +120,12 @@ run_leg() {
         mount --bind "$src" "$root/src"
         [ -d "$shared" ] && mount --bind "$shared" "$root/shared"
         mount -t proc proc "$root/proc"
+        # A terminal for the tests that need one (tshark --color colours only a terminal).
+        mkdir -p "$root/dev/pts"
+        if mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$root/dev/pts"; then
+            [ -e "$root/dev/ptmx" ] || touch "$root/dev/ptmx"
+            mount --bind "$root/dev/pts/ptmx" "$root/dev/ptmx"
+        fi
         chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 MSICE_BUILD=/build-msice \
             PYTHONDONTWRITEBYTECODE=1 MSICE_REQUIRE_REAL="${MSICE_REQUIRE_REAL:-}" bash -c "
             set -e
