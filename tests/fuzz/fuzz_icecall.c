@@ -246,6 +246,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     GString *out = g_string_new("");
     icecall_report(m, out, NULL);
+    g_string_truncate(out, 0);
+    icecall_report_json(m, out, NULL);   /* the same walk, written as JSON */
     icecall_foreach_row(m, NULL, row_cb, NULL);
     icecall_foreach_row(m, "call-1", row_cb, NULL);
     icecall_findings(m, 10000000, finding_cb, NULL);
