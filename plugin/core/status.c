@@ -159,3 +159,17 @@ msdiag_status_to_string(msdiag_status_t status)
     }
     return "unknown status";
 }
+
+const char *
+textscan_b64_status_to_string(textscan_b64_status_t status)
+{
+    switch (status) {
+    case TEXTSCAN_B64_OK:           return "ok";
+    case TEXTSCAN_B64_EMPTY:        return "no base64 text";
+    case TEXTSCAN_B64_BAD_CHAR:     return "character outside the base64 alphabet";
+    case TEXTSCAN_B64_BAD_PADDING:  return "'=' padding before the end, or more than two";
+    case TEXTSCAN_B64_BAD_LENGTH:   return "base64 text is not a multiple of 4 characters";
+    case TEXTSCAN_B64_STATUS_COUNT: break;
+    }
+    return "unknown status";
+}

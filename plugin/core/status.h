@@ -160,4 +160,16 @@ typedef enum {
 
 const char *msdiag_status_to_string(msdiag_status_t status);
 
+/* ---- strict base64 (textscan_base64_decode() in textscan.c) ---- */
+typedef enum {
+    TEXTSCAN_B64_OK = 0,
+    TEXTSCAN_B64_EMPTY,        /* no base64 character at all */
+    TEXTSCAN_B64_BAD_CHAR,     /* a byte outside the alphabet (and not skipped white space) */
+    TEXTSCAN_B64_BAD_PADDING,  /* '=' before the end, or more than two of them */
+    TEXTSCAN_B64_BAD_LENGTH,   /* not a multiple of 4 characters */
+    TEXTSCAN_B64_STATUS_COUNT
+} textscan_b64_status_t;
+
+const char *textscan_b64_status_to_string(textscan_b64_status_t status);
+
 #endif /* MSICE_STATUS_H */
