@@ -37,6 +37,7 @@
 
 #include "msice-int.h"
 #include "core/mras.h"
+#include "core/textscan.h"
 
 #define MRAS_MEDIA_TYPE "application/msrtc-media-relay-auth+xml"
 
@@ -209,41 +210,18 @@ mras_cleanup(void)
 }
 
 /*
- * Strict base64 (RFC 4648 alphabet, '=' padding, XML whitespace ignored):
- * g_base64_decode() silently skips bad characters. Returns the decoded
- * bytes in @scope, or NULL when @text is not base64 or decodes to nothing.
+ * Strict base64 (core/textscan.c; XML white space skipped, as
+ * xs:base64Binary allows): g_base64_decode() silently skips bad characters.
+ * Returns the decoded bytes in @scope, or NULL when @text is not base64.
  */
 static guint8 *
 decode_base64_strict(wmem_allocator_t *scope, const char *text, gsize *out_len)
 {
-    gsize n = strlen(text);
-    char *clean = (char *)wmem_alloc(NULL, n + 1);
-    gsize m = 0, pad = 0;
-    gboolean ok = TRUE;
-
-    for (gsize i = 0; i < n && ok; i++) {
-        char c = text[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-            continue;
-        if (c == '=') {
-            pad++;
-        } else if (pad > 0 || !(g_ascii_isalnum(c) || c == '+' || c == '/')) {
-            ok = FALSE;   /* data after padding, or not in the alphabet */
-        }
-        clean[m++] = c;
-    }
-    clean[m] = '\0';
-    guint8 *out = NULL;
-    if (ok && m > 0 && m % 4 == 0 && pad <= 2) {
-        gsize len = 0;
-        guchar *dec = g_base64_decode(clean, &len);
-        if (dec && len > 0) {
-            out = (guint8 *)wmem_memdup(scope, dec, len);
-            *out_len = len;
-        }
-        g_free(dec);
-    }
-    wmem_free(NULL, clean);
+    size_t len = 0;
+    guint8 *dec = textscan_base64_dup(text, strlen(text), TEXTSCAN_B64_SKIP_XML_SPACE, &len);
+    guint8 *out = dec ? (guint8 *)wmem_memdup(scope, dec, len) : NULL;
+    g_free(dec);
+    *out_len = len;
     return out;
 }
 

@@ -36,6 +36,7 @@ const char *
 msturn_integrity_to_string(msturn_integrity_t integrity)
 {
     switch (integrity) {
+    case MSTURN_INTEGRITY_NOT_VERIFIED: return "MESSAGE-INTEGRITY not verified: no credentials for this USERNAME";
     case MSTURN_INTEGRITY_GOOD:        return "MESSAGE-INTEGRITY verifies";
     case MSTURN_INTEGRITY_BAD:         return "MESSAGE-INTEGRITY does not verify";
     case MSTURN_INTEGRITY_NOT_PRESENT: return "no MESSAGE-INTEGRITY attribute";

@@ -34,12 +34,15 @@ typedef enum {
 
 const char *msturn_val_status_to_string(msturn_val_status_t status);
 
-/* ---- MESSAGE-INTEGRITY check (msturn_check_integrity() in msturn.c) ---- */
+/* ---- MESSAGE-INTEGRITY check (msturn_check_integrity() in msturn.c) ----
+ * The values are those of the field msturn.integrity.status (0-3), so the
+ * epan layer stores and shows this enum as it is. */
 typedef enum {
-    MSTURN_INTEGRITY_GOOD = 0,    /* the HMAC matches */
-    MSTURN_INTEGRITY_BAD,         /* the HMAC differs: wrong key, or altered message */
-    MSTURN_INTEGRITY_NOT_PRESENT, /* no MESSAGE-INTEGRITY attribute */
-    MSTURN_INTEGRITY_MALFORMED,   /* MESSAGE-INTEGRITY cut off or not 20/32 bytes */
+    MSTURN_INTEGRITY_NOT_VERIFIED = 0, /* no key: no credentials known for the USERNAME (epan layer) */
+    MSTURN_INTEGRITY_GOOD = 1,         /* the HMAC matches */
+    MSTURN_INTEGRITY_BAD = 2,          /* the HMAC differs: wrong key, or altered message */
+    MSTURN_INTEGRITY_MALFORMED = 3,    /* MESSAGE-INTEGRITY cut off or not 20/32 bytes */
+    MSTURN_INTEGRITY_NOT_PRESENT = 4,  /* no MESSAGE-INTEGRITY attribute */
     MSTURN_INTEGRITY_COUNT
 } msturn_integrity_t;
 

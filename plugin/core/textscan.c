@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <glib.h>
+
 /* ---- numbers ------------------------------------------------------------ */
 
 bool
@@ -284,4 +286,18 @@ textscan_base64_decode(const char *s, size_t n, textscan_b64_mode_t mode, uint8_
     if (out_len)
         *out_len = o;
     return TEXTSCAN_B64_OK;
+}
+
+uint8_t *
+textscan_base64_dup(const char *s, size_t n, textscan_b64_mode_t mode, size_t *out_len)
+{
+    size_t len = 0;
+    g_return_val_if_fail(out_len != NULL, NULL);
+    *out_len = 0;
+    if (textscan_base64_decode(s, n, mode, NULL, NULL) != TEXTSCAN_B64_OK)
+        return NULL;
+    uint8_t *out = g_malloc(textscan_base64_max_decoded(n));
+    textscan_base64_decode(s, n, mode, out, &len);
+    *out_len = len;
+    return out;
 }

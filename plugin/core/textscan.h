@@ -124,6 +124,15 @@ static inline size_t textscan_base64_max_decoded(size_t n)
 textscan_b64_status_t textscan_base64_decode(const char *s, size_t n, textscan_b64_mode_t mode, uint8_t *out,
                                              size_t *out_len);
 
+/**
+ * textscan_base64_dup:
+ * textscan_base64_decode() into a new buffer.
+ * Returns: (transfer full) (nullable): the decoded bytes (at least one;
+ * free with g_free()), NULL when the text is not strict base64. *@out_len
+ * is set to their number (0 with NULL).
+ */
+uint8_t *textscan_base64_dup(const char *s, size_t n, textscan_b64_mode_t mode, size_t *out_len);
+
 /* ---- the problems a parser saw ------------------------------------------- */
 
 /**

@@ -275,6 +275,15 @@ test_base64_strict(void)
     g_assert_cmpint(b64("Zh==", 4, TEXTSCAN_B64_STRICT, out), ==, TEXTSCAN_B64_OK);
     g_assert_cmpmem(out->data, out->len, "f", 1);
     g_assert_cmpint(textscan_base64_decode(NULL, 4, TEXTSCAN_B64_STRICT, NULL, NULL), ==, TEXTSCAN_B64_EMPTY);
+    /* the allocating form: NULL for anything that is not strict base64 */
+    size_t len = 99;
+    uint8_t *dup = textscan_base64_dup("Zm9vYmE=", 8, TEXTSCAN_B64_STRICT, &len);
+    g_assert_nonnull(dup);
+    g_assert_cmpmem(dup, len, "fooba", 5);
+    g_free(dup);
+    g_assert_null(textscan_base64_dup("Zm9vYmE", 7, TEXTSCAN_B64_STRICT, &len));
+    g_assert_cmpuint(len, ==, 0);
+    g_assert_null(textscan_base64_dup("", 0, TEXTSCAN_B64_STRICT, &len));
     g_assert_cmpstr(textscan_b64_status_to_string(TEXTSCAN_B64_BAD_PADDING), ==,
                     "'=' padding before the end, or more than two");
     g_byte_array_unref(out);
