@@ -38,6 +38,7 @@
 #include "msice-int.h"
 #include "core/mras.h"
 #include "core/textscan.h"
+#include "core/xmlspan.h"
 
 #define MRAS_MEDIA_TYPE "application/msrtc-media-relay-auth+xml"
 
@@ -335,253 +336,39 @@ track_exchange(packet_info *pinfo, const mras_doc_t *doc, const guint8 *buf, gui
 
 /* ---- where a value is in the body --------------------------------------- */
 
-/* The body bytes; offsets are relative to the body tvb. */
+/* The body bytes; offsets are relative to the body tvb. The search itself
+ * is core/xmlspan.c; these wrappers put the fallback in. */
 typedef struct {
     const guint8 *p;
     guint         len;
 } body_t;
 
-/* A byte range of the body. */
-typedef struct {
-    guint off;
-    guint len;
-} span_t;
-
-/* One element found in the body. */
-typedef struct {
-    span_t all;      /* '<' ... end of the close tag (or of the body) */
-    span_t stag;     /* the start tag */
-    span_t content;  /* between the start and the close tag */
-} elem_t;
-
-static gboolean
-is_space(guint8 c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static gboolean
-is_name_end(guint8 c)
-{
-    return is_space(c) || c == '>' || c == '/' || c == '=';
-}
-
-static span_t
-span_of(guint from, guint to)
-{
-    span_t s = { from, to > from ? to - from : 0 };
-    return s;
-}
-
-/* First occurrence of needle in p[from, to), or to. */
-static guint
-find_bytes(const body_t *b, guint from, guint to, const char *needle, gsize nlen)
-{
-    if (nlen == 0 || to > b->len || from >= to || to - from < nlen)
-        return to;
-    for (guint i = from; i + nlen <= to; i++) {
-        const guint8 *hit = (const guint8 *)memchr(b->p + i, (guchar)needle[0], to - nlen + 1 - i);
-        if (!hit)
-            return to;
-        i = (guint)(hit - b->p);
-        if (memcmp(hit, needle, nlen) == 0)
-            return i;
-    }
-    return to;
-}
-
-/* Does the name at p[off, end) have local name @local? */
-static gboolean
-name_matches(const body_t *b, guint off, guint end, const char *local)
-{
-    guint start = off;
-    for (guint i = off; i < end; i++) {
-        if (b->p[i] == ':')
-            start = i + 1;
-    }
-    gsize n = strlen(local);
-    return end - start == n && memcmp(b->p + start, local, n) == 0;
-}
-
-/* Index of the '>' closing the tag that starts at @off (quotes honoured), or @to. */
-static guint
-tag_end(const body_t *b, guint off, guint to)
-{
-    guint8 quote = 0;
-    for (guint i = off; i < to; i++) {
-        guint8 c = b->p[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '>') {
-            return i;
-        }
-    }
-    return to;
-}
-
-/*
- * The first element with local name @local starting in [from, to). Nested
- * elements of the same name are not expected in MRAS (none of the
- * interpreted ones nests in itself), so the first close tag ends it.
- */
-static gboolean
-find_element(const body_t *b, guint from, guint to, const char *local, elem_t *el)
-{
-    guint i = from;
-    while (i < to) {
-        i = find_bytes(b, i, to, "<", 1);
-        if (i >= to)
-            return FALSE;
-        guint ns = i + 1;
-        if (ns >= to || b->p[ns] == '/' || b->p[ns] == '?' || b->p[ns] == '!') {
-            i = ns;
-            continue;
-        }
-        guint ne = ns;
-        while (ne < to && !is_name_end(b->p[ne]))
-            ne++;
-        if (!name_matches(b, ns, ne, local)) {
-            i = ne;
-            continue;
-        }
-        guint gt = tag_end(b, ne, to);
-        el->stag = span_of(i, gt < to ? gt + 1 : to);
-        if (gt >= to) {
-            el->content = span_of(to, to);
-            el->all = span_of(i, to);
-            return TRUE;
-        }
-        if (b->p[gt - 1] == '/') {   /* <x/> */
-            el->content = span_of(gt + 1, gt + 1);
-            el->all = el->stag;
-            return TRUE;
-        }
-        /* The close tag: "</" name with the same local name, then '>'. */
-        guint j = gt + 1;
-        while (j < to) {
-            j = find_bytes(b, j, to, "</", 2);
-            if (j >= to)
-                break;
-            guint cs = j + 2, ce = cs;
-            while (ce < to && !is_name_end(b->p[ce]))
-                ce++;
-            if (name_matches(b, cs, ce, local)) {
-                guint cgt = tag_end(b, ce, to);
-                el->content = span_of(gt + 1, j);
-                el->all = span_of(i, cgt < to ? cgt + 1 : to);
-                return TRUE;
-            }
-            j = ce;
-        }
-        /* Not closed (truncated body): runs to the end. */
-        el->content = span_of(gt + 1, to);
-        el->all = span_of(i, to);
-        return TRUE;
-    }
-    return FALSE;
-}
+typedef xmlspan_span_t span_t;
+typedef xmlspan_elem_t elem_t;
+typedef xmlspan_walker_t walker_t;
 
 /* The raw value of attribute @name in the start tag @stag, or @fallback. */
 static span_t
 attr_span(const body_t *b, span_t stag, const char *name, span_t fallback)
 {
-    gsize n = strlen(name);
-    guint to = stag.off + stag.len;
-    guint i = stag.off + 1;
-    while (i < to) {
-        i = find_bytes(b, i, to, name, n);
-        if (i >= to)
-            break;
-        guint after = i + (guint)n;
-        gboolean start_ok = i > stag.off && (is_space(b->p[i - 1]) || b->p[i - 1] == ':');
-        if (start_ok && after < to && (is_space(b->p[after]) || b->p[after] == '=')) {
-            guint k = after;
-            while (k < to && is_space(b->p[k]))
-                k++;
-            if (k < to && b->p[k] == '=') {
-                k++;
-                while (k < to && is_space(b->p[k]))
-                    k++;
-                if (k < to && (b->p[k] == '"' || b->p[k] == '\'')) {
-                    guint8 q = b->p[k];
-                    guint v = k + 1, e = v;
-                    while (e < to && b->p[e] != q)
-                        e++;
-                    return span_of(v, e);
-                }
-            }
-        }
-        i = after;
-    }
-    return fallback;
-}
-
-/* Where @value sits inside @content: its exact text, else the content
- * without surrounding blanks (entities were replaced), else @fallback. */
-static span_t
-text_span(const body_t *b, span_t content, const char *value, span_t fallback)
-{
-    guint to = content.off + content.len;
-    if (value && value[0]) {
-        guint at = find_bytes(b, content.off, to, value, strlen(value));
-        if (at < to)
-            return span_of(at, at + (guint)strlen(value));
-    }
-    guint s = content.off, e = to;
-    while (s < e && is_space(b->p[s]))
-        s++;
-    while (e > s && is_space(b->p[e - 1]))
-        e--;
-    return s < e ? span_of(s, e) : fallback;
+    span_t s;
+    return xmlspan_found(xmlspan_attr(b->p, b->len, stag, name, &s)) ? s : fallback;
 }
 
 /* The value of the leaf element @local inside @parent, or @fallback. */
 static span_t
 leaf_span(const body_t *b, span_t parent, const char *local, const char *value, span_t fallback)
 {
-    elem_t el;
-    if (!find_element(b, parent.off, parent.off + parent.len, local, &el))
-        return fallback;
-    return text_span(b, el.content, value, el.all);
+    span_t s;
+    return xmlspan_found(xmlspan_leaf(b->p, b->len, parent, local, value, &s)) ? s : fallback;
 }
 
-/*
- * Walks a run of sibling containers in document order: each search starts
- * where the previous one ended. @scope is where they live.
- */
-typedef struct {
-    span_t scope;
-    guint  cursor;
-} walker_t;
-
-static void
-walker_init(walker_t *w, span_t scope)
-{
-    w->scope = scope;
-    w->cursor = scope.off;
-}
-
-/* The next element @local; its whole span, or the scope when not found. */
+/* The next element @local of a walk; its whole span, or the scope when not found. */
 static span_t
 walker_next(const body_t *b, walker_t *w, const char *local, elem_t *out)
 {
-    elem_t el;
-    guint to = w->scope.off + w->scope.len;
-    if (w->cursor < to && find_element(b, w->cursor, to, local, &el)) {
-        w->cursor = el.all.off + el.all.len;
-        if (out)
-            *out = el;
-        return el.all;
-    }
-    if (out) {
-        out->all = w->scope;
-        out->stag = w->scope;
-        out->content = w->scope;
-    }
-    return w->scope;
+    xmlspan_walker_next(b->p, b->len, w, local, out);
+    return out->all;
 }
 
 /* ---- tree -------------------------------------------------------------- */
@@ -598,7 +385,7 @@ add_string(proto_tree *tree, int hf, tvbuff_t *tvb, span_t s, const char *value)
 {
     if (!value)
         return NULL;
-    return proto_tree_add_string(tree, hf, tvb, s.off, s.len, value);
+    return proto_tree_add_string(tree, hf, tvb, s.offset, s.length, value);
 }
 
 static void
@@ -607,9 +394,9 @@ add_duration(proto_tree *tree, tvbuff_t *tvb, span_t s, const mras_duration_t *d
     if (!d->present)
         return;
     if (d->valid) {
-        proto_tree_add_uint(tree, hf_mras_duration, tvb, s.off, s.len, d->minutes);
+        proto_tree_add_uint(tree, hf_mras_duration, tvb, s.offset, s.length, d->minutes);
     } else {
-        proto_tree_add_string_format(tree, hf_mras_invalid_value, tvb, s.off, s.len, d->text ? d->text : "",
+        proto_tree_add_string_format(tree, hf_mras_invalid_value, tvb, s.offset, s.length, d->text ? d->text : "",
                                      "Duration: \"%s\" (not a positive number of minutes)",
                                      d->text ? d->text : "");
     }
@@ -621,9 +408,9 @@ add_port(proto_tree *tree, int hf, const char *label, tvbuff_t *tvb, span_t s, c
     if (!p->present)
         return;
     if (p->valid) {
-        proto_tree_add_uint(tree, hf, tvb, s.off, s.len, p->value);
+        proto_tree_add_uint(tree, hf, tvb, s.offset, s.length, p->value);
     } else {
-        proto_tree_add_string_format(tree, hf_mras_invalid_value, tvb, s.off, s.len, p->text ? p->text : "",
+        proto_tree_add_string_format(tree, hf_mras_invalid_value, tvb, s.offset, s.length, p->text ? p->text : "",
                                      "%s: \"%s\" (not a port number 0-65535)", label, p->text ? p->text : "");
     }
 }
@@ -647,13 +434,13 @@ dissect_request_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const b
                       const mras_doc_t *doc, mras_items_t *items)
 {
     walker_t w;
-    walker_init(&w, root_content);
+    xmlspan_walker_init(&w, root_content);
     items->cred = wmem_alloc0_array(pinfo->pool, proto_item *, doc->n_cred_reqs);
     for (unsigned i = 0; i < doc->n_cred_reqs; i++) {
         const mras_cred_req_t *c = &doc->cred_reqs[i];
         elem_t el;
         span_t all = walker_next(b, &w, "credentialsRequest", &el);
-        proto_item *ci = proto_tree_add_item(mt, hf_mras_credentials, tvb, all.off, all.len, ENC_NA);
+        proto_item *ci = proto_tree_add_item(mt, hf_mras_credentials, tvb, all.offset, all.length, ENC_NA);
         proto_item_set_text(ci, "Credentials Request %u%s%s", i + 1, c->identity ? ": " : "",
                             c->identity ? c->identity : "");
         items->cred[i] = ci;
@@ -678,7 +465,7 @@ dissect_relay(tvbuff_t *tvb, proto_tree *ct, const body_t *b, walker_t *w, const
 {
     elem_t el;
     span_t all = walker_next(b, w, "mediaRelay", &el);
-    proto_item *ri = proto_tree_add_item(ct, hf_mras_relay, tvb, all.off, all.len, ENC_NA);
+    proto_item *ri = proto_tree_add_item(ct, hf_mras_relay, tvb, all.offset, all.length, ENC_NA);
     *item = ri;
     proto_item_set_text(ri, "Media Relay %u", j + 1);
     const char *sep = ":";
@@ -717,14 +504,14 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
                        const mras_doc_t *doc, mras_items_t *items)
 {
     walker_t w;
-    walker_init(&w, root_content);
+    xmlspan_walker_init(&w, root_content);
     items->cred = wmem_alloc0_array(pinfo->pool, proto_item *, doc->n_cred_resps);
     items->relay = wmem_alloc0_array(pinfo->pool, proto_item **, doc->n_cred_resps);
     for (unsigned i = 0; i < doc->n_cred_resps; i++) {
         const mras_cred_resp_t *c = &doc->cred_resps[i];
         elem_t el;
         span_t all = walker_next(b, &w, "credentialsResponse", &el);
-        proto_item *ci = proto_tree_add_item(mt, hf_mras_credentials, tvb, all.off, all.len, ENC_NA);
+        proto_item *ci = proto_tree_add_item(mt, hf_mras_credentials, tvb, all.offset, all.length, ENC_NA);
         proto_item_set_text(ci, "Credentials Response %u", i + 1);
         if (c->duration.valid)
             proto_item_append_text(ci, ": %u min", c->duration.minutes);
@@ -739,8 +526,8 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
         /* <credentials>: the values the client uses for MS-TURN. */
         elem_t cel;
         span_t creds = all;
-        if (c->has_credentials && find_element(b, el.content.off, el.content.off + el.content.len, "credentials",
-                                               &cel))
+        if (c->has_credentials &&
+            xmlspan_found(xmlspan_find_element(b->p, b->len, el.content, "credentials", &cel)))
             creds = cel.content;
         if (c->username) {
             span_t us = leaf_span(b, creds, "username", c->username, creds);
@@ -748,8 +535,8 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
             gsize dlen = 0;
             guint8 *dec = decode_base64_strict(pinfo->pool, c->username, &dlen);
             if (dec) {
-                proto_item *pi = proto_tree_add_bytes_with_length(ct, hf_mras_username_decoded, tvb, us.off, us.len,
-                                                                  dec, (gint)dlen);
+                proto_item *pi = proto_tree_add_bytes_with_length(ct, hf_mras_username_decoded, tvb, us.offset,
+                                                                  us.length, dec, (gint)dlen);
                 proto_item_set_generated(pi);
             }
         }
@@ -758,7 +545,7 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
             if (pref_show_password) {
                 add_string(ct, hf_mras_password, tvb, ps, c->password);
             } else {
-                proto_item *pi = proto_tree_add_string_format_value(ct, hf_mras_password, tvb, ps.off, ps.len,
+                proto_item *pi = proto_tree_add_string_format_value(ct, hf_mras_password, tvb, ps.offset, ps.length,
                                                                     "(hidden)",
                                                                     "<hidden> (preference mras.show_password)");
                 proto_item_set_generated(pi);
@@ -770,7 +557,7 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
             /* Valid from the moment the client got them: the SIP message. */
             nstime_t expires = pinfo->abs_ts;
             expires.secs += (time_t)c->duration.minutes * 60;
-            proto_item *pi = proto_tree_add_time(ct, hf_mras_expires, tvb, ds.off, ds.len, &expires);
+            proto_item *pi = proto_tree_add_time(ct, hf_mras_expires, tvb, ds.offset, ds.length, &expires);
             proto_item_set_generated(pi);
             expert_add_info_format(pinfo, pi, &ei_mras_expiry, "Edge credentials valid for %u minutes, until %s",
                                    c->duration.minutes,
@@ -781,11 +568,11 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
         /* <mediaRelayList>: the A/V Edges to allocate on. */
         elem_t lel;
         span_t list = all;
-        if (c->has_relay_list && find_element(b, el.content.off, el.content.off + el.content.len, "mediaRelayList",
-                                              &lel))
+        if (c->has_relay_list &&
+            xmlspan_found(xmlspan_find_element(b->p, b->len, el.content, "mediaRelayList", &lel)))
             list = lel.content;
         walker_t rw;
-        walker_init(&rw, list);
+        xmlspan_walker_init(&rw, list);
         items->relay[i] = wmem_alloc0_array(pinfo->pool, proto_item *, c->n_relays);
         for (unsigned j = 0; j < c->n_relays; j++)
             dissect_relay(tvb, ct, b, &rw, &c->relays[j], j, &items->relay[i][j]);
@@ -1159,7 +946,7 @@ dissect_doc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const body_t *b
             const mras_doc_t *req, const mras_frame_t *fr)
 {
     mras_items_t items = { NULL, NULL, NULL };
-    span_t whole = span_of(0, b->len);
+    span_t whole = xmlspan_span_make(0, b->len);
     static const char *const kinds[] = { NULL, "request", "response" };
 
     proto_item *top = proto_tree_add_item(tree, proto_mras, tvb, 0, -1, ENC_NA);
@@ -1172,14 +959,16 @@ dissect_doc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const body_t *b
     span_t root_stag = whole;
     if (doc->root_name) {
         const char *colon = strrchr(doc->root_name, ':');
-        if (find_element(b, 0, b->len, colon ? colon + 1 : doc->root_name, &root)) {
+        const char *local = colon ? colon + 1 : doc->root_name;
+        if (xmlspan_found(xmlspan_find_element(b->p, b->len, whole, local, &root))) {
             root_content = root.content;
             root_stag = root.stag;
         }
     }
 
     if (doc->kind == MRAS_KIND_REQUEST || doc->kind == MRAS_KIND_RESPONSE) {
-        proto_item *pi = proto_tree_add_string(mt, hf_mras_kind, tvb, root_stag.off, root_stag.len, kinds[doc->kind]);
+        proto_item *pi = proto_tree_add_string(mt, hf_mras_kind, tvb, root_stag.offset, root_stag.length,
+                                               kinds[doc->kind]);
         proto_item_set_generated(pi);
         proto_item_append_text(top, ", %s", doc->kind == MRAS_KIND_REQUEST ? "Request" : "Response");
         if (doc->reason_phrase)

@@ -174,3 +174,21 @@ textscan_b64_status_to_string(textscan_b64_status_t status)
     }
     return "unknown status";
 }
+
+const char *
+xmlspan_status_to_string(xmlspan_status_t status)
+{
+    switch (status) {
+    case XMLSPAN_OK:               return "ok";
+    case XMLSPAN_NOT_FOUND:        return "not found";
+    case XMLSPAN_TOO_LARGE:        return "XML body too large to search";
+    case XMLSPAN_BAD_RANGE:        return "search range outside the body";
+    case XMLSPAN_UNCLOSED_TAG:     return "start tag not closed by '>'";
+    case XMLSPAN_UNCLOSED_ELEMENT: return "element without its close tag";
+    case XMLSPAN_UNCLOSED_VALUE:   return "attribute value without its closing quote";
+    case XMLSPAN_NOT_VERBATIM:     return "text not found as written (entities or CDATA)";
+    case XMLSPAN_EMPTY:            return "element content is blank";
+    case XMLSPAN_STATUS_COUNT:     break;
+    }
+    return "unknown status";
+}

@@ -175,4 +175,20 @@ typedef enum {
 
 const char *textscan_b64_status_to_string(textscan_b64_status_t status);
 
+/* ---- byte spans in an XML body (xmlspan.c) ---- */
+typedef enum {
+    XMLSPAN_OK = 0,
+    XMLSPAN_NOT_FOUND,         /* no such element or attribute in the range */
+    XMLSPAN_TOO_LARGE,         /* buffer above XMLSPAN_MAX_LEN: not searched */
+    XMLSPAN_BAD_RANGE,         /* the range is not inside the buffer: not searched */
+    XMLSPAN_UNCLOSED_TAG,      /* the start tag has no '>' before the end of the range */
+    XMLSPAN_UNCLOSED_ELEMENT,  /* no complete close tag: the content runs to the end of the range */
+    XMLSPAN_UNCLOSED_VALUE,    /* attribute value without its closing quote */
+    XMLSPAN_NOT_VERBATIM,      /* the text is not in the content as written (entities, CDATA) */
+    XMLSPAN_EMPTY,             /* the element's content is blank */
+    XMLSPAN_STATUS_COUNT
+} xmlspan_status_t;
+
+const char *xmlspan_status_to_string(xmlspan_status_t status);
+
 #endif /* MSICE_STATUS_H */
