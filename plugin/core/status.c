@@ -192,3 +192,18 @@ xmlspan_status_to_string(xmlspan_status_t status)
     }
     return "unknown status";
 }
+
+const char *
+sipscan_status_to_string(sipscan_status_t status)
+{
+    switch (status) {
+    case SIPSCAN_OK:            return "ok";
+    case SIPSCAN_TOO_LARGE:     return "SIP message window too large to scan";
+    case SIPSCAN_BAD_RANGE:     return "header value outside the SIP message window";
+    case SIPSCAN_NO_START_LINE: return "no SIP start line before the value";
+    case SIPSCAN_NO_HEADER_END: return "SIP headers not ended by a blank line within the window";
+    case SIPSCAN_NO_CALL_ID:    return "no Call-ID header";
+    case SIPSCAN_STATUS_COUNT:  break;
+    }
+    return "unknown status";
+}

@@ -191,4 +191,17 @@ typedef enum {
 
 const char *xmlspan_status_to_string(xmlspan_status_t status);
 
+/* ---- the SIP message around a body or header value (sipscan.c) ---- */
+typedef enum {
+    SIPSCAN_OK = 0,
+    SIPSCAN_TOO_LARGE,       /* window above SIPSCAN_MAX_WINDOW: not scanned */
+    SIPSCAN_BAD_RANGE,       /* the header value is not inside the window: not scanned */
+    SIPSCAN_NO_START_LINE,   /* a blank line, transport bytes or the window start came before the start line */
+    SIPSCAN_NO_HEADER_END,   /* header value: the window ends before the blank line ending the headers */
+    SIPSCAN_NO_CALL_ID,      /* no Call-ID header among the lines read */
+    SIPSCAN_STATUS_COUNT
+} sipscan_status_t;
+
+const char *sipscan_status_to_string(sipscan_status_t status);
+
 #endif /* MSICE_STATUS_H */
