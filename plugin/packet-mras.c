@@ -90,7 +90,7 @@ static gint ett_mras = -1;
 static gint ett_mras_credentials = -1;
 static gint ett_mras_relay = -1;
 
-/* One per mras_status_t (except MRAS_OK). */
+/* One per mras_status_t (except MRAS_OK): mras_status_ei below. */
 static expert_field ei_mras_empty = EI_INIT;
 static expert_field ei_mras_too_large = EI_INIT;
 static expert_field ei_mras_nul_byte = EI_INIT;
@@ -106,7 +106,7 @@ static expert_field ei_mras_too_many_credentials = EI_INIT;
 static expert_field ei_mras_too_many_relays = EI_INIT;
 static expert_field ei_mras_unknown_root = EI_INIT;
 static expert_field ei_mras_wrong_namespace = EI_INIT;
-/* One per mras_check_t (REASON_FAILED: by the reason's severity). */
+/* One per mras_check_t (REASON_FAILED: by the reason's severity): mras_check_ei below. */
 static expert_field ei_mras_refused = EI_INIT;
 static expert_field ei_mras_refused_retry = EI_INIT;
 static expert_field ei_mras_reason_unknown = EI_INIT;
@@ -132,6 +132,49 @@ static expert_field ei_mras_no_response = EI_INIT;
 static expert_field ei_mras_retransmission = EI_INIT;
 static expert_field ei_mras_not_interpreted = EI_INIT;
 static expert_field ei_mras_too_many_findings = EI_INIT;
+
+/* The expert item of each body status (mras_status_t; OK has none). */
+static const msice_status_ei_t mras_status_ei[] = {
+    { MRAS_EMPTY,                &ei_mras_empty },
+    { MRAS_TOO_LARGE,            &ei_mras_too_large },
+    { MRAS_NUL_BYTE,             &ei_mras_nul_byte },
+    { MRAS_NOT_XML,              &ei_mras_not_xml },
+    { MRAS_BAD_UTF8,             &ei_mras_bad_utf8 },
+    { MRAS_XML_ERROR,            &ei_mras_xml_error },
+    { MRAS_TRUNCATED,            &ei_mras_truncated },
+    { MRAS_TOO_DEEP,             &ei_mras_too_deep },
+    { MRAS_TOO_MANY_ELEMENTS,    &ei_mras_too_many_elements },
+    { MRAS_TOO_MANY_ATTRIBUTES,  &ei_mras_too_many_attributes },
+    { MRAS_VALUE_TOO_LONG,       &ei_mras_value_too_long },
+    { MRAS_TOO_MANY_CREDENTIALS, &ei_mras_too_many_credentials },
+    { MRAS_TOO_MANY_RELAYS,      &ei_mras_too_many_relays },
+    { MRAS_UNKNOWN_ROOT,         &ei_mras_unknown_root },
+    { MRAS_WRONG_NAMESPACE,      &ei_mras_wrong_namespace },
+};
+_Static_assert(G_N_ELEMENTS(mras_status_ei) == MRAS_STATUS_COUNT - 1, "one expert item per status");
+
+/* The expert item of each semantic finding (mras_check_t). A refusal the
+ * client may retry has its own, milder item (raise_finding()). */
+static const msice_status_ei_t mras_check_ei[] = {
+    { MRAS_CHECK_REASON_FAILED,          &ei_mras_refused },
+    { MRAS_CHECK_REASON_UNKNOWN,         &ei_mras_reason_unknown },
+    { MRAS_CHECK_MISSING_ATTRIBUTE,      &ei_mras_missing_attribute },
+    { MRAS_CHECK_NO_CREDENTIALS_REQUEST, &ei_mras_no_credentials_request },
+    { MRAS_CHECK_NO_CREDENTIALS,         &ei_mras_no_credentials },
+    { MRAS_CHECK_CREDENTIALS_INCOMPLETE, &ei_mras_credentials_incomplete },
+    { MRAS_CHECK_NO_RELAYS,              &ei_mras_no_relays },
+    { MRAS_CHECK_RELAY_NO_ADDRESS,       &ei_mras_relay_no_address },
+    { MRAS_CHECK_RELAY_TWO_ADDRESSES,    &ei_mras_relay_two_addresses },
+    { MRAS_CHECK_RELAY_NO_PORT,          &ei_mras_relay_no_port },
+    { MRAS_CHECK_RELAY_NO_LOCATION,      &ei_mras_relay_no_location },
+    { MRAS_CHECK_UNKNOWN_LOCATION,       &ei_mras_unknown_location },
+    { MRAS_CHECK_BAD_PORT,               &ei_mras_bad_port },
+    { MRAS_CHECK_BAD_DURATION,           &ei_mras_bad_duration },
+    { MRAS_CHECK_REQUEST_ID_MISMATCH,    &ei_mras_request_id_mismatch },
+    { MRAS_CHECK_CRED_ID_MISMATCH,       &ei_mras_credentials_request_id_mismatch },
+    { MRAS_CHECK_DURATION_SHORTENED,     &ei_mras_duration_shortened },
+};
+_Static_assert(G_N_ELEMENTS(mras_check_ei) == MRAS_CHECK_COUNT, "one expert item per finding");
 
 static dissector_handle_t mras_handle;
 
@@ -581,32 +624,6 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
 
 /* ---- expert infos ------------------------------------------------------ */
 
-static expert_field *
-status_expert(mras_status_t status)
-{
-    switch (status) {
-    case MRAS_EMPTY:                return &ei_mras_empty;
-    case MRAS_TOO_LARGE:            return &ei_mras_too_large;
-    case MRAS_NUL_BYTE:             return &ei_mras_nul_byte;
-    case MRAS_NOT_XML:              return &ei_mras_not_xml;
-    case MRAS_BAD_UTF8:             return &ei_mras_bad_utf8;
-    case MRAS_XML_ERROR:            return &ei_mras_xml_error;
-    case MRAS_TRUNCATED:            return &ei_mras_truncated;
-    case MRAS_TOO_DEEP:             return &ei_mras_too_deep;
-    case MRAS_TOO_MANY_ELEMENTS:    return &ei_mras_too_many_elements;
-    case MRAS_TOO_MANY_ATTRIBUTES:  return &ei_mras_too_many_attributes;
-    case MRAS_VALUE_TOO_LONG:       return &ei_mras_value_too_long;
-    case MRAS_TOO_MANY_CREDENTIALS: return &ei_mras_too_many_credentials;
-    case MRAS_TOO_MANY_RELAYS:      return &ei_mras_too_many_relays;
-    case MRAS_UNKNOWN_ROOT:         return &ei_mras_unknown_root;
-    case MRAS_WRONG_NAMESPACE:      return &ei_mras_wrong_namespace;
-    case MRAS_OK:
-    case MRAS_STATUS_COUNT:
-        break;
-    }
-    return NULL;
-}
-
 /* Short label of a status for the Info column. */
 static const char *
 status_label(mras_status_t status)
@@ -637,7 +654,7 @@ status_label(mras_status_t status)
 static void
 status_experts(packet_info *pinfo, proto_item *top, const mras_doc_t *doc)
 {
-    expert_field *ei = status_expert(doc->status);
+    expert_field *ei = MSICE_STATUS_EI(mras_status_ei, doc->status);
     if (!ei)
         return;
     switch (doc->status) {
@@ -732,61 +749,66 @@ raise_finding(packet_info *pinfo, const mras_doc_t *doc, const mras_doc_t *req, 
     }
     unsigned rn = f->relay_index >= 0 ? (unsigned)f->relay_index + 1 : 0;
     const char *detail = f->detail ? f->detail : "";
+    expert_field *ei = MSICE_STATUS_EI(mras_check_ei, f->check);
+    if (f->check == MRAS_CHECK_REASON_FAILED && f->severity != MRAS_SEV_ERROR)
+        ei = &ei_mras_refused_retry;
+    if (!ei)
+        return;
 
     switch (f->check) {
     case MRAS_CHECK_REASON_FAILED:
-        expert_add_info_format(pinfo, at, f->severity == MRAS_SEV_ERROR ? &ei_mras_refused : &ei_mras_refused_retry,
+        expert_add_info_format(pinfo, at, ei,
                                "MRAS refused the request (%s): no A/V Edge credentials; %s",
                                doc->reason_phrase ? doc->reason_phrase : "?", reason_hint(doc->reason));
         break;
     case MRAS_CHECK_REASON_UNKNOWN:
-        expert_add_info_format(pinfo, at, &ei_mras_reason_unknown,
+        expert_add_info_format(pinfo, at, ei,
                                "MRAS reasonPhrase \"%s\" is not a documented value: no A/V Edge credentials",
                                doc->reason_phrase ? doc->reason_phrase : "");
         break;
     case MRAS_CHECK_MISSING_ATTRIBUTE:
-        expert_add_info_format(pinfo, at, &ei_mras_missing_attribute, "Required attribute %s missing on <%s>",
+        expert_add_info_format(pinfo, at, ei, "Required attribute %s missing on <%s>",
                                detail, finding_label(doc, f));
         break;
     case MRAS_CHECK_NO_CREDENTIALS_REQUEST:
-        expert_add_info_format(pinfo, at, &ei_mras_no_credentials_request,
+        expert_add_info_format(pinfo, at, ei,
                                "MRAS request asks for no credentials (no credentialsRequest): the server has nothing to grant");
         break;
     case MRAS_CHECK_NO_CREDENTIALS:
-        expert_add_info_format(pinfo, at, &ei_mras_no_credentials,
+        expert_add_info_format(pinfo, at, ei,
                                "MRAS response without credentials: the client gets no Edge credentials: "
                                "it will offer only local candidates");
         break;
     case MRAS_CHECK_CREDENTIALS_INCOMPLETE:
-        expert_add_info_format(pinfo, at, &ei_mras_credentials_incomplete,
+        expert_add_info_format(pinfo, at, ei,
                                "MRAS credentials without %s: the client cannot authenticate to the A/V Edge", detail);
         break;
     case MRAS_CHECK_NO_RELAYS:
-        expert_add_info_format(pinfo, at, &ei_mras_no_relays,
+        expert_add_info_format(pinfo, at, ei,
                                "MRAS response lists no media relay: the client has no A/V Edge to allocate on "
                                "and will offer only local candidates");
         break;
     case MRAS_CHECK_RELAY_NO_ADDRESS:
-        expert_add_info_format(pinfo, at, &ei_mras_relay_no_address,
+        expert_add_info_format(pinfo, at, ei,
                                "Media relay %u has neither hostName nor directIPAddress: the client cannot reach it", rn);
         break;
     case MRAS_CHECK_RELAY_TWO_ADDRESSES:
-        expert_add_info_format(pinfo, at, &ei_mras_relay_two_addresses,
+        expert_add_info_format(pinfo, at, ei,
                                "Media relay %u has both hostName (%s) and directIPAddress (%s): the schema allows one",
                                rn, relay && relay->host_name ? relay->host_name : "?",
                                relay && relay->direct_ip ? relay->direct_ip : "?");
         break;
     case MRAS_CHECK_RELAY_NO_PORT:
-        expert_add_info_format(pinfo, at, &ei_mras_relay_no_port,
+        expert_add_info_format(pinfo, at, ei,
                                "Media relay %u has neither udpPort nor tcpPort: the client cannot use it", rn);
         break;
     case MRAS_CHECK_RELAY_NO_LOCATION:
-        expert_add_info_format(pinfo, at, &ei_mras_relay_no_location,
+        expert_add_info_format(pinfo, at, ei,
                                "Media relay %u has no location (internet or intranet)", rn);
         break;
     case MRAS_CHECK_UNKNOWN_LOCATION: {
         const char *loc = relay ? relay->location : (crq ? crq->location : NULL);
-        expert_add_info_format(pinfo, at, &ei_mras_unknown_location,
+        expert_add_info_format(pinfo, at, ei,
                                "location \"%s\" is neither internet nor intranet", loc ? loc : "");
         break;
     }
@@ -794,30 +816,30 @@ raise_finding(packet_info *pinfo, const mras_doc_t *doc, const mras_doc_t *req, 
         const mras_port_t *p = NULL;
         if (relay)
             p = strcmp(detail, "tcpPort") == 0 ? &relay->tcp_port : &relay->udp_port;
-        expert_add_info_format(pinfo, at, &ei_mras_bad_port, "Media relay %u %s \"%s\" is not a port number 0-65535",
+        expert_add_info_format(pinfo, at, ei, "Media relay %u %s \"%s\" is not a port number 0-65535",
                                rn, detail, p && p->text ? p->text : "");
         break;
     }
     case MRAS_CHECK_BAD_DURATION: {
         const mras_duration_t *d = crq ? &crq->duration : (crs ? &crs->duration : NULL);
-        expert_add_info_format(pinfo, at, &ei_mras_bad_duration, "duration \"%s\" is not a positive number of minutes",
+        expert_add_info_format(pinfo, at, ei, "duration \"%s\" is not a positive number of minutes",
                                d && d->text ? d->text : "");
         break;
     }
     case MRAS_CHECK_REQUEST_ID_MISMATCH:
-        expert_add_info_format(pinfo, at, &ei_mras_request_id_mismatch,
+        expert_add_info_format(pinfo, at, ei,
                                "MRAS response requestID \"%s\" does not match the request's \"%s\" (frame %u)",
                                doc->request_id ? doc->request_id : "",
                                req && req->request_id ? req->request_id : "", req_frame);
         break;
     case MRAS_CHECK_CRED_ID_MISMATCH:
-        expert_add_info_format(pinfo, at, &ei_mras_credentials_request_id_mismatch,
+        expert_add_info_format(pinfo, at, ei,
                                "credentialsRequestID \"%s\" is not in the request (frame %u)",
                                crs && crs->credentials_request_id ? crs->credentials_request_id : "", req_frame);
         break;
     case MRAS_CHECK_DURATION_SHORTENED: {
         const mras_cred_req_t *rq = crs ? mras_find_cred_req(req, crs->credentials_request_id) : NULL;
-        expert_add_info_format(pinfo, at, &ei_mras_duration_shortened,
+        expert_add_info_format(pinfo, at, ei,
                                "MRAS granted %u minutes, the request (frame %u) asked for %u: the credentials expire sooner",
                                crs ? crs->duration.minutes : 0, req_frame, rq ? rq->duration.minutes : 0);
         break;

@@ -158,6 +158,42 @@ static expert_field ei_msturn_retransmission = EI_INIT;
 static expert_field ei_msturn_tcp_bad_frame = EI_INIT;
 static expert_field ei_msturn_mux_unknown_session = EI_INIT;
 static expert_field ei_msturn_integrity_bad = EI_INIT;
+static expert_field ei_msturn_too_short = EI_INIT;
+static expert_field ei_msturn_value_clipped = EI_INIT;
+static expert_field ei_msturn_mux_bad_length = EI_INIT;
+
+/* The expert item of each message status (msturn_parse(); NOT_STUN: not
+ * ours, no item). */
+static const msice_status_ei_t msturn_status_ei[] = {
+    { MSTURN_TOO_SHORT,      &ei_msturn_too_short },
+    { MSTURN_TRUNCATED,      &ei_msturn_truncated },
+    { MSTURN_ATTR_OVERRUN,   &ei_msturn_attr_overrun },
+    { MSTURN_TRAILING_BYTES, &ei_msturn_trailing_bytes },
+    { MSTURN_TOO_MANY_ATTRS, &ei_msturn_too_many_attrs },
+};
+_Static_assert(G_N_ELEMENTS(msturn_status_ei) == MSTURN_STATUS_COUNT - 2, "one expert item per status");
+
+/* The expert item of each multiplexed-TURN frame status (msturn_parse_mux():
+ * ATTR_OVERRUN there means a Length too small for the session id). */
+static const msice_status_ei_t msturn_mux_status_ei[] = {
+    { MSTURN_TRUNCATED,    &ei_msturn_truncated },
+    { MSTURN_ATTR_OVERRUN, &ei_msturn_mux_bad_length },
+};
+
+/* The expert item of each attribute value status. */
+static const msice_status_ei_t msturn_val_status_ei[] = {
+    { MSTURN_VAL_CLIPPED,    &ei_msturn_value_clipped },
+    { MSTURN_VAL_BAD_LENGTH, &ei_msturn_bad_length },
+    { MSTURN_VAL_BAD_FAMILY, &ei_msturn_bad_family },
+    { MSTURN_VAL_BAD_COOKIE, &ei_msturn_bad_cookie },
+};
+_Static_assert(G_N_ELEMENTS(msturn_val_status_ei) == MSTURN_VAL_STATUS_COUNT - 1, "one expert item per status");
+
+/* The expert item of each MESSAGE-INTEGRITY result (the others are shown,
+ * not raised: not verified, good; malformed has the attribute's item). */
+static const msice_status_ei_t msturn_integrity_ei[] = {
+    { MSTURN_INTEGRITY_BAD, &ei_msturn_integrity_bad },
+};
 
 static dissector_handle_t msturn_udp_handle;
 static dissector_handle_t msturn_tcp_handle;
@@ -376,31 +412,6 @@ msg_type_name(guint16 type)
 {
     const msturn_type_info_t *t = msturn_type_info(type);
     return t ? t->name : "Unknown message type";
-}
-
-static expert_field *
-status_expert(msturn_status_t status)
-{
-    switch (status) {
-    case MSTURN_TRUNCATED:      return &ei_msturn_truncated;
-    case MSTURN_ATTR_OVERRUN:   return &ei_msturn_attr_overrun;
-    case MSTURN_TRAILING_BYTES: return &ei_msturn_trailing_bytes;
-    case MSTURN_TOO_MANY_ATTRS: return &ei_msturn_too_many_attrs;
-    case MSTURN_TOO_SHORT:      return &ei_msturn_truncated;
-    default:                    return NULL;
-    }
-}
-
-static expert_field *
-val_status_expert(msturn_val_status_t status)
-{
-    switch (status) {
-    case MSTURN_VAL_CLIPPED:    return &ei_msturn_attr_overrun;
-    case MSTURN_VAL_BAD_LENGTH: return &ei_msturn_bad_length;
-    case MSTURN_VAL_BAD_FAMILY: return &ei_msturn_bad_family;
-    case MSTURN_VAL_BAD_COOKIE: return &ei_msturn_bad_cookie;
-    default:                    return NULL;
-    }
 }
 
 /* ---- relayed payload --------------------------------------------------- */
@@ -625,7 +636,7 @@ dissect_attribute(tvbuff_t *tvb, packet_info *pinfo, proto_tree *attrs_tree, con
         sum->integrity_item = ai;
     }
 
-    expert_field *vei = val_status_expert(a->val_status);
+    expert_field *vei = MSICE_STATUS_EI(msturn_val_status_ei, a->val_status);
     if (vei) {
         expert_add_info_format(pinfo, ai, vei, "%s: %s", name, msturn_val_status_to_string(a->val_status));
     }
@@ -1235,14 +1246,15 @@ check_integrity(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, const guint8
     if (sum->integrity_item && res->status != MSTURN_INTEGRITY_NOT_VERIFIED)
         proto_item_append_text(sum->integrity_item, " [%s]",
                                val_to_str_const(res->status, integrity_status_vals, "?"));
-    if (res->status == MSTURN_INTEGRITY_BAD) {
+    expert_field *iei = MSICE_STATUS_EI(msturn_integrity_ei, res->status);
+    if (iei) {
         proto_item *where = sum->integrity_item ? sum->integrity_item : top;
         if (res->from_pref)
-            expert_add_info_format(pinfo, where, &ei_msturn_integrity_bad,
+            expert_add_info_format(pinfo, where, iei,
                                    "MESSAGE-INTEGRITY does not verify with the credentials of preference "
                                    "msturn.credentials: wrong password, or credentials from another Edge pool");
         else
-            expert_add_info(pinfo, where, &ei_msturn_integrity_bad);
+            expert_add_info(pinfo, where, iei);
     }
 }
 
@@ -1297,13 +1309,14 @@ dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsi
             dissect_attribute(tvb, pinfo, ast, buf, m, &m->attrs[i], depth, &sum);
     }
 
-    expert_field *sei = status_expert(m->status);
+    expert_field *sei = MSICE_STATUS_EI(msturn_status_ei, m->status);
     if (sei) {
         expert_add_info_format(pinfo, top, sei, "%s: %s", msg_type_name(m->type),
                                msturn_status_to_string(m->status));
     }
     if (m->truncated && m->status != MSTURN_TRUNCATED) {
-        expert_add_info_format(pinfo, top, &ei_msturn_truncated, "%s: %s (Length %u, %u bytes present)",
+        expert_add_info_format(pinfo, top, MSICE_STATUS_EI(msturn_status_ei, MSTURN_TRUNCATED),
+                               "%s: %s (Length %u, %u bytes present)",
                                msg_type_name(m->type), msturn_status_to_string(MSTURN_TRUNCATED), m->length,
                                m->avail - MSTURN_HEADER_LEN);
     }
@@ -1355,7 +1368,7 @@ dissect_msturn_mux(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     proto_tree_add_item(mt, hf_msturn_mux_channel, tvb, 0, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(mt, hf_msturn_mux_length, tvb, 2, 2, ENC_BIG_ENDIAN);
     if (st == MSTURN_ATTR_OVERRUN) {
-        expert_add_info_format(pinfo, top, &ei_msturn_truncated,
+        expert_add_info_format(pinfo, top, MSICE_STATUS_EI(msturn_mux_status_ei, st),
                                "Multiplexed TURN Length %u cannot hold the 8-byte session id", mux.length);
         col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "Multiplexed TURN [malformed]");
         return (int)len;
@@ -1370,7 +1383,7 @@ dissect_msturn_mux(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         expert_add_info(pinfo, top, &ei_msturn_mux_unknown_session);
     }
     if (mux.truncated)
-        expert_add_info_format(pinfo, top, &ei_msturn_truncated,
+        expert_add_info_format(pinfo, top, MSICE_STATUS_EI(msturn_mux_status_ei, MSTURN_TRUNCATED),
                                "Multiplexed TURN frame truncated: Length %u, %u bytes present", mux.length, len - 4);
     const char *label = "empty";
     if (mux.data_len > 0) {
@@ -2005,6 +2018,12 @@ proto_register_msturn(void)
         { &ei_msturn_integrity_bad, { "msturn.expert.integrity_bad", PI_CHECKSUM, PI_WARN,
               "MESSAGE-INTEGRITY does not verify with the MRAS credentials: wrong password, or credentials "
               "from another Edge pool", EXPFILL } },
+        { &ei_msturn_too_short, { "msturn.expert.too_short", PI_MALFORMED, PI_ERROR,
+              "Shorter than a STUN header", EXPFILL } },
+        { &ei_msturn_value_clipped, { "msturn.expert.value_clipped", PI_MALFORMED, PI_ERROR,
+              "Attribute value cut off by the end of the message", EXPFILL } },
+        { &ei_msturn_mux_bad_length, { "msturn.expert.mux_bad_length", PI_MALFORMED, PI_ERROR,
+              "Multiplexed TURN Length cannot hold the 8-byte session id", EXPFILL } },
     };
 
     proto_msturn = proto_register_protocol("Microsoft TURN (MS-TURN)", "MSTURN", "msturn");

@@ -1040,16 +1040,6 @@ owner_of(const icecall_model_t *m, const icecall_addr_t *a, bool tcp)
     return (owner_t *)g_hash_table_lookup(m->by_ip, &k);
 }
 
-bool
-icecall_is_candidate_address(const icecall_model_t *m, const icecall_addr_t *a, bool tcp)
-{
-    akey_t k;
-    if (!addr_set(a))
-        return false;
-    make_key(&k, a, tcp, true);
-    return g_hash_table_lookup(m->by_addr, &k) != NULL;
-}
-
 /* ---- sessions without SDP: what the packets say about each address ------------
  *
  * Without SDP nothing states a candidate's type, but the capture often does
@@ -1912,7 +1902,7 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
     touch(m, c->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
-    bool response = (c->stun_type & 0x0110u) != 0;
+    bool response = (c->stun_type & MSTURN_CLASS_MASK) != MSTURN_CLASS_REQUEST;
     if (response) {
         check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
         int pi;
@@ -1944,7 +1934,7 @@ icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t 
         }
         if (c->leg.has_dscp && c->leg.dscp < 64)
             p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
-        if (c->stun_type == 0x0101) {
+        if (c->stun_type == MSTURN_BINDING_RESPONSE) {
             p->result = ICECALL_RESULT_SUCCESS;
             if (!p->success_frame)
                 p->success_frame = c->frame;
@@ -2323,7 +2313,7 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
 {
     route_t r;
     memset(out, 0, sizeof(*out));
-    if ((c->stun_type & 0x0110u) != 0) {
+    if ((c->stun_type & MSTURN_CLASS_MASK) != MSTURN_CLASS_REQUEST) {
         check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
         if (!tx) {
             if (!g_hash_table_contains(m->unrouted_tx, c->txid) && route_response_only(m, c, false, &r))
@@ -2471,17 +2461,6 @@ uint64_t
 icecall_generation(const icecall_model_t *m)
 {
     return m->generation;
-}
-
-const char *
-icecall_rule_name(icecall_rule_t r)
-{
-    static const char *const names[ICECALL_RULE_COUNT] = {
-        "no_edge_credentials", "no_edge_candidates", "relay_udp_only", "relay_tcp_only", "private_edge_address",
-        "turn_unreachable", "turn_credentials", "turn_error", "all_checks_failed", "relay_despite_direct",
-        "tcp_relay", "no_reinvite", "client_diagnostics", "media_rejected",
-    };
-    return r < ICECALL_RULE_COUNT ? names[r] : "unknown";
 }
 
 /* Where each side is: ms-endpoint-location-data, else its MRAS request. */

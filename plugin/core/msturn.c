@@ -115,13 +115,16 @@ msturn_attr_info(uint16_t type)
 bool
 msturn_is_request(uint16_t type)
 {
-    return (type & 0x0110u) == 0 && msturn_type_info(type) != NULL;
+    return (type & MSTURN_CLASS_MASK) == MSTURN_CLASS_REQUEST && msturn_type_info(type) != NULL;
 }
 
 bool
 msturn_is_response(uint16_t type)
 {
-    return (type == MSTURN_DATA_INDICATION) ? false : ((type & 0x0100u) != 0 && msturn_type_info(type) != NULL);
+    if (type == MSTURN_DATA_INDICATION)
+        return false;   /* 0x0115: error-class bits, but an indication ([MS-TURN] 2.2.1) */
+    uint16_t cls = type & MSTURN_CLASS_MASK;
+    return (cls == MSTURN_CLASS_SUCCESS || cls == MSTURN_CLASS_ERROR) && msturn_type_info(type) != NULL;
 }
 
 bool
@@ -168,7 +171,7 @@ msturn_looks_like_stun_check(const uint8_t *buf, size_t len)
         return false;
     uint16_t type = msturn_rd16(buf);
     if (type != MSTURN_BINDING_REQUEST && type != MSTURN_BINDING_RESPONSE &&
-        type != MSTURN_BINDING_ERROR && type != 0x0011u /* Binding Indication */)
+        type != MSTURN_BINDING_ERROR && type != MSTURN_BINDING_INDICATION)
         return false;
     /* A relayed check fills the DATA value exactly (a truncated capture may
      * cut it, so accept a Length that runs past the bytes present). */

@@ -207,3 +207,20 @@ sipscan_status_to_string(sipscan_status_t status)
     }
     return "unknown status";
 }
+
+const char *
+sdpline_status_to_string(sdpline_status_t status)
+{
+    switch (status) {
+    case SDPLINE_OK:             return "ok";
+    case SDPLINE_NOT_CM:         return "not a c= or m= line";
+    case SDPLINE_TOO_LONG:       return "SDP line too long";
+    case SDPLINE_TRUNCATED:      return "SDP line ends before a required field";
+    case SDPLINE_BAD_PORT:       return "m= port is not a number 0-65535";
+    case SDPLINE_BAD_PORT_COUNT: return "m= number of ports is not a number 1-65535";
+    case SDPLINE_BAD_ADDRESS:    return "c= connection address is not a numeric IPv4 or IPv6 address";
+    case SDPLINE_BAD_ADDRTYPE:   return "c= address type is not IP4/IP6, or not the address's family";
+    case SDPLINE_STATUS_COUNT:   break;
+    }
+    return "unknown status";
+}

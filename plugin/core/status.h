@@ -204,4 +204,22 @@ typedef enum {
 
 const char *sipscan_status_to_string(sipscan_status_t status);
 
+/* ---- SDP c= and m= lines (sdpline.c) ----
+ * Ordered by severity: errors, then warnings (sdpline_status_is_error()). */
+typedef enum {
+    SDPLINE_OK = 0,
+    SDPLINE_NOT_CM,            /* not a c= or m= line: nothing parsed */
+    /* errors: a value could not be read */
+    SDPLINE_TOO_LONG,          /* line longer than SDPLINE_MAX_LEN: not parsed */
+    SDPLINE_TRUNCATED,         /* a required field is missing */
+    SDPLINE_BAD_PORT,          /* m= port not a number 0-65535 */
+    SDPLINE_BAD_PORT_COUNT,    /* m= "/<number of ports>" not a number 1-65535 */
+    SDPLINE_BAD_ADDRESS,       /* c= connection address not a numeric IPv4/IPv6 address */
+    /* warnings: read, but breaks a rule */
+    SDPLINE_BAD_ADDRTYPE,      /* c= address type not IP4/IP6, or not the address's family */
+    SDPLINE_STATUS_COUNT
+} sdpline_status_t;
+
+const char *sdpline_status_to_string(sdpline_status_t status);
+
 #endif /* MSICE_STATUS_H */
