@@ -119,12 +119,6 @@ icecand_status_is_error(icecand_status_t status)
 
 /* ---- tokens ----------------------------------------------------------- */
 
-static inline bool
-is_ws(char ch)
-{
-    return ch == ' ' || ch == '\t';
-}
-
 /* ICE-19 15.1: ice-char = ALPHA / DIGIT / "+" / "/" */
 static inline bool
 is_ice_char(char ch)
@@ -154,23 +148,13 @@ next_token(tokens_t *t, icecand_span_t *tok)
         *tok = t->head[t->next_head++];
         return true;
     }
-    while (t->pos < t->end && is_ws(t->buf[t->pos]))
-        t->pos++;
-    if (t->pos >= t->end)
-        return false;
-    uint32_t start = t->pos;
-    while (t->pos < t->end && !is_ws(t->buf[t->pos]))
-        t->pos++;
-    tok->offset = start;
-    tok->length = t->pos - start;
-    return true;
+    return textscan_next_token(t->buf, &t->pos, t->end, &tok->offset, &tok->length);
 }
 
 static bool
 tok_ieq(const char *buf, icecand_span_t tok, const char *word)
 {
-    size_t n = strlen(word);
-    return tok.length == n && g_ascii_strncasecmp(buf + tok.offset, word, n) == 0;
+    return textscan_ieq(buf + tok.offset, tok.length, word);
 }
 
 /* An empty span just after @tok, for a value that is missing. */
@@ -725,7 +709,7 @@ icecand_parse(const char *buf, size_t len, icecand_t *out)
 
     uint32_t start = (uint32_t)name_len + 1u;
     uint32_t end = (uint32_t)len;
-    while (end > start && (is_ws(buf[end - 1]) || buf[end - 1] == '\r' || buf[end - 1] == '\n'))
+    while (end > start && (textscan_is_blank(buf[end - 1]) || buf[end - 1] == '\r' || buf[end - 1] == '\n'))
         end--;
     out->value.offset = start;
     out->value.length = end - start;

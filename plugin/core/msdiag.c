@@ -93,8 +93,7 @@ trim(const char *buf, uint32_t *start, uint32_t *end)
 static bool
 span_ieq(const char *buf, msdiag_span_t s, const char *word)
 {
-    size_t n = strlen(word);
-    return s.length == n && g_ascii_strncasecmp(buf + s.offset, word, n) == 0;
+    return textscan_ieq(buf + s.offset, s.length, word);
 }
 
 /* "ip:port", "[ipv6]:port" or "ipv6:port" (split at the last ':'; the IPv6

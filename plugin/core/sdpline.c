@@ -28,34 +28,15 @@ flag(sdpline_t *l, sdpline_status_t s)
 }
 
 static bool
-is_blank(char ch)
-{
-    return ch == ' ' || ch == '\t';
-}
-
-/* The next run of non-blank bytes of line[*pos, end). */
-static bool
 next_token(const char *line, uint32_t *pos, uint32_t end, sdpline_span_t *tok)
 {
-    uint32_t p = *pos;
-    while (p < end && is_blank(line[p]))
-        p++;
-    if (p >= end)
-        return false;
-    uint32_t start = p;
-    while (p < end && !is_blank(line[p]))
-        p++;
-    tok->offset = start;
-    tok->length = p - start;
-    *pos = p;
-    return true;
+    return textscan_next_token(line, pos, end, &tok->offset, &tok->length);
 }
 
 static bool
 tok_ieq(const char *line, sdpline_span_t tok, const char *word)
 {
-    size_t n = strlen(word);
-    return tok.length == n && g_ascii_strncasecmp(line + tok.offset, word, n) == 0;
+    return textscan_ieq(line + tok.offset, tok.length, word);
 }
 
 /*
@@ -163,7 +144,7 @@ sdpline_parse(const char *line, size_t len, sdpline_t *out)
         return out->status;
     }
     uint32_t end = (uint32_t)len;
-    while (end > 2 && is_blank(line[end - 1]))
+    while (end > 2 && textscan_is_blank(line[end - 1]))
         end--;
     if (out->kind == SDPLINE_KIND_CONNECTION)
         parse_connection(out, line, 2, end);

@@ -222,11 +222,22 @@ context_start_line(const char *w, size_t ls, size_t len, sipscan_context_t *c)
     return true;
 }
 
-static void
-context_init(sipscan_context_t *c)
+/* Clears *c and checks the window (and the value's place in it): FALSE,
+ * with the problem flagged, when the window is not to be scanned. */
+static bool
+context_init(sipscan_context_t *c, const char *w, size_t wlen, size_t value_off, size_t value_len)
 {
     memset(c, 0, sizeof(*c));
     c->status = SIPSCAN_OK;
+    if (wlen > SIPSCAN_MAX_WINDOW) {
+        flag(c, SIPSCAN_TOO_LARGE);
+        return false;
+    }
+    if ((w == NULL && wlen > 0) || value_off > wlen || value_len > wlen - value_off) {
+        flag(c, SIPSCAN_BAD_RANGE);
+        return false;
+    }
+    return true;
 }
 
 sipscan_status_t
@@ -234,15 +245,8 @@ sipscan_context_of_header(const char *w, size_t wlen, size_t value_off, size_t v
 {
     if (out == NULL)
         return SIPSCAN_BAD_RANGE;
-    context_init(out);
-    if (wlen > SIPSCAN_MAX_WINDOW) {
-        flag(out, SIPSCAN_TOO_LARGE);
+    if (!context_init(out, w, wlen, value_off, value_len))
         return out->status;
-    }
-    if ((w == NULL && wlen > 0) || value_off > wlen || value_len > wlen - value_off) {
-        flag(out, SIPSCAN_BAD_RANGE);
-        return out->status;
-    }
 
     /* Backwards, from the line holding the header name. [ls, ls + len) is
      * one line without its line end. */
@@ -299,15 +303,8 @@ sipscan_context_of_body(const char *w, size_t wlen, sipscan_context_t *out)
 {
     if (out == NULL)
         return SIPSCAN_BAD_RANGE;
-    context_init(out);
-    if (wlen > SIPSCAN_MAX_WINDOW) {
-        flag(out, SIPSCAN_TOO_LARGE);
+    if (!context_init(out, w, wlen, wlen, 0))     /* the body starts at the window's end */
         return out->status;
-    }
-    if (w == NULL && wlen > 0) {
-        flag(out, SIPSCAN_BAD_RANGE);
-        return out->status;
-    }
     bool in_part = true;          /* until a boundary line or the SIP headers */
     bool started = false;
     size_t le = wlen;

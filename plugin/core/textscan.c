@@ -13,6 +13,32 @@
 
 #include <glib.h>
 
+/* ---- tokens ------------------------------------------------------------- */
+
+bool
+textscan_next_token(const char *s, uint32_t *pos, uint32_t end, uint32_t *off, uint32_t *len)
+{
+    uint32_t p = *pos;
+    while (p < end && textscan_is_blank(s[p]))
+        p++;
+    *pos = p;
+    if (p >= end)
+        return false;
+    uint32_t start = p;
+    while (p < end && !textscan_is_blank(s[p]))
+        p++;
+    *off = start;
+    *len = p - start;
+    *pos = p;
+    return true;
+}
+
+bool
+textscan_ieq(const char *s, size_t n, const char *word)
+{
+    return strlen(word) == n && g_ascii_strncasecmp(s, word, n) == 0;
+}
+
 /* ---- numbers ------------------------------------------------------------ */
 
 bool

@@ -25,6 +25,12 @@ static inline bool textscan_is_digit(char ch)
     return ch >= '0' && ch <= '9';
 }
 
+/** textscan_is_blank: SP or HTAB, what separates the fields of an SDP line. */
+static inline bool textscan_is_blank(char ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
 /** textscan_hex_value: 0-15 for a hex digit (any case), -1 otherwise. */
 static inline int textscan_hex_value(char ch)
 {
@@ -36,6 +42,19 @@ static inline int textscan_hex_value(char ch)
         return ch - 'A' + 10;
     return -1;
 }
+
+/* ---- tokens ------------------------------------------------------------- */
+
+/**
+ * textscan_next_token:
+ * The next run of non-blank bytes (textscan_is_blank()) in @s[*@pos, @end):
+ * sets *@off and *@len to it and moves *@pos past it. FALSE when only blanks
+ * are left (*@pos then is @end).
+ */
+bool textscan_next_token(const char *s, uint32_t *pos, uint32_t end, uint32_t *off, uint32_t *len);
+
+/** textscan_ieq: @s[0, @n) is @word (NUL-terminated), ASCII case ignored. */
+bool textscan_ieq(const char *s, size_t n, const char *word);
 
 /* ---- numbers ------------------------------------------------------------ */
 
