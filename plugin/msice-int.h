@@ -96,6 +96,10 @@ typedef struct {
     const char *call_id;   /* Call-ID; NULL outside SIP */
     const char *from_uri;  /* URI of From: and To: */
     const char *to_uri;
+    const char *from_tag;  /* tag parameters of From: and To:; NULL: none */
+    const char *to_tag;
+    const char *cseq_method; /* "INVITE" of "CSeq: 1 INVITE"; NULL: not found */
+    guint32     cseq;      /* its number (0 with cseq_method NULL) */
     const char *message;   /* "INVITE", "200", ...; NULL: start line not found */
     gboolean    fallback;  /* body only: its multipart part says ms-proxy-2007fallback */
 } msice_sip_context_t;

@@ -5,7 +5,7 @@
  * The SDP body (packet-msice.c) and the diagnostics header values
  * (packet-msice-diag.c) reach the plugin as subsets of the SIP message in
  * their data source. Which call they belong to (Call-ID, From, To) and which
- * message carries them (method or status code) is read from the text lines
+ * message carries them (method or status code, CSeq, tags) is read from the text lines
  * around them in that data source by core/sipscan.c; this file only fetches
  * the window of bytes (SIPSCAN_WINDOW either way) and copies the values the
  * core found into pinfo->pool.
@@ -29,6 +29,10 @@ context_from_scan(wmem_allocator_t *scope, const char *w, const sipscan_context_
     ctx->call_id = span_str(scope, w, sc->has_call_id, sc->call_id);
     ctx->from_uri = span_str(scope, w, sc->has_from, sc->from_uri);
     ctx->to_uri = span_str(scope, w, sc->has_to, sc->to_uri);
+    ctx->from_tag = span_str(scope, w, sc->has_from_tag, sc->from_tag);
+    ctx->to_tag = span_str(scope, w, sc->has_to_tag, sc->to_tag);
+    ctx->cseq_method = span_str(scope, w, sc->has_cseq, sc->cseq_method);
+    ctx->cseq = sc->has_cseq ? sc->cseq : 0;
     ctx->message = span_str(scope, w, sc->has_message, sc->message);
     ctx->fallback = sc->fallback;
 }

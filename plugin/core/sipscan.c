@@ -172,6 +172,67 @@ header_uri(const char *w, size_t ls, size_t len, size_t voff)
     return semi ? span(v.offset, (size_t)(semi - w)) : v;
 }
 
+/* The tag parameter of a From:/To: value (RFC 3261 20.20, 20.39): after the
+ * '>' of a name-addr, else among the parameters after the URI. FALSE: none
+ * (or an empty one, which ends the search). */
+static bool
+header_tag(const char *w, size_t ls, size_t len, size_t voff, sipscan_span_t *tag)
+{
+    sipscan_span_t v = header_value(w, ls, len, voff);
+    const char *s = w + v.offset, *end = s + v.length;
+    const char *gt = memchr(s, '>', v.length);
+    const char *p = gt ? gt + 1 : s;
+    while ((p = memchr(p, ';', (size_t)(end - p))) != NULL) {
+        p++;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        if ((size_t)(end - p) < 3 || g_ascii_strncasecmp(p, "tag", 3) != 0)
+            continue;
+        const char *q = p + 3;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q == end || *q != '=')
+            continue;
+        q++;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        size_t n = 0;
+        while (q + n < end && q[n] != ';' && q[n] != ' ' && q[n] != '\t' && q[n] != ',')
+            n++;
+        if (n == 0)
+            return false;
+        *tag = span((size_t)(q - w), (size_t)(q - w) + n);
+        return true;
+    }
+    return false;
+}
+
+/* "CSeq: 1 INVITE" (RFC 3261 20.16): a 32-bit number, blanks, a method of
+ * letters, nothing after. FALSE when the value is not that. */
+static bool
+header_cseq(const char *w, size_t ls, size_t len, size_t voff, sipscan_context_t *c)
+{
+    sipscan_span_t v = header_value(w, ls, len, voff);
+    const char *s = w + v.offset, *end = s + v.length;
+    const char *p = s;
+    while (p < end && textscan_is_digit(*p))
+        p++;
+    uint64_t n;
+    if (!textscan_dec64(s, (size_t)(p - s), UINT32_MAX, &n) || p == end || !textscan_is_blank(*p))
+        return false;
+    while (p < end && textscan_is_blank(*p))
+        p++;
+    size_t m = 0;
+    while (p + m < end && g_ascii_isalpha(p[m]))
+        m++;
+    if (m == 0 || p + m != end)
+        return false;
+    c->has_cseq = true;
+    c->cseq = (uint32_t)n;
+    c->cseq_method = span((size_t)(p - w), (size_t)(p - w) + m);
+    return true;
+}
+
 /*
  * The line that ends at @end in the window ([0, @end), @end at a '\n' or
  * the end of the window): sets *start to its first byte and returns its
@@ -190,7 +251,8 @@ line_before(const char *w, size_t end, size_t *start)
     return e - ls;
 }
 
-/* Call-ID, From and To of the header line w[ls, ls + len) (the first of each wins). */
+/* Call-ID, From, To and CSeq of the header line w[ls, ls + len) (the first
+ * of each wins). */
 static void
 context_header(const char *w, size_t ls, size_t len, sipscan_context_t *c)
 {
@@ -204,9 +266,13 @@ context_header(const char *w, size_t ls, size_t len, sipscan_context_t *c)
     } else if (!c->has_from && (v = header_is(line, len, "From", "f")) != 0) {
         c->has_from = true;
         c->from_uri = header_uri(w, ls, len, v);
+        c->has_from_tag = header_tag(w, ls, len, v, &c->from_tag);
     } else if (!c->has_to && (v = header_is(line, len, "To", "t")) != 0) {
         c->has_to = true;
         c->to_uri = header_uri(w, ls, len, v);
+        c->has_to_tag = header_tag(w, ls, len, v, &c->to_tag);
+    } else if (!c->has_cseq && (v = header_is(line, len, "CSeq", "")) != 0) {
+        header_cseq(w, ls, len, v, c);
     }
 }
 

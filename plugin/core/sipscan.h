@@ -40,7 +40,8 @@ typedef struct {
  * sipscan_context_t:
  * What sipscan_context_of_*() found. A has_* flag says the header (or the
  * start line) was there, even with an empty value ("Call-ID: " gives an
- * empty call_id). The first Call-ID, From and To met win.
+ * empty call_id); a tag or CSeq only when it could be read. The first
+ * Call-ID, From, To and readable CSeq met win.
  */
 typedef struct {
     sipscan_status_t status;     /* most important problem (lowest value seen) */
@@ -51,6 +52,13 @@ typedef struct {
     sipscan_span_t   from_uri;   /* URI of From (or "f"): inside <...>, else up to ';' */
     bool             has_to;
     sipscan_span_t   to_uri;     /* URI of To (or "t") */
+    bool             has_from_tag;
+    sipscan_span_t   from_tag;   /* tag parameter of From (RFC 3261 20.20); not empty */
+    bool             has_to_tag;
+    sipscan_span_t   to_tag;     /* tag parameter of To (20.39): set once the dialog exists */
+    bool             has_cseq;
+    uint32_t         cseq;       /* "CSeq: 1 INVITE": 1 (20.16) */
+    sipscan_span_t   cseq_method;/* and "INVITE" */
     bool             has_message;
     sipscan_span_t   message;    /* "INVITE", "SERVICE", "200", ... */
     bool             fallback;   /* body only: its multipart part says ms-proxy-2007fallback */

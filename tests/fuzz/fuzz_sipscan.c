@@ -36,8 +36,14 @@ check_context(sipscan_status_t st, const sipscan_context_t *c, size_t len)
     check_span(c->from_uri, len);
     check_span(c->to_uri, len);
     check_span(c->message, len);
+    check_span(c->from_tag, len);
+    check_span(c->to_tag, len);
+    check_span(c->cseq_method, len);
     if (c->has_message)
         CHECK(c->message.length > 0);
+    CHECK(!c->has_from_tag || (c->has_from && c->from_tag.length > 0));
+    CHECK(!c->has_to_tag || (c->has_to && c->to_tag.length > 0));
+    CHECK(c->has_cseq ? c->cseq_method.length > 0 : c->cseq == 0);
     (void)sipscan_status_to_string(st);
 }
 

@@ -72,6 +72,12 @@ check_invariants(const sipscan_context_t *c, size_t len)
     assert_in(c->from_uri, len);
     assert_in(c->to_uri, len);
     assert_in(c->message, len);
+    assert_in(c->from_tag, len);
+    assert_in(c->to_tag, len);
+    assert_in(c->cseq_method, len);
+    g_assert_true(!c->has_from_tag || c->from_tag.length > 0);
+    g_assert_true(!c->has_to_tag || c->to_tag.length > 0);
+    g_assert_true(c->has_cseq ? c->cseq_method.length > 0 : c->cseq == 0);
     g_assert_true(c->has_call_id || c->call_id.length == 0);
     g_assert_cmpint(c->has_call_id, !=, (c->problems >> SIPSCAN_NO_CALL_ID) & 1u);
 }
@@ -133,6 +139,11 @@ test_header_context(void)
     assert_span(w, c.has_call_id, c.call_id, "4f1c2a7e9b0d4c55");
     assert_span(w, c.has_from, c.from_uri, "sip:alice@contoso.com");
     assert_span(w, c.has_to, c.to_uri, "sip:bob@contoso.com");
+    assert_span(w, c.has_from_tag, c.from_tag, "a1b2");
+    assert_span(w, c.has_to_tag, c.to_tag, "9f8e");
+    g_assert_true(c.has_cseq);
+    g_assert_cmpuint(c.cseq, ==, 3);
+    assert_span(w, c.has_cseq, c.cseq_method, "BYE");
     g_assert_false(c.fallback);
 
     /* Cut at every shorter length that still holds the value: without its
@@ -240,6 +251,9 @@ test_body_context_fallback(void)
     assert_span(w, c.has_call_id, c.call_id, "77aa9c01");         /* compact forms i, f, t */
     assert_span(w, c.has_from, c.from_uri, "sip:alice@contoso.com");
     assert_span(w, c.has_to, c.to_uri, "sip:bob@contoso.com");
+    assert_span(w, c.has_from_tag, c.from_tag, "1");
+    g_assert_false(c.has_to_tag);                    /* an initial INVITE: no To tag yet */
+    g_assert_false(c.has_cseq);
 
     /* The same message without the part's Content-Disposition: not the fallback part */
     const char *cd = strstr(INVITE_FALLBACK, "Content-Disposition");
@@ -304,6 +318,56 @@ test_body_context_plain(void)
     g_free(w);
 }
 
+/* RFC 3261 20.16 CSeq and 20.20/20.39 tag parameters, as the first pass of
+ * the call model reads them (which INVITE is a re-INVITE, which fork answered). */
+static void
+test_tags_and_cseq(void)
+{
+    static const struct {
+        const char *headers;
+        const char *from_tag, *to_tag;      /* NULL: none */
+        const char *method;                 /* NULL: no readable CSeq */
+        uint32_t cseq;
+    } rows[] = {
+        { "From: <sip:a@b;tag=notme>;tag=real\r\nTo: sip:b@c;tag = x ;foo\r\nCSeq: 2 INVITE\r\n",
+          "real", "x", "INVITE", 2 },
+        { "f: \"A\" <sip:a@b> ; TAG=Ab-1,x\r\nt: <sip:b@c>;tag=;tag=y\r\nCSeq:  00000000000007\tACK  \r\n",
+          "Ab-1", NULL, "ACK", 7 },
+        { "From: sip:a@b;tagx=1;tag\r\nTo: <sip:b@c>\r\nCSeq: 1INVITE\r\nCSeq: 5 CANCEL\r\n",
+          NULL, NULL, "CANCEL", 5 },
+        { "From: <sip:a@b>;tag=q\r\nCSeq: 4294967296 INVITE\r\nCSeq: 1 INVITE x\r\nCSeq: x BYE\r\n",
+          "q", NULL, NULL, 0 },
+        /* in front of a body the lines are read from the body up: the nearest wins */
+        { "CSeq: 1 INVITE\r\nCSeq: 4294967295 BYE\r\n", NULL, NULL, "BYE", 4294967295u },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        GString *m = g_string_new("SIP/2.0 200 OK\r\nCall-ID: t\r\n");
+        g_string_append(m, rows[i].headers);
+        g_string_append(m, "\r\n");
+        char *w = g_memdup2(m->str, m->len);
+        sipscan_context_t c;
+        g_test_message("headers: %s", rows[i].headers);
+        g_assert_cmpint(sipscan_context_of_body(w, m->len, &c), ==, SIPSCAN_OK);
+        check_invariants(&c, m->len);
+        if (rows[i].from_tag)
+            assert_span(w, c.has_from_tag, c.from_tag, rows[i].from_tag);
+        else
+            g_assert_false(c.has_from_tag);
+        if (rows[i].to_tag)
+            assert_span(w, c.has_to_tag, c.to_tag, rows[i].to_tag);
+        else
+            g_assert_false(c.has_to_tag);
+        if (rows[i].method) {
+            assert_span(w, c.has_cseq, c.cseq_method, rows[i].method);
+            g_assert_cmpuint(c.cseq, ==, rows[i].cseq);
+        } else {
+            g_assert_false(c.has_cseq);
+        }
+        g_free(w);
+        g_string_free(m, TRUE);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -314,5 +378,6 @@ main(int argc, char **argv)
     g_test_add_func("/sipscan/header/ranges", test_header_context_ranges);
     g_test_add_func("/sipscan/body/fallback", test_body_context_fallback);
     g_test_add_func("/sipscan/body/plain", test_body_context_plain);
+    g_test_add_func("/sipscan/tags-and-cseq", test_tags_and_cseq);
     return g_test_run();
 }
