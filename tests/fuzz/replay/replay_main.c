@@ -5,8 +5,9 @@
  *
  *   replay_fuzz_X DIR_OR_FILE...
  *
- * Feeds every regular file of each directory (in name order, not
- * recursively) and every file named, each in a heap block of exactly its
+ * Calls LLVMFuzzerInitialize() when one is linked in, then feeds every
+ * regular file of each directory (in name order, not recursively) and every
+ * file named, each in a heap block of exactly its
  * size, to LLVMFuzzerTestOneInput(). A missing directory is skipped (the
  * seeds cut from captures may not exist). Exits 0 when every input ran and
  * at least one did; a harness that finds a broken invariant traps, and a
@@ -20,6 +21,9 @@
 #include <glib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional, as with libFuzzer: a harness (or a file linked into every one)
+ * may set things up before the first input. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 /* Inputs larger than this are cut, as libFuzzer's -max_len does in
  * tests/fuzz/run-fuzzer.cmake. */
@@ -86,6 +90,8 @@ int
 main(int argc, char **argv)
 {
     int rc = 0;
+    if (LLVMFuzzerInitialize)
+        LLVMFuzzerInitialize(&argc, &argv);
     for (int i = 1; i < argc; i++) {
         if (g_file_test(argv[i], G_FILE_TEST_IS_DIR))
             rc |= replay_dir(argv[i]);
