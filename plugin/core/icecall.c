@@ -1566,16 +1566,6 @@ owner_of(const icecall_model_t *m, const icecall_addr_t *a, bool tcp)
     return (owner_t *)g_hash_table_lookup(m->by_ip, &k);
 }
 
-bool
-icecall_is_candidate_address(const icecall_model_t *m, const icecall_addr_t *a, bool tcp)
-{
-    akey_t k;
-    if (!addr_set(a))
-        return false;
-    make_key(&k, a, tcp, true);
-    return g_hash_table_lookup(m->by_addr, &k) != NULL;
-}
-
 /* A pair index after the merges that folded it into another (bounded). */
 static int
 pair_resolve(const media_t *md, int pi)
@@ -3159,7 +3149,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
     touch(m, c->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
-    bool response = (c->stun_type & 0x0110u) != 0;
+    bool response = (c->stun_type & MSTURN_CLASS_MASK) != MSTURN_CLASS_REQUEST;
     if (response) {
         check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
         int pi;
@@ -3189,7 +3179,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         }
         if (c->leg.has_dscp && c->leg.dscp < 64)
             p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
-        if (c->stun_type == 0x0101) {
+        if (c->stun_type == MSTURN_BINDING_RESPONSE) {
             p->result = ICECALL_RESULT_SUCCESS;
             if (!p->success_frame)
                 p->success_frame = c->frame;
@@ -3667,7 +3657,7 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
 {
     route_t r;
     memset(out, 0, sizeof(*out));
-    if ((c->stun_type & 0x0110u) != 0) {
+    if ((c->stun_type & MSTURN_CLASS_MASK) != MSTURN_CLASS_REQUEST) {
         int pi;
         if (g_hash_table_lookup(m->check_tx, c->txid)) {
             if (tx_lookup(m, c, &r, &pi))

@@ -344,13 +344,6 @@ const char *icecall_unreach_text(bool v6, uint8_t type, uint8_t code);
 void icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out);
 void icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *p, icecall_frame_t *out);
 
-/**
- * icecall_is_candidate_address:
- * TRUE when some SDP offered @a as a candidate (for media on ICE addresses
- * to be decoded as RTP without Decode As).
- */
-bool icecall_is_candidate_address(const icecall_model_t *m, const icecall_addr_t *a, bool tcp);
-
 /** icecall_foreach_candidate: every candidate address of @call_id (both sides). */
 void icecall_foreach_candidate(const icecall_model_t *m, const char *call_id,
                                void (*fn)(const icecall_addr_t *a, bool tcp, void *user), void *user);
@@ -601,6 +594,7 @@ const char *icecall_path_token(icecall_path_t p);
 /** icecall_generation: changes whenever the model does (cache key). */
 uint64_t icecall_generation(const icecall_model_t *m);
 
+/** icecall_rule_name: the rule's name as in msice.expert.<name> and the JSON report ("relay_udp_only"). */
 const char *icecall_rule_name(icecall_rule_t r);
 
 const char *icecall_path_to_string(icecall_path_t p);
