@@ -10,27 +10,37 @@
 #
 # The .deb depends on the libwireshark package the plugin was linked with,
 # within the same major.minor (a plugin built for 4.4 does not load in 4.6).
-# The tarball holds msice.so, README.md, LICENSE and install.sh.
+# The tarball holds msice.so, README.md, LICENSE, install.sh and profiles/.
+#
+# The "MS ICE" configuration profile (profiles/MS ICE) goes with the plugin:
+# install-user puts it in the personal profiles folder
+# (~/.config/wireshark/profiles), the system install and the .deb in the
+# global one (${MSICE_WS_DATA_DIR}/profiles), which Wireshark lists too.
 
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/packaging/install.sh.in ${CMAKE_BINARY_DIR}/install.sh @ONLY)
 
 add_custom_target(install-user
     COMMAND sh ${CMAKE_BINARY_DIR}/install.sh --plugin $<TARGET_FILE:msice>
+            --profile "${CMAKE_CURRENT_SOURCE_DIR}/profiles/MS ICE"
     DEPENDS msice
-    COMMENT "Installing msice.so into the personal plugin folder for Wireshark ${MSICE_WS_VERSION}")
+    COMMENT "Installing msice.so into the personal plugin folder for Wireshark ${MSICE_WS_VERSION}, and the MS ICE profile"
+    VERBATIM)
 add_custom_target(uninstall-user
     COMMAND sh ${CMAKE_BINARY_DIR}/install.sh --uninstall
-    COMMENT "Removing msice.so from the personal plugin folder")
+    COMMENT "Removing msice.so and the MS ICE profile from the personal folders")
 add_custom_target(uninstall
     COMMAND sh ${CMAKE_BINARY_DIR}/install.sh --system --uninstall
-    COMMENT "Removing msice.so from ${MSICE_WS_SYSTEM_PLUGIN_DIR}/epan")
+    COMMENT "Removing msice.so from ${MSICE_WS_SYSTEM_PLUGIN_DIR}/epan and the MS ICE profile from ${MSICE_WS_DATA_DIR}/profiles")
 
 # Component "plugin": what `cmake --install` and the .deb put on the system.
 install(TARGETS msice LIBRARY DESTINATION "${MSICE_WS_SYSTEM_PLUGIN_DIR}/epan" COMPONENT plugin)
+install(DIRECTORY "profiles/MS ICE" DESTINATION "${MSICE_WS_DATA_DIR}/profiles" COMPONENT plugin
+        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 # Component "tarball": only in the .tar.gz (never installed by `cmake --install`).
 install(TARGETS msice LIBRARY DESTINATION . COMPONENT tarball EXCLUDE_FROM_ALL)
 install(FILES README.md LICENSE DESTINATION . COMPONENT tarball EXCLUDE_FROM_ALL)
 install(PROGRAMS ${CMAKE_BINARY_DIR}/install.sh DESTINATION . COMPONENT tarball EXCLUDE_FROM_ALL)
+install(DIRECTORY "profiles/MS ICE" DESTINATION profiles COMPONENT tarball EXCLUDE_FROM_ALL)
 
 # Which Debian package provides the libwireshark we linked with, and its version.
 set(MSICE_DEB_LIBWS "")

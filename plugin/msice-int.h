@@ -13,6 +13,29 @@
 #include "core/icecall.h"
 #include "core/msturn.h"
 
+/*
+ * Status -> expert info, the same way in every file: each core parser's
+ * statuses are mapped to their expert items by one table of rows
+ * { STATUS, &ei_... } next to the ei declarations, and looked up with
+ * MSICE_STATUS_EI(table, status). A status without a row (OK, NOT_ICE, ...)
+ * has no item: NULL.
+ */
+typedef struct {
+    int           status;
+    expert_field *ei;
+} msice_status_ei_t;
+
+static inline expert_field *
+msice_status_ei(const msice_status_ei_t *table, size_t n, int status)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (table[i].status == status)
+            return table[i].ei;
+    }
+    return NULL;
+}
+#define MSICE_STATUS_EI(table, status) msice_status_ei((table), G_N_ELEMENTS(table), (int)(status))
+
 /* packet-msice.c */
 void proto_register_msice(void);
 void proto_reg_handoff_msice(void);
@@ -27,6 +50,9 @@ gint64 msice_time_us(const packet_info *pinfo);
 
 /* proto_msice, for other files that register msice fields. */
 int msice_proto(void);
+/* The one msice.call_id field (registered in packet-msice.c), for the other
+ * msice files that show a Call-ID. */
+int msice_hf_call_id(void);
 
 /* What the "msice" tap carries: one record per model event. Scope: pinfo->pool. */
 typedef enum {

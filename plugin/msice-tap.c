@@ -3,6 +3,8 @@
  * msice-tap.c - what the per-call model shows outside the packet tree:
  *
  *   tshark -q -z msice,calls[,FILTER]   per-call text report (icecall_report)
+ *   tshark -q -z msice,json[,FILTER]    the same report as one JSON document
+ *                                       (icecall_report_json: the same walk)
  *   Telephony > MS ICE Calls / -z msice,table[,FILTER]
  *                                       one row per call and media line
  *   Statistics > Flow Graph, type "MS ICE" / -z flow,msice,standard
@@ -23,6 +25,7 @@
 typedef struct {
     GHashTable *calls;   /* Call-IDs of the packets that passed the filter */
     gboolean    filtered;
+    gboolean    json;    /* -z msice,json */
 } calls_report_t;
 
 static void
@@ -48,8 +51,13 @@ calls_draw(void *p)
     calls_report_t *r = (calls_report_t *)p;
     icecall_model_t *m = msice_model();
     GString *out = g_string_new("");
-    if (m)
+    if (m && r->json)
+        icecall_report_json(m, out, r->filtered ? r->calls : NULL);
+    else if (m)
         icecall_report(m, out, r->filtered ? r->calls : NULL);
+    else if (r->json)
+        g_string_append(out, "{\"schema_version\":\"1.0\",\"generator\":\"msice\",\"filtered\":false,\"calls\":[],"
+                             "\"unused_allocations\":[],\"edge_findings\":[]}\n");
     else
         g_string_append(out, "msice: no capture has been read\n");
     printf("%s", out->str);
@@ -68,15 +76,18 @@ static MSICE_TAP_INIT_RET
 calls_init(const char *opt_arg, void *userdata _U_)
 {
     const char *filter = NULL;
-    if (opt_arg && g_str_has_prefix(opt_arg, "msice,calls,"))
-        filter = opt_arg + strlen("msice,calls,");
+    gboolean json = opt_arg && g_str_has_prefix(opt_arg, "msice,json");
+    const char *prefix = json ? "msice,json," : "msice,calls,";
+    if (opt_arg && g_str_has_prefix(opt_arg, prefix))
+        filter = opt_arg + strlen(prefix);
     calls_report_t *r = g_new0(calls_report_t, 1);
+    r->json = json;
     r->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r->filtered = filter && *filter;
     GString *err = register_tap_listener("msice", r, r->filtered ? filter : NULL, TL_REQUIRES_NOTHING, calls_reset,
                                          calls_packet, calls_draw, calls_finish);
     if (err) {
-        fprintf(stderr, "tshark: couldn't register msice,calls tap: %s\n", err->str);
+        fprintf(stderr, "tshark: couldn't register msice,%s tap: %s\n", json ? "json" : "calls", err->str);
         g_string_free(err, TRUE);
         calls_finish(r);
         MSICE_TAP_INIT_FAIL;
@@ -294,6 +305,17 @@ msice_register_taps(int proto)
         G_N_ELEMENTS(calls_params),
         calls_params,
     };
+    static tap_param json_params[] = {
+        { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
+    };
+    static stat_tap_ui json_ui = {
+        MSICE_STAT_GROUP_TELEPHONY,
+        "MS ICE calls report (JSON)",
+        "msice,json",
+        calls_init,
+        G_N_ELEMENTS(json_params),
+        json_params,
+    };
     static tap_param table_params[] = {
         { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
     };
@@ -315,6 +337,7 @@ msice_register_taps(int proto)
         0,
     };
     register_stat_tap_ui(&calls_ui, NULL);
+    register_stat_tap_ui(&json_ui, NULL);
     register_stat_tap_table_ui(&table_ui);
     register_seq_analysis("msice", "MS ICE", proto, NULL, TL_REQUIRES_NOTHING, flow_packet);
 }

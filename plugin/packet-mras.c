@@ -37,6 +37,8 @@
 
 #include "msice-int.h"
 #include "core/mras.h"
+#include "core/textscan.h"
+#include "core/xmlspan.h"
 
 #define MRAS_MEDIA_TYPE "application/msrtc-media-relay-auth+xml"
 
@@ -88,7 +90,7 @@ static gint ett_mras = -1;
 static gint ett_mras_credentials = -1;
 static gint ett_mras_relay = -1;
 
-/* One per mras_status_t (except MRAS_OK). */
+/* One per mras_status_t (except MRAS_OK): mras_status_ei below. */
 static expert_field ei_mras_empty = EI_INIT;
 static expert_field ei_mras_too_large = EI_INIT;
 static expert_field ei_mras_nul_byte = EI_INIT;
@@ -104,7 +106,7 @@ static expert_field ei_mras_too_many_credentials = EI_INIT;
 static expert_field ei_mras_too_many_relays = EI_INIT;
 static expert_field ei_mras_unknown_root = EI_INIT;
 static expert_field ei_mras_wrong_namespace = EI_INIT;
-/* One per mras_check_t (REASON_FAILED: by the reason's severity). */
+/* One per mras_check_t (REASON_FAILED: by the reason's severity): mras_check_ei below. */
 static expert_field ei_mras_refused = EI_INIT;
 static expert_field ei_mras_refused_retry = EI_INIT;
 static expert_field ei_mras_reason_unknown = EI_INIT;
@@ -130,6 +132,49 @@ static expert_field ei_mras_no_response = EI_INIT;
 static expert_field ei_mras_retransmission = EI_INIT;
 static expert_field ei_mras_not_interpreted = EI_INIT;
 static expert_field ei_mras_too_many_findings = EI_INIT;
+
+/* The expert item of each body status (mras_status_t; OK has none). */
+static const msice_status_ei_t mras_status_ei[] = {
+    { MRAS_EMPTY,                &ei_mras_empty },
+    { MRAS_TOO_LARGE,            &ei_mras_too_large },
+    { MRAS_NUL_BYTE,             &ei_mras_nul_byte },
+    { MRAS_NOT_XML,              &ei_mras_not_xml },
+    { MRAS_BAD_UTF8,             &ei_mras_bad_utf8 },
+    { MRAS_XML_ERROR,            &ei_mras_xml_error },
+    { MRAS_TRUNCATED,            &ei_mras_truncated },
+    { MRAS_TOO_DEEP,             &ei_mras_too_deep },
+    { MRAS_TOO_MANY_ELEMENTS,    &ei_mras_too_many_elements },
+    { MRAS_TOO_MANY_ATTRIBUTES,  &ei_mras_too_many_attributes },
+    { MRAS_VALUE_TOO_LONG,       &ei_mras_value_too_long },
+    { MRAS_TOO_MANY_CREDENTIALS, &ei_mras_too_many_credentials },
+    { MRAS_TOO_MANY_RELAYS,      &ei_mras_too_many_relays },
+    { MRAS_UNKNOWN_ROOT,         &ei_mras_unknown_root },
+    { MRAS_WRONG_NAMESPACE,      &ei_mras_wrong_namespace },
+};
+_Static_assert(G_N_ELEMENTS(mras_status_ei) == MRAS_STATUS_COUNT - 1, "one expert item per status");
+
+/* The expert item of each semantic finding (mras_check_t). A refusal the
+ * client may retry has its own, milder item (raise_finding()). */
+static const msice_status_ei_t mras_check_ei[] = {
+    { MRAS_CHECK_REASON_FAILED,          &ei_mras_refused },
+    { MRAS_CHECK_REASON_UNKNOWN,         &ei_mras_reason_unknown },
+    { MRAS_CHECK_MISSING_ATTRIBUTE,      &ei_mras_missing_attribute },
+    { MRAS_CHECK_NO_CREDENTIALS_REQUEST, &ei_mras_no_credentials_request },
+    { MRAS_CHECK_NO_CREDENTIALS,         &ei_mras_no_credentials },
+    { MRAS_CHECK_CREDENTIALS_INCOMPLETE, &ei_mras_credentials_incomplete },
+    { MRAS_CHECK_NO_RELAYS,              &ei_mras_no_relays },
+    { MRAS_CHECK_RELAY_NO_ADDRESS,       &ei_mras_relay_no_address },
+    { MRAS_CHECK_RELAY_TWO_ADDRESSES,    &ei_mras_relay_two_addresses },
+    { MRAS_CHECK_RELAY_NO_PORT,          &ei_mras_relay_no_port },
+    { MRAS_CHECK_RELAY_NO_LOCATION,      &ei_mras_relay_no_location },
+    { MRAS_CHECK_UNKNOWN_LOCATION,       &ei_mras_unknown_location },
+    { MRAS_CHECK_BAD_PORT,               &ei_mras_bad_port },
+    { MRAS_CHECK_BAD_DURATION,           &ei_mras_bad_duration },
+    { MRAS_CHECK_REQUEST_ID_MISMATCH,    &ei_mras_request_id_mismatch },
+    { MRAS_CHECK_CRED_ID_MISMATCH,       &ei_mras_credentials_request_id_mismatch },
+    { MRAS_CHECK_DURATION_SHORTENED,     &ei_mras_duration_shortened },
+};
+_Static_assert(G_N_ELEMENTS(mras_check_ei) == MRAS_CHECK_COUNT, "one expert item per finding");
 
 static dissector_handle_t mras_handle;
 
@@ -209,41 +254,18 @@ mras_cleanup(void)
 }
 
 /*
- * Strict base64 (RFC 4648 alphabet, '=' padding, XML whitespace ignored):
- * g_base64_decode() silently skips bad characters. Returns the decoded
- * bytes in @scope, or NULL when @text is not base64 or decodes to nothing.
+ * Strict base64 (core/textscan.c; XML white space skipped, as
+ * xs:base64Binary allows): g_base64_decode() silently skips bad characters.
+ * Returns the decoded bytes in @scope, or NULL when @text is not base64.
  */
 static guint8 *
 decode_base64_strict(wmem_allocator_t *scope, const char *text, gsize *out_len)
 {
-    gsize n = strlen(text);
-    char *clean = (char *)wmem_alloc(NULL, n + 1);
-    gsize m = 0, pad = 0;
-    gboolean ok = TRUE;
-
-    for (gsize i = 0; i < n && ok; i++) {
-        char c = text[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-            continue;
-        if (c == '=') {
-            pad++;
-        } else if (pad > 0 || !(g_ascii_isalnum(c) || c == '+' || c == '/')) {
-            ok = FALSE;   /* data after padding, or not in the alphabet */
-        }
-        clean[m++] = c;
-    }
-    clean[m] = '\0';
-    guint8 *out = NULL;
-    if (ok && m > 0 && m % 4 == 0 && pad <= 2) {
-        gsize len = 0;
-        guchar *dec = g_base64_decode(clean, &len);
-        if (dec && len > 0) {
-            out = (guint8 *)wmem_memdup(scope, dec, len);
-            *out_len = len;
-        }
-        g_free(dec);
-    }
-    wmem_free(NULL, clean);
+    size_t len = 0;
+    guint8 *dec = textscan_base64_dup(text, strlen(text), TEXTSCAN_B64_SKIP_XML_SPACE, &len);
+    guint8 *out = dec ? (guint8 *)wmem_memdup(scope, dec, len) : NULL;
+    g_free(dec);
+    *out_len = len;
     return out;
 }
 
@@ -357,253 +379,39 @@ track_exchange(packet_info *pinfo, const mras_doc_t *doc, const guint8 *buf, gui
 
 /* ---- where a value is in the body --------------------------------------- */
 
-/* The body bytes; offsets are relative to the body tvb. */
+/* The body bytes; offsets are relative to the body tvb. The search itself
+ * is core/xmlspan.c; these wrappers put the fallback in. */
 typedef struct {
     const guint8 *p;
     guint         len;
 } body_t;
 
-/* A byte range of the body. */
-typedef struct {
-    guint off;
-    guint len;
-} span_t;
-
-/* One element found in the body. */
-typedef struct {
-    span_t all;      /* '<' ... end of the close tag (or of the body) */
-    span_t stag;     /* the start tag */
-    span_t content;  /* between the start and the close tag */
-} elem_t;
-
-static gboolean
-is_space(guint8 c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static gboolean
-is_name_end(guint8 c)
-{
-    return is_space(c) || c == '>' || c == '/' || c == '=';
-}
-
-static span_t
-span_of(guint from, guint to)
-{
-    span_t s = { from, to > from ? to - from : 0 };
-    return s;
-}
-
-/* First occurrence of needle in p[from, to), or to. */
-static guint
-find_bytes(const body_t *b, guint from, guint to, const char *needle, gsize nlen)
-{
-    if (nlen == 0 || to > b->len || from >= to || to - from < nlen)
-        return to;
-    for (guint i = from; i + nlen <= to; i++) {
-        const guint8 *hit = (const guint8 *)memchr(b->p + i, (guchar)needle[0], to - nlen + 1 - i);
-        if (!hit)
-            return to;
-        i = (guint)(hit - b->p);
-        if (memcmp(hit, needle, nlen) == 0)
-            return i;
-    }
-    return to;
-}
-
-/* Does the name at p[off, end) have local name @local? */
-static gboolean
-name_matches(const body_t *b, guint off, guint end, const char *local)
-{
-    guint start = off;
-    for (guint i = off; i < end; i++) {
-        if (b->p[i] == ':')
-            start = i + 1;
-    }
-    gsize n = strlen(local);
-    return end - start == n && memcmp(b->p + start, local, n) == 0;
-}
-
-/* Index of the '>' closing the tag that starts at @off (quotes honoured), or @to. */
-static guint
-tag_end(const body_t *b, guint off, guint to)
-{
-    guint8 quote = 0;
-    for (guint i = off; i < to; i++) {
-        guint8 c = b->p[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '>') {
-            return i;
-        }
-    }
-    return to;
-}
-
-/*
- * The first element with local name @local starting in [from, to). Nested
- * elements of the same name are not expected in MRAS (none of the
- * interpreted ones nests in itself), so the first close tag ends it.
- */
-static gboolean
-find_element(const body_t *b, guint from, guint to, const char *local, elem_t *el)
-{
-    guint i = from;
-    while (i < to) {
-        i = find_bytes(b, i, to, "<", 1);
-        if (i >= to)
-            return FALSE;
-        guint ns = i + 1;
-        if (ns >= to || b->p[ns] == '/' || b->p[ns] == '?' || b->p[ns] == '!') {
-            i = ns;
-            continue;
-        }
-        guint ne = ns;
-        while (ne < to && !is_name_end(b->p[ne]))
-            ne++;
-        if (!name_matches(b, ns, ne, local)) {
-            i = ne;
-            continue;
-        }
-        guint gt = tag_end(b, ne, to);
-        el->stag = span_of(i, gt < to ? gt + 1 : to);
-        if (gt >= to) {
-            el->content = span_of(to, to);
-            el->all = span_of(i, to);
-            return TRUE;
-        }
-        if (b->p[gt - 1] == '/') {   /* <x/> */
-            el->content = span_of(gt + 1, gt + 1);
-            el->all = el->stag;
-            return TRUE;
-        }
-        /* The close tag: "</" name with the same local name, then '>'. */
-        guint j = gt + 1;
-        while (j < to) {
-            j = find_bytes(b, j, to, "</", 2);
-            if (j >= to)
-                break;
-            guint cs = j + 2, ce = cs;
-            while (ce < to && !is_name_end(b->p[ce]))
-                ce++;
-            if (name_matches(b, cs, ce, local)) {
-                guint cgt = tag_end(b, ce, to);
-                el->content = span_of(gt + 1, j);
-                el->all = span_of(i, cgt < to ? cgt + 1 : to);
-                return TRUE;
-            }
-            j = ce;
-        }
-        /* Not closed (truncated body): runs to the end. */
-        el->content = span_of(gt + 1, to);
-        el->all = span_of(i, to);
-        return TRUE;
-    }
-    return FALSE;
-}
+typedef xmlspan_span_t span_t;
+typedef xmlspan_elem_t elem_t;
+typedef xmlspan_walker_t walker_t;
 
 /* The raw value of attribute @name in the start tag @stag, or @fallback. */
 static span_t
 attr_span(const body_t *b, span_t stag, const char *name, span_t fallback)
 {
-    gsize n = strlen(name);
-    guint to = stag.off + stag.len;
-    guint i = stag.off + 1;
-    while (i < to) {
-        i = find_bytes(b, i, to, name, n);
-        if (i >= to)
-            break;
-        guint after = i + (guint)n;
-        gboolean start_ok = i > stag.off && (is_space(b->p[i - 1]) || b->p[i - 1] == ':');
-        if (start_ok && after < to && (is_space(b->p[after]) || b->p[after] == '=')) {
-            guint k = after;
-            while (k < to && is_space(b->p[k]))
-                k++;
-            if (k < to && b->p[k] == '=') {
-                k++;
-                while (k < to && is_space(b->p[k]))
-                    k++;
-                if (k < to && (b->p[k] == '"' || b->p[k] == '\'')) {
-                    guint8 q = b->p[k];
-                    guint v = k + 1, e = v;
-                    while (e < to && b->p[e] != q)
-                        e++;
-                    return span_of(v, e);
-                }
-            }
-        }
-        i = after;
-    }
-    return fallback;
-}
-
-/* Where @value sits inside @content: its exact text, else the content
- * without surrounding blanks (entities were replaced), else @fallback. */
-static span_t
-text_span(const body_t *b, span_t content, const char *value, span_t fallback)
-{
-    guint to = content.off + content.len;
-    if (value && value[0]) {
-        guint at = find_bytes(b, content.off, to, value, strlen(value));
-        if (at < to)
-            return span_of(at, at + (guint)strlen(value));
-    }
-    guint s = content.off, e = to;
-    while (s < e && is_space(b->p[s]))
-        s++;
-    while (e > s && is_space(b->p[e - 1]))
-        e--;
-    return s < e ? span_of(s, e) : fallback;
+    span_t s;
+    return xmlspan_found(xmlspan_attr(b->p, b->len, stag, name, &s)) ? s : fallback;
 }
 
 /* The value of the leaf element @local inside @parent, or @fallback. */
 static span_t
 leaf_span(const body_t *b, span_t parent, const char *local, const char *value, span_t fallback)
 {
-    elem_t el;
-    if (!find_element(b, parent.off, parent.off + parent.len, local, &el))
-        return fallback;
-    return text_span(b, el.content, value, el.all);
+    span_t s;
+    return xmlspan_found(xmlspan_leaf(b->p, b->len, parent, local, value, &s)) ? s : fallback;
 }
 
-/*
- * Walks a run of sibling containers in document order: each search starts
- * where the previous one ended. @scope is where they live.
- */
-typedef struct {
-    span_t scope;
-    guint  cursor;
-} walker_t;
-
-static void
-walker_init(walker_t *w, span_t scope)
-{
-    w->scope = scope;
-    w->cursor = scope.off;
-}
-
-/* The next element @local; its whole span, or the scope when not found. */
+/* The next element @local of a walk; its whole span, or the scope when not found. */
 static span_t
 walker_next(const body_t *b, walker_t *w, const char *local, elem_t *out)
 {
-    elem_t el;
-    guint to = w->scope.off + w->scope.len;
-    if (w->cursor < to && find_element(b, w->cursor, to, local, &el)) {
-        w->cursor = el.all.off + el.all.len;
-        if (out)
-            *out = el;
-        return el.all;
-    }
-    if (out) {
-        out->all = w->scope;
-        out->stag = w->scope;
-        out->content = w->scope;
-    }
-    return w->scope;
+    xmlspan_walker_next(b->p, b->len, w, local, out);
+    return out->all;
 }
 
 /* ---- tree -------------------------------------------------------------- */
@@ -620,7 +428,7 @@ add_string(proto_tree *tree, int hf, tvbuff_t *tvb, span_t s, const char *value)
 {
     if (!value)
         return NULL;
-    return proto_tree_add_string(tree, hf, tvb, s.off, s.len, value);
+    return proto_tree_add_string(tree, hf, tvb, s.offset, s.length, value);
 }
 
 static void
@@ -629,9 +437,9 @@ add_duration(proto_tree *tree, tvbuff_t *tvb, span_t s, const mras_duration_t *d
     if (!d->present)
         return;
     if (d->valid) {
-        proto_tree_add_uint(tree, hf_mras_duration, tvb, s.off, s.len, d->minutes);
+        proto_tree_add_uint(tree, hf_mras_duration, tvb, s.offset, s.length, d->minutes);
     } else {
-        proto_tree_add_string_format(tree, hf_mras_invalid_value, tvb, s.off, s.len, d->text ? d->text : "",
+        proto_tree_add_string_format(tree, hf_mras_invalid_value, tvb, s.offset, s.length, d->text ? d->text : "",
                                      "Duration: \"%s\" (not a positive number of minutes)",
                                      d->text ? d->text : "");
     }
@@ -643,9 +451,9 @@ add_port(proto_tree *tree, int hf, const char *label, tvbuff_t *tvb, span_t s, c
     if (!p->present)
         return;
     if (p->valid) {
-        proto_tree_add_uint(tree, hf, tvb, s.off, s.len, p->value);
+        proto_tree_add_uint(tree, hf, tvb, s.offset, s.length, p->value);
     } else {
-        proto_tree_add_string_format(tree, hf_mras_invalid_value, tvb, s.off, s.len, p->text ? p->text : "",
+        proto_tree_add_string_format(tree, hf_mras_invalid_value, tvb, s.offset, s.length, p->text ? p->text : "",
                                      "%s: \"%s\" (not a port number 0-65535)", label, p->text ? p->text : "");
     }
 }
@@ -669,13 +477,13 @@ dissect_request_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const b
                       const mras_doc_t *doc, mras_items_t *items)
 {
     walker_t w;
-    walker_init(&w, root_content);
+    xmlspan_walker_init(&w, root_content);
     items->cred = wmem_alloc0_array(pinfo->pool, proto_item *, doc->n_cred_reqs);
     for (unsigned i = 0; i < doc->n_cred_reqs; i++) {
         const mras_cred_req_t *c = &doc->cred_reqs[i];
         elem_t el;
         span_t all = walker_next(b, &w, "credentialsRequest", &el);
-        proto_item *ci = proto_tree_add_item(mt, hf_mras_credentials, tvb, all.off, all.len, ENC_NA);
+        proto_item *ci = proto_tree_add_item(mt, hf_mras_credentials, tvb, all.offset, all.length, ENC_NA);
         proto_item_set_text(ci, "Credentials Request %u%s%s", i + 1, c->identity ? ": " : "",
                             c->identity ? c->identity : "");
         items->cred[i] = ci;
@@ -700,7 +508,7 @@ dissect_relay(tvbuff_t *tvb, proto_tree *ct, const body_t *b, walker_t *w, const
 {
     elem_t el;
     span_t all = walker_next(b, w, "mediaRelay", &el);
-    proto_item *ri = proto_tree_add_item(ct, hf_mras_relay, tvb, all.off, all.len, ENC_NA);
+    proto_item *ri = proto_tree_add_item(ct, hf_mras_relay, tvb, all.offset, all.length, ENC_NA);
     *item = ri;
     proto_item_set_text(ri, "Media Relay %u", j + 1);
     const char *sep = ":";
@@ -739,14 +547,14 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
                        const mras_doc_t *doc, mras_items_t *items)
 {
     walker_t w;
-    walker_init(&w, root_content);
+    xmlspan_walker_init(&w, root_content);
     items->cred = wmem_alloc0_array(pinfo->pool, proto_item *, doc->n_cred_resps);
     items->relay = wmem_alloc0_array(pinfo->pool, proto_item **, doc->n_cred_resps);
     for (unsigned i = 0; i < doc->n_cred_resps; i++) {
         const mras_cred_resp_t *c = &doc->cred_resps[i];
         elem_t el;
         span_t all = walker_next(b, &w, "credentialsResponse", &el);
-        proto_item *ci = proto_tree_add_item(mt, hf_mras_credentials, tvb, all.off, all.len, ENC_NA);
+        proto_item *ci = proto_tree_add_item(mt, hf_mras_credentials, tvb, all.offset, all.length, ENC_NA);
         proto_item_set_text(ci, "Credentials Response %u", i + 1);
         if (c->duration.valid)
             proto_item_append_text(ci, ": %u min", c->duration.minutes);
@@ -761,8 +569,8 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
         /* <credentials>: the values the client uses for MS-TURN. */
         elem_t cel;
         span_t creds = all;
-        if (c->has_credentials && find_element(b, el.content.off, el.content.off + el.content.len, "credentials",
-                                               &cel))
+        if (c->has_credentials &&
+            xmlspan_found(xmlspan_find_element(b->p, b->len, el.content, "credentials", &cel)))
             creds = cel.content;
         if (c->username) {
             span_t us = leaf_span(b, creds, "username", c->username, creds);
@@ -770,8 +578,8 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
             gsize dlen = 0;
             guint8 *dec = decode_base64_strict(pinfo->pool, c->username, &dlen);
             if (dec) {
-                proto_item *pi = proto_tree_add_bytes_with_length(ct, hf_mras_username_decoded, tvb, us.off, us.len,
-                                                                  dec, (gint)dlen);
+                proto_item *pi = proto_tree_add_bytes_with_length(ct, hf_mras_username_decoded, tvb, us.offset,
+                                                                  us.length, dec, (gint)dlen);
                 proto_item_set_generated(pi);
             }
         }
@@ -780,7 +588,7 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
             if (pref_show_password) {
                 add_string(ct, hf_mras_password, tvb, ps, c->password);
             } else {
-                proto_item *pi = proto_tree_add_string_format_value(ct, hf_mras_password, tvb, ps.off, ps.len,
+                proto_item *pi = proto_tree_add_string_format_value(ct, hf_mras_password, tvb, ps.offset, ps.length,
                                                                     "(hidden)",
                                                                     "<hidden> (preference mras.show_password)");
                 proto_item_set_generated(pi);
@@ -792,7 +600,7 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
             /* Valid from the moment the client got them: the SIP message. */
             nstime_t expires = pinfo->abs_ts;
             expires.secs += (time_t)c->duration.minutes * 60;
-            proto_item *pi = proto_tree_add_time(ct, hf_mras_expires, tvb, ds.off, ds.len, &expires);
+            proto_item *pi = proto_tree_add_time(ct, hf_mras_expires, tvb, ds.offset, ds.length, &expires);
             proto_item_set_generated(pi);
             msice_expert_format(pinfo, pi, &ei_mras_expiry, "Edge credentials valid for %u minutes, until %s",
                                 c->duration.minutes,
@@ -803,11 +611,11 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
         /* <mediaRelayList>: the A/V Edges to allocate on. */
         elem_t lel;
         span_t list = all;
-        if (c->has_relay_list && find_element(b, el.content.off, el.content.off + el.content.len, "mediaRelayList",
-                                              &lel))
+        if (c->has_relay_list &&
+            xmlspan_found(xmlspan_find_element(b->p, b->len, el.content, "mediaRelayList", &lel)))
             list = lel.content;
         walker_t rw;
-        walker_init(&rw, list);
+        xmlspan_walker_init(&rw, list);
         items->relay[i] = wmem_alloc0_array(pinfo->pool, proto_item *, c->n_relays);
         for (unsigned j = 0; j < c->n_relays; j++)
             dissect_relay(tvb, ct, b, &rw, &c->relays[j], j, &items->relay[i][j]);
@@ -815,32 +623,6 @@ dissect_response_creds(tvbuff_t *tvb, packet_info *pinfo, proto_tree *mt, const 
 }
 
 /* ---- expert infos ------------------------------------------------------ */
-
-static expert_field *
-status_expert(mras_status_t status)
-{
-    switch (status) {
-    case MRAS_EMPTY:                return &ei_mras_empty;
-    case MRAS_TOO_LARGE:            return &ei_mras_too_large;
-    case MRAS_NUL_BYTE:             return &ei_mras_nul_byte;
-    case MRAS_NOT_XML:              return &ei_mras_not_xml;
-    case MRAS_BAD_UTF8:             return &ei_mras_bad_utf8;
-    case MRAS_XML_ERROR:            return &ei_mras_xml_error;
-    case MRAS_TRUNCATED:            return &ei_mras_truncated;
-    case MRAS_TOO_DEEP:             return &ei_mras_too_deep;
-    case MRAS_TOO_MANY_ELEMENTS:    return &ei_mras_too_many_elements;
-    case MRAS_TOO_MANY_ATTRIBUTES:  return &ei_mras_too_many_attributes;
-    case MRAS_VALUE_TOO_LONG:       return &ei_mras_value_too_long;
-    case MRAS_TOO_MANY_CREDENTIALS: return &ei_mras_too_many_credentials;
-    case MRAS_TOO_MANY_RELAYS:      return &ei_mras_too_many_relays;
-    case MRAS_UNKNOWN_ROOT:         return &ei_mras_unknown_root;
-    case MRAS_WRONG_NAMESPACE:      return &ei_mras_wrong_namespace;
-    case MRAS_OK:
-    case MRAS_STATUS_COUNT:
-        break;
-    }
-    return NULL;
-}
 
 /* Short label of a status for the Info column. */
 static const char *
@@ -872,7 +654,7 @@ status_label(mras_status_t status)
 static void
 status_experts(packet_info *pinfo, proto_item *top, const mras_doc_t *doc)
 {
-    expert_field *ei = status_expert(doc->status);
+    expert_field *ei = MSICE_STATUS_EI(mras_status_ei, doc->status);
     if (!ei)
         return;
     switch (doc->status) {
@@ -967,61 +749,66 @@ raise_finding(packet_info *pinfo, const mras_doc_t *doc, const mras_doc_t *req, 
     }
     unsigned rn = f->relay_index >= 0 ? (unsigned)f->relay_index + 1 : 0;
     const char *detail = f->detail ? f->detail : "";
+    expert_field *ei = MSICE_STATUS_EI(mras_check_ei, f->check);
+    if (f->check == MRAS_CHECK_REASON_FAILED && f->severity != MRAS_SEV_ERROR)
+        ei = &ei_mras_refused_retry;
+    if (!ei)
+        return;
 
     switch (f->check) {
     case MRAS_CHECK_REASON_FAILED:
-        msice_expert_format(pinfo, at, f->severity == MRAS_SEV_ERROR ? &ei_mras_refused : &ei_mras_refused_retry,
+        msice_expert_format(pinfo, at, ei,
                             "MRAS refused the request (%s): no A/V Edge credentials; %s",
                             doc->reason_phrase ? doc->reason_phrase : "?", reason_hint(doc->reason));
         break;
     case MRAS_CHECK_REASON_UNKNOWN:
-        msice_expert_format(pinfo, at, &ei_mras_reason_unknown,
+        msice_expert_format(pinfo, at, ei,
                             "MRAS reasonPhrase \"%s\" is not a documented value: no A/V Edge credentials",
                             doc->reason_phrase ? doc->reason_phrase : "");
         break;
     case MRAS_CHECK_MISSING_ATTRIBUTE:
-        msice_expert_format(pinfo, at, &ei_mras_missing_attribute, "Required attribute %s missing on <%s>",
+        msice_expert_format(pinfo, at, ei, "Required attribute %s missing on <%s>",
                             detail, finding_label(doc, f));
         break;
     case MRAS_CHECK_NO_CREDENTIALS_REQUEST:
-        msice_expert_format(pinfo, at, &ei_mras_no_credentials_request,
+        msice_expert_format(pinfo, at, ei,
                             "MRAS request asks for no credentials (no credentialsRequest): the server has nothing to grant");
         break;
     case MRAS_CHECK_NO_CREDENTIALS:
-        msice_expert_format(pinfo, at, &ei_mras_no_credentials,
+        msice_expert_format(pinfo, at, ei,
                             "MRAS response without credentials: the client gets no Edge credentials: "
                             "it will offer only local candidates");
         break;
     case MRAS_CHECK_CREDENTIALS_INCOMPLETE:
-        msice_expert_format(pinfo, at, &ei_mras_credentials_incomplete,
+        msice_expert_format(pinfo, at, ei,
                             "MRAS credentials without %s: the client cannot authenticate to the A/V Edge", detail);
         break;
     case MRAS_CHECK_NO_RELAYS:
-        msice_expert_format(pinfo, at, &ei_mras_no_relays,
+        msice_expert_format(pinfo, at, ei,
                             "MRAS response lists no media relay: the client has no A/V Edge to allocate on "
                             "and will offer only local candidates");
         break;
     case MRAS_CHECK_RELAY_NO_ADDRESS:
-        msice_expert_format(pinfo, at, &ei_mras_relay_no_address,
+        msice_expert_format(pinfo, at, ei,
                             "Media relay %u has neither hostName nor directIPAddress: the client cannot reach it", rn);
         break;
     case MRAS_CHECK_RELAY_TWO_ADDRESSES:
-        msice_expert_format(pinfo, at, &ei_mras_relay_two_addresses,
+        msice_expert_format(pinfo, at, ei,
                             "Media relay %u has both hostName (%s) and directIPAddress (%s): the schema allows one",
                             rn, relay && relay->host_name ? relay->host_name : "?",
                             relay && relay->direct_ip ? relay->direct_ip : "?");
         break;
     case MRAS_CHECK_RELAY_NO_PORT:
-        msice_expert_format(pinfo, at, &ei_mras_relay_no_port,
+        msice_expert_format(pinfo, at, ei,
                             "Media relay %u has neither udpPort nor tcpPort: the client cannot use it", rn);
         break;
     case MRAS_CHECK_RELAY_NO_LOCATION:
-        msice_expert_format(pinfo, at, &ei_mras_relay_no_location,
+        msice_expert_format(pinfo, at, ei,
                             "Media relay %u has no location (internet or intranet)", rn);
         break;
     case MRAS_CHECK_UNKNOWN_LOCATION: {
         const char *loc = relay ? relay->location : (crq ? crq->location : NULL);
-        msice_expert_format(pinfo, at, &ei_mras_unknown_location,
+        msice_expert_format(pinfo, at, ei,
                             "location \"%s\" is neither internet nor intranet", loc ? loc : "");
         break;
     }
@@ -1029,30 +816,30 @@ raise_finding(packet_info *pinfo, const mras_doc_t *doc, const mras_doc_t *req, 
         const mras_port_t *p = NULL;
         if (relay)
             p = strcmp(detail, "tcpPort") == 0 ? &relay->tcp_port : &relay->udp_port;
-        msice_expert_format(pinfo, at, &ei_mras_bad_port, "Media relay %u %s \"%s\" is not a port number 0-65535",
+        msice_expert_format(pinfo, at, ei, "Media relay %u %s \"%s\" is not a port number 0-65535",
                             rn, detail, p && p->text ? p->text : "");
         break;
     }
     case MRAS_CHECK_BAD_DURATION: {
         const mras_duration_t *d = crq ? &crq->duration : (crs ? &crs->duration : NULL);
-        msice_expert_format(pinfo, at, &ei_mras_bad_duration, "duration \"%s\" is not a positive number of minutes",
+        msice_expert_format(pinfo, at, ei, "duration \"%s\" is not a positive number of minutes",
                             d && d->text ? d->text : "");
         break;
     }
     case MRAS_CHECK_REQUEST_ID_MISMATCH:
-        msice_expert_format(pinfo, at, &ei_mras_request_id_mismatch,
+        msice_expert_format(pinfo, at, ei,
                             "MRAS response requestID \"%s\" does not match the request's \"%s\" (frame %u)",
                             doc->request_id ? doc->request_id : "",
                             req && req->request_id ? req->request_id : "", req_frame);
         break;
     case MRAS_CHECK_CRED_ID_MISMATCH:
-        msice_expert_format(pinfo, at, &ei_mras_credentials_request_id_mismatch,
+        msice_expert_format(pinfo, at, ei,
                             "credentialsRequestID \"%s\" is not in the request (frame %u)",
                             crs && crs->credentials_request_id ? crs->credentials_request_id : "", req_frame);
         break;
     case MRAS_CHECK_DURATION_SHORTENED: {
         const mras_cred_req_t *rq = crs ? mras_find_cred_req(req, crs->credentials_request_id) : NULL;
-        msice_expert_format(pinfo, at, &ei_mras_duration_shortened,
+        msice_expert_format(pinfo, at, ei,
                             "MRAS granted %u minutes, the request (frame %u) asked for %u: the credentials expire sooner",
                             crs ? crs->duration.minutes : 0, req_frame, rq ? rq->duration.minutes : 0);
         break;
@@ -1181,7 +968,7 @@ dissect_doc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const body_t *b
             const mras_doc_t *req, const mras_frame_t *fr)
 {
     mras_items_t items = { NULL, NULL, NULL };
-    span_t whole = span_of(0, b->len);
+    span_t whole = xmlspan_span_make(0, b->len);
     static const char *const kinds[] = { NULL, "request", "response" };
 
     proto_item *top = proto_tree_add_item(tree, proto_mras, tvb, 0, -1, ENC_NA);
@@ -1194,14 +981,16 @@ dissect_doc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const body_t *b
     span_t root_stag = whole;
     if (doc->root_name) {
         const char *colon = strrchr(doc->root_name, ':');
-        if (find_element(b, 0, b->len, colon ? colon + 1 : doc->root_name, &root)) {
+        const char *local = colon ? colon + 1 : doc->root_name;
+        if (xmlspan_found(xmlspan_find_element(b->p, b->len, whole, local, &root))) {
             root_content = root.content;
             root_stag = root.stag;
         }
     }
 
     if (doc->kind == MRAS_KIND_REQUEST || doc->kind == MRAS_KIND_RESPONSE) {
-        proto_item *pi = proto_tree_add_string(mt, hf_mras_kind, tvb, root_stag.off, root_stag.len, kinds[doc->kind]);
+        proto_item *pi = proto_tree_add_string(mt, hf_mras_kind, tvb, root_stag.offset, root_stag.length,
+                                               kinds[doc->kind]);
         proto_item_set_generated(pi);
         proto_item_append_text(top, ", %s", doc->kind == MRAS_KIND_REQUEST ? "Request" : "Response");
         if (doc->reason_phrase)

@@ -33,7 +33,6 @@
 static int proto_msice_diag = -1;   /* proto_msice, handed to msice_diag_register() */
 
 static int hf_msice_diag_header = -1;
-static int hf_msice_diag_call_id = -1;
 static int hf_msice_diag_code = -1;
 static int hf_msice_diag_subcode = -1;
 static int hf_msice_diag_reason = -1;
@@ -75,8 +74,52 @@ static gint ett_msice_diag = -1;
 static gint ett_msice_diag_media_debug = -1;
 static gint ett_msice_diag_icewarn = -1;
 
-/* One expert item per msdiag_status_t value (index = status; OK unused). */
-static expert_field ei_msice_diag[MSDIAG_STATUS_COUNT];
+static expert_field ei_msice_diag_empty = EI_INIT;
+static expert_field ei_msice_diag_too_long = EI_INIT;
+static expert_field ei_msice_diag_bad_code = EI_INIT;
+static expert_field ei_msice_diag_bad_subcode = EI_INIT;
+static expert_field ei_msice_diag_unterminated_quote = EI_INIT;
+static expert_field ei_msice_diag_bad_param = EI_INIT;
+static expert_field ei_msice_diag_bad_media_debug = EI_INIT;
+static expert_field ei_msice_diag_bad_icewarn = EI_INIT;
+static expert_field ei_msice_diag_bad_address = EI_INIT;
+static expert_field ei_msice_diag_bad_port = EI_INIT;
+static expert_field ei_msice_diag_bad_port_range = EI_INIT;
+static expert_field ei_msice_diag_bad_number = EI_INIT;
+static expert_field ei_msice_diag_bad_subnet = EI_INIT;
+static expert_field ei_msice_diag_too_many_items = EI_INIT;
+static expert_field ei_msice_diag_too_many_params = EI_INIT;
+static expert_field ei_msice_diag_duplicate_param = EI_INIT;
+static expert_field ei_msice_diag_missing_reason = EI_INIT;
+static expert_field ei_msice_diag_missing_source = EI_INIT;
+static expert_field ei_msice_diag_not_quoted = EI_INIT;
+static expert_field ei_msice_diag_unknown_location = EI_INIT;
+
+/* The expert item of each diagnostics header status (msdiag_status_t; OK has none). */
+static const msice_status_ei_t msdiag_ei[] = {
+    { MSDIAG_EMPTY,              &ei_msice_diag_empty },
+    { MSDIAG_TOO_LONG,           &ei_msice_diag_too_long },
+    { MSDIAG_BAD_CODE,           &ei_msice_diag_bad_code },
+    { MSDIAG_BAD_SUBCODE,        &ei_msice_diag_bad_subcode },
+    { MSDIAG_UNTERMINATED_QUOTE, &ei_msice_diag_unterminated_quote },
+    { MSDIAG_BAD_PARAM,          &ei_msice_diag_bad_param },
+    { MSDIAG_BAD_MEDIA_DEBUG,    &ei_msice_diag_bad_media_debug },
+    { MSDIAG_BAD_ICEWARN,        &ei_msice_diag_bad_icewarn },
+    { MSDIAG_BAD_ADDRESS,        &ei_msice_diag_bad_address },
+    { MSDIAG_BAD_PORT,           &ei_msice_diag_bad_port },
+    { MSDIAG_BAD_PORT_RANGE,     &ei_msice_diag_bad_port_range },
+    { MSDIAG_BAD_NUMBER,         &ei_msice_diag_bad_number },
+    { MSDIAG_BAD_SUBNET,         &ei_msice_diag_bad_subnet },
+    { MSDIAG_TOO_MANY_ITEMS,     &ei_msice_diag_too_many_items },
+    { MSDIAG_TOO_MANY_PARAMS,    &ei_msice_diag_too_many_params },
+    { MSDIAG_DUPLICATE_PARAM,    &ei_msice_diag_duplicate_param },
+    { MSDIAG_MISSING_REASON,     &ei_msice_diag_missing_reason },
+    { MSDIAG_MISSING_SOURCE,     &ei_msice_diag_missing_source },
+    { MSDIAG_NOT_QUOTED,         &ei_msice_diag_not_quoted },
+    { MSDIAG_UNKNOWN_LOCATION,   &ei_msice_diag_unknown_location },
+};
+_Static_assert(G_N_ELEMENTS(msdiag_ei) == MSDIAG_STATUS_COUNT - 1, "one expert item per status");
+
 static expert_field ei_msice_icewarn = EI_INIT;
 static expert_field ei_msice_media_failure = EI_INIT;
 
@@ -342,7 +385,7 @@ dissect_msice_diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 
     if (diagnostics) {
         if (ctx.call_id) {
-            proto_item *pi = proto_tree_add_string(st, hf_msice_diag_call_id, tvb, 0, 0, ctx.call_id);
+            proto_item *pi = proto_tree_add_string(st, msice_hf_call_id(), tvb, 0, 0, ctx.call_id);
             proto_item_set_generated(pi);
         }
         proto_item *code_item = NULL;
@@ -389,8 +432,9 @@ dissect_msice_diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 
     /* one expert item per problem seen, on the header */
     for (guint s = MSDIAG_OK + 1; s < MSDIAG_STATUS_COUNT; s++) {
-        if (msdiag_has_problem(d, (msdiag_status_t)s))
-            msice_expert(pinfo, top, &ei_msice_diag[s]);
+        expert_field *ei = MSICE_STATUS_EI(msdiag_ei, s);
+        if (ei && msdiag_has_problem(d, (msdiag_status_t)s))
+            msice_expert(pinfo, top, ei);
     }
 
     feed_model(pinfo, &ctx, d, reason, buf);
@@ -406,8 +450,6 @@ msice_diag_register(int proto)
         { &hf_msice_diag_header, { "Diagnostics Header", "msice.diag.header", FT_STRING, BASE_NONE, NULL, 0x0,
               "The SIP header decoded: ms-client-diagnostics, ms-diagnostics, ms-diagnostics-public, "
               "ms-endpoint-location-data or ms-subnet", HFILL } },
-        { &hf_msice_diag_call_id, { "Call-ID", "msice.call_id", FT_STRING, BASE_NONE, NULL, 0x0,
-              "SIP Call-ID of the message carrying this header", HFILL } },
         { &hf_msice_diag_code, { "Code", "msice.diag.code", FT_UINT32, BASE_DEC, NULL, 0x0,
               "ErrorId: 23/24 media connectivity failure, 51004 user action, 51007 callee media diagnosis, "
               "9000-9999 MRAS, ...", HFILL } },
@@ -489,47 +531,47 @@ msice_diag_register(int proto)
         &ett_msice_diag, &ett_msice_diag_media_debug, &ett_msice_diag_icewarn,
     };
 
-    /* One expert item per msdiag status; index = msdiag_status_t. */
+    /* One expert item per msdiag status (msdiag_ei above), then the ICEWarn and media-failure items. */
     static ei_register_info ei[] = {
-        { &ei_msice_diag[MSDIAG_EMPTY], { "msice.expert.diag_empty", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_empty, { "msice.expert.diag_empty", PI_MALFORMED, PI_ERROR,
               "Diagnostics header is empty", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_TOO_LONG], { "msice.expert.diag_too_long", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_too_long, { "msice.expert.diag_too_long", PI_MALFORMED, PI_ERROR,
               "Diagnostics header too long to decode", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_CODE], { "msice.expert.diag_bad_code", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_code, { "msice.expert.diag_bad_code", PI_MALFORMED, PI_ERROR,
               "Diagnostic code (ErrorId) missing or not a 32-bit number", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_SUBCODE], { "msice.expert.diag_bad_subcode", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_subcode, { "msice.expert.diag_bad_subcode", PI_MALFORMED, PI_ERROR,
               "Diagnostic sub-code is not a 32-bit number", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_UNTERMINATED_QUOTE], { "msice.expert.diag_unterminated_quote", PI_MALFORMED,
+        { &ei_msice_diag_unterminated_quote, { "msice.expert.diag_unterminated_quote", PI_MALFORMED,
               PI_ERROR, "Quoted string without its closing quote", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_PARAM], { "msice.expert.diag_bad_param", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_param, { "msice.expert.diag_bad_param", PI_MALFORMED, PI_ERROR,
               "Parameter without a name, or text after its value", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_MEDIA_DEBUG], { "msice.expert.diag_bad_media_debug", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_media_debug, { "msice.expert.diag_bad_media_debug", PI_MALFORMED, PI_ERROR,
               "MediaDebug value does not start with \"<media>:\"", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_ICEWARN], { "msice.expert.diag_bad_icewarn", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_icewarn, { "msice.expert.diag_bad_icewarn", PI_MALFORMED, PI_ERROR,
               "ICEWarn is not a 32-bit hex number", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_ADDRESS], { "msice.expert.diag_bad_address", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_address, { "msice.expert.diag_bad_address", PI_MALFORMED, PI_ERROR,
               "MediaDebug address is not <IP address>:<port>", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_PORT], { "msice.expert.diag_bad_port", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_port, { "msice.expert.diag_bad_port", PI_MALFORMED, PI_ERROR,
               "MediaDebug port is not 0-65535", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_PORT_RANGE], { "msice.expert.diag_bad_port_range", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_port_range, { "msice.expert.diag_bad_port_range", PI_MALFORMED, PI_ERROR,
               "PortRange is not <min>:<max> with min <= max", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_NUMBER], { "msice.expert.diag_bad_number", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_number, { "msice.expert.diag_bad_number", PI_MALFORMED, PI_ERROR,
               "MediaDebug number is not valid (Location/FederationType 0-255, Interfaces hex)", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_BAD_SUBNET], { "msice.expert.diag_bad_subnet", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_diag_bad_subnet, { "msice.expert.diag_bad_subnet", PI_MALFORMED, PI_ERROR,
               "ms-subnet is not an IPv4 or IPv6 address", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_TOO_MANY_ITEMS], { "msice.expert.diag_too_many_items", PI_MALFORMED, PI_WARN,
+        { &ei_msice_diag_too_many_items, { "msice.expert.diag_too_many_items", PI_MALFORMED, PI_WARN,
               "More MediaDebug items than decoded", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_TOO_MANY_PARAMS], { "msice.expert.diag_too_many_params", PI_MALFORMED, PI_WARN,
+        { &ei_msice_diag_too_many_params, { "msice.expert.diag_too_many_params", PI_MALFORMED, PI_WARN,
               "More parameters than decoded", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_DUPLICATE_PARAM], { "msice.expert.diag_duplicate_param", PI_MALFORMED, PI_WARN,
+        { &ei_msice_diag_duplicate_param, { "msice.expert.diag_duplicate_param", PI_MALFORMED, PI_WARN,
               "Parameter given twice; the first one is used", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_MISSING_REASON], { "msice.expert.diag_missing_reason", PI_MALFORMED, PI_WARN,
+        { &ei_msice_diag_missing_reason, { "msice.expert.diag_missing_reason", PI_MALFORMED, PI_WARN,
               "Diagnostics header without reason", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_MISSING_SOURCE], { "msice.expert.diag_missing_source", PI_MALFORMED, PI_WARN,
+        { &ei_msice_diag_missing_source, { "msice.expert.diag_missing_source", PI_MALFORMED, PI_WARN,
               "ms-diagnostics without source ([MS-OCER] 2.2.1.1)", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_NOT_QUOTED], { "msice.expert.diag_not_quoted", PI_MALFORMED, PI_WARN,
+        { &ei_msice_diag_not_quoted, { "msice.expert.diag_not_quoted", PI_MALFORMED, PI_WARN,
               "reason, source or MediaDebug value is not a quoted string", EXPFILL } },
-        { &ei_msice_diag[MSDIAG_UNKNOWN_LOCATION], { "msice.expert.diag_unknown_location", PI_MALFORMED, PI_NOTE,
+        { &ei_msice_diag_unknown_location, { "msice.expert.diag_unknown_location", PI_MALFORMED, PI_NOTE,
               "ms-media-location-type is absent or neither Intranet nor Internet", EXPFILL } },
         { &ei_msice_icewarn, { "msice.expert.icewarn", PI_PROTOCOL, PI_WARN,
               "Client reports ICE problems", EXPFILL } },
@@ -537,10 +579,6 @@ msice_diag_register(int proto)
               "Media connectivity failure (ms-client-diagnostics 23/24)", EXPFILL } },
     };
 
-    for (guint i = 0; i < MSDIAG_STATUS_COUNT; i++) {
-        expert_field init = EI_INIT;
-        ei_msice_diag[i] = init;
-    }
     proto_msice_diag = proto;
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

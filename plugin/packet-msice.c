@@ -31,6 +31,7 @@
 #include "core/icecall.h"
 #include "core/msnet.h"
 #include "core/msturn.h"
+#include "core/sdpline.h"
 
 /* ---- ids --------------------------------------------------------------- */
 
@@ -93,10 +94,107 @@ static gint ett_msice_priority = -1;
 static gint ett_msice_remote = -1;
 static gint ett_msice_path = -1;
 
-/* One expert item per icecand_status_t value (index = status). */
-static expert_field ei_msice[ICECAND_STATUS_COUNT];
+static expert_field ei_msice_truncated = EI_INIT;
+static expert_field ei_msice_too_long = EI_INIT;
+static expert_field ei_msice_bad_foundation = EI_INIT;
+static expert_field ei_msice_bad_credential = EI_INIT;
+static expert_field ei_msice_bad_component = EI_INIT;
+static expert_field ei_msice_bad_transport = EI_INIT;
+static expert_field ei_msice_bad_priority = EI_INIT;
+static expert_field ei_msice_bad_qvalue = EI_INIT;
+static expert_field ei_msice_bad_address = EI_INIT;
+static expert_field ei_msice_bad_port = EI_INIT;
+static expert_field ei_msice_bad_type = EI_INIT;
+static expert_field ei_msice_bad_raddr = EI_INIT;
+static expert_field ei_msice_bad_rport = EI_INIT;
+static expert_field ei_msice_too_many = EI_INIT;
+static expert_field ei_msice_extra_tokens = EI_INIT;
+static expert_field ei_msice_ufrag_length = EI_INIT;
+static expert_field ei_msice_pwd_length = EI_INIT;
+static expert_field ei_msice_priority_range = EI_INIT;
+static expert_field ei_msice_ambiguous_credentials = EI_INIT;
+static expert_field ei_msice_priority_mismatch = EI_INIT;
+static expert_field ei_msice_options_ignored = EI_INIT;
+
+/* The expert item of each ICE line status (icecand_status_t; OK and NOT_ICE have none). */
+static const msice_status_ei_t icecand_ei[] = {
+    { ICECAND_TRUNCATED,             &ei_msice_truncated },
+    { ICECAND_TOO_LONG,              &ei_msice_too_long },
+    { ICECAND_BAD_FOUNDATION,        &ei_msice_bad_foundation },
+    { ICECAND_BAD_CREDENTIAL,        &ei_msice_bad_credential },
+    { ICECAND_BAD_COMPONENT,         &ei_msice_bad_component },
+    { ICECAND_BAD_TRANSPORT,         &ei_msice_bad_transport },
+    { ICECAND_BAD_PRIORITY,          &ei_msice_bad_priority },
+    { ICECAND_BAD_QVALUE,            &ei_msice_bad_qvalue },
+    { ICECAND_BAD_ADDRESS,           &ei_msice_bad_address },
+    { ICECAND_BAD_PORT,              &ei_msice_bad_port },
+    { ICECAND_BAD_TYPE,              &ei_msice_bad_type },
+    { ICECAND_BAD_RADDR,             &ei_msice_bad_raddr },
+    { ICECAND_BAD_RPORT,             &ei_msice_bad_rport },
+    { ICECAND_TOO_MANY,              &ei_msice_too_many },
+    { ICECAND_EXTRA_TOKENS,          &ei_msice_extra_tokens },
+    { ICECAND_UFRAG_LENGTH,          &ei_msice_ufrag_length },
+    { ICECAND_PWD_LENGTH,            &ei_msice_pwd_length },
+    { ICECAND_PRIORITY_RANGE,        &ei_msice_priority_range },
+    { ICECAND_AMBIGUOUS_CREDENTIALS, &ei_msice_ambiguous_credentials },
+    { ICECAND_PRIORITY_MISMATCH,     &ei_msice_priority_mismatch },
+    { ICECAND_OPTIONS_IGNORED,       &ei_msice_options_ignored },
+};
+_Static_assert(G_N_ELEMENTS(icecand_ei) == ICECAND_STATUS_COUNT - 2, "one expert item per status");
+
 static expert_field ei_msice_promotion = EI_INIT;
-static expert_field ei_msice_rule[ICECALL_RULE_COUNT];
+static expert_field ei_msice_sdp_too_long = EI_INIT;
+static expert_field ei_msice_sdp_truncated = EI_INIT;
+static expert_field ei_msice_sdp_bad_port = EI_INIT;
+static expert_field ei_msice_sdp_bad_port_count = EI_INIT;
+static expert_field ei_msice_sdp_bad_address = EI_INIT;
+static expert_field ei_msice_sdp_bad_addrtype = EI_INIT;
+
+/* The expert item of each c=/m= line status. */
+static const msice_status_ei_t sdpline_ei[] = {
+    { SDPLINE_TOO_LONG,       &ei_msice_sdp_too_long },
+    { SDPLINE_TRUNCATED,      &ei_msice_sdp_truncated },
+    { SDPLINE_BAD_PORT,       &ei_msice_sdp_bad_port },
+    { SDPLINE_BAD_PORT_COUNT, &ei_msice_sdp_bad_port_count },
+    { SDPLINE_BAD_ADDRESS,    &ei_msice_sdp_bad_address },
+    { SDPLINE_BAD_ADDRTYPE,   &ei_msice_sdp_bad_addrtype },
+};
+_Static_assert(G_N_ELEMENTS(sdpline_ei) == SDPLINE_STATUS_COUNT - 2, "one expert item per c=/m= line problem");
+
+static expert_field ei_msice_no_edge_credentials = EI_INIT;
+static expert_field ei_msice_no_edge_candidates = EI_INIT;
+static expert_field ei_msice_relay_udp_only = EI_INIT;
+static expert_field ei_msice_relay_tcp_only = EI_INIT;
+static expert_field ei_msice_private_edge_address = EI_INIT;
+static expert_field ei_msice_turn_unreachable = EI_INIT;
+static expert_field ei_msice_turn_credentials_rejected = EI_INIT;
+static expert_field ei_msice_turn_error = EI_INIT;
+static expert_field ei_msice_all_checks_failed = EI_INIT;
+static expert_field ei_msice_relay_despite_direct = EI_INIT;
+static expert_field ei_msice_tcp_relay = EI_INIT;
+static expert_field ei_msice_no_reinvite = EI_INIT;
+static expert_field ei_msice_client_diagnostics = EI_INIT;
+static expert_field ei_msice_media_rejected = EI_INIT;
+
+/* The expert item of each troubleshooting rule (icecall_rule_t). */
+static const msice_status_ei_t icecall_rule_ei[] = {
+    { ICECALL_RULE_NO_EDGE_CREDENTIALS,  &ei_msice_no_edge_credentials },
+    { ICECALL_RULE_NO_EDGE_CANDIDATES,   &ei_msice_no_edge_candidates },
+    { ICECALL_RULE_RELAY_UDP_ONLY,       &ei_msice_relay_udp_only },
+    { ICECALL_RULE_RELAY_TCP_ONLY,       &ei_msice_relay_tcp_only },
+    { ICECALL_RULE_PRIVATE_EDGE_ADDRESS, &ei_msice_private_edge_address },
+    { ICECALL_RULE_TURN_UNREACHABLE,     &ei_msice_turn_unreachable },
+    { ICECALL_RULE_TURN_CREDENTIALS,     &ei_msice_turn_credentials_rejected },
+    { ICECALL_RULE_TURN_ERROR,           &ei_msice_turn_error },
+    { ICECALL_RULE_ALL_CHECKS_FAILED,    &ei_msice_all_checks_failed },
+    { ICECALL_RULE_RELAY_DESPITE_DIRECT, &ei_msice_relay_despite_direct },
+    { ICECALL_RULE_TCP_RELAY,            &ei_msice_tcp_relay },
+    { ICECALL_RULE_NO_REINVITE,          &ei_msice_no_reinvite },
+    { ICECALL_RULE_CLIENT_DIAGNOSTICS,   &ei_msice_client_diagnostics },
+    { ICECALL_RULE_MEDIA_REJECTED,       &ei_msice_media_rejected },
+};
+_Static_assert(G_N_ELEMENTS(icecall_rule_ei) == ICECALL_RULE_COUNT, "one expert item per status");
+
 static expert_field ei_msice_no_edge_candidates_inside = EI_INIT; /* the note-level variant */
 static int hf_msice_finding = -1;
 static gint ett_msice_finding = -1;
@@ -193,9 +291,9 @@ static void
 line_experts(packet_info *pinfo, proto_item *item, const icecand_t *c, const char *line)
 {
     for (int s = ICECAND_NOT_ICE + 1; s < ICECAND_STATUS_COUNT; s++) {
-        if (icecand_has_problem(c, (icecand_status_t)s))
-            msice_expert_format(pinfo, item, &ei_msice[s], "%s: %s",
-                                icecand_status_to_string((icecand_status_t)s), line);
+        expert_field *ei = MSICE_STATUS_EI(icecand_ei, s);
+        if (ei && icecand_has_problem(c, (icecand_status_t)s))
+            msice_expert_format(pinfo, item, ei, "%s: %s", icecand_status_to_string((icecand_status_t)s), line);
     }
 }
 
@@ -393,6 +491,12 @@ int
 msice_proto(void)
 {
     return proto_msice;
+}
+
+int
+msice_hf_call_id(void)
+{
+    return hf_msice_call_id;
 }
 
 /* The model's clock: the absolute time of its zero (see msice_time_us()). */
@@ -1000,7 +1104,7 @@ msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t 
             ck->username = wmem_strndup(pinfo->pool, (const char *)buf + u->value_off, n);
     }
     ck->use_candidate = msturn_find_attr(m, MSTURN_ATTR_ICE_USE_CANDIDATE) != NULL;
-    if (m->type == 0x0101) {
+    if (m->type == MSTURN_BINDING_RESPONSE) {
         /* How the responder saw the requester: XOR-MAPPED-ADDRESS (MS-ICE2,
          * RFC 5389; 0x8020 in older MS-ICE2 stacks) or MAPPED-ADDRESS (MS-ICE
          * v6 checks follow RFC 3489). */
@@ -1018,7 +1122,7 @@ msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t 
         }
     }
     const msturn_attr_t *mx = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
-    if (mx && m->type == 0x0001 && mx->value_len == 8) {
+    if (mx && m->type == MSTURN_BINDING_REQUEST && mx->value_len == 8) {
         /* The sender wants the answer in 0xFF10 frames to its relay: it sent the
          * check through that relay ([MS-TURN] 2.2.2.25, 3.2.5.7). */
         guint64 sid = ((guint64)msturn_rd32(buf + mx->value_off) << 32) | msturn_rd32(buf + mx->value_off + 4);
@@ -1051,6 +1155,20 @@ candidate_addr(icecall_addr_t *out, const icecand_addr_t *a, const icecand_num_t
     out->port = port->valid ? (guint16)port->value : 0;
 }
 
+/* One expert info per problem of a c= or m= line, on the line's bytes (the
+ * msice tree of the body may not exist yet: it starts at the first ICE line). */
+static void
+sdp_line_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sdp_line_t *l, const sdpline_t *sl)
+{
+    const char *text = (const char *)tvb_format_text(pinfo->pool, tvb, l->start, l->length);
+    for (int s = SDPLINE_NOT_CM + 1; s < SDPLINE_STATUS_COUNT; s++) {
+        expert_field *ei = MSICE_STATUS_EI(sdpline_ei, s);
+        if (ei && sdpline_has_problem(sl, (sdpline_status_t)s))
+            proto_tree_add_expert_format(tree, pinfo, ei, tvb, l->start, l->length, "%s: %s",
+                                         sdpline_status_to_string((sdpline_status_t)s), text);
+    }
+}
+
 /*
  * Walks the a= and m= lines of one SDP body in order, building one subtree
  * per media description. Returns the Info text for this body (NULL when it
@@ -1064,7 +1182,7 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
     proto_item *media_item = NULL;
     gboolean any_ice = FALSE;     /* the body has an ICE line: msice tree made */
     gboolean media_open = FALSE;  /* the current media description has one */
-    gint m_start = 0, m_len = 0, m_type_len = 0;  /* its m= line, if any */
+    gint m_start = 0, m_len = 0, m_type_off = 0, m_type_len = 0;  /* its m= line, if any */
     media_summary_t ms;
     media_creds_t creds;
     wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, "");
@@ -1118,7 +1236,7 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
             }
             if (creds.ufrag_len && creds.pwd_len &&
                 icecand_check_credentials(creds.ufrag_len, creds.pwd_len) == ICECAND_AMBIGUOUS_CREDENTIALS)
-                msice_expert(pinfo, creds.pwd_item, &ei_msice[ICECAND_AMBIGUOUS_CREDENTIALS]);
+                msice_expert(pinfo, creds.pwd_item, MSICE_STATUS_EI(icecand_ei, ICECAND_AMBIGUOUS_CREDENTIALS));
             media_open = FALSE;
         }
         if (!l)
@@ -1126,40 +1244,35 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
         if (l->length < 2)
             continue;
         const guint8 *p = tvb_get_ptr(tvb, l->start, l->length);
-        if (l->kind == 'c') {
-            /* "c=IN IP4 10.0.0.1" */
-            icecall_addr_t *dst = n_m ? &c_media : &c_session;
-            const char *sp = g_strrstr_len((const char *)p, l->length, " ");
-            memset(dst, 0, sizeof(*dst));
-            if (sp) {
-                guint8 b[16];
-                icecand_family_t fam = icecand_parse_ip(sp + 1, (gsize)(l->length - (sp + 1 - (const char *)p)), b);
-                if (fam != ICECAND_FAMILY_NONE) {
-                    dst->family = (guint8)fam;
-                    memcpy(dst->addr, b, 16);
+        if (l->kind == 'c' || l->kind == 'm') {
+            sdpline_t sl;
+            sdpline_parse((const char *)p, (gsize)l->length, &sl);
+            if (sl.problems)
+                sdp_line_experts(tvb, pinfo, tree, l, &sl);
+            if (l->kind == 'c') {
+                /* "c=IN IP4 10.0.0.1": the default address of the session or media */
+                icecall_addr_t *dst = n_m ? &c_media : &c_session;
+                memset(dst, 0, sizeof(*dst));
+                if (sl.family) {
+                    dst->family = sl.family;
+                    memcpy(dst->addr, sl.addr, 16);
                 }
+                continue;
             }
-            continue;
-        }
-        if (l->kind == 'm') {
-            /* "m=audio 50000 RTP/AVP 0" */
-            gint n = 2;
-            while (n < l->length && p[n] != ' ')
-                n++;
+            /* "m=audio 50000 RTP/AVP 0": a new media description */
             memset(&ms, 0, sizeof(ms));
             memset(&creds, 0, sizeof(creds));
-            ms.media = (const char *)tvb_get_string_enc(pinfo->pool, tvb, l->start + 2, n - 2, ENC_ASCII);
+            ms.media = (const char *)tvb_get_string_enc(pinfo->pool, tvb, l->start + (gint)sl.media.offset,
+                                                        (gint)sl.media.length, ENC_ASCII);
             m_start = l->start;
             m_len = l->length;
-            m_type_len = n - 2;
+            m_type_off = l->start + (gint)sl.media.offset;
+            m_type_len = (gint)sl.media.length;
             memset(&cur, 0, sizeof(cur));
             memset(&c_media, 0, sizeof(c_media));
             cur.index = n_m++;
             cur.media = ms.media;
-            guint32 port = 0;
-            for (gint k = n + 1; k < l->length && g_ascii_isdigit(p[k]) && port <= 65535; k++)
-                port = port * 10 + (guint32)(p[k] - '0');
-            cur.default_addr.port = port <= 65535 ? (guint16)port : 0;
+            cur.default_addr.port = sl.port_valid ? sl.port : 0;   /* 0: unknown (expert info above) */
             model_cands = wmem_array_new(pinfo->pool, sizeof(icecall_cand_in_t));
             continue;
         }
@@ -1179,7 +1292,7 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
             proto_item_append_text(media_item, " %s", ms.media);
             mt = proto_item_add_subtree(media_item, ett_msice_media);
             if (m_len)
-                proto_tree_add_string(mt, hf_msice_media_type, tvb, m_start + 2, m_type_len, ms.media);
+                proto_tree_add_string(mt, hf_msice_media_type, tvb, m_type_off, m_type_len, ms.media);
         }
         proto_item *item = NULL;
         switch (c->kind) {
@@ -1364,10 +1477,11 @@ dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         }
         /* An expert item has one severity: rules judged milder in context
          * (no Edge candidates on a call inside the network) have their own. */
-        expert_field *ei = &ei_msice_rule[f->rule];
+        expert_field *ei = MSICE_STATUS_EI(icecall_rule_ei, f->rule);
         if (f->rule == ICECALL_RULE_NO_EDGE_CANDIDATES && f->severity == ICECALL_SEV_NOTE)
             ei = &ei_msice_no_edge_candidates_inside;
-        msice_expert_format(pinfo, pi, ei, "%s", f->text);
+        if (ei)
+            msice_expert_format(pinfo, pi, ei, "%s", f->text);
     }
     return 0;
 }
@@ -1403,7 +1517,7 @@ proto_register_msice(void)
 {
     static hf_register_info hf[] = {
         { &hf_msice_call_id, { "Call-ID", "msice.call_id", FT_STRING, BASE_NONE, NULL, 0x0,
-              "SIP Call-ID of the message carrying this SDP", HFILL } },
+              "SIP Call-ID of the message carrying this SDP or header, or of the call of this packet", HFILL } },
         { &hf_msice_message, { "SIP Message", "msice.message", FT_STRING, BASE_NONE, NULL, 0x0,
               "SIP method or status code of the message carrying this SDP", HFILL } },
         { &hf_msice_sdp_format, { "SDP Format", "msice.sdp.format", FT_STRING, BASE_NONE, NULL, 0x0,
@@ -1505,97 +1619,103 @@ proto_register_msice(void)
         &ett_msice_path, &ett_msice_finding,
     };
 
-    /* One expert item per parser status; index = icecand_status_t. */
+    /* One expert item per ICE line status (icecand_ei), per c=/m= line status (sdpline_ei) and per
+     * troubleshooting rule (icecall_rule_ei). */
     static ei_register_info ei[] = {
-        { &ei_msice[ICECAND_TRUNCATED], { "msice.expert.truncated", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_truncated, { "msice.expert.truncated", PI_MALFORMED, PI_ERROR,
               "ICE line has too few tokens", EXPFILL } },
-        { &ei_msice[ICECAND_TOO_LONG], { "msice.expert.too_long", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_too_long, { "msice.expert.too_long", PI_MALFORMED, PI_ERROR,
               "ICE line too long", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_FOUNDATION], { "msice.expert.bad_foundation", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_foundation, { "msice.expert.bad_foundation", PI_MALFORMED, PI_ERROR,
               "Candidate foundation is not 1-32 ICE characters", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_CREDENTIAL], { "msice.expert.bad_credential", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_credential, { "msice.expert.bad_credential", PI_MALFORMED, PI_ERROR,
               "ICE username or password has characters ICE does not allow", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_COMPONENT], { "msice.expert.bad_component", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_component, { "msice.expert.bad_component", PI_MALFORMED, PI_ERROR,
               "Candidate component is not 1-256", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_TRANSPORT], { "msice.expert.bad_transport", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_transport, { "msice.expert.bad_transport", PI_MALFORMED, PI_ERROR,
               "Candidate transport is not UDP, TCP, TCP-ACT or TCP-PASS", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_PRIORITY], { "msice.expert.bad_priority", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_priority, { "msice.expert.bad_priority", PI_MALFORMED, PI_ERROR,
               "Candidate priority is not a 32-bit number", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_QVALUE], { "msice.expert.bad_qvalue", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_qvalue, { "msice.expert.bad_qvalue", PI_MALFORMED, PI_ERROR,
               "ICE v6 q-value is not 0.000-1.000", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_ADDRESS], { "msice.expert.bad_address", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_address, { "msice.expert.bad_address", PI_MALFORMED, PI_ERROR,
               "Candidate address is not an IPv4 or IPv6 address", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_PORT], { "msice.expert.bad_port", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_port, { "msice.expert.bad_port", PI_MALFORMED, PI_ERROR,
               "Candidate port is not 0-65535", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_TYPE], { "msice.expert.bad_type", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_type, { "msice.expert.bad_type", PI_MALFORMED, PI_ERROR,
               "Candidate type missing or not host/srflx/prflx/relay", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_RADDR], { "msice.expert.bad_raddr", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_raddr, { "msice.expert.bad_raddr", PI_MALFORMED, PI_ERROR,
               "Related address is not an IPv4 or IPv6 address", EXPFILL } },
-        { &ei_msice[ICECAND_BAD_RPORT], { "msice.expert.bad_rport", PI_MALFORMED, PI_ERROR,
+        { &ei_msice_bad_rport, { "msice.expert.bad_rport", PI_MALFORMED, PI_ERROR,
               "Related port is not 0-65535", EXPFILL } },
-        { &ei_msice[ICECAND_TOO_MANY], { "msice.expert.too_many", PI_PROTOCOL, PI_WARN,
+        { &ei_msice_too_many, { "msice.expert.too_many", PI_PROTOCOL, PI_WARN,
               "More extensions or remote candidates than decoded", EXPFILL } },
-        { &ei_msice[ICECAND_EXTRA_TOKENS], { "msice.expert.extra_tokens", PI_PROTOCOL, PI_WARN,
+        { &ei_msice_extra_tokens, { "msice.expert.extra_tokens", PI_PROTOCOL, PI_WARN,
               "Extra tokens after a complete ICE v6 candidate", EXPFILL } },
-        { &ei_msice[ICECAND_UFRAG_LENGTH], { "msice.expert.ufrag_length", PI_PROTOCOL, PI_WARN,
+        { &ei_msice_ufrag_length, { "msice.expert.ufrag_length", PI_PROTOCOL, PI_WARN,
               "ice-ufrag is not 4-256 characters", EXPFILL } },
-        { &ei_msice[ICECAND_PWD_LENGTH], { "msice.expert.pwd_length", PI_PROTOCOL, PI_WARN,
+        { &ei_msice_pwd_length, { "msice.expert.pwd_length", PI_PROTOCOL, PI_WARN,
               "ice-pwd is not 22-256 characters", EXPFILL } },
-        { &ei_msice[ICECAND_PRIORITY_RANGE], { "msice.expert.priority_range", PI_PROTOCOL, PI_WARN,
+        { &ei_msice_priority_range, { "msice.expert.priority_range", PI_PROTOCOL, PI_WARN,
               "Candidate priority is 0 or above 2^31-1", EXPFILL } },
-        { &ei_msice[ICECAND_AMBIGUOUS_CREDENTIALS], { "msice.expert.ambiguous_credentials", PI_PROTOCOL, PI_WARN,
+        { &ei_msice_ambiguous_credentials, { "msice.expert.ambiguous_credentials", PI_PROTOCOL, PI_WARN,
               "6-character ice-ufrag with a 32-character ice-pwd: Microsoft clients may take them for base64 "
               "([MS-SDPEXT] 3.1.5.21.5)", EXPFILL } },
-        { &ei_msice[ICECAND_PRIORITY_MISMATCH], { "msice.expert.priority_mismatch", PI_PROTOCOL, PI_NOTE,
+        { &ei_msice_priority_mismatch, { "msice.expert.priority_mismatch", PI_PROTOCOL, PI_NOTE,
               "Component part of the priority differs from the component", EXPFILL } },
-        { &ei_msice[ICECAND_OPTIONS_IGNORED], { "msice.expert.options_ignored", PI_PROTOCOL, PI_NOTE,
+        { &ei_msice_options_ignored, { "msice.expert.options_ignored", PI_PROTOCOL, PI_NOTE,
               "a=ice-options is ignored by Microsoft clients ([MS-SDPEXT] 3.1.5.21.3)", EXPFILL } },
         { &ei_msice_promotion, { "msice.expert.promotion", PI_SEQUENCE, PI_NOTE,
               "Media moved to a new path (promotion)", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_NO_EDGE_CREDENTIALS], { "msice.expert.no_edge_credentials", PI_PROTOCOL,
+        { &ei_msice_sdp_too_long, { "msice.expert.sdp_too_long", PI_MALFORMED, PI_ERROR,
+              "SDP c= or m= line too long to read", EXPFILL } },
+        { &ei_msice_sdp_truncated, { "msice.expert.sdp_truncated", PI_MALFORMED, PI_ERROR,
+              "SDP c= or m= line ends before a required field", EXPFILL } },
+        { &ei_msice_sdp_bad_port, { "msice.expert.sdp_bad_port", PI_MALFORMED, PI_ERROR,
+              "m= port is not 0-65535: the media line's default port is unknown", EXPFILL } },
+        { &ei_msice_sdp_bad_port_count, { "msice.expert.sdp_bad_port_count", PI_MALFORMED, PI_ERROR,
+              "m= number of ports is not 1-65535", EXPFILL } },
+        { &ei_msice_sdp_bad_address, { "msice.expert.sdp_bad_address", PI_MALFORMED, PI_ERROR,
+              "c= connection address is not a numeric IPv4/IPv6 address: the default address is unknown",
+              EXPFILL } },
+        { &ei_msice_sdp_bad_addrtype, { "msice.expert.sdp_bad_addrtype", PI_MALFORMED, PI_WARN,
+              "c= address type is not IP4/IP6, or not the family of the address", EXPFILL } },
+        { &ei_msice_no_edge_credentials, { "msice.expert.no_edge_credentials", PI_PROTOCOL,
               PI_WARN, "Client has no Edge credentials (MRAS failed or absent): it offers only local candidates",
               EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_NO_EDGE_CANDIDATES], { "msice.expert.no_edge_candidates", PI_PROTOCOL,
+        { &ei_msice_no_edge_candidates, { "msice.expert.no_edge_candidates", PI_PROTOCOL,
               PI_WARN, "No server-reflexive and no relay candidate: the client cannot reach the A/V Edge", EXPFILL } },
         { &ei_msice_no_edge_candidates_inside, { "msice.expert.no_edge_candidates_inside", PI_PROTOCOL, PI_NOTE,
               "No server-reflexive and no relay candidate, on a call inside the network (no Edge needed)",
               EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_RELAY_UDP_ONLY], { "msice.expert.relay_udp_only", PI_PROTOCOL, PI_NOTE,
+        { &ei_msice_relay_udp_only, { "msice.expert.relay_udp_only", PI_PROTOCOL, PI_NOTE,
               "Relay candidates over UDP only: TCP to the Edge is likely blocked", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_RELAY_TCP_ONLY], { "msice.expert.relay_tcp_only", PI_PROTOCOL, PI_WARN,
+        { &ei_msice_relay_tcp_only, { "msice.expert.relay_tcp_only", PI_PROTOCOL, PI_WARN,
               "Relay candidates over TCP only: UDP to the Edge is likely blocked", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_PRIVATE_EDGE_ADDRESS], { "msice.expert.private_edge_address", PI_PROTOCOL,
+        { &ei_msice_private_edge_address, { "msice.expert.private_edge_address", PI_PROTOCOL,
               PI_WARN, "External client with a private relay/server-reflexive address: Edge external address wrong "
               "(NAT)?", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_TURN_UNREACHABLE], { "msice.expert.turn_unreachable", PI_RESPONSE_CODE,
+        { &ei_msice_turn_unreachable, { "msice.expert.turn_unreachable", PI_RESPONSE_CODE,
               PI_WARN, "A/V Edge unreachable: Allocate never answered", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_TURN_CREDENTIALS], { "msice.expert.turn_credentials_rejected",
+        { &ei_msice_turn_credentials_rejected, { "msice.expert.turn_credentials_rejected",
               PI_RESPONSE_CODE, PI_WARN, "A/V Edge rejected the credentials (401 after authentication)",
               EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_TURN_ERROR], { "msice.expert.turn_error", PI_RESPONSE_CODE, PI_WARN,
+        { &ei_msice_turn_error, { "msice.expert.turn_error", PI_RESPONSE_CODE, PI_WARN,
               "Allocation failed (437, 438, 486, 5xx)", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_ALL_CHECKS_FAILED], { "msice.expert.all_checks_failed", PI_SEQUENCE,
+        { &ei_msice_all_checks_failed, { "msice.expert.all_checks_failed", PI_SEQUENCE,
               PI_WARN, "Every connectivity check failed: no media path", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_RELAY_DESPITE_DIRECT], { "msice.expert.relay_despite_direct", PI_SEQUENCE,
+        { &ei_msice_relay_despite_direct, { "msice.expert.relay_despite_direct", PI_SEQUENCE,
               PI_WARN, "Media on a relay although a direct pair succeeded", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_TCP_RELAY], { "msice.expert.tcp_relay", PI_SEQUENCE, PI_WARN,
+        { &ei_msice_tcp_relay, { "msice.expert.tcp_relay", PI_SEQUENCE, PI_WARN,
               "Final media path is a TCP relay (the last resort)", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_NO_REINVITE], { "msice.expert.no_reinvite", PI_SEQUENCE, PI_WARN,
+        { &ei_msice_no_reinvite, { "msice.expert.no_reinvite", PI_SEQUENCE, PI_WARN,
               "No re-INVITE with the final candidates after the 200 OK", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_CLIENT_DIAGNOSTICS], { "msice.expert.client_diagnostics", PI_PROTOCOL,
+        { &ei_msice_client_diagnostics, { "msice.expert.client_diagnostics", PI_PROTOCOL,
               PI_WARN, "The client reports a media connectivity problem", EXPFILL } },
-        { &ei_msice_rule[ICECALL_RULE_MEDIA_REJECTED], { "msice.expert.media_rejected", PI_RESPONSE_CODE,
+        { &ei_msice_media_rejected, { "msice.expert.media_rejected", PI_RESPONSE_CODE,
               PI_WARN, "The peer (or the network) rejects the media: ICMP destination unreachable", EXPFILL } },
     };
 
-    for (guint i = 0; i < ICECAND_STATUS_COUNT; i++) {
-        expert_field init = EI_INIT;
-        ei_msice[i] = init;
-    }
-    for (guint i = 0; i < ICECALL_RULE_COUNT; i++) {
-        expert_field init = EI_INIT;
-        ei_msice_rule[i] = init;
-    }
     proto_msice = proto_register_protocol("Microsoft ICE (MS-ICE, MS-ICE2)", "MSICE", "msice");
     proto_register_field_array(proto_msice, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

@@ -30,6 +30,7 @@
 
 #include "msice-int.h"
 #include "core/msturn.h"
+#include "core/textscan.h"
 
 /* ---- ids --------------------------------------------------------------- */
 
@@ -157,6 +158,42 @@ static expert_field ei_msturn_retransmission = EI_INIT;
 static expert_field ei_msturn_tcp_bad_frame = EI_INIT;
 static expert_field ei_msturn_mux_unknown_session = EI_INIT;
 static expert_field ei_msturn_integrity_bad = EI_INIT;
+static expert_field ei_msturn_too_short = EI_INIT;
+static expert_field ei_msturn_value_clipped = EI_INIT;
+static expert_field ei_msturn_mux_bad_length = EI_INIT;
+
+/* The expert item of each message status (msturn_parse(); NOT_STUN: not
+ * ours, no item). */
+static const msice_status_ei_t msturn_status_ei[] = {
+    { MSTURN_TOO_SHORT,      &ei_msturn_too_short },
+    { MSTURN_TRUNCATED,      &ei_msturn_truncated },
+    { MSTURN_ATTR_OVERRUN,   &ei_msturn_attr_overrun },
+    { MSTURN_TRAILING_BYTES, &ei_msturn_trailing_bytes },
+    { MSTURN_TOO_MANY_ATTRS, &ei_msturn_too_many_attrs },
+};
+_Static_assert(G_N_ELEMENTS(msturn_status_ei) == MSTURN_STATUS_COUNT - 2, "one expert item per status");
+
+/* The expert item of each multiplexed-TURN frame status (msturn_parse_mux():
+ * ATTR_OVERRUN there means a Length too small for the session id). */
+static const msice_status_ei_t msturn_mux_status_ei[] = {
+    { MSTURN_TRUNCATED,    &ei_msturn_truncated },
+    { MSTURN_ATTR_OVERRUN, &ei_msturn_mux_bad_length },
+};
+
+/* The expert item of each attribute value status. */
+static const msice_status_ei_t msturn_val_status_ei[] = {
+    { MSTURN_VAL_CLIPPED,    &ei_msturn_value_clipped },
+    { MSTURN_VAL_BAD_LENGTH, &ei_msturn_bad_length },
+    { MSTURN_VAL_BAD_FAMILY, &ei_msturn_bad_family },
+    { MSTURN_VAL_BAD_COOKIE, &ei_msturn_bad_cookie },
+};
+_Static_assert(G_N_ELEMENTS(msturn_val_status_ei) == MSTURN_VAL_STATUS_COUNT - 1, "one expert item per status");
+
+/* The expert item of each MESSAGE-INTEGRITY result (the others are shown,
+ * not raised: not verified, good; malformed has the attribute's item). */
+static const msice_status_ei_t msturn_integrity_ei[] = {
+    { MSTURN_INTEGRITY_BAD, &ei_msturn_integrity_bad },
+};
 
 static dissector_handle_t msturn_udp_handle;
 static dissector_handle_t msturn_tcp_handle;
@@ -183,9 +220,9 @@ static const char *pref_credentials = "";
 /* One parsed pair, base64-decoded. Owned by pref_creds (g_free). */
 typedef struct {
     guint8 *user;
-    gsize   user_len;
+    size_t  user_len;
     guint8 *pass;
-    gsize   pass_len;
+    size_t  pass_len;
 } msturn_pref_cred_t;
 static GArray *pref_creds;   /* msturn_pref_cred_t; lives until the next parse */
 
@@ -226,16 +263,10 @@ typedef struct {
  * (see check_integrity()). Key: MSTURN_INTEG_KEY_BASE + index of the
  * message within its frame. Scope: wmem_file_scope(). */
 typedef struct {
-    guint8  status;         /* INTEG_* (msturn.integrity.status) */
+    guint8  status;         /* msturn_integrity_t (msturn.integrity.status) */
     gboolean from_pref;     /* key from msturn.credentials, not MRAS */
     guint32 mras_frame;     /* the MRAS response that granted the password */
 } msturn_integ_t;
-
-/* msturn.integrity.status values. */
-#define INTEG_NOT_VERIFIED 0u
-#define INTEG_GOOD         1u
-#define INTEG_BAD          2u
-#define INTEG_MALFORMED    3u
 
 /* p_*_proto_data keys: 0 counts the top-level messages of the frame (in
  * pinfo->pool), 1 + n holds message n's msturn_integ_t (file scope). */
@@ -276,24 +307,15 @@ msturn_init(void)
 
 /* ---- value strings ----------------------------------------------------- */
 
-static value_string *msturn_type_vals;   /* built from the core's table */
-static value_string *msturn_attr_vals;
-
 static const value_string family_vals[] = {
     { MSTURN_FAMILY_IPV4, "IPv4" },
     { MSTURN_FAMILY_IPV6, "IPv6" },
     { 0, NULL }
 };
 
-static const value_string ms_version_vals[] = {
-    { 1, "MS-ICE (ICE draft 6)" },
-    { 2, "MS-ICE2" },
-    { 3, "MS-ICE2 with SHA-256 MESSAGE-INTEGRITY" },
-    { 4, "MS-ICE2 with SHA-256 and IPv6" },
-    { 5, "Multiplexed TURN over UDP" },
-    { 6, "Multiplexed TURN over UDP and TCP" },
-    { 0, NULL }
-};
+/* Filled from the core's table (msturn_ms_versions[]) at registration; the
+ * last row stays { 0, NULL }. */
+static value_string ms_version_vals[MSTURN_MS_VERSION_ROWS + 1];
 
 static const value_string stream_type_vals[] = {
     { 1, "Audio" },
@@ -343,42 +365,13 @@ static const value_string pseudo_tls_handshake_vals[] = {
 };
 
 static const value_string integrity_status_vals[] = {
-    { INTEG_NOT_VERIFIED, "Not verified (no credentials)" },
-    { INTEG_GOOD,         "Good" },
-    { INTEG_BAD,          "Bad" },
-    { INTEG_MALFORMED,    "Malformed" },
+    { MSTURN_INTEGRITY_NOT_VERIFIED, "Not verified (no credentials)" },
+    { MSTURN_INTEGRITY_GOOD,         "Good" },
+    { MSTURN_INTEGRITY_BAD,          "Bad" },
+    { MSTURN_INTEGRITY_MALFORMED,    "Malformed" },
+    { MSTURN_INTEGRITY_NOT_PRESENT,  "Not present" },
     { 0, NULL }
 };
-
-static value_string *
-build_type_vals(void)
-{
-    const msturn_type_info_t *t = msturn_type_table();
-    unsigned n = 0;
-    while (t[n].name)
-        n++;
-    value_string *vs = g_new0(value_string, n + 1);
-    for (unsigned i = 0; i < n; i++) {
-        vs[i].value = t[i].type;
-        vs[i].strptr = t[i].name;
-    }
-    return vs;
-}
-
-static value_string *
-build_attr_vals(void)
-{
-    const msturn_attr_info_t *a = msturn_attr_table();
-    unsigned n = 0;
-    while (a[n].name)
-        n++;
-    value_string *vs = g_new0(value_string, n + 1);
-    for (unsigned i = 0; i < n; i++) {
-        vs[i].value = a[i].type;
-        vs[i].strptr = a[i].name;
-    }
-    return vs;
-}
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -419,31 +412,6 @@ msg_type_name(guint16 type)
 {
     const msturn_type_info_t *t = msturn_type_info(type);
     return t ? t->name : "Unknown message type";
-}
-
-static expert_field *
-status_expert(msturn_status_t status)
-{
-    switch (status) {
-    case MSTURN_TRUNCATED:      return &ei_msturn_truncated;
-    case MSTURN_ATTR_OVERRUN:   return &ei_msturn_attr_overrun;
-    case MSTURN_TRAILING_BYTES: return &ei_msturn_trailing_bytes;
-    case MSTURN_TOO_MANY_ATTRS: return &ei_msturn_too_many_attrs;
-    case MSTURN_TOO_SHORT:      return &ei_msturn_truncated;
-    default:                    return NULL;
-    }
-}
-
-static expert_field *
-val_status_expert(msturn_val_status_t status)
-{
-    switch (status) {
-    case MSTURN_VAL_CLIPPED:    return &ei_msturn_attr_overrun;
-    case MSTURN_VAL_BAD_LENGTH: return &ei_msturn_bad_length;
-    case MSTURN_VAL_BAD_FAMILY: return &ei_msturn_bad_family;
-    case MSTURN_VAL_BAD_COOKIE: return &ei_msturn_bad_cookie;
-    default:                    return NULL;
-    }
 }
 
 /* ---- relayed payload --------------------------------------------------- */
@@ -668,7 +636,7 @@ dissect_attribute(tvbuff_t *tvb, packet_info *pinfo, proto_tree *attrs_tree, con
         sum->integrity_item = ai;
     }
 
-    expert_field *vei = val_status_expert(a->val_status);
+    expert_field *vei = MSICE_STATUS_EI(msturn_val_status_ei, a->val_status);
     if (vei) {
         msice_expert_format(pinfo, ai, vei, "%s: %s", name, msturn_val_status_to_string(a->val_status));
     }
@@ -1072,23 +1040,8 @@ error_experts(packet_info *pinfo, proto_item *top, const msturn_msg_t *m, const 
 
 /*
  * Parses msturn.credentials into pref_creds. Tokens that are not
- * "base64:base64" are skipped (g_base64_decode() would accept anything).
+ * "base64:base64" (strict base64, core/textscan.c) are skipped.
  */
-static gboolean
-b64_token_ok(const char *t)
-{
-    gsize n = strlen(t), pad = 0;
-    if (n == 0 || n % 4 != 0)
-        return FALSE;
-    for (gsize i = 0; i < n; i++) {
-        if (t[i] == '=')
-            pad++;
-        else if (pad > 0 || !(g_ascii_isalnum(t[i]) || t[i] == '+' || t[i] == '/'))
-            return FALSE;   /* data after padding, or not in the alphabet */
-    }
-    return pad <= 2;
-}
-
 static void
 parse_pref_credentials(void)
 {
@@ -1110,12 +1063,10 @@ parse_pref_credentials(void)
         if (!colon || strchr(colon + 1, ':'))
             continue;
         *colon = '\0';
-        if (!b64_token_ok(*t) || !b64_token_ok(colon + 1))
-            continue;
         msturn_pref_cred_t c;
-        c.user = g_base64_decode(*t, &c.user_len);
-        c.pass = g_base64_decode(colon + 1, &c.pass_len);
-        if (c.user_len == 0 || c.pass_len == 0) {
+        c.user = textscan_base64_dup(*t, strlen(*t), TEXTSCAN_B64_STRICT, &c.user_len);
+        c.pass = textscan_base64_dup(colon + 1, strlen(colon + 1), TEXTSCAN_B64_STRICT, &c.pass_len);
+        if (!c.user || !c.pass) {
             g_free(c.user);
             g_free(c.pass);
             continue;
@@ -1208,19 +1159,20 @@ integrity_first_pass(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *
     if (!mi)
         return NULL;
     msturn_integ_t *res = wmem_new0(wmem_file_scope(), msturn_integ_t);
+    res->status = MSTURN_INTEGRITY_NOT_VERIFIED;
     if (mi->val_status != MSTURN_VAL_OK) {
-        res->status = INTEG_MALFORMED;
+        res->status = MSTURN_INTEGRITY_MALFORMED;
         return res;
     }
     if (!user || !realm)
-        return res;   /* INTEG_NOT_VERIFIED */
+        return res;   /* not verified */
 
     guint8 *pass = NULL;
-    gsize pass_len = 0;
+    size_t pass_len = 0;
     const char *pass_b64 = NULL;
     guint32 mras_frame = 0;
     if (mras_lookup_password(user, user_len, &pass_b64, &mras_frame) && pass_b64) {
-        pass = g_base64_decode(pass_b64, &pass_len);
+        pass = textscan_base64_dup(pass_b64, strlen(pass_b64), TEXTSCAN_B64_SKIP_XML_SPACE, &pass_len);
         res->mras_frame = mras_frame;
     }
     if (pass_len == 0 && pref_creds) {
@@ -1239,19 +1191,13 @@ integrity_first_pass(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *
     if (pass_len == 0) {
         g_free(pass);
         res->mras_frame = 0;
-        return res;   /* INTEG_NOT_VERIFIED */
+        return res;   /* not verified */
     }
 
     guint8 key[MSTURN_LONGTERM_KEY_LEN];
     msturn_longterm_key(user, user_len, (const char *)realm, realm_len, pass, pass_len, key);
     g_free(pass);
-    switch (msturn_check_integrity(buf, m, key, sizeof(key))) {
-    case MSTURN_INTEGRITY_GOOD:      res->status = INTEG_GOOD; break;
-    case MSTURN_INTEGRITY_BAD:       res->status = INTEG_BAD; break;
-    case MSTURN_INTEGRITY_MALFORMED: res->status = INTEG_MALFORMED; break;
-    case MSTURN_INTEGRITY_NOT_PRESENT:
-    default:                         res->status = INTEG_NOT_VERIFIED; break;
-    }
+    res->status = (guint8)msturn_check_integrity(buf, m, key, sizeof(key));
     return res;
 }
 
@@ -1297,17 +1243,18 @@ check_integrity(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, const guint8
         pi = proto_tree_add_string(it, hf_msturn_integrity_key_source, tvb, off, len, src);
         proto_item_set_generated(pi);
     }
-    if (sum->integrity_item && res->status != INTEG_NOT_VERIFIED)
+    if (sum->integrity_item && res->status != MSTURN_INTEGRITY_NOT_VERIFIED)
         proto_item_append_text(sum->integrity_item, " [%s]",
                                val_to_str_const(res->status, integrity_status_vals, "?"));
-    if (res->status == INTEG_BAD) {
+    expert_field *iei = MSICE_STATUS_EI(msturn_integrity_ei, res->status);
+    if (iei) {
         proto_item *where = sum->integrity_item ? sum->integrity_item : top;
         if (res->from_pref)
-            msice_expert_format(pinfo, where, &ei_msturn_integrity_bad,
+            msice_expert_format(pinfo, where, iei,
                                 "MESSAGE-INTEGRITY does not verify with the credentials of preference "
                                 "msturn.credentials: wrong password, or credentials from another Edge pool");
         else
-            msice_expert(pinfo, where, &ei_msturn_integrity_bad);
+            msice_expert(pinfo, where, iei);
     }
 }
 
@@ -1362,13 +1309,14 @@ dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsi
             dissect_attribute(tvb, pinfo, ast, buf, m, &m->attrs[i], depth, &sum);
     }
 
-    expert_field *sei = status_expert(m->status);
+    expert_field *sei = MSICE_STATUS_EI(msturn_status_ei, m->status);
     if (sei) {
         msice_expert_format(pinfo, top, sei, "%s: %s", msg_type_name(m->type),
                             msturn_status_to_string(m->status));
     }
     if (m->truncated && m->status != MSTURN_TRUNCATED) {
-        msice_expert_format(pinfo, top, &ei_msturn_truncated, "%s: %s (Length %u, %u bytes present)",
+        msice_expert_format(pinfo, top, MSICE_STATUS_EI(msturn_status_ei, MSTURN_TRUNCATED),
+                            "%s: %s (Length %u, %u bytes present)",
                             msg_type_name(m->type), msturn_status_to_string(MSTURN_TRUNCATED), m->length,
                             m->avail - MSTURN_HEADER_LEN);
     }
@@ -1420,7 +1368,7 @@ dissect_msturn_mux(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     proto_tree_add_item(mt, hf_msturn_mux_channel, tvb, 0, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(mt, hf_msturn_mux_length, tvb, 2, 2, ENC_BIG_ENDIAN);
     if (st == MSTURN_ATTR_OVERRUN) {
-        msice_expert_format(pinfo, top, &ei_msturn_truncated,
+        msice_expert_format(pinfo, top, MSICE_STATUS_EI(msturn_mux_status_ei, st),
                             "Multiplexed TURN Length %u cannot hold the 8-byte session id", mux.length);
         col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "Multiplexed TURN [malformed]");
         return (int)len;
@@ -1435,7 +1383,7 @@ dissect_msturn_mux(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         msice_expert(pinfo, top, &ei_msturn_mux_unknown_session);
     }
     if (mux.truncated)
-        msice_expert_format(pinfo, top, &ei_msturn_truncated,
+        msice_expert_format(pinfo, top, MSICE_STATUS_EI(msturn_mux_status_ei, MSTURN_TRUNCATED),
                             "Multiplexed TURN frame truncated: Length %u, %u bytes present", mux.length, len - 4);
     const char *label = "empty";
     if (mux.data_len > 0) {
@@ -1855,8 +1803,10 @@ take_ports(port_takeover_t *t, range_t *ports, dissector_handle_t ours)
 void
 proto_register_msturn(void)
 {
-    msturn_type_vals = build_type_vals();
-    msturn_attr_vals = build_attr_vals();
+    for (unsigned i = 0; i < MSTURN_MS_VERSION_ROWS; i++) {
+        ms_version_vals[i].value = msturn_ms_versions[i].version;
+        ms_version_vals[i].strptr = msturn_ms_versions[i].meaning;
+    }
 
     static hf_register_info hf[] = {
         { &hf_msturn_type, { "Message Type", "msturn.type", FT_UINT16, BASE_HEX, NULL, 0x0,
@@ -2068,6 +2018,12 @@ proto_register_msturn(void)
         { &ei_msturn_integrity_bad, { "msturn.expert.integrity_bad", PI_CHECKSUM, PI_WARN,
               "MESSAGE-INTEGRITY does not verify with the MRAS credentials: wrong password, or credentials "
               "from another Edge pool", EXPFILL } },
+        { &ei_msturn_too_short, { "msturn.expert.too_short", PI_MALFORMED, PI_ERROR,
+              "Shorter than a STUN header", EXPFILL } },
+        { &ei_msturn_value_clipped, { "msturn.expert.value_clipped", PI_MALFORMED, PI_ERROR,
+              "Attribute value cut off by the end of the message", EXPFILL } },
+        { &ei_msturn_mux_bad_length, { "msturn.expert.mux_bad_length", PI_MALFORMED, PI_ERROR,
+              "Multiplexed TURN Length cannot hold the 8-byte session id", EXPFILL } },
     };
 
     proto_msturn = proto_register_protocol("Microsoft TURN (MS-TURN)", "MSTURN", "msturn");

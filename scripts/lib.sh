@@ -5,10 +5,9 @@
 #   root, through sudo otherwise). Quick when everything is present.
 # - msice_build: configures and builds ./build (the plugin and unit tests).
 # - msice_tshark ARGS...: runs tshark with the plugin just built, from a
-#   private temporary HOME, with default preferences. Wireshark ignores the
-#   personal plugin folder when it runs as root, so as root tshark runs as
-#   nobody (setpriv); capture files given with -r are then copied into the
-#   private folder so that nobody can read them.
+#   private temporary HOME, with default preferences, the way
+#   scripts/tshark-sandbox.sh defines (as nobody when run as root, capture
+#   files given with -r copied where nobody can read them).
 set -euo pipefail
 
 MSICE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -46,44 +45,35 @@ msice_build() {
 
 # The private HOME with the fresh plugin, made once per shell (sets MSICE_HOME;
 # call it directly, not in $(...), so that the EXIT trap belongs to this shell).
+# What it holds and how tshark runs there: scripts/tshark-sandbox.sh.
 msice_home() {
     if [ -z "${MSICE_HOME:-}" ]; then
         MSICE_HOME=$(mktemp -d /tmp/msice-home.XXXXXX)
         trap 'rm -rf "$MSICE_HOME"' EXIT
     fi
-    local wsver plugdir
-    wsver=$(pkg-config --modversion wireshark | cut -d. -f1,2)
-    plugdir="$MSICE_HOME/.local/lib/wireshark/plugins/$wsver/epan"
-    mkdir -p "$plugdir" "$MSICE_HOME/caps"
-    cp "$MSICE_BUILD/msice.so" "$plugdir/msice.so"
-    chmod -R a+rX "$MSICE_HOME"
-    chmod 755 "$MSICE_HOME"
+    MSICE_BUILD=$MSICE_BUILD bash "$MSICE_ROOT/scripts/tshark-sandbox.sh" setup "$MSICE_HOME"
 }
 
 msice_tshark() {
-    local home args=() a next_is_file=0
+    local home cmd=() args=() a next_is_file=0
     msice_home
     home=$MSICE_HOME
+    # MSICE_STOCK=1: the same, from a HOME without the plugin (stock tshark).
+    if [ -n "${MSICE_STOCK:-}" ]; then
+        home=$home/stock
+    fi
+    mapfile -t cmd < <(bash "$MSICE_ROOT/scripts/tshark-sandbox.sh" argv "$home")
     for a in "$@"; do
-        if [ $next_is_file -eq 1 ] && [ "$(id -u)" -eq 0 ] && [ -f "$a" ] && [[ "$a" != "$home"/* ]]; then
-            cp "$a" "$home/caps/"
-            chmod a+r "$home/caps/$(basename "$a")"
-            a="$home/caps/$(basename "$a")"
+        if [ $next_is_file -eq 1 ] && [ -f "$a" ]; then
+            a=$(bash "$MSICE_ROOT/scripts/tshark-sandbox.sh" capture "$MSICE_HOME" "$a")
         fi
         next_is_file=0
         [ "$a" = "-r" ] && next_is_file=1
         args+=("$a")
     done
-    # MSICE_STOCK=1: the same, from a HOME without the plugin (stock tshark).
-    if [ -n "${MSICE_STOCK:-}" ]; then
-        home=$home/stock
-        mkdir -p "$home" && chmod 755 "$home"
-    fi
     if [ "$(id -u)" -eq 0 ]; then
-        (cd "$home" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-            env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 tshark "${args[@]}")
+        (cd "$home" && "${cmd[@]}" "${args[@]}")   # nobody may not read the caller's folder
     else
-        env -u WIRESHARK_PLUGIN_DIR -u WIRESHARK_CONFIG_DIR HOME="$home" XDG_CONFIG_HOME="$home/.config" \
-            tshark "${args[@]}"
+        "${cmd[@]}" "${args[@]}"
     fi
 }

@@ -30,7 +30,7 @@ MSICE_MIRROR=${MSICE_MIRROR:-http://deb.debian.org/debian}
 MSICE_MATRIX_REQUIRED=${MSICE_MATRIX_REQUIRED:-4.4}
 # What the chroots need: the build, tshark, the test tools.
 CHROOT_PACKAGES=(build-essential cmake pkg-config libglib2.0-dev libwireshark-dev tshark
-                 python3 python3-pytest python3-scapy valgrind util-linux file dpkg-dev)
+                 python3 python3-pytest python3-scapy python3-jsonschema valgrind util-linux file dpkg-dev)
 
 declare -A SUITE=([4.0]=bookworm [4.4]=trixie [4.6]=unstable)
 legs=("$@")
@@ -120,6 +120,12 @@ run_leg() {
         mount --bind "$src" "$root/src"
         [ -d "$shared" ] && mount --bind "$shared" "$root/shared"
         mount -t proc proc "$root/proc"
+        # A terminal for the tests that need one (tshark --color colours only a terminal).
+        mkdir -p "$root/dev/pts"
+        if mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$root/dev/pts"; then
+            [ -e "$root/dev/ptmx" ] || touch "$root/dev/ptmx"
+            mount --bind "$root/dev/pts/ptmx" "$root/dev/ptmx"
+        fi
         chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 MSICE_BUILD=/build-msice \
             PYTHONDONTWRITEBYTECODE=1 MSICE_REQUIRE_REAL="${MSICE_REQUIRE_REAL:-}" bash -c "
             set -e
@@ -150,6 +156,7 @@ check_deb() {
     scratch=$(mktemp -d "$MSICE_CHROOTS/deb-check-$suite.XXXXXX")
     cp -a "$MSICE_CHROOTS/$suite-base/." "$scratch/"
     cp "$deb" "$scratch/tmp/"
+    cp "$MSICE_ROOT/captures/call-early-media-promotion.pcap" "$scratch/tmp/call.pcap"
     unshare --mount --propagation private bash -c '
         set -e
         root=$1; deb=$2; ver=$3
@@ -166,6 +173,14 @@ check_deb() {
             *) echo "tshark does not list msice.so as a dissector from the system folder"; exit 1 ;;
         esac
         nobody tshark -z help 2>&1 | grep -q "flow,msice" || { echo "no flow,msice in tshark -z help"; exit 1; }
+        # The global "MS ICE" profile: tshark -C copies it into the personal folder and shows its columns.
+        [ -f "$root/usr/share/wireshark/profiles/MS ICE/preferences" ] || { echo "no global MS ICE profile"; exit 1; }
+        chmod 644 "$root/tmp/call.pcap"
+        cols=$(nobody tshark -C "MS ICE" -n -r /tmp/call.pcap -T tabs 2>&1 | sed -n "385p")
+        case $cols in
+            *"A host 10.10.20.31:22190 <-> B host 10.20.8.15:17410 (UDP)"*"host (direct)"*) echo "profile: MS ICE columns shown" ;;
+            *) echo "tshark -C \"MS ICE\" does not show the profile columns: $cols"; exit 1 ;;
+        esac
         run apt-get remove -y -qq wireshark-plugin-msice >>/tmp/apt.log 2>&1 || { tail -n 20 /tmp/apt.log; exit 1; }
         if nobody tshark -G plugins 2>/dev/null | grep -q "^msice.so" ||
            ls "$root"/usr/lib/*/wireshark/plugins/$ver/epan/msice.so >/dev/null 2>&1; then

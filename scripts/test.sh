@@ -13,7 +13,7 @@
 # MSICE_MATRIX=0 leaves out step 4 (the host's Wireshark only).
 source "$(dirname "$0")/lib.sh"
 
-msice_ensure_packages "${MSICE_BUILD_PACKAGES[@]}" python3 python3-pytest python3-scapy \
+msice_ensure_packages "${MSICE_BUILD_PACKAGES[@]}" python3 python3-pytest python3-scapy python3-jsonschema \
     clang libclang-rt-14-dev valgrind util-linux
 msice_build
 

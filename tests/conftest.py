@@ -7,12 +7,12 @@ Wireshark. Nothing is read from system plugin folders or a stale copy: the
 session starts by checking that `tshark -G plugins` lists msice.so at that
 path. Preferences are Wireshark's defaults (the HOME is empty).
 
-Wireshark ignores the personal plugin folder when run as root, so as root
-tshark runs as nobody (setpriv), and capture files are copied into the
-private HOME first.
+How that HOME is made and how tshark runs in it (as nobody when root, with
+capture files copied where nobody can read them) is scripts/tshark-sandbox.sh,
+which scripts/lib.sh uses too: asked once per session for the command, so
+each tshark run costs no extra process.
 """
 import datetime
-import hashlib
 import os
 import re
 import shutil
@@ -27,6 +27,13 @@ BUILD = Path(os.environ.get("MSICE_BUILD", ROOT / "build"))
 CAPTURES = ROOT / "captures"
 REAL = Path(os.environ.get("MSICE_REAL_CAPTURES", ROOT.parent / "shared" / "captures" / "real"))
 BASELINE = Path(__file__).resolve().parent / "baseline"
+
+
+def sandbox(args):
+    """Runs scripts/tshark-sandbox.sh with args; returns its output."""
+    env = {**os.environ, "MSICE_BUILD": str(BUILD)}
+    return subprocess.run(["bash", str(ROOT / "scripts" / "tshark-sandbox.sh"), *[str(a) for a in args]], env=env,
+                          capture_output=True, text=True, check=True).stdout
 
 
 def ws_version():
@@ -78,16 +85,14 @@ class Tshark:
         if newer:
             raise RuntimeError(f"{plugin} is older than {newer[0]}: rebuild (scripts/test.sh does)")
         self.home = Path(tempfile.mkdtemp(prefix="msice-test-"))
+        self.home.chmod(0o755)
+        sandbox(["setup", self.home])
         self.plugin_dir = self.home / ".local/lib/wireshark/plugins" / ws_version() / "epan"
-        self.plugin_dir.mkdir(parents=True)
-        shutil.copy2(plugin, self.plugin_dir / "msice.so")
-        (self.home / "caps").mkdir()
         # A second HOME without the plugin: stock Wireshark, for comparisons.
         self.stock_home = self.home / "stock"
-        self.stock_home.mkdir()
-        for p in [self.home, *self.home.rglob("*")]:
-            p.chmod(0o755 if p.is_dir() else 0o644)
-        self.root = os.geteuid() == 0
+        self.argv = sandbox(["argv", self.home]).splitlines()
+        self.stock_argv = sandbox(["argv", self.stock_home]).splitlines()
+        self.root = os.geteuid() == 0   # tshark then runs as nobody (see scripts/tshark-sandbox.sh)
         self._field_types = None
 
     def field_type(self, name):
@@ -99,26 +104,14 @@ class Tshark:
         return self._field_types.get(name, "")
 
     def capture(self, path):
-        """A path to `path` that tshark (maybe running as nobody) can read. As root the file is copied
-        into the private HOME, every time (tests rewrite generated captures in place, so no cache), under
-        a name made from its whole path (two tests' diag.pcap must not meet)."""
-        path = Path(path).resolve()
-        caps = self.home / "caps"
-        if not self.root or path.parent == caps:
-            return path
-        dest = caps / f"{hashlib.sha1(str(path).encode()).hexdigest()[:12]}-{path.name}"
-        shutil.copyfile(path, dest)
-        dest.chmod(0o644)
-        return dest
+        """A path to `path` that tshark (maybe running as nobody) can read: copied into the private HOME
+        as root, every time (tests rewrite generated captures in place, so no cache)."""
+        return Path(sandbox(["capture", self.home, path]).strip())
 
     def run(self, args, check=True, stock=False):
-        home = self.stock_home if stock else self.home
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
-               "XDG_CONFIG_HOME": str(home / ".config")}
-        cmd = ["tshark", *[str(a) for a in args]]
-        if self.root:
-            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
-        res = subprocess.run(cmd, env=env, cwd=self.home, capture_output=True, text=True, timeout=600)
+        home, argv = (self.stock_home, self.stock_argv) if stock else (self.home, self.argv)
+        res = subprocess.run([*argv, *[str(a) for a in args]], cwd=home, capture_output=True, text=True,
+                             timeout=600)
         if check and res.returncode != 0:
             raise AssertionError(f"tshark {' '.join(map(str, args))} failed ({res.returncode}):\n{res.stderr}")
         return res

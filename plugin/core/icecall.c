@@ -1902,16 +1902,6 @@ owner_of(const icecall_model_t *m, const icecall_addr_t *a, bool tcp)
     return (owner_t *)g_hash_table_lookup(m->by_ip, &k);
 }
 
-bool
-icecall_is_candidate_address(const icecall_model_t *m, const icecall_addr_t *a, bool tcp)
-{
-    akey_t k;
-    if (!addr_set(a))
-        return false;
-    make_key(&k, a, tcp, true);
-    return g_hash_table_lookup(m->by_addr, &k) != NULL;
-}
-
 /* A pair index after the merges that folded it into another (bounded). */
 static int
 pair_resolve(const media_t *md, int pi)
@@ -3510,7 +3500,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
     touch(m, c->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
-    bool response = (c->stun_type & 0x0110u) != 0;
+    bool response = (c->stun_type & MSTURN_CLASS_MASK) != MSTURN_CLASS_REQUEST;
     if (response) {
         check_tx_t *tx = (check_tx_t *)g_hash_table_lookup(m->check_tx, c->txid);
         int pi;
@@ -3540,7 +3530,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         }
         if (c->leg.has_dscp && c->leg.dscp < 64)
             p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
-        if (c->stun_type == 0x0101) {
+        if (c->stun_type == MSTURN_BINDING_RESPONSE) {
             p->result = ICECALL_RESULT_SUCCESS;
             if (!p->success_frame)
                 p->success_frame = c->frame;
@@ -4041,7 +4031,7 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
 {
     route_t r;
     memset(out, 0, sizeof(*out));
-    if ((c->stun_type & 0x0110u) != 0) {
+    if ((c->stun_type & MSTURN_CLASS_MASK) != MSTURN_CLASS_REQUEST) {
         int pi;
         if (g_hash_table_lookup(m->check_tx, c->txid)) {
             if (tx_lookup(m, c, &r, &pi))
@@ -4893,10 +4883,152 @@ session_alloc_mine(const call_t *c, unsigned mi, int s, const alloc_t *a)
     return false;
 }
 
+/* ---- report sections (icecall_rev_t): what the text and the JSON report share ---- */
+
+static void
+rev_send(const icecall_sink_t *sk, const icecall_rev_t *ev)
+{
+    if (sk && sk->fn)
+        sk->fn(ev, sk->user);
+}
+
+/* A pair as the report names it; @buf receives its text. */
+static void
+rev_pair(call_t *c, unsigned mi, const pair_t *p, icecall_rpair_t *r, char *buf, size_t size)
+{
+    memset(r, 0, sizeof(*r));
+    pair_text(c, mi, p, buf, size);
+    r->text = buf;
+    r->path = pair_path(c, mi, p);
+    bool tcp = p->relayed_tcp;
+    for (int s = 0; s < 2; s++) {
+        const cand_t *x = cand_at(c, mi, s, p->cand[s]);
+        if (!x)
+            continue;
+        cview_t v;
+        cand_view(c, mi, s, p->cand[s], &v);
+        r->end[s].known = true;
+        r->end[s].type = v.type;
+        r->end[s].addr = x->addr;
+        r->end[s].learnt = x->learnt;
+        tcp = tcp || x->tcp;
+    }
+    r->tcp = tcp;
+}
+
+/* An allocation's section; @text receives the report's words for it. */
+static void
+rev_alloc(const alloc_t *a, int side, icecall_rev_t *ev, GString *text)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->kind = ICECALL_REV_ALLOC;
+    ev->u.alloc.side = side;
+    ev->u.alloc.state = a->success ? ICECALL_ALLOC_SUCCESS : a->error_code ? ICECALL_ALLOC_ERROR
+                        : a->pending ? ICECALL_ALLOC_NO_RESPONSE : ICECALL_ALLOC_UNKNOWN;
+    ev->u.alloc.client = a->client;
+    ev->u.alloc.edge = a->edge;
+    ev->u.alloc.relayed = a->relayed;
+    ev->u.alloc.reflexive = a->reflexive;
+    ev->u.alloc.tcp = a->tcp;
+    ev->u.alloc.after_401 = a->n_401 != 0;
+    ev->u.alloc.released = a->released;
+    ev->u.alloc.success_frame = a->success_frame;
+    ev->u.alloc.error_frame = a->error_frame;
+    ev->u.alloc.first_frame = a->first_frame;
+    ev->u.alloc.error_code = a->error_code;
+    ev->u.alloc.n_requests = a->n_requests;
+    ev->u.alloc.n_rejected = a->n_rejected;
+    g_string_truncate(text, 0);
+    alloc_text(a, text);
+    ev->u.alloc.text = text->str;
+}
+
+/* One allocation line of the report ("      A: ..." or "  ..."), from its
+ * section; @party: the party's label ("A", "B", "B2"), NULL outside a call. */
+static void
+report_alloc(GString *o, const alloc_t *a, int side, const char *party, const char *indent, const icecall_sink_t *sk)
+{
+    icecall_rev_t ev;
+    GString *t = g_string_new("");
+    rev_alloc(a, side, &ev, t);
+    ev.u.alloc.party = party;
+    g_string_append_printf(o, "%s%s%s%s\n", indent, party ? party : "", party ? ": " : "", ev.u.alloc.text);
+    rev_send(sk, &ev);
+    g_string_free(t, TRUE);
+}
+
+/* The candidates of a media line of one party (@side, @fork; @party its
+ * label): those the text report counts (component 1 of the ICE version in
+ * use) or, without SDP, lists. */
+static void
+report_cands(call_t *c, unsigned mi, int s, int fork, const char *party, const icecall_sink_t *sk)
+{
+    const media_t *md = c->media[mi];
+    if (sk) {
+        for (guint i = 0; i < md->cands[s]->len; i++) {
+            const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
+            if (c->from_sip && ((x->component != 1 && x->component != 0) || !cand_in_use(md, x) ||
+                                !of_party(x, s, fork)))
+                continue;
+            cview_t v;
+            cand_view(c, mi, s, (int)i, &v);
+            icecall_rev_t ev;
+            memset(&ev, 0, sizeof(ev));
+            ev.kind = ICECALL_REV_CAND;
+            ev.u.cand.side = s;
+            ev.u.cand.party = party;
+            ev.u.cand.type = v.type;
+            ev.u.cand.addr = x->addr;
+            ev.u.cand.tcp = x->tcp;
+            ev.u.cand.component = x->component;
+            ev.u.cand.frame = x->learnt ? 0 : x->frame;
+            ev.u.cand.learnt = x->learnt;
+            ev.u.cand.seen_frame = x->seen_frame;
+            ev.u.cand.evidence = v.why;
+            rev_send(sk, &ev);
+        }
+    }
+}
+
+const char *
+icecall_addr_to_string(const icecall_addr_t *a, char *buf, size_t size)
+{
+    icecall_addr_t ip = *a;
+    ip.port = 0;
+    return addr_str(&ip, buf, size);
+}
+
+const char *
+icecall_alloc_state_name(icecall_alloc_state_t st)
+{
+    switch (st) {
+    case ICECALL_ALLOC_SUCCESS:        return "success";
+    case ICECALL_ALLOC_ERROR:          return "error";
+    case ICECALL_ALLOC_NO_RESPONSE:    return "no_response";
+    case ICECALL_ALLOC_NOT_IN_CAPTURE: return "not_in_capture";
+    case ICECALL_ALLOC_UNKNOWN:
+    default:                           return "unknown";
+    }
+}
+
+const char *
+icecall_path_token(icecall_path_t p)
+{
+    switch (p) {
+    case ICECALL_PATH_HOST:      return "host";
+    case ICECALL_PATH_SRFLX:     return "srflx";
+    case ICECALL_PATH_RELAY_UDP: return "relay_udp";
+    case ICECALL_PATH_RELAY_TCP: return "relay_tcp";
+    case ICECALL_PATH_NONE:
+    default:                     return "unknown";
+    }
+}
+
 /* The allocations of a session without SDP, and the relays the capture
  * shows without their allocation (the far side's, usually). */
 static unsigned
-session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GString *o, GHashTable *listed)
+session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GString *o, GHashTable *listed,
+                    const icecall_sink_t *sk)
 {
     unsigned na = 0;
     for (guint i = 0; i < m->alloc_list->len; i++) {
@@ -4906,9 +5038,7 @@ session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GStr
                 continue;
             if (!na++)
                 g_string_append(o, "    TURN allocations:\n");
-            g_string_append_printf(o, "      %s: ", s == 0 ? "A" : "B");
-            alloc_text(a, o);
-            g_string_append(o, "\n");
+            report_alloc(o, a, s, s == 0 ? "A" : "B", "      ", sk);
             if (listed)
                 g_hash_table_add(listed, (gpointer)a);
         }
@@ -4926,8 +5056,21 @@ session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GStr
                 continue;
             if (!na++)
                 g_string_append(o, "    TURN allocations:\n");
-            g_string_append_printf(o, "      %s: relay %s, allocation not in the capture, first seen in frame %u: %s\n",
-                                   s == 0 ? "A" : "B", addr_str(&x->addr, a1, sizeof(a1)), x->seen_frame, v.why);
+            icecall_rev_t ev;
+            memset(&ev, 0, sizeof(ev));
+            ev.kind = ICECALL_REV_ALLOC;
+            ev.u.alloc.side = s;
+            ev.u.alloc.party = s == 0 ? "A" : "B";
+            ev.u.alloc.state = ICECALL_ALLOC_NOT_IN_CAPTURE;
+            ev.u.alloc.relayed = x->addr;
+            ev.u.alloc.tcp = x->tcp;
+            ev.u.alloc.first_frame = x->seen_frame;
+            char line[256];
+            snprintf(line, sizeof(line), "relay %s, allocation not in the capture, first seen in frame %u: %s",
+                     addr_str(&x->addr, a1, sizeof(a1)), x->seen_frame, v.why);
+            ev.u.alloc.text = line;
+            g_string_append_printf(o, "      %s: %s\n", s == 0 ? "A" : "B", line);
+            rev_send(sk, &ev);
         }
     }
     return na;
@@ -4951,19 +5094,8 @@ dscp_text(uint64_t mask, char *buf, size_t size)
     }
 }
 
-/* "relay UDP, A relay 1.2.3.4:5 <-> B host 6.7.8.9:10 (UDP)" for pair @pi. */
-static const char *
-path_and_pair(call_t *c, unsigned mi, int pi, char *buf, size_t size)
-{
-    char p[256];
-    const pair_t *x = &g_array_index(c->media[mi]->pairs, pair_t, pi);
-    pair_text(c, mi, x, p, sizeof(p));
-    snprintf(buf, size, "%s, %s", path_short(pair_path(c, mi, x)), p);
-    return buf;
-}
-
 static void
-report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHashTable *listed)
+report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHashTable *listed, const icecall_sink_t *sk)
 {
     media_t *md = c->media[mi];
     char buf[320], t[32], lb[8];
@@ -4971,6 +5103,7 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     party_t ps[ICECALL_MAX_FORKS + 1];
     unsigned nparties = parties(c, ps);
     uint8_t v = media_version(md);
+    icecall_rev_t ev;
     if (!c->from_sip) {
         session_refresh_name(c, mi);
         session_media_text(c, mi, buf, sizeof(buf));
@@ -4980,10 +5113,19 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     } else {
         g_string_append_printf(o, "  Media %s (ICE version not known: no SDP)\n", md->name);
     }
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = ICECALL_REV_MEDIA;
+    ev.u.media.index = mi;
+    ev.u.media.name = md->name;
+    ev.u.media.title = c->from_sip ? md->name : buf;
+    ev.u.media.ice_version = c->from_sip ? v : 0;
+    ev.u.media.from_sdp = c->from_sip;
+    rev_send(sk, &ev);
     for (unsigned pn = 0; pn < nparties; pn++) {
         if (pn >= 2 && !party_any(md, ps[pn]))
             continue;
         int s = ps[pn].side;
+        report_cands(c, mi, s, ps[pn].fork, party_label(c, ps[pn], lb, sizeof(lb)), sk);
         g_string_append_printf(o, "    %s candidates: ", party_label(c, ps[pn], lb, sizeof(lb)));
         if (!c->from_sip) {
             session_count_cands(o, c, mi, s);
@@ -4999,7 +5141,7 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     }
     /* TURN allocations backing each party (a session without SDP: those of
      * the sockets its checks and media use). */
-    unsigned na = c->from_sip ? 0 : session_allocations(m, c, mi, o, listed);
+    unsigned na = c->from_sip ? 0 : session_allocations(m, c, mi, o, listed, sk);
     for (guint i = 0; i < m->alloc_list->len && c->from_sip; i++) {
         const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
         for (unsigned pn = 0; pn < nparties; pn++) {
@@ -5017,9 +5159,7 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
                 continue;
             if (!na++)
                 g_string_append(o, "    TURN allocations:\n");
-            g_string_append_printf(o, "      %s: ", party_label(c, ps[pn], lb, sizeof(lb)));
-            alloc_text(a, o);
-            g_string_append(o, "\n");
+            report_alloc(o, a, s, party_label(c, ps[pn], lb, sizeof(lb)), "      ", sk);
         }
     }
     /* Checked pairs. */
@@ -5033,19 +5173,33 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
             continue;
         if (!np++)
             g_string_append(o, "    Pairs checked:\n");
-        pair_text(c, mi, p, buf, sizeof(buf));
-        g_string_append_printf(o, "      %s: %s", buf, icecall_result_to_string(p->result));
-        if (p->result == ICECALL_RESULT_SUCCESS && p->n_responses_only && p->response_only_frame == p->success_frame)
-            g_string_append_printf(o, " (frame %u; its request is not in the capture)", p->success_frame);
-        else if (p->result == ICECALL_RESULT_SUCCESS)
-            g_string_append_printf(o, " (frame %u)", p->success_frame);
-        else if (p->result == ICECALL_RESULT_ERROR)
-            g_string_append_printf(o, " %u (frame %u)", p->error_code, p->error_frame);
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = ICECALL_REV_PAIR;
+        rev_pair(c, mi, p, &ev.u.pair.pair, buf, sizeof(buf));
+        ev.u.pair.result = p->result;
+        ev.u.pair.success_frame = p->success_frame;
+        ev.u.pair.error_frame = p->error_frame;
+        ev.u.pair.error_code = p->error_code;
+        ev.u.pair.first_check_frame = p->first_check_frame;
+        ev.u.pair.n_requests = p->n_requests;
+        ev.u.pair.n_responses_only = p->n_responses_only;
+        ev.u.pair.request_missing = p->result == ICECALL_RESULT_SUCCESS && p->n_responses_only &&
+                                    p->response_only_frame == p->success_frame;
+        ev.u.pair.nominated = p->nominated;
+        ev.u.pair.nominated_frame = p->nominated_frame;
+        g_string_append_printf(o, "      %s: %s", ev.u.pair.pair.text, icecall_result_to_string(ev.u.pair.result));
+        if (ev.u.pair.request_missing)
+            g_string_append_printf(o, " (frame %u; its request is not in the capture)", ev.u.pair.success_frame);
+        else if (ev.u.pair.result == ICECALL_RESULT_SUCCESS)
+            g_string_append_printf(o, " (frame %u)", ev.u.pair.success_frame);
+        else if (ev.u.pair.result == ICECALL_RESULT_ERROR)
+            g_string_append_printf(o, " %u (frame %u)", ev.u.pair.error_code, ev.u.pair.error_frame);
         else
-            g_string_append_printf(o, " (%u request%s from frame %u)", p->n_requests, p->n_requests == 1 ? "" : "s",
-                                   p->first_check_frame);
-        if (p->nominated)
-            g_string_append_printf(o, ", nominated (frame %u)", p->nominated_frame);
+            g_string_append_printf(o, " (%u request%s from frame %u)", ev.u.pair.n_requests,
+                                   ev.u.pair.n_requests == 1 ? "" : "s", ev.u.pair.first_check_frame);
+        if (ev.u.pair.nominated)
+            g_string_append_printf(o, ", nominated (frame %u)", ev.u.pair.nominated_frame);
+        rev_send(sk, &ev);
         if (p->icmp_n)
             g_string_append_printf(o, "; %u %s error%s from %s's side (first frame %u)", p->icmp_n,
                                    icecall_unreach_text(p->icmp_v6, p->icmp_type, p->icmp_code),
@@ -5060,8 +5214,15 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     timeline_t tl;
     timeline(c, mi, b, &tl);
     if (tl.early >= 0) {
-        g_string_append_printf(o, "    Early media: %s, from %s (frame %u)\n", path_and_pair(c, mi, tl.early, buf,
-                               sizeof(buf)), time_str(tl.early_us, 0, t, sizeof(t)), tl.early_frame);
+        const pair_t *p = &g_array_index(md->pairs, pair_t, tl.early);
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = ICECALL_REV_EARLY;
+        rev_pair(c, mi, p, &ev.u.early.pair, buf, sizeof(buf));
+        ev.u.early.time_us = tl.early_us;
+        ev.u.early.frame = tl.early_frame;
+        g_string_append_printf(o, "    Early media: %s, %s, from %s (frame %u)\n", path_short(ev.u.early.pair.path),
+                               ev.u.early.pair.text, time_str(ev.u.early.time_us, 0, t, sizeof(t)), ev.u.early.frame);
+        rev_send(sk, &ev);
     } else {
         g_string_append(o, "    Early media: none seen\n");
     }
@@ -5070,10 +5231,19 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
         const pair_t *to = &g_array_index(md->pairs, pair_t, pr->to);
         icecall_path_t from_path = pr->from >= 0 ? pair_path(c, mi, &g_array_index(md->pairs, pair_t, pr->from))
                                                  : ICECALL_PATH_NONE;
-        pair_text(c, mi, to, buf, sizeof(buf));
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = ICECALL_REV_PROMOTION;
+        rev_pair(c, mi, to, &ev.u.promotion.to, buf, sizeof(buf));
+        ev.u.promotion.time_us = pr->time_us;
+        ev.u.promotion.frame = pr->frame;
+        ev.u.promotion.from_known = pr->from >= 0;
+        ev.u.promotion.from = from_path;
+        ev.u.promotion.reason = pr->reason;
         g_string_append_printf(o, "    Promotion at %s (frame %u): %s -> %s, %s; %s\n",
-                               time_str(pr->time_us, 0, t, sizeof(t)), pr->frame, path_short(from_path),
-                               path_short(pair_path(c, mi, to)), buf, pr->reason);
+                               time_str(ev.u.promotion.time_us, 0, t, sizeof(t)), ev.u.promotion.frame,
+                               path_short(ev.u.promotion.from), path_short(ev.u.promotion.to.path),
+                               ev.u.promotion.to.text, ev.u.promotion.reason);
+        rev_send(sk, &ev);
     }
     if (tl.truncated)
         g_string_append(o, "    (more promotions not listed)\n");
@@ -5088,8 +5258,16 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     int fp = final_pair(md, b);
     if (fp >= 0) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
-        g_string_append_printf(o, "    Final path: %s (%u packets, last frame %u)\n", path_and_pair(c, mi, fp, buf,
-                               sizeof(buf)), p->media_pkts, p->media_last_frame);
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = ICECALL_REV_FINAL;
+        rev_pair(c, mi, p, &ev.u.final.pair, buf, sizeof(buf));
+        ev.u.final.packets = p->media_pkts;
+        ev.u.final.first_frame = p->media_first_frame;
+        ev.u.final.last_frame = p->media_last_frame;
+        g_string_append_printf(o, "    Final path: %s, %s (%u packets, last frame %u)\n",
+                               path_short(ev.u.final.pair.path), ev.u.final.pair.text, ev.u.final.packets,
+                               ev.u.final.last_frame);
+        rev_send(sk, &ev);
         /* QoS marks as captured: a capture at the client shows whether it marks its media. */
         char d0[96], d1[96];
         dscp_text(p->dscp_media[0], d0, sizeof(d0));
@@ -5113,16 +5291,28 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
         if (ft.early < 0 || last < 0)
             continue;
         const pair_t *lp = &g_array_index(md->pairs, pair_t, last);
-        g_string_append_printf(o, "    Media with %s (a fork that %s): %s, from %s (frame %u)",
-                               party_label(c, ps[pn], lb, sizeof(lb)),
-                               c->answered >= 0 ? "did not answer" : "has not answered",
-                               path_and_pair(c, mi, ft.early, buf, sizeof(buf)), time_str(ft.early_us, 0, t, sizeof(t)),
-                               ft.early_frame);
-        for (unsigned i = 0; i < ft.n_promos; i++)
-            g_string_append_printf(o, "; then %s (frame %u)",
-                                   path_short(pair_path(c, mi, &g_array_index(md->pairs, pair_t, ft.promos[i].to))),
-                                   ft.promos[i].frame);
-        g_string_append_printf(o, "; last packet frame %u\n", lp->media_last_frame);
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = ICECALL_REV_FORK_MEDIA;
+        ev.u.fork_media.party = party_label(c, ps[pn], lb, sizeof(lb));
+        rev_pair(c, mi, &g_array_index(md->pairs, pair_t, ft.early), &ev.u.fork_media.pair, buf, sizeof(buf));
+        ev.u.fork_media.time_us = ft.early_us;
+        ev.u.fork_media.frame = ft.early_frame;
+        for (unsigned i = 0; i < ft.n_promos && i < ICECALL_MAX_PROMOTIONS; i++) {
+            ev.u.fork_media.then_path[i] = pair_path(c, mi, &g_array_index(md->pairs, pair_t, ft.promos[i].to));
+            ev.u.fork_media.then_frame[i] = ft.promos[i].frame;
+            ev.u.fork_media.n_then = i + 1;
+        }
+        ev.u.fork_media.last_frame = lp->media_last_frame;
+        ev.u.fork_media.call_answered = c->answered >= 0;
+        g_string_append_printf(o, "    Media with %s (a fork that %s): %s, %s, from %s (frame %u)", ev.u.fork_media.party,
+                               ev.u.fork_media.call_answered ? "did not answer" : "has not answered",
+                               path_short(ev.u.fork_media.pair.path), ev.u.fork_media.pair.text,
+                               time_str(ev.u.fork_media.time_us, 0, t, sizeof(t)), ev.u.fork_media.frame);
+        for (unsigned i = 0; i < ev.u.fork_media.n_then; i++)
+            g_string_append_printf(o, "; then %s (frame %u)", path_short(ev.u.fork_media.then_path[i]),
+                                   ev.u.fork_media.then_frame[i]);
+        g_string_append_printf(o, "; last packet frame %u\n", ev.u.fork_media.last_frame);
+        rev_send(sk, &ev);
     }
     for (unsigned i = 0; i < md->n_rejects; i++) {
         reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
@@ -5146,6 +5336,11 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     }
     verdict_text(c, mi, buf, sizeof(buf));
     g_string_append_printf(o, "    Verdict: %s\n", buf);
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = ICECALL_REV_MEDIA_END;
+    ev.u.media_end.verdict = buf;
+    ev.u.media_end.promotions_truncated = tl.truncated;
+    rev_send(sk, &ev);
 }
 
 static void
@@ -5174,7 +5369,7 @@ findings_by_call(const GPtrArray *fs)
 }
 
 static void
-print_findings(GString *o, GHashTable *by_call, const char *call_id, const char *indent)
+print_findings(GString *o, GHashTable *by_call, const char *call_id, const char *indent, const icecall_sink_t *sk)
 {
     static const char *const sev[] = { "note", "warning", "error" };
     char key[sizeof(((icecall_finding_t *)NULL)->call_id)];
@@ -5183,6 +5378,11 @@ print_findings(GString *o, GHashTable *by_call, const char *call_id, const char 
     for (guint i = 0; l && i < l->len; i++) {
         const icecall_finding_t *f = (const icecall_finding_t *)g_ptr_array_index(l, i);
         g_string_append_printf(o, "%s[%s, frame %u] %s\n", indent, sev[f->severity], f->frame, f->text);
+        icecall_rev_t ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = ICECALL_REV_FINDING;
+        ev.u.finding = f;
+        rev_send(sk, &ev);
     }
 }
 
@@ -5237,6 +5437,14 @@ only_calls(const icecall_model_t *m, GHashTable *only)
 void
 icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
 {
+    icecall_report_walk(m, o, only, NULL);
+}
+
+void
+icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, const icecall_sink_t *sk)
+{
+    GString *o = out ? out : g_string_new("");
+    icecall_rev_t ev;
     unsigned shown = 0;
     GPtrArray *fs = g_ptr_array_new_with_free_func(g_free);
     GHashTable *wanted = only ? only_calls(m, only) : NULL;
@@ -5288,6 +5496,30 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
         char scen[160];
         scenario_text(m, c, scen, sizeof(scen));
         g_string_append_printf(o, "  Scenario: %s\n", scen);
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = ICECALL_REV_CALL;
+        ev.u.call.call_id = c->call_id;
+        ev.u.call.from_sip = c->from_sip;
+        ev.u.call.addr_keyed = c->addr_keyed;
+        for (int s = 0; s < 2; s++) {
+            ev.u.call.uri[s] = c->uri[s];
+            ev.u.call.sip_ip[s] = *party_ip(c, ps[s]);
+        }
+        ev.u.call.scenario = scen;
+        ev.u.call.n_forks = c->n_forks;
+        ev.u.call.answered = c->answered >= 0;
+        ev.u.call.b_tag = c->n_forks > 1 ? c->forks[ps[1].fork].tag : "";
+        rev_send(sk, &ev);
+        for (unsigned pn = 2; pn < nparties && c->from_sip; pn++) {
+            memset(&ev, 0, sizeof(ev));
+            ev.kind = ICECALL_REV_PARTY;
+            ev.u.party.party = party_label(c, ps[pn], lb, sizeof(lb));
+            ev.u.party.uri = c->uri[1];
+            ev.u.party.sip_ip = *party_ip(c, ps[pn]);
+            ev.u.party.tag = c->forks[ps[pn].fork].tag;
+            ev.u.party.call_answered = c->answered >= 0;
+            rev_send(sk, &ev);
+        }
         for (unsigned pn = 0; pn < nparties; pn++) {
             /* Placed by what the endpoint said in another dialog: say which. */
             const loc_stmt_t *st;
@@ -5309,6 +5541,17 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
                 if (!ip_eq(&r->client, party_ip(c, ps[pn])) && !party_owns(c, ps[pn], &r->client))
                     continue;
                 party_label(c, ps[pn], lb, sizeof(lb));
+                memset(&ev, 0, sizeof(ev));
+                ev.kind = ICECALL_REV_MRAS;
+                ev.u.mras.side = ps[pn].side;
+                ev.u.mras.party = lb;
+                ev.u.mras.client = r->client;
+                ev.u.mras.responded = r->frame != 0;
+                ev.u.mras.ok = r->ok;
+                ev.u.mras.reason = r->reason;
+                ev.u.mras.frame = r->frame;
+                ev.u.mras.request_frame = r->request_frame;
+                rev_send(sk, &ev);
                 if (r->frame)
                     g_string_append_printf(o, "  MRAS (%s, %s): %s%s (frame %u)\n", lb,
                                            addr_str(&r->client, a, sizeof(a)), r->ok ? "credentials OK" : "failed: ",
@@ -5322,7 +5565,7 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
             media_t *md = c->media[mi];
             if (!md->cands[0]->len && !md->cands[1]->len && !md->pairs->len)
                 continue;
-            report_media(m, c, mi, o, listed);
+            report_media(m, c, mi, o, listed, sk);
             for (int s = 0; s < 2 && !c->from_sip; s++) {
                 for (guint k2 = 0; k2 < md->cands[s]->len; k2++) {
                     const cand_t *x = &g_array_index(md->cands[s], cand_t, k2);
@@ -5342,10 +5585,13 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
             g_string_append_printf(o, "  (more than %u diagnostics headers: the rest are not followed)\n",
                                    m->limit[ICECALL_LIMIT_DIAGS].cap);
         GString *p = g_string_new("");
-        print_findings(p, by_call, c->call_id, "    ");
+        print_findings(p, by_call, c->call_id, "    ", sk);
         if (p->len)
             g_string_append_printf(o, "  Problems:\n%s", p->str);
         g_string_free(p, TRUE);
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = ICECALL_REV_CALL_END;
+        rev_send(sk, &ev);
     }
     if (!shown)
         g_string_append(o, "\nNo calls with ICE found.\n");
@@ -5361,14 +5607,12 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
             continue;
         if (!nu++)
             g_string_append(o, "\nTURN allocations that no ICE session's checks or media use:\n");
-        g_string_append(o, "  ");
-        alloc_text(a, o);
-        g_string_append(o, "\n");
+        report_alloc(o, a, -1, NULL, "  ", sk);
     }
     g_hash_table_destroy(listed);
     g_hash_table_destroy(hosts);
     GString *p = g_string_new("");
-    print_findings(p, by_call, "", "  ");
+    print_findings(p, by_call, "", "  ", only ? NULL : sk);
     if (p->len && !only)
         g_string_append_printf(o, "\nA/V Edge (TURN) problems, not tied to one call:\n%s", p->str);
     g_string_free(p, TRUE);
@@ -5377,6 +5621,8 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
     if (wanted)
         g_hash_table_destroy(wanted);
     g_string_append(o, "===================================================================\n");
+    if (!out)
+        g_string_free(o, TRUE);
 }
 
 void

@@ -407,13 +407,6 @@ const char *icecall_unreach_text(bool v6, uint8_t type, uint8_t code);
 void icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out);
 void icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *p, icecall_frame_t *out);
 
-/**
- * icecall_is_candidate_address:
- * TRUE when some SDP offered @a as a candidate (for media on ICE addresses
- * to be decoded as RTP without Decode As).
- */
-bool icecall_is_candidate_address(const icecall_model_t *m, const icecall_addr_t *a, bool tcp);
-
 /** icecall_foreach_candidate: every candidate address of @call_id (both sides). */
 void icecall_foreach_candidate(const icecall_model_t *m, const char *call_id,
                                void (*fn)(const icecall_addr_t *a, bool tcp, void *user), void *user);
@@ -488,9 +481,183 @@ typedef struct {
 void icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
                       void (*fn)(const icecall_finding_t *f, void *user), void *user);
 
+/*
+ * The report, section by section. icecall_report_walk() walks the model once
+ * and, for each section, fills one icecall_rev_t, writes the text report's
+ * line(s) from it and hands it to the sink: the text report and the JSON
+ * report (icejson.c) come from the same values. Events come in text order:
+ *   CALL, MRAS*, (MEDIA, CAND*, ALLOC*, PAIR*, EARLY?, PROMOTION*, FINAL?,
+ *   MEDIA_END)*, FINDING*, CALL_END; then ALLOC* (allocations no session
+ *   uses, side -1) and FINDING* (not tied to one call).
+ * Pointers in an event are valid during the callback only.
+ */
+typedef enum {
+    ICECALL_REV_CALL = 0,
+    ICECALL_REV_MRAS,
+    ICECALL_REV_MEDIA,
+    ICECALL_REV_CAND,
+    ICECALL_REV_ALLOC,
+    ICECALL_REV_PAIR,
+    ICECALL_REV_EARLY,
+    ICECALL_REV_PROMOTION,
+    ICECALL_REV_FINAL,
+    ICECALL_REV_MEDIA_END,
+    ICECALL_REV_FINDING,
+    ICECALL_REV_CALL_END,
+    ICECALL_REV_PARTY,          /* after CALL: each other endpoint of a forked call (B2, B3 ...) */
+    ICECALL_REV_FORK_MEDIA,     /* after FINAL: media with such an endpoint, on its own timeline */
+    ICECALL_REV_KIND_COUNT
+} icecall_rev_kind_t;
+
+/** The outcome of an allocation as the report states it. */
+typedef enum {
+    ICECALL_ALLOC_UNKNOWN = 0,
+    ICECALL_ALLOC_SUCCESS,
+    ICECALL_ALLOC_ERROR,
+    ICECALL_ALLOC_NO_RESPONSE,
+    ICECALL_ALLOC_NOT_IN_CAPTURE,   /* a relay seen in packets, its Allocate not captured */
+} icecall_alloc_state_t;
+
+/** A pair as the report names it: both ends, transport, path type. */
+typedef struct {
+    const char     *text;       /* "A host 10.0.0.1:5000 <-> B relay 203.0.113.1:3478 (UDP)" */
+    icecall_path_t  path;
+    bool            tcp;
+    struct {
+        bool            known;
+        icecall_ctype_t type;
+        icecall_addr_t  addr;
+        bool            learnt;  /* seen in packets, not offered */
+    } end[2];                    /* A, B */
+} icecall_rpair_t;
+
+typedef struct {
+    icecall_rev_kind_t kind;
+    union {
+        struct {
+            const char    *call_id;
+            bool           from_sip;
+            bool           addr_keyed;     /* no SIP, no ICE user names */
+            const char    *uri[2];         /* NULL: not known */
+            icecall_addr_t sip_ip[2];      /* family 0: not known */
+            const char    *scenario;
+            unsigned       n_forks;        /* endpoints the INVITE reached (0 or 1: not forked) */
+            bool           answered;       /* B is the fork that answered (else the first one) */
+            const char    *b_tag;          /* B's To-tag when forked ("" not known) */
+        } call;
+        struct {
+            const char    *party;          /* "B2", "B3" ... */
+            const char    *uri;
+            icecall_addr_t sip_ip;
+            const char    *tag;            /* its To-tag ("" not known) */
+            bool           call_answered;  /* another endpoint answered */
+        } party;
+        struct {
+            const char     *party;
+            icecall_rpair_t pair;          /* its first media */
+            int64_t         time_us;
+            uint32_t        frame;
+            unsigned        n_then;        /* the pairs it moved to, in order */
+            icecall_path_t  then_path[ICECALL_MAX_PROMOTIONS];
+            uint32_t        then_frame[ICECALL_MAX_PROMOTIONS];
+            uint32_t        last_frame;
+            bool            call_answered;
+        } fork_media;
+        struct {
+            int            side;
+            const char    *party;          /* "A", "B", or a fork of B: "B2" ... */
+            icecall_addr_t client;
+            bool           responded, ok;
+            const char    *reason;         /* when failed */
+            uint32_t       frame, request_frame;
+        } mras;
+        struct {
+            unsigned    index;
+            const char *name;
+            const char *title;             /* the report's words for it */
+            uint8_t     ice_version;       /* 0: not known (no SDP) */
+            bool        from_sdp;
+        } media;
+        struct {
+            int             side;
+            const char     *party;         /* "A", "B", or a fork of B: "B2" ... */
+            icecall_ctype_t type;
+            icecall_addr_t  addr;
+            bool            tcp;
+            uint32_t        component;
+            uint32_t        frame;         /* offering SDP frame; 0: learnt */
+            bool            learnt;
+            uint32_t        seen_frame;    /* learnt: first packet */
+            const char     *evidence;      /* learnt: why this type ("" if none) */
+        } cand;
+        struct {
+            int                   side;    /* -1: listed outside the calls */
+            const char           *party;   /* "A", "B", "B2" ...; NULL outside the calls */
+            icecall_alloc_state_t state;
+            icecall_addr_t        client, edge, relayed, reflexive;
+            bool                  tcp, after_401, released;
+            uint32_t              success_frame, error_frame, first_frame;
+            uint16_t              error_code;
+            unsigned              n_requests, n_rejected;
+            const char           *text;    /* the report's words */
+        } alloc;
+        struct {
+            icecall_rpair_t  pair;
+            icecall_result_t result;
+            uint32_t         success_frame, error_frame, first_check_frame, nominated_frame;
+            uint16_t         error_code;
+            unsigned         n_requests, n_responses_only;
+            bool             request_missing;   /* success seen, its request not captured */
+            bool             nominated;
+        } pair;
+        struct {
+            icecall_rpair_t pair;
+            int64_t         time_us;           /* since the capture's first frame */
+            uint32_t        frame;
+        } early;
+        struct {
+            int64_t         time_us;
+            uint32_t        frame;
+            bool            from_known;        /* false: media started on @to */
+            icecall_path_t  from;
+            icecall_rpair_t to;
+            const char     *reason;
+        } promotion;
+        struct {
+            icecall_rpair_t pair;
+            unsigned        packets;
+            uint32_t        first_frame, last_frame;
+        } final;
+        struct {
+            const char *verdict;
+            bool        promotions_truncated;
+        } media_end;
+        const icecall_finding_t *finding;
+    } u;
+} icecall_rev_t;
+
+typedef struct {
+    void (*fn)(const icecall_rev_t *ev, void *user);
+    void *user;
+} icecall_sink_t;
+
+/** icecall_report_walk: the text report into @out (may be NULL), and each section to @sink (may be NULL). */
+void icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, const icecall_sink_t *sink);
+
+/** icecall_report_json: the same report as one JSON document (schema/msice-report.schema.json). */
+void icecall_report_json(const icecall_model_t *m, GString *out, GHashTable *only);
+
+/** icecall_addr_to_string: "192.0.2.1", "2001:db8::1" (the address only, as the report writes it). */
+const char *icecall_addr_to_string(const icecall_addr_t *a, char *buf, size_t size);
+
+/** icecall_alloc_state_name / icecall_path_token: the JSON report's names. */
+const char *icecall_alloc_state_name(icecall_alloc_state_t s);
+const char *icecall_path_token(icecall_path_t p);
+
 /** icecall_generation: changes whenever the model does (cache key). */
 uint64_t icecall_generation(const icecall_model_t *m);
 
+/** icecall_rule_name: the rule's name as in msice.expert.<name> and the JSON report ("relay_udp_only"). */
 const char *icecall_rule_name(icecall_rule_t r);
 
 const char *icecall_path_to_string(icecall_path_t p);

@@ -33,6 +33,7 @@
  * the type. Attribute names are matched exactly (RFC 4566 5.13).
  */
 #include "icecand.h"
+#include "textscan.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -107,9 +108,7 @@ lookup_name(const char *buf, size_t len, size_t *name_len, bool *has_colon)
 static void
 flag(icecand_t *c, icecand_status_t s)
 {
-    c->problems |= 1u << s;
-    if (c->status == ICECAND_OK || s < c->status)
-        c->status = s;
+    c->status = (icecand_status_t)textscan_flag(&c->problems, c->status, ICECAND_OK, s);
 }
 
 bool
@@ -120,23 +119,11 @@ icecand_status_is_error(icecand_status_t status)
 
 /* ---- tokens ----------------------------------------------------------- */
 
-static inline bool
-is_ws(char ch)
-{
-    return ch == ' ' || ch == '\t';
-}
-
-static inline bool
-is_digit(char ch)
-{
-    return ch >= '0' && ch <= '9';
-}
-
 /* ICE-19 15.1: ice-char = ALPHA / DIGIT / "+" / "/" */
 static inline bool
 is_ice_char(char ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit(ch) ||
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || textscan_is_digit(ch) ||
            ch == '+' || ch == '/';
 }
 
@@ -161,23 +148,13 @@ next_token(tokens_t *t, icecand_span_t *tok)
         *tok = t->head[t->next_head++];
         return true;
     }
-    while (t->pos < t->end && is_ws(t->buf[t->pos]))
-        t->pos++;
-    if (t->pos >= t->end)
-        return false;
-    uint32_t start = t->pos;
-    while (t->pos < t->end && !is_ws(t->buf[t->pos]))
-        t->pos++;
-    tok->offset = start;
-    tok->length = t->pos - start;
-    return true;
+    return textscan_next_token(t->buf, &t->pos, t->end, &tok->offset, &tok->length);
 }
 
 static bool
 tok_ieq(const char *buf, icecand_span_t tok, const char *word)
 {
-    size_t n = strlen(word);
-    return tok.length == n && g_ascii_strncasecmp(buf + tok.offset, word, n) == 0;
+    return textscan_ieq(buf + tok.offset, tok.length, word);
 }
 
 /* An empty span just after @tok, for a value that is missing. */
@@ -190,30 +167,12 @@ after(icecand_span_t tok)
 
 /* ---- numbers ---------------------------------------------------------- */
 
-/* Strict unsigned decimal: 1..max_digits digits, nothing else, <= max. */
-static bool
-parse_dec(const char *s, uint32_t n, unsigned max_digits, uint64_t max, uint32_t *out)
-{
-    if (n == 0 || n > max_digits)
-        return false;
-    uint64_t v = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (!is_digit(s[i]))
-            return false;
-        v = v * 10u + (uint64_t)(s[i] - '0');
-    }
-    if (v > max)
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
 static void
 read_num(icecand_t *c, const char *buf, icecand_span_t tok, icecand_num_t *num,
          unsigned max_digits, uint32_t min, uint64_t max, icecand_status_t bad)
 {
     num->span = tok;
-    num->valid = parse_dec(buf + tok.offset, tok.length, max_digits, max, &num->value) &&
+    num->valid = textscan_dec(buf + tok.offset, tok.length, max_digits, max, &num->value) &&
                  num->value >= min;
     if (!num->valid) {
         num->value = 0;
@@ -253,7 +212,7 @@ parse_qvalue(const char *s, uint32_t n, uint32_t *out)
             return false;
         uint32_t scale = 100;
         for (uint32_t i = 2; i < n; i++, scale /= 10u) {
-            if (!is_digit(s[i]))
+            if (!textscan_is_digit(s[i]))
                 return false;
             v += (uint32_t)(s[i] - '0') * scale;
         }
@@ -266,129 +225,15 @@ parse_qvalue(const char *s, uint32_t n, uint32_t *out)
 
 /* ---- addresses -------------------------------------------------------- */
 
-/* Dotted quad, each octet 1-3 digits without leading zeros, 0..255. */
-static bool
-parse_ipv4(const char *s, size_t n, uint8_t out[4])
-{
-    size_t i = 0;
-    if (n < 7 || n > 15)
-        return false;
-    for (unsigned part = 0; part < 4; part++) {
-        if (part > 0) {
-            if (i >= n || s[i] != '.')
-                return false;
-            i++;
-        }
-        size_t start = i;
-        unsigned v = 0;
-        while (i < n && is_digit(s[i]) && i - start < 3) {
-            v = v * 10u + (unsigned)(s[i] - '0');
-            i++;
-        }
-        size_t digits = i - start;
-        if (digits == 0 || v > 255u || (digits > 1 && s[start] == '0'))
-            return false;
-        out[part] = (uint8_t)v;
-    }
-    return i == n;
-}
-
-static int
-hex_value(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-/* RFC 4291 2.2: x:x:x:x:x:x:x:x, one optional "::", optional dotted-quad
- * tail. No zone id (%eth0), no brackets, no prefix length. */
-static bool
-parse_ipv6(const char *s, size_t n, uint8_t out[16])
-{
-    uint16_t words[8];
-    unsigned nw = 0;
-    int gap = -1;               /* index in words[] where "::" stands */
-    size_t i = 0;
-
-    if (n < 2 || n > 45)        /* 45: longest form with a dotted-quad tail */
-        return false;
-    if (s[0] == ':') {
-        if (s[1] != ':')
-            return false;
-        gap = 0;
-        i = 2;
-    }
-    while (i < n) {
-        size_t start = i;
-        unsigned v = 0;
-        int h;
-        while (i < n && i - start < 5 && (h = hex_value(s[i])) >= 0) {
-            v = (v << 4) | (unsigned)h;
-            i++;
-        }
-        if (i < n && s[i] == '.') {
-            uint8_t q[4];
-            if (nw > 6 || !parse_ipv4(s + start, n - start, q))
-                return false;
-            words[nw++] = (uint16_t)((q[0] << 8) | q[1]);
-            words[nw++] = (uint16_t)((q[2] << 8) | q[3]);
-            i = n;
-            break;
-        }
-        if (i == start || i - start > 4 || nw == 8)
-            return false;
-        words[nw++] = (uint16_t)v;
-        if (i == n)
-            break;
-        if (s[i] != ':')
-            return false;
-        i++;
-        if (i < n && s[i] == ':') {
-            if (gap >= 0)
-                return false;
-            gap = (int)nw;
-            i++;
-        } else if (i == n) {
-            return false;       /* a single trailing ':' */
-        }
-    }
-    if (gap < 0 ? nw != 8 : nw > 7)
-        return false;
-    memset(out, 0, 16);
-    unsigned head = gap < 0 ? nw : (unsigned)gap;
-    for (unsigned k = 0; k < head; k++) {
-        out[2 * k] = (uint8_t)(words[k] >> 8);
-        out[2 * k + 1] = (uint8_t)words[k];
-    }
-    unsigned tail = nw - head;
-    for (unsigned k = 0; k < tail; k++) {
-        unsigned w = 8 - tail + k;
-        out[2 * w] = (uint8_t)(words[head + k] >> 8);
-        out[2 * w + 1] = (uint8_t)words[head + k];
-    }
-    return true;
-}
-
 icecand_family_t
 icecand_parse_ip(const char *s, size_t len, uint8_t out[16])
 {
     g_return_val_if_fail(out != NULL, ICECAND_FAMILY_NONE);
-    if (s == NULL || len == 0)
-        return ICECAND_FAMILY_NONE;
-    if (memchr(s, ':', len)) {
-        if (parse_ipv6(s, len, out))
-            return ICECAND_FAMILY_IPV6;
-    } else if (parse_ipv4(s, len, out)) {
-        memset(out + 4, 0, 12);
-        return ICECAND_FAMILY_IPV4;
+    switch (textscan_ip(s, len, out)) {
+    case 4:  return ICECAND_FAMILY_IPV4;
+    case 6:  return ICECAND_FAMILY_IPV6;
+    default: return ICECAND_FAMILY_NONE;
     }
-    memset(out, 0, 16);
-    return ICECAND_FAMILY_NONE;
 }
 
 /* The address span is kept even when the text is not an address, so the
@@ -864,7 +709,7 @@ icecand_parse(const char *buf, size_t len, icecand_t *out)
 
     uint32_t start = (uint32_t)name_len + 1u;
     uint32_t end = (uint32_t)len;
-    while (end > start && (is_ws(buf[end - 1]) || buf[end - 1] == '\r' || buf[end - 1] == '\n'))
+    while (end > start && (textscan_is_blank(buf[end - 1]) || buf[end - 1] == '\r' || buf[end - 1] == '\n'))
         end--;
     out->value.offset = start;
     out->value.length = end - start;

@@ -29,8 +29,8 @@
  * both, and the callbacks stop the parse at the limits below.
  */
 #include "mras.h"
+#include "textscan.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -185,8 +185,8 @@ trim_span(const char *s, const char **start, const char **end)
 
 /*
  * Strict unsigned decimal: optional '+' (xs:integer lexical form), then one
- * or more ASCII digits, nothing else; value in [min, max]. No atoi/sscanf:
- * g_ascii_strtoull with an end pointer and ERANGE check.
+ * or more ASCII digits, nothing else; value in [min, max] (textscan_dec64:
+ * no atoi/sscanf, overflow checked).
  */
 static bool
 parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -195,18 +195,8 @@ parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     trim_span(s, &b, &e);
     if (b < e && *b == '+')
         b++;
-    if (b == e)
-        return false;
-    for (const char *p = b; p < e; p++) {
-        if (!g_ascii_isdigit(*p))
-            return false;
-    }
-    /* b..e is digits only and e is followed by whitespace or NUL, so
-     * strtoull stops exactly at e. */
-    char *endp = NULL;
-    errno = 0;
-    guint64 v = g_ascii_strtoull(b, &endp, 10);
-    if (errno == ERANGE || endp != e || v < min || v > max)
+    uint64_t v;
+    if (!textscan_dec64(b, (size_t)(e - b), max, &v) || v < min)
         return false;
     *out = v;
     return true;

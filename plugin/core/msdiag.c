@@ -29,6 +29,7 @@
  * and MediaDebug).
  */
 #include "msdiag.h"
+#include "textscan.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -46,9 +47,7 @@ _Static_assert(MSDIAG_MAX_LEN <= UINT32_MAX, "spans are 32-bit");
 static void
 flag(msdiag_t *d, msdiag_status_t s)
 {
-    d->problems |= 1u << s;
-    if (d->status == MSDIAG_OK || s < d->status)
-        d->status = s;
+    d->status = (msdiag_status_t)textscan_flag(&d->problems, d->status, MSDIAG_OK, s);
 }
 
 bool
@@ -66,30 +65,12 @@ is_lws(char ch)
     return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
-static inline bool
-is_digit(char ch)
-{
-    return ch >= '0' && ch <= '9';
-}
-
 /* RFC 3261 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
 static inline bool
 is_token_char(char ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit(ch) ||
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || textscan_is_digit(ch) ||
            (ch != '\0' && strchr("-.!%*_+`'~", ch) != NULL);
-}
-
-static int
-hex_value(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
 }
 
 static msdiag_span_t
@@ -112,140 +93,7 @@ trim(const char *buf, uint32_t *start, uint32_t *end)
 static bool
 span_ieq(const char *buf, msdiag_span_t s, const char *word)
 {
-    size_t n = strlen(word);
-    return s.length == n && g_ascii_strncasecmp(buf + s.offset, word, n) == 0;
-}
-
-/* ---- numbers ------------------------------------------------------------ */
-
-/* Strict unsigned decimal: 1..max_digits digits, nothing else, <= max. */
-static bool
-parse_dec(const char *s, uint32_t n, unsigned max_digits, uint64_t max, uint32_t *out)
-{
-    if (n == 0 || n > max_digits)
-        return false;
-    uint64_t v = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (!is_digit(s[i]))
-            return false;
-        v = v * 10u + (uint64_t)(s[i] - '0');
-    }
-    if (v > max)
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
-static bool
-parse_port(const char *s, uint32_t n, uint32_t *out)
-{
-    return parse_dec(s, n, 5, 65535u, out);
-}
-
-/* Hex, "0x"/"0X" optional, at least one digit, fits 32 bits (leading
- * zeros allowed). */
-static bool
-parse_hex32(const char *s, uint32_t n, uint32_t *out)
-{
-    uint32_t i = 0;
-    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        i = 2;
-    if (i == n)
-        return false;
-    uint32_t v = 0;
-    for (; i < n; i++) {
-        int h = hex_value(s[i]);
-        if (h < 0 || v > 0x0FFFFFFFu)
-            return false;
-        v = (v << 4) | (uint32_t)h;
-    }
-    *out = v;
-    return true;
-}
-
-/* ---- addresses ---------------------------------------------------------- */
-
-/* Dotted quad, each octet 1-3 digits without leading zeros, 0..255. */
-static bool
-is_ipv4(const char *s, size_t n)
-{
-    size_t i = 0;
-    if (n < 7 || n > 15)
-        return false;
-    for (unsigned part = 0; part < 4; part++) {
-        if (part > 0) {
-            if (i >= n || s[i] != '.')
-                return false;
-            i++;
-        }
-        size_t start = i;
-        unsigned v = 0;
-        while (i < n && is_digit(s[i]) && i - start < 3) {
-            v = v * 10u + (unsigned)(s[i] - '0');
-            i++;
-        }
-        size_t digits = i - start;
-        if (digits == 0 || v > 255u || (digits > 1 && s[start] == '0'))
-            return false;
-    }
-    return i == n;
-}
-
-/* RFC 4291 2.2 text: groups of 1-4 hex digits, at most one "::", optional
- * dotted-quad tail. No zone id, no brackets. */
-static bool
-is_ipv6(const char *s, size_t n)
-{
-    unsigned groups = 0;
-    bool gap = false;
-    size_t i = 0;
-
-    if (n < 2 || n > 45)
-        return false;
-    if (s[0] == ':') {
-        if (s[1] != ':')
-            return false;
-        gap = true;
-        i = 2;
-    }
-    while (i < n) {
-        size_t start = i;
-        while (i < n && i - start < 5 && hex_value(s[i]) >= 0)
-            i++;
-        if (i < n && s[i] == '.') {
-            if (groups > 6 || !is_ipv4(s + start, n - start))
-                return false;
-            groups += 2;
-            i = n;
-            break;
-        }
-        if (i == start || i - start > 4 || groups == 8)
-            return false;
-        groups++;
-        if (i == n)
-            break;
-        if (s[i] != ':')
-            return false;
-        i++;
-        if (i < n && s[i] == ':') {
-            if (gap)
-                return false;
-            gap = true;
-            i++;
-        } else if (i == n) {
-            return false;       /* a single trailing ':' */
-        }
-    }
-    return gap ? groups <= 7 : groups == 8;
-}
-
-/* 4, 6 or 0 (not a numeric address). */
-static uint8_t
-ip_family(const char *s, size_t n)
-{
-    if (memchr(s, ':', n))
-        return is_ipv6(s, n) ? 6 : 0;
-    return is_ipv4(s, n) ? 4 : 0;
+    return textscan_ieq(buf + s.offset, s.length, word);
 }
 
 /* "ip:port", "[ipv6]:port" or "ipv6:port" (split at the last ':'; the IPv6
@@ -280,10 +128,10 @@ parse_ip_port(const char *buf, msdiag_kv_t *kv)
         host_end = colon;
         port_start = colon + 1u;
     }
-    uint8_t fam = ip_family(s + host_start, host_end - host_start);
+    uint8_t fam = textscan_ip(s + host_start, host_end - host_start, NULL);
     if (fam == 0 || (s[0] == '[' && fam != 6))
         return false;
-    if (!parse_port(s + port_start, n - port_start, &kv->num))
+    if (!textscan_port(s + port_start, n - port_start, &kv->num))
         return false;
     kv->family = fam;
     kv->host = span(kv->value.offset + host_start, kv->value.offset + host_end);
@@ -335,7 +183,7 @@ read_item_value(msdiag_t *d, const char *buf, msdiag_kv_t *kv)
         return;
     switch (kv->kind) {
     case MSDIAG_KEY_ICEWARN:
-        kv->valid = parse_hex32(s, n, &kv->num);
+        kv->valid = textscan_hex32(s, n, &kv->num);
         if (!kv->valid)
             flag(d, MSDIAG_BAD_ICEWARN);
         break;
@@ -352,14 +200,14 @@ read_item_value(msdiag_t *d, const char *buf, msdiag_kv_t *kv)
         break;
     case MSDIAG_KEY_LOCAL_MR_TCP_PORT:
     case MSDIAG_KEY_REMOTE_MR_TCP_PORT:
-        kv->valid = parse_port(s, n, &kv->num);
+        kv->valid = textscan_port(s, n, &kv->num);
         if (!kv->valid)
             flag(d, MSDIAG_BAD_PORT);
         break;
     case MSDIAG_KEY_PORT_RANGE: {
         const char *colon = memchr(s, ':', n);
         uint32_t k = colon ? (uint32_t)(colon - s) : n;
-        kv->valid = colon && parse_port(s, k, &kv->num) && parse_port(s + k + 1u, n - k - 1u, &kv->num2) &&
+        kv->valid = colon && textscan_port(s, k, &kv->num) && textscan_port(s + k + 1u, n - k - 1u, &kv->num2) &&
                     kv->num <= kv->num2;
         if (!kv->valid) {
             kv->num = kv->num2 = 0;
@@ -370,13 +218,13 @@ read_item_value(msdiag_t *d, const char *buf, msdiag_kv_t *kv)
     case MSDIAG_KEY_LOCAL_LOCATION:
     case MSDIAG_KEY_REMOTE_LOCATION:
     case MSDIAG_KEY_FEDERATION_TYPE:
-        kv->valid = parse_dec(s, n, 3, 255u, &kv->num);
+        kv->valid = textscan_dec(s, n, 3, 255u, &kv->num);
         if (!kv->valid)
             flag(d, MSDIAG_BAD_NUMBER);
         break;
     case MSDIAG_KEY_INTERFACES:
     case MSDIAG_KEY_BASE_INTERFACE:
-        kv->valid = parse_hex32(s, n, &kv->num);
+        kv->valid = textscan_hex32(s, n, &kv->num);
         if (!kv->valid)
             flag(d, MSDIAG_BAD_NUMBER);
         break;
@@ -684,11 +532,11 @@ parse_diagnostics(msdiag_t *d, const char *buf, uint32_t start, uint32_t end)
     if (dot) {
         d->code_span = span(start, ce);
         d->subcode_span = span(ce + 1u, p);
-        d->has_subcode = parse_dec(buf + ce + 1u, p - ce - 1u, 10, UINT32_MAX, &d->subcode);
+        d->has_subcode = textscan_dec(buf + ce + 1u, p - ce - 1u, 10, UINT32_MAX, &d->subcode);
         if (!d->has_subcode)
             flag(d, MSDIAG_BAD_SUBCODE);
     }
-    d->has_code = parse_dec(buf + start, ce - start, 10, UINT32_MAX, &d->code);
+    d->has_code = textscan_dec(buf + start, ce - start, 10, UINT32_MAX, &d->code);
     if (!d->has_code)
         flag(d, MSDIAG_BAD_CODE);
 
@@ -721,7 +569,7 @@ static void
 parse_subnet(msdiag_t *d, const char *buf, uint32_t start, uint32_t end)
 {
     d->subnet = span(start, end);
-    d->subnet_family = ip_family(buf + start, end - start);
+    d->subnet_family = textscan_ip(buf + start, end - start, NULL);
     if (d->subnet_family == 0)
         flag(d, MSDIAG_BAD_SUBNET);
 }

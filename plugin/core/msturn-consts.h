@@ -33,10 +33,20 @@
 #define MSTURN_MAGIC_COOKIE_VALUE  0x72C64BC6u  /* [MS-TURN] 2.2.2.8 */
 #define STUN_RFC5389_COOKIE        0x2112A442u  /* RFC 5389 6 */
 
+/* ---- message classes ------------------------------------------------ */
+/* The class bits of a message type (RFC 5389 6: C1 = 0x0100, C0 = 0x0010).
+ * [MS-TURN] 2.2.1 gives a flat table, but its types follow them. */
+#define MSTURN_CLASS_MASK          0x0110u
+#define MSTURN_CLASS_REQUEST       0x0000u
+#define MSTURN_CLASS_INDICATION    0x0010u
+#define MSTURN_CLASS_SUCCESS       0x0100u
+#define MSTURN_CLASS_ERROR         0x0110u
+
 /* ---- message types [MS-TURN] 2.2.1 (flat table, not class/method) ------ */
 #define MSTURN_BINDING_REQUEST          0x0001u /* MS-ICE / MS-ICE2 checks */
 #define MSTURN_BINDING_RESPONSE         0x0101u
 #define MSTURN_BINDING_ERROR            0x0111u
+#define MSTURN_BINDING_INDICATION       0x0011u /* RFC 5389 keepalive; relayed only */
 #define MSTURN_SHARED_SECRET_REQUEST    0x0002u /* MUST NOT be used */
 #define MSTURN_SHARED_SECRET_RESPONSE   0x0102u
 #define MSTURN_SHARED_SECRET_ERROR      0x0112u

@@ -91,18 +91,6 @@ static const msturn_attr_info_t attr_table[] = {
 #undef ANY
 
 const msturn_type_info_t *
-msturn_type_table(void)
-{
-    return type_table;
-}
-
-const msturn_attr_info_t *
-msturn_attr_table(void)
-{
-    return attr_table;
-}
-
-const msturn_type_info_t *
 msturn_type_info(uint16_t type)
 {
     for (const msturn_type_info_t *t = type_table; t->name; t++) {
@@ -127,13 +115,16 @@ msturn_attr_info(uint16_t type)
 bool
 msturn_is_request(uint16_t type)
 {
-    return (type & 0x0110u) == 0 && msturn_type_info(type) != NULL;
+    return (type & MSTURN_CLASS_MASK) == MSTURN_CLASS_REQUEST && msturn_type_info(type) != NULL;
 }
 
 bool
 msturn_is_response(uint16_t type)
 {
-    return (type == MSTURN_DATA_INDICATION) ? false : ((type & 0x0100u) != 0 && msturn_type_info(type) != NULL);
+    if (type == MSTURN_DATA_INDICATION)
+        return false;   /* 0x0115: error-class bits, but an indication ([MS-TURN] 2.2.1) */
+    uint16_t cls = type & MSTURN_CLASS_MASK;
+    return (cls == MSTURN_CLASS_SUCCESS || cls == MSTURN_CLASS_ERROR) && msturn_type_info(type) != NULL;
 }
 
 bool
@@ -180,7 +171,7 @@ msturn_looks_like_stun_check(const uint8_t *buf, size_t len)
         return false;
     uint16_t type = msturn_rd16(buf);
     if (type != MSTURN_BINDING_REQUEST && type != MSTURN_BINDING_RESPONSE &&
-        type != MSTURN_BINDING_ERROR && type != 0x0011u /* Binding Indication */)
+        type != MSTURN_BINDING_ERROR && type != MSTURN_BINDING_INDICATION)
         return false;
     /* A relayed check fills the DATA value exactly (a truncated capture may
      * cut it, so accept a Length that runs past the bytes present). */
@@ -482,18 +473,24 @@ msturn_error_meaning(uint16_t code)
     return NULL;
 }
 
+/* [MS-TURN] 2.2.2.17: what each MS-Version value announces. */
+const msturn_ms_version_t msturn_ms_versions[MSTURN_MS_VERSION_ROWS] = {
+    { 1, "MS-ICE (ICE draft 6)" },
+    { 2, "MS-ICE2" },
+    { 3, "MS-ICE2 with SHA-256 MESSAGE-INTEGRITY" },
+    { 4, "MS-ICE2 with SHA-256 and IPv6" },
+    { 5, "multiplexed TURN over UDP" },
+    { 6, "multiplexed TURN over UDP and TCP" },
+};
+
 const char *
 msturn_ms_version_meaning(uint32_t version)
 {
-    switch (version) {
-    case 1: return "MS-ICE (ICE draft 6)";
-    case 2: return "MS-ICE2";
-    case 3: return "MS-ICE2 with SHA-256 MESSAGE-INTEGRITY";
-    case 4: return "MS-ICE2 with SHA-256 and IPv6";
-    case 5: return "multiplexed TURN over UDP";
-    case 6: return "multiplexed TURN over UDP and TCP";
-    default: return NULL;
+    for (unsigned i = 0; i < MSTURN_MS_VERSION_ROWS; i++) {
+        if (msturn_ms_versions[i].version == version)
+            return msturn_ms_versions[i].meaning;
     }
+    return NULL;
 }
 
 uint16_t

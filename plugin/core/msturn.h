@@ -204,12 +204,6 @@ static inline bool msturn_attr_comprehension_required(uint16_t type)
 /** msturn_type_info: the row for @type, or NULL when not an MS-TURN type. */
 const msturn_type_info_t *msturn_type_info(uint16_t type);
 
-/** msturn_type_table: the whole table, terminated by a row with name NULL. */
-const msturn_type_info_t *msturn_type_table(void);
-
-/** msturn_attr_table: the whole table, terminated by a row with name NULL. */
-const msturn_attr_info_t *msturn_attr_table(void);
-
 /** msturn_is_request / _is_response: by the flat type table. */
 bool msturn_is_request(uint16_t type);
 bool msturn_is_response(uint16_t type);
@@ -251,7 +245,18 @@ const char *msturn_error_name(uint16_t code);
 /** msturn_error_meaning: what an error code means for a support engineer. */
 const char *msturn_error_meaning(uint16_t code);
 
-/** msturn_ms_version_meaning: [MS-TURN] 2.2.2.17 value table. */
+/** msturn_ms_version_t: one row of the MS-VERSION value table. */
+typedef struct {
+    uint32_t    version;
+    const char *meaning;   /* "multiplexed TURN over UDP and TCP" */
+} msturn_ms_version_t;
+
+/* [MS-TURN] 2.2.2.17: the MS-VERSION values, 1 to 6 in order. The one
+ * table of them: the epan layer shows msturn.attr.ms_version from it. */
+#define MSTURN_MS_VERSION_ROWS 6u
+extern const msturn_ms_version_t msturn_ms_versions[MSTURN_MS_VERSION_ROWS];
+
+/** msturn_ms_version_meaning: the meaning of an MS-VERSION value, NULL when unknown. */
 const char *msturn_ms_version_meaning(uint32_t version);
 
 /**

@@ -36,6 +36,7 @@ const char *
 msturn_integrity_to_string(msturn_integrity_t integrity)
 {
     switch (integrity) {
+    case MSTURN_INTEGRITY_NOT_VERIFIED: return "MESSAGE-INTEGRITY not verified: no credentials for this USERNAME";
     case MSTURN_INTEGRITY_GOOD:        return "MESSAGE-INTEGRITY verifies";
     case MSTURN_INTEGRITY_BAD:         return "MESSAGE-INTEGRITY does not verify";
     case MSTURN_INTEGRITY_NOT_PRESENT: return "no MESSAGE-INTEGRITY attribute";
@@ -156,6 +157,70 @@ msdiag_status_to_string(msdiag_status_t status)
     case MSDIAG_NOT_QUOTED:         return "value should be a quoted string";
     case MSDIAG_UNKNOWN_LOCATION:   return "ms-media-location-type is absent or neither Intranet nor Internet";
     case MSDIAG_STATUS_COUNT:       break;
+    }
+    return "unknown status";
+}
+
+const char *
+textscan_b64_status_to_string(textscan_b64_status_t status)
+{
+    switch (status) {
+    case TEXTSCAN_B64_OK:           return "ok";
+    case TEXTSCAN_B64_EMPTY:        return "no base64 text";
+    case TEXTSCAN_B64_BAD_CHAR:     return "character outside the base64 alphabet";
+    case TEXTSCAN_B64_BAD_PADDING:  return "'=' padding before the end, or more than two";
+    case TEXTSCAN_B64_BAD_LENGTH:   return "base64 text is not a multiple of 4 characters";
+    case TEXTSCAN_B64_STATUS_COUNT: break;
+    }
+    return "unknown status";
+}
+
+const char *
+xmlspan_status_to_string(xmlspan_status_t status)
+{
+    switch (status) {
+    case XMLSPAN_OK:               return "ok";
+    case XMLSPAN_NOT_FOUND:        return "not found";
+    case XMLSPAN_TOO_LARGE:        return "XML body too large to search";
+    case XMLSPAN_BAD_RANGE:        return "search range outside the body";
+    case XMLSPAN_UNCLOSED_TAG:     return "start tag not closed by '>'";
+    case XMLSPAN_UNCLOSED_ELEMENT: return "element without its close tag";
+    case XMLSPAN_UNCLOSED_VALUE:   return "attribute value without its closing quote";
+    case XMLSPAN_NOT_VERBATIM:     return "text not found as written (entities or CDATA)";
+    case XMLSPAN_EMPTY:            return "element content is blank";
+    case XMLSPAN_STATUS_COUNT:     break;
+    }
+    return "unknown status";
+}
+
+const char *
+sipscan_status_to_string(sipscan_status_t status)
+{
+    switch (status) {
+    case SIPSCAN_OK:            return "ok";
+    case SIPSCAN_TOO_LARGE:     return "SIP message window too large to scan";
+    case SIPSCAN_BAD_RANGE:     return "header value outside the SIP message window";
+    case SIPSCAN_NO_START_LINE: return "no SIP start line before the value";
+    case SIPSCAN_NO_HEADER_END: return "SIP headers not ended by a blank line within the window";
+    case SIPSCAN_NO_CALL_ID:    return "no Call-ID header";
+    case SIPSCAN_STATUS_COUNT:  break;
+    }
+    return "unknown status";
+}
+
+const char *
+sdpline_status_to_string(sdpline_status_t status)
+{
+    switch (status) {
+    case SDPLINE_OK:             return "ok";
+    case SDPLINE_NOT_CM:         return "not a c= or m= line";
+    case SDPLINE_TOO_LONG:       return "SDP line too long";
+    case SDPLINE_TRUNCATED:      return "SDP line ends before a required field";
+    case SDPLINE_BAD_PORT:       return "m= port is not a number 0-65535";
+    case SDPLINE_BAD_PORT_COUNT: return "m= number of ports is not a number 1-65535";
+    case SDPLINE_BAD_ADDRESS:    return "c= connection address is not a numeric IPv4 or IPv6 address";
+    case SDPLINE_BAD_ADDRTYPE:   return "c= address type is not IP4/IP6, or not the address's family";
+    case SDPLINE_STATUS_COUNT:   break;
     }
     return "unknown status";
 }

@@ -34,12 +34,15 @@ typedef enum {
 
 const char *msturn_val_status_to_string(msturn_val_status_t status);
 
-/* ---- MESSAGE-INTEGRITY check (msturn_check_integrity() in msturn.c) ---- */
+/* ---- MESSAGE-INTEGRITY check (msturn_check_integrity() in msturn.c) ----
+ * The values are those of the field msturn.integrity.status (0-3), so the
+ * epan layer stores and shows this enum as it is. */
 typedef enum {
-    MSTURN_INTEGRITY_GOOD = 0,    /* the HMAC matches */
-    MSTURN_INTEGRITY_BAD,         /* the HMAC differs: wrong key, or altered message */
-    MSTURN_INTEGRITY_NOT_PRESENT, /* no MESSAGE-INTEGRITY attribute */
-    MSTURN_INTEGRITY_MALFORMED,   /* MESSAGE-INTEGRITY cut off or not 20/32 bytes */
+    MSTURN_INTEGRITY_NOT_VERIFIED = 0, /* no key: no credentials known for the USERNAME (epan layer) */
+    MSTURN_INTEGRITY_GOOD = 1,         /* the HMAC matches */
+    MSTURN_INTEGRITY_BAD = 2,          /* the HMAC differs: wrong key, or altered message */
+    MSTURN_INTEGRITY_MALFORMED = 3,    /* MESSAGE-INTEGRITY cut off or not 20/32 bytes */
+    MSTURN_INTEGRITY_NOT_PRESENT = 4,  /* no MESSAGE-INTEGRITY attribute */
     MSTURN_INTEGRITY_COUNT
 } msturn_integrity_t;
 
@@ -159,5 +162,64 @@ typedef enum {
 } msdiag_status_t;
 
 const char *msdiag_status_to_string(msdiag_status_t status);
+
+/* ---- strict base64 (textscan_base64_decode() in textscan.c) ---- */
+typedef enum {
+    TEXTSCAN_B64_OK = 0,
+    TEXTSCAN_B64_EMPTY,        /* no base64 character at all */
+    TEXTSCAN_B64_BAD_CHAR,     /* a byte outside the alphabet (and not skipped white space) */
+    TEXTSCAN_B64_BAD_PADDING,  /* '=' before the end, or more than two of them */
+    TEXTSCAN_B64_BAD_LENGTH,   /* not a multiple of 4 characters */
+    TEXTSCAN_B64_STATUS_COUNT
+} textscan_b64_status_t;
+
+const char *textscan_b64_status_to_string(textscan_b64_status_t status);
+
+/* ---- byte spans in an XML body (xmlspan.c) ---- */
+typedef enum {
+    XMLSPAN_OK = 0,
+    XMLSPAN_NOT_FOUND,         /* no such element or attribute in the range */
+    XMLSPAN_TOO_LARGE,         /* buffer above XMLSPAN_MAX_LEN: not searched */
+    XMLSPAN_BAD_RANGE,         /* the range is not inside the buffer: not searched */
+    XMLSPAN_UNCLOSED_TAG,      /* the start tag has no '>' before the end of the range */
+    XMLSPAN_UNCLOSED_ELEMENT,  /* no complete close tag: the content runs to the end of the range */
+    XMLSPAN_UNCLOSED_VALUE,    /* attribute value without its closing quote */
+    XMLSPAN_NOT_VERBATIM,      /* the text is not in the content as written (entities, CDATA) */
+    XMLSPAN_EMPTY,             /* the element's content is blank */
+    XMLSPAN_STATUS_COUNT
+} xmlspan_status_t;
+
+const char *xmlspan_status_to_string(xmlspan_status_t status);
+
+/* ---- the SIP message around a body or header value (sipscan.c) ---- */
+typedef enum {
+    SIPSCAN_OK = 0,
+    SIPSCAN_TOO_LARGE,       /* window above SIPSCAN_MAX_WINDOW: not scanned */
+    SIPSCAN_BAD_RANGE,       /* the header value is not inside the window: not scanned */
+    SIPSCAN_NO_START_LINE,   /* a blank line, transport bytes or the window start came before the start line */
+    SIPSCAN_NO_HEADER_END,   /* header value: the window ends before the blank line ending the headers */
+    SIPSCAN_NO_CALL_ID,      /* no Call-ID header among the lines read */
+    SIPSCAN_STATUS_COUNT
+} sipscan_status_t;
+
+const char *sipscan_status_to_string(sipscan_status_t status);
+
+/* ---- SDP c= and m= lines (sdpline.c) ----
+ * Ordered by severity: errors, then warnings (sdpline_status_is_error()). */
+typedef enum {
+    SDPLINE_OK = 0,
+    SDPLINE_NOT_CM,            /* not a c= or m= line: nothing parsed */
+    /* errors: a value could not be read */
+    SDPLINE_TOO_LONG,          /* line longer than SDPLINE_MAX_LEN: not parsed */
+    SDPLINE_TRUNCATED,         /* a required field is missing */
+    SDPLINE_BAD_PORT,          /* m= port not a number 0-65535 */
+    SDPLINE_BAD_PORT_COUNT,    /* m= "/<number of ports>" not a number 1-65535 */
+    SDPLINE_BAD_ADDRESS,       /* c= connection address not a numeric IPv4/IPv6 address */
+    /* warnings: read, but breaks a rule */
+    SDPLINE_BAD_ADDRTYPE,      /* c= address type not IP4/IP6, or not the address's family */
+    SDPLINE_STATUS_COUNT
+} sdpline_status_t;
+
+const char *sdpline_status_to_string(sdpline_status_t status);
 
 #endif /* MSICE_STATUS_H */

@@ -7,8 +7,10 @@
 Writes OUT_DIR/fuzz_msturn/ (UDP payloads and TCP payloads of MS-TURN ports,
 framed or not) and, for the SIP-based targets, OUT_DIR/fuzz_icecand/ (each
 a=... line value of each SDP body), OUT_DIR/fuzz_msdiag/ (the values of the
-diagnostics and location headers) and OUT_DIR/fuzz_mras/ (each MRAS XML
-body), at most MAX_SEEDS each. Reads pcap files with the standard library.
+diagnostics and location headers), OUT_DIR/fuzz_mras/ and fuzz_xmlspan/ (each
+MRAS XML body), OUT_DIR/fuzz_sdpline/ (each SDP body) and fuzz_sipscan/ (each
+SIP payload, behind the 4 bytes that place a header value in it), at most
+MAX_SEEDS each. Reads pcap files with the standard library.
 """
 import hashlib
 import struct
@@ -50,13 +52,21 @@ def transport_payload(frame):
     return None
 
 
+_written = {}   # folder -> seeds written there (counted once, not per write)
+
+
 def write(out, data):
     if not data:
         return
-    out.mkdir(parents=True, exist_ok=True)
-    if sum(1 for _ in out.iterdir()) >= MAX_SEEDS:
+    if out not in _written:
+        out.mkdir(parents=True, exist_ok=True)
+        _written[out] = sum(1 for _ in out.iterdir())
+    if _written[out] >= MAX_SEEDS:
         return
-    (out / hashlib.sha1(data).hexdigest()).write_bytes(data)
+    path = out / hashlib.sha1(data).hexdigest()
+    if not path.exists():
+        path.write_bytes(data)
+        _written[out] += 1
 
 
 def main():
@@ -72,13 +82,21 @@ def main():
             if proto == "udp" and (sport == 5060 or dport == 5060) or proto == "tcp" and 5060 in (sport, dport) \
                     or 5061 in (sport, dport):
                 text = payload.decode("latin-1")
+                value_at = (0, 0)
                 for line in text.split("\r\n"):
                     if line.startswith("a="):
                         write(out / "fuzz_icecand", line[2:].encode("latin-1"))
                     low = line.lower()
                     for h in DIAG_HEADERS:
                         if low.startswith(h):
-                            write(out / "fuzz_msdiag", line[len(h):].strip().encode("latin-1"))
+                            value = line[len(h):].strip()
+                            write(out / "fuzz_msdiag", value.encode("latin-1"))
+                            value_at = (text.find(value), len(value))
+                # fuzz_sipscan reads a big-endian value offset and length first
+                write(out / "fuzz_sipscan", struct.pack(">HH", *(min(v, 0xFFFF) for v in value_at)) + payload)
+                sdp = text.find("v=0\r\n")
+                if sdp >= 0:
+                    write(out / "fuzz_sdpline", payload[sdp:])
                 start = text.find("<?xml")
                 if start < 0:
                     start = text.find("<request")
@@ -86,6 +104,7 @@ def main():
                     start = text.find("<response")
                 if start >= 0 and "mrasp" in text:
                     write(out / "fuzz_mras", payload[start:])
+                    write(out / "fuzz_xmlspan", payload[start:])
 
 
 if __name__ == "__main__":

@@ -81,7 +81,6 @@ finding_cb(const icecall_finding_t *f, void *user)
 {
     CHECK(f->rule < ICECALL_RULE_COUNT);
     CHECK(strlen(f->text) < sizeof(f->text));
-    (void)icecall_rule_name(f->rule);
     (*(unsigned *)user)++;
 }
 
@@ -304,8 +303,6 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         break;
     }
     case 10: { /* what the media dissector asks */
-        icecall_addr_t a = addr(r);
-        (void)icecall_is_candidate_address(m, &a, u8(r) & 1);
         unsigned n = 0;
         icecall_foreach_candidate(m, ids[u8(r) % 4], cand_cb, &n);
         break;
@@ -397,6 +394,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_string_truncate(out, 0);
     icecall_report(m, out, (size & 1) ? only : NULL);
     CHECK(g_str_has_suffix(out->str, "===================================================================\n"));
+    g_string_truncate(out, 0);
+    icecall_report_json(m, out, (size & 1) ? NULL : only);   /* the same walk, written as JSON */
     unsigned n = 0;
     icecall_foreach_row(m, NULL, row_cb, &n);
     icecall_foreach_row(m, "call-1", row_cb, &n);
@@ -412,7 +411,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)icecall_limit_name((icecall_limit_t)l);
         (void)icecall_limit_scope((icecall_limit_t)l);
     }
-    (void)icecall_rule_name(ICECALL_RULE_COUNT);
     for (int p = 0; p <= ICECALL_PATH_HOST + 1; p++)
         (void)icecall_path_to_string((icecall_path_t)p);
     for (int c = 0; c <= ICECALL_CTYPE_RELAY + 1; c++)

@@ -116,10 +116,12 @@ once(void)
     for (int s = 0; s < MSTURN_INTEGRITY_COUNT; s++)
         CHECK(strcmp(msturn_integrity_to_string((msturn_integrity_t)s), "unknown integrity status") != 0);
     CHECK(strcmp(msturn_integrity_to_string(MSTURN_INTEGRITY_COUNT), "unknown integrity status") == 0);
-    for (const msturn_type_info_t *t = msturn_type_table(); t->name; t++)
-        CHECK(msturn_type_info(t->type) == t);
-    for (const msturn_attr_info_t *a = msturn_attr_table(); a->name; a++)
-        CHECK(msturn_attr_info(a->type) != NULL);
+    for (uint32_t v = 0; v < 0x10000; v += (v < 0x200 ? 1 : 0x101)) {
+        const msturn_type_info_t *t = msturn_type_info((uint16_t)v);
+        CHECK(!t || (t->type == v && t->name));
+        const msturn_attr_info_t *a = msturn_attr_info((uint16_t)v);
+        CHECK(!a || (a->type == v && a->name));
+    }
     for (uint32_t v = 0; v < 8; v++)
         (void)msturn_ms_version_meaning(v);
 }

@@ -1701,6 +1701,88 @@ test_mux_without_set_active_destination(void)
     }
 }
 
+/* The JSON report: hostile text escaped, sections the same as the text's. */
+typedef struct {
+    unsigned n[ICECALL_REV_KIND_COUNT];
+} rev_count_t;
+
+static void
+count_rev(const icecall_rev_t *ev, void *user)
+{
+    ((rev_count_t *)user)->n[ev->kind]++;
+}
+
+static void
+test_json_report(void)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_frame_t fi;
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    offer_answer(m);
+    check(m, 20, 0x0001, 1, a_host, b_host, "kwD6:L1xu", false, true, &fi);
+    check(m, 21, 0x0101, 1, b_host, a_host, NULL, false, false, NULL);
+    media(m, 30, a_host, b_host, true, &fi);
+    /* A second call whose Call-ID and URI hold a quote, a backslash, a control
+     * character and bytes that are not UTF-8. */
+    icecall_cand_in_t x[] = { cand(ICECALL_CTYPE_HOST, v4(10, 1, 1, 1, 5000), 2130706431, "1") };
+    icecall_media_in_t mx = { 0, "audio", 19, v4(10, 1, 1, 1, 5000), "abcd", x, 1, NULL, 0, NULL };
+    icecall_msg_t inv = sipmsg(40, 5000000, "q\"b\\c\001d\377e", "sip:\"eve\"@x", "sip:bob@x", "INVITE", true,
+                               v4(10, 1, 1, 1, 0), v4(10, 10, 1, 10, 0));
+    g_assert_true(icecall_add_sdp(m, &inv, &mx, 1));
+
+    GString *j = g_string_new("");
+    icecall_report_json(m, j, NULL);
+    g_assert_true(g_str_has_prefix(j->str, "{\"schema_version\":\"1.0\""));
+    g_assert_true(g_utf8_validate(j->str, -1, NULL));
+    g_assert_nonnull(strstr(j->str, "\"call_id\":\"q\\\"b\\\\c\\u0001d\xef\xbf\xbd" "e\""));
+    g_assert_nonnull(strstr(j->str, "\"uri\":\"sip:\\\"eve\\\"@x\""));
+    g_assert_true(g_str_has_suffix(j->str, "}\n"));
+    for (const char *c = j->str; c[1]; c++)
+        g_assert_cmpint((unsigned char)*c, >=, 0x20);   /* no raw control character before the final newline */
+    g_assert_nonnull(strstr(j->str, "\"early_media\":{\"path\":\"relay UDP\",\"path_type\":\"relay_udp\""));
+    g_assert_nonnull(strstr(j->str, "\"relayed\":{\"address\":\"203.0.113.20\",\"port\":3480}"));
+    /* Braces balance outside strings. */
+    int depth = 0;
+    bool in_str = false;
+    for (const char *c = j->str; *c; c++) {
+        if (in_str) {
+            if (*c == '\\')
+                c++;
+            else if (*c == '"')
+                in_str = false;
+            continue;
+        }
+        if (*c == '"')
+            in_str = true;
+        else if (*c == '{' || *c == '[')
+            depth++;
+        else if (*c == '}' || *c == ']')
+            depth--;
+        g_assert_cmpint(depth, >=, 0);
+    }
+    g_assert_cmpint(depth, ==, 0);
+
+    /* The walk hands out the sections the text report shows, and writes the same text. */
+    rev_count_t rc;
+    memset(&rc, 0, sizeof(rc));
+    icecall_sink_t sink = { count_rev, &rc };
+    GString *t1 = g_string_new(""), *t2 = g_string_new("");
+    icecall_report_walk(m, t1, NULL, &sink);
+    icecall_report(m, t2, NULL);
+    g_assert_cmpstr(t1->str, ==, t2->str);
+    g_assert_cmpuint(rc.n[ICECALL_REV_CALL], ==, 2);
+    g_assert_cmpuint(rc.n[ICECALL_REV_CALL_END], ==, 2);
+    g_assert_cmpuint(rc.n[ICECALL_REV_MEDIA], ==, rc.n[ICECALL_REV_MEDIA_END]);
+    g_assert_cmpuint(rc.n[ICECALL_REV_EARLY], ==, 1);
+    g_assert_cmpuint(rc.n[ICECALL_REV_PAIR], ==, 1);
+    g_assert_cmpuint(rc.n[ICECALL_REV_CAND], ==, 4);   /* A: host + relay, B: host; the second call's host */
+    icecall_report_walk(m, NULL, NULL, NULL);         /* neither text nor sink: nothing to do, no leak */
+    g_string_free(t1, TRUE);
+    g_string_free(t2, TRUE);
+    g_string_free(j, TRUE);
+    icecall_model_free(m);
+}
+
 /* ---- both at once: a capture that starts mid-call (issue 9) meets what sessions without SIP
  * infer (issue 10) and the media-path changes (raw data, ICMP, per-direction fields) ---------- */
 
@@ -1862,6 +1944,7 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/icecall/early-media-promotion", test_early_media_promotion);
+    g_test_add_func("/icecall/json-report", test_json_report);
     g_test_add_func("/icecall/failed-call", test_failed_call);
     g_test_add_func("/icecall/session-without-sip", test_session_without_sip);
     g_test_add_func("/icecall/limits", test_limits);
