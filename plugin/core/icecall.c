@@ -4069,6 +4069,21 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
 
 /* ---- report -------------------------------------------------------------------- */
 
+/* One entry of a candidate count line: "2 host (1 UDP, 1 TCP)"; nothing for none. */
+static void
+append_type_count(GString *o, bool *any, icecall_ctype_t type, unsigned udp, unsigned tcp)
+{
+    if (!udp && !tcp)
+        return;
+    g_string_append_printf(o, "%s%u %s (", *any ? ", " : "", udp + tcp, icecall_ctype_to_string(type));
+    if (udp)
+        g_string_append_printf(o, "%u UDP", udp);
+    if (tcp)
+        g_string_append_printf(o, "%s%u TCP", udp ? ", " : "", tcp);
+    g_string_append(o, ")");
+    *any = true;
+}
+
 /* Is @x a candidate of the party (@side; for the callee: of fork @fork)? */
 static bool
 of_party(const cand_t *x, int side, int fork)
@@ -4094,15 +4109,7 @@ count_cands(GString *o, const media_t *md, GArray *a, int side, int fork)
             else
                 udp++;
         }
-        if (!udp && !tcp)
-            continue;
-        g_string_append_printf(o, "%s%u %s (", any ? ", " : "", udp + tcp, icecall_ctype_to_string(order[t]));
-        if (udp)
-            g_string_append_printf(o, "%u UDP", udp);
-        if (tcp)
-            g_string_append_printf(o, "%s%u TCP", udp ? ", " : "", tcp);
-        g_string_append(o, ")");
-        any = true;
+        append_type_count(o, &any, order[t], udp, tcp);
     }
     if (!any)
         g_string_append(o, "none seen");
@@ -4823,15 +4830,7 @@ session_count_cands(GString *o, const call_t *c, unsigned mi, int side)
             else
                 udp++;
         }
-        if (!udp && !tcp)
-            continue;
-        g_string_append_printf(o, "%s%u %s (", any ? ", " : "", udp + tcp, icecall_ctype_to_string(order[t]));
-        if (udp)
-            g_string_append_printf(o, "%u UDP", udp);
-        if (tcp)
-            g_string_append_printf(o, "%s%u TCP", udp ? ", " : "", tcp);
-        g_string_append(o, ")");
-        any = true;
+        append_type_count(o, &any, order[t], udp, tcp);
     }
     if (!any)
         g_string_append(o, "none seen");
