@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from conftest import CAPTURES
+from test_rules import readme_rows, readme_section
 
 MID = CAPTURES / "call-mid-call-start.pcap"
 FORK = CAPTURES / "call-forked.pcap"
@@ -31,23 +32,6 @@ def table_rows(tshark, capture):
     out = tshark.run(["-n", "-q", "-r", tshark.capture(capture), "-z", "msice,table"]).stdout
     return [[c.strip() for c in l.split("|")] for l in out.splitlines() if re.match(r"^\S+ +\|", l)
             and not l.startswith("Call-ID")]
-
-
-def readme_section(name):
-    text = (CAPTURES / "README.md").read_text(encoding="utf-8")
-    start = text.index(f"\n## {name} — ")
-    end = text.find("\n## ", start + 1)
-    return text[start:end if end > 0 else len(text)]
-
-
-def readme_rows(name):
-    rows = {}
-    for line in readme_section(name).splitlines():
-        m = re.match(r"\| (\d+)(?:–(\d+))? \| \d", line)
-        if m:
-            for n in range(int(m.group(1)), int(m.group(2) or m.group(1)) + 1):
-                rows[n] = line
-    return rows
 
 
 def test_frames_are_readme_facts():
