@@ -5095,6 +5095,19 @@ def _diag_200(flow, local_loc, remote_loc, federation=0):
     flow.send_200 = patched
 
 
+def _inside_outside_net(cap, rng):
+    """Alice at HQ, Frank at home behind a symmetric NAT, the Access Edge and the A/V Edge between them."""
+    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC), "home": ("Frank's NIC", HOME_ROUTER_MAC)})
+    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
+    _contoso_hq(net)
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
+    _home(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
+    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
+    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
+    net.rules = _inside_outside_rules(net)
+    return net
+
+
 def _inside_outside_rules(net):
     def rules(src, dst, dport, proto, t):
         zs, zd = net.zone(src), net.zone(dst)
@@ -5126,14 +5139,7 @@ def capture_call_inside_outside():
         "Alice's relayed checks to Frank's srflx by his symmetric NAT; relay↔relay succeeds (the Edge hair-pins "
         "between the two allocations). Media: Send Requests, then Set Active Destination and multiplexed TURN "
         "(0xFF10) on both legs.", point)
-    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC), "home": ("Frank's NIC", HOME_ROUTER_MAC)})
-    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
-    _contoso_hq(net)
-    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
-    _home(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
-    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
-    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
-    net.rules = _inside_outside_rules(net)
+    net = _inside_outside_net(cap, rng)
     alice, frank, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-call-io-alice"),
                                       (FRANK, "192.168.1.20", "msice-call-io-frank"))
     edge, fe, ae = _contoso_servers(net, rng, access_edge=True)
@@ -5584,14 +5590,7 @@ def capture_call_appsharing_tcp():
         "the TCP relay of the sharing line is no `tcp_relay` (last resort) finding. Audio RTP is thinned to one "
         "packet per 100 ms per direction; Frank's SIP leg sends messages longer than 1460 bytes in two TCP "
         "segments.", point)
-    net = CallNet(cap, rng, {"hq": ("HQ span", ROUTER_MAC), "home": ("Frank's NIC", HOME_ROUTER_MAC)})
-    _alice_at_hq(net, SFB_CLIENT, "HQ client VLAN")
-    _contoso_hq(net)
-    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
-    _home(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
-    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
-    _home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
-    net.rules = _inside_outside_rules(net)
+    net = _inside_outside_net(cap, rng)
     alice, frank, A, B = _call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-call-as-alice"),
                                       (FRANK, "192.168.1.20", "msice-call-as-frank"))
     _thin_media(A, B)
