@@ -26,30 +26,15 @@ small=$MSICE_HOME/caps/calls-small.pcap
 /usr/bin/python3 "$MSICE_ROOT/bench/make_calls_capture.py" "$small" "$calls" "$((per_dir / 5))" >&2
 chmod a+r "$cap" "$small"
 
-# measure ARGS...: "seconds max_rss_kib" of the best of $runs runs.
+# measure ARGS...: "seconds peak_kib" of ARGS, the best of $runs runs (bench/measure.py).
+# Run from the home: as root tshark runs as nobody, who may not read the caller's folder.
 measure() {
-    /usr/bin/python3 - "$runs" "$@" <<'PY'
-import resource, subprocess, sys, time
-runs = int(sys.argv[1]); cmd = sys.argv[2:]
-best = None
-for _ in range(runs):
-    t = time.monotonic()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
-    d = time.monotonic() - t
-    best = d if best is None or d < best else best
-print("%.2f %d" % (best, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-PY
+    (cd "$MSICE_HOME" && /usr/bin/python3 "$MSICE_ROOT/bench/measure.py" "$runs" -- "$@") |
+        sed -E 's/^cpu=[^ ]+ wall=([^ ]+) peak_kib=([0-9]+).*/\1 \2/'
 }
 
-# The same tshark invocation msice_tshark makes, as a command line.
-tshark_cmd() {
-    if [ "$(id -u)" -eq 0 ]; then
-        echo setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin HOME="$MSICE_HOME" tshark
-    else
-        echo env HOME="$MSICE_HOME" tshark
-    fi
-}
-read -r -a T <<<"$(tshark_cmd)"
+# tshark as msice_tshark runs it (scripts/tshark-sandbox.sh).
+mapfile -t T < <(bash "$MSICE_ROOT/scripts/tshark-sandbox.sh" argv "$MSICE_HOME")
 
 frames=$(capinfos -c -M "$cap" | awk '/Number of packets/ {print $NF}')
 msice_log "capture: $calls calls, $frames frames"
