@@ -57,7 +57,9 @@ typedef struct {
     int              cand[2];       /* index per side, as first seen: what the report shows */
     int              key[2];        /* the same pair with NAT mappings replaced by their base */
     bool             nat;           /* an end was server- or peer-reflexive: the path crosses NAT */
-    icecall_result_t result;
+    icecall_result_t result;        /* changed only by pair_set_result(), which records: */
+    uint32_t         result_frame;  /* the frame that set it (for a merged pair: its other name's) */
+    const char      *result_why;    /* and why (a static string); NULL while never checked */
     uint16_t         error_code;
     uint32_t         first_check_frame;
     uint32_t         success_frame;
@@ -135,6 +137,10 @@ typedef struct {
     int            current[ICECALL_MAX_FORKS][2];
     int            previous[ICECALL_MAX_FORKS][2];
     int64_t        switched_us[ICECALL_MAX_FORKS][2];
+    /* Changed only by media_path_set(), which also records the frame of
+     * the change and why (a static string; NULL: no media yet). */
+    uint32_t       switched_frame[ICECALL_MAX_FORKS][2];
+    const char    *switched_why[ICECALL_MAX_FORKS][2];
     GArray        *switches;        /* switch_t in frame order, NULL until media; at most ICECALL_MAX_SWITCHES */
     call_t        *merged_from;     /* the last ICE session without SIP merged into this line */
     bool           switches_truncated;

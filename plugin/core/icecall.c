@@ -1967,6 +1967,38 @@ pair_get(icecall_model_t *m, call_t *c, unsigned mi, int ca, int cb, bool create
     return (int)md->pairs->len - 1;
 }
 
+/*
+ * Every change of a pair's check result goes through here, with the frame
+ * that caused it and why: the result as the capture shows it (RFC 8445
+ * 6.1.2.6 pair states: a request seen makes it In-Progress, a success
+ * response Succeeded, an error response Failed), not as the agent knew it.
+ */
+static void
+pair_set_result(pair_t *p, icecall_result_t result, uint32_t frame, const char *why)
+{
+    if (p->result == result)
+        return;
+    p->result = result;
+    p->result_frame = frame;
+    p->result_why = why;
+}
+
+/*
+ * Every change of the pair carrying media on a media line (per fork and
+ * direction, from side @dir) goes through here: now @pi, after @previous,
+ * since @time_us, with the frame that made the change and why.
+ */
+static void
+media_path_set(media_t *md, int fork, int dir, int pi, int previous, int64_t time_us, uint32_t frame,
+               const char *why)
+{
+    md->previous[fork][dir] = previous;
+    md->current[fork][dir] = pi;
+    md->switched_us[fork][dir] = time_us;
+    md->switched_frame[fork][dir] = frame;
+    md->switched_why[fork][dir] = why;
+}
+
 /* What @src knew about a pair, added to @dst (the same pair, known by two
  * names until now). @swap: @src's side 0 is @dst's side 1 (a session merged
  * into a call whose caller is its side B). */
@@ -1977,7 +2009,7 @@ pair_merge(pair_t *dst, const pair_t *src, bool swap)
                                 [ICECALL_RESULT_ERROR] = 2, [ICECALL_RESULT_SUCCESS] = 3 };
     dst->n_requests += src->n_requests;
     if (rank[src->result] > rank[dst->result]) {
-        dst->result = src->result;
+        pair_set_result(dst, src->result, src->result_frame, src->result_why);
         dst->error_code = src->error_code;
     }
 #define MIN_SET(f) do { if (src->f && (!dst->f || src->f < dst->f)) dst->f = src->f; } while (0)
@@ -2378,10 +2410,9 @@ merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side,
         int cur = sm->current[0][k];
         if (md->current[fork][d] >= 0 || cur < 0 || (guint)cur >= np)
             continue;
-        md->current[fork][d] = pmap[cur];
         int prev = sm->previous[0][k];
-        md->previous[fork][d] = prev >= 0 && (guint)prev < np ? pmap[prev] : -1;
-        md->switched_us[fork][d] = sm->switched_us[0][k];
+        media_path_set(md, fork, d, pmap[cur], prev >= 0 && (guint)prev < np ? pmap[prev] : -1,
+                       sm->switched_us[0][k], sm->switched_frame[0][k], sm->switched_why[0][k]);
     }
     if (sm->last_check_frame > md->last_check_frame)
         md->last_check_frame = sm->last_check_frame;
@@ -3074,10 +3105,9 @@ switch_insert(media_t *md, int fork, int dir, int pi, uint32_t frame, int64_t ti
         at--;
     switch_t sw = { frame, time_us, pi, (uint8_t)dir };
     g_array_insert_val(md->switches, at, sw);
-    if (md->current[fork][dir] < 0) {
-        md->current[fork][dir] = pi;
-        md->switched_us[fork][dir] = time_us;
-    }
+    if (md->current[fork][dir] < 0)
+        media_path_set(md, fork, dir, pi, md->previous[fork][dir], time_us, frame,
+                       "media seen before its call was known (a flow claimed later)");
 }
 
 /* The flow is routable now: its packets are the pair's, from its first. */
@@ -3179,7 +3209,8 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         if (c->leg.has_dscp && c->leg.dscp < 64)
             p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
         if (c->stun_type == MSTURN_BINDING_RESPONSE) {
-            p->result = ICECALL_RESULT_SUCCESS;
+            pair_set_result(p, ICECALL_RESULT_SUCCESS, c->frame,
+                            orphan ? "success response (its request is not in the capture)" : "success response");
             if (!p->success_frame)
                 p->success_frame = c->frame;
             if (tx && tx->use_candidate && !p->nominated) {
@@ -3194,7 +3225,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
                 p->seen_frame[req] = c->frame;
             }
         } else if (p->result != ICECALL_RESULT_SUCCESS) {
-            p->result = ICECALL_RESULT_ERROR;
+            pair_set_result(p, ICECALL_RESULT_ERROR, c->frame, "error response");
             p->error_code = c->error_code;
             p->error_frame = c->frame;
         }
@@ -3228,7 +3259,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         md->last_check_frame = c->frame;
     p->n_requests++;
     if (p->result == ICECALL_RESULT_NONE)
-        p->result = ICECALL_RESULT_PENDING;
+        pair_set_result(p, ICECALL_RESULT_PENDING, c->frame, "request");
     if (!g_hash_table_lookup(m->check_tx, c->txid)) {
         if (g_hash_table_size(m->check_tx) < m->limit[ICECALL_LIMIT_TRANSACTIONS].cap) {
             check_tx_t *tx = g_new(check_tx_t, 1);
@@ -3402,9 +3433,8 @@ add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *ou
         }
     }
     md->had_media[f] = true;
-    md->previous[f][dir] = md->current[f][dir];
-    md->switched_us[f][dir] = pk->time_us;
-    md->current[f][dir] = pi;
+    media_path_set(md, f, dir, pi, md->current[f][dir], pk->time_us, pk->frame,
+                   old < 0 ? "first media in this direction" : "media moved to this pair");
     if (!md->switches)
         md->switches = g_array_new(FALSE, FALSE, sizeof(switch_t));
     if (md->switches->len >= ICECALL_MAX_SWITCHES) {
