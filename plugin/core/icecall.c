@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * icecall.c - the per-call ICE model. See icecall.h.
+ * icecall.c - the per-call ICE model: its feeders, the routing of packets
+ * to calls and pairs, and the lookups. See icecall.h. The troubleshooting
+ * rules are in icecall-rules.c, the report in icecall-report.c; the types
+ * they share are in icecall-int.h.
  *
  * Data layout (all owned by the model, freed by icecall_model_free()):
  *   dialogs (Call-ID -> call_t): every SIP dialog the model heard of (a
@@ -20,12 +23,11 @@
  * Nothing is stored per packet: memory grows with calls, candidates and
  * pairs (each bounded by the limits in icecall.h).
  */
-#include "icecall.h"
+#include "icecall-int.h"
 #include "icecand.h"
 #include "msnet.h"
 #include "msturn.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,367 +35,13 @@
  * packets of the old path, not a switch back. */
 #define ICECALL_STRAGGLER_US 1000000
 
-/* ---- types ---------------------------------------------------------------- */
-
-typedef struct alloc alloc_t;
-typedef struct call call_t;
-
-typedef struct {
-    icecall_addr_t  addr;
-    icecall_ctype_t type;
-    bool            tcp;
-    char            transport[12];
-    uint32_t        component;
-    uint32_t        priority;
-    uint8_t         version;
-    icecall_addr_t  raddr;
-    char            foundation[48];
-    uint32_t        frame;          /* SDP frame that offered it; 0: learnt */
-    bool            learnt;         /* seen in checks/media, not offered */
-    uint8_t         fork;           /* side B: the early dialog (To-tag) that offered it; side A: 0 */
-    bool            merged;         /* the same candidate as cands[into], known so later: not shown */
-    int             into;
-    alloc_t        *alloc;          /* a relay seen in use before its relayed address was known: the
-                                     * allocation it goes through (address not set); NULL otherwise */
-    /* Learnt candidates (what the packets say about them): */
-    uint32_t        seen_frame;     /* first packet from or to it */
-    uint8_t         tcptype;        /* direct ICE over TCP: ICECALL_TCP_SRC_ACTIVE = active, _DST_ACTIVE = passive */
-    uint32_t        mux_frame;      /* sent a check with MS-MULTIPLEXED-TURN-SESSION-ID: a TURN relay */
-    icecall_addr_t  base;           /* a relay reached on our relayed leg: the client socket of the allocation */
-} cand_t;
-
-typedef struct {
-    int              cand[2];       /* index per side, as first seen: what the report shows */
-    int              key[2];        /* the same pair with NAT mappings replaced by their base */
-    bool             nat;           /* an end was server- or peer-reflexive: the path crosses NAT */
-    icecall_result_t result;
-    uint16_t         error_code;
-    uint32_t         first_check_frame;
-    uint32_t         success_frame;
-    uint32_t         error_frame;
-    unsigned         n_requests;
-    bool             nominated;
-    uint32_t         nominated_frame;
-    uint32_t         media_first_frame, media_last_frame;
-    int64_t          media_first_us, media_last_us;
-    unsigned         media_pkts;
-    bool             relayed_tcp;   /* the relayed leg runs over TCP */
-    bool             merged;        /* the same pair as pairs[into] (an end became known later) */
-    int              into;
-    uint32_t         first_rtp_frame[2];   /* first RTP on this pair, per direction (from side) */
-    uint32_t         icmp_frame;    /* first ICMP error quoting one of its checks */
-    unsigned         icmp_n;
-    bool             icmp_v6;
-    uint8_t          icmp_type, icmp_code;
-    int              icmp_side;     /* the side whose address the error is about */
-    unsigned         media_dir[2];  /* media packets per direction (from side) */
-    icecall_addr_t   seen_as[2];    /* XOR-MAPPED-ADDRESS of a success response: how the peer saw side s's end */
-    uint32_t         seen_frame[2];
-    uint64_t         dscp_media[2]; /* DSCP values seen per direction (from side), one bit each */
-    uint64_t         dscp_check[2];
-    unsigned         n_responses_only;   /* responses whose request is not in the capture */
-    uint32_t         response_only_frame;
-} pair_t;
-
-/* Media on a new pair in one direction (from side @dir): the raw timeline
- * that early media and promotions are read from. */
-typedef struct {
-    uint32_t frame;
-    int64_t  time_us;
-    int      pair;
-    uint8_t  dir;
-} switch_t;
-
-typedef struct {
-    uint32_t frame;
-    int64_t  time_us;
-    int      from, to;              /* pair indexes; from -1: first media */
-    char     reason[120];
-} promo_t;
-
-/* Media of one side that the other side (or a router) answers with ICMP
- * destination unreachable errors: one per rejected address and error. */
-typedef struct {
-    int            side;            /* the side the rejected address belongs to */
-    icecall_addr_t addr;            /* the address that does not take the media */
-    icecall_addr_t sender;          /* the media's source */
-    icecall_addr_t reporter;        /* who sent the ICMP errors */
-    bool           v6;
-    uint8_t        type, code;
-    unsigned       n;
-    uint32_t       first_frame, last_frame;
-} reject_t;
-
-typedef struct {
-    char           name[24];
-    bool           name_known;      /* the SDP's m= line named the media */
-    bool           from_sip;        /* of a SIP call (else an ICE session found by its checks) */
-    uint8_t        side_version[2]; /* highest ICE version each side offered */
-    GArray        *cands[2];        /* cand_t */
-    char           ufrag[2][64];
-    icecall_addr_t default_addr[2];
-    icecall_addr_t remote_final[2]; /* component 1 of the last a=remote-candidates of each side */
-    uint32_t       remote_final_frame[2];   /* first frame of the message that said it */
-    char           remote_final_msg[2][24]; /* that message: "re-INVITE", "200 OK", ... */
-    uint32_t       remote_final_cseq[2];    /* its CSeq (0: unknown), to know a second copy */
-    char           remote_v6[2][64];
-    GArray        *pairs;           /* pair_t */
-    /* Per early dialog (fork) and direction (from side): the pair carrying
-     * media, the one it left last and when. Each fork has its own media
-     * timeline: media that moves to another fork is not a promotion. */
-    int            current[ICECALL_MAX_FORKS][2];
-    int            previous[ICECALL_MAX_FORKS][2];
-    int64_t        switched_us[ICECALL_MAX_FORKS][2];
-    GArray        *switches;        /* switch_t in frame order, NULL until media; at most ICECALL_MAX_SWITCHES */
-    call_t        *merged_from;     /* the last ICE session without SIP merged into this line */
-    bool           switches_truncated;
-    uint32_t       last_check_frame;
-    reject_t       rejects[ICECALL_MAX_REJECTS];
-    unsigned       n_rejects;
-    bool           rejects_truncated;
-    bool           cands_limit_hit[2];  /* a candidate of that side was refused */
-    bool           pairs_limit_hit;
-    /* Per fork, as the packets come: media seen, the promotions so far and
-     * the pair of the last one (timeline() makes the report's; these only
-     * tell when the promotion cap refuses one). */
-    bool           had_media[ICECALL_MAX_FORKS];
-    unsigned       n_moves[ICECALL_MAX_FORKS];
-    int            last_move_to[ICECALL_MAX_FORKS];
-} media_t;
-
-/* The early media, promotions and path of one fork of a media line, read
- * from its switches (promo_t.from -1: no earlier path). */
-typedef struct {
-    int      early;                 /* pair, -1: no media */
-    uint32_t early_frame;
-    int64_t  early_us;
-    promo_t  promos[ICECALL_MAX_PROMOTIONS];
-    unsigned n_promos;
-    bool     truncated;
-} timeline_t;
-
-typedef struct {
-    uint32_t frame;
-    bool     client;
-    uint32_t code;
-    char     reason[160];
-    bool     has_icewarn;
-    uint32_t icewarn;
-    char     media[24];
-    int      side;
-    int64_t  time_us;
-} diag_t;
-
 /* The same diagnostics again this soon: the same message seen at a second
  * capture point (or retransmitted), not a second report. */
 #define ICECALL_DIAG_COPY_US 2000000
 
-/* One "I am here" of an endpoint (ms-endpoint-location-data), in any dialog. */
-typedef struct {
-    icecall_addr_t     ip;          /* SIP source address of the message (port 0) */
-    uint32_t           frame;
-    icecall_location_t loc;
-    char               what[24];    /* the message: "REGISTER", "SUBSCRIBE", "INVITE", ... */
-} loc_stmt_t;
-
-/* What the endpoints of one SIP URI said about their location (bounded). */
-typedef struct {
-    GArray *stmts;                  /* loc_stmt_t, when it changed, at most ICECALL_MAX_LOCATION_STMTS */
-} endpoint_t;
-
-/* One early dialog of the callee (RFC 3261 12.1: a To-tag). A forked INVITE
- * has several, one per endpoint that answered with a provisional response;
- * the one that sends the 2xx is the call's B. */
-typedef struct {
-    char               tag[64];     /* "": not known (a message without To-tag) */
-    icecall_addr_t     sip_ip;      /* source of its first SIP message seen */
-    icecall_location_t location;    /* its ms-endpoint-location-data */
-    uint32_t           location_frame;
-    uint32_t           first_frame;
-} fork_t;
-
-struct call {
-    char          *call_id;
-    bool           from_sip;
-    bool           is_call;           /* an A/V call (else a dialog heard of: REGISTER, SUBSCRIBE, ...) */
-    bool           addr_keyed;        /* no SIP and no ICE user names: keyed by the requester's address */
-    const icecall_model_t *model;     /* for what a session without SDP infers from the allocations */
-    icecall_location_t location[2];   /* side B: of the fork that spoke first (see forks) */
-    uint32_t       location_frame[2];
-    fork_t         forks[ICECALL_MAX_FORKS];
-    unsigned       n_forks;
-    int            answered;          /* fork that sent the 2xx with SDP; -1: none seen */
-    bool           forks_truncated;
-    uint32_t       sdp_frame;         /* first SDP of the call */
-    char           sdp_what[24];      /* and what carried it ("INVITE", "200 OK", ...) */
-    /* An ICE session without SIP found to be (part of) this call's media
-     * line once its SDP came: its model moved there; what still names it
-     * (check transactions) follows these. */
-    call_t        *merged_into;
-    unsigned       merged_media;
-    bool           merged_swap;       /* its side 0 is the call's side B */
-    int           *merged_pairs;      /* its pair index -> the call's */
-    unsigned       n_merged_pairs;
-    diag_t         diags[ICECALL_MAX_DIAGS];
-    unsigned       n_diags;
-    uint32_t       answer_frame;      /* first 200 OK with SDP */
-    int64_t        answer_us;
-    uint32_t       reinvite_frame;    /* first SDP with a=remote-candidate(s) */
-    int64_t        reinvite_us;
-    char          *uri[2];
-    icecall_addr_t sip_ip[2];
-    media_t       *media[ICECALL_MAX_MEDIA];
-    unsigned       n_media;
-    uint32_t       first_frame, last_frame;
-    bool           media_limit_hit;
-    bool           diags_limit_hit;
-};
-
-/* Where a relay placeholder (cand_t.alloc) of an allocation sits. */
-typedef struct {
-    call_t  *call;
-    unsigned media;
-    int      side;
-    int      cand;
-} alloc_user_t;
-
-typedef enum {
-    RELAYED_FROM_NONE = 0,
-    RELAYED_FROM_RESPONSE,            /* an Allocate response (first or refresh) */
-    RELAYED_FROM_RELEASE,             /* the response to the release (LIFETIME 0) */
-    RELAYED_FROM_SDP,                 /* a relay candidate whose raddr is this allocation's client */
-} relayed_from_t;
-
-struct alloc {
-    icecall_addr_t client, edge;
-    bool           tcp;
-    unsigned       n_requests;      /* transactions (a retransmission is not a new one) */
-    unsigned       n_transmissions; /* every request seen, retransmissions included */
-    unsigned       n_401;           /* 401 to a request without credentials: the normal challenge */
-    unsigned       n_rejected;      /* 401 to a request that carried MESSAGE-INTEGRITY */
-    uint32_t       first_frame, last_request_frame, success_frame, error_frame;
-    bool           pending;         /* last request not answered */
-    bool           success;
-    bool           released;
-    uint16_t       error_code;
-    uint32_t       last_rejected_frame;
-    icecall_addr_t relayed, reflexive;
-    struct {
-        uint32_t       frame;       /* of the Set Active Destination request */
-        icecall_addr_t peer;
-    } dests[ICECALL_MAX_DESTINATIONS];  /* oldest first */
-    unsigned       n_dests;
-    icecall_addr_t only_peer;       /* the peer of its relayed packets while there is one */
-    uint8_t        n_peers;         /* 0, 1, or 2 = more than one */
-    uint64_t       mux_session;
-    relayed_from_t relayed_from;      /* what told the relayed address */
-    uint32_t       relayed_frame;
-    alloc_user_t   users[ICECALL_MAX_ALLOC_USERS]; /* relay placeholders waiting for the relayed address */
-    unsigned       n_users;
-};
-
-/*
- * A media flow that no call claimed when its packets came (a capture that
- * starts mid-call: media before any SDP or check names its ends). Kept,
- * bounded, until a candidate or an allocation makes it routable; then its
- * packets count for that pair from the first one.
- */
-typedef struct {
-    icecall_leg_t leg;              /* of its first packet */
-    bool          rtcp;
-    uint32_t      first_frame, last_frame;
-    int64_t       first_us, last_us;
-    unsigned      pkts;
-    uint64_t      dscp;             /* DSCP values seen, one bit each */
-    bool          claimed;
-} orphan_t;
-
-/* One Allocate transaction, by transaction id. */
-typedef struct {
-    alloc_t *alloc;
-    bool     with_integrity;  /* the request carried MESSAGE-INTEGRITY (credentials) */
-} alloc_tx_t;
-
-typedef struct {
-    call_t  *call;
-    unsigned media;
-    int      side;
-    int      cand;                  /* -1: ufrag owner */
-    bool     learnt;                /* a candidate learnt from packets, not offered */
-    uint8_t  fork;                  /* side B: its early dialog */
-} owner_t;
-
-typedef struct {
-    call_t  *call;
-    unsigned media;
-    int      pair;
-    int      from_side;             /* the requester; the responder is the other */
-    bool     use_candidate;
-} check_tx_t;
-
-typedef struct {
-    icecall_addr_t client;
-    bool           ok;
-    char           reason[40];
-    uint32_t       frame;
-    unsigned       n_relays;
-    bool           requested;
-    uint32_t       request_frame;
-    icecall_location_t location;     /* what the request said */
-} mras_t;
-
-/* Hash key of a transport address (tcp distinguishes TCP and UDP candidates). */
-typedef struct {
-    uint8_t  family;
-    uint8_t  tcp;
-    uint16_t port;
-    uint8_t  addr[16];
-} akey_t;
-
-/* Open-addressing set of 64-bit keys (0 marks a free slot), to count the
- * distinct items a cap refused without keeping them. */
-typedef struct {
-    uint64_t *slot;
-    size_t    size;   /* 0 or a power of two; load kept at most 1/2 */
-    size_t    n;
-} keyset_t;
-/* Hash key of an orphan flow: its two ends (relayed: the TURN 5-tuple and the peer). */
-typedef struct {
-    akey_t  a, b, c;
-    uint8_t relayed, outbound;
-} okey_t;
-
-struct icecall_model {
-    GHashTable *calls;        /* char* call_id -> call_t* */
-    GPtrArray  *call_list;    /* call_t* of the calls, in the order they became calls */
-    unsigned    n_dialogs;    /* entries of calls that are not calls */
-    unsigned    n_merged;     /* calls of call_list merged into another call */
-    GHashTable *endpoints;    /* char* lower-case SIP URI -> endpoint_t* */
-    GHashTable *by_addr;      /* akey_t* -> owner_t* (exact address) */
-    GHashTable *by_ip;        /* akey_t* (port 0) -> owner_t* */
-    GHashTable *by_ufrag;     /* char* -> owner_t* */
-    GHashTable *allocs;       /* akey pair (client+edge) -> alloc_t* */
-    GHashTable *allocs_by_relayed;  /* akey_t* -> alloc_t* */
-    GHashTable *allocs_by_client;   /* akey_t* (with transport) -> alloc_t* of the client socket (latest success) */
-    GHashTable *allocs_by_reflexive; /* akey_t* (with transport) -> alloc_t* */
-    GHashTable *allocs_by_session;  /* guint64* -> alloc_t* */
-    GHashTable *alloc_tx;     /* 16-byte txid -> alloc_tx_t* */
-    GHashTable *check_tx;     /* 16-byte txid -> check_tx_t* */
-    GHashTable *unrouted_tx;  /* 16-byte txid: requests seen that no call took (their responses are not orphans) */
-    GHashTable *mras;         /* akey_t* (client IP) -> mras_t* */
-    GPtrArray  *alloc_list;   /* alloc_t*, owns them */
-    GHashTable *orphans;      /* okey_t* -> orphan_t* (owns), at most ICECALL_MAX_ORPHANS */
-    GHashTable *orphans_by_addr; /* akey_t* -> GPtrArray of orphan_t* (its ends' addresses) */
-    GArray     *retry;        /* akey_t: addresses that became known during this event */
-    uint64_t    generation;   /* bumped by every event */
-    int64_t     last_us;      /* latest event time */
-    icecall_limit_info_t limit[ICECALL_LIMIT_COUNT];  /* .cap is the cap in force */
-    keyset_t    refused;      /* hashes of refused items, all caps */
-};
-
 /* ---- small helpers -------------------------------------------------------- */
 
-static void
+void
 make_key(akey_t *k, const icecall_addr_t *a, bool tcp, bool with_port)
 {
     memset(k, 0, sizeof(*k));
@@ -403,7 +51,7 @@ make_key(akey_t *k, const icecall_addr_t *a, bool tcp, bool with_port)
     memcpy(k->addr, a->addr, a->family == 6 ? 16 : 4);
 }
 
-static guint
+guint
 akey_hash(gconstpointer p)
 {
     const akey_t *k = (const akey_t *)p;
@@ -414,7 +62,7 @@ akey_hash(gconstpointer p)
     return h;
 }
 
-static gboolean
+gboolean
 akey_equal(gconstpointer a, gconstpointer b)
 {
     return memcmp(a, b, sizeof(akey_t)) == 0;
@@ -464,13 +112,13 @@ txid_equal(gconstpointer a, gconstpointer b)
     return memcmp(a, b, 16) == 0;
 }
 
-static bool
+bool
 addr_set(const icecall_addr_t *a)
 {
     return a->family == 4 || a->family == 6;
 }
 
-static bool
+bool
 addr_eq(const icecall_addr_t *a, const icecall_addr_t *b)
 {
     if (a->family != b->family || a->port != b->port)
@@ -478,14 +126,14 @@ addr_eq(const icecall_addr_t *a, const icecall_addr_t *b)
     return memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4) == 0;
 }
 
-static bool
+bool
 ip_eq(const icecall_addr_t *a, const icecall_addr_t *b)
 {
     return a->family == b->family && memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4) == 0;
 }
 
 /* "192.0.2.1:3478", "[2001:db8::1]:3478"; port 0 prints the address only. */
-static const char *
+const char *
 addr_str(const icecall_addr_t *a, char *buf, size_t size)
 {
     if (a->family == 4) {
@@ -529,7 +177,7 @@ addr_str(const icecall_addr_t *a, char *buf, size_t size)
     return buf;
 }
 
-static void
+void
 copy_str(char *dst, size_t size, const char *src)
 {
     if (!src) {
@@ -552,7 +200,7 @@ icecall_path_to_string(icecall_path_t p)
     }
 }
 
-static const char *
+const char *
 path_short(icecall_path_t p)
 {
     switch (p) {
@@ -789,9 +437,10 @@ icecall_limit_text(const icecall_model_t *m, icecall_limit_t l, char *buf, size_
 
 /* ---- model ---------------------------------------------------------------- */
 
-/* Every event: the model changed (findings cache) and time went on. */
+/* Every event: a new generation of the model (icecall_generation(): the
+ * glue's findings cache is stale) and its clock moved on to @time_us. */
 static void
-touch(icecall_model_t *m, int64_t time_us)
+bump_generation(icecall_model_t *m, int64_t time_us)
 {
     m->generation++;
     if (time_us > m->last_us)
@@ -988,7 +637,7 @@ call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
 }
 
 /* The call of @call_id, or NULL (unknown, or a dialog that is not a call). */
-static call_t *
+call_t *
 call_find(const icecall_model_t *m, const char *call_id)
 {
     call_t *c = call_id ? (call_t *)g_hash_table_lookup(m->calls, call_id) : NULL;
@@ -1138,7 +787,7 @@ cand_add(icecall_model_t *m, call_t *c, unsigned mi, int side, const cand_t *in,
     return idx;
 }
 
-static cand_t *
+cand_t *
 cand_at(call_t *c, unsigned mi, int side, int idx)
 {
     GArray *a = c->media[mi]->cands[side];
@@ -1159,7 +808,7 @@ static icecall_ctype_t type_from_allocations(const icecall_model_t *m, const ice
  * candidates (different ports), the answer only one format. So the highest
  * version both sides offered; a side not seen yet does not lower it.
  */
-static uint8_t
+uint8_t
 media_version(const media_t *md)
 {
     uint8_t a = md->side_version[0], b = md->side_version[1];
@@ -1171,7 +820,7 @@ media_version(const media_t *md)
 }
 
 /* Does this candidate belong to the format in use (learnt ones always do)? */
-static bool
+bool
 cand_in_use(const media_t *md, const cand_t *x)
 {
     uint8_t v = media_version(md);
@@ -1200,7 +849,7 @@ sender_side(call_t *c, const icecall_msg_t *msg)
 }
 
 /* The callee's fork that is the call's B: the one that answered, else the first. */
-static int
+int
 b_fork(const call_t *c)
 {
     return c->answered >= 0 ? c->answered : 0;
@@ -1371,7 +1020,7 @@ session_of_media(const icecall_model_t *m, const call_t *c, const icecall_media_
 static bool
 add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *media, unsigned n_media)
 {
-    touch(m, msg->time_us);
+    bump_generation(m, msg->time_us);
     if (!msg->call_id || !sdp_makes_call(msg, media, n_media))
         return false;
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
@@ -1544,7 +1193,7 @@ endpoint_says(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t l
 void
 icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t loc)
 {
-    touch(m, msg->time_us);
+    bump_generation(m, msg->time_us);
     if (!msg->call_id || loc == ICECALL_LOC_UNKNOWN)
         return;
     endpoint_says(m, msg, loc);
@@ -1567,7 +1216,7 @@ icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_locat
 void
 icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icecall_diag_in_t *d)
 {
-    touch(m, msg->time_us);
+    bump_generation(m, msg->time_us);
     if (!msg->call_id)
         return;
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
@@ -1620,7 +1269,7 @@ void
 icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_addr_t *client, bool ok,
                  const char *reason, unsigned n_relays, bool is_request, icecall_location_t location)
 {
-    touch(m, msg->time_us);
+    bump_generation(m, msg->time_us);
     if (!addr_set(client))
         return;
     akey_t k;
@@ -1737,7 +1386,7 @@ add_allocation(icecall_model_t *m, uint32_t frame, int64_t time_us, const icecal
                const uint8_t *txid, const icecall_addr_t *relayed, const icecall_addr_t *reflexive,
                uint16_t error_code, uint32_t lifetime, uint64_t mux_session)
 {
-    touch(m, time_us);
+    bump_generation(m, time_us);
     if (!response) {
         alloc_t *a = alloc_get(m, client, edge, tcp, true, frame);
         if (!a)
@@ -1826,7 +1475,7 @@ icecall_set_destination(icecall_model_t *m, uint32_t frame, const icecall_addr_t
         a = alloc_get(m, client, edge, true, false, 0);
     if (!a || !peer || !addr_set(peer))
         return;
-    touch(m, m->last_us);
+    bump_generation(m, m->last_us);
     if (a->n_dests && addr_eq(&a->dests[a->n_dests - 1].peer, peer))
         return; /* the same destination again (a retransmission, or a refresh) */
     if (a->n_dests == ICECALL_MAX_DESTINATIONS) {
@@ -1903,7 +1552,7 @@ owner_of(const icecall_model_t *m, const icecall_addr_t *a, bool tcp)
 }
 
 /* A pair index after the merges that folded it into another (bounded). */
-static int
+int
 pair_resolve(const media_t *md, int pi)
 {
     for (guint k = 0; pi >= 0 && (guint)pi < md->pairs->len && k <= md->pairs->len; k++) {
@@ -1916,7 +1565,7 @@ pair_resolve(const media_t *md, int pi)
 }
 
 /* The callee's fork a pair belongs to (its B end's). */
-static int
+int
 pair_fork(call_t *c, unsigned mi, const pair_t *p)
 {
     const cand_t *y = cand_at(c, mi, ICECALL_SIDE_B, p->cand[1]);
@@ -1947,11 +1596,6 @@ pair_fork(call_t *c, unsigned mi, const pair_t *p)
  * answers; the SIP calls keep what their SDP said.
  */
 
-typedef struct {
-    icecall_ctype_t type;
-    const alloc_t  *alloc;     /* the allocation that says so, if one does */
-    char            why[128];  /* the evidence, for the report */
-} cview_t;
 
 static const alloc_t *
 alloc_by(GHashTable *t, const icecall_addr_t *a, bool tcp)
@@ -1977,7 +1621,7 @@ private_host(const icecall_model_t *m, const cand_t *y)
     return is_private(&y->addr) && y->type != ICECALL_CTYPE_RELAY && !y->mux_frame && !(al && al->success);
 }
 
-static void
+void
 cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
 {
     const cand_t *x = cand_at((call_t *)c, mi, side, idx);
@@ -2177,7 +1821,7 @@ session_pair_text(const call_t *c, unsigned mi, const pair_t *p, char *buf, size
         g_snprintf(buf, (gulong)size, "A %s <-> B %s (%s)", e[0], e[1], tcp ? "TCP" : "UDP");
 }
 
-static icecall_path_t
+icecall_path_t
 pair_path(call_t *c, unsigned mi, const pair_t *p)
 {
     if (!c->from_sip)
@@ -2204,7 +1848,7 @@ pair_path(call_t *c, unsigned mi, const pair_t *p)
  * fork that answered, else the first), "B2", "B3", ... for the others in the
  * order they were first heard.
  */
-static const char *
+const char *
 fork_label(const call_t *c, int fork, char *buf, size_t size)
 {
     int b = b_fork(c);
@@ -2235,7 +1879,7 @@ cand_text(const cand_t *x, char *buf, size_t size)
              x->learnt ? " (not offered)" : "");
 }
 
-static void
+void
 pair_text(call_t *c, unsigned mi, const pair_t *p, char *buf, size_t size)
 {
     char x[112], y[112], b[8];
@@ -2323,6 +1967,38 @@ pair_get(icecall_model_t *m, call_t *c, unsigned mi, int ca, int cb, bool create
     return (int)md->pairs->len - 1;
 }
 
+/*
+ * Every change of a pair's check result goes through here, with the frame
+ * that caused it and why: the result as the capture shows it (RFC 8445
+ * 6.1.2.6 pair states: a request seen makes it In-Progress, a success
+ * response Succeeded, an error response Failed), not as the agent knew it.
+ */
+static void
+pair_set_result(pair_t *p, icecall_result_t result, uint32_t frame, const char *why)
+{
+    if (p->result == result)
+        return;
+    p->result = result;
+    p->result_frame = frame;
+    p->result_why = why;
+}
+
+/*
+ * Every change of the pair carrying media on a media line (per fork and
+ * direction, from side @dir) goes through here: now @pi, after @previous,
+ * since @time_us, with the frame that made the change and why.
+ */
+static void
+media_path_set(media_t *md, int fork, int dir, int pi, int previous, int64_t time_us, uint32_t frame,
+               const char *why)
+{
+    md->previous[fork][dir] = previous;
+    md->current[fork][dir] = pi;
+    md->switched_us[fork][dir] = time_us;
+    md->switched_frame[fork][dir] = frame;
+    md->switched_why[fork][dir] = why;
+}
+
 /* What @src knew about a pair, added to @dst (the same pair, known by two
  * names until now). @swap: @src's side 0 is @dst's side 1 (a session merged
  * into a call whose caller is its side B). */
@@ -2333,7 +2009,7 @@ pair_merge(pair_t *dst, const pair_t *src, bool swap)
                                 [ICECALL_RESULT_ERROR] = 2, [ICECALL_RESULT_SUCCESS] = 3 };
     dst->n_requests += src->n_requests;
     if (rank[src->result] > rank[dst->result]) {
-        dst->result = src->result;
+        pair_set_result(dst, src->result, src->result_frame, src->result_why);
         dst->error_code = src->error_code;
     }
 #define MIN_SET(f) do { if (src->f && (!dst->f || src->f < dst->f)) dst->f = src->f; } while (0)
@@ -2734,10 +2410,9 @@ merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side,
         int cur = sm->current[0][k];
         if (md->current[fork][d] >= 0 || cur < 0 || (guint)cur >= np)
             continue;
-        md->current[fork][d] = pmap[cur];
         int prev = sm->previous[0][k];
-        md->previous[fork][d] = prev >= 0 && (guint)prev < np ? pmap[prev] : -1;
-        md->switched_us[fork][d] = sm->switched_us[0][k];
+        media_path_set(md, fork, d, pmap[cur], prev >= 0 && (guint)prev < np ? pmap[prev] : -1,
+                       sm->switched_us[0][k], sm->switched_frame[0][k], sm->switched_why[0][k]);
     }
     if (sm->last_check_frame > md->last_check_frame)
         md->last_check_frame = sm->last_check_frame;
@@ -3121,11 +2796,15 @@ route_cands(icecall_model_t *m, const icecall_leg_t *leg, const ends_t *e, uint3
 /*
  * Finds the call, media line and the two candidates of a packet. For
  * relayed packets the client's end is its relay candidate. @username
- * ("recv:send") settles the call for MS-ICE2 checks.
+ * ("recv:send") settles the call for MS-ICE2 checks. With @create it also
+ * learns what the packet shows: candidates no SDP offered, relay ends and
+ * ICE-over-TCP roles, ICE sessions without SIP (by their ufrags),
+ * allocations known only from their traffic and their peers; without
+ * @create it only looks up.
  */
 static bool
-route_packet(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, bool create,
-             route_t *r)
+route_and_learn(icecall_model_t *m, const icecall_leg_t *leg, const char *username, uint32_t frame, bool create,
+                route_t *r)
 {
     ends_t e;
     memset(r, 0, sizeof(*r));
@@ -3161,9 +2840,9 @@ route_response_only(icecall_model_t *m, const icecall_check_t *c, bool create, r
         char user[520];
         snprintf(user, sizeof(user), "%.256s:%.*s", colon + 1, (int)MIN((size_t)(colon - c->username), 256),
                  c->username);
-        return route_packet(m, &c->leg, user, c->frame, create, r);
+        return route_and_learn(m, &c->leg, user, c->frame, create, r);
     }
-    if (route_packet(m, &c->leg, NULL, c->frame, create, r))
+    if (route_and_learn(m, &c->leg, NULL, c->frame, create, r))
         return true;
     ends_t e;
     memset(r, 0, sizeof(*r));
@@ -3280,7 +2959,7 @@ session_media_kind(const call_t *c, unsigned mi, mkind_t *k)
 #define EN_DASH "\xe2\x80\x93"
 
 /* The report's words: "audio (inferred from Teams port range 50000–50019)". */
-static void
+void
 session_media_text(const call_t *c, unsigned mi, char *buf, size_t size)
 {
     mkind_t k;
@@ -3304,7 +2983,7 @@ session_media_text(const call_t *c, unsigned mi, char *buf, size_t size)
 }
 
 /* The short name of a media line of a session without SDP: "audio (inferred)". */
-static void
+void
 session_refresh_name(call_t *c, unsigned mi)
 {
     media_t *md = c->media[mi];
@@ -3426,10 +3105,9 @@ switch_insert(media_t *md, int fork, int dir, int pi, uint32_t frame, int64_t ti
         at--;
     switch_t sw = { frame, time_us, pi, (uint8_t)dir };
     g_array_insert_val(md->switches, at, sw);
-    if (md->current[fork][dir] < 0) {
-        md->current[fork][dir] = pi;
-        md->switched_us[fork][dir] = time_us;
-    }
+    if (md->current[fork][dir] < 0)
+        media_path_set(md, fork, dir, pi, md->previous[fork][dir], time_us, frame,
+                       "media seen before its call was known (a flow claimed later)");
 }
 
 /* The flow is routable now: its packets are the pair's, from its first. */
@@ -3437,7 +3115,7 @@ static void
 orphan_claim(icecall_model_t *m, orphan_t *o)
 {
     route_t r;
-    if (o->claimed || !route_packet(m, &o->leg, NULL, o->first_frame, true, &r))
+    if (o->claimed || !route_and_learn(m, &o->leg, NULL, o->first_frame, true, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(m, r.call, r.media, r.cand[0], r.cand[1], true, o->first_frame);
@@ -3497,7 +3175,7 @@ static void
 add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
 {
     route_t r;
-    touch(m, c->time_us);
+    bump_generation(m, c->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
     bool response = (c->stun_type & MSTURN_CLASS_MASK) != MSTURN_CLASS_REQUEST;
@@ -3531,7 +3209,8 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         if (c->leg.has_dscp && c->leg.dscp < 64)
             p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
         if (c->stun_type == MSTURN_BINDING_RESPONSE) {
-            p->result = ICECALL_RESULT_SUCCESS;
+            pair_set_result(p, ICECALL_RESULT_SUCCESS, c->frame,
+                            orphan ? "success response (its request is not in the capture)" : "success response");
             if (!p->success_frame)
                 p->success_frame = c->frame;
             if (tx && tx->use_candidate && !p->nominated) {
@@ -3546,14 +3225,14 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
                 p->seen_frame[req] = c->frame;
             }
         } else if (p->result != ICECALL_RESULT_SUCCESS) {
-            p->result = ICECALL_RESULT_ERROR;
+            pair_set_result(p, ICECALL_RESULT_ERROR, c->frame, "error response");
             p->error_code = c->error_code;
             p->error_frame = c->frame;
         }
         fill_frame(&r, pi, out);
         return;
     }
-    if (!route_packet(m, &c->leg, c->username, c->frame, true, &r)) {
+    if (!route_and_learn(m, &c->leg, c->username, c->frame, true, &r)) {
         if (!g_hash_table_contains(m->unrouted_tx, c->txid) &&
             g_hash_table_size(m->unrouted_tx) < ICECALL_MAX_TRANSACTIONS)
             g_hash_table_add(m->unrouted_tx, g_memdup2(c->txid, 16));
@@ -3580,7 +3259,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         md->last_check_frame = c->frame;
     p->n_requests++;
     if (p->result == ICECALL_RESULT_NONE)
-        p->result = ICECALL_RESULT_PENDING;
+        pair_set_result(p, ICECALL_RESULT_PENDING, c->frame, "request");
     if (!g_hash_table_lookup(m->check_tx, c->txid)) {
         if (g_hash_table_size(m->check_tx) < m->limit[ICECALL_LIMIT_TRANSACTIONS].cap) {
             check_tx_t *tx = g_new(check_tx_t, 1);
@@ -3606,7 +3285,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
  * direction starts on the pair the other one uses. Media on another fork is
  * that fork's timeline, never a promotion of this one.
  */
-static void
+void
 timeline(call_t *c, unsigned mi, int fork, timeline_t *tl)
 {
     const media_t *md = c->media[mi];
@@ -3690,10 +3369,10 @@ static void
 add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *out)
 {
     route_t r;
-    touch(m, pk->time_us);
+    bump_generation(m, pk->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
-    if (!route_packet(m, &pk->leg, NULL, pk->frame, true, &r)) {
+    if (!route_and_learn(m, &pk->leg, NULL, pk->frame, true, &r)) {
         orphan_note(m, pk);
         return;
     }
@@ -3754,9 +3433,8 @@ add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *ou
         }
     }
     md->had_media[f] = true;
-    md->previous[f][dir] = md->current[f][dir];
-    md->switched_us[f][dir] = pk->time_us;
-    md->current[f][dir] = pi;
+    media_path_set(md, f, dir, pi, md->current[f][dir], pk->time_us, pk->frame,
+                   old < 0 ? "first media in this direction" : "media moved to this pair");
     if (!md->switches)
         md->switches = g_array_new(FALSE, FALSE, sizeof(switch_t));
     if (md->switches->len >= ICECALL_MAX_SWITCHES) {
@@ -3854,7 +3532,7 @@ unreach_refused(bool v6, uint8_t code)
 }
 
 /* "B 93.71.110.205:16333 rejects A's video: ICMP port unreachable[, 2 errors from frame 1490]" */
-static void
+void
 reject_text(const media_t *md, const reject_t *rj, bool counts, char *buf, size_t size)
 {
     char a[64], s[64], rep[80] = "", what[160];
@@ -3894,7 +3572,7 @@ unreach_route(icecall_model_t *m, const icecall_unreach_t *u, route_t *r, int *p
     memset(&leg, 0, sizeof(leg));
     leg.src = u->quoted_src;
     leg.dst = u->quoted_dst;
-    if (!route_packet(m, &leg, NULL, u->frame, false, r))
+    if (!route_and_learn(m, &leg, NULL, u->frame, false, r))
         return false;
     media_t *md = r->call->media[r->media];
     *pi = pair_get(m, r->call, r->media, r->cand[0], r->cand[1], false, 0);
@@ -3934,7 +3612,7 @@ icecall_add_unreachable(icecall_model_t *m, const icecall_unreach_t *u, icecall_
     route_t r;
     int pi;
     bool is_media = false;
-    touch(m, u->time_us);
+    bump_generation(m, u->time_us);
     if (out)
         memset(out, 0, sizeof(*out));
     if (!unreach_route(m, u, &r, &pi, &is_media))
@@ -4042,7 +3720,7 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
             fill_frame(&r, pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0), out);
         return;
     }
-    if (!route_packet(m, &c->leg, c->username, c->frame, false, &r))
+    if (!route_and_learn(m, &c->leg, c->username, c->frame, false, &r))
         return;
     fill_frame(&r, pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0), out);
 }
@@ -4052,7 +3730,7 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
 {
     route_t r;
     memset(out, 0, sizeof(*out));
-    if (!route_packet(m, &pk->leg, NULL, pk->frame, false, &r))
+    if (!route_and_learn(m, &pk->leg, NULL, pk->frame, false, &r))
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0);
@@ -4067,56 +3745,17 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
     }
 }
 
-/* ---- report -------------------------------------------------------------------- */
-
-/* One entry of a candidate count line: "2 host (1 UDP, 1 TCP)"; nothing for none. */
-static void
-append_type_count(GString *o, bool *any, icecall_ctype_t type, unsigned udp, unsigned tcp)
-{
-    if (!udp && !tcp)
-        return;
-    g_string_append_printf(o, "%s%u %s (", *any ? ", " : "", udp + tcp, icecall_ctype_to_string(type));
-    if (udp)
-        g_string_append_printf(o, "%u UDP", udp);
-    if (tcp)
-        g_string_append_printf(o, "%s%u TCP", udp ? ", " : "", tcp);
-    g_string_append(o, ")");
-    *any = true;
-}
+/* ---- parties --------------------------------------------------------------------- */
 
 /* Is @x a candidate of the party (@side; for the callee: of fork @fork)? */
-static bool
+bool
 of_party(const cand_t *x, int side, int fork)
 {
     return !x->merged && (side == ICECALL_SIDE_A || x->fork == fork);
 }
 
-static void
-count_cands(GString *o, const media_t *md, GArray *a, int side, int fork)
-{
-    static const icecall_ctype_t order[] = { ICECALL_CTYPE_HOST, ICECALL_CTYPE_SRFLX, ICECALL_CTYPE_PRFLX,
-                                             ICECALL_CTYPE_RELAY, ICECALL_CTYPE_UNKNOWN };
-    bool any = false;
-    for (unsigned t = 0; t < G_N_ELEMENTS(order); t++) {
-        unsigned udp = 0, tcp = 0;
-        for (guint i = 0; i < a->len; i++) {
-            const cand_t *x = &g_array_index(a, cand_t, i);
-            if (x->type != order[t] || (x->component != 1 && x->component != 0) || !cand_in_use(md, x) ||
-                !of_party(x, side, fork))
-                continue;
-            if (x->tcp)
-                tcp++;
-            else
-                udp++;
-        }
-        append_type_count(o, &any, order[t], udp, tcp);
-    }
-    if (!any)
-        g_string_append(o, "none seen");
-}
-
 /* Has the party a candidate at @addr (a host candidate: at its IP address)? */
-static bool
+bool
 party_has(const GArray *a, const icecall_addr_t *addr, int side, int fork)
 {
     for (guint i = 0; i < a->len; i++) {
@@ -4129,16 +3768,8 @@ party_has(const GArray *a, const icecall_addr_t *addr, int side, int fork)
     return false;
 }
 
-
-
-/* The parties of a call: the caller, and each fork of the callee (B first). */
-typedef struct {
-    int side;
-    int fork;
-} party_t;
-
 /* Has the party a candidate in this media line? */
-static bool
+bool
 party_any(const media_t *md, party_t p)
 {
     const GArray *a = md->cands[p.side];
@@ -4149,7 +3780,7 @@ party_any(const media_t *md, party_t p)
     return false;
 }
 
-static unsigned
+unsigned
 parties(const call_t *c, party_t *out)
 {
     unsigned n = 0;
@@ -4162,7 +3793,7 @@ parties(const call_t *c, party_t *out)
     return n;
 }
 
-static const char *
+const char *
 party_label(const call_t *c, party_t p, char *buf, size_t size)
 {
     if (p.side == ICECALL_SIDE_A) {
@@ -4173,7 +3804,7 @@ party_label(const call_t *c, party_t p, char *buf, size_t size)
 }
 
 /* The SIP source address of a party's first message. */
-static const icecall_addr_t *
+const icecall_addr_t *
 party_ip(const call_t *c, party_t p)
 {
     if (p.side == ICECALL_SIDE_B && c->n_forks)
@@ -4182,7 +3813,7 @@ party_ip(const call_t *c, party_t p)
 }
 
 /* Has the party (in any media line) a candidate at @addr? */
-static bool
+bool
 party_owns(const call_t *c, party_t p, const icecall_addr_t *addr)
 {
     for (unsigned mi = 0; mi < c->n_media; mi++) {
@@ -4192,77 +3823,8 @@ party_owns(const call_t *c, party_t p, const icecall_addr_t *addr)
     return false;
 }
 
-/* "1 request", "1 request and its 9 retransmissions", "2 requests and their 6 retransmissions" */
-static const char *
-requests_text(const alloc_t *a, char *buf, size_t size)
-{
-    unsigned re = a->n_transmissions > a->n_requests ? a->n_transmissions - a->n_requests : 0;
-    int n = snprintf(buf, size, "%u request%s", a->n_requests, a->n_requests == 1 ? "" : "s");
-    if (re && n > 0 && (size_t)n < size)
-        snprintf(buf + n, size - (size_t)n, " and %s %u retransmission%s", a->n_requests == 1 ? "its" : "their", re,
-                 re == 1 ? "" : "s");
-    return buf;
-}
-
-/* The same, naming the requests: "1 Allocate request and its 3 retransmissions" */
-static const char *
-allocate_requests_text(const alloc_t *a, char *buf, size_t size)
-{
-    char n[80];
-    requests_text(a, n, sizeof(n));
-    const char *sp = strchr(n, ' ');
-    snprintf(buf, size, "%.*s Allocate%s", sp ? (int)(sp - n) : 0, n, sp ? sp : "");
-    return buf;
-}
-
-static void
-alloc_text(const alloc_t *a, GString *o)
-{
-    char c[64], e[64], x[64], y[64];
-    g_string_append_printf(o, "%s -> Edge %s %s: ", addr_str(&a->client, c, sizeof(c)), addr_str(&a->edge, e, sizeof(e)),
-                           a->tcp ? "TCP" : "UDP");
-    if (a->success) {
-        g_string_append_printf(o, "relayed %s, reflexive %s (frame %u%s%s)", addr_str(&a->relayed, x, sizeof(x)),
-                               addr_str(&a->reflexive, y, sizeof(y)), a->success_frame,
-                               a->n_401 ? "; after a 401 challenge" : "", a->released ? "; released later" : "");
-    } else if (a->error_code) {
-        g_string_append_printf(o, "error %u (frame %u)", a->error_code, a->error_frame);
-        if (a->n_rejected)
-            g_string_append_printf(o, " (401 %u time%s to requests with credentials: rejected)", a->n_rejected,
-                                   a->n_rejected == 1 ? "" : "s");
-    } else if (a->pending) {
-        char n[96];
-        g_string_append_printf(o, "no response to %s (first frame %u)", requests_text(a, n, sizeof(n)),
-                               a->first_frame);
-    } else if (addr_set(&a->relayed)) {
-        /* Allocated before the capture: the address came from elsewhere. */
-        g_string_append_printf(o, "relayed %s", addr_str(&a->relayed, x, sizeof(x)));
-        if (addr_set(&a->reflexive))
-            g_string_append_printf(o, ", reflexive %s", addr_str(&a->reflexive, y, sizeof(y)));
-        g_string_append_printf(o, " (allocated before the capture started; relayed address from %s, frame %u%s)",
-                               a->relayed_from == RELAYED_FROM_RELEASE ? "its release response"
-                               : a->relayed_from == RELAYED_FROM_SDP   ? "the relay candidate based on it in the SDP"
-                                                                       : "an Allocate response",
-                               a->relayed_frame,
-                               a->released && a->relayed_from != RELAYED_FROM_RELEASE ? "; released later" : "");
-    } else if (!a->n_transmissions) {
-        g_string_append(o, "allocated before the capture started (only relayed data seen; relayed address not seen)");
-    } else {
-        g_string_append(o, "?");
-    }
-}
-
-static const char *
-time_str(int64_t us, int64_t base, char *buf, size_t size)
-{
-    int64_t d = us - base;
-    int64_t ms = ((d < 0 ? -d : d) + 500) / 1000; /* rounded to the millisecond */
-    snprintf(buf, size, "%s%" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT " s", d < 0 ? "-" : "", ms / 1000, ms % 1000);
-    return buf;
-}
-
 /* The pair carrying media last (either direction) with the callee's fork @fork, or -1. */
-static int
+int
 final_pair(const media_t *md, int fork)
 {
     int best = -1;
@@ -4280,713 +3842,12 @@ final_pair(const media_t *md, int fork)
     return best;
 }
 
-/* ---- troubleshooting rules -------------------------------------------------------- */
+/* ---- the model's generation and names for the report and the glue ------------ */
 
 uint64_t
 icecall_generation(const icecall_model_t *m)
 {
     return m->generation;
-}
-
-const char *
-icecall_rule_name(icecall_rule_t r)
-{
-    static const char *const names[ICECALL_RULE_COUNT] = {
-        "no_edge_credentials", "no_edge_candidates", "relay_udp_only", "relay_tcp_only", "private_edge_address",
-        "turn_unreachable", "turn_credentials", "turn_error", "all_checks_failed", "relay_despite_direct",
-        "tcp_relay", "no_reinvite", "client_diagnostics", "media_rejected",
-    };
-    return r < ICECALL_RULE_COUNT ? names[r] : "unknown";
-}
-
-/*
- * Where the endpoint of @side said it is in other dialogs of its SIP URI
- * (REGISTER, SUBSCRIBE, other calls), while the call was on or before: the
- * statements of that endpoint's address (its SIP source or a host
- * candidate), the last one made before the call started, else the first
- * during it. From another address of the same URI (another endpoint of the
- * user) only when all of them agree. @from: the statement used.
- */
-static icecall_location_t
-endpoint_location(const icecall_model_t *m, const call_t *c, party_t p, const loc_stmt_t **from)
-{
-    int side = p.side;
-    *from = NULL;
-    if (!c->uri[side])
-        return ICECALL_LOC_UNKNOWN;
-    char *key = g_ascii_strdown(c->uri[side], -1);
-    const endpoint_t *e = (const endpoint_t *)g_hash_table_lookup(m->endpoints, key);
-    g_free(key);
-    if (!e)
-        return ICECALL_LOC_UNKNOWN;
-    const loc_stmt_t *before = NULL, *during = NULL, *any = NULL;
-    bool agree = true;
-    for (guint i = 0; i < e->stmts->len; i++) {
-        const loc_stmt_t *x = &g_array_index(e->stmts, loc_stmt_t, i);
-        if (x->frame > c->last_frame && c->last_frame)
-            continue;
-        if (any && any->loc != x->loc)
-            agree = false;
-        if (!any)
-            any = x;
-        bool mine = ip_eq(&x->ip, party_ip(c, p)) || party_owns(c, p, &x->ip);
-        if (!mine)
-            continue;
-        if (x->frame <= c->first_frame && (!before || x->frame >= before->frame))
-            before = x;
-        else if (x->frame > c->first_frame && (!during || x->frame < during->frame))
-            during = x;
-    }
-    *from = before ? before : during ? during : agree ? any : NULL;
-    return *from ? (*from)->loc : ICECALL_LOC_UNKNOWN;
-}
-
-/* What the call's own messages say about the party's location. */
-static icecall_location_t
-party_said(const call_t *c, party_t p)
-{
-    if (p.side == ICECALL_SIDE_B && c->n_forks)
-        return c->forks[p.fork].location;
-    return c->location[p.side];
-}
-
-/* Where a party is: ms-endpoint-location-data in the call, else in the
- * endpoint's other dialogs, else its MRAS request. */
-static icecall_location_t
-party_location(const icecall_model_t *m, const call_t *c, party_t p)
-{
-    if (party_said(c, p) != ICECALL_LOC_UNKNOWN)
-        return party_said(c, p);
-    const loc_stmt_t *st;
-    icecall_location_t el = endpoint_location(m, c, p, &st);
-    if (el != ICECALL_LOC_UNKNOWN)
-        return el;
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, m->mras);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        const mras_t *r = (const mras_t *)v;
-        if (r->location != ICECALL_LOC_UNKNOWN && party_owns(c, p, &r->client))
-            return r->location;
-    }
-    return ICECALL_LOC_UNKNOWN;
-}
-
-static icecall_location_t
-side_location(const icecall_model_t *m, const call_t *c, int side)
-{
-    return party_location(m, c, (party_t){ side, side == ICECALL_SIDE_B ? b_fork(c) : 0 });
-}
-
-static const char *
-uri_domain(const char *uri)
-{
-    const char *at = uri ? strrchr(uri, '@') : NULL;
-    return at ? at + 1 : NULL;
-}
-
-/* "inside <-> outside (A intranet, B internet)" and so on. */
-static void
-scenario_text(const icecall_model_t *m, const call_t *c, char *buf, size_t size)
-{
-    const char *da = uri_domain(c->uri[0]), *db = uri_domain(c->uri[1]);
-    icecall_location_t a = side_location(m, c, 0), b = side_location(m, c, 1);
-    static const char *const where[] = { "?", "inside", "outside" };
-    if (da && db && g_ascii_strcasecmp(da, db) != 0) {
-        snprintf(buf, size, "federated (%s <-> %s; A %s, B %s)", da, db, where[a], where[b]);
-        return;
-    }
-    if (a == ICECALL_LOC_UNKNOWN && b == ICECALL_LOC_UNKNOWN) {
-        snprintf(buf, size, "unknown (no location data: ms-endpoint-location-data or MRAS location)");
-        return;
-    }
-    snprintf(buf, size, "%s <-> %s", where[a], where[b]);
-}
-
-typedef struct {
-    void (*fn)(const icecall_finding_t *f, void *user);
-    void *user;
-} emit_t;
-
-static void
-emit(const emit_t *e, icecall_rule_t rule, icecall_sev_t sev, uint32_t frame, const call_t *c, const char *fmt, ...)
-    G_GNUC_PRINTF(6, 7);
-
-static void
-emit(const emit_t *e, icecall_rule_t rule, icecall_sev_t sev, uint32_t frame, const call_t *c, const char *fmt, ...)
-{
-    icecall_finding_t f;
-    va_list ap;
-    memset(&f, 0, sizeof(f));
-    f.rule = rule;
-    f.severity = sev;
-    f.frame = frame;
-    if (c)
-        copy_str(f.call_id, sizeof(f.call_id), c->call_id);
-    va_start(ap, fmt);
-    vsnprintf(f.text, sizeof(f.text), fmt, ap);
-    va_end(ap);
-    e->fn(&f, e->user);
-}
-
-/* The first SDP frame that offered a candidate of the party, 0 if none. */
-static uint32_t
-offer_frame(const call_t *c, party_t p)
-{
-    uint32_t f = 0;
-    for (unsigned mi = 0; mi < c->n_media; mi++) {
-        const GArray *a = c->media[mi]->cands[p.side];
-        for (guint i = 0; i < a->len; i++) {
-            const cand_t *x = &g_array_index(a, cand_t, i);
-            if (of_party(x, p.side, p.fork) && !x->learnt && x->frame && (!f || x->frame < f))
-                f = x->frame;
-        }
-    }
-    return f;
-}
-
-static const mras_t *
-mras_of_party(const icecall_model_t *m, const call_t *c, party_t p)
-{
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, m->mras);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        const mras_t *r = (const mras_t *)v;
-        if (ip_eq(&r->client, party_ip(c, p)) || party_owns(c, p, &r->client))
-            return r;
-    }
-    return NULL;
-}
-
-/*
- * Media that runs over TCP by design: application sharing and file transfer
- * ("Both require TCP"; MS-SDPEXT m=applicationsharing, m=data). For them a
- * TCP relay is the expected path, not the last resort.
- */
-static bool
-media_tcp_by_design(const media_t *md)
-{
-    static const char *const names[] = { "applicationsharing", "data", "x-data" };
-    if (!md->name_known)
-        return false;
-    for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
-        if (g_ascii_strcasecmp(md->name, names[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* The first SDP frame that offered a candidate of the party on media line @md, 0 if none. */
-static uint32_t
-media_offer_frame(const media_t *md, party_t p)
-{
-    uint32_t f = 0;
-    for (guint i = 0; i < md->cands[p.side]->len; i++) {
-        const cand_t *x = &g_array_index(md->cands[p.side], cand_t, i);
-        if (of_party(x, p.side, p.fork) && !x->learnt && x->frame && (!f || x->frame < f))
-            f = x->frame;
-    }
-    return f;
-}
-
-static void
-candidate_rules(const icecall_model_t *m, const call_t *c, const emit_t *e)
-{
-    party_t ps[ICECALL_MAX_FORKS + 1];
-    unsigned np = parties(c, ps);
-    for (unsigned pn = 0; pn < np; pn++) {
-        party_t pa = ps[pn];
-        int s = pa.side;
-        uint32_t frame = offer_frame(c, pa);
-        if (!frame)
-            continue;
-        char who[96], lb[8];
-        if (pn < 2)
-            snprintf(who, sizeof(who), "%s", s == 0 ? "caller (A)" : "callee (B)");
-        else
-            snprintf(who, sizeof(who), "callee's endpoint %s (a fork of the INVITE that %s)",
-                     party_label(c, pa, lb, sizeof(lb)), c->answered >= 0 ? "did not answer" : "has not answered");
-        bool typed = false, srflx = false, relay_udp = false, relay_tcp = false, private_edge = false;
-        bool relay_tcp_media = false;   /* a TCP relay on a line that is not TCP by design */
-        bool line_udp[ICECALL_MAX_MEDIA] = { false }, line_tcp[ICECALL_MAX_MEDIA] = { false };
-        char priv[64] = "";
-        for (unsigned mi = 0; mi < c->n_media; mi++) {
-            const media_t *md = c->media[mi];
-            for (guint i = 0; i < md->cands[s]->len; i++) {
-                const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
-                if (x->learnt || !cand_in_use(md, x) || !of_party(x, s, pa.fork))
-                    continue;
-                if (x->type != ICECALL_CTYPE_UNKNOWN)
-                    typed = true;
-                if (x->type == ICECALL_CTYPE_SRFLX)
-                    srflx = true;
-                if (x->type == ICECALL_CTYPE_RELAY) {
-                    if (x->tcp) {
-                        relay_tcp = true;
-                        line_tcp[mi] = true;
-                        relay_tcp_media = relay_tcp_media || !media_tcp_by_design(md);
-                    } else {
-                        relay_udp = true;
-                        line_udp[mi] = true;
-                    }
-                }
-                if ((x->type == ICECALL_CTYPE_RELAY || x->type == ICECALL_CTYPE_SRFLX) && !private_edge &&
-                    icecand_scope_is_private(icecand_ip_scope(x->addr.addr, x->addr.family == 6 ? 16 : 4))) {
-                    private_edge = true;
-                    snprintf(priv, sizeof(priv), "%s ", icecall_ctype_to_string(x->type));
-                    addr_str(&x->addr, priv + strlen(priv), sizeof(priv) - strlen(priv));
-                }
-            }
-        }
-        if (!typed)
-            continue; /* v6 candidates carry no type: nothing to judge */
-        icecall_location_t loc = party_location(m, c, pa);
-        const mras_t *mr = mras_of_party(m, c, pa);
-        bool relay = relay_udp || relay_tcp;
-        if (!relay && mr && mr->frame && !mr->ok)
-            emit(e, ICECALL_RULE_NO_EDGE_CREDENTIALS, ICECALL_SEV_WARN, frame, c,
-                 "The %s got no Edge credentials from MRAS (%s, frame %u): it offers no relay candidate",
-                 who, mr->reason, mr->frame);
-        else if (!relay && !mr && loc == ICECALL_LOC_INTERNET)
-            emit(e, ICECALL_RULE_NO_EDGE_CREDENTIALS, ICECALL_SEV_WARN, frame, c,
-                 "The %s is outside the network but no MRAS exchange was seen and it offers no relay "
-                 "candidate: without Edge credentials it can only offer local addresses", who);
-        if (!srflx && !relay) {
-            bool inside = loc == ICECALL_LOC_INTRANET && side_location(m, c, !s) == ICECALL_LOC_INTRANET;
-            emit(e, ICECALL_RULE_NO_EDGE_CANDIDATES, inside ? ICECALL_SEV_NOTE : ICECALL_SEV_WARN, frame, c,
-                 "The %s offers neither a server-reflexive nor a relay candidate: it cannot reach the A/V Edge "
-                 "(check that the Edge's internal interface is reachable from the client's network)%s",
-                 who, inside ? "; fine for a call inside the network" : "");
-        } else if (relay_udp && !relay_tcp) {
-            emit(e, ICECALL_RULE_RELAY_UDP_ONLY, ICECALL_SEV_NOTE, frame, c,
-                 "The %s offers relay candidates over UDP only: TCP to the Edge (443) is likely blocked", who);
-        } else if (relay_tcp_media && !relay_udp) {
-            emit(e, ICECALL_RULE_RELAY_TCP_ONLY, ICECALL_SEV_WARN, frame, c,
-                 "The %s offers relay candidates over TCP only: UDP to the Edge (3478) is likely blocked by a "
-                 "firewall; media will use a TCP relay", who);
-        }
-        /* Per media line: UDP to the Edge works for this client (another
-         * line got a UDP relay), yet this line offers TCP relays only. Not
-         * for application sharing and file transfer, which use TCP anyway. */
-        for (unsigned mi = 0; relay_udp && mi < c->n_media; mi++) {
-            const media_t *md = c->media[mi];
-            if (!line_tcp[mi] || line_udp[mi] || media_tcp_by_design(md))
-                continue;
-            const char *with_udp = "";
-            for (unsigned k = 0; k < c->n_media && !*with_udp; k++) {
-                if (line_udp[k])
-                    with_udp = c->media[k]->name;
-            }
-            emit(e, ICECALL_RULE_RELAY_TCP_ONLY, ICECALL_SEV_WARN, media_offer_frame(md, pa), c,
-                 "The %s offers relay candidates over TCP only for %s, although its %s has UDP relays: the UDP "
-                 "allocation for this media line failed or was not made; %s media will use a TCP relay",
-                 who, md->name, with_udp, md->name);
-        }
-        if (private_edge && loc == ICECALL_LOC_INTERNET)
-            emit(e, ICECALL_RULE_PRIVATE_EDGE_ADDRESS, ICECALL_SEV_WARN, frame, c,
-                 "The %s is outside the network but offers the private address %s: the Edge's external address "
-                 "in the topology is likely wrong (NAT in front of the Edge)", who, priv);
-    }
-}
-
-static void
-turn_rules(const icecall_model_t *m, const emit_t *e)
-{
-    for (guint i = 0; i < m->alloc_list->len; i++) {
-        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
-        char edge[64], client[64];
-        addr_str(&a->edge, edge, sizeof(edge));
-        addr_str(&a->client, client, sizeof(client));
-        char n[96];
-        if (a->n_requests && a->pending && !a->success && !a->error_code && !a->n_401 && !a->n_rejected)
-            emit(e, ICECALL_RULE_TURN_UNREACHABLE, ICECALL_SEV_WARN, a->first_frame, NULL,
-                 "No answer from the Edge %s to %s over %s from %s: the Edge is unreachable "
-                 "on this address, port or transport (firewall?)%s", edge, allocate_requests_text(a, n, sizeof(n)),
-                 a->tcp ? "TCP" : "UDP", client,
-                 a->tcp ? ", or it dropped the TCP connection (see the TCP stream)" : "");
-        if (a->n_rejected && !a->success)
-            emit(e, ICECALL_RULE_TURN_CREDENTIALS, ICECALL_SEV_WARN, a->last_rejected_frame, NULL,
-                 "The Edge %s answered 401 again after the client sent its credentials: the credentials were "
-                 "rejected (expired MRAS credentials, or Edge servers with different certificates)", edge);
-        if (a->error_code && a->error_code != 401 &&
-            (a->error_code == 437 || a->error_code == 438 || a->error_code == 486 || a->error_code >= 500)) {
-            const char *meaning = msturn_error_meaning(a->error_code);
-            emit(e, ICECALL_RULE_TURN_ERROR, ICECALL_SEV_WARN, a->error_frame, NULL,
-                 "Allocation on the Edge %s failed with %u%s%s", edge, a->error_code, meaning ? ": " : "",
-                 meaning ? meaning : "");
-        }
-    }
-}
-
-static void
-path_rules(const icecall_model_t *m, const call_t *c, int64_t quiet_after_us, const emit_t *e)
-{
-    bool any_media = false;
-    for (unsigned mi = 0; mi < c->n_media; mi++) {
-        media_t *md = c->media[mi];
-        unsigned checked = 0, ok = 0;
-        int direct_ok = -1, b = b_fork(c);
-        for (guint i = 0; i < md->pairs->len; i++) {
-            const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-            /* Only pairs with the callee's fork that is the call's B: a direct
-             * pair with an endpoint that never answered is no better path. */
-            if ((!p->n_requests && !p->n_responses_only) || p->merged || pair_fork((call_t *)c, mi, p) != b)
-                continue;
-            checked++;
-            if (p->result == ICECALL_RESULT_SUCCESS) {
-                ok++;
-                icecall_path_t pt = pair_path((call_t *)c, mi, p);
-                if ((pt == ICECALL_PATH_HOST || pt == ICECALL_PATH_SRFLX) && direct_ok < 0)
-                    direct_ok = (int)i;
-            }
-        }
-        int fp = final_pair(md, b);
-        if (fp >= 0)
-            any_media = true;
-        if (checked && !ok && fp < 0)
-            emit(e, ICECALL_RULE_ALL_CHECKS_FAILED, ICECALL_SEV_WARN, md->last_check_frame, c,
-                 "Every connectivity check of %s failed (%u pair%s): no media path", md->name, checked,
-                 checked == 1 ? "" : "s");
-        if (fp < 0)
-            continue;
-        const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
-        icecall_path_t pt = pair_path((call_t *)c, mi, p);
-        char buf[192];
-        if ((pt == ICECALL_PATH_RELAY_UDP || pt == ICECALL_PATH_RELAY_TCP) && direct_ok >= 0) {
-            const pair_t *d = &g_array_index(md->pairs, pair_t, direct_ok);
-            pair_text((call_t *)c, mi, d, buf, sizeof(buf));
-            emit(e, ICECALL_RULE_RELAY_DESPITE_DIRECT, ICECALL_SEV_WARN, p->media_first_frame, c,
-                 "%s media stays on %s although the direct pair %s succeeded (frame %u)", md->name,
-                 path_short(pt), buf, d->success_frame);
-        }
-        if (pt == ICECALL_PATH_RELAY_TCP && !media_tcp_by_design(md))
-            emit(e, ICECALL_RULE_TCP_RELAY, ICECALL_SEV_WARN, p->media_first_frame, c,
-                 "%s media runs over a TCP relay, the last resort: UDP to the Edge and every direct path failed "
-                 "or were blocked", md->name);
-    }
-    if (!c->answer_frame || !any_media)
-        return;
-    if (!c->reinvite_frame && m->last_us - c->answer_us >= quiet_after_us)
-        emit(e, ICECALL_RULE_NO_REINVITE, ICECALL_SEV_WARN, c->answer_frame, c,
-             "No re-INVITE with a=remote-candidate(s) within %" G_GINT64_FORMAT " s of the 200 OK (the capture "
-             "goes on %.1f s after it): ICE did not complete, the final path was never confirmed",
-             quiet_after_us / 1000000, (double)(m->last_us - c->answer_us) / 1e6);
-    else if (c->reinvite_frame && c->reinvite_us - c->answer_us > quiet_after_us)
-        emit(e, ICECALL_RULE_NO_REINVITE, ICECALL_SEV_WARN, c->answer_frame, c,
-             "The re-INVITE with a=remote-candidate(s) came %.1f s after the 200 OK (frame %u), not within %"
-             G_GINT64_FORMAT " s: ICE took that long to complete (checks timing out?)",
-             (double)(c->reinvite_us - c->answer_us) / 1e6, c->reinvite_frame, quiet_after_us / 1000000);
-}
-
-static void
-diag_rules(const call_t *c, const emit_t *e)
-{
-    for (unsigned i = 0; i < c->n_diags; i++) {
-        const diag_t *d = &c->diags[i];
-        /* Client diagnostics only: an ms-diagnostics ErrorId 23 is another thing. */
-        if (d->client && (d->code == 23 || d->code == 24 || (d->has_icewarn && d->icewarn)))
-            emit(e, ICECALL_RULE_CLIENT_DIAGNOSTICS, ICECALL_SEV_WARN, d->frame, c,
-                 "The %s reports a media problem: %u %s%s%s (ICEWarn 0x%x)", d->side == 0 ? "caller" : "callee",
-                 d->code, d->reason, d->media[0] ? ", " : "", d->media, d->icewarn);
-    }
-}
-
-/* ICMP errors answering media: the other side (or the network) refuses it. */
-static void
-reject_rules(const call_t *c, const emit_t *e)
-{
-    for (unsigned mi = 0; mi < c->n_media; mi++) {
-        const media_t *md = c->media[mi];
-        for (unsigned i = 0; i < md->n_rejects; i++) {
-            char buf[320];
-            reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
-            emit(e, ICECALL_RULE_MEDIA_REJECTED, ICECALL_SEV_WARN, md->rejects[i].first_frame, c, "%s", buf);
-        }
-    }
-}
-
-void
-icecall_findings(const icecall_model_t *m, int64_t quiet_after_us,
-                 void (*fn)(const icecall_finding_t *f, void *user), void *user)
-{
-    emit_t e = { fn, user };
-    turn_rules(m, &e);
-    for (guint i = 0; i < m->call_list->len; i++) {
-        call_t *c = (call_t *)g_ptr_array_index(m->call_list, i);
-        if (c->merged_into)
-            continue;
-        for (unsigned mi = 0; mi < c->n_media && !c->from_sip; mi++)
-            session_refresh_name(c, mi);   /* the findings name the media line */
-        candidate_rules(m, c, &e);
-        path_rules(m, c, quiet_after_us, &e);
-        diag_rules(c, &e);
-        reject_rules(c, &e);
-    }
-}
-
-/* A relay's address, or what is known of it. */
-static const char *
-relay_addr_text(const cand_t *x, char *buf, size_t size)
-{
-    char e[64];
-    if (x->alloc)
-        snprintf(buf, size, "an unseen relayed address on the Edge %s", addr_str(&x->alloc->edge, e, sizeof(e)));
-    else
-        addr_str(&x->addr, buf, size);
-    return buf;
-}
-
-/* "relay UDP via 203.0.113.20:3480 (host and srflx checks failed)" */
-static void
-verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
-{
-    media_t *md = c->media[mi];
-    int b = b_fork(c);
-    int fp = final_pair(md, b);
-    bool failed[ICECALL_PATH_HOST + 1] = { false };
-    bool ok[ICECALL_PATH_HOST + 1] = { false };
-    unsigned n_checked = 0;
-    for (guint i = 0; i < md->pairs->len; i++) {
-        const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-        if ((!p->n_requests && !p->n_responses_only) || p->merged || pair_fork(c, mi, p) != b)
-            continue;
-        n_checked++;
-        icecall_path_t pt = pair_path(c, mi, p);
-        if (p->result == ICECALL_RESULT_SUCCESS)
-            ok[pt] = true;
-        else
-            failed[pt] = true;
-    }
-    if (fp < 0) {
-        if (n_checked && !ok[ICECALL_PATH_HOST] && !ok[ICECALL_PATH_SRFLX] && !ok[ICECALL_PATH_RELAY_UDP] &&
-            !ok[ICECALL_PATH_RELAY_TCP] && !ok[ICECALL_PATH_NONE])
-            snprintf(buf, size, "no media path: every connectivity check failed");
-        else if (n_checked)
-            snprintf(buf, size, "no media seen (a pair succeeded: media may not be in the capture)");
-        else
-            snprintf(buf, size, "no media and no connectivity checks seen");
-        return;
-    }
-    const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
-    icecall_path_t pt = pair_path(c, mi, p);
-    char via[224] = "";
-    const cand_t *x = cand_at(c, mi, 0, p->cand[0]);
-    const cand_t *y = cand_at(c, mi, 1, p->cand[1]);
-    char a1[96], a2[96];
-    if (pt == ICECALL_PATH_RELAY_UDP || pt == ICECALL_PATH_RELAY_TCP) {
-        const cand_t *rl = (x && x->type == ICECALL_CTYPE_RELAY) ? x : y;
-        const cand_t *rl2 = (rl == x) ? y : x;
-        if (rl2 && rl2->type == ICECALL_CTYPE_RELAY)
-            snprintf(via, sizeof(via), " via %s and %s", relay_addr_text(rl, a1, sizeof(a1)),
-                     relay_addr_text(rl2, a2, sizeof(a2)));
-        else if (rl)
-            snprintf(via, sizeof(via), " via %s", relay_addr_text(rl, a1, sizeof(a1)));
-    } else if (x && y) {
-        snprintf(via, sizeof(via), " %s <-> %s", addr_str(&x->addr, a1, sizeof(a1)), addr_str(&y->addr, a2, sizeof(a2)));
-    }
-    /* Better paths that were tried and failed. */
-    char why[96] = "";
-    static const icecall_path_t better[] = { ICECALL_PATH_HOST, ICECALL_PATH_SRFLX, ICECALL_PATH_RELAY_UDP };
-    static const char *const names[] = { "host", "srflx", "relay UDP" };
-    unsigned n = 0;
-    for (unsigned i = 0; i < G_N_ELEMENTS(better); i++) {
-        if (better[i] <= pt || !failed[better[i]] || ok[better[i]])
-            continue;
-        size_t l = strlen(why);
-        snprintf(why + l, sizeof(why) - l, "%s%s", n ? " and " : " (", names[i]);
-        n++;
-    }
-    if (n) {
-        size_t l = strlen(why);
-        snprintf(why + l, sizeof(why) - l, " checks failed)");
-    }
-    snprintf(buf, size, "final path: %s%s%s%s", path_short(pt), via, why,
-             pt == ICECALL_PATH_RELAY_TCP && media_tcp_by_design(md) ? " (TCP by design)" : "");
-}
-
-/* ---- report: sessions without SDP ------------------------------------------------ */
-
-/* "1 host (1 UDP), 1 srflx (1 UDP), 1 relay (1 UDP)" by what the packets say. */
-static void
-session_count_cands(GString *o, const call_t *c, unsigned mi, int side)
-{
-    static const icecall_ctype_t order[] = { ICECALL_CTYPE_HOST, ICECALL_CTYPE_SRFLX, ICECALL_CTYPE_PRFLX,
-                                             ICECALL_CTYPE_RELAY, ICECALL_CTYPE_UNKNOWN };
-    const GArray *a = c->media[mi]->cands[side];
-    bool any = false;
-    for (unsigned t = 0; t < G_N_ELEMENTS(order); t++) {
-        unsigned udp = 0, tcp = 0;
-        for (guint i = 0; i < a->len; i++) {
-            const cand_t *x = &g_array_index(a, cand_t, i);
-            cview_t v;
-            if (x->merged)
-                continue;
-            cand_view(c, mi, side, (int)i, &v);
-            if (v.type != order[t])
-                continue;
-            if (x->tcp)
-                tcp++;
-            else
-                udp++;
-        }
-        append_type_count(o, &any, order[t], udp, tcp);
-    }
-    if (!any)
-        g_string_append(o, "none seen");
-}
-
-/* One line per address of a side: its type and the packets that say so. */
-static void
-session_cand_lines(GString *o, const call_t *c, unsigned mi, int side)
-{
-    const GArray *a = c->media[mi]->cands[side];
-    for (guint i = 0; i < a->len; i++) {
-        const cand_t *x = &g_array_index(a, cand_t, i);
-        cview_t v;
-        char s1[64], s2[64];
-        if (x->merged)
-            continue;
-        cand_view(c, mi, side, (int)i, &v);
-        if (x->alloc)
-            snprintf(s1, sizeof(s1), "(relayed address not seen)");
-        else
-            addr_str(&x->addr, s1, sizeof(s1));
-        g_string_append_printf(o, "      %s %s%s: %s", icecall_ctype_to_string(v.type), s1,
-                               !x->tcp ? "" : x->tcptype == ICECALL_TCP_SRC_ACTIVE ? " TCP-ACT (opened the connection)"
-                               : x->tcptype == ICECALL_TCP_DST_ACTIVE ? " TCP-PASS (accepted the connection)" : " TCP",
-                               v.why);
-        if (v.type == ICECALL_CTYPE_HOST && v.alloc && v.alloc->success && addr_set(&v.alloc->reflexive) &&
-            !addr_eq(&v.alloc->reflexive, &x->addr))
-            g_string_append_printf(o, "; leaves through its NAT as srflx %s (the Edge's view, frame %u)",
-                                   addr_str(&v.alloc->reflexive, s2, sizeof(s2)), v.alloc->success_frame);
-        g_string_append(o, "\n");
-    }
-}
-
-/* Is allocation @a one of side @s's in this session: made from a socket the
- * session's checks or media use (a host, or the socket behind a relay)? */
-static bool
-session_alloc_mine(const call_t *c, unsigned mi, int s, const alloc_t *a)
-{
-    const GArray *cs = c->media[mi]->cands[s];
-    for (guint i = 0; i < cs->len; i++) {
-        const cand_t *x = &g_array_index(cs, cand_t, i);
-        if (x->merged)
-            continue;
-        if (x->alloc == a || (addr_set(&x->base) && addr_eq(&x->base, &a->client)))
-            return true;
-        if (x->tcp == a->tcp && addr_eq(&x->addr, &a->client))
-            return true;
-    }
-    return false;
-}
-
-/* ---- report sections (icecall_rev_t): what the text and the JSON report share ---- */
-
-static void
-rev_send(const icecall_sink_t *sk, const icecall_rev_t *ev)
-{
-    if (sk && sk->fn)
-        sk->fn(ev, sk->user);
-}
-
-/* A pair as the report names it; @buf receives its text. */
-static void
-rev_pair(call_t *c, unsigned mi, const pair_t *p, icecall_rpair_t *r, char *buf, size_t size)
-{
-    memset(r, 0, sizeof(*r));
-    pair_text(c, mi, p, buf, size);
-    r->text = buf;
-    r->path = pair_path(c, mi, p);
-    bool tcp = p->relayed_tcp;
-    for (int s = 0; s < 2; s++) {
-        const cand_t *x = cand_at(c, mi, s, p->cand[s]);
-        if (!x)
-            continue;
-        cview_t v;
-        cand_view(c, mi, s, p->cand[s], &v);
-        r->end[s].known = true;
-        r->end[s].type = v.type;
-        r->end[s].addr = x->addr;
-        r->end[s].learnt = x->learnt;
-        tcp = tcp || x->tcp;
-    }
-    r->tcp = tcp;
-}
-
-/* An allocation's section; @text receives the report's words for it. */
-static void
-rev_alloc(const alloc_t *a, int side, icecall_rev_t *ev, GString *text)
-{
-    memset(ev, 0, sizeof(*ev));
-    ev->kind = ICECALL_REV_ALLOC;
-    ev->u.alloc.side = side;
-    ev->u.alloc.state = a->success ? ICECALL_ALLOC_SUCCESS : a->error_code ? ICECALL_ALLOC_ERROR
-                        : a->pending ? ICECALL_ALLOC_NO_RESPONSE : ICECALL_ALLOC_UNKNOWN;
-    ev->u.alloc.client = a->client;
-    ev->u.alloc.edge = a->edge;
-    ev->u.alloc.relayed = a->relayed;
-    ev->u.alloc.reflexive = a->reflexive;
-    ev->u.alloc.tcp = a->tcp;
-    ev->u.alloc.after_401 = a->n_401 != 0;
-    ev->u.alloc.released = a->released;
-    ev->u.alloc.success_frame = a->success_frame;
-    ev->u.alloc.error_frame = a->error_frame;
-    ev->u.alloc.first_frame = a->first_frame;
-    ev->u.alloc.error_code = a->error_code;
-    ev->u.alloc.n_requests = a->n_requests;
-    ev->u.alloc.n_rejected = a->n_rejected;
-    g_string_truncate(text, 0);
-    alloc_text(a, text);
-    ev->u.alloc.text = text->str;
-}
-
-/* One allocation line of the report ("      A: ..." or "  ..."), from its
- * section; @party: the party's label ("A", "B", "B2"), NULL outside a call. */
-static void
-report_alloc(GString *o, const alloc_t *a, int side, const char *party, const char *indent, const icecall_sink_t *sk)
-{
-    icecall_rev_t ev;
-    GString *t = g_string_new("");
-    rev_alloc(a, side, &ev, t);
-    ev.u.alloc.party = party;
-    g_string_append_printf(o, "%s%s%s%s\n", indent, party ? party : "", party ? ": " : "", ev.u.alloc.text);
-    rev_send(sk, &ev);
-    g_string_free(t, TRUE);
-}
-
-/* The candidates of a media line of one party (@side, @fork; @party its
- * label): those the text report counts (component 1 of the ICE version in
- * use) or, without SDP, lists. */
-static void
-report_cands(call_t *c, unsigned mi, int s, int fork, const char *party, const icecall_sink_t *sk)
-{
-    const media_t *md = c->media[mi];
-    if (sk) {
-        for (guint i = 0; i < md->cands[s]->len; i++) {
-            const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
-            if (c->from_sip && ((x->component != 1 && x->component != 0) || !cand_in_use(md, x) ||
-                                !of_party(x, s, fork)))
-                continue;
-            cview_t v;
-            cand_view(c, mi, s, (int)i, &v);
-            icecall_rev_t ev;
-            memset(&ev, 0, sizeof(ev));
-            ev.kind = ICECALL_REV_CAND;
-            ev.u.cand.side = s;
-            ev.u.cand.party = party;
-            ev.u.cand.type = v.type;
-            ev.u.cand.addr = x->addr;
-            ev.u.cand.tcp = x->tcp;
-            ev.u.cand.component = x->component;
-            ev.u.cand.frame = x->learnt ? 0 : x->frame;
-            ev.u.cand.learnt = x->learnt;
-            ev.u.cand.seen_frame = x->seen_frame;
-            ev.u.cand.evidence = v.why;
-            rev_send(sk, &ev);
-        }
-    }
 }
 
 const char *
@@ -5020,656 +3881,5 @@ icecall_path_token(icecall_path_t p)
     case ICECALL_PATH_RELAY_TCP: return "relay_tcp";
     case ICECALL_PATH_NONE:
     default:                     return "unknown";
-    }
-}
-
-/* The allocations of a session without SDP, and the relays the capture
- * shows without their allocation (the far side's, usually). */
-static unsigned
-session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GString *o, GHashTable *listed,
-                    const icecall_sink_t *sk)
-{
-    unsigned na = 0;
-    for (guint i = 0; i < m->alloc_list->len; i++) {
-        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
-        for (int s = 0; s < 2; s++) {
-            if (!session_alloc_mine(c, mi, s, a))
-                continue;
-            if (!na++)
-                g_string_append(o, "    TURN allocations:\n");
-            report_alloc(o, a, s, s == 0 ? "A" : "B", "      ", sk);
-            if (listed)
-                g_hash_table_add(listed, (gpointer)a);
-        }
-    }
-    for (int s = 0; s < 2; s++) {
-        const GArray *cs = c->media[mi]->cands[s];
-        for (guint i = 0; i < cs->len; i++) {
-            const cand_t *x = &g_array_index(cs, cand_t, i);
-            cview_t v;
-            char a1[64];
-            if (x->merged)
-                continue;
-            cand_view(c, mi, s, (int)i, &v);
-            if (v.type != ICECALL_CTYPE_RELAY || v.alloc)
-                continue;
-            if (!na++)
-                g_string_append(o, "    TURN allocations:\n");
-            icecall_rev_t ev;
-            memset(&ev, 0, sizeof(ev));
-            ev.kind = ICECALL_REV_ALLOC;
-            ev.u.alloc.side = s;
-            ev.u.alloc.party = s == 0 ? "A" : "B";
-            ev.u.alloc.state = ICECALL_ALLOC_NOT_IN_CAPTURE;
-            ev.u.alloc.relayed = x->addr;
-            ev.u.alloc.tcp = x->tcp;
-            ev.u.alloc.first_frame = x->seen_frame;
-            char line[256];
-            snprintf(line, sizeof(line), "relay %s, allocation not in the capture, first seen in frame %u: %s",
-                     addr_str(&x->addr, a1, sizeof(a1)), x->seen_frame, v.why);
-            ev.u.alloc.text = line;
-            g_string_append_printf(o, "      %s: %s\n", s == 0 ? "A" : "B", line);
-            rev_send(sk, &ev);
-        }
-    }
-    return na;
-}
-
-/* "0 (not marked)", "46 (EF)", "0 (not marked), 46 (EF)" */
-static void
-dscp_text(uint64_t mask, char *buf, size_t size)
-{
-    size_t n = 0;
-    buf[0] = '\0';
-    for (uint8_t v = 0; v < 64 && n < size; v++) {
-        if (!((mask >> v) & 1u))
-            continue;
-        const char *name = msnet_dscp_name(v);
-        int w = snprintf(buf + n, size - n, "%s%u%s%s%s", n ? ", " : "", v, v == 0 ? " (not marked" : name ? " (" : "",
-                         v == 0 ? "" : name ? name : "", v == 0 || name ? ")" : "");
-        if (w < 0)
-            break;
-        n += (size_t)w;
-    }
-}
-
-static void
-report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHashTable *listed, const icecall_sink_t *sk)
-{
-    media_t *md = c->media[mi];
-    char buf[320], t[32], lb[8];
-    int b = b_fork(c);
-    party_t ps[ICECALL_MAX_FORKS + 1];
-    unsigned nparties = parties(c, ps);
-    uint8_t v = media_version(md);
-    icecall_rev_t ev;
-    if (!c->from_sip) {
-        session_refresh_name(c, mi);
-        session_media_text(c, mi, buf, sizeof(buf));
-        g_string_append_printf(o, "  Media %s; ICE version not known: no SDP\n", buf);
-    } else if (v) {
-        g_string_append_printf(o, "  Media %s (ICE v%u)\n", md->name, v);
-    } else {
-        g_string_append_printf(o, "  Media %s (ICE version not known: no SDP)\n", md->name);
-    }
-    memset(&ev, 0, sizeof(ev));
-    ev.kind = ICECALL_REV_MEDIA;
-    ev.u.media.index = mi;
-    ev.u.media.name = md->name;
-    ev.u.media.title = c->from_sip ? md->name : buf;
-    ev.u.media.ice_version = c->from_sip ? v : 0;
-    ev.u.media.from_sdp = c->from_sip;
-    rev_send(sk, &ev);
-    for (unsigned pn = 0; pn < nparties; pn++) {
-        if (pn >= 2 && !party_any(md, ps[pn]))
-            continue;
-        int s = ps[pn].side;
-        report_cands(c, mi, s, ps[pn].fork, party_label(c, ps[pn], lb, sizeof(lb)), sk);
-        g_string_append_printf(o, "    %s candidates: ", party_label(c, ps[pn], lb, sizeof(lb)));
-        if (!c->from_sip) {
-            session_count_cands(o, c, mi, s);
-            g_string_append(o, "\n");
-            session_cand_lines(o, c, mi, s);
-            continue;
-        }
-        count_cands(o, md, md->cands[s], s, ps[pn].fork);
-        if (pn >= 2)
-            g_string_append_printf(o, " (a fork of the INVITE that %s)", c->answered >= 0 ? "did not answer"
-                                                                                         : "has not answered");
-        g_string_append(o, "\n");
-    }
-    /* TURN allocations backing each party (a session without SDP: those of
-     * the sockets its checks and media use). */
-    unsigned na = c->from_sip ? 0 : session_allocations(m, c, mi, o, listed, sk);
-    for (guint i = 0; i < m->alloc_list->len && c->from_sip; i++) {
-        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
-        for (unsigned pn = 0; pn < nparties; pn++) {
-            int s = ps[pn].side, f = ps[pn].fork;
-            const GArray *cs = md->cands[s];
-            bool mine = (addr_set(&a->relayed) && party_has(cs, &a->relayed, s, f)) ||
-                        (addr_set(&a->reflexive) && party_has(cs, &a->reflexive, s, f));
-            for (guint k = 0; k < cs->len && !mine; k++) {
-                const cand_t *x = &g_array_index(cs, cand_t, k);
-                if (!of_party(x, s, f))
-                    continue;
-                mine = x->alloc == a || (!a->success && x->type == ICECALL_CTYPE_HOST && ip_eq(&x->addr, &a->client));
-            }
-            if (!mine)
-                continue;
-            if (!na++)
-                g_string_append(o, "    TURN allocations:\n");
-            report_alloc(o, a, s, party_label(c, ps[pn], lb, sizeof(lb)), "      ", sk);
-        }
-    }
-    /* Checked pairs. */
-    unsigned np = 0;
-    unsigned n_req = 0, n_orphan = 0;
-    for (guint i = 0; i < md->pairs->len; i++) {
-        const pair_t *p = &g_array_index(md->pairs, pair_t, i);
-        n_req += p->n_requests;
-        n_orphan += p->n_responses_only;
-        if ((!p->n_requests && !p->n_responses_only) || p->merged)
-            continue;
-        if (!np++)
-            g_string_append(o, "    Pairs checked:\n");
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = ICECALL_REV_PAIR;
-        rev_pair(c, mi, p, &ev.u.pair.pair, buf, sizeof(buf));
-        ev.u.pair.result = p->result;
-        ev.u.pair.success_frame = p->success_frame;
-        ev.u.pair.error_frame = p->error_frame;
-        ev.u.pair.error_code = p->error_code;
-        ev.u.pair.first_check_frame = p->first_check_frame;
-        ev.u.pair.n_requests = p->n_requests;
-        ev.u.pair.n_responses_only = p->n_responses_only;
-        ev.u.pair.request_missing = p->result == ICECALL_RESULT_SUCCESS && p->n_responses_only &&
-                                    p->response_only_frame == p->success_frame;
-        ev.u.pair.nominated = p->nominated;
-        ev.u.pair.nominated_frame = p->nominated_frame;
-        g_string_append_printf(o, "      %s: %s", ev.u.pair.pair.text, icecall_result_to_string(ev.u.pair.result));
-        if (ev.u.pair.request_missing)
-            g_string_append_printf(o, " (frame %u; its request is not in the capture)", ev.u.pair.success_frame);
-        else if (ev.u.pair.result == ICECALL_RESULT_SUCCESS)
-            g_string_append_printf(o, " (frame %u)", ev.u.pair.success_frame);
-        else if (ev.u.pair.result == ICECALL_RESULT_ERROR)
-            g_string_append_printf(o, " %u (frame %u)", ev.u.pair.error_code, ev.u.pair.error_frame);
-        else
-            g_string_append_printf(o, " (%u request%s from frame %u)", ev.u.pair.n_requests,
-                                   ev.u.pair.n_requests == 1 ? "" : "s", ev.u.pair.first_check_frame);
-        if (ev.u.pair.nominated)
-            g_string_append_printf(o, ", nominated (frame %u)", ev.u.pair.nominated_frame);
-        rev_send(sk, &ev);
-        if (p->icmp_n)
-            g_string_append_printf(o, "; %u %s error%s from %s's side (first frame %u)", p->icmp_n,
-                                   icecall_unreach_text(p->icmp_v6, p->icmp_type, p->icmp_code),
-                                   p->icmp_n == 1 ? "" : "s", p->icmp_side == 0 ? "A" : "B", p->icmp_frame);
-        g_string_append(o, "\n");
-    }
-    if (!np)
-        g_string_append(o, "    Pairs checked: none seen\n");
-    if (n_orphan && !n_req)
-        g_string_append(o, "    Missing: the check requests (only responses to them in the capture: a capture of one "
-                           "direction, or the requests left by another interface)\n");
-    timeline_t tl;
-    timeline(c, mi, b, &tl);
-    if (tl.early >= 0) {
-        const pair_t *p = &g_array_index(md->pairs, pair_t, tl.early);
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = ICECALL_REV_EARLY;
-        rev_pair(c, mi, p, &ev.u.early.pair, buf, sizeof(buf));
-        ev.u.early.time_us = tl.early_us;
-        ev.u.early.frame = tl.early_frame;
-        g_string_append_printf(o, "    Early media: %s, %s, from %s (frame %u)\n", path_short(ev.u.early.pair.path),
-                               ev.u.early.pair.text, time_str(ev.u.early.time_us, 0, t, sizeof(t)), ev.u.early.frame);
-        rev_send(sk, &ev);
-    } else {
-        g_string_append(o, "    Early media: none seen\n");
-    }
-    for (unsigned i = 0; i < tl.n_promos; i++) {
-        const promo_t *pr = &tl.promos[i];
-        const pair_t *to = &g_array_index(md->pairs, pair_t, pr->to);
-        icecall_path_t from_path = pr->from >= 0 ? pair_path(c, mi, &g_array_index(md->pairs, pair_t, pr->from))
-                                                 : ICECALL_PATH_NONE;
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = ICECALL_REV_PROMOTION;
-        rev_pair(c, mi, to, &ev.u.promotion.to, buf, sizeof(buf));
-        ev.u.promotion.time_us = pr->time_us;
-        ev.u.promotion.frame = pr->frame;
-        ev.u.promotion.from_known = pr->from >= 0;
-        ev.u.promotion.from = from_path;
-        ev.u.promotion.reason = pr->reason;
-        g_string_append_printf(o, "    Promotion at %s (frame %u): %s -> %s, %s; %s\n",
-                               time_str(ev.u.promotion.time_us, 0, t, sizeof(t)), ev.u.promotion.frame,
-                               path_short(ev.u.promotion.from), path_short(ev.u.promotion.to.path),
-                               ev.u.promotion.to.text, ev.u.promotion.reason);
-        rev_send(sk, &ev);
-    }
-    if (tl.truncated)
-        g_string_append(o, "    (more promotions not listed)\n");
-    for (int s = 0; s < 2; s++) {
-        if (md->cands_limit_hit[s])
-            g_string_append_printf(o, "    (more than %u candidates of %s: the rest are not followed)\n",
-                                   m->limit[ICECALL_LIMIT_CANDS].cap, s == 0 ? "A" : "B");
-    }
-    if (md->pairs_limit_hit)
-        g_string_append_printf(o, "    (more than %u candidate pairs: the rest are not followed)\n",
-                               m->limit[ICECALL_LIMIT_PAIRS].cap);
-    int fp = final_pair(md, b);
-    if (fp >= 0) {
-        const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = ICECALL_REV_FINAL;
-        rev_pair(c, mi, p, &ev.u.final.pair, buf, sizeof(buf));
-        ev.u.final.packets = p->media_pkts;
-        ev.u.final.first_frame = p->media_first_frame;
-        ev.u.final.last_frame = p->media_last_frame;
-        g_string_append_printf(o, "    Final path: %s, %s (%u packets, last frame %u)\n",
-                               path_short(ev.u.final.pair.path), ev.u.final.pair.text, ev.u.final.packets,
-                               ev.u.final.last_frame);
-        rev_send(sk, &ev);
-        /* QoS marks as captured: a capture at the client shows whether it marks its media. */
-        char d0[96], d1[96];
-        dscp_text(p->dscp_media[0], d0, sizeof(d0));
-        dscp_text(p->dscp_media[1], d1, sizeof(d1));
-        if (p->dscp_media[0] || p->dscp_media[1])
-            g_string_append_printf(o, "    DSCP on the final path: A -> B %s; B -> A %s\n",
-                                   p->media_dir[0] ? (d0[0] ? d0 : "not known") : "no media seen",
-                                   p->media_dir[1] ? (d1[0] ? d1 : "not known") : "no media seen");
-        if (!c->from_sip && (!p->media_dir[0] || !p->media_dir[1]))
-            g_string_append_printf(o, "    Missing: media %s on the final path (one-way media, or a capture of one "
-                                   "direction)\n", p->media_dir[0] ? "from B to A" : "from A to B");
-    } else {
-        g_string_append(o, "    Final path: none (no media)\n");
-    }
-    /* Media with the other forks: their own timeline, which ended with
-     * them; moving to B is the call being answered, not a promotion. */
-    for (unsigned pn = 2; pn < nparties; pn++) {
-        timeline_t ft;
-        timeline(c, mi, ps[pn].fork, &ft);
-        int last = final_pair(md, ps[pn].fork);
-        if (ft.early < 0 || last < 0)
-            continue;
-        const pair_t *lp = &g_array_index(md->pairs, pair_t, last);
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = ICECALL_REV_FORK_MEDIA;
-        ev.u.fork_media.party = party_label(c, ps[pn], lb, sizeof(lb));
-        rev_pair(c, mi, &g_array_index(md->pairs, pair_t, ft.early), &ev.u.fork_media.pair, buf, sizeof(buf));
-        ev.u.fork_media.time_us = ft.early_us;
-        ev.u.fork_media.frame = ft.early_frame;
-        for (unsigned i = 0; i < ft.n_promos && i < ICECALL_MAX_PROMOTIONS; i++) {
-            ev.u.fork_media.then_path[i] = pair_path(c, mi, &g_array_index(md->pairs, pair_t, ft.promos[i].to));
-            ev.u.fork_media.then_frame[i] = ft.promos[i].frame;
-            ev.u.fork_media.n_then = i + 1;
-        }
-        ev.u.fork_media.last_frame = lp->media_last_frame;
-        ev.u.fork_media.call_answered = c->answered >= 0;
-        g_string_append_printf(o, "    Media with %s (a fork that %s): %s, %s, from %s (frame %u)", ev.u.fork_media.party,
-                               ev.u.fork_media.call_answered ? "did not answer" : "has not answered",
-                               path_short(ev.u.fork_media.pair.path), ev.u.fork_media.pair.text,
-                               time_str(ev.u.fork_media.time_us, 0, t, sizeof(t)), ev.u.fork_media.frame);
-        for (unsigned i = 0; i < ev.u.fork_media.n_then; i++)
-            g_string_append_printf(o, "; then %s (frame %u)", path_short(ev.u.fork_media.then_path[i]),
-                                   ev.u.fork_media.then_frame[i]);
-        g_string_append_printf(o, "; last packet frame %u\n", ev.u.fork_media.last_frame);
-        rev_send(sk, &ev);
-    }
-    for (unsigned i = 0; i < md->n_rejects; i++) {
-        reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
-        g_string_append_printf(o, "    Rejected: %s (last frame %u); these errors are not media\n", buf,
-                               md->rejects[i].last_frame);
-    }
-    if (md->rejects_truncated)
-        g_string_append(o, "    (more rejected streams not listed)\n");
-    if (media_tcp_by_design(md))
-        g_string_append_printf(o, "    Transport: %s runs over TCP by design: TCP candidates and a TCP relay are "
-                                  "expected here, not the last resort\n", md->name);
-    for (int s = 0; s < 2; s++) {
-        if (!md->remote_final_frame[s])
-            continue;
-        char a1[64], a2[64];
-        g_string_append_printf(o, "    %s's %s (frame %u) selects: local %s, remote %s%s%s\n", s == 0 ? "A" : "B",
-                               md->remote_final_msg[s], md->remote_final_frame[s],
-                               addr_str(&md->default_addr[s], a1, sizeof(a1)),
-                               addr_str(&md->remote_final[s], a2, sizeof(a2)),
-                               md->remote_v6[s][0] ? " (v6 username " : "", md->remote_v6[s][0] ? "resolved)" : "");
-    }
-    verdict_text(c, mi, buf, sizeof(buf));
-    g_string_append_printf(o, "    Verdict: %s\n", buf);
-    memset(&ev, 0, sizeof(ev));
-    ev.kind = ICECALL_REV_MEDIA_END;
-    ev.u.media_end.verdict = buf;
-    ev.u.media_end.promotions_truncated = tl.truncated;
-    rev_send(sk, &ev);
-}
-
-static void
-collect_finding(const icecall_finding_t *f, void *user)
-{
-    g_ptr_array_add((GPtrArray *)user, g_memdup2(f, sizeof(*f)));
-}
-
-/* The findings of @fs by Call-ID (f->call_id holds the first 127 characters
- * of a long one), in their order: built once, so that the report stays
- * linear in the calls. */
-static GHashTable *
-findings_by_call(const GPtrArray *fs)
-{
-    GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
-    for (guint i = 0; i < fs->len; i++) {
-        icecall_finding_t *f = (icecall_finding_t *)g_ptr_array_index(fs, i);
-        GPtrArray *l = (GPtrArray *)g_hash_table_lookup(t, f->call_id);
-        if (!l) {
-            l = g_ptr_array_new();
-            g_hash_table_insert(t, f->call_id, l);
-        }
-        g_ptr_array_add(l, f);
-    }
-    return t;
-}
-
-static void
-print_findings(GString *o, GHashTable *by_call, const char *call_id, const char *indent, const icecall_sink_t *sk)
-{
-    static const char *const sev[] = { "note", "warning", "error" };
-    char key[sizeof(((icecall_finding_t *)NULL)->call_id)];
-    g_strlcpy(key, call_id, sizeof(key));
-    const GPtrArray *l = (const GPtrArray *)g_hash_table_lookup(by_call, key);
-    for (guint i = 0; l && i < l->len; i++) {
-        const icecall_finding_t *f = (const icecall_finding_t *)g_ptr_array_index(l, i);
-        g_string_append_printf(o, "%s[%s, frame %u] %s\n", indent, sev[f->severity], f->frame, f->text);
-        icecall_rev_t ev;
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = ICECALL_REV_FINDING;
-        ev.u.finding = f;
-        rev_send(sk, &ev);
-    }
-}
-
-/* "Limits reached" block under the report's title; nothing when no cap was. */
-static void
-report_limits(const icecall_model_t *m, GString *o)
-{
-    char buf[200];
-    bool any = false;
-    for (int l = 0; l < ICECALL_LIMIT_COUNT; l++) {
-        icecall_limit_text(m, (icecall_limit_t)l, buf, sizeof(buf));
-        if (!buf[0])
-            continue;
-        if (!any)
-            g_string_append(o, "Limits reached: what is past a cap is not followed and not in this report\n");
-        any = true;
-        g_string_append_printf(o, "  %s\n", buf);
-    }
-}
-
-/* "sip:bob@contoso.com (SIP from 10.20.8.15)" */
-static void
-party_line(GString *o, const char *uri, const icecall_addr_t *ip, const char *more)
-{
-    char a[64];
-    g_string_append_printf(o, "%s", uri ? uri : "?");
-    if (addr_set(ip) && more)
-        g_string_append_printf(o, " (SIP from %s; %s)", addr_str(ip, a, sizeof(a)), more);
-    else if (addr_set(ip))
-        g_string_append_printf(o, " (SIP from %s)", addr_str(ip, a, sizeof(a)));
-    else if (more)
-        g_string_append_printf(o, " (%s)", more);
-    g_string_append(o, "\n");
-}
-
-/* The calls of @only (Call-IDs; an ICE session merged into a call names that call). */
-static GHashTable *
-only_calls(const icecall_model_t *m, GHashTable *only)
-{
-    GHashTable *set = g_hash_table_new(g_direct_hash, g_direct_equal);
-    GHashTableIter it;
-    gpointer k;
-    g_hash_table_iter_init(&it, only);
-    while (g_hash_table_iter_next(&it, &k, NULL)) {
-        call_t *c = call_find(m, (const char *)k);
-        if (c)
-            g_hash_table_add(set, c);
-    }
-    return set;
-}
-
-void
-icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
-{
-    icecall_report_walk(m, o, only, NULL);
-}
-
-void
-icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, const icecall_sink_t *sk)
-{
-    GString *o = out ? out : g_string_new("");
-    icecall_rev_t ev;
-    unsigned shown = 0;
-    GPtrArray *fs = g_ptr_array_new_with_free_func(g_free);
-    GHashTable *wanted = only ? only_calls(m, only) : NULL;
-    GHashTable *listed = g_hash_table_new(g_direct_hash, g_direct_equal);   /* allocations shown under a session */
-    GHashTable *hosts = g_hash_table_new_full(akey_hash, akey_equal, g_free, NULL);   /* their clients' IPs */
-    icecall_findings(m, 10 * G_USEC_PER_SEC, collect_finding, fs);
-    GHashTable *by_call = findings_by_call(fs);
-    g_string_append(o, "===================================================================\n");
-    g_string_append(o, "MS ICE calls: which path the media took\n");
-    g_string_append(o, "===================================================================\n");
-    report_limits(m, o);
-    for (guint i = 0; i < m->call_list->len; i++) {
-        call_t *c = (call_t *)g_ptr_array_index(m->call_list, i);
-        if (c->merged_into || (wanted && !g_hash_table_contains(wanted, c)))
-            continue;
-        shown++;
-        char a[64], lb[8], more[128];
-        party_t ps[ICECALL_MAX_FORKS + 1];
-        unsigned nparties = parties(c, ps);
-        g_string_append_printf(o, "\nCall-ID: %s\n", c->call_id);
-        if (c->from_sip) {
-            g_string_append(o, "  A (caller): ");
-            party_line(o, c->uri[0], party_ip(c, ps[0]), NULL);
-            g_string_append(o, "  B (callee): ");
-            if (c->n_forks > 1)
-                snprintf(more, sizeof(more), "%s To-tag %s",
-                         c->answered >= 0 ? "the fork that answered," : "first fork,",
-                         c->forks[ps[1].fork].tag[0] ? c->forks[ps[1].fork].tag : "?");
-            party_line(o, c->uri[1], party_ip(c, ps[1]), c->n_forks > 1 ? more : NULL);
-            for (unsigned pn = 2; pn < nparties; pn++) {
-                snprintf(more, sizeof(more), "To-tag %s; a fork of the INVITE that %s",
-                         c->forks[ps[pn].fork].tag[0] ? c->forks[ps[pn].fork].tag : "?",
-                         c->answered >= 0 ? "did not answer" : "has not answered");
-                g_string_append_printf(o, "  %s (callee's other endpoint): ", party_label(c, ps[pn], lb, sizeof(lb)));
-                party_line(o, c->uri[1], party_ip(c, ps[pn]), more);
-            }
-            if (c->forks_truncated)
-                g_string_append(o, "  (more forks of the INVITE than followed)\n");
-            if (c->sdp_frame && strcmp(c->sdp_what, "INVITE") != 0)
-                g_string_append_printf(o, "  Missing: the call's start (the capture begins mid-call: its first SDP "
-                                          "seen is a %s, frame %u)\n", c->sdp_what, c->sdp_frame);
-        } else {
-            g_string_append(o, "  Missing: no SIP signalling for this ICE session in the capture (parties known "
-                               "only by address)\n");
-            if (c->addr_keyed)
-                g_string_append(o, "  Missing: ICE user names (no check request seen): the session is named after "
-                                   "its requester's socket\n");
-        }
-        char scen[160];
-        scenario_text(m, c, scen, sizeof(scen));
-        g_string_append_printf(o, "  Scenario: %s\n", scen);
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = ICECALL_REV_CALL;
-        ev.u.call.call_id = c->call_id;
-        ev.u.call.from_sip = c->from_sip;
-        ev.u.call.addr_keyed = c->addr_keyed;
-        for (int s = 0; s < 2; s++) {
-            ev.u.call.uri[s] = c->uri[s];
-            ev.u.call.sip_ip[s] = *party_ip(c, ps[s]);
-        }
-        ev.u.call.scenario = scen;
-        ev.u.call.n_forks = c->n_forks;
-        ev.u.call.answered = c->answered >= 0;
-        ev.u.call.b_tag = c->n_forks > 1 ? c->forks[ps[1].fork].tag : "";
-        rev_send(sk, &ev);
-        for (unsigned pn = 2; pn < nparties && c->from_sip; pn++) {
-            memset(&ev, 0, sizeof(ev));
-            ev.kind = ICECALL_REV_PARTY;
-            ev.u.party.party = party_label(c, ps[pn], lb, sizeof(lb));
-            ev.u.party.uri = c->uri[1];
-            ev.u.party.sip_ip = *party_ip(c, ps[pn]);
-            ev.u.party.tag = c->forks[ps[pn].fork].tag;
-            ev.u.party.call_answered = c->answered >= 0;
-            rev_send(sk, &ev);
-        }
-        for (unsigned pn = 0; pn < nparties; pn++) {
-            /* Placed by what the endpoint said in another dialog: say which. */
-            const loc_stmt_t *st;
-            if (party_said(c, ps[pn]) != ICECALL_LOC_UNKNOWN ||
-                endpoint_location(m, c, ps[pn], &st) == ICECALL_LOC_UNKNOWN)
-                continue;
-            g_string_append_printf(o, "  Location of %s: %s (ms-endpoint-location-data of its %s, frame %u, from %s)\n",
-                                   party_label(c, ps[pn], lb, sizeof(lb)),
-                                   st->loc == ICECALL_LOC_INTRANET ? "inside" : "outside", st->what, st->frame,
-                                   addr_str(&st->ip, a, sizeof(a)));
-        }
-        /* MRAS per party (by the host addresses it offered). */
-        GHashTableIter it;
-        gpointer k, v;
-        g_hash_table_iter_init(&it, m->mras);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            const mras_t *r = (const mras_t *)v;
-            for (unsigned pn = 0; pn < nparties; pn++) {
-                if (!ip_eq(&r->client, party_ip(c, ps[pn])) && !party_owns(c, ps[pn], &r->client))
-                    continue;
-                party_label(c, ps[pn], lb, sizeof(lb));
-                memset(&ev, 0, sizeof(ev));
-                ev.kind = ICECALL_REV_MRAS;
-                ev.u.mras.side = ps[pn].side;
-                ev.u.mras.party = lb;
-                ev.u.mras.client = r->client;
-                ev.u.mras.responded = r->frame != 0;
-                ev.u.mras.ok = r->ok;
-                ev.u.mras.reason = r->reason;
-                ev.u.mras.frame = r->frame;
-                ev.u.mras.request_frame = r->request_frame;
-                rev_send(sk, &ev);
-                if (r->frame)
-                    g_string_append_printf(o, "  MRAS (%s, %s): %s%s (frame %u)\n", lb,
-                                           addr_str(&r->client, a, sizeof(a)), r->ok ? "credentials OK" : "failed: ",
-                                           r->ok ? "" : r->reason, r->frame);
-                else
-                    g_string_append_printf(o, "  MRAS (%s, %s): request in frame %u, no response\n", lb,
-                                           addr_str(&r->client, a, sizeof(a)), r->request_frame);
-            }
-        }
-        for (unsigned mi = 0; mi < c->n_media; mi++) {
-            media_t *md = c->media[mi];
-            if (!md->cands[0]->len && !md->cands[1]->len && !md->pairs->len)
-                continue;
-            report_media(m, c, mi, o, listed, sk);
-            for (int s = 0; s < 2 && !c->from_sip; s++) {
-                for (guint k2 = 0; k2 < md->cands[s]->len; k2++) {
-                    const cand_t *x = &g_array_index(md->cands[s], cand_t, k2);
-                    akey_t key;
-                    make_key(&key, addr_set(&x->base) ? &x->base : &x->addr, false, false);
-                    if (!g_hash_table_contains(hosts, &key))
-                        g_hash_table_add(hosts, g_memdup2(&key, sizeof(key)));
-                }
-            }
-            if (!md->cands[0]->len || !md->cands[1]->len)
-                g_string_append_printf(o, "    Missing: %s's candidates (offer or answer not in the capture)\n",
-                                       !md->cands[0]->len ? "A" : "B");
-        }
-        if (c->media_limit_hit)
-            g_string_append(o, "  (more media lines than decoded)\n");
-        if (c->diags_limit_hit)
-            g_string_append_printf(o, "  (more than %u diagnostics headers: the rest are not followed)\n",
-                                   m->limit[ICECALL_LIMIT_DIAGS].cap);
-        GString *p = g_string_new("");
-        print_findings(p, by_call, c->call_id, "    ", sk);
-        if (p->len)
-            g_string_append_printf(o, "  Problems:\n%s", p->str);
-        g_string_free(p, TRUE);
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = ICECALL_REV_CALL_END;
-        rev_send(sk, &ev);
-    }
-    if (!shown)
-        g_string_append(o, "\nNo calls with ICE found.\n");
-    /* Allocations of the clients of sessions without SDP that none of their
-     * sessions uses (a spare socket, or one whose checks are not in the
-     * capture). */
-    unsigned nu = 0;
-    for (guint i = 0; i < m->alloc_list->len && !only; i++) {
-        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
-        akey_t key;
-        make_key(&key, &a->client, false, false);
-        if (g_hash_table_contains(listed, a) || !g_hash_table_contains(hosts, &key))
-            continue;
-        if (!nu++)
-            g_string_append(o, "\nTURN allocations that no ICE session's checks or media use:\n");
-        report_alloc(o, a, -1, NULL, "  ", sk);
-    }
-    g_hash_table_destroy(listed);
-    g_hash_table_destroy(hosts);
-    GString *p = g_string_new("");
-    print_findings(p, by_call, "", "  ", only ? NULL : sk);
-    if (p->len && !only)
-        g_string_append_printf(o, "\nA/V Edge (TURN) problems, not tied to one call:\n%s", p->str);
-    g_string_free(p, TRUE);
-    g_hash_table_destroy(by_call);
-    g_ptr_array_free(fs, TRUE);
-    if (wanted)
-        g_hash_table_destroy(wanted);
-    g_string_append(o, "===================================================================\n");
-    if (!out)
-        g_string_free(o, TRUE);
-}
-
-void
-icecall_foreach_row(const icecall_model_t *m, const char *call_id,
-                    void (*fn)(const icecall_row_t *row, void *user), void *user)
-{
-    call_t *only = call_find(m, call_id);
-    if (call_id && !only)
-        return;
-    for (guint i = 0; i < (only ? 1u : m->call_list->len); i++) {
-        call_t *c = only ? only : (call_t *)g_ptr_array_index(m->call_list, i);
-        if (c->merged_into)
-            continue;
-        for (unsigned mi = 0; mi < c->n_media; mi++) {
-            media_t *md = c->media[mi];
-            if (!md->cands[0]->len && !md->cands[1]->len && !md->pairs->len)
-                continue;
-            icecall_row_t row;
-            memset(&row, 0, sizeof(row));
-            session_refresh_name(c, mi);
-            row.call_id = c->call_id;
-            row.media = md->name;
-            row.caller = c->uri[0] ? c->uri[0] : "";
-            row.callee = c->uri[1] ? c->uri[1] : "";
-            timeline_t tl;
-            timeline(c, mi, b_fork(c), &tl);
-            if (tl.early >= 0)
-                snprintf(row.early_path, sizeof(row.early_path), "%s",
-                         path_short(pair_path(c, mi, &g_array_index(md->pairs, pair_t, tl.early))));
-            int fp = final_pair(md, b_fork(c));
-            if (fp >= 0)
-                pair_text(c, mi, &g_array_index(md->pairs, pair_t, fp), row.final_path, sizeof(row.final_path));
-            row.n_promotions = tl.n_promos;
-            for (guint k = 0; k < md->pairs->len; k++) {
-                const pair_t *p = &g_array_index(md->pairs, pair_t, k);
-                if (p->merged)
-                    continue;
-                if (p->n_requests || p->n_responses_only)
-                    row.n_pairs_checked++;
-                if (p->result == ICECALL_RESULT_SUCCESS)
-                    row.n_pairs_ok++;
-            }
-            verdict_text(c, mi, row.verdict, sizeof(row.verdict));
-            if (md->merged_from) {
-                row.merged_id = md->merged_from->call_id;
-                row.merged_media = md->merged_from->media[0]->name;
-            }
-            fn(&row, user);
-        }
     }
 }
