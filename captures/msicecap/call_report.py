@@ -217,3 +217,9 @@ class CallCapture(Capture):
         self.media_frames = {}            # frame number -> (sender, RTP sequence number)
         self.ssrcs = []                   # (sender, SSRC)
         self.triggers = []                # rule-*: markdown lines, which finding fires where and why
+
+    def readme_rows(self):
+        """Frame table rows; a run of two or more RTP frames is one row (per kind of frame: the What text)."""
+        runs = {i: (self.frames[i - 1][3], seq) for i, (sender, seq) in self.media_frames.items()}
+        ssrcs = ", ".join(f"{sd}→ 0x{sc:08x}" for sd, sc in self.ssrcs)
+        return self.run_rows(runs, 2, "RTP frames", f"RTP v2 PT 104, SSRC {ssrcs}")

@@ -84,6 +84,48 @@ class Capture:
         with open(os.path.join(directory, self.filename), "wb") as f:
             f.write(self.pcap_bytes())
 
+    # -- the README frame table
+    def frame_row(self, number, t, direction, what, show):
+        return f"| {number} | {(t - self.time_base) / 1e6:.3f} | {direction} | {md_cell(what)} | {md_cell(show)} |"
+
+    def readme_rows(self):
+        """Rows of the README frame table: one per frame."""
+        return [self.frame_row(i, t, direction, what, show)
+                for i, (t, _, direction, what, show) in enumerate(self.frames, 1)]
+
+    def run_rows(self, runs, min_run, noun, last_cell):
+        """Rows of the README frame table where a run of at least `min_run` consecutive frames listed in `runs`
+        (frame number -> (label, RTP sequence number)) becomes one row: frame and time ranges, "(n `noun`)",
+        per label and direction the count and the sequence number range, and `last_cell`."""
+        rows, run = [], []
+
+        def flush():
+            if len(run) < min_run:
+                rows.extend(self.frame_row(i, t, direction, what, show) for i, (t, _, direction, what, show) in run)
+            else:
+                kinds = {}
+                for i, (t, _, direction, what, show) in run:
+                    label, seq = runs[i]
+                    k = kinds.setdefault((label, direction), [0, seq, seq])
+                    k[0] += 1
+                    k[2] = seq
+                desc = "; ".join(f"{n} × `{d}` {md_cell(label)} (seq {a}–{b})" for (label, d), (n, a, b) in kinds.items())
+                (first, (t0, *_)), (last, (t1, *_)) = run[0], run[-1]
+                tb = self.time_base
+                rows.append(f"| {first}–{last} | {(t0 - tb) / 1e6:.3f}–{(t1 - tb) / 1e6:.3f} | ({len(run)} {noun}) | "
+                            f"{desc} | {last_cell} |")
+            run.clear()
+        for i, fr in enumerate(self.frames, 1):
+            if i in runs:
+                run.append((i, fr))
+                continue
+            flush()
+            t, _, direction, what, show = fr
+            rows.append(self.frame_row(i, t, direction, what, show))
+        flush()
+        return rows
+
 
 def md_cell(s):
+    """Text for a markdown table cell."""
     return s.replace("|", "\\|")

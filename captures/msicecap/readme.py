@@ -4,7 +4,6 @@
 
 from .actors import CORP_CREDS, HOME_CREDS, ICE_LOCAL, ICE_LYNC_LOCAL, ICE_LYNC_PEER, ICE_PEER, ICE_V6_LOCAL, ICE_V6_PEER, LYNC_CREDS
 from .call_report import CallCapture
-from .capture import md_cell
 from .sdp import MS_LOCAL_PREF, TYPE_PREF, X_IPV6_LOCAL_PREF, X_IPV6_TYPE_PREF, ms_priority
 from .teams import TeamsCapture
 
@@ -355,52 +354,10 @@ def readme_text(captures):
             out.append(f"| {h.label} | {h.ip} | {h.role} |")
         out.append("")
         out.append("| No. | Time | Direction | What | A decoder must show |\n|---|---|---|---|---|")
-        if is_call:
-            out += _call_rows(cap)
-        elif is_teams:
-            out += cap.readme_rows()
-        else:
-            for i, (t, frame, direction, what, show) in enumerate(cap.frames, 1):
-                out.append(f"| {i} | {t / 1e6:.3f} | {direction} | {md_cell(what)} | {md_cell(show)} |")
+        out += cap.readme_rows()
         out.append("")
         if is_call or is_teams:
             out += cap.report
             if cap.report and cap.report[-1] and not cap.report[-1].endswith("\n"):
                 out.append("")            # a blank line before the next section
     return "\n".join(out)
-
-
-def _call_rows(cap):
-    """Frame table of a call capture: one row per frame, except that a run of consecutive RTP
-    frames becomes one row (frame range, and per kind of frame: count, sender, RTP seq range)."""
-    rows, run = [], []
-
-    def flush():
-        if not run:
-            return
-        if len(run) == 1:
-            i, (t, _, direction, what, show) = run[0]
-            rows.append(f"| {i} | {(t - cap.time_base) / 1e6:.3f} | {direction} | {md_cell(what)} | {md_cell(show)} |")
-        else:
-            kinds = {}
-            for i, (t, _, direction, what, show) in run:
-                sender, seq = cap.media_frames[i]
-                k = kinds.setdefault((what, direction), [0, seq, seq, show])
-                k[0] += 1
-                k[2] = seq
-            first, last = run[0], run[-1]
-            desc = "; ".join(f"{n} × `{d}` {md_cell(w)} (seq {a}–{b})" for (w, d), (n, a, b, _) in kinds.items())
-            ssrcs = ", ".join(f"{sd}→ 0x{sc:08x}" for sd, sc in cap.ssrcs)
-            tb = cap.time_base
-            rows.append(f"| {first[0]}–{last[0]} | {(first[1][0] - tb) / 1e6:.3f}–{(last[1][0] - tb) / 1e6:.3f} | ({len(run)} RTP "
-                        f"frames) | {desc} | RTP v2 PT 104, SSRC {ssrcs} |")
-        run.clear()
-    for i, fr in enumerate(cap.frames, 1):
-        if i in cap.media_frames:
-            run.append((i, fr))
-            continue
-        flush()
-        t, _, direction, what, show = fr
-        rows.append(f"| {i} | {(t - cap.time_base) / 1e6:.3f} | {direction} | {md_cell(what)} | {md_cell(show)} |")
-    flush()
-    return rows

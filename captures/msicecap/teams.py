@@ -9,7 +9,7 @@ from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 from .actors import HOME_NAT, HOME_ROUTER_MAC, TEAMS_CREDS
-from .capture import Capture, md_cell
+from .capture import Capture
 from .media import RtpStream
 from .net import flow_direction
 from .sdp import TYPE_PREF
@@ -36,32 +36,8 @@ class TeamsCapture(Capture):
         self.media = {}                   # frame -> (run label, RTP sequence number)
 
     def readme_rows(self):
-        rows, run = [], []
-
-        def flush():
-            if len(run) < 3:
-                for i, (t, _, direction, what, show) in run:
-                    rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {md_cell(what)} | {md_cell(show)} |")
-            else:
-                kinds = {}
-                for i, (t, _, direction, what, show) in run:
-                    label, seq = self.media[i]
-                    k = kinds.setdefault((label, direction), [0, seq, seq])
-                    k[0] += 1
-                    k[2] = seq
-                desc = "; ".join(f"{n} × `{d}` {md_cell(lab)} (seq {a}–{b})" for (lab, d), (n, a, b) in kinds.items())
-                rows.append(f"| {run[0][0]}–{run[-1][0]} | {run[0][1][0] / 1e6:.3f}–{run[-1][1][0] / 1e6:.3f} | "
-                            f"({len(run)} media frames) | {desc} | see the stream's first frames above |")
-            run.clear()
-        for i, fr in enumerate(self.frames, 1):
-            if i in self.media:
-                run.append((i, fr))
-                continue
-            flush()
-            t, _, direction, what, show = fr
-            rows.append(f"| {i} | {t / 1e6:.3f} | {direction} | {md_cell(what)} | {md_cell(show)} |")
-        flush()
-        return rows
+        """Frame table rows; a run of three or more media frames is one row."""
+        return self.run_rows(self.media, 3, "media frames", "see the stream's first frames above")
 
 
 class TeamsWire:
