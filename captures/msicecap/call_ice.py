@@ -448,6 +448,17 @@ class CallAgent:
         """RTP every 20 ms (rtp_ms) until t_end, RTCP SR 0.5 s after the start and then every 5 s."""
         self.stream = stream
         t0 = self.net.t
+
+        def rtcp():
+            if self.net.t > t_end:
+                return
+            self._media_send(Pkt("rtcp", stream.sender_report(self.net.cap.now, self.cname), sender=self), 2)
+            self.net.after(5000, rtcp)
+        self._rtp_until(t_end, stream)
+        self.net.at(t0 + 0.5, rtcp)
+
+    def _rtp_until(self, t_end, stream):
+        """RTP on component 1 every rtp_ms until t_end, the marker bit on the first packet."""
         first = [True]
 
         def rtp():
@@ -456,14 +467,7 @@ class CallAgent:
             self._media_send(Pkt("rtp", stream.next(marker=first[0]), sender=self), 1)
             first[0] = False
             self.net.after(self.rtp_ms, rtp)
-
-        def rtcp():
-            if self.net.t > t_end:
-                return
-            self._media_send(Pkt("rtcp", stream.sender_report(self.net.cap.now, self.cname), sender=self), 2)
-            self.net.after(5000, rtcp)
         rtp()
-        self.net.at(t0 + 0.5, rtcp)
 
     def media_path(self, comp):
         """(local candidate to send from, remote candidate, description of the choice)."""
@@ -520,15 +524,7 @@ class AppShareAgent(CallAgent):
     def start_media(self, t_end, stream):
         """RTP on component 1 only, every rtp_ms, until t_end."""
         self.stream = stream
-        first = [True]
-
-        def rtp():
-            if self.net.t > t_end:
-                return
-            self._media_send(Pkt("rtp", stream.next(marker=first[0]), sender=self), 1)
-            first[0] = False
-            self.net.after(self.rtp_ms, rtp)
-        rtp()
+        self._rtp_until(t_end, stream)
 
     def _media_send(self, pkt, comp):
         local, remote, shown_local, why = self.media_path(comp)

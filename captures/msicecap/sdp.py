@@ -222,12 +222,12 @@ def v19_media(kind, ice, keys, ssrc, offer=True, remote=None, extra=(), default=
         c1 = next(c for c in ice.cands if c.component == 1)
         c2 = next((c for c in ice.cands if c.component == 2), None)
     if kind == "audio":
-        pts, maps = (LYNC_AUDIO_OFFER_PTS, LYNC_AUDIO_OFFER_MAPS) if offer else (LYNC_AUDIO_ANSWER_PTS, LYNC_AUDIO_ANSWER_MAPS)
+        pts, maps = lync_codecs(kind, offer)
         lines = [f"m=audio {c1.port} RTP/SAVP {pts}", f"a=x-ssrc-range:{ssrc}-{ssrc}",
                  "a=rtcp-fb:* x-message app send:dsh recv:dsh", "a=rtcp-rsize", "a=label:main-audio",
                  "a=x-source:main-audio"]
     elif kind == "video":
-        pts, maps = LYNC_VIDEO_PTS, LYNC_VIDEO_MAPS
+        pts, maps = lync_codecs(kind, offer)
         lines = [f"m=video {c1.port} RTP/SAVP {pts}", f"a=x-ssrc-range:{ssrc}-{ssrc + 99}",
                  "a=rtcp-fb:* x-message app send:src,x-pli recv:src,x-pli", "a=rtcp-rsize",
                  "a=label:main-video", "a=x-source:main-video"]
@@ -241,14 +241,7 @@ def v19_media(kind, ice, keys, ssrc, offer=True, remote=None, extra=(), default=
     lines += list(extra)
     if remote:
         lines.append(remote_candidates_line(remote))
-    lines += keys.offer_lines() if offer else keys.answer_lines()
-    if kind == "audio":
-        lines.append("a=maxptime:200")
-    if c2 is not None:
-        lines.append(f"a=rtcp:{c2.port}")
-    lines += maps
-    if kind == "audio":
-        lines.append("a=ptime:20")
+    lines += media_tail(kind, keys, offer, c2, maps)
     if kind == "applicationsharing":
         lines += ["a=x-applicationsharing-session-id:1", "a=x-applicationsharing-role:sharer" if offer
                   else "a=x-applicationsharing-role:viewer", "a=x-applicationsharing-media-type:rdp"]
@@ -260,19 +253,28 @@ def v6_media(kind, cands, keys, offer=True, remote_user=None, codecs=None):
     `codecs` = (payload types, rtpmap/fmtp lines) overrides the Lync defaults."""
     c1 = next(c for c in cands if c.component == 1)
     c2 = next((c for c in cands if c.component == 2), None)
-    if codecs:
-        pts, maps = codecs
-    elif kind == "audio":
-        pts, maps = (LYNC_AUDIO_OFFER_PTS, LYNC_AUDIO_OFFER_MAPS) if offer else (LYNC_AUDIO_ANSWER_PTS, LYNC_AUDIO_ANSWER_MAPS)
-    else:
-        pts, maps = LYNC_VIDEO_PTS, LYNC_VIDEO_MAPS
+    pts, maps = codecs or lync_codecs(kind, offer)
     lines = [f"m={kind} {c1.port} RTP/SAVP {pts}"]
     if kind == "video" and offer:
         lines.append(LYNC_VIDEO_CAPS)
     lines += [c.line() for c in cands]
     if remote_user:
         lines.append(f"a=remote-candidate:{remote_user}")
-    lines += keys.offer_lines() if offer else keys.answer_lines()
+    lines += media_tail(kind, keys, offer, c2, maps)
+    return lines
+
+
+def lync_codecs(kind, offer):
+    """(payload types of the m= line, rtpmap/fmtp lines) of a Lync/SfB audio offer or answer, or of video."""
+    if kind == "audio":
+        return (LYNC_AUDIO_OFFER_PTS, LYNC_AUDIO_OFFER_MAPS) if offer else (LYNC_AUDIO_ANSWER_PTS, LYNC_AUDIO_ANSWER_MAPS)
+    return LYNC_VIDEO_PTS, LYNC_VIDEO_MAPS
+
+
+def media_tail(kind, keys, offer, c2, maps):
+    """The lines after the candidates of an audio/video m-line, v19 and v6 alike: SRTP keys, maxptime, a=rtcp
+    (component 2's port), codec maps, ptime."""
+    lines = keys.offer_lines() if offer else keys.answer_lines()
     if kind == "audio":
         lines.append("a=maxptime:200")
     if c2 is not None:
