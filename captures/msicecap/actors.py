@@ -34,11 +34,6 @@ OC2007_UA = "UCCP/2.0.6362.111 OC/2.0.6362.111 (Microsoft Office Communicator)"
 SFB_UA = "UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 (Skype for Business)"
 
 
-def relays_of_home():
-    return [dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL, udpPort=3478, tcpPort=443),
-            dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
-
-
 CONTOSO_AV_EXT = "203.0.113.10"          # A/V Edge av.contoso.com, public interface (as in msturn-udp/tcp)
 CONTOSO_AV_INT = CONTOSO_EDGE_INTERNAL   # 10.10.1.5, intranet interface
 CONTOSO_ACCESS_EDGE = "203.0.113.5"      # Access Edge sip.contoso.com (as in sip-mras)
@@ -50,8 +45,10 @@ ROUTER_MAC = "00:1c:7f:3a:00:01"         # contoso core router (as in the other 
 HOME_ROUTER_MAC = "f4:ca:e5:4d:01:01"
 
 
+# contoso's MRAS media relay list (mediaRelay elements; read only, shared by the captures).
+CONTOSO_INTERNET_RELAY = dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)
 CONTOSO_RELAYS = [dict(location="intranet", directIPAddress=CONTOSO_AV_INT, udpPort=3478, tcpPort=443),
-                  dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
+                  CONTOSO_INTERNET_RELAY]
 FABRIKAM_RELAYS = [dict(location="intranet", directIPAddress=FABRIKAM_AV_INT, udpPort=3478, tcpPort=443),
                    dict(location="internet", hostName="av.fabrikam.com", udpPort=3478, tcpPort=443)]
 

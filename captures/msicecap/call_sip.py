@@ -442,7 +442,7 @@ class CallFlow:
             sdp, "application/sdp", "SIP re-INVITE: selected candidates + a=remote-candidates",
             f"INVITE CSeq 2 in the dialog, o= version 1; only A's selected candidates (c=/m= = "
             f"{local[0].address}:{local[0].port}, a=rtcp {local[1].port}): "
-            + describe_v19("audio", media_of(A, local), remote),
+            + describe_v19("audio", A.media.with_cands(local), remote),
             on_delivered=lambda: self.net.after(12, lambda: self.reinvite_ok(ctx)))
         self.events["reinvite"] = ctx
 
@@ -454,7 +454,7 @@ class CallFlow:
         self.call.response(ctx, 200, "OK", "reinvite-200", [("Contact", f"<{B.party.gruu}>"), ("User-Agent", B.party.ua)],
                            sdp, "application/sdp", "SIP 200 OK to the re-INVITE",
                            f"200 OK to the re-INVITE (frame {ctx['frames'][0]}); B's selected candidates: "
-                           + describe_v19("audio", media_of(B, local)),
+                           + describe_v19("audio", B.media.with_cands(local)),
                            on_delivered=lambda: self.net.after(2.0, lambda: self.call.request(
                                "A", "ACK", "reinvite-ack", [("User-Agent", self.A.party.ua)], what="SIP ACK (re-INVITE)",
                                show="ACK for the 200 OK to the re-INVITE", cseq=2)))
@@ -485,7 +485,7 @@ class CallFlow:
         n = ag.nominated_pair(1)
         if reinvite and n is not None:
             local = n.valid_local or n.local
-            media, default = media_of(ag, [local]), (local, None)
+            media, default = ag.media.with_cands([local]), (local, None)
             remote = [n.remote] if side == "A" else None
         return [v19_media("applicationsharing", media, share[f"keys_{side}"], ag.ssrc, offer=offer, remote=remote,
                           default=default)]
@@ -550,9 +550,3 @@ class CallFlow:
                 show=f"487 to the INVITE (frame {self.invite['frames'][0]}): the early dialog ended by the BYE",
                 on_delivered=lambda: (self.net.after(1.5, lambda: self.call.ack_non2xx(self.invite, "ack-487")),
                                       self.net.after(60, self.release))))
-
-
-def media_of(agent, cands):
-    m = IceV19Media.__new__(IceV19Media)
-    m.ufrag, m.pwd, m.cands = agent.media.ufrag, agent.media.pwd, list(cands)
-    return m

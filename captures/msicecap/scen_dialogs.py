@@ -9,7 +9,7 @@ from .call_ice import CallAgent, MEDIA_LEN, MEDIA_PT, MEDIA_TS_STEP
 from .call_net import CallNet, pair_str
 from .call_report import CallCapture
 from .call_setup import ALICE, ALICE_IP, BOB, BOB_IP, FRANK, LYNC2013_CLIENT, SFB_CLIENT, alice_at_hq, call_agents, call_answer_headers, call_invite_headers, contoso_hq_hosts, contoso_servers, home_nat, inside_outside_rules, mras_answer
-from .call_sip import CallFlow, SipCall, SipLeg, UncapturedSipLeg, call_sdp, media_of
+from .call_sip import CallFlow, SipCall, SipLeg, UncapturedSipLeg, call_sdp
 from .media import RtpStream
 from .net import TcpFlow
 from .sdp import MediaKeys, describe_v19
@@ -341,7 +341,7 @@ class ForkFlow:
             "A", "INVITE", "reinvite", [("Contact", A2.party.contact()), ("User-Agent", A2.party.ua),
                                         ("Supported", "ms-early-media"), ("Allow", LYNC_ALLOW)],
             sdp, "application/sdp", "SIP re-INVITE to Bob's laptop: selected candidates + a=remote-candidates",
-            "INVITE CSeq 2 in the answered dialog; " + describe_v19("audio", media_of(A2, local), remote),
+            "INVITE CSeq 2 in the answered dialog; " + describe_v19("audio", A2.media.with_cands(local), remote),
             on_delivered=lambda: self.net.after(12, lambda: self.reinvite_ok(ctx)))
         self.events["reinvite"] = ctx
 

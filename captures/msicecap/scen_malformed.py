@@ -4,7 +4,7 @@
 import random
 import struct
 
-from .actors import CONTOSO_EDGE_INTERNAL, CONTOSO_EDGE_PUBLIC, CORP_CREDS, CORP_NAT, HOME_CREDS, LYNC2013_UA, relays_of_home
+from .actors import CONTOSO_EDGE_INTERNAL, CONTOSO_EDGE_PUBLIC, CORP_CREDS, CORP_NAT, HOME_CREDS, LYNC2013_UA, CONTOSO_RELAYS
 from .capture import Capture
 from .mras import MRAS_CONTENT_TYPE, mras_request_xml, mras_response_xml
 from .net import SipUdpFlow, TcpFlow, UdpFlow
@@ -285,7 +285,7 @@ def capture_sip_malformed():
                                 f"valid MRAS request, requestID {rid}, location internet, duration 480")
     cap.after(55)
     full = mras_response_xml(rid, alice.uri, mras_uri, "OK", [dict(
-        id=rid, username=HOME_CREDS.username_b64, password=HOME_CREDS.password_b64, duration=480, relays=relays_of_home())])
+        id=rid, username=HOME_CREDS.username_b64, password=HOME_CREDS.password_b64, duration=480, relays=CONTOSO_RELAYS)])
     cut = full[:full.index("<mediaRelayList>") + len("<mediaRelayList>") + 40]
     service_ok(n, via, call, tag, cut, "200 OK with MRAS response that ends early",
                f"MRAS response requestID {rid}, reasonPhrase \"OK\", username/password/duration complete "

@@ -3,7 +3,7 @@
 
 import random
 
-from .actors import CONTOSO_EDGE_INTERNAL, CORP_CREDS, HOME_CREDS, SFB_UA
+from .actors import CONTOSO_EDGE_INTERNAL, CONTOSO_INTERNET_RELAY, CONTOSO_RELAYS, CORP_CREDS, HOME_CREDS, SFB_UA
 from .capture import Capture
 from .mras import MRAS_CONTENT_TYPE, MRAS_NS, describe_relays, mras_request_xml, mras_response_xml
 from .net import TcpFlow
@@ -32,10 +32,7 @@ def capture_sip_mras():
     frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
     mras_uri = f"sip:frank@contoso.com;gruu;opaque=srvr:MRAS:{rand_token(rng, 22, B64URL_CHARS)}AA"
     received = f";received=192.0.2.77;ms-received-port=50320;ms-received-cid={rand_hex(rng, 4, upper=True)}00"
-    relays_ok = [dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL, udpPort=3478, tcpPort=443),
-                 dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
-    relays_bad = [dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL),
-                  dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
+    relays_bad = [dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL), CONTOSO_INTERNET_RELAY]
 
     def exchange(location, reason, creds, relays, note=""):
         req_id = str(rng.randrange(10000, 99999))
@@ -77,7 +74,7 @@ def capture_sip_mras():
 
     tcp.handshake(18)
     cap.after(30)
-    exchange("internet", "OK", HOME_CREDS, relays_ok)
+    exchange("internet", "OK", HOME_CREDS, CONTOSO_RELAYS)
     cap.at(2.5)
     exchange("intranet", "Server Busy", None, None)
     cap.at(7.25)

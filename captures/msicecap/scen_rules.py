@@ -5,7 +5,7 @@ import random
 
 from scapy.layers.dns import DNS, DNSQR, DNSRR
 
-from .actors import CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO_FE, HOME_NAT, HOME_ROUTER_MAC, ROUTER_MAC
+from .actors import CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO_FE, CONTOSO_INTERNET_RELAY, HOME_NAT, HOME_ROUTER_MAC, ROUTER_MAC
 from .call_net import CallNet
 from .call_report import CallCapture, call_report
 from .call_setup import ALICE, ALICE_IP, BOB, BOB_IP, FRANK, HQ_BRANCH_POINT, SFB_CLIENT, alice_at_hq, bob_at_hq, call_agents, call_answer_headers, call_invite_headers, contoso_hq_hosts, contoso_servers, corp_only_rules, first_rtp_frame, home_hosts, home_nat, hq_branch_call, hq_inside_call, inside_outside_rules, mras_answer, sip_leg, thin_media
@@ -190,8 +190,7 @@ def capture_rule_turn_credentials():
     fe = SipProxy(rng, "fe01.contoso.com", CONTOSO_FE)
     legs = {"A": sip_leg(net, rng, A, 52330, CONTOSO_FE), "B": sip_leg(net, rng, B, 50880, CONTOSO_FE)}
     call = SipCall(net, rng, legs, [fe], 5.5)
-    relays = [dict(location="intranet", hostName="av-int.contoso.com", udpPort=3478, tcpPort=443),
-              dict(location="internet", hostName="av.contoso.com", udpPort=3478, tcpPort=443)]
+    relays = [dict(location="intranet", hostName="av-int.contoso.com", udpPort=3478, tcpPort=443), CONTOSO_INTERNET_RELAY]
     _dns_rr(net, "hq", ALICE_IP, "10.10.1.2", "av-int.contoso.com", ["10.10.1.6", CONTOSO_AV_INT], 0.120)
     _dns_rr(net, "hq", BOB_IP, "10.10.1.2", "av-int.contoso.com", [CONTOSO_AV_INT, "10.10.1.6"], 0.240)
     flow = CallFlow(

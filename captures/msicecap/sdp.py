@@ -108,9 +108,12 @@ class IceV19Media:
 
     def only(self, *foundations):
         """A copy that keeps the candidates with these foundations (re-INVITE)."""
+        return self.with_cands(c for c in self.cands if c.foundation in foundations)
+
+    def with_cands(self, cands):
+        """A copy with the same ice-ufrag / ice-pwd and these candidates."""
         m = IceV19Media.__new__(IceV19Media)
-        m.ufrag, m.pwd = self.ufrag, self.pwd
-        m.cands = [c for c in self.cands if c.foundation in foundations]
+        m.ufrag, m.pwd, m.cands = self.ufrag, self.pwd, list(cands)
         return m
 
     def find(self, foundation, component):
