@@ -235,10 +235,16 @@ def inside_outside_net(cap, rng):
     contoso_hq_hosts(net)
     net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", None, role="Access Edge sip.contoso.com (SIP for remote users)")
     home_hosts(net, "192.168.1.20", "B", "frank@contoso.com, Skype for Business 2015 at home")
+    home_user_links(net)
+    return net
+
+
+def home_user_links(net):
+    """A call between contoso's LAN and a remote user at home behind a symmetric NAT that maps towards the A/V Edge's
+    public port 3478: the latencies, the home NAT and the inside/outside firewall rules."""
     net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
     home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
     net.rules = inside_outside_rules(net)
-    return net
 
 
 def inside_outside_rules(net):

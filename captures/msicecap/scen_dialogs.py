@@ -8,18 +8,13 @@ from .actors import CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO
 from .call_ice import CallAgent, MEDIA_LEN, MEDIA_PT, MEDIA_TS_STEP
 from .call_net import CallNet, pair_str
 from .call_report import CallCapture
-from .call_setup import ALICE, ALICE_IP, BOB, BOB_IP, FRANK, LYNC2013_CLIENT, SFB_CLIENT, alice_at_hq, call_agents, call_answer_headers, call_invite_headers, contoso_hq_hosts, contoso_servers, home_nat, inside_outside_rules, mras_answer
+from .call_setup import ALICE, ALICE_IP, BOB, BOB_IP, FRANK, LYNC2013_CLIENT, SFB_CLIENT, alice_at_hq, call_agents, call_answer_headers, call_invite_headers, contoso_hq_hosts, contoso_servers, home_user_links, mras_answer
 from .call_sip import CallFlow, SipCall, SipLeg, UncapturedSipLeg, call_sdp
 from .media import RtpStream
 from .net import TcpFlow
 from .sdp import MediaKeys, describe_v19
 from .sip import FE_SERVER, LOCATION_INTERNET, LOCATION_INTRANET, LYNC_ALLOW, SipParty, lync_branch, rand_hex, sip_message
 from .stun import make_credentials
-
-
-def _register_at(net, ip, label, zone, point, mac, role):
-    """A host seen at capture point `point` (None: seen only where its packets reach a captured host)."""
-    net.register(ip, zone, label, point, mac, role=role)
 
 
 def _captured(frames):
@@ -82,20 +77,18 @@ def capture_call_mid_call_start():
         f"The file's first frame is {MID_CALL_START_S:.3f} s into the call (09:00:00.75 UTC); the times below "
         "are seconds since that first frame, as in Wireshark.", point)
     net = CallNet(cap, rng, {"alice": ("Alice's NIC", ROUTER_MAC)})
-    _register_at(net, ALICE_IP, "A", "corp", "alice", "00:15:5d:0a:14:1f",
-                 "alice@contoso.com, Lync 2013 (HQ client VLAN; the capture runs on this PC)")
-    _register_at(net, CONTOSO_FE, "F", "corp", None, None, "Front End fe01.contoso.com: SIP over TCP 5060")
-    _register_at(net, CONTOSO_AV_INT, "E", "corp", None, None,
-                 "A/V Edge, intranet interface: MS-TURN UDP 3478 (Alice's allocations)")
-    _register_at(net, CONTOSO_AV_EXT, "X", "dmz", None, None,
-                 "A/V Edge av.contoso.com, public interface: relayed addresses, Frank's MS-TURN")
-    _register_at(net, CONTOSO_ACCESS_EDGE, "AE", "dmz", None, None, "Access Edge sip.contoso.com (Frank's SIP)")
-    _register_at(net, "192.168.1.20", "B", "home", None, None,
-                 "frank@contoso.com, Lync 2013 at home (not captured: seen only through the Edge and the Front End)")
-    _register_at(net, HOME_NAT, "NB", "home-pub", None, None, "Frank's home router, public address (symmetric NAT)")
-    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
-    home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
-    net.rules = inside_outside_rules(net)
+    net.register(ALICE_IP, "corp", "A", "alice", "00:15:5d:0a:14:1f",
+                 role="alice@contoso.com, Lync 2013 (HQ client VLAN; the capture runs on this PC)")
+    net.register(CONTOSO_FE, "corp", "F", role="Front End fe01.contoso.com: SIP over TCP 5060")
+    net.register(CONTOSO_AV_INT, "corp", "E",
+                 role="A/V Edge, intranet interface: MS-TURN UDP 3478 (Alice's allocations)")
+    net.register(CONTOSO_AV_EXT, "dmz", "X",
+                 role="A/V Edge av.contoso.com, public interface: relayed addresses, Frank's MS-TURN")
+    net.register(CONTOSO_ACCESS_EDGE, "dmz", "AE", role="Access Edge sip.contoso.com (Frank's SIP)")
+    net.register("192.168.1.20", "home", "B",
+                 role="frank@contoso.com, Lync 2013 at home (not captured: seen only through the Edge and the Front End)")
+    net.register(HOME_NAT, "home-pub", "NB", role="Frank's home router, public address (symmetric NAT)")
+    home_user_links(net)
     alice, frank, A, B = call_agents(net, rng, LYNC2013_CLIENT, (ALICE, ALICE_IP, "msice-call-mid-alice"),
                                       (FRANK, "192.168.1.20", "msice-call-mid-frank"))
     A.raw_to_active = B.raw_to_active = False     # every relayed packet names its peer (see the intro)
@@ -399,9 +392,7 @@ def capture_call_forked():
     net.register(BOB_LAPTOP_IP, "home", "L", None,
                  role="bob@contoso.com, Skype for Business 2015 on his laptop at home (not captured)")
     net.register(HOME_NAT, "home-pub", "NL", None, role="Bob's home router, public address (symmetric NAT)")
-    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
-    home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
-    net.rules = inside_outside_rules(net)
+    home_user_links(net)
     alice = SipParty(rng, *ALICE, SFB_CLIENT.ua)
     bob_desk = SipParty(rng, *BOB, SFB_CLIENT.ua)
     bob_lap = SipParty(rng, *BOB, SFB_CLIENT.ua)
@@ -613,9 +604,7 @@ def capture_call_register_location():
     net.register(BOB_LAPTOP_IP, "home", "B", None,
                  role="bob@contoso.com, Skype for Business 2015 at home (not captured: seen through the Edges)")
     net.register(HOME_NAT, "home-pub", "NB", None, role="Bob's home router, public address (symmetric NAT)")
-    net.lat.update({("home", "dmz"): 14.0, ("corp", "corp"): 0.3})
-    home_nat(net, "symmetric", dst=(CONTOSO_AV_EXT, 3478))
-    net.rules = inside_outside_rules(net)
+    home_user_links(net)
     alice, bob, A, B = call_agents(net, rng, SFB_CLIENT, (ALICE, ALICE_IP, "msice-call-reg-alice"),
                                     (BOB, BOB_LAPTOP_IP, "msice-call-reg-bob"))
     carol_agent = CallAgent(net, "C", SipParty(rng, "Carol Diaz", "carol@contoso.com", SFB_CLIENT.ua), "10.10.20.44",
