@@ -239,16 +239,19 @@ class CallNet:
                          "media packet")
         self.icmp_log.append(dict(t=self.t, frame=n, quoted=quoted_frame, host=host, port=port, sender=src_ip))
 
-    def dns(self, point, client, resolver, name, answer):
-        """A DNS A query and its answer, both seen at the client's point."""
+    def dns(self, point, client, resolver, name, answers, delay_ms, why):
+        """A DNS A query and its answer (one A record per address of `answers`), both seen at `point`; the
+        answer comes `delay_ms` later and its description ends with `why`."""
         qid, sport = self.rng.getrandbits(16), 49152 + self.rng.getrandbits(14)
         q = bytes(DNS(id=qid, rd=1, qd=DNSQR(qname=name)))
-        r = bytes(DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=name), an=DNSRR(rrname=name, ttl=300, rdata=answer)))
-        n = self.emit_udp(point, client, sport, resolver, 53, q, f"DNS query A {name}",
-                          f"standard query, A {name}")
-        self.after(4.2, lambda: self.emit_udp(point, resolver, 53, client, sport, r, f"DNS answer {name} = {answer}",
-                                              f"answer to frame {n}: {name} A {answer} (the internet relay "
-                                              "MRAS named by hostName)"))
+        records = DNSRR(rrname=name, ttl=300, rdata=answers[0])
+        for a in answers[1:]:
+            records = records / DNSRR(rrname=name, ttl=300, rdata=a)
+        r = bytes(DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=name), an=records))
+        listed = ", ".join(answers)
+        n = self.emit_udp(point, client, sport, resolver, 53, q, f"DNS query A {name}", f"standard query, A {name}")
+        self.after(delay_ms, lambda: self.emit_udp(point, resolver, 53, client, sport, r, f"DNS answer {name} = {listed}",
+                                                   f"answer to frame {n}: {name} A {listed} ({why})"))
 
 
 def cand_str(c, who=True):

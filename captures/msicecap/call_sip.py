@@ -333,7 +333,7 @@ class CallFlow:
                          outcomes=g.get("outcomes"), tcp=g.get("tcp"))
         if g.get("dns"):
             point, resolver, name, answer = g["dns"]
-            self.net.dns(point, agent.ip, resolver, name, answer)
+            self.net.dns(point, agent.ip, resolver, name, [answer], 4.2, "the internet relay MRAS named by hostName")
             self.net.after(6.0, go)
         else:
             go()

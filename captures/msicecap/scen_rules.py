@@ -3,7 +3,6 @@
 
 import random
 
-from scapy.layers.dns import DNS, DNSQR, DNSRR
 
 from .actors import CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO_FE, CONTOSO_INTERNET_RELAY, HOME_NAT, HOME_ROUTER_MAC, ROUTER_MAC
 from .call_net import CallNet
@@ -137,21 +136,10 @@ def capture_rule_private_edge_address():
     return cap
 
 
-def _dns_rr(net, point, client, resolver, name, answers, at):
-    """A DNS A query and an answer with several A records (round robin), both seen at `point`."""
-    def query():
-        qid, sport = net.rng.getrandbits(16), 49152 + net.rng.getrandbits(14)
-        q = bytes(DNS(id=qid, rd=1, qd=DNSQR(qname=name)))
-        rrs = DNSRR(rrname=name, ttl=300, rdata=answers[0])
-        for a in answers[1:]:
-            rrs = rrs / DNSRR(rrname=name, ttl=300, rdata=a)
-        r = bytes(DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=name), an=rrs))
-        n = net.emit_udp(point, client, sport, resolver, 53, q, f"DNS query A {name}", f"standard query, A {name}")
-        net.after(0.8, lambda: net.emit_udp(
-            point, resolver, 53, client, sport, r, f"DNS answer {name} = {', '.join(answers)}",
-            f"answer to frame {n}: {name} A {', '.join(answers)} (round robin: the Edge pool's two servers, "
-            f"{answers[0]} first)"))
-    net.at(at, query)
+def _dns_round_robin(net, client, answers, at):
+    """At `at`, `client` asks the HQ DNS server for the Edge pool's intranet name; the answer lists both servers."""
+    net.at(at, lambda: net.dns("hq", client, "10.10.1.2", "av-int.contoso.com", answers, 0.8,
+                               f"round robin: the Edge pool's two servers, {answers[0]} first"))
 
 
 def capture_rule_turn_credentials():
@@ -191,8 +179,8 @@ def capture_rule_turn_credentials():
     legs = {"A": sip_leg(net, rng, A, 52330, CONTOSO_FE), "B": sip_leg(net, rng, B, 50880, CONTOSO_FE)}
     call = SipCall(net, rng, legs, [fe], 5.5)
     relays = [dict(location="intranet", hostName="av-int.contoso.com", udpPort=3478, tcpPort=443), CONTOSO_INTERNET_RELAY]
-    _dns_rr(net, "hq", ALICE_IP, "10.10.1.2", "av-int.contoso.com", ["10.10.1.6", CONTOSO_AV_INT], 0.120)
-    _dns_rr(net, "hq", BOB_IP, "10.10.1.2", "av-int.contoso.com", [CONTOSO_AV_INT, "10.10.1.6"], 0.240)
+    _dns_round_robin(net, ALICE_IP, ["10.10.1.6", CONTOSO_AV_INT], 0.120)
+    _dns_round_robin(net, BOB_IP, [CONTOSO_AV_INT, "10.10.1.6"], 0.240)
     flow = CallFlow(
         net, rng, call, A, B, t_mras_A=0.0, t_mras_B=0.118,
         mras_A=dict(location="intranet", relays=relays, rtt_ms=41),
