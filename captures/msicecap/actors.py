@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""actors: TODO."""
+"""What several captures share: the contoso.com and fabrikam.com deployments (Edge, Front End and NAT
+addresses, contoso's MRAS relay list), client User-Agent strings, and the fixed credential sets
+(MS-TURN, MS-ICE2, MS-ICE v6) that captures/README.md lists in its Credentials tables. Every value
+that is random comes from its own seeded generator, so it does not depend on which capture runs first."""
 
 import random
 

@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""call_ice: TODO."""
+"""The call simulator's ICE agent (MS-ICE2 = ICE-19 with Microsoft's attributes): candidate gathering
+on the Edge, the check list and its pacing, retransmissions and failures, triggered checks, ICE-TCP
+active checks, regular nomination, and media (RTP every 20 ms, RTCP on component 2) on the default
+or the nominated pair. AppShareAgent is the application-sharing variant (TCP only, component 1)."""
 
 
 from .call_net import Pkt, cand_str, pair_str

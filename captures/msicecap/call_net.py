@@ -1,5 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""call_net: TODO."""
+"""The call simulator's network and clock, for the whole-call captures (call-*, rule-*).
+
+A scenario sets up hosts with a zone and optional capture point, NATs (endpoint-independent or
+symmetric mapping), latencies and a firewall rule function; events then run in time order from a
+heap. Every datagram is routed through the rules, NAT-translated and written where a capture point
+sees it (as sent on the sender's side, as received on the receiver's side), so check results,
+nominations and media paths follow from the network rather than being scripted. A closed port
+answers with ICMP port unreachable (rate-limited). Also: DNS exchanges, and the text of a candidate
+or pair for the README.
+
+The ICE behaviour modelled on top (call_ice) is: checks paced every TA_MS, highest pair priority
+first (ICE-19 §5.8), component 2 of a foundation unfrozen when component 1 succeeded; a check sent
+at CHECK_TX_MS offsets and failed at CHECK_FAIL_MS; a request on a pair not yet in progress or
+valid triggers a check on it (ICE-19 §7.2.1.4); regular nomination; before a nomination media goes
+between the default candidates (c=/m=, ICE-19 §11.1), afterwards on the nominated pair."""
 
 import heapq
 

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""call_report: TODO."""
+"""The expected per-call report of a whole-call capture (the README section "Expected per-call
+report"), written from what the simulation did: parties, candidates, checks with their frames,
+timeline, media paths and promotions, verdict. CallCapture is the capture type of these files."""
 
 import struct
 

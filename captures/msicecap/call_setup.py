@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""call_setup: TODO."""
+"""People, places and pieces of set-up that several whole-call scenarios share: Alice, Bob, Frank,
+Erin and Greg with their client products, contoso's HQ span, homes and a hotel with their NATs, the
+firewall rule sets (inside only, inside/outside, branch VPN), the SIP headers of INVITE and 200 OK,
+the callee's ms-client-diagnostics, and the two base calls (HQ inside call, HQ to branch office)
+that call-* and rule-* scenarios vary."""
 
 import base64
 import collections
 
-from .actors import CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO_FE, CONTOSO_RELAYS, HOME_NAT, HOME_ROUTER_MAC, HOTEL_NAT, LYNC2013_UA, ROUTER_MAC, SFB_UA
+from .actors import (CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO_FE, CONTOSO_RELAYS,
+    HOME_NAT, HOME_ROUTER_MAC, HOTEL_NAT, LYNC2013_UA, ROUTER_MAC, SFB_UA)
 from .call_ice import CallAgent
 from .call_net import CallNet, Nat
 from .call_sip import CallFlow, SipCall, SipLeg, SipProxy

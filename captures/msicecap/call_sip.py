@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""call_sip: TODO."""
+"""The call simulator's SIP: proxies that add Via and Record-Route, SIP legs over TCP (captured or
+not, optionally split at the MSS), the dialog (requests, provisional and final responses, ACK), and
+CallFlow, which drives one whole call: MRAS exchanges, gathering, INVITE / 183 / 180 / 200 / ACK
+with ICE v19 SDP, checks and media, re-INVITE with a=remote-candidates, BYE or failure, release."""
 
 
 from .call_ice import MEDIA_LEN, MEDIA_PT, MEDIA_TS_STEP

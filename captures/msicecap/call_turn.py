@@ -1,10 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""call_turn: TODO."""
+"""The call simulator's MS-TURN: the A/V Edge (relays between allocations, hair-pin, Data
+Indications / 0xFF10 / raw datagrams towards the client) and the client side of an allocation over
+UDP (TurnAlloc: 401 challenge, authenticated Allocate, refusals, Set Active Destination, Send
+Requests, release) or TCP (TurnTcpAlloc: pseudo-TLS, framing, 0x03 data frames)."""
 
 
 from .media import pseudo_tls_client_hello, pseudo_tls_server_hello, rfc4571
 from .net import SYN_OPTS_CLIENT, SYN_OPTS_SERVER, TcpFlow
-from .stun import ALLOCATE_ERROR, ALLOCATE_REQUEST, ALLOCATE_RESPONSE, AT_ALTERNATE_SERVER, AT_DESTINATION_ADDRESS, AT_MAPPED_ADDRESS, AT_MSTURN_XOR_MAPPED_ADDRESS, FRAME_CONTROL, FRAME_DATA, REASON_401, REASON_401_REJECTED, SET_ACTIVE_DEST_REQUEST, SET_ACTIVE_DEST_RESPONSE, bandwidth, edge_software, error_code, framed, hexs, lifetime, ms_sequence, ms_turn_data_ind, ms_turn_send, ms_version, msturn, msturn_xor_addr, multiplexed, nonce, plain_addr, realm, service_quality, session_id_attr, username
+from .stun import (ALLOCATE_ERROR, ALLOCATE_REQUEST, ALLOCATE_RESPONSE, AT_ALTERNATE_SERVER,
+    AT_DESTINATION_ADDRESS, AT_MAPPED_ADDRESS, AT_MSTURN_XOR_MAPPED_ADDRESS, FRAME_CONTROL, FRAME_DATA,
+    REASON_401, REASON_401_REJECTED, SET_ACTIVE_DEST_REQUEST, SET_ACTIVE_DEST_RESPONSE, bandwidth,
+    edge_software, error_code, framed, hexs, lifetime, ms_sequence, ms_turn_data_ind, ms_turn_send,
+    ms_version, msturn, msturn_xor_addr, multiplexed, nonce, plain_addr, realm, service_quality,
+    session_id_attr, username)
 
 
 ALLOC_RTO_MS = 650                        # MS-TURN Allocate retransmission (ms-turn.md §10)

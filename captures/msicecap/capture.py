@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""capture: TODO."""
+"""One capture file as the scenarios build it, and how it is written.
+
+Host is one IP endpoint as the capture point sees it (MAC on the link, TTL on arrival, its own IP ID
+counter). Capture holds the frames of one pcap file with their README notes (direction, what, what a
+decoder must show), keeps the capture's clock (integer microseconds since EPOCH), writes the classic
+pcap file (no wall clock, no host state) and the rows of the README frame table."""
 
 import os
 import struct
@@ -7,10 +12,6 @@ import struct
 
 # 2026-01-15 09:00:00 UTC: start of every capture.
 EPOCH = 1768467600
-
-
-
-
 
 
 class Host:

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""media: TODO."""
+"""Media and TLS bytes: RTP and RTCP (Sender Report + SDES CNAME), RFC 4571 framing, MS-TURN's
+pseudo-TLS handshake records, and a real TLS 1.3 ClientHello / server flight that must stay TLS."""
 
 import struct
 

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""mras: TODO."""
+"""MRAS bodies ([MS-AVEDGEA], ms-avedgea-mras.md): the credentials request and response XML carried in
+SIP SERVICE, the mediaRelay elements, and their README descriptions."""
 
 
 from .sip import CRLF

@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""net: TODO."""
+"""Transport for the hand-scripted captures: Ethernet / IPv4 / UDP and TCP frames built with scapy.
+
+UdpFlow sends datagrams between a client and a server socket; SipUdpFlow does the same but splits a
+datagram longer than the 1500-byte MTU into IPv4 fragments; TcpFlow keeps sequence and
+acknowledgement numbers right (handshake, data, ACK, FIN, RST), so callers can put several messages
+in one segment or one message over several segments."""
 
 
 from scapy.layers.inet import IP, TCP, UDP

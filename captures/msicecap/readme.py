@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""readme: TODO."""
+"""captures/README.md: the fixed sections (conventions, credentials, notes per capture family, the
+generator's layout for contributors) and, per capture, its hosts, frame table and expected report."""
 
 
-from .actors import CORP_CREDS, HOME_CREDS, ICE_LOCAL, ICE_LYNC_LOCAL, ICE_LYNC_PEER, ICE_PEER, ICE_V6_LOCAL, ICE_V6_PEER, LYNC_CREDS
+from .actors import (CORP_CREDS, HOME_CREDS, ICE_LOCAL, ICE_LYNC_LOCAL, ICE_LYNC_PEER, ICE_PEER,
+    ICE_V6_LOCAL, ICE_V6_PEER, LYNC_CREDS)
 from .call_report import CallCapture
 from .sdp import MS_LOCAL_PREF, TYPE_PREF, X_IPV6_LOCAL_PREF, X_IPV6_TYPE_PREF, ms_priority
 from .teams import TeamsCapture
@@ -298,7 +300,7 @@ README_TEAMS = """\
 ## Teams-style captures without SIP (teams-*.pcap): things a reader should know
 
 Microsoft Teams signals over HTTPS, so a Teams capture holds MS-TURN, connectivity checks and media
-but never an SDP. These files are scripted packet by packet (section 6e of the script) after the
+but never an SDP. These files are scripted packet by packet (`msicecap/teams.py`) after the
 real Teams capture teams.pcap: MS-TURN with MS-VERSION 6 and multiplexed TURN (0xFF10) on
 Microsoft 365 transport relays (UDP 3478, relayed addresses on 3479-3481), one ICE session per media
 type with its own ufrags, checks laid out as Teams sends them (IMPLEMENTATION-VERSION 7, MS-APP-ID
@@ -314,6 +316,46 @@ relay). Differences from the other files:
   whatever the socket's media: it does not tell the media type;
 - RTP is thinned (video every 66 ms, sharing every 100 ms) to keep the files small.
 Each section ends with the expected per-call report, generated with the frame numbers of the file.
+"""
+
+
+README_LAYOUT = """\
+## For contributors: how the generator is laid out
+
+`make_captures.py` only lists the scenarios and writes the files; the code is the package `msicecap/`.
+Each module imports only from the ones listed above it:
+
+| module | what it holds |
+|---|---|
+| `capture.py` | Capture (frames, clock, README notes) and Host; the pcap writer; README frame-table rows |
+| `net.py` | UDP and TCP flows (seq/ack, handshake, close), SIP over UDP with IPv4 fragmentation |
+| `stun.py` | MS-TURN, RFC 5389 and MS-ICE v6 message formats, attribute numbers and builders, TCP framing, 0xFF10, credentials, the Teams / Lync / SfB check layouts |
+| `media.py` | RTP, RTCP SR + SDES, RFC 4571, pseudo-TLS records, a real TLS 1.3 handshake |
+| `sip.py` | SIP messages with exact Content-Length, MIME multipart bodies, Lync/SfB tokens, SipParty, header values |
+| `sdp.py` | ICE v19 and v6 candidate lines, Microsoft priorities, candidate sets, codec lists, SRTP keys, m= sections |
+| `mras.py` | MRAS request and response XML |
+| `actors.py` | addresses of the contoso/fabrikam deployments, relay lists, User-Agents, the credential sets of the Credentials tables |
+| `call_net.py` | call simulator: hosts, zones, NATs, firewall rules, capture points, event queue, ICMP, DNS |
+| `call_turn.py` | call simulator: the A/V Edge and the client's MS-TURN allocations over UDP and TCP |
+| `call_ice.py` | call simulator: the ICE agent (gathering, check list, triggered checks, nomination, media) |
+| `call_sip.py` | call simulator: proxies, SIP legs, dialogs, and CallFlow, which runs one whole call |
+| `call_report.py` | the expected per-call report written from the run; CallCapture |
+| `call_setup.py` | people, places, NATs, firewall rule sets and base calls shared by the call-* / rule-* / SIP-dialog scenarios |
+| `scen_msturn.py` | msturn-udp-allocate, msturn-tcp, msturn-relay, msturn-bwm |
+| `scen_sip.py` | sip-lync2013-call, sip-sfb-single-v19 |
+| `scen_mras.py` | sip-mras |
+| `scen_malformed.py` | msturn-malformed, sip-malformed |
+| `scen_calls.py` | the call-* captures of the call scenarios section |
+| `scen_rules.py` | rule-* |
+| `scen_dialogs.py` | call-mid-call-start, call-forked, call-register-location |
+| `teams.py` | packet-by-packet scripting of Teams-style calls (hosts, relays, sockets, ICE sessions, DSCP) |
+| `scen_teams.py` | teams-call, teams-one-sided, teams-ice-tcp |
+| `readme.py` | this file: fixed sections, then per capture its hosts, frame table and expected report |
+
+A new capture is one function in the `scen_*.py` module of its family that builds a Capture with its own
+`random.Random("msice-<name>")`, added to that module's list (or to `SCENARIOS` in `make_captures.py`), and,
+for a new family, a section here. Every existing capture must stay byte-identical: regenerate and check that
+`git status` shows only the files the change meant to touch.
 """
 
 
@@ -360,4 +402,5 @@ def readme_text(captures):
             out += cap.report
             if cap.report and cap.report[-1] and not cap.report[-1].endswith("\n"):
                 out.append("")            # a blank line before the next section
+    out.append(README_LAYOUT)
     return "\n".join(out)

@@ -1,13 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""scen_calls: TODO."""
+"""Whole-call captures (call-*.pcap) on the call simulator: inside/inside, inside/outside,
+outside/outside, federation, early media promotion, a failed call, TCP relay, raw relay data after
+Set Active Destination, media rejected with ICMP, application sharing over TCP. Each also writes its
+expected per-call report."""
 
 import random
 
-from .actors import CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO_FE, FABRIKAM_ACCESS_EDGE, FABRIKAM_AV_EXT, FABRIKAM_AV_INT, FABRIKAM_FE, FABRIKAM_RELAYS, HOME_NAT, HOME_ROUTER_MAC, HOTEL_NAT, ROUTER_MAC
+from .actors import (CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO_FE, FABRIKAM_ACCESS_EDGE,
+    FABRIKAM_AV_EXT, FABRIKAM_AV_INT, FABRIKAM_FE, FABRIKAM_RELAYS, HOME_NAT, HOME_ROUTER_MAC, HOTEL_NAT,
+    ROUTER_MAC)
 from .call_ice import AppShareAgent
 from .call_net import CallNet, cand_str
 from .call_report import CallCapture, call_report, check_row, pair_key_text
-from .call_setup import ALICE, ALICE_IP, BOB, BOB_IP, ERIN, FRANK, GREG, HQ_BRANCH_POINT, LYNC2013_CLIENT, SFB_CLIENT, alice_at_hq, bob_at_hq, call_agents, call_answer_headers, call_invite_headers, callee_diag, contoso_hq_hosts, contoso_servers, home_hosts, home_nat, hotel_hosts, hotel_nat, hq_branch_call, hq_inside_call, inside_outside_net, inside_outside_rules, mras_answer, sip_leg, thin_media
+from .call_setup import (ALICE, ALICE_IP, BOB, BOB_IP, ERIN, FRANK, GREG, HQ_BRANCH_POINT, LYNC2013_CLIENT,
+    SFB_CLIENT, alice_at_hq, bob_at_hq, call_agents, call_answer_headers, call_invite_headers, callee_diag,
+    contoso_hq_hosts, contoso_servers, home_hosts, home_nat, hotel_hosts, hotel_nat, hq_branch_call,
+    hq_inside_call, inside_outside_net, inside_outside_rules, mras_answer, sip_leg, thin_media)
 from .call_sip import CallFlow, SipCall, SipProxy
 from .call_turn import AvEdge
 from .net import TcpFlow
@@ -352,8 +360,6 @@ def capture_call_tcp_relay():
                              "the public interface's port 443; Bob: TCP 443 on the intranet interface), hair-pinned in "
                              "the Edge; no UDP path exists because the hotel blocks UDP.", ("relay", "relay", "TCP"))
     return cap
-
-
 
 
 def _rtp_on(net, sender, key_types):

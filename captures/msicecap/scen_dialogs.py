@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""scen_dialogs: TODO."""
+"""SIP-dialog captures on the call simulator: call-mid-call-start (the capture starts inside the
+call), call-forked (a forked INVITE with two early dialogs; ForkFlow drives it) and
+call-register-location (REGISTER / SUBSCRIBE carrying ms-endpoint-location-data)."""
 
 import random
 import struct
@@ -8,12 +10,15 @@ from .actors import CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO
 from .call_ice import CallAgent, MEDIA_LEN, MEDIA_PT, MEDIA_TS_STEP
 from .call_net import CallNet, pair_str
 from .call_report import CallCapture
-from .call_setup import ALICE, ALICE_IP, BOB, BOB_IP, FRANK, LYNC2013_CLIENT, SFB_CLIENT, alice_at_hq, call_agents, call_answer_headers, call_invite_headers, contoso_hq_hosts, contoso_servers, home_user_links, mras_answer
+from .call_setup import (ALICE, ALICE_IP, BOB, BOB_IP, FRANK, LYNC2013_CLIENT, SFB_CLIENT, alice_at_hq,
+    call_agents, call_answer_headers, call_invite_headers, contoso_hq_hosts, contoso_servers,
+    home_user_links, mras_answer)
 from .call_sip import CallFlow, SipCall, SipLeg, UncapturedSipLeg, call_sdp
 from .media import RtpStream
 from .net import TcpFlow
 from .sdp import MediaKeys, describe_v19
-from .sip import FE_SERVER, LOCATION_INTERNET, LOCATION_INTRANET, LYNC_ALLOW, SipParty, lync_branch, rand_hex, sip_message
+from .sip import (FE_SERVER, LOCATION_INTERNET, LOCATION_INTRANET, LYNC_ALLOW, SipParty, lync_branch,
+    rand_hex, sip_message)
 from .stun import make_credentials
 
 

@@ -1,16 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""scen_malformed: TODO."""
+"""Captures of broken input, one defect per frame: msturn-malformed (MS-TURN lengths, attributes,
+integrity, framing) and sip-malformed (candidate lines and MRAS bodies). Decoders must flag each
+defect and go on."""
 
 import random
 import struct
 
-from .actors import CONTOSO_EDGE_INTERNAL, CONTOSO_EDGE_PUBLIC, CORP_CREDS, CORP_NAT, HOME_CREDS, LYNC2013_UA, CONTOSO_RELAYS
+from .actors import (CONTOSO_EDGE_INTERNAL, CONTOSO_EDGE_PUBLIC, CORP_CREDS, CORP_NAT, HOME_CREDS,
+    LYNC2013_UA, CONTOSO_RELAYS)
 from .capture import Capture
 from .mras import MRAS_CONTENT_TYPE, mras_request_xml, mras_response_xml
 from .net import SipUdpFlow, TcpFlow, UdpFlow
 from .sdp import V19Candidate, V6Candidate
 from .sip import B64URL_CHARS, CRLF, FE_SERVER, SipParty, lync_branch, rand_hex, rand_token, sip_message
-from .stun import ALLOCATE_ERROR, ALLOCATE_REQUEST, ALLOCATE_RESPONSE, AT_MAGIC_COOKIE, AT_MAPPED_ADDRESS, AT_MSTURN_XOR_MAPPED_ADDRESS, AT_REALM, AT_SOFTWARE, BINDING_REQUEST, BINDING_RESPONSE, IceV6Candidate, MSTURN_COOKIE, SEND_REQUEST, STUN_MAGIC, Txids, bandwidth, data, edge_software, error_code, framed, hexs, lifetime, magic_cookie, ms_turn_data_ind, ms_version, msturn, msturn_xor_addr, multiplexed, nonce, plain_addr, realm, rfc5389_stun, rfc5389_xor_mapped, tlv, u32, unknown_attributes, username
+from .stun import (ALLOCATE_ERROR, ALLOCATE_REQUEST, ALLOCATE_RESPONSE, AT_MAGIC_COOKIE, AT_MAPPED_ADDRESS,
+    AT_MSTURN_XOR_MAPPED_ADDRESS, AT_REALM, AT_SOFTWARE, BINDING_REQUEST, BINDING_RESPONSE, IceV6Candidate,
+    MSTURN_COOKIE, SEND_REQUEST, STUN_MAGIC, Txids, bandwidth, data, edge_software, error_code, framed, hexs,
+    lifetime, magic_cookie, ms_turn_data_ind, ms_version, msturn, msturn_xor_addr, multiplexed, nonce,
+    plain_addr, realm, rfc5389_stun, rfc5389_xor_mapped, tlv, u32, unknown_attributes, username)
 
 
 def capture_malformed():

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""scen_mras: TODO."""
+"""sip-mras: three SIP SERVICE exchanges with MRAS (credentials and relays, a refusal, a relay
+without ports), which hand out the credential sets the msturn-* captures use."""
 
 import random
 
-from .actors import CONTOSO_EDGE_INTERNAL, CONTOSO_INTERNET_RELAY, CONTOSO_RELAYS, CORP_CREDS, HOME_CREDS, SFB_UA
+from .actors import (CONTOSO_EDGE_INTERNAL, CONTOSO_INTERNET_RELAY, CONTOSO_RELAYS, CORP_CREDS, HOME_CREDS,
+    SFB_UA)
 from .capture import Capture
 from .mras import MRAS_CONTENT_TYPE, MRAS_NS, describe_relays, mras_request_xml, mras_response_xml
 from .net import TcpFlow

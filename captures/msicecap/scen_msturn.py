@@ -1,14 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""scen_msturn: TODO."""
+"""MS-TURN captures scripted frame by frame: msturn-udp-allocate (the Allocate life cycle over UDP),
+msturn-tcp (pseudo-TLS on 443, plain TCP 3478, a real TLS stream), msturn-relay (relayed checks and
+media, 0xFF10, errors) and msturn-bwm (MS-TURNBWM bandwidth management, MS-ICE2BWM 275)."""
 
 import random
 import struct
 
-from .actors import CORP_CREDS, HOME_CREDS, ICE_LOCAL, ICE_LYNC_LOCAL, ICE_LYNC_PEER, ICE_PEER, ICE_V6_LOCAL, ICE_V6_PEER, LYNC_CREDS
+from .actors import (CORP_CREDS, HOME_CREDS, ICE_LOCAL, ICE_LYNC_LOCAL, ICE_LYNC_PEER, ICE_PEER,
+    ICE_V6_LOCAL, ICE_V6_PEER, LYNC_CREDS)
 from .capture import Capture
-from .media import RtpStream, client_hello_session_id, pseudo_tls_client_hello, pseudo_tls_server_hello, rfc4571, tls13_client_hello, tls13_server_flight, tls_record
+from .media import (RtpStream, client_hello_session_id, pseudo_tls_client_hello, pseudo_tls_server_hello,
+    rfc4571, tls13_client_hello, tls13_server_flight, tls_record)
 from .net import TcpFlow, UdpFlow
-from .stun import ALLOCATE_ERROR, ALLOCATE_REQUEST, ALLOCATE_RESPONSE, AT_ALTERNATE_SERVER, AT_DESTINATION_ADDRESS, AT_LOCAL_RELAY_SITE_ADDRESS, AT_LOCAL_RELAY_SITE_RESPONSE, AT_LOCAL_SITE_ADDRESS, AT_LOCAL_SITE_RESPONSE, AT_MAPPED_ADDRESS, AT_MSTURN_XOR_MAPPED_ADDRESS, AT_MS_ALTERNATE_MAPPED_ADDRESS, AT_MS_SEQUENCE_NUMBER, AT_REMOTE_RELAY_SITE_ADDRESS, AT_REMOTE_RELAY_SITE_RESPONSE, AT_REMOTE_SITE_ADDRESS, AT_REMOTE_SITE_RESPONSE, AT_RESERVATION_ID, AT_SIP_CALL_ID, AT_SIP_DIALOG_ID, BAC_CHECK, BAC_COMMIT, BAC_UPDATE, BINDING_ERROR, BINDING_REQUEST, BINDING_RESPONSE, FED_ENTERPRISE, FED_NONE, FRAME_CONTROL, FRAME_DATA, LOC_INTERNET, LOC_INTRANET, REASON_401, SET_ACTIVE_DEST_ERROR, SET_ACTIVE_DEST_REQUEST, SET_ACTIVE_DEST_RESPONSE, Txids, bac_message, bandwidth, edge_software, error_code, framed, hexs, ice2_check_request, ice2_check_response, ice_priority, implementation_version, legacy_stun, lifetime, location_profile, ms_sequence, ms_turn_data_ind, ms_turn_send, ms_version, msturn, msturn_xor_addr, multiplexed, nonce, plain_addr, realm, requested_family, reservation_amount, rfc5389_stun, service_quality, session_id_attr, site_response, username, v6_username
+from .stun import (ALLOCATE_ERROR, ALLOCATE_REQUEST, ALLOCATE_RESPONSE, AT_ALTERNATE_SERVER,
+    AT_DESTINATION_ADDRESS, AT_LOCAL_RELAY_SITE_ADDRESS, AT_LOCAL_RELAY_SITE_RESPONSE, AT_LOCAL_SITE_ADDRESS,
+    AT_LOCAL_SITE_RESPONSE, AT_MAPPED_ADDRESS, AT_MSTURN_XOR_MAPPED_ADDRESS, AT_MS_ALTERNATE_MAPPED_ADDRESS,
+    AT_MS_SEQUENCE_NUMBER, AT_REMOTE_RELAY_SITE_ADDRESS, AT_REMOTE_RELAY_SITE_RESPONSE,
+    AT_REMOTE_SITE_ADDRESS, AT_REMOTE_SITE_RESPONSE, AT_RESERVATION_ID, AT_SIP_CALL_ID, AT_SIP_DIALOG_ID,
+    BAC_CHECK, BAC_COMMIT, BAC_UPDATE, BINDING_ERROR, BINDING_REQUEST, BINDING_RESPONSE, FED_ENTERPRISE,
+    FED_NONE, FRAME_CONTROL, FRAME_DATA, LOC_INTERNET, LOC_INTRANET, REASON_401, SET_ACTIVE_DEST_ERROR,
+    SET_ACTIVE_DEST_REQUEST, SET_ACTIVE_DEST_RESPONSE, Txids, bac_message, bandwidth, edge_software,
+    error_code, framed, hexs, ice2_check_request, ice2_check_response, ice_priority, implementation_version,
+    legacy_stun, lifetime, location_profile, ms_sequence, ms_turn_data_ind, ms_turn_send, ms_version, msturn,
+    msturn_xor_addr, multiplexed, nonce, plain_addr, realm, requested_family, reservation_amount,
+    rfc5389_stun, service_quality, session_id_attr, site_response, username, v6_username)
 
 
 def capture_udp_allocate():

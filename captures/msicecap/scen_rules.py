@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""scen_rules: TODO."""
+"""Rule trigger captures (rule-*.pcap): small whole calls on the call simulator, each made so that one
+troubleshooting rule of the per-call analyser fires (missing Edge credentials, a private Edge
+address, rejected TURN credentials, relay despite a direct path, no re-INVITE), with RTP thinned."""
 
 import random
 
 
-from .actors import CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO_FE, CONTOSO_INTERNET_RELAY, HOME_NAT, HOME_ROUTER_MAC, ROUTER_MAC
+from .actors import (CONTOSO_ACCESS_EDGE, CONTOSO_AV_EXT, CONTOSO_AV_INT, CONTOSO_FE, CONTOSO_INTERNET_RELAY,
+    HOME_NAT, HOME_ROUTER_MAC, ROUTER_MAC)
 from .call_net import CallNet
 from .call_report import CallCapture, call_report
-from .call_setup import ALICE, ALICE_IP, BOB, BOB_IP, FRANK, HQ_BRANCH_POINT, SFB_CLIENT, alice_at_hq, bob_at_hq, call_agents, call_answer_headers, call_invite_headers, contoso_hq_hosts, contoso_servers, corp_only_rules, first_rtp_frame, home_hosts, home_nat, hq_branch_call, hq_inside_call, inside_outside_rules, mras_answer, sip_leg, thin_media
+from .call_setup import (ALICE, ALICE_IP, BOB, BOB_IP, FRANK, HQ_BRANCH_POINT, SFB_CLIENT, alice_at_hq,
+    bob_at_hq, call_agents, call_answer_headers, call_invite_headers, contoso_hq_hosts, contoso_servers,
+    corp_only_rules, first_rtp_frame, home_hosts, home_nat, hq_branch_call, hq_inside_call,
+    inside_outside_rules, mras_answer, sip_leg, thin_media)
 from .call_sip import CallFlow, SipCall, SipProxy
 from .call_turn import AvEdge
 from .sip import LOCATION_INTERNET, LOCATION_INTRANET

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""scen_sip: TODO."""
+"""SIP captures with ICE SDP: sip-lync2013-call (Lync 2013 calls over TCP with multipart v6 + v19
+bodies, re-INVITEs, an Office Communicator 2007 callee) and sip-sfb-single-v19 (a Skype for
+Business call over UDP with one v19 SDP, video and application sharing, IPv4 fragments)."""
 
 import base64
 import random
@@ -7,8 +9,12 @@ import random
 from .actors import CONTOSO_EDGE_PUBLIC, CORP_NAT, LYNC2013_UA, OC2007_UA, SFB_UA, TEREDO_SERVER
 from .capture import Capture
 from .net import SipUdpFlow, TcpFlow
-from .sdp import IceV19Media, MediaKeys, OC2007_AUDIO_ANSWER_MAPS, OC2007_AUDIO_ANSWER_PTS, V19_SESSION_ATTRS, describe_v19, describe_v6, ms_v19_candidates, ms_v6_candidates, sdp_session, teredo_address, v19_media, v6_media
-from .sip import B64URL_CHARS, B64_CHARS, FE_SERVER, LOCATION_INTERNET, LOCATION_INTRANET, LYNC_ALLOW, SipParty, conversation_context_xml, lync_branch, mime_part, multipart_body, nextpart_boundary, rand_hex, rand_token, sdp_part_headers, sip_message
+from .sdp import (IceV19Media, MediaKeys, OC2007_AUDIO_ANSWER_MAPS, OC2007_AUDIO_ANSWER_PTS,
+    V19_SESSION_ATTRS, describe_v19, describe_v6, ms_v19_candidates, ms_v6_candidates, sdp_session,
+    teredo_address, v19_media, v6_media)
+from .sip import (B64URL_CHARS, B64_CHARS, FE_SERVER, LOCATION_INTERNET, LOCATION_INTRANET, LYNC_ALLOW,
+    SipParty, conversation_context_xml, lync_branch, mime_part, multipart_body, nextpart_boundary, rand_hex,
+    rand_token, sdp_part_headers, sip_message)
 
 
 def capture_sip_lync2013():

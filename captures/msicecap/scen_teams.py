@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""scen_teams: TODO."""
+"""Teams-style captures without SIP: teams-call (audio, video and sharing through transport relays),
+teams-one-sided (only what Microsoft's relays send) and teams-ice-tcp (ICE over TCP), each with
+its expected report."""
 
 import ipaddress
 import random
@@ -10,7 +12,9 @@ from .net import TcpFlow
 from .sdp import TYPE_PREF
 from .sip import rand_token
 from .stun import IceAgent, hexs, ice_priority, teams_check, teams_check_response
-from .teams import DSCP_AF21, DSCP_AF41, DSCP_EF, TEAMS_A, TEAMS_A_NAT, TEAMS_B_HOST, TEAMS_B_NAT, TEAMS_B_RELAY, TEAMS_RELAY_A, TEAMS_RELAY_NET, TEAMS_RELAY_V, TeamsCapture, TeamsSocket, TeamsStream, TeamsWire, mark_last_dscp, not_before, teams_hosts
+from .teams import (DSCP_AF21, DSCP_AF41, DSCP_EF, TEAMS_A, TEAMS_A_NAT, TEAMS_B_HOST, TEAMS_B_NAT,
+    TEAMS_B_RELAY, TEAMS_RELAY_A, TEAMS_RELAY_NET, TEAMS_RELAY_V, TeamsCapture, TeamsSocket, TeamsStream,
+    TeamsWire, mark_last_dscp, not_before, teams_hosts)
 
 
 def capture_teams_call():

@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""sdp: TODO."""
+"""SDP with ICE candidates (ms-ice-candidates.md): v19 and v6 candidate lines, Microsoft's candidate
+priorities (type and local preferences), the candidate set a Lync/SfB client gathers, Teredo
+addresses, Lync codec lists, SRTP key lines, whole m= sections and sessions, and the one-line
+descriptions of them that the README tables use."""
 
 import base64
 import ipaddress

@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""sip: TODO."""
+"""SIP text: requests and responses with an exact Content-Length, MIME multipart bodies as Lync
+writes them, the random-looking tokens of Lync/SfB messages (branch, GRUU, +sip.instance, tags),
+SipParty (a user agent's identity in headers), common header values and the conversation-context
+XML body ([MS-SIPRE])."""
 
 import base64
 

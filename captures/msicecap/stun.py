@@ -1,5 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""stun: TODO."""
+"""STUN-family messages: MS-TURN (ms-turn.md), RFC 5389 checks (MS-ICE2) and MS-ICE v6 checks.
+
+Message formats (legacy MS-TURN / RFC 3489 with unpadded attributes and MESSAGE-INTEGRITY, RFC 5389
+with padding, MESSAGE-INTEGRITY and FINGERPRINT), the MS-TURN TCP framing header and the 0xFF10
+multiplexed frame, the attribute and message type numbers, one small function per attribute
+(each returns (type, value)), MRAS-style long-term credentials, ICE short-term credentials, and the
+connectivity checks in the three layouts the captures use: Teams (ice2_check_*, teams_check*),
+Lync 2013 / SfB (sfb_check_*) and MS-ICE v6 usernames."""
 
 import base64
 import hashlib
@@ -115,10 +122,6 @@ class Txids:
     def rfc5389(self):
         """The 96-bit part of an RFC 5389 txid."""
         return self.rng.randbytes(12)
-
-
-
-
 
 
 # MS-TURN (ms-turn.md §4). Note NONCE/REALM are swapped against RFC 5389.

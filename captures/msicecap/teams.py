@@ -1,5 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""teams: TODO."""
+"""Packet-by-packet scripting of Teams-style calls without SIP (teams-*.pcap): the Teams hosts and
+relays, TeamsCapture (media runs as one README row), TeamsWire (what the capture point or its filter
+keeps, DSCP marks), TeamsSocket (one media socket and its MS-VERSION 6 allocation on a transport
+relay) and TeamsStream (one ICE session per media type: checks, nomination, media).
+
+What is modelled, after the real teams.pcap: MS-TURN MS-VERSION 6 allocations (401 challenge, then
+credentials) on Microsoft 365 transport relays, relayed addresses on UDP 3478-3481 in Microsoft's
+published Teams range 52.112.0.0/14 (synthetic hosts, so that the analyser's range rule has
+something to recognise), one relayed address shared by the sockets multiplexed on a relay
+(MULTIPLEXED-TURN-SESSION-ID, 0xFF10 frames); one ICE session per media type with its own ufrags,
+from a socket in Teams' default QoS port range of that type (audio 50000-50019, video 50020-50039,
+sharing 50040-50059), marked with its DSCP (EF 46, AF41 34, AF21 18) when it leaves the client and
+unmarked on the way back; checks as Teams sends them (stun.teams_check); Allocate requests with
+MS-SERVICE-QUALITY 2/2 on every socket, as in teams.pcap."""
 
 import ipaddress
 import struct
@@ -14,7 +27,12 @@ from .media import RtpStream
 from .net import flow_direction
 from .sdp import TYPE_PREF
 from .sip import rand_token
-from .stun import ALLOCATE_ERROR, ALLOCATE_REQUEST, ALLOCATE_RESPONSE, AT_DESTINATION_ADDRESS, AT_MAPPED_ADDRESS, AT_MSTURN_XOR_MAPPED_ADDRESS, AT_MS_APP_ID, IceAgent, REASON_401, SET_ACTIVE_DEST_REQUEST, SET_ACTIVE_DEST_RESPONSE, TEAMS_APP_ID, Txids, edge_software, error_code, hexs, ice_priority, lifetime, ms_sequence, ms_turn_data_ind, ms_turn_send, ms_version, msturn, msturn_xor_addr, multiplexed, nonce, plain_addr, realm, service_quality, session_id_attr, teams_check, teams_check_response, u32, username
+from .stun import (ALLOCATE_ERROR, ALLOCATE_REQUEST, ALLOCATE_RESPONSE, AT_DESTINATION_ADDRESS,
+    AT_MAPPED_ADDRESS, AT_MSTURN_XOR_MAPPED_ADDRESS, AT_MS_APP_ID, IceAgent, REASON_401,
+    SET_ACTIVE_DEST_REQUEST, SET_ACTIVE_DEST_RESPONSE, TEAMS_APP_ID, Txids, edge_software, error_code, hexs,
+    ice_priority, lifetime, ms_sequence, ms_turn_data_ind, ms_turn_send, ms_version, msturn, msturn_xor_addr,
+    multiplexed, nonce, plain_addr, realm, service_quality, session_id_attr, teams_check,
+    teams_check_response, u32, username)
 
 
 TEAMS_NIC_MAC = "3c:22:fb:61:0a:14"
