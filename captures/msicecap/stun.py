@@ -142,7 +142,7 @@ AT_REALM = 0x0015
 AT_REQUESTED_ADDRESS_FAMILY = 0x0017
 AT_MS_VERSION = 0x8008
 AT_MSTURN_XOR_MAPPED_ADDRESS = 0x8020
-AT_SOFTWARE_8022 = 0x8022               # Edge software version string, meaning unconfirmed
+AT_SOFTWARE = 0x8022                    # RFC 5389 SOFTWARE; the Edge sends its version string in it (meaning unconfirmed)
 AT_MS_SEQUENCE_NUMBER = 0x8050
 AT_MS_SERVICE_QUALITY = 0x8055
 AT_MS_ALTERNATE_MAPPED_ADDRESS = 0x8090
@@ -166,7 +166,6 @@ AT_LOCATION_PROFILE = 0x8068
 AT_XOR_MAPPED_ADDRESS = 0x0020
 AT_PRIORITY = 0x0024
 AT_USE_CANDIDATE = 0x0025
-AT_SOFTWARE = 0x8022
 AT_FINGERPRINT = 0x8028
 AT_ICE_CONTROLLED = 0x8029
 AT_ICE_CONTROLLING = 0x802A
@@ -266,7 +265,7 @@ def session_id_attr(sid):
 
 
 def edge_software():
-    return (AT_SOFTWARE_8022, EDGE_SOFTWARE)
+    return (AT_SOFTWARE, EDGE_SOFTWARE)
 
 
 def requested_family(family):
