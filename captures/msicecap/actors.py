@@ -29,7 +29,6 @@ ICE_V6_PEER = IceV6Candidate(_v6rng)
 
 # The contoso.com deployment shared by the SIP captures.
 CONTOSO_EDGE_PUBLIC = "203.0.113.20"      # A/V Edge av.contoso.com, public interface (relay candidates)
-CONTOSO_EDGE_INTERNAL = "10.10.1.5"       # A/V Edge, intranet interface (MRAS intranet relay)
 CORP_NAT = "192.0.2.140"                  # corporate NAT public address (srflx candidates)
 TEREDO_SERVER = "203.0.113.1"
 LYNC2013_UA = "UCCAPI/15.0.4420.1017 OC/15.0.4420.1017 (Microsoft Lync)"
@@ -38,7 +37,7 @@ SFB_UA = "UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 (Skype for Business)"
 
 
 CONTOSO_AV_EXT = "203.0.113.10"          # A/V Edge av.contoso.com, public interface (as in msturn-udp/tcp)
-CONTOSO_AV_INT = CONTOSO_EDGE_INTERNAL   # 10.10.1.5, intranet interface
+CONTOSO_AV_INT = "10.10.1.5"             # A/V Edge, intranet interface (MS-TURN; MRAS intranet relay)
 CONTOSO_ACCESS_EDGE = "203.0.113.5"      # Access Edge sip.contoso.com (as in sip-mras)
 CONTOSO_FE = "10.10.1.10"                # Front End fe01.contoso.com
 FABRIKAM_AV_EXT, FABRIKAM_AV_INT = "198.51.100.10", "172.16.1.5"

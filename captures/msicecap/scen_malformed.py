@@ -6,8 +6,8 @@ defect and go on."""
 import random
 import struct
 
-from .actors import (CONTOSO_EDGE_INTERNAL, CONTOSO_EDGE_PUBLIC, CORP_CREDS, CORP_NAT, HOME_CREDS,
-    LYNC2013_UA, CONTOSO_RELAYS)
+from .actors import (CONTOSO_AV_INT, CONTOSO_EDGE_PUBLIC, CONTOSO_RELAYS, CORP_CREDS, CORP_NAT, HOME_CREDS,
+    LYNC2013_UA)
 from .capture import Capture
 from .mras import MRAS_CONTENT_TYPE, mras_request_xml, mras_response_xml
 from .net import SipUdpFlow, TcpFlow, UdpFlow
@@ -280,7 +280,7 @@ def capture_sip_malformed():
     cap.after(55)
     good = mras_response_xml(rid, alice.uri, mras_uri, "OK", [dict(
         id=rid, username=CORP_CREDS.username_b64, password=CORP_CREDS.password_b64, duration=480,
-        relays=[dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL, udpPort=3478, tcpPort=443)])])
+        relays=[dict(location="intranet", directIPAddress=CONTOSO_AV_INT, udpPort=3478, tcpPort=443)])])
     unclosed = good.replace("</username>", "", 1)
     service_ok(n, via, call, tag, unclosed, "200 OK with MRAS response: unclosed <username> tag",
                f"MRAS response requestID {rid}, reasonPhrase \"OK\", but `<username>` is never closed (the text "

@@ -4,8 +4,7 @@ without ports), which hand out the credential sets the msturn-* captures use."""
 
 import random
 
-from .actors import (CONTOSO_EDGE_INTERNAL, CONTOSO_INTERNET_RELAY, CONTOSO_RELAYS, CORP_CREDS, HOME_CREDS,
-    SFB_UA)
+from .actors import CONTOSO_AV_INT, CONTOSO_INTERNET_RELAY, CONTOSO_RELAYS, CORP_CREDS, HOME_CREDS, SFB_UA
 from .capture import Capture
 from .mras import MRAS_CONTENT_TYPE, MRAS_NS, describe_relays, mras_request_xml, mras_response_xml
 from .net import TcpFlow
@@ -34,7 +33,7 @@ def capture_sip_mras():
     frank = SipParty(rng, "Frank Moss", "frank@contoso.com", SFB_UA)
     mras_uri = f"sip:frank@contoso.com;gruu;opaque=srvr:MRAS:{rand_token(rng, 22, B64URL_CHARS)}AA"
     received = f";received=192.0.2.77;ms-received-port=50320;ms-received-cid={rand_hex(rng, 4, upper=True)}00"
-    relays_bad = [dict(location="intranet", directIPAddress=CONTOSO_EDGE_INTERNAL), CONTOSO_INTERNET_RELAY]
+    relays_bad = [dict(location="intranet", directIPAddress=CONTOSO_AV_INT), CONTOSO_INTERNET_RELAY]
 
     def exchange(location, reason, creds, relays, note=""):
         req_id = str(rng.randrange(10000, 99999))
