@@ -329,7 +329,7 @@ class ForkFlow:
             self.net.after(50, self.watch_reinvite)
 
     def reinvite(self):
-        A2, L = self.A2, self.L
+        A2 = self.A2
         pa = [A2.nominated_pair(c) for c in (1, 2)]
         local = [p.valid_local or p.local for p in pa]
         remote = [p.remote for p in pa]
@@ -445,7 +445,6 @@ def _forked_report(cap, net, flow):
     A, A2, D, L, call1, call2 = flow.A, flow.A2, flow.D, flow.L, flow.call, flow.call2
     rtp = [m for m in net.media_log if m["kind"] == "rtp" and _captured(m["frames"])]
     d_rtp = [m for m in rtp if m["sender"] == "D"]
-    l_rtp = [m for m in rtp if m["sender"] in ("L", "A") and m["key"][1].owner is L or m["sender"] == "L"]
     first_l = min(_captured(m["frames"])[0] for m in rtp if m["sender"] == "L" or
                   (m["sender"] == "A" and m["key"][1].owner is L))
     host_ok = [x for x in A.checks + D.checks if x.result == "success" and x.pair.local.typ == "host"
@@ -504,7 +503,7 @@ def _register_exchange(net, rng, leg, party, subnet, location, challenge, call_i
                                           f'opaque="{rand_hex(rng, 8, True)}", crand="{rand_hex(rng, 8)}", cnum="1", '
                                           f'targetname="sip/fe01.contoso.com", response="{rand_hex(rng, 40)}"'))
         hdrs.append(("Content-Length", None))
-        frames.append(leg.up(sip_message(f"REGISTER sip:contoso.com SIP/2.0", hdrs),
+        frames.append(leg.up(sip_message("REGISTER sip:contoso.com SIP/2.0", hdrs),
                              f"SIP REGISTER ({party.aor}{', with Kerberos credentials' if auth else ''})",
                              f"REGISTER CSeq {cseq}, Call-ID {call_id}; Event: registration; ms-subnet {subnet}; "
                              f"ms-endpoint-location-data {location}" + ("; Authorization: Kerberos" if auth else "")))

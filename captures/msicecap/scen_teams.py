@@ -114,7 +114,7 @@ def _teams_call_report(cap, audio, video, share, facts):
              f"{facts['sharing', 'nominate'][1]}); final path **relay UDP**, A relay "
              f"{share.sock.relayed[0]}:{share.sock.relayed[1]} <-> B srflx {share.b_srflx[0]}:{share.b_srflx[1]}, "
              f"media in 0xFF10 frames from frame {facts['sharing', 'media']}, DSCP A -> B 18 (AF21).")
-    r.append(f"- the spare socket 50005's allocation belongs to no session: it is listed apart, as an allocation no "
+    r.append("- the spare socket 50005's allocation belongs to no session: it is listed apart, as an allocation no "
              "ICE session's checks or media use.")
     r.append("- no candidate or path of this file is \"unknown\" / \"types unknown\".\n")
 
@@ -147,7 +147,7 @@ def capture_teams_one_sided():
     cap.after(20)
     f_resp = audio.a_check(audio.b_relay, audio.a_nat, rtt_ms=41.0)[1]
     cap.after(30)
-    f_nom = audio.a_check(audio.b_relay, audio.a_nat, nominate=True, rtt_ms=40.2)[1]
+    audio.a_check(audio.b_relay, audio.a_nat, nominate=True, rtt_ms=40.2)
     not_before(cap, 1.4)
     f_vresp = video.a_relayed_check(video.b_srflx, rtt_ms=58.0)[1]
     cap.after(12)
