@@ -155,8 +155,8 @@ def write_forked_invite(path, n_forks):
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         caller, proxy = b"\x0a\x02\x00\x01", b"\x0a\x01\x00\x01"
         msgs = [("INVITE sip:bob@contoso.com SIP/2.0", "", caller, proxy, "10.2.0.1", "Alice1")]
-        msgs += [("SIP/2.0 183 Session Progress", ";tag=fork%d" % i, proxy, caller, "10.3.0.%d" % (i + 1), "Bfork%d" % i)
-                 for i in range(n_forks)]
+        msgs += [("SIP/2.0 183 Session Progress", ";tag=fork%d" % i, proxy, caller, "10.3.0.%d" % (i + 1),
+                  "Bfork%d" % i) for i in range(n_forks)]
         for frame, (first, to_tag, src, dst, host, ufrag) in enumerate(msgs):
             body = ("v=0\r\no=- 0 0 IN IP4 %s\r\ns=-\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\n"
                     "a=ice-ufrag:%s\r\na=candidate:1 1 UDP 2130706431 %s 5000 typ host\r\n" % (host, ufrag, host))

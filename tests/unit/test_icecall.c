@@ -2015,7 +2015,8 @@ test_limit_tables(void)
                                            v4(10, 0, 0, 1, 0), v4(10, 0, 0, 2, 0)), "ta", tags[f], "INVITE", 1);
         icecall_add_sdp(m, &r183, &mm, 1);
     }
-    assert_limit(m, ICECALL_LIMIT_FORKS, 3, 1, "1 early dialogs (forks) not followed (cap: 2 per call), first at frame 3");
+    assert_limit(m, ICECALL_LIMIT_FORKS, 3, 1,
+                 "1 early dialogs (forks) not followed (cap: 2 per call), first at frame 3");
     g_assert_true(report_has(m, "(more forks of the INVITE than followed)"));
     icecall_model_free(m);
 
