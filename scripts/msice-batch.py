@@ -9,9 +9,9 @@ Runs `tshark -n -q -z msice,json` on every capture (folders are searched for
 core unless -j says otherwise), prints progress on stderr and writes lines as
 captures finish:
 
-  {"record": "call", "capture": NAME, "path": PATH, "schema_version": "1.0", "call": {...}}
+  {"record": "call", "capture": NAME, "path": PATH, "schema_version": "1.1", "call": {...}}
       one per call or ICE session: the "calls" item of the JSON report
-  {"record": "capture", "capture": NAME, "path": PATH, "schema_version": "1.0", "calls": N,
+  {"record": "capture", "capture": NAME, "path": PATH, "schema_version": "1.1", "calls": N,
    "edge_findings": [...], "unused_allocations": [...], "warning": TEXT|null}
       one per capture that has no call, Edge findings not tied to a call,
       unused allocations, or that tshark read with a complaint (cut short)

@@ -37,7 +37,7 @@ def test_folder_with_a_bad_file(tmp_path):
     by_capture = {}
     for r in calls:
         jsonschema.validate(r["call"], CALL_SCHEMA)
-        assert r["schema_version"] == "1.0"
+        assert r["schema_version"] == "1.1"
         by_capture.setdefault(r["capture"], []).append(r["call"])
     assert sorted(by_capture) == ["call-early-media-promotion.pcap", "call-tcp-relay.pcap", "teams-call.pcap"]
     assert len(by_capture["teams-call.pcap"]) == 3

@@ -8,7 +8,13 @@
 - Expert infos per packet: an SDP with 10,000 malformed candidate lines (SIP over TCP, reassembled from
   425 segments) used to overflow tshark's tap queue under -z expert ("Too many taps queued" 5,006 times);
   now 20 of each kind are listed and one "N more" item per kind says how many were not, and stderr is clean.
+- The JSON report (-z msice,json) lists the same caps under "limits" (kind, kept, seen, frame), an empty
+  list when none was reached; a cap other than calls (the forks of one INVITE) in the header, the JSON and
+  an expert info. The other caps (dialogs, SIP URIs, location changes, path changes, unclaimed flows, ICMP
+  rejections, Set Active Destinations, ...) are reached in tests/unit/test_icecall.c (/icecall/limit/tables),
+  where a crafted model reaches them without a huge capture.
 """
+import json
 import re
 import struct
 
@@ -114,13 +120,77 @@ def test_calls_cap_preference(tshark, tmp_path, two_pass):
                      "(-z msice,calls says how many)"}]
 
 
+def json_report(tshark, pcap, extra=()):
+    return json.loads(tshark.run(["-n", "-q", "-r", tshark.capture(pcap), *extra, "-z", "msice,json"]).stdout)
+
+
+def test_calls_cap_json(tshark, tmp_path):
+    """The JSON report says what the header says: 100 of 300 calls, cap reached at frame 201."""
+    pcap = tmp_path / "calls-300.pcap"
+    write_calls(pcap, 300, answers=True)
+    doc = json_report(tshark, pcap, ["-o", "msice.max_calls:100"])
+    assert doc["schema_version"] == "1.1"
+    assert doc["limits"] == [{"kind": "calls", "items": "calls", "scope": None, "cap": 100, "kept": 100,
+                              "seen": 300, "refused": 200, "at_least": False, "frame": 201,
+                              "text": "100 of 300 calls followed: cap reached at frame 201"}]
+    assert len(doc["calls"]) == 100
+
+
 def test_calls_cap_not_reached(tshark, tmp_path):
     pcap = tmp_path / "calls-100.pcap"
     write_calls(pcap, 100, answers=True)
     out = tshark.run(["-n", "-q", "-r", tshark.capture(pcap), "-o", "msice.max_calls:100", "-z", "msice,calls"]).stdout
     assert "Limits reached" not in out
+    assert json_report(tshark, pcap, ["-o", "msice.max_calls:100"])["limits"] == []
     assert len(report_call_ids(out)) == 100
     assert tshark.fields(pcap, ["frame.number"], dfilter=LIMIT, extra=["-o", "msice.max_calls:100"]) == []
+
+
+# ---------------------------------------------------------------- a cap per call: forks of one INVITE
+
+def write_forked_invite(path, n_forks):
+    """One INVITE (caller 10.2.0.1 to the proxy 10.1.0.1) forked to @n_forks endpoints: each answers with
+    a 183 Session Progress of its own To-tag and SDP (host 10.3.0.<fork>), in frames 2 .. n_forks + 1."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        caller, proxy = b"\x0a\x02\x00\x01", b"\x0a\x01\x00\x01"
+        msgs = [("INVITE sip:bob@contoso.com SIP/2.0", "", caller, proxy, "10.2.0.1", "Alice1")]
+        msgs += [("SIP/2.0 183 Session Progress", ";tag=fork%d" % i, proxy, caller, "10.3.0.%d" % (i + 1),
+                  "Bfork%d" % i) for i in range(n_forks)]
+        for frame, (first, to_tag, src, dst, host, ufrag) in enumerate(msgs):
+            body = ("v=0\r\no=- 0 0 IN IP4 %s\r\ns=-\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\n"
+                    "a=ice-ufrag:%s\r\na=candidate:1 1 UDP 2130706431 %s 5000 typ host\r\n" % (host, ufrag, host))
+            msg = ("%s\r\nVia: SIP/2.0/UDP 10.2.0.1\r\nFrom: <sip:alice@contoso.com>;tag=1\r\n"
+                   "To: <sip:bob@contoso.com>%s\r\nCall-ID: forked-1\r\nCSeq: 1 INVITE\r\n"
+                   "Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s"
+                   % (first, to_tag, len(body), body)).encode()
+            udp = struct.pack("!HHHH", 5060, 5060, 8 + len(msg), 0) + msg
+            ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), frame, 0, 64, 17, 0, src, dst)
+            ip = ip[:10] + struct.pack("!H", _csum(ip)) + ip[12:]
+            data = ETH + ip + udp
+            f.write(struct.pack("<IIII", 1768467600, frame * 1000, len(data), len(data)))
+            f.write(data)
+
+
+def test_forks_cap(tshark, tmp_path):
+    """An INVITE forked to 11 endpoints: 8 forks followed, the 9th (frame 10) and the next two refused; the
+    header, the JSON and an expert info on frame 10 say so, and the call says it has more forks."""
+    pcap = tmp_path / "forks-11.pcap"
+    write_forked_invite(pcap, 11)
+    out = tshark.run(["-n", "-q", "-r", tshark.capture(pcap), "-z", "msice,calls"]).stdout
+    assert ("===================================================================\n"
+            "Limits reached: what is past a cap is not followed and not in this report\n"
+            "  3 early dialogs (forks) not followed (cap: 8 per call), first at frame 10\n\n"
+            "Call-ID: forked-1\n") in out
+    assert "(more forks of the INVITE than followed)" in out
+    doc = json_report(tshark, pcap)
+    assert doc["limits"] == [{"kind": "forks", "items": "early dialogs (forks)", "scope": "per call", "cap": 8,
+                              "kept": None, "seen": None, "refused": 3, "at_least": False, "frame": 10,
+                              "text": "3 early dialogs (forks) not followed (cap: 8 per call), first at frame 10"}]
+    rows = tshark.fields(pcap, ["frame.number", "_ws.expert.message"], dfilter=LIMIT)
+    assert rows == [{"frame.number": "10", "_ws.expert.message":
+                     "Limit reached: 8 early dialogs (forks) per call; from this frame on, more are not followed "
+                     "(-z msice,calls says how many)"}]
 
 
 # ---------------------------------------------------------------- expert infos per packet

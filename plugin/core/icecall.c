@@ -249,16 +249,34 @@ icecall_result_to_string(icecall_result_t r)
 static const unsigned limit_max[ICECALL_LIMIT_COUNT] = {
     ICECALL_MAX_CALLS, ICECALL_MAX_MEDIA, ICECALL_MAX_CANDS, ICECALL_MAX_PAIRS, ICECALL_MAX_PROMOTIONS,
     ICECALL_MAX_DIAGS, ICECALL_MAX_ALLOCATIONS, ICECALL_MAX_TRANSACTIONS, ICECALL_MAX_MRAS_CLIENTS,
+    ICECALL_MAX_DIALOGS, ICECALL_MAX_ENDPOINTS, ICECALL_MAX_LOCATION_STMTS, ICECALL_MAX_FORKS,
+    ICECALL_MAX_SWITCHES, ICECALL_MAX_ORPHANS, ICECALL_MAX_REJECTS, ICECALL_MAX_ALLOC_USERS,
+    ICECALL_MAX_DESTINATIONS,
 };
 
 /* What each cap counts, and per what: "candidates" "per side and media line". */
 static const char *const limit_items[ICECALL_LIMIT_COUNT] = {
     "calls", "media lines", "candidates", "candidate pairs", "promotions", "diagnostics headers",
     "TURN allocations", "check and Allocate transactions", "MRAS clients",
+    "SIP dialogs", "SIP URIs (locations)", "location changes", "early dialogs (forks)",
+    "media path changes", "unclaimed media flows", "rejected media streams (ICMP)",
+    "relay candidates waiting for a relayed address", "Set Active Destinations",
 };
 static const char *const limit_scope[ICECALL_LIMIT_COUNT] = {
     "", " per call", " per side and media line", " per media line", " per media line", " per call",
     "", " of each kind", "",
+    "", "", " per SIP URI", " per call", " per media line", "", " per media line", " per allocation",
+    " per allocation",
+};
+static const char *const limit_tokens[ICECALL_LIMIT_COUNT] = {
+    "calls", "media_lines", "candidates", "pairs", "promotions", "diagnostics", "allocations", "transactions",
+    "mras_clients", "dialogs", "endpoints", "location_changes", "forks", "path_changes", "orphan_flows",
+    "icmp_rejects", "relay_waiting", "active_destinations",
+};
+/* What happens past the cap: most refuse the new item; two forget an old one. */
+static const char *const limit_forgets[ICECALL_LIMIT_COUNT] = {
+    [ICECALL_LIMIT_LOCATIONS] = "; the first ones and the latest are kept",
+    [ICECALL_LIMIT_DESTINATIONS] = "; the newest are kept",
 };
 
 const char *
@@ -271,6 +289,12 @@ const char *
 icecall_limit_scope(icecall_limit_t l)
 {
     return l < ICECALL_LIMIT_COUNT ? limit_scope[l] : "";
+}
+
+const char *
+icecall_limit_token(icecall_limit_t l)
+{
+    return l < ICECALL_LIMIT_COUNT ? limit_tokens[l] : "unknown";
 }
 
 /* 64-bit FNV-1a over what identifies a refused item, tagged with its cap. */
@@ -423,16 +447,33 @@ icecall_limit_text(const icecall_model_t *m, icecall_limit_t l, char *buf, size_
     if (l >= ICECALL_LIMIT_COUNT || !m->limit[l].reached)
         return;
     const icecall_limit_info_t *li = &m->limit[l];
-    if (l == ICECALL_LIMIT_CALLS) {
-        /* Every call the model followed, plus the distinct ones it refused. */
-        uint64_t followed = m->call_list->len;
-        snprintf(buf, size, "%s of %s%s calls followed: cap reached at frame %u", count_str(followed, a, sizeof(a)),
-                 li->at_least ? "at least " : "", count_str(followed + li->refused, b, sizeof(b)), li->first_frame);
+    uint64_t followed;
+    if ((l == ICECALL_LIMIT_CALLS || l == ICECALL_LIMIT_DIALOGS || l == ICECALL_LIMIT_ENDPOINTS ||
+         l == ICECALL_LIMIT_ORPHANS) && icecall_limit_kept(m, l, &followed)) {
+        /* Every item the model followed, plus the distinct ones it refused. */
+        snprintf(buf, size, "%s of %s%s %s followed: cap reached at frame %u", count_str(followed, a, sizeof(a)),
+                 li->at_least ? "at least " : "", count_str(followed + li->refused, b, sizeof(b)), limit_items[l],
+                 li->first_frame);
         return;
     }
-    snprintf(buf, size, "%s%s %s not followed (cap: %s%s), first at frame %u", li->at_least ? "at least " : "",
-             count_str(li->refused, a, sizeof(a)), limit_items[l], count_str(li->cap, c, sizeof(c)), limit_scope[l],
+    snprintf(buf, size, "%s%s %s %s (cap: %s%s%s), first at frame %u", li->at_least ? "at least " : "",
+             count_str(li->refused, a, sizeof(a)), limit_items[l], limit_forgets[l] ? "forgotten" : "not followed",
+             count_str(li->cap, c, sizeof(c)), limit_scope[l], limit_forgets[l] ? limit_forgets[l] : "",
              li->first_frame);
+}
+
+bool
+icecall_limit_kept(const icecall_model_t *m, icecall_limit_t l, uint64_t *kept)
+{
+    switch (l) {
+    case ICECALL_LIMIT_CALLS:        *kept = m->call_list->len; return true;
+    case ICECALL_LIMIT_DIALOGS:      *kept = m->n_dialogs; return true;
+    case ICECALL_LIMIT_ENDPOINTS:    *kept = g_hash_table_size(m->endpoints); return true;
+    case ICECALL_LIMIT_ORPHANS:      *kept = g_hash_table_size(m->orphans); return true;
+    case ICECALL_LIMIT_ALLOCATIONS:  *kept = m->alloc_list->len; return true;
+    case ICECALL_LIMIT_MRAS_CLIENTS: *kept = g_hash_table_size(m->mras); return true;
+    default:                         *kept = 0; return false;
+    }
 }
 
 /* ---- model ---------------------------------------------------------------- */
@@ -581,6 +622,17 @@ icecall_n_calls(const icecall_model_t *m)
 }
 
 /* It is a call from now on (it keeps what its dialog heard before). */
+/* The dialog table is full: the dialog of @call_id (not a call: a REGISTER,
+ * SUBSCRIBE, ...) is refused, in @frame. A call refused so counts as a call. */
+static void
+refuse_dialog(icecall_model_t *m, const char *call_id, uint32_t frame)
+{
+    fnv_t f;
+    fnv_init(&f, ICECALL_LIMIT_DIALOGS);
+    fnv_str(&f, call_id);
+    limit_refuse(m, ICECALL_LIMIT_DIALOGS, frame, &f);
+}
+
 /* The call cap refused the call of @call_id, in @frame. */
 static void
 refuse_call(icecall_model_t *m, const char *call_id, uint32_t frame)
@@ -617,8 +669,8 @@ call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
     call_t *c = (call_t *)g_hash_table_lookup(m->calls, call_id);
     if (c)
         return c;
-    if (m->n_dialogs >= ICECALL_MAX_DIALOGS)
-        return NULL;
+    if (m->n_dialogs >= m->limit[ICECALL_LIMIT_DIALOGS].cap)
+        return NULL;   /* the caller says what was refused: a call, or a dialog (refuse_dialog()) */
     if (!from_sip && m->call_list->len >= m->limit[ICECALL_LIMIT_CALLS].cap) {
         refuse_call(m, call_id, frame);
         return NULL;
@@ -863,7 +915,7 @@ b_fork(const call_t *c)
  * or when @create is false.
  */
 static int
-fork_find(call_t *c, const char *tag, bool create)
+fork_find(icecall_model_t *m, call_t *c, const char *tag, bool create, uint32_t frame)
 {
     if (!tag || !*tag) {
         if (!c->n_forks && create)
@@ -882,7 +934,12 @@ fork_find(call_t *c, const char *tag, bool create)
     }
     if (!create)
         return -1;
-    if (c->n_forks >= ICECALL_MAX_FORKS) {
+    if (c->n_forks >= m->limit[ICECALL_LIMIT_FORKS].cap) {
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_FORKS);
+        fnv_str(&f, c->call_id);
+        fnv_str(&f, tag);
+        limit_refuse(m, ICECALL_LIMIT_FORKS, frame, &f);
         c->forks_truncated = true;
         return -1;
     }
@@ -896,12 +953,12 @@ fork_find(call_t *c, const char *tag, bool create)
  * Returns the side; *fork is -1 for a B message of a fork past the limit.
  */
 static int
-sender_of(call_t *c, const icecall_msg_t *msg, int *fork)
+sender_of(icecall_model_t *m, call_t *c, const icecall_msg_t *msg, int *fork)
 {
     int side = sender_side(c, msg);
     *fork = 0;
     if (side == ICECALL_SIDE_B) {
-        *fork = fork_find(c, msg->is_request ? msg->from_tag : msg->to_tag, true);
+        *fork = fork_find(m, c, msg->is_request ? msg->from_tag : msg->to_tag, true, msg->frame);
         if (*fork >= 0) {
             fork_t *f = &c->forks[*fork];
             if (!f->first_frame) {
@@ -1033,12 +1090,12 @@ add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *
         return false;
     c->last_frame = msg->frame;
     int fork;
-    int side = sender_of(c, msg, &fork);
+    int side = sender_of(m, c, msg, &fork);
     if (fork < 0)
         return false;   /* a fork past ICECALL_MAX_FORKS: not followed */
     /* The fork this message is about: the sender's, or the one A's in-dialog
      * request goes to (its To-tag). */
-    int dialog = side == ICECALL_SIDE_B ? fork : fork_find(c, msg->to_tag, false);
+    int dialog = side == ICECALL_SIDE_B ? fork : fork_find(m, c, msg->to_tag, false, msg->frame);
     if (c->answered < 0 && dialog >= 0 &&
         ((side == ICECALL_SIDE_B && !msg->is_request && msg->message && msg->message[0] == '2' &&
           (!msg->cseq_method || strcmp(msg->cseq_method, "INVITE") == 0)) ||
@@ -1156,7 +1213,11 @@ endpoint_says(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t l
     char *key = g_ascii_strdown(uri, -1);
     endpoint_t *e = (endpoint_t *)g_hash_table_lookup(m->endpoints, key);
     if (!e) {
-        if (g_hash_table_size(m->endpoints) >= ICECALL_MAX_ENDPOINTS) {
+        if (g_hash_table_size(m->endpoints) >= m->limit[ICECALL_LIMIT_ENDPOINTS].cap) {
+            fnv_t f;
+            fnv_init(&f, ICECALL_LIMIT_ENDPOINTS);
+            fnv_str(&f, key);
+            limit_refuse(m, ICECALL_LIMIT_ENDPOINTS, msg->frame, &f);
             g_free(key);
             return;
         }
@@ -1184,10 +1245,19 @@ endpoint_says(icecall_model_t *m, const icecall_msg_t *msg, icecall_location_t l
     st.frame = msg->frame;
     st.loc = loc;
     msg_label(msg, st.what, sizeof(st.what));
-    if (e->stmts->len < ICECALL_MAX_LOCATION_STMTS)
+    if (e->stmts->len < m->limit[ICECALL_LIMIT_LOCATIONS].cap) {
         g_array_append_val(e->stmts, st);
-    else
-        g_array_index(e->stmts, loc_stmt_t, e->stmts->len - 1) = st;   /* keep the first ones and the latest */
+        return;
+    }
+    /* Keep the first ones and the latest: the one it replaces is forgotten. */
+    const loc_stmt_t *old = &g_array_index(e->stmts, loc_stmt_t, e->stmts->len - 1);
+    fnv_t f;
+    fnv_init(&f, ICECALL_LIMIT_LOCATIONS);
+    fnv_str(&f, uri);
+    fnv_add(&f, &old->frame, sizeof(old->frame));
+    fnv_addr(&f, &old->ip, false, false);
+    limit_refuse(m, ICECALL_LIMIT_LOCATIONS, msg->frame, &f);
+    g_array_index(e->stmts, loc_stmt_t, e->stmts->len - 1) = st;
 }
 
 void
@@ -1198,10 +1268,12 @@ icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_locat
         return;
     endpoint_says(m, msg, loc);
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
-    if (!c)
+    if (!c) {
+        refuse_dialog(m, msg->call_id, msg->frame);
         return;
+    }
     int fork;
-    int side = sender_of(c, msg, &fork);
+    int side = sender_of(m, c, msg, &fork);
     if (side == ICECALL_SIDE_B && fork >= 0) {
         /* Each endpoint of a forked INVITE says where it is. */
         c->forks[fork].location = loc;
@@ -1220,8 +1292,10 @@ icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icec
     if (!msg->call_id)
         return;
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
-    if (!c)
+    if (!c) {
+        refuse_dialog(m, msg->call_id, msg->frame);
         return;
+    }
     /* A client's account of a media failure (a MediaDebug, code 23 or 24) in
      * an INVITE dialog says the dialog had media lines, even when the
      * capture missed its SDP (a capture of the BYE only): a call. */
@@ -1478,9 +1552,15 @@ icecall_set_destination(icecall_model_t *m, uint32_t frame, const icecall_addr_t
     bump_generation(m, m->last_us);
     if (a->n_dests && addr_eq(&a->dests[a->n_dests - 1].peer, peer))
         return; /* the same destination again (a retransmission, or a refresh) */
-    if (a->n_dests == ICECALL_MAX_DESTINATIONS) {
+    if (a->n_dests >= m->limit[ICECALL_LIMIT_DESTINATIONS].cap) {
         /* Keep the newest: the oldest destination is forgotten. */
-        memmove(&a->dests[0], &a->dests[1], sizeof(a->dests[0]) * (ICECALL_MAX_DESTINATIONS - 1));
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_DESTINATIONS);
+        fnv_addr(&f, &a->client, a->tcp, true);
+        fnv_addr(&f, &a->edge, a->tcp, true);
+        fnv_add(&f, &a->dests[0].frame, sizeof(a->dests[0].frame));
+        limit_refuse(m, ICECALL_LIMIT_DESTINATIONS, frame, &f);
+        memmove(&a->dests[0], &a->dests[1], sizeof(a->dests[0]) * (a->n_dests - 1));
         a->n_dests--;
     }
     a->dests[a->n_dests].frame = frame;
@@ -2193,8 +2273,19 @@ relay_end(icecall_model_t *m, call_t *c, unsigned mi, int side, alloc_t *a, int 
             return (int)i;
         }
     }
-    if (!create || a->n_users >= ICECALL_MAX_ALLOC_USERS)
+    if (!create)
         return -1;
+    if (a->n_users >= m->limit[ICECALL_LIMIT_ALLOC_USERS].cap) {
+        fnv_t f;
+        fnv_init(&f, ICECALL_LIMIT_ALLOC_USERS);
+        fnv_addr(&f, &a->client, a->tcp, true);
+        fnv_addr(&f, &a->edge, a->tcp, true);
+        fnv_str(&f, c->call_id);
+        fnv_add(&f, &mi, sizeof(mi));
+        fnv_add(&f, &side, sizeof(side));
+        limit_refuse(m, ICECALL_LIMIT_ALLOC_USERS, frame, &f);
+        return -1;
+    }
     cand_t cd;
     memset(&cd, 0, sizeof(cd));
     cd.type = ICECALL_CTYPE_RELAY;
@@ -2298,6 +2389,38 @@ reindex_moved(GHashTable *t, const cand_t *x, bool with_port, const call_t *s, c
     o->fork = now->fork;
 }
 
+/* The cap on rejected media streams refused the one of @rj (side @rj->side)
+ * of media line @mi of @c, in @frame. */
+static void
+refuse_reject(icecall_model_t *m, call_t *c, unsigned mi, const reject_t *rj, uint32_t frame)
+{
+    fnv_t f;
+    fnv_init(&f, ICECALL_LIMIT_REJECTS);
+    fnv_str(&f, c->call_id);
+    fnv_add(&f, &mi, sizeof(mi));
+    fnv_add(&f, &rj->side, sizeof(rj->side));
+    fnv_addr(&f, &rj->addr, false, true);
+    fnv_add(&f, &rj->v6, sizeof(rj->v6));
+    fnv_add(&f, &rj->code, sizeof(rj->code));
+    limit_refuse(m, ICECALL_LIMIT_REJECTS, frame, &f);
+    c->media[mi]->rejects_truncated = true;
+}
+
+/* The path-change cap refused the media change from side @dir of media line
+ * @mi of @c in @frame: the report's timeline stops before it. */
+static void
+refuse_switch(icecall_model_t *m, call_t *c, unsigned mi, uint32_t frame, int dir)
+{
+    fnv_t f;
+    fnv_init(&f, ICECALL_LIMIT_SWITCHES);
+    fnv_str(&f, c->call_id);
+    fnv_add(&f, &mi, sizeof(mi));
+    fnv_add(&f, &frame, sizeof(frame));
+    fnv_add(&f, &dir, sizeof(dir));
+    limit_refuse(m, ICECALL_LIMIT_SWITCHES, frame, &f);
+    c->media[mi]->switches_truncated = true;
+}
+
 /*
  * The ICE session @s, followed without SIP until now, is media line @mi of
  * the call @c (a capture that starts mid-call: checks and media came before
@@ -2383,7 +2506,7 @@ merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side,
     if (sm->switches && sm->switches->len) {
         GArray *all = g_array_new(FALSE, FALSE, sizeof(switch_t));
         guint a = 0, b = 0, nb = md->switches ? md->switches->len : 0;
-        while ((a < sm->switches->len || b < nb) && all->len < ICECALL_MAX_SWITCHES) {
+        while ((a < sm->switches->len || b < nb) && all->len < m->limit[ICECALL_LIMIT_SWITCHES].cap) {
             const switch_t *x = a < sm->switches->len ? &g_array_index(sm->switches, switch_t, a) : NULL;
             const switch_t *y = b < nb ? &g_array_index(md->switches, switch_t, b) : NULL;
             if (x && (!y || x->frame <= y->frame)) {
@@ -2399,7 +2522,16 @@ merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side,
                 g_array_append_val(all, *y);
             }
         }
-        if (a < sm->switches->len || b < nb || sm->switches_truncated)
+        /* Past the cap: neither timeline's later changes are kept. */
+        for (; a < sm->switches->len; a++) {
+            const switch_t *x = &g_array_index(sm->switches, switch_t, a);
+            refuse_switch(m, c, mi, x->frame, map[x->dir]);
+        }
+        for (; b < nb; b++) {
+            const switch_t *y = &g_array_index(md->switches, switch_t, b);
+            refuse_switch(m, c, mi, y->frame, y->dir);
+        }
+        if (sm->switches_truncated)
             md->switches_truncated = true;
         if (md->switches)
             g_array_free(md->switches, TRUE);
@@ -2431,10 +2563,10 @@ merge_session(icecall_model_t *m, call_t *s, call_t *c, unsigned mi, int s_side,
                 x->first_frame = rj.first_frame;
             if (rj.last_frame > x->last_frame)
                 x->last_frame = rj.last_frame;
-        } else if (md->n_rejects < ICECALL_MAX_REJECTS) {
+        } else if (md->n_rejects < m->limit[ICECALL_LIMIT_REJECTS].cap) {
             md->rejects[md->n_rejects++] = rj;
         } else {
-            md->rejects_truncated = true;
+            refuse_reject(m, c, mi, &rj, rj.first_frame);
         }
     }
     if (sm->rejects_truncated)
@@ -3065,8 +3197,13 @@ orphan_note(icecall_model_t *m, const icecall_media_pkt_t *pk)
     }
     orphan_t *o = (orphan_t *)g_hash_table_lookup(m->orphans, &k);
     if (!o) {
-        if (g_hash_table_size(m->orphans) >= ICECALL_MAX_ORPHANS)
+        if (g_hash_table_size(m->orphans) >= m->limit[ICECALL_LIMIT_ORPHANS].cap) {
+            fnv_t f;
+            fnv_init(&f, ICECALL_LIMIT_ORPHANS);
+            fnv_add(&f, &k, sizeof(k));
+            limit_refuse(m, ICECALL_LIMIT_ORPHANS, pk->frame, &f);
             return;
+        }
         o = g_new0(orphan_t, 1);
         o->leg = *l;
         o->rtcp = pk->rtcp;
@@ -3092,12 +3229,14 @@ orphan_note(icecall_model_t *m, const icecall_media_pkt_t *pk)
 
 /* Records that media on pair @pi (from side @dir) starts in @frame, in frame order. */
 static void
-switch_insert(media_t *md, int fork, int dir, int pi, uint32_t frame, int64_t time_us)
+switch_insert(icecall_model_t *m, call_t *c, unsigned mi, int fork, int dir, int pi, uint32_t frame,
+              int64_t time_us)
 {
+    media_t *md = c->media[mi];
     if (!md->switches)
         md->switches = g_array_new(FALSE, FALSE, sizeof(switch_t));
-    if (md->switches->len >= ICECALL_MAX_SWITCHES) {
-        md->switches_truncated = true;
+    if (md->switches->len >= m->limit[ICECALL_LIMIT_SWITCHES].cap) {
+        refuse_switch(m, c, mi, frame, dir);
         return;
     }
     guint at = md->switches->len;
@@ -3141,7 +3280,7 @@ orphan_claim(icecall_model_t *m, orphan_t *o)
     if (o->last_frame > r.call->last_frame)
         r.call->last_frame = o->last_frame;
     if (!o->rtcp)
-        switch_insert(md, pair_fork(r.call, r.media, p), r.from_side, pi, o->first_frame, o->first_us);
+        switch_insert(m, r.call, r.media, pair_fork(r.call, r.media, p), r.from_side, pi, o->first_frame, o->first_us);
 }
 
 /* End of an event: flows waiting for an address this event made known. */
@@ -3233,9 +3372,12 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         return;
     }
     if (!route_and_learn(m, &c->leg, c->username, c->frame, true, &r)) {
-        if (!g_hash_table_contains(m->unrouted_tx, c->txid) &&
-            g_hash_table_size(m->unrouted_tx) < ICECALL_MAX_TRANSACTIONS)
-            g_hash_table_add(m->unrouted_tx, g_memdup2(c->txid, 16));
+        if (!g_hash_table_contains(m->unrouted_tx, c->txid)) {
+            if (g_hash_table_size(m->unrouted_tx) < m->limit[ICECALL_LIMIT_TRANSACTIONS].cap)
+                g_hash_table_add(m->unrouted_tx, g_memdup2(c->txid, 16));
+            else
+                refuse_txid(m, c->txid, c->frame, 'u');
+        }
         return;
     }
     media_t *md = r.call->media[r.media];
@@ -3437,8 +3579,8 @@ add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *ou
                    old < 0 ? "first media in this direction" : "media moved to this pair");
     if (!md->switches)
         md->switches = g_array_new(FALSE, FALSE, sizeof(switch_t));
-    if (md->switches->len >= ICECALL_MAX_SWITCHES) {
-        md->switches_truncated = true;
+    if (md->switches->len >= m->limit[ICECALL_LIMIT_SWITCHES].cap) {
+        refuse_switch(m, r.call, r.media, pk->frame, dir);
         return;
     }
     switch_t sw = { pk->frame, pk->time_us, pi, (uint8_t)dir };
@@ -3637,8 +3779,14 @@ icecall_add_unreachable(icecall_model_t *m, const icecall_unreach_t *u, icecall_
     }
     int k = reject_find(md, side, u);
     if (k < 0) {
-        if (md->n_rejects >= ICECALL_MAX_REJECTS) {
-            md->rejects_truncated = true;
+        if (md->n_rejects >= m->limit[ICECALL_LIMIT_REJECTS].cap) {
+            reject_t rj;
+            memset(&rj, 0, sizeof(rj));
+            rj.side = side;
+            rj.addr = u->quoted_dst;
+            rj.v6 = u->v6;
+            rj.code = u->code;
+            refuse_reject(m, r.call, r.media, &rj, u->frame);
             return;
         }
         k = (int)md->n_rejects++;

@@ -70,6 +70,15 @@ typedef enum {
     ICECALL_LIMIT_ALLOCATIONS,    /* TURN allocations (and their relayed-address and session indexes) */
     ICECALL_LIMIT_TRANSACTIONS,   /* check and Allocate transactions remembered */
     ICECALL_LIMIT_MRAS_CLIENTS,   /* MRAS clients */
+    ICECALL_LIMIT_DIALOGS,        /* SIP dialogs heard of that are not calls (ICECALL_MAX_DIALOGS) */
+    ICECALL_LIMIT_ENDPOINTS,      /* SIP URIs whose location is remembered */
+    ICECALL_LIMIT_LOCATIONS,      /* location changes per SIP URI (past it: the first ones and the latest kept) */
+    ICECALL_LIMIT_FORKS,          /* early dialogs (To-tags) per call */
+    ICECALL_LIMIT_SWITCHES,       /* media path changes remembered per media line */
+    ICECALL_LIMIT_ORPHANS,        /* media flows no call claimed yet */
+    ICECALL_LIMIT_REJECTS,        /* rejected media streams (ICMP) per media line */
+    ICECALL_LIMIT_ALLOC_USERS,    /* relay candidates waiting for one allocation's relayed address */
+    ICECALL_LIMIT_DESTINATIONS,   /* Set Active Destinations per allocation (past it: the newest kept) */
     ICECALL_LIMIT_COUNT
 } icecall_limit_t;
 
@@ -223,10 +232,24 @@ const char *icecall_limit_name(icecall_limit_t l);
 /** icecall_limit_scope: per what: "", " per call", " per side and media line", ... */
 const char *icecall_limit_scope(icecall_limit_t l);
 
+/** icecall_limit_token: the cap's name in the JSON report: "calls", "media_lines", ... */
+const char *icecall_limit_token(icecall_limit_t l);
+
+/**
+ * icecall_limit_kept:
+ * For a cap over the whole model (calls, SIP dialogs, endpoints, media flows
+ * no call claimed, allocations, MRAS clients): sets @kept to how many items
+ * the model holds and returns TRUE. A cap per call, media line, allocation
+ * or kind has no one such count: FALSE.
+ */
+bool icecall_limit_kept(const icecall_model_t *m, icecall_limit_t l, uint64_t *kept);
+
 /**
  * icecall_limit_text:
  * One line saying what cap @l did, e.g. "100,000 of 200,000 calls followed:
- * cap reached at frame 200001"; "" when it was never reached.
+ * cap reached at frame 200001" (calls, SIP dialogs, SIP URIs, unclaimed
+ * media flows), "3 candidates not followed (cap: 64 per side and media
+ * line), first at frame 12" (the others); "" when it was never reached.
  */
 void icecall_limit_text(const icecall_model_t *m, icecall_limit_t l, char *buf, size_t size);
 

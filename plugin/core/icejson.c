@@ -15,7 +15,7 @@
 
 #include "icecall.h"
 
-#define ICEJSON_SCHEMA_VERSION "1.0"
+#define ICEJSON_SCHEMA_VERSION "1.1"   /* 1.1: "limits" */
 
 /* Sections are collected per media line and per call, then closed in the
  * order of the document, whatever order the walk hands them in. */
@@ -205,6 +205,48 @@ j_finding(GString *o, const icecall_finding_t *f)
     j_kframe(o, "frame", f->frame);
     j_kstr(o, "text", f->text);
     g_string_append_c(o, '}');
+}
+
+/* The caps reached, as the text report's "Limits reached" block says them:
+ * [{"kind": "calls", "kept": 100000, "seen": 200000, "frame": 100001, ...}].
+ * kept and seen are null for a cap per call, media line, allocation, ... */
+static void
+j_limits(GString *o, const icecall_model_t *m)
+{
+    j_key(o, "limits");
+    g_string_append_c(o, '[');
+    for (int l = 0; l < ICECALL_LIMIT_COUNT; l++) {
+        icecall_limit_info_t li;
+        icecall_limit_info(m, (icecall_limit_t)l, &li);
+        if (!li.reached)
+            continue;
+        uint64_t kept;
+        char text[200];
+        const char *scope = icecall_limit_scope((icecall_limit_t)l);
+        icecall_limit_text(m, (icecall_limit_t)l, text, sizeof(text));
+        if (o->str[o->len - 1] != '[')
+            g_string_append_c(o, ',');
+        g_string_append_c(o, '{');
+        j_kstr(o, "kind", icecall_limit_token((icecall_limit_t)l));
+        j_kstr(o, "items", icecall_limit_name((icecall_limit_t)l));
+        j_kstr(o, "scope", *scope ? scope + 1 : NULL);   /* " per call" -> "per call"; null: the whole capture */
+        j_kuint(o, "cap", li.cap);
+        if (icecall_limit_kept(m, (icecall_limit_t)l, &kept)) {
+            j_kuint(o, "kept", kept);
+            j_kuint(o, "seen", kept + li.refused);
+        } else {
+            j_key(o, "kept");
+            g_string_append(o, "null");
+            j_key(o, "seen");
+            g_string_append(o, "null");
+        }
+        j_kuint(o, "refused", li.refused);
+        j_kbool(o, "at_least", li.at_least);
+        j_kframe(o, "frame", li.first_frame);
+        j_kstr(o, "text", text);
+        g_string_append_c(o, '}');
+    }
+    g_string_append_c(o, ']');
 }
 
 static const char *
@@ -465,6 +507,7 @@ icecall_report_json(const icecall_model_t *m, GString *out, GHashTable *only)
     icecall_report_walk(m, NULL, only, &sink);
     g_string_append(out, "{\"schema_version\":\"" ICEJSON_SCHEMA_VERSION "\",\"generator\":\"msice\"");
     j_kbool(out, "filtered", only != NULL);
+    j_limits(out, m);
     g_string_append_printf(out, ",\"calls\":[%s],\"unused_allocations\":[%s],\"edge_findings\":[%s]}\n", w.out->str,
                            w.unused->str, w.edge_findings->str);
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)

@@ -1732,7 +1732,7 @@ test_json_report(void)
 
     GString *j = g_string_new("");
     icecall_report_json(m, j, NULL);
-    g_assert_true(g_str_has_prefix(j->str, "{\"schema_version\":\"1.0\""));
+    g_assert_true(g_str_has_prefix(j->str, "{\"schema_version\":\"1.1\""));
     g_assert_true(g_utf8_validate(j->str, -1, NULL));
     g_assert_nonnull(strstr(j->str, "\"call_id\":\"q\\\"b\\\\c\\u0001d\xef\xbf\xbd" "e\""));
     g_assert_nonnull(strstr(j->str, "\"uri\":\"sip:\\\"eve\\\"@x\""));
@@ -1939,6 +1939,187 @@ test_raw_data_of_allocation_before_capture(void)
     icecall_model_free(m);
 }
 
+/* A JSON report holds @text. */
+static bool
+json_has(icecall_model_t *m, const char *text)
+{
+    GString *j = g_string_new("");
+    icecall_report_json(m, j, NULL);
+    bool found = strstr(j->str, text) != NULL;
+    g_string_free(j, TRUE);
+    return found;
+}
+
+/* Issue 14: every other bounded table of the model says so when its cap is
+ * reached, in the report's "Limits reached" block and the JSON "limits",
+ * with the frame and how many distinct items it refused. */
+static void
+test_limit_tables(void)
+{
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    icecall_addr_t alice_ip = v4(10, 10, 20, 31, 0), fe = v4(10, 10, 1, 10, 0);
+    icecall_frame_t fi;
+
+    /* Nothing reached: no block, an empty JSON list. */
+    icecall_model_t *m = icecall_model_new();
+    offer_answer(m);
+    g_assert_false(report_has(m, "Limits reached"));
+    g_assert_true(json_has(m, "\"filtered\":false,\"limits\":[],\"calls\":["));
+    icecall_model_free(m);
+
+    /* SIP dialogs that are not calls (REGISTER): the second is refused, twice. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_DIALOGS, 1);
+    icecall_msg_t reg = tagged(sipmsg(1, 0, "reg-1", "sip:alice@contoso.com", "sip:alice@contoso.com", "REGISTER",
+                                      true, alice_ip, fe), "r1", NULL, "REGISTER", 1);
+    icecall_set_location(m, &reg, ICECALL_LOC_INTRANET);
+    reg.call_id = "reg-2";
+    reg.frame = 2;
+    icecall_set_location(m, &reg, ICECALL_LOC_INTRANET);
+    reg.frame = 3;
+    icecall_set_location(m, &reg, ICECALL_LOC_INTRANET);
+    assert_limit(m, ICECALL_LIMIT_DIALOGS, 2, 1, "1 of 2 SIP dialogs followed: cap reached at frame 2");
+    g_assert_true(json_has(m, "\"limits\":[{\"kind\":\"dialogs\",\"items\":\"SIP dialogs\",\"scope\":null,\"cap\":1,"
+                              "\"kept\":1,\"seen\":2,\"refused\":1,\"at_least\":false,\"frame\":2,"
+                              "\"text\":\"1 of 2 SIP dialogs followed: cap reached at frame 2\"}]"));
+    icecall_model_free(m);
+
+    /* SIP URIs whose location is kept, and location changes per URI. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_ENDPOINTS, 1);
+    icecall_model_set_limit(m, ICECALL_LIMIT_LOCATIONS, 2);
+    reg.call_id = "reg-1";
+    for (uint32_t f = 1; f <= 4; f++) {   /* inside, outside, inside, outside: 2 kept, 2 forgotten */
+        reg.frame = f;
+        icecall_set_location(m, &reg, f % 2 ? ICECALL_LOC_INTRANET : ICECALL_LOC_INTERNET);
+    }
+    icecall_msg_t reg_bob = tagged(sipmsg(5, 0, "reg-b", "sip:bob@contoso.com", "sip:bob@contoso.com", "REGISTER",
+                                          true, v4(10, 10, 40, 52, 0), fe), "r2", NULL, "REGISTER", 1);
+    icecall_set_location(m, &reg_bob, ICECALL_LOC_INTRANET);
+    assert_limit(m, ICECALL_LIMIT_ENDPOINTS, 5, 1, "1 of 2 SIP URIs (locations) followed: cap reached at frame 5");
+    assert_limit(m, ICECALL_LIMIT_LOCATIONS, 3, 2,
+                 "2 location changes forgotten (cap: 2 per SIP URI; the first ones and the latest are kept), "
+                 "first at frame 3");
+    g_assert_true(json_has(m, "{\"kind\":\"location_changes\",\"items\":\"location changes\","
+                              "\"scope\":\"per SIP URI\",\"cap\":2,\"kept\":null,\"seen\":null,\"refused\":2,"));
+    icecall_model_free(m);
+
+    /* Early dialogs of a forked INVITE: the third To-tag is refused (twice). */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_FORKS, 2);
+    icecall_cand_in_t c1 = cand(ICECALL_CTYPE_HOST, v4(198, 18, 0, 1, 5000), 2130706431, "1");
+    icecall_media_in_t mm = { 0, "audio", 19, v4(198, 18, 0, 1, 5000), "X1", &c1, 1, NULL, 0, NULL };
+    const char *tags[] = { "f0", "f1", "f2", "f2" };
+    for (unsigned f = 0; f < G_N_ELEMENTS(tags); f++) {
+        icecall_msg_t r183 = tagged(sipmsg(f + 1, 0, "forked", "sip:a@x", "sip:b@x", "183", false,
+                                           v4(10, 0, 0, 1, 0), v4(10, 0, 0, 2, 0)), "ta", tags[f], "INVITE", 1);
+        icecall_add_sdp(m, &r183, &mm, 1);
+    }
+    assert_limit(m, ICECALL_LIMIT_FORKS, 3, 1,
+                 "1 early dialogs (forks) not followed (cap: 2 per call), first at frame 3");
+    g_assert_true(report_has(m, "(more forks of the INVITE than followed)"));
+    icecall_model_free(m);
+
+    /* Media path changes: relay, host, relay again (4 s later: not a straggler). */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_SWITCHES, 2);
+    offer_answer(m);
+    media(m, 30, a_host, b_host, true, NULL);
+    media(m, 50, a_host, b_host, false, NULL);
+    media(m, 90, a_host, b_host, true, NULL);
+    assert_limit(m, ICECALL_LIMIT_SWITCHES, 90, 1,
+                 "1 media path changes not followed (cap: 2 per media line), first at frame 90");
+    icecall_model_free(m);
+
+    /* Media flows no call claimed: the second flow is refused (its packets count once). */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_ORPHANS, 1);
+    media_leg(m, 1, leg(v4(198, 51, 0, 1, 4000), v4(198, 18, 0, 1, 5000), false));
+    media_leg(m, 2, leg(v4(198, 51, 0, 2, 4000), v4(198, 18, 0, 1, 5000), false));
+    media_leg(m, 3, leg(v4(198, 51, 0, 2, 4000), v4(198, 18, 0, 1, 5000), false));
+    assert_limit(m, ICECALL_LIMIT_ORPHANS, 2, 1, "1 of 2 unclaimed media flows followed: cap reached at frame 2");
+    g_assert_true(json_has(m, "{\"kind\":\"orphan_flows\",\"items\":\"unclaimed media flows\",\"scope\":null,"
+                              "\"cap\":1,\"kept\":1,\"seen\":2,\"refused\":1,\"at_least\":false,\"frame\":2,"));
+    icecall_model_free(m);
+
+    /* Rejected media streams (ICMP): B's port, then A's (refused). */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_REJECTS, 1);
+    offer_answer(m);
+    check(m, 20, 0x0001, 1, a_host, b_host, "kwD6:L1xu", true, false, NULL);
+    check(m, 21, 0x0101, 1, b_host, a_host, NULL, false, false, NULL);
+    media(m, 30, a_host, b_host, false, NULL);
+    media(m, 31, b_host, a_host, false, NULL);
+    icecall_unreach_t u = unreach(32, 3, a_host, b_host, ICECALL_QUOTED_MEDIA);
+    icecall_add_unreachable(m, &u, &fi);
+    g_assert_true(fi.first_rejection);
+    u = unreach(33, 3, b_host, a_host, ICECALL_QUOTED_MEDIA);
+    icecall_add_unreachable(m, &u, &fi);
+    u = unreach(34, 3, b_host, a_host, ICECALL_QUOTED_MEDIA);
+    icecall_add_unreachable(m, &u, &fi);
+    assert_limit(m, ICECALL_LIMIT_REJECTS, 33, 1,
+                 "1 rejected media streams (ICMP) not followed (cap: 1 per media line), first at frame 33");
+    icecall_model_free(m);
+
+    /* Set Active Destinations of one allocation: the oldest is forgotten. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_DESTINATIONS, 1);
+    offer_answer(m);
+    icecall_addr_t sock = v4(10, 10, 20, 31, 50040), edge = v4(203, 0, 113, 20, 3478), other = v4(10, 10, 40, 53, 4000);
+    icecall_set_destination(m, 24, &sock, &edge, &b_host);
+    icecall_set_destination(m, 25, &sock, &edge, &other);
+    icecall_leg_t lg;
+    g_assert_true(icecall_active_leg(m, &sock, &edge, 30, &lg));
+    g_assert_cmpuint(lg.peer.port, ==, 4000);
+    assert_limit(m, ICECALL_LIMIT_DESTINATIONS, 25, 1,
+                 "1 Set Active Destinations forgotten (cap: 1 per allocation; the newest are kept), first at frame 25");
+    icecall_model_free(m);
+
+    /* Relay candidates waiting for one allocation's relayed address: data
+     * relayed by a socket allocated before the capture, to B of two calls. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_ALLOC_USERS, 1);
+    late_offer_answer(m, 1);
+    icecall_cand_in_t ya = cand(ICECALL_CTYPE_HOST, v4(10, 10, 20, 31, 21348), 2130706431, "1");
+    icecall_cand_in_t yb = cand(ICECALL_CTYPE_HOST, v4(10, 10, 40, 53, 30112), 2130706431, "1");
+    icecall_media_in_t mya = { 0, "audio", 19, v4(10, 10, 20, 31, 21348), "Y1ab", &ya, 1, NULL, 0, NULL };
+    icecall_media_in_t myb = { 0, "audio", 19, v4(10, 10, 40, 53, 30112), "Y2cd", &yb, 1, NULL, 0, NULL };
+    icecall_msg_t yinv = tagged(sipmsg(3, 60000, "call-y", "sip:alice@contoso.com", "sip:carol@contoso.com", "INVITE",
+                                       true, alice_ip, fe), "fy", NULL, "INVITE", 1);
+    icecall_msg_t yok = tagged(sipmsg(4, 80000, "call-y", "sip:alice@contoso.com", "sip:carol@contoso.com", "200",
+                                      false, fe, alice_ip), "fy", "ty", "INVITE", 1);
+    g_assert_true(icecall_add_sdp(m, &yinv, &mya, 1));
+    g_assert_true(icecall_add_sdp(m, &yok, &myb, 1));
+    icecall_leg_t rl;
+    memset(&rl, 0, sizeof(rl));
+    rl.relayed = true;
+    rl.outbound = true;
+    rl.client = v4(10, 10, 20, 31, 50050);
+    rl.edge = v4(10, 10, 1, 5, 3478);
+    rl.peer = b_host;
+    media_leg(m, 5, rl);
+    rl.peer = v4(10, 10, 40, 53, 30112);
+    media_leg(m, 6, rl);
+    media_leg(m, 7, rl);
+    assert_limit(m, ICECALL_LIMIT_ALLOC_USERS, 6, 1,
+                 "1 relay candidates waiting for a relayed address not followed (cap: 1 per allocation), "
+                 "first at frame 6");
+    icecall_model_free(m);
+
+    /* Check requests no call takes (remembered so that their responses are not
+     * sessions of their own) share the transaction cap. */
+    m = icecall_model_new();
+    icecall_model_set_limit(m, ICECALL_LIMIT_TRANSACTIONS, 1);
+    icecall_model_set_limit(m, ICECALL_LIMIT_CALLS, 1);
+    offer_answer(m);
+    check(m, 40, 0x0001, 5, v4(198, 51, 0, 1, 4000), v4(198, 18, 0, 1, 5000), "aa:bb", false, false, NULL);
+    check(m, 41, 0x0001, 6, v4(198, 51, 0, 2, 4000), v4(198, 18, 0, 1, 5000), "cc:dd", false, false, NULL);
+    check(m, 42, 0x0001, 7, v4(198, 51, 0, 3, 4000), v4(198, 18, 0, 1, 5000), "ee:ff", false, false, NULL);
+    assert_limit(m, ICECALL_LIMIT_TRANSACTIONS, 41, 2,
+                 "2 check and Allocate transactions not followed (cap: 1 of each kind), first at frame 41");
+    icecall_model_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1951,6 +2132,7 @@ main(int argc, char **argv)
     g_test_add_func("/icecall/limit/calls", test_limit_calls);
     g_test_add_func("/icecall/limit/refused-keys", test_limit_refused_keys);
     g_test_add_func("/icecall/limit/each", test_limit_each);
+    g_test_add_func("/icecall/limit/tables", test_limit_tables);
     g_test_add_func("/icecall/reset", test_reset);
     g_test_add_func("/icecall/turn-credentials", test_turn_credentials);
     g_test_add_func("/icecall/late-reinvite", test_late_reinvite);
