@@ -80,11 +80,11 @@ void msice_queue_tap(packet_info *pinfo, msice_event_t kind, const char *call_id
  * afterwards; *fi says which call, pair and path (fi->valid FALSE: none). */
 void msice_model_check(packet_info *pinfo, const icecall_check_t *ck, icecall_frame_t *fi);
 void msice_model_media(packet_info *pinfo, const icecall_media_pkt_t *mp, icecall_frame_t *fi);
-void msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const icecall_frame_t *fi);
+void msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, icecall_frame_t *fi);
 /* Queues the tap record of a check or media packet: Flow Graph arrows for
  * every check and for the first media of each path (@carrier: "direct",
  * "Send Request", "0xFF10 frame", ...); @check_label names a check. */
-void msice_queue_path(packet_info *pinfo, const icecall_frame_t *fi, const char *check_label, const char *carrier);
+void msice_queue_path(packet_info *pinfo, icecall_frame_t *fi, const char *check_label, const char *carrier);
 void msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo);
 void address_to_icecall(icecall_addr_t *out, const address *a, guint16 port);
 /* The packet's DSCP from its IP header, into @leg (first pass only). */

@@ -644,7 +644,7 @@ msice_model_media(packet_info *pinfo, const icecall_media_pkt_t *mp, icecall_fra
 
 /* The msice items of a check or media packet: which call, pair and path. */
 void
-msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const icecall_frame_t *fi)
+msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, icecall_frame_t *fi)
 {
     if (!fi || !fi->valid)
         return;
@@ -656,8 +656,11 @@ msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const iceca
     proto_item_set_generated(pi);
     pi = proto_tree_add_string(t, hf_msice_media_type, tvb, 0, 0, fi->media);
     proto_item_set_generated(pi);
-    pi = proto_tree_add_string(t, hf_msice_pair, tvb, 0, 0, fi->pair);
-    proto_item_set_generated(pi);
+    /* The pair's text is formatted only for a tree that shows or filters on it. */
+    if (proto_field_is_referenced(tree, hf_msice_pair)) {
+        pi = proto_tree_add_string(t, hf_msice_pair, tvb, 0, 0, icecall_frame_pair(fi));
+        proto_item_set_generated(pi);
+    }
     pi = proto_tree_add_string(t, hf_msice_path_type, tvb, 0, 0, icecall_path_to_string(fi->path));
     proto_item_set_generated(pi);
     /* msice.path.rank is the rank of the media path, on media only, so an
@@ -681,7 +684,7 @@ msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const iceca
         pi = proto_tree_add_boolean(t, hf_msice_promotion, tvb, 0, 0, TRUE);
         proto_item_set_generated(pi);
         msice_expert_format(pinfo, pi, &ei_msice_promotion, "Media moved to a new path: %s (%s)",
-                            icecall_path_to_string(fi->path), fi->pair);
+                            icecall_path_to_string(fi->path), icecall_frame_pair(fi));
     }
 }
 
@@ -694,12 +697,12 @@ msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const iceca
  * tell the calls report which call they belong to.
  */
 void
-msice_queue_path(packet_info *pinfo, const icecall_frame_t *fi, const char *check_label, const char *carrier)
+msice_queue_path(packet_info *pinfo, icecall_frame_t *fi, const char *check_label, const char *carrier)
 {
     if (!have_tap_listener(msice_tap) || !fi || !fi->valid)
         return;
     if (!fi->is_media) {
-        msice_queue_tap(pinfo, MSICE_EV_CHECK, fi->call_id, check_label, fi->pair, fi->path, TRUE);
+        msice_queue_tap(pinfo, MSICE_EV_CHECK, fi->call_id, check_label, icecall_frame_pair(fi), fi->path, TRUE);
         return;
     }
     const char *label;
@@ -716,8 +719,8 @@ msice_queue_path(packet_info *pinfo, const icecall_frame_t *fi, const char *chec
         graph = FALSE;
     }
     const char *comment = graph ? wmem_strdup_printf(pinfo->pool, "%s (%s, %s) | %s", label, fi->media, carrier,
-                                                     fi->pair)
-                                : fi->pair;
+                                                     icecall_frame_pair(fi))
+                                : NULL; /* not drawn: no text needed */
     msice_queue_tap(pinfo, MSICE_EV_MEDIA, fi->call_id, label, comment, fi->path, graph);
 }
 
@@ -943,7 +946,7 @@ dissect_icmp_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         const char *text = fi->rejection[0] ? fi->rejection : icecall_unreach_text(u.v6, u.type, u.code);
         msice_queue_tap(pinfo, MSICE_EV_REJECT, fi->call_id,
                         fi->rejection[0] ? "media rejected (ICMP)" : "check rejected (ICMP)",
-                        wmem_strdup_printf(pinfo->pool, "%s | %s", text, fi->pair), fi->path,
+                        wmem_strdup_printf(pinfo->pool, "%s | %s", text, icecall_frame_pair(fi)), fi->path,
                         fi->first_rejection);
     }
     return ret;
@@ -1044,10 +1047,12 @@ dissect_msice_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
         call_dissector(data_handle, inner, pinfo, tree);
     }
     if (fi->valid) {
+        gboolean graph = kind == MSTURN_PAYLOAD_STUN || fi->promotion;
         msice_show_path(tvb, pinfo, tree, fi);
-        msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
-                        kind == MSTURN_PAYLOAD_STUN ? "connectivity check (TCP)" : "media (TCP)", fi->pair, fi->path,
-                        kind == MSTURN_PAYLOAD_STUN || fi->promotion);
+        if (have_tap_listener(msice_tap))
+            msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
+                            kind == MSTURN_PAYLOAD_STUN ? "connectivity check (TCP)" : "media (TCP)",
+                            graph ? icecall_frame_pair(fi) : NULL, fi->path, graph);
     }
     return (int)len;
 }

@@ -440,6 +440,7 @@ unsigned parties(const call_t *c, party_t *out);
 const char *party_label(const call_t *c, party_t p, char *buf, size_t size);
 const icecall_addr_t *party_ip(const call_t *c, party_t p);
 bool party_owns(const call_t *c, party_t p, const icecall_addr_t *addr);
+void party_mras(const icecall_model_t *m, const call_t *c, party_t p, GPtrArray *out);
 
 /* ---- icecall-rules.c: what the report shares with the rules ---------------- */
 

@@ -260,6 +260,172 @@ session_cand_lines(GString *o, const call_t *c, unsigned mi, int side)
     }
 }
 
+/* ---- the report's index of allocations ------------------------------------- */
+
+/*
+ * Which allocations belong to which party is asked once per media line and
+ * party; a scan of every allocation of the capture each time made the report
+ * quadratic in calls. The walk indexes them once by every address they can be
+ * matched on; a media line then looks up its own candidates.
+ */
+typedef struct {
+    GHashTable *pos;          /* alloc_t* -> its position in alloc_list + 1 */
+    GHashTable *by_addr;      /* akey_t (with port) of relayed/reflexive -> GArray of positions */
+    GHashTable *by_ip;        /* akey_t (IP) of relayed/reflexive -> positions */
+    GHashTable *failed_by_ip; /* akey_t (IP) of the client of a failed allocation -> positions */
+    GHashTable *by_client;    /* akey_t (with port) of the client socket -> positions */
+} alloc_index_t;
+
+static void
+index_add(GHashTable *t, const icecall_addr_t *a, bool with_port, guint pos)
+{
+    akey_t k;
+    make_key(&k, a, false, with_port);
+    GArray *l = (GArray *)g_hash_table_lookup(t, &k);
+    if (!l) {
+        l = g_array_new(FALSE, FALSE, sizeof(guint));
+        g_hash_table_insert(t, g_memdup2(&k, sizeof(k)), l);
+    }
+    /* An allocation whose relayed and reflexive addresses are the same is listed once. */
+    if (!l->len || g_array_index(l, guint, l->len - 1) != pos)
+        g_array_append_val(l, pos);
+}
+
+static GHashTable *
+index_table(void)
+{
+    return g_hash_table_new_full(akey_hash, akey_equal, g_free, (GDestroyNotify)g_array_unref);
+}
+
+static void
+alloc_index_build(const icecall_model_t *m, alloc_index_t *ix)
+{
+    ix->pos = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ix->by_addr = index_table();
+    ix->by_ip = index_table();
+    ix->failed_by_ip = index_table();
+    ix->by_client = index_table();
+    for (guint i = 0; i < m->alloc_list->len; i++) {
+        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
+        g_hash_table_insert(ix->pos, (gpointer)a, GUINT_TO_POINTER(i + 1));
+        const icecall_addr_t *own[2] = { &a->relayed, &a->reflexive };
+        for (int k = 0; k < 2; k++) {
+            if (!addr_set(own[k]))
+                continue;
+            index_add(ix->by_addr, own[k], true, i);
+            index_add(ix->by_ip, own[k], false, i);
+        }
+        if (!a->success)
+            index_add(ix->failed_by_ip, &a->client, false, i);
+        index_add(ix->by_client, &a->client, true, i);
+    }
+}
+
+static void
+alloc_index_free(alloc_index_t *ix)
+{
+    g_hash_table_destroy(ix->pos);
+    g_hash_table_destroy(ix->by_addr);
+    g_hash_table_destroy(ix->by_ip);
+    g_hash_table_destroy(ix->failed_by_ip);
+    g_hash_table_destroy(ix->by_client);
+}
+
+/* Appends the positions @t lists under @a to @out. */
+static void
+index_find(GHashTable *t, const icecall_addr_t *a, bool with_port, GArray *out)
+{
+    akey_t k;
+    make_key(&k, a, false, with_port);
+    const GArray *l = (const GArray *)g_hash_table_lookup(t, &k);
+    if (l)
+        g_array_append_vals(out, l->data, l->len);
+}
+
+static gint
+cmp_uint(gconstpointer a, gconstpointer b)
+{
+    guint x = *(const guint *)a, y = *(const guint *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts @l and drops repeats. */
+static void
+sort_unique(GArray *l)
+{
+    g_array_sort(l, cmp_uint);
+    guint n = 0;
+    for (guint i = 0; i < l->len; i++) {
+        if (!n || g_array_index(l, guint, n - 1) != g_array_index(l, guint, i))
+            g_array_index(l, guint, n++) = g_array_index(l, guint, i);
+    }
+    g_array_set_size(l, n);
+}
+
+/* Positions of the allocations that may be the party's: those its candidates'
+ * addresses name. Each is then tested with party_alloc_mine(). */
+static void
+party_alloc_candidates(const alloc_index_t *ix, const GArray *cs, int side, int fork, GArray *out)
+{
+    for (guint k = 0; k < cs->len; k++) {
+        const cand_t *x = &g_array_index(cs, cand_t, k);
+        if (!of_party(x, side, fork))
+            continue;
+        if (x->type == ICECALL_CTYPE_HOST)
+            index_find(ix->failed_by_ip, &x->addr, false, out);
+        if (x->alloc) {
+            guint pos = GPOINTER_TO_UINT(g_hash_table_lookup(ix->pos, x->alloc));
+            if (pos)
+                g_array_append_val(out, (guint){ pos - 1 });
+            continue;   /* party_has() ignores candidates learnt from an allocation */
+        }
+        index_find(ix->by_addr, &x->addr, true, out);
+        if (x->type == ICECALL_CTYPE_HOST)
+            index_find(ix->by_ip, &x->addr, false, out);
+    }
+    sort_unique(out);
+}
+
+/* Is allocation @a the party's: its relayed or reflexive address one of the
+ * party's candidates, a candidate learnt from it, or (failed) made from a
+ * host address of the party? */
+static bool
+party_alloc_mine(const alloc_t *a, const GArray *cs, int side, int fork)
+{
+    if ((addr_set(&a->relayed) && party_has(cs, &a->relayed, side, fork)) ||
+        (addr_set(&a->reflexive) && party_has(cs, &a->reflexive, side, fork)))
+        return true;
+    for (guint k = 0; k < cs->len; k++) {
+        const cand_t *x = &g_array_index(cs, cand_t, k);
+        if (!of_party(x, side, fork))
+            continue;
+        if (x->alloc == a || (!a->success && x->type == ICECALL_CTYPE_HOST && ip_eq(&x->addr, &a->client)))
+            return true;
+    }
+    return false;
+}
+
+/* Positions of the allocations that may be side @s's in a session: made from
+ * a socket its candidates name (tested with session_alloc_mine()). */
+static void
+session_alloc_candidates(const alloc_index_t *ix, const GArray *cs, GArray *out)
+{
+    for (guint k = 0; k < cs->len; k++) {
+        const cand_t *x = &g_array_index(cs, cand_t, k);
+        if (x->merged)
+            continue;
+        if (x->alloc) {
+            guint pos = GPOINTER_TO_UINT(g_hash_table_lookup(ix->pos, x->alloc));
+            if (pos)
+                g_array_append_val(out, (guint){ pos - 1 });
+        }
+        if (addr_set(&x->base))
+            index_find(ix->by_client, &x->base, true, out);
+        index_find(ix->by_client, &x->addr, true, out);
+    }
+    sort_unique(out);
+}
+
 /* Is allocation @a one of side @s's in this session: made from a socket the
  * session's checks or media use (a host, or the socket behind a relay)? */
 static bool
@@ -388,13 +554,26 @@ report_cands(call_t *c, unsigned mi, int s, int fork, const char *party, const i
 /* The allocations of a session without SDP, and the relays the capture
  * shows without their allocation (the far side's, usually). */
 static unsigned
-session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GString *o, GHashTable *listed,
-                    const icecall_sink_t *sk)
+session_allocations(const icecall_model_t *m, const alloc_index_t *ix, const call_t *c, unsigned mi, GString *o,
+                    GHashTable *listed, const icecall_sink_t *sk)
 {
     unsigned na = 0;
-    for (guint i = 0; i < m->alloc_list->len; i++) {
+    GArray *may[2];
+    for (int s = 0; s < 2; s++) {
+        may[s] = g_array_new(FALSE, FALSE, sizeof(guint));
+        session_alloc_candidates(ix, c->media[mi]->cands[s], may[s]);
+    }
+    /* In the capture's order of allocations, A before B for each. */
+    guint next[2] = { 0, 0 };
+    while (next[0] < may[0]->len || next[1] < may[1]->len) {
+        guint p0 = next[0] < may[0]->len ? g_array_index(may[0], guint, next[0]) : G_MAXUINT;
+        guint p1 = next[1] < may[1]->len ? g_array_index(may[1], guint, next[1]) : G_MAXUINT;
+        guint i = MIN(p0, p1);
         const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
         for (int s = 0; s < 2; s++) {
+            if ((s == 0 ? p0 : p1) != i)
+                continue;
+            next[s]++;
             if (!session_alloc_mine(c, mi, s, a))
                 continue;
             if (!na++)
@@ -404,6 +583,8 @@ session_allocations(const icecall_model_t *m, const call_t *c, unsigned mi, GStr
                 g_hash_table_add(listed, (gpointer)a);
         }
     }
+    g_array_free(may[0], TRUE);
+    g_array_free(may[1], TRUE);
     for (int s = 0; s < 2; s++) {
         const GArray *cs = c->media[mi]->cands[s];
         for (guint i = 0; i < cs->len; i++) {
@@ -456,7 +637,8 @@ dscp_text(uint64_t mask, char *buf, size_t size)
 }
 
 static void
-report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHashTable *listed, const icecall_sink_t *sk)
+report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsigned mi, GString *o, GHashTable *listed,
+             const icecall_sink_t *sk)
 {
     media_t *md = c->media[mi];
     char buf[320], t[32], lb[8];
@@ -502,26 +684,39 @@ report_media(const icecall_model_t *m, call_t *c, unsigned mi, GString *o, GHash
     }
     /* TURN allocations backing each party (a session without SDP: those of
      * the sockets its checks and media use). */
-    unsigned na = c->from_sip ? 0 : session_allocations(m, c, mi, o, listed, sk);
-    for (guint i = 0; i < m->alloc_list->len && c->from_sip; i++) {
-        const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
+    unsigned na = c->from_sip ? 0 : session_allocations(m, ix, c, mi, o, listed, sk);
+    if (c->from_sip) {
+        /* In the capture's order of allocations; for each, its parties in order. */
+        GArray *may[ICECALL_MAX_FORKS + 1];
+        guint next[ICECALL_MAX_FORKS + 1];
         for (unsigned pn = 0; pn < nparties; pn++) {
-            int s = ps[pn].side, f = ps[pn].fork;
-            const GArray *cs = md->cands[s];
-            bool mine = (addr_set(&a->relayed) && party_has(cs, &a->relayed, s, f)) ||
-                        (addr_set(&a->reflexive) && party_has(cs, &a->reflexive, s, f));
-            for (guint k = 0; k < cs->len && !mine; k++) {
-                const cand_t *x = &g_array_index(cs, cand_t, k);
-                if (!of_party(x, s, f))
-                    continue;
-                mine = x->alloc == a || (!a->success && x->type == ICECALL_CTYPE_HOST && ip_eq(&x->addr, &a->client));
-            }
-            if (!mine)
-                continue;
-            if (!na++)
-                g_string_append(o, "    TURN allocations:\n");
-            report_alloc(o, a, s, party_label(c, ps[pn], lb, sizeof(lb)), "      ", sk);
+            may[pn] = g_array_new(FALSE, FALSE, sizeof(guint));
+            party_alloc_candidates(ix, md->cands[ps[pn].side], ps[pn].side, ps[pn].fork, may[pn]);
+            next[pn] = 0;
         }
+        for (;;) {
+            guint i = G_MAXUINT;
+            for (unsigned pn = 0; pn < nparties; pn++) {
+                if (next[pn] < may[pn]->len)
+                    i = MIN(i, g_array_index(may[pn], guint, next[pn]));
+            }
+            if (i == G_MAXUINT)
+                break;
+            const alloc_t *a = (const alloc_t *)g_ptr_array_index(m->alloc_list, i);
+            for (unsigned pn = 0; pn < nparties; pn++) {
+                if (next[pn] >= may[pn]->len || g_array_index(may[pn], guint, next[pn]) != i)
+                    continue;
+                next[pn]++;
+                int s = ps[pn].side;
+                if (!party_alloc_mine(a, md->cands[s], s, ps[pn].fork))
+                    continue;
+                if (!na++)
+                    g_string_append(o, "    TURN allocations:\n");
+                report_alloc(o, a, s, party_label(c, ps[pn], lb, sizeof(lb)), "      ", sk);
+            }
+        }
+        for (unsigned pn = 0; pn < nparties; pn++)
+            g_array_free(may[pn], TRUE);
     }
     /* Checked pairs. */
     unsigned np = 0;
@@ -813,6 +1008,8 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
     GHashTable *hosts = g_hash_table_new_full(akey_hash, akey_equal, g_free, NULL);   /* their clients' IPs */
     icecall_findings(m, 10 * G_USEC_PER_SEC, collect_finding, fs);
     GHashTable *by_call = findings_by_call(fs);
+    alloc_index_t ix;
+    alloc_index_build(m, &ix);
     g_string_append(o, "===================================================================\n");
     g_string_append(o, "MS ICE calls: which path the media took\n");
     g_string_append(o, "===================================================================\n");
@@ -893,14 +1090,11 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
                                    addr_str(&st->ip, a, sizeof(a)));
         }
         /* MRAS per party (by the host addresses it offered). */
-        GHashTableIter it;
-        gpointer k, v;
-        g_hash_table_iter_init(&it, m->mras);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            const mras_t *r = (const mras_t *)v;
-            for (unsigned pn = 0; pn < nparties; pn++) {
-                if (!ip_eq(&r->client, party_ip(c, ps[pn])) && !party_owns(c, ps[pn], &r->client))
-                    continue;
+        GPtrArray *rs = g_ptr_array_new();
+        for (unsigned pn = 0; pn < nparties; pn++) {
+            party_mras(m, c, ps[pn], rs);
+            for (guint ri = 0; ri < rs->len; ri++) {
+                const mras_t *r = (const mras_t *)g_ptr_array_index(rs, ri);
                 party_label(c, ps[pn], lb, sizeof(lb));
                 memset(&ev, 0, sizeof(ev));
                 ev.kind = ICECALL_REV_MRAS;
@@ -922,11 +1116,12 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
                                            addr_str(&r->client, a, sizeof(a)), r->request_frame);
             }
         }
+        g_ptr_array_free(rs, TRUE);
         for (unsigned mi = 0; mi < c->n_media; mi++) {
             media_t *md = c->media[mi];
             if (!md->cands[0]->len && !md->cands[1]->len && !md->pairs->len)
                 continue;
-            report_media(m, c, mi, o, listed, sk);
+            report_media(m, &ix, c, mi, o, listed, sk);
             for (int s = 0; s < 2 && !c->from_sip; s++) {
                 for (guint k2 = 0; k2 < md->cands[s]->len; k2++) {
                     const cand_t *x = &g_array_index(md->cands[s], cand_t, k2);
@@ -972,6 +1167,7 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
     }
     g_hash_table_destroy(listed);
     g_hash_table_destroy(hosts);
+    alloc_index_free(&ix);
     GString *p = g_string_new("");
     print_findings(p, by_call, "", "  ", only ? NULL : sk);
     if (p->len && !only)

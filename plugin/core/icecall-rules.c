@@ -88,15 +88,16 @@ party_location(const icecall_model_t *m, const call_t *c, party_t p)
     icecall_location_t el = endpoint_location(m, c, p, &st);
     if (el != ICECALL_LOC_UNKNOWN)
         return el;
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, m->mras);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        const mras_t *r = (const mras_t *)v;
-        if (r->location != ICECALL_LOC_UNKNOWN && party_owns(c, p, &r->client))
-            return r->location;
+    GPtrArray *rs = g_ptr_array_new();
+    icecall_location_t loc = ICECALL_LOC_UNKNOWN;
+    party_mras(m, c, p, rs);
+    for (guint i = 0; i < rs->len && loc == ICECALL_LOC_UNKNOWN; i++) {
+        const mras_t *r = (const mras_t *)g_ptr_array_index(rs, i);
+        if (party_owns(c, p, &r->client))
+            loc = r->location;
     }
-    return ICECALL_LOC_UNKNOWN;
+    g_ptr_array_free(rs, TRUE);
+    return loc;
 }
 
 static icecall_location_t
@@ -175,15 +176,11 @@ offer_frame(const call_t *c, party_t p)
 static const mras_t *
 mras_of_party(const icecall_model_t *m, const call_t *c, party_t p)
 {
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, m->mras);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        const mras_t *r = (const mras_t *)v;
-        if (ip_eq(&r->client, party_ip(c, p)) || party_owns(c, p, &r->client))
-            return r;
-    }
-    return NULL;
+    GPtrArray *rs = g_ptr_array_new();
+    party_mras(m, c, p, rs);
+    const mras_t *r = rs->len ? (const mras_t *)g_ptr_array_index(rs, 0) : NULL;
+    g_ptr_array_free(rs, TRUE);
+    return r;
 }
 
 /*

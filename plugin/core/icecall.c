@@ -3130,6 +3130,20 @@ session_refresh_name(call_t *c, unsigned mi)
         snprintf(md->name, sizeof(md->name), "unknown");
 }
 
+const char *
+icecall_frame_pair(icecall_frame_t *fi)
+{
+    if (!fi->valid || !fi->pair_call)
+        return "";
+    if (!fi->pair_done) {
+        call_t *c = (call_t *)fi->pair_call;
+        const pair_t *p = &g_array_index(c->media[fi->pair_media]->pairs, pair_t, fi->pair_index);
+        pair_text(c, fi->pair_media, p, fi->pair, sizeof(fi->pair));
+        fi->pair_done = true;
+    }
+    return fi->pair;
+}
+
 static void
 fill_frame(const route_t *r, int pair_idx, icecall_frame_t *out)
 {
@@ -3144,7 +3158,9 @@ fill_frame(const route_t *r, int pair_idx, icecall_frame_t *out)
     out->valid = true;
     copy_str(out->call_id, sizeof(out->call_id), r->call->call_id);
     copy_str(out->media, sizeof(out->media), md->name);
-    pair_text(r->call, r->media, p, out->pair, sizeof(out->pair));
+    out->pair_call = r->call;
+    out->pair_media = r->media;
+    out->pair_index = pair_idx;
     out->path = pair_path(r->call, r->media, p);
     const cand_t *l = cand_at(r->call, r->media, r->from_side, p->cand[r->from_side]);
     const cand_t *t = cand_at(r->call, r->media, !r->from_side, p->cand[!r->from_side]);
@@ -3969,6 +3985,44 @@ party_owns(const call_t *c, party_t p, const icecall_addr_t *addr)
             return true;
     }
     return false;
+}
+
+/*
+ * The MRAS clients (m->mras, by IP address) that are the party: its SIP
+ * source address first, then the addresses party_owns() matches, in the
+ * order of its media lines and candidates. Looked up, not scanned: the
+ * report and the rules ask this for every call.
+ */
+void
+party_mras(const icecall_model_t *m, const call_t *c, party_t p, GPtrArray *out)
+{
+    g_ptr_array_set_size(out, 0);
+    if (!g_hash_table_size(m->mras))
+        return;
+    akey_t k;
+    const mras_t *r;
+    if (addr_set(party_ip(c, p))) {
+        make_key(&k, party_ip(c, p), false, false);
+        if ((r = (const mras_t *)g_hash_table_lookup(m->mras, &k)) != NULL)
+            g_ptr_array_add(out, (gpointer)r);
+    }
+    for (unsigned mi = 0; mi < c->n_media; mi++) {
+        const GArray *a = c->media[mi]->cands[p.side];
+        for (guint i = 0; i < a->len; i++) {
+            const cand_t *x = &g_array_index(a, cand_t, i);
+            /* party_has(): a host candidate at the IP, or any at the IP with port 0 */
+            if (!of_party(x, p.side, p.fork) || x->alloc || (x->type != ICECALL_CTYPE_HOST && x->addr.port))
+                continue;
+            make_key(&k, &x->addr, false, false);
+            if ((r = (const mras_t *)g_hash_table_lookup(m->mras, &k)) == NULL)
+                continue;
+            bool dup = false;
+            for (guint j = 0; j < out->len && !dup; j++)
+                dup = g_ptr_array_index(out, j) == r;
+            if (!dup)
+                g_ptr_array_add(out, (gpointer)r);
+        }
+    }
 }
 
 /* The pair carrying media last (either direction) with the callee's fork @fork, or -1. */

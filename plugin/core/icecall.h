@@ -192,7 +192,7 @@ typedef struct {
     bool           valid;
     char           call_id[128];
     char           media[24];
-    char           pair[160];    /* "host 10.0.0.1:5000 <-> srflx 192.0.2.1:6000 (UDP)" */
+    char           pair[160];    /* filled by icecall_frame_pair(), when asked */
     icecall_path_t path;
     uint32_t       local_offer_frame;   /* SDP frames that offered the two candidates */
     uint32_t       remote_offer_frame;
@@ -203,6 +203,11 @@ typedef struct {
     icecall_path_t from_path;           /* promotion: the path the media left */
     char           rejection[160];      /* ICMP error about media: what it says (empty: none) */
     bool           first_rejection;     /* the first ICMP error of this rejected stream */
+    /* private: where icecall_frame_pair() finds the pair (valid while the model is) */
+    void          *pair_call;
+    unsigned       pair_media;
+    int            pair_index;
+    bool           pair_done;
 } icecall_frame_t;
 
 icecall_model_t *icecall_model_new(void);
@@ -356,6 +361,14 @@ typedef struct {
     icecall_addr_t mapped;         /* responses: XOR-MAPPED-ADDRESS, how the responder saw the requester */
     uint64_t       sender_mux_session; /* requests: MS-MULTIPLEXED-TURN-SESSION-ID: sent through the sender's relay */
 } icecall_check_t;
+
+/**
+ * icecall_frame_pair: the text of the frame's candidate pair, "A host
+ * 10.0.0.1:5000 <-> B srflx 192.0.2.1:6000 (UDP)", formatted on first use
+ * (nothing is formatted for a packet no tree or tap looks at). Call it while
+ * dissecting the packet that filled @fi; "" when @fi is not valid.
+ */
+const char *icecall_frame_pair(icecall_frame_t *fi);
 
 void icecall_add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out);
 

@@ -707,12 +707,12 @@ test_learnt_then_offered(void)
     g_assert_true(fi.valid);
     g_assert_cmpuint(fi.local_offer_frame, ==, 4);
     g_assert_cmpuint(fi.remote_offer_frame, ==, 10);
-    g_assert_cmpstr(fi.pair, ==, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP)");
+    g_assert_cmpstr(icecall_frame_pair(&fi), ==, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP)");
     /* IPv6 text: the zero run in the middle is "::". */
     icecall_frame_t f6;
     check(m, 13, 0x0001, 6, a_v6, b_v6, "kwD6:L1xu", false, false, &f6);
     g_assert_true(f6.valid);
-    g_assert_cmpstr(f6.pair, ==, "A host [2001:db8::1]:5000 <-> B host [2001:db8:0:5::2]:6000 (UDP)");
+    g_assert_cmpstr(icecall_frame_pair(&f6), ==, "A host [2001:db8::1]:5000 <-> B host [2001:db8:0:5::2]:6000 (UDP)");
     icecall_model_free(m);
 }
 
@@ -843,7 +843,7 @@ test_issue9_mid_call_merge(void)
     icecall_add_check(m, &ck, &fi);
     g_assert_true(fi.valid);
     g_assert_cmpstr(fi.call_id, ==, "ICE session AUf1/BUf1 (no SIP)");
-    g_assert_cmpstr(fi.pair, ==, "A relay via Edge 10.10.1.5:3478 (relayed address not seen) <-> B unknown "
+    g_assert_cmpstr(icecall_frame_pair(&fi), ==, "A relay via Edge 10.10.1.5:3478 (relayed address not seen) <-> B unknown "
                                  "203.0.113.10:54652 (UDP)");
     media_leg(m, 3, out);
     g_assert_cmpuint(icecall_n_calls(m), ==, 1);
@@ -898,7 +898,7 @@ test_issue9_mid_call_merge(void)
     icecall_lookup_media(m, &p, &fi);
     g_assert_true(fi.valid);
     g_assert_cmpstr(fi.call_id, ==, "call-m");
-    g_assert_cmpstr(fi.pair, ==, "A relay 203.0.113.10:51268 <-> B relay 203.0.113.10:54652 (UDP)");
+    g_assert_cmpstr(icecall_frame_pair(&fi), ==, "A relay 203.0.113.10:51268 <-> B relay 203.0.113.10:54652 (UDP)");
     /* The session's name still finds the call (a filter made of first-pass Call-IDs). */
     icecall_row_t row;
     memset(&row, 0, sizeof(row));
@@ -1135,7 +1135,7 @@ test_raw_after_active_destination(void)
     icecall_add_media(m, &p, &fi);
     g_assert_true(fi.valid && fi.is_media && fi.early && fi.first_on_pair);
     g_assert_cmpint(fi.path, ==, ICECALL_PATH_RELAY_UDP);
-    g_assert_cmpstr(fi.pair, ==, "A relay 203.0.113.20:3480 <-> B host 10.10.40.52:30112 (UDP)");
+    g_assert_cmpstr(icecall_frame_pair(&fi), ==, "A relay 203.0.113.20:3480 <-> B host 10.10.40.52:30112 (UDP)");
     /* Edge -> client, raw RTP of the other direction: same pair, its first. */
     g_assert_true(icecall_active_leg(m, &edge, &sock, 31, &lg));
     g_assert_false(lg.outbound);
@@ -1475,7 +1475,7 @@ test_teams_session_types(void)
     g_assert_cmpstr(fi.call_id, ==, "ICE session FY32/o5/I (no SIP)");
     g_assert_cmpstr(fi.media, ==, "audio (inferred)");
     g_assert_cmpint(fi.path, ==, ICECALL_PATH_SRFLX);
-    g_assert_cmpstr(fi.pair, ==, "A host 192.168.1.6:50016 via NAT as srflx 80.181.206.72:57543 <-> "
+    g_assert_cmpstr(icecall_frame_pair(&fi), ==, "A host 192.168.1.6:50016 via NAT as srflx 80.181.206.72:57543 <-> "
                                  "B srflx 93.71.110.205:16332 (UDP)");
     char *r = report_of(m);
     g_assert_nonnull(strstr(r, "Media audio (inferred from Teams port range 50000\xe2\x80\x93" "50019 and DSCP 46 EF)"));
@@ -1562,7 +1562,7 @@ test_ipv6_not_natted(void)
     pkt_t k2 = { 2, 0x0001, 2, a6, b6, "bbbb:aaaa", false, -1, { 0 }, 0, 0 };
     feed(m, &k1, &fi);
     feed(m, &k2, &fi);
-    g_assert_cmpstr(fi.pair, ==, "A unknown [2a01::1]:50016 <-> B unknown [2a01::2]:50005 (UDP)");
+    g_assert_cmpstr(icecall_frame_pair(&fi), ==, "A unknown [2a01::1]:50016 <-> B unknown [2a01::2]:50005 (UDP)");
     g_assert_cmpint(fi.path, ==, ICECALL_PATH_NONE);
     icecall_model_free(m);
 }
@@ -1636,7 +1636,7 @@ test_ice_tcp(void)
         feed(m, &pkts[i], &fi);
     g_assert_cmpstr(fi.call_id, ==, "ICE session /pI0/ToEd (no SIP)");
     g_assert_cmpint(fi.path, ==, ICECALL_PATH_HOST);
-    g_assert_cmpstr(fi.pair, ==, "A host 10.77.110.51:41588 <-> B host 10.206.50.239:42000 (TCP, A TCP-ACT, B TCP-PASS)");
+    g_assert_cmpstr(icecall_frame_pair(&fi), ==, "A host 10.77.110.51:41588 <-> B host 10.206.50.239:42000 (TCP, A TCP-ACT, B TCP-PASS)");
     g_assert_cmpstr(fi.media, ==, "audio (inferred)");   /* no Teams port (41588 is ephemeral), but EF on the media */
     char *r = report_of(m);
     g_assert_nonnull(strstr(r, "host 10.77.110.51:41588 TCP-ACT (opened the connection): a private address"));
@@ -1693,7 +1693,7 @@ test_mux_without_set_active_destination(void)
         if (peers == 1) {
             g_assert_true(fi.valid);
             /* Side A is whoever sent the first check seen: here the far end. */
-            g_assert_cmpstr(fi.pair, ==, "A unknown 203.0.113.50:31032 <-> B relay 52.113.64.21:3480 (UDP)");
+            g_assert_cmpstr(icecall_frame_pair(&fi), ==, "A unknown 203.0.113.50:31032 <-> B relay 52.113.64.21:3480 (UDP)");
         } else {
             g_assert_false(fi.valid);   /* two peers: which one is the destination is not known */
         }
@@ -1927,7 +1927,7 @@ test_raw_data_of_allocation_before_capture(void)
     icecall_add_media(m, &p, &fi);
     g_assert_true(fi.valid);
     g_assert_cmpint(fi.path, ==, ICECALL_PATH_RELAY_UDP);
-    g_assert_cmpstr(fi.pair, ==, "A relay via Edge 10.10.1.5:3478 (relayed address not seen) <-> B host "
+    g_assert_cmpstr(icecall_frame_pair(&fi), ==, "A relay via Edge 10.10.1.5:3478 (relayed address not seen) <-> B host "
                                  "10.10.40.52:30112 (UDP)");
     /* A socket whose Allocate failed: no relayed data on it. */
     icecall_addr_t bad = v4(10, 10, 20, 31, 50060);
