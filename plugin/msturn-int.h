@@ -31,8 +31,6 @@ typedef struct {
 
 /* ---- packet-msturn.c ---- */
 
-/* The exchange of transaction id @txid (16 bytes); NULL: none seen yet. */
-msturn_trans_t *msturn_transaction(const guint8 *txid);
 /* One top-level STUN-shaped message at the start of @tvb; returns the bytes
  * it used, 0 when it is not one. */
 int msturn_dissect_top_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
@@ -52,9 +50,12 @@ void msturn_integrity_register(int proto, module_t *prefs);
 void msturn_integrity_apply_prefs(void);
 /* MESSAGE-INTEGRITY of a top-level message: checked on the first pass,
  * shown from the stored result afterwards. @integrity_tree/@integrity_item:
- * the subtree and item of its first MESSAGE-INTEGRITY (NULL: none). */
+ * the subtree and item of its first MESSAGE-INTEGRITY (NULL: none). @tr:
+ * the message's exchange (NULL: none seen); a request's credentials are
+ * stored in it for its response (first pass). */
 void msturn_integrity_check(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *integrity_tree,
-                            proto_item *integrity_item, const guint8 *buf, const msturn_msg_t *m);
+                            proto_item *integrity_item, const guint8 *buf, const msturn_msg_t *m,
+                            msturn_trans_t *tr);
 
 /* ---- msturn-tcp.c ---- */
 

@@ -153,7 +153,7 @@ client_address(packet_info *pinfo, guint16 type)
  *             else from preference msturn.credentials.
  */
 static msturn_integ_t *
-integrity_first_pass(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m)
+integrity_first_pass(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, msturn_trans_t *tr)
 {
     const msturn_attr_t *ra = msturn_find_attr(m, MSTURN_ATTR_REALM);
     const msturn_attr_t *ua = msturn_find_attr(m, MSTURN_ATTR_USERNAME);
@@ -180,7 +180,6 @@ integrity_first_pass(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *
         user = buf + ua->value_off;
         user_len = ua->value_len;
     }
-    msturn_trans_t *tr = msturn_transaction(buf + 4);
     if (tr && msturn_is_response(m->type) && tr->req_frame < pinfo->num) {
         if (!user && tr->username) {
             user = tr->username;
@@ -267,7 +266,7 @@ integrity_first_pass(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *
  */
 void
 msturn_integrity_check(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto_tree *integrity_tree,
-                       proto_item *integrity_item, const guint8 *buf, const msturn_msg_t *m)
+                       proto_item *integrity_item, const guint8 *buf, const msturn_msg_t *m, msturn_trans_t *tr)
 {
     guint idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msturn, MSTURN_INTEG_COUNTER));
     p_add_proto_data(pinfo->pool, pinfo, proto_msturn, MSTURN_INTEG_COUNTER, GUINT_TO_POINTER(idx + 1));
@@ -275,7 +274,7 @@ msturn_integrity_check(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, proto
     msturn_integ_t *res;
 
     if (!PINFO_FD_VISITED(pinfo)) {
-        res = integrity_first_pass(pinfo, buf, m);
+        res = integrity_first_pass(pinfo, buf, m, tr);
         if (res)
             p_add_proto_data(wmem_file_scope(), pinfo, proto_msturn, key, res);
     } else {

@@ -106,27 +106,30 @@ get_msturn_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *
     return n;
 }
 
+/* Adds @hf over @sp when the record has it. */
+static void
+add_span(proto_tree *tree, int hf, tvbuff_t *tvb, msturn_span_t sp, guint encoding)
+{
+    if (sp.length)
+        proto_tree_add_item(tree, hf, tvb, (gint)sp.offset, (gint)sp.length, encoding);
+}
+
 static void
 dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     guint len = tvb_captured_length(tvb);
-    guint8 hs = len > 5 ? msice_tvb_get_u8(tvb, 5) : 0;
+    msturn_pseudo_tls_t ptls;
+    msturn_parse_pseudo_tls(len ? tvb_get_ptr(tvb, 0, len) : NULL, len, &ptls);
+    const char *what = val_to_str_const(ptls.handshake_type, pseudo_tls_handshake_vals, "record");
     proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
-    proto_item_append_text(top, ", Pseudo-TLS %s", val_to_str_const(hs, pseudo_tls_handshake_vals, "record"));
+    proto_item_append_text(top, ", Pseudo-TLS %s", what);
     proto_tree *mt = proto_item_add_subtree(top, ett_msturn_tcp);
     proto_tree_add_item(mt, hf_msturn_pseudo_tls, tvb, 0, -1, ENC_NA);
-    if (len >= 6)
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_handshake_type, tvb, 5, 1, ENC_BIG_ENDIAN);
-    if (len >= 43)
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_random, tvb, 11, 32, ENC_NA);
-    if (hs == 1 && len >= MSTURN_PSEUDO_TLS_CLIENT_HELLO_LEN) {
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_cipher_suite, tvb, 46, 2, ENC_BIG_ENDIAN);
-    } else if (hs == 2 && len >= 79) {
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_session_id, tvb, 44, 32, ENC_NA);
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_cipher_suite, tvb, 76, 2, ENC_BIG_ENDIAN);
-    }
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "Pseudo-TLS %s",
-                        val_to_str_const(hs, pseudo_tls_handshake_vals, "record"));
+    add_span(mt, hf_msturn_pseudo_tls_handshake_type, tvb, ptls.handshake, ENC_BIG_ENDIAN);
+    add_span(mt, hf_msturn_pseudo_tls_random, tvb, ptls.random, ENC_NA);
+    add_span(mt, hf_msturn_pseudo_tls_session_id, tvb, ptls.session_id, ENC_NA);
+    add_span(mt, hf_msturn_pseudo_tls_cipher_suite, tvb, ptls.cipher_suite, ENC_BIG_ENDIAN);
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "Pseudo-TLS %s", what);
 }
 
 static int
@@ -200,21 +203,8 @@ static gboolean
 tcp_starts_msturn(tvbuff_t *tvb)
 {
     guint len = tvb_captured_length(tvb);
-    if (len < 4)
-        return FALSE;
-    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    if (msturn_looks_like_pseudo_tls_hello(buf, len) || msturn_looks_like_framed(buf, len))
-        return TRUE;
-    /* Capture started mid-stream: a data frame that ends where the segment
-     * ends or where another frame starts. 0x03 0x00 is no TLS record. */
-    if (buf[0] == MSTURN_TCP_FRAME_DATA && buf[1] == 0) {
-        guint next = 4u + msturn_rd16(buf + 2);
-        if (next == tvb_reported_length(tvb))
-            return TRUE;
-        return next + 2 <= len && (buf[next] == MSTURN_TCP_FRAME_CONTROL || buf[next] == MSTURN_TCP_FRAME_DATA) &&
-               buf[next + 1] == 0;
-    }
-    return msturn_looks_like_msturn(buf, len); /* bare MS-TURN (no framing) */
+    const guint8 *buf = len ? tvb_get_ptr(tvb, 0, len) : NULL;
+    return msturn_tcp_starts(buf, len, tvb_reported_length(tvb)) != MSTURN_TCP_START_NO;
 }
 
 static int

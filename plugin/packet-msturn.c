@@ -31,6 +31,7 @@
 #include <epan/dissectors/packet-tcp.h>
 
 #include "msturn-int.h"
+#include "msice-model.h"
 #include "core/msturn.h"
 #include "core/textscan.h"
 
@@ -328,7 +329,7 @@ relay_ends(packet_info *pinfo, gboolean outbound, relay_ctx_t *rc)
 }
 
 static void
-feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, const guint8 *p,
+feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, const guint8 *p, guint len,
              const msturn_msg_t *m, icecall_frame_t *fi)
 {
     icecall_leg_t leg;
@@ -344,20 +345,7 @@ feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, c
     leg.dst = rc->outbound ? rc->edge : rc->client;
     if (!PINFO_FD_VISITED(pinfo))
         msice_leg_dscp(pinfo, &leg);   /* the client <-> Edge packet's mark */
-    if (kind == MSTURN_PAYLOAD_STUN) {
-        icecall_check_t ck;
-        msice_check_from_msg(&ck, p, m, pinfo);
-        ck.leg = leg;
-        msice_model_check(pinfo, &ck, fi);
-    } else {
-        icecall_media_pkt_t mp;
-        memset(&mp, 0, sizeof(mp));
-        mp.frame = pinfo->num;
-        mp.time_us = msice_time_us(pinfo);
-        mp.leg = leg;
-        mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
-        msice_model_media(pinfo, &mp, fi);
-    }
+    msice_model_packet(pinfo, &leg, kind, p, len, m, fi);
 }
 
 /*
@@ -390,32 +378,18 @@ dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned de
         }
         if (rc && kind != MSTURN_PAYLOAD_DATA && msice_model()) {
             fi = wmem_new(pinfo->pool, icecall_frame_t);
-            feed_relayed(pinfo, rc, kind, p, m, fi);
+            feed_relayed(pinfo, rc, kind, p, len, m, fi);
         }
-        switch (kind) {
-        case MSTURN_PAYLOAD_STUN: {
-            if (m->dialect == MSTURN_DIALECT_ICE2 && m->padding == MSTURN_PAD_4 && m->status == MSTURN_OK &&
-                stun_udp_handle) {
-                /* RFC 5389 layout: Wireshark's STUN dissector reads it right,
-                 * and stun.* filters then find relayed and direct checks. */
-                call_dissector_only(stun_udp_handle, tvb, pinfo, tree, NULL);
-            } else {
-                /* MS-ICE v6 check (unpadded, no cookie) or a damaged check. */
-                dissect_msturn_message(tvb, pinfo, tree, depth + 1, NULL);
-            }
-            break;
-        }
-        case MSTURN_PAYLOAD_RTP:
-            call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
-            break;
-        case MSTURN_PAYLOAD_RTCP:
-            call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
-            break;
-        case MSTURN_PAYLOAD_SRTCP: /* encrypted: RTCP would call it malformed */
-        case MSTURN_PAYLOAD_DATA:
-        default:
-            call_dissector(data_handle, tvb, pinfo, tree);
-            break;
+        if (kind == MSTURN_PAYLOAD_STUN &&
+            !(m->dialect == MSTURN_DIALECT_ICE2 && m->padding == MSTURN_PAD_4 && m->status == MSTURN_OK &&
+              stun_udp_handle)) {
+            /* MS-ICE v6 check (unpadded, no cookie) or a damaged check:
+             * Wireshark's STUN dissector cannot read it. */
+            dissect_msturn_message(tvb, pinfo, tree, depth + 1, NULL);
+        } else {
+            /* RFC 5389 layout: Wireshark's STUN dissector reads it right, and
+             * stun.* filters then find relayed and direct checks. */
+            msturn_hand_payload(kind, tvb, pinfo, tree);
         }
         if (fi && fi->valid) {
             msice_show_path(tvb, pinfo, tree, fi);
@@ -429,6 +403,30 @@ dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned de
     ENDTRY;
     col_set_writable(pinfo->cinfo, -1, was_writable);
     return label;
+}
+
+void
+msturn_hand_payload(msturn_payload_t kind, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    switch (kind) {
+    case MSTURN_PAYLOAD_STUN:
+        if (stun_udp_handle) {
+            call_dissector_only(stun_udp_handle, tvb, pinfo, tree, NULL);
+            break;
+        }
+        /* fall through */
+    case MSTURN_PAYLOAD_SRTCP: /* encrypted: RTCP would call it malformed */
+    case MSTURN_PAYLOAD_DATA:
+    default:
+        call_dissector(data_handle, tvb, pinfo, tree);
+        break;
+    case MSTURN_PAYLOAD_RTP:
+        call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
+        break;
+    case MSTURN_PAYLOAD_RTCP:
+        call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+        break;
+    }
 }
 
 /* ---- one attribute ----------------------------------------------------- */
@@ -874,7 +872,7 @@ feed_turn(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, const ms
             guint64 session = 0;
             const msturn_attr_t *sid = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
             if (sid && sid->val_status == MSTURN_VAL_OK)
-                session = ((guint64)msturn_rd32(buf + sid->value_off) << 32) | msturn_rd32(buf + sid->value_off + 4);
+                msturn_get_u64(buf, sid, &session);
             icecall_add_allocation(model, pinfo->num, t, &rc.client, &rc.edge, rc.tcp, TRUE, FALSE, buf + 4, &relayed,
                                    &reflexive, m->type == MSTURN_ALLOCATE_ERROR ? (sum->error_code ? sum->error_code : 1)
                                                                                 : 0,
@@ -986,8 +984,8 @@ dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsi
                             msg_type_name(m->type), mi ? mi->name : "attribute");
     }
     if (depth == 0) {
-        msturn_integrity_check(tvb, pinfo, top, sum.integrity_tree, sum.integrity_item, buf, m);
         msturn_trans_t *tr = (msturn_trans_t *)wmem_map_lookup(transactions, buf + 4);
+        msturn_integrity_check(tvb, pinfo, top, sum.integrity_tree, sum.integrity_item, buf, m, tr);
         error_experts(pinfo, top, m, tr, &sum);
         const char *info = set_info(pinfo, m, &sum);
         if (m->dialect == MSTURN_DIALECT_MSTURN && msice_model())
@@ -1185,12 +1183,6 @@ msturn_dissect_edge_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 }
 
 /* ---- for msturn-tcp.c and msturn-integrity.c ------------------------------- */
-
-msturn_trans_t *
-msturn_transaction(const guint8 *txid)
-{
-    return (msturn_trans_t *)wmem_map_lookup(transactions, txid);
-}
 
 int
 msturn_dissect_top_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
