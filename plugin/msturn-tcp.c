@@ -172,7 +172,7 @@ dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         proto_item_append_text(top, ", End-to-end data");
         proto_tree *dt = proto_item_add_subtree(top, ett_msturn_tcp_data);
         tvbuff_t *payload = body;
-        if (blen >= 2 && (guint)tvb_get_ntohs(body, 0) + 2 == blen) {
+        if (msturn_rfc4571_whole(blen ? tvb_get_ptr(body, 0, blen) : NULL, blen)) {
             proto_tree_add_item(dt, hf_msturn_tcp_rfc4571_length, body, 0, 2, ENC_BIG_ENDIAN);
             payload = tvb_new_subset_remaining(body, 2);
         }

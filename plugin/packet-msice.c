@@ -170,28 +170,20 @@ typedef struct {
     char     kind;    /* 'a', 'm' or 'c' */
 } sdp_line_t;
 
-/* The a=, m= and c= lines of the body, in order. Scope: pinfo->pool. */
+/* The a=, m= and c= lines of the body, in order (cut by core/sdpline.c).
+ * Scope: pinfo->pool. */
 static wmem_array_t *
 body_lines(tvbuff_t *tvb, packet_info *pinfo)
 {
     wmem_array_t *lines = wmem_array_sized_new(pinfo->pool, sizeof(sdp_line_t), 32);
-    gint len = (gint)tvb_captured_length(tvb);
-    gint off = 0;
-    while (off < len) {
-        gint next;
-        gint ll = tvb_find_line_end(tvb, off, -1, &next, FALSE);
-        if (ll < 0)
-            break;
-        if (ll >= 2 && msice_tvb_get_u8(tvb, off + 1) == '=') {
-            guint8 k = msice_tvb_get_u8(tvb, off);
-            if (k == 'a' || k == 'm' || k == 'c') {
-                sdp_line_t l = { off, ll, (char)k };
-                wmem_array_append_one(lines, l);
-            }
+    guint len = tvb_captured_length(tvb);
+    const char *body = len ? (const char *)tvb_get_ptr(tvb, 0, len) : NULL;
+    sdpline_body_line_t bl;
+    for (size_t off = 0; sdpline_next_line(body, len, off, &bl); off = bl.next) {
+        if (bl.type == 'a' || bl.type == 'm' || bl.type == 'c') {
+            sdp_line_t l = { (gint)bl.offset, (gint)bl.length, bl.type };
+            wmem_array_append_one(lines, l);
         }
-        if (next <= off)
-            break;
-        off = next;
     }
     return lines;
 }

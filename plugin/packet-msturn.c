@@ -1079,7 +1079,7 @@ msturn_dissect_active_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!model || len == 0 || pinfo->ptype != PT_UDP || pinfo->flags.in_error_pkt)
         return 0;
     const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    if ((len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID) || msturn_looks_like_msturn(buf, len))
+    if (msturn_starts_mux(buf, len) || msturn_looks_like_msturn(buf, len))
         return 0; /* TURN control messages and 0xFF10 frames have their own path */
     icecall_addr_t src, dst;
     icecall_leg_t leg;
@@ -1125,7 +1125,7 @@ dissect_msturn_datagram(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     col_clear(pinfo->cinfo, COL_INFO);
     guint len = tvb_captured_length(tvb);
     const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    if (len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID)
+    if (msturn_starts_mux(buf, len))
         return dissect_msturn_mux(tvb, pinfo, tree);
     int used = dissect_msturn_message(tvb, pinfo, tree, 0, NULL);
     if (used > 0 && (guint)used < len) {
@@ -1152,7 +1152,7 @@ udp_is_msturn(tvbuff_t *tvb, gboolean strict)
     if (strict)
         return msturn_looks_like_msturn_strict(buf, len, tvb_reported_length(tvb)) ||
                msturn_looks_like_mux(buf, len, tvb_reported_length(tvb));
-    return msturn_looks_like_msturn(buf, len) || msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID;
+    return msturn_looks_like_msturn(buf, len) || msturn_starts_mux(buf, len);
 }
 
 static int

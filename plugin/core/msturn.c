@@ -745,6 +745,18 @@ msturn_looks_like_pseudo_tls_hello(const uint8_t *buf, size_t len)
            memcmp(buf + sizeof(head) + 32, tail, sizeof(tail)) == 0;
 }
 
+bool
+msturn_starts_mux(const uint8_t *buf, size_t len)
+{
+    return buf && len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID;
+}
+
+bool
+msturn_rfc4571_whole(const uint8_t *buf, size_t len)
+{
+    return buf && len >= 2 && (size_t)msturn_rd16(buf) + 2 == len;
+}
+
 static void
 set_span(msturn_span_t *sp, size_t len, uint32_t off, uint32_t n)
 {

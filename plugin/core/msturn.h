@@ -383,6 +383,17 @@ uint32_t msturn_tcp_pdu_len(const uint8_t *buf, size_t len, msturn_tcp_pdu_t *ki
  */
 bool msturn_looks_like_pseudo_tls_hello(const uint8_t *buf, size_t len);
 
+/** msturn_starts_mux: TRUE when @buf starts with the multiplexed-TURN channel 0xFF10 (any length). */
+bool msturn_starts_mux(const uint8_t *buf, size_t len);
+
+/**
+ * msturn_rfc4571_whole:
+ * TRUE when @buf is exactly one RFC 4571 frame: a 2-byte length equal to the
+ * bytes after it (how end-to-end data in a TCP data frame usually carries
+ * its packet, [MS-TURN] 2.1.4).
+ */
+bool msturn_rfc4571_whole(const uint8_t *buf, size_t len);
+
 /** msturn_span_t: bytes [offset, offset + length) of a record; length 0: not present. */
 typedef struct {
     uint32_t offset;

@@ -187,6 +187,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK((size_t)ptls.cipher_suite.offset + ptls.cipher_suite.length <= size);
     CHECK((size_t)ptls.random.offset + ptls.random.length <= size);
     CHECK((size_t)ptls.session_id.offset + ptls.session_id.length <= size);
+    if (msturn_starts_mux(data, size))
+        CHECK(size >= 2);
+    if (msturn_rfc4571_whole(data, size))
+        CHECK(size >= 2 && (size_t)msturn_rd16(data) == size - 2);
     if (msturn_is_ice2_check(data, size, &m))
         read_values(data, size, &m, 0);
     (void)msturn_looks_like_stun_check(data, size);

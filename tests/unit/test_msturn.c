@@ -428,6 +428,24 @@ test_get_text_and_u64(void)
     }
 }
 
+/* 0xFF10 at the start ([MS-TURN] 2.2.3) and an RFC 4571 frame filling a TCP data frame (2.1.4). */
+static void
+test_mux_start_and_rfc4571(void)
+{
+    static const uint8_t mux[] = { 0xff, 0x10, 0x00, 0x08 };
+    g_assert_true(msturn_starts_mux(mux, 2));
+    g_assert_true(msturn_starts_mux(mux, sizeof(mux)));
+    g_assert_false(msturn_starts_mux(mux, 1));
+    g_assert_false(msturn_starts_mux(v_alloc_resp, sizeof(v_alloc_resp)));
+    static const uint8_t framed[] = { 0x00, 0x04, 0x80, 0x00, 0x2e, 0x60 };  /* length 4 + 4 bytes */
+    g_assert_true(msturn_rfc4571_whole(framed, sizeof(framed)));
+    g_assert_false(msturn_rfc4571_whole(framed, sizeof(framed) - 1));   /* cut */
+    static const uint8_t empty[] = { 0x00, 0x00 };
+    g_assert_true(msturn_rfc4571_whole(empty, 2));
+    g_assert_false(msturn_rfc4571_whole(empty, 1));
+    g_assert_false(msturn_rfc4571_whole(NULL, 0));
+}
+
 /* [MS-TURN] 2.1.1: the pseudo-TLS ClientHello and ServerHello. */
 static void
 test_pseudo_tls(void)
@@ -794,6 +812,7 @@ main(int argc, char **argv)
     g_test_add_func("/msturn/integrity/every-prefix", test_integrity_every_prefix);
     g_test_add_func("/msturn/tcp/starts", test_tcp_starts);
     g_test_add_func("/msturn/tcp/pseudo-tls", test_pseudo_tls);
+    g_test_add_func("/msturn/tcp/mux-start-and-rfc4571", test_mux_start_and_rfc4571);
     g_test_add_func("/msturn/ice2-check-by-shape", test_is_ice2_check);
     g_test_add_func("/msturn/values/text-and-u64", test_get_text_and_u64);
     return g_test_run();
