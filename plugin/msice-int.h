@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * msice-int.h - declarations shared inside the epan layer of the plugin.
+ * msice-int.h - declarations shared inside the epan layer of the plugin: the
+ * status -> expert item lookup, the expert budget and each file's entry
+ * points. The call model's epan side has its own header (msice-model.h);
+ * the three MS-TURN files share msturn-int.h.
  */
 #ifndef MSICE_INT_H
 #define MSICE_INT_H
