@@ -5,49 +5,37 @@
 
 #include <string.h>
 
-/* The quoted IPv4 header at @off (RFC 791 3.1); *hlen: its length. */
+/*
+ * The quoted IP header at @off: IPv4 (RFC 791 3.1: version/IHL at 0,
+ * fragment offset at 6-7, protocol at 9, source at 12, destination at 16)
+ * or IPv6 (RFC 8200 3: next header at 6, source at 8, destination at 24;
+ * UDP must follow directly). *hlen: its length.
+ */
 static icmpquote_status_t
-read_ipv4(const uint8_t *b, size_t len, size_t off, icmpquote_t *out, size_t *hlen)
+read_ip(const uint8_t *b, size_t len, size_t off, bool v6, icmpquote_t *out, size_t *hlen)
 {
-    if (len < off + ICMPQUOTE_IPV4_MIN_LEN)
+    size_t min = v6 ? ICMPQUOTE_IPV6_LEN : ICMPQUOTE_IPV4_MIN_LEN;
+    if (len < off + min)
         return ICMPQUOTE_NO_IP_HEADER;
-    if ((b[off] >> 4) != 4)
+    if ((b[off] >> 4) != (v6 ? 6 : 4))
         return ICMPQUOTE_BAD_IP_VERSION;
-    size_t ihl = (size_t)(b[off] & 0x0Fu) * 4u;
-    if (ihl < ICMPQUOTE_IPV4_MIN_LEN)
+    size_t hl = v6 ? ICMPQUOTE_IPV6_LEN : (size_t)(b[off] & 0x0Fu) * 4u;
+    if (hl < min)
         return ICMPQUOTE_BAD_IP_HEADER_LENGTH;
-    if (len < off + ihl)
+    if (len < off + hl)
         return ICMPQUOTE_NO_IP_HEADER;
-    out->family = 4;
-    memcpy(out->src, b + off + 12, 4);
-    memcpy(out->dst, b + off + 16, 4);
+    size_t alen = v6 ? 16 : 4, src_at = v6 ? 8 : 12;
+    out->family = v6 ? 6 : 4;
+    memcpy(out->src, b + off + src_at, alen);
+    memcpy(out->dst, b + off + src_at + alen, alen);
     out->ip.offset = (uint32_t)off;
-    out->ip.length = (uint32_t)ihl;
-    if (b[off + 9] != ICMPQUOTE_IPPROTO_UDP)
-        return ICMPQUOTE_NOT_UDP;
-    /* A fragment after the first (offset field, 13 bits) has no UDP header. */
-    if (((b[off + 6] & 0x1Fu) | b[off + 7]) != 0)
+    out->ip.length = (uint32_t)hl;
+    if (b[off + (v6 ? 6 : 9)] != ICMPQUOTE_IPPROTO_UDP)
+        return ICMPQUOTE_NOT_UDP;   /* IPv6 extension headers included: not followed */
+    /* A later IPv4 fragment (13-bit offset not 0) has no UDP header. */
+    if (!v6 && ((b[off + 6] & 0x1Fu) | b[off + 7]) != 0)
         return ICMPQUOTE_LATER_FRAGMENT;
-    *hlen = ihl;
-    return ICMPQUOTE_OK;
-}
-
-/* The quoted IPv6 header at @off (RFC 8200 3); UDP must follow it directly. */
-static icmpquote_status_t
-read_ipv6(const uint8_t *b, size_t len, size_t off, icmpquote_t *out, size_t *hlen)
-{
-    if (len < off + ICMPQUOTE_IPV6_LEN)
-        return ICMPQUOTE_NO_IP_HEADER;
-    if ((b[off] >> 4) != 6)
-        return ICMPQUOTE_BAD_IP_VERSION;
-    out->family = 6;
-    memcpy(out->src, b + off + 8, 16);
-    memcpy(out->dst, b + off + 24, 16);
-    out->ip.offset = (uint32_t)off;
-    out->ip.length = ICMPQUOTE_IPV6_LEN;
-    if (b[off + 6] != ICMPQUOTE_IPPROTO_UDP)
-        return ICMPQUOTE_NOT_UDP;   /* extension headers included: not followed */
-    *hlen = ICMPQUOTE_IPV6_LEN;
+    *hlen = hl;
     return ICMPQUOTE_OK;
 }
 
@@ -62,7 +50,7 @@ icmpquote_parse(const uint8_t *buf, size_t len, bool v6, icmpquote_t *out)
     if (out->type != (v6 ? ICMPV6_TYPE_DEST_UNREACHABLE : ICMP_TYPE_DEST_UNREACHABLE))
         return ICMPQUOTE_NOT_UNREACHABLE;
     size_t off = ICMPQUOTE_HEADER_LEN, hlen = 0;
-    icmpquote_status_t st = v6 ? read_ipv6(buf, len, off, out, &hlen) : read_ipv4(buf, len, off, out, &hlen);
+    icmpquote_status_t st = read_ip(buf, len, off, v6, out, &hlen);
     if (st != ICMPQUOTE_OK)
         return st;
     off += hlen;
