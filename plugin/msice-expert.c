@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * msice-expert.c - how many expert infos the plugin raises per packet, and
- * the expert infos that say a limit was reached.
+ * msice-expert.c - how many expert infos the plugin raises per packet.
  *
  * Every expert info of msturn, msice and mras goes through
  * msice_expert_budget() (the msice_expert() / msice_expert_format() macros
@@ -14,9 +13,10 @@
  * counted, and a postdissector adds one "N more" item per kind at the end of
  * the packet.
  *
- * The same postdissector raises msice.expert.limit_reached at the frame
- * where a cap of the per-call model (icecall.h) first refused something:
- * from there on the model, the report and the Flow Graph miss items.
+ * The same postdissector runs the step msice-model.c registers
+ * (msice_expert_set_step()), which raises msice.expert.limit_reached at the
+ * frame where a cap of the per-call model first refused something, on the
+ * same msice item: this file does not call the model.
  */
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -24,7 +24,6 @@
 #include <epan/proto_data.h>
 
 #include "msice-int.h"
-#include "core/icecall.h"
 
 /* What the budget holds back goes in a summary; the numbers keep the expert
  * table readable and stay far below tap.c's TAP_PACKET_QUEUE_LEN (5000). */
@@ -51,7 +50,13 @@ typedef struct {
 
 static int proto_msice_expert = -1;
 static expert_field ei_msice_more = EI_INIT;
-static expert_field ei_msice_limit = EI_INIT;
+static msice_expert_step_t extra_step;   /* msice-model.c: the model's limits */
+
+void
+msice_expert_set_step(msice_expert_step_t step)
+{
+    extra_step = step;
+}
 
 gboolean
 msice_expert_budget(packet_info *pinfo, expert_field *ei)
@@ -83,7 +88,8 @@ msice_expert_budget(packet_info *pinfo, expert_field *ei)
     return TRUE;
 }
 
-/* The summaries and the model's limits, after every dissector of the packet. */
+/* The summaries, then the registered step (the model's limits), after every
+ * dissector of the packet. */
 static int
 dissect_msice_expert(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -107,20 +113,8 @@ dissect_msice_expert(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
                                "%u more expert infos of other kinds in this packet not listed", b->held_untracked);
     }
 
-    icecall_model_t *m = msice_model();
-    for (int l = 0; m && l < ICECALL_LIMIT_COUNT; l++) {
-        icecall_limit_info_t li;
-        icecall_limit_info(m, (icecall_limit_t)l, &li);
-        if (!li.reached || li.first_frame != pinfo->num)
-            continue;
-        if (!top)
-            top = proto_tree_add_item(tree, proto_msice_expert, tvb, 0, 0, ENC_NA);
-        /* The same text on every pass: the totals are the report's. */
-        expert_add_info_format(pinfo, top, &ei_msice_limit,
-                               "Limit reached: %u %s%s; from this frame on, more are not followed "
-                               "(-z msice,calls says how many)", li.cap, icecall_limit_name((icecall_limit_t)l),
-                               icecall_limit_scope((icecall_limit_t)l));
-    }
+    if (extra_step)
+        extra_step(tvb, pinfo, tree, &top);
     return 0;
 }
 
@@ -130,8 +124,6 @@ msice_expert_register(int proto)
     static ei_register_info ei[] = {
         { &ei_msice_more, { "msice.expert.more", PI_UNDECODED, PI_NOTE,
             "More expert infos of one kind in this packet than are listed", EXPFILL } },
-        { &ei_msice_limit, { "msice.expert.limit_reached", PI_UNDECODED, PI_WARN,
-            "A limit of the call model was reached: later items are not followed", EXPFILL } },
     };
     proto_msice_expert = proto;
     expert_module_t *em = expert_register_protocol(proto);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * msice-int.h - declarations shared inside the epan layer of the plugin.
+ * msice-int.h - declarations shared inside the epan layer of the plugin: the
+ * status -> expert item lookup, the expert budget and each file's entry
+ * points. The call model's epan side has its own header (msice-model.h);
+ * the three MS-TURN files share msturn-int.h.
  */
 #ifndef MSICE_INT_H
 #define MSICE_INT_H
@@ -10,7 +13,6 @@
 #include <epan/expert.h>
 
 #include "msice-compat.h"
-#include "core/icecall.h"
 #include "core/msturn.h"
 
 /*
@@ -40,55 +42,15 @@ msice_status_ei(const msice_status_ei_t *table, size_t n, int status)
 void proto_register_msice(void);
 void proto_reg_handoff_msice(void);
 
-/* The per-call model of the capture being read (NULL between captures).
- * Feed it only when !PINFO_FD_VISITED(pinfo). */
-icecall_model_t *msice_model(void);
-
-/* Time of a packet for the model: microseconds since the first packet of
- * the capture (every feeder must use this one clock). */
-gint64 msice_time_us(const packet_info *pinfo);
-
-/* proto_msice, for other files that register msice fields. */
-int msice_proto(void);
-/* The one msice.call_id field (registered in packet-msice.c), for the other
- * msice files that show a Call-ID. */
-int msice_hf_call_id(void);
-
-/* What the "msice" tap carries: one record per model event. Scope: pinfo->pool. */
-typedef enum {
-    MSICE_EV_SDP,
-    MSICE_EV_MRAS,
-    MSICE_EV_ALLOCATE,
-    MSICE_EV_CHECK,
-    MSICE_EV_MEDIA,
-    MSICE_EV_REJECT,       /* an ICMP error about a call's media or check */
-} msice_event_t;
-
-typedef struct {
-    msice_event_t  kind;
-    const char    *call_id;   /* NULL: not tied to a call (yet) */
-    const char    *label;     /* Flow Graph arrow label */
-    const char    *comment;   /* Flow Graph comment */
-    icecall_path_t path;
-    gboolean       graph;     /* worth an arrow in the Flow Graph */
-} msice_tap_info_t;
-
-void msice_queue_tap(packet_info *pinfo, msice_event_t kind, const char *call_id, const char *label,
-                     const char *comment, icecall_path_t path, gboolean graph);
-
-/* A check or media packet: fed to the model on the first pass, looked up
- * afterwards; *fi says which call, pair and path (fi->valid FALSE: none). */
-void msice_model_check(packet_info *pinfo, const icecall_check_t *ck, icecall_frame_t *fi);
-void msice_model_media(packet_info *pinfo, const icecall_media_pkt_t *mp, icecall_frame_t *fi);
-void msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, icecall_frame_t *fi);
-/* Queues the tap record of a check or media packet: Flow Graph arrows for
- * every check and for the first media of each path (@carrier: "direct",
- * "Send Request", "0xFF10 frame", ...); @check_label names a check. */
-void msice_queue_path(packet_info *pinfo, icecall_frame_t *fi, const char *check_label, const char *carrier);
-void msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo);
-void address_to_icecall(icecall_addr_t *out, const address *a, guint16 port);
-/* The packet's DSCP from its IP header, into @leg (first pass only). */
-void msice_leg_dscp(packet_info *pinfo, icecall_leg_t *leg);
+/* msice-media.c: checks and media between the endpoints (UDP on candidate
+ * addresses, ICE over TCP, ICMP errors about them); registered by msice. */
+void msice_media_register(int proto);
+void msice_media_handoff(void);
+/* Every candidate of call @call_id (both sides, so far) is claimed again in
+ * each SDP frame: SIP sets up RTP conversations for the SDP addresses in
+ * the frame with the answer; msice takes them over and hands RTP to the RTP
+ * dissector itself. */
+void msice_media_claim(packet_info *pinfo, const char *call_id);
 
 /* msice-sip.c: the SIP message around a body or header value, read from
  * the text lines next to it in its data source. Scope: pinfo->pool. */
@@ -118,8 +80,7 @@ void msice_diag_handoff(void);
 /* msice-expert.c: every expert info of the plugin goes through the budget:
  * per packet at most 20 of one kind and 200 in all are raised, the rest is
  * summed up in one msice.expert.more item per kind (tshark queues at most
- * 5000 tap records per packet). Also raises msice.expert.limit_reached
- * where a cap of the call model was reached. Registered by msice. */
+ * 5000 tap records per packet). Registered by msice. */
 gboolean msice_expert_budget(packet_info *pinfo, expert_field *ei);
 #define msice_expert(pinfo, pi, ei) \
     do { \
@@ -131,6 +92,10 @@ gboolean msice_expert_budget(packet_info *pinfo, expert_field *ei);
         if (msice_expert_budget((pinfo), (ei))) \
             expert_add_info_format((pinfo), (pi), (ei), __VA_ARGS__); \
     } while (0)
+/* A step of the budget's postdissector, run after its summaries; it adds to
+ * the same msice item *top (NULL: none yet, make it on proto msice). */
+typedef void (*msice_expert_step_t)(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item **top);
+void msice_expert_set_step(msice_expert_step_t step);
 void msice_expert_register(int proto);
 void msice_expert_handoff(void);
 
@@ -144,6 +109,10 @@ void proto_reg_handoff_msturn(void);
  * active destination without TURN header: dissects it as relayed data
  * (feeding the model) and returns its length; 0 when it is not one. */
 int msturn_dissect_active_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+/* Hands a classified payload (core/msturn.c, msturn_classify_payload) to
+ * Wireshark's dissector for it: checks to STUN, RTP, RTCP; encrypted SRTCP
+ * and anything else as data. */
+void msturn_hand_payload(msturn_payload_t kind, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 /* packet-mras.c */
 void proto_register_mras(void);

@@ -19,6 +19,7 @@
 #include <epan/tap.h>
 
 #include "msice-int.h"
+#include "msice-model.h"
 
 /* ---- -z msice,calls[,FILTER] ------------------------------------------------ */
 

@@ -36,6 +36,7 @@
 #include <wsutil/str_util.h>
 
 #include "msice-int.h"
+#include "msice-model.h"
 #include "core/mras.h"
 #include "core/textscan.h"
 #include "core/xmlspan.h"

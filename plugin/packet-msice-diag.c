@@ -25,6 +25,7 @@
 #include <epan/tfs.h>
 
 #include "msice-int.h"
+#include "msice-model.h"
 #include "core/icecall.h"
 #include "core/msdiag.h"
 
@@ -290,25 +291,6 @@ add_media_debug(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msdia
 /* ---- the model ----------------------------------------------------------- */
 
 static void
-fill_msg(icecall_msg_t *msg, packet_info *pinfo, const msice_sip_context_t *ctx)
-{
-    memset(msg, 0, sizeof(*msg));
-    msg->frame = pinfo->num;
-    msg->time_us = msice_time_us(pinfo);
-    msg->call_id = ctx->call_id;
-    msg->from_uri = ctx->from_uri;
-    msg->to_uri = ctx->to_uri;
-    msg->from_tag = ctx->from_tag;
-    msg->to_tag = ctx->to_tag;
-    msg->cseq_method = ctx->cseq_method;
-    msg->cseq = ctx->cseq;
-    msg->message = ctx->message;
-    msg->is_request = ctx->message && !g_ascii_isdigit(ctx->message[0]);
-    address_to_icecall(&msg->src, &pinfo->net_src, 0);
-    address_to_icecall(&msg->dst, &pinfo->net_dst, 0);
-}
-
-static void
 feed_model(packet_info *pinfo, const msice_sip_context_t *ctx, const msdiag_t *d, const char *reason,
            const guint8 *buf)
 {
@@ -316,7 +298,7 @@ feed_model(packet_info *pinfo, const msice_sip_context_t *ctx, const msdiag_t *d
     if (PINFO_FD_VISITED(pinfo) || !model || !ctx->call_id)
         return;
     icecall_msg_t msg;
-    fill_msg(&msg, pinfo, ctx);
+    msice_msg_from_sip(&msg, pinfo, ctx);
 
     switch (d->header) {
     case MSDIAG_HDR_LOCATION:

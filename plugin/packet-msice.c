@@ -15,6 +15,11 @@
  * headers (ms-proxy-2007fallback), are read from the bytes in front of the
  * body in its data source. Unlike a postdissector reading SDP's field infos,
  * this needs no protocol tree, so tshark does not build one for every packet.
+ *
+ * This file registers protocol msice and decodes the SDP; the rest of msice
+ * is msice-model.c (the call model's epan side, msice-model.h), msice-media.c
+ * (checks and media between the endpoints, ICMP errors), packet-msice-diag.c
+ * (SIP diagnostics headers), msice-tap.c and msice-expert.c.
  */
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -22,11 +27,9 @@
 #include <epan/conversation.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
-#include <epan/tap.h>
-#include <epan/ipproto.h>
-#include <epan/dissectors/packet-tcp.h>
 
 #include "msice-int.h"
+#include "msice-model.h"
 #include "core/icecand.h"
 #include "core/icecall.h"
 #include "core/msnet.h"
@@ -37,12 +40,10 @@
 
 static int proto_msice = -1;
 
-static int hf_msice_call_id = -1;
 static int hf_msice_message = -1;
 static int hf_msice_sdp_format = -1;
 static int hf_msice_sdp_fallback = -1;
 static int hf_msice_media = -1;
-static int hf_msice_media_type = -1;
 static int hf_msice_media_summary = -1;
 static int hf_msice_ufrag = -1;
 static int hf_msice_pwd = -1;
@@ -77,22 +78,12 @@ static int hf_msice_remote_candidate_component = -1;
 static int hf_msice_remote_candidate_address = -1;
 static int hf_msice_remote_candidate_port = -1;
 static int hf_msice_ice_options = -1;
-static int hf_msice_pair = -1;
-static int hf_msice_path_type = -1;
-static int hf_msice_path_rank = -1;
-static int hf_msice_pair_rank = -1;
-static int hf_msice_rejection = -1;
-static int hf_msice_pair_local_offer = -1;
-static int hf_msice_pair_remote_offer = -1;
-static int hf_msice_promotion = -1;
-static int hf_msice_rfc4571_length = -1;
 
 static gint ett_msice = -1;
 static gint ett_msice_media = -1;
 static gint ett_msice_candidate = -1;
 static gint ett_msice_priority = -1;
 static gint ett_msice_remote = -1;
-static gint ett_msice_path = -1;
 
 static expert_field ei_msice_truncated = EI_INIT;
 static expert_field ei_msice_too_long = EI_INIT;
@@ -142,7 +133,6 @@ static const msice_status_ei_t icecand_ei[] = {
 };
 _Static_assert(G_N_ELEMENTS(icecand_ei) == ICECAND_STATUS_COUNT - 2, "one expert item per status");
 
-static expert_field ei_msice_promotion = EI_INIT;
 static expert_field ei_msice_sdp_too_long = EI_INIT;
 static expert_field ei_msice_sdp_truncated = EI_INIT;
 static expert_field ei_msice_sdp_bad_port = EI_INIT;
@@ -160,45 +150,6 @@ static const msice_status_ei_t sdpline_ei[] = {
     { SDPLINE_BAD_ADDRTYPE,   &ei_msice_sdp_bad_addrtype },
 };
 _Static_assert(G_N_ELEMENTS(sdpline_ei) == SDPLINE_STATUS_COUNT - 2, "one expert item per c=/m= line problem");
-
-static expert_field ei_msice_no_edge_credentials = EI_INIT;
-static expert_field ei_msice_no_edge_candidates = EI_INIT;
-static expert_field ei_msice_relay_udp_only = EI_INIT;
-static expert_field ei_msice_relay_tcp_only = EI_INIT;
-static expert_field ei_msice_private_edge_address = EI_INIT;
-static expert_field ei_msice_turn_unreachable = EI_INIT;
-static expert_field ei_msice_turn_credentials_rejected = EI_INIT;
-static expert_field ei_msice_turn_error = EI_INIT;
-static expert_field ei_msice_all_checks_failed = EI_INIT;
-static expert_field ei_msice_relay_despite_direct = EI_INIT;
-static expert_field ei_msice_tcp_relay = EI_INIT;
-static expert_field ei_msice_no_reinvite = EI_INIT;
-static expert_field ei_msice_client_diagnostics = EI_INIT;
-static expert_field ei_msice_media_rejected = EI_INIT;
-
-/* The expert item of each troubleshooting rule (icecall_rule_t). */
-static const msice_status_ei_t icecall_rule_ei[] = {
-    { ICECALL_RULE_NO_EDGE_CREDENTIALS,  &ei_msice_no_edge_credentials },
-    { ICECALL_RULE_NO_EDGE_CANDIDATES,   &ei_msice_no_edge_candidates },
-    { ICECALL_RULE_RELAY_UDP_ONLY,       &ei_msice_relay_udp_only },
-    { ICECALL_RULE_RELAY_TCP_ONLY,       &ei_msice_relay_tcp_only },
-    { ICECALL_RULE_PRIVATE_EDGE_ADDRESS, &ei_msice_private_edge_address },
-    { ICECALL_RULE_TURN_UNREACHABLE,     &ei_msice_turn_unreachable },
-    { ICECALL_RULE_TURN_CREDENTIALS,     &ei_msice_turn_credentials_rejected },
-    { ICECALL_RULE_TURN_ERROR,           &ei_msice_turn_error },
-    { ICECALL_RULE_ALL_CHECKS_FAILED,    &ei_msice_all_checks_failed },
-    { ICECALL_RULE_RELAY_DESPITE_DIRECT, &ei_msice_relay_despite_direct },
-    { ICECALL_RULE_TCP_RELAY,            &ei_msice_tcp_relay },
-    { ICECALL_RULE_NO_REINVITE,          &ei_msice_no_reinvite },
-    { ICECALL_RULE_CLIENT_DIAGNOSTICS,   &ei_msice_client_diagnostics },
-    { ICECALL_RULE_MEDIA_REJECTED,       &ei_msice_media_rejected },
-};
-_Static_assert(G_N_ELEMENTS(icecall_rule_ei) == ICECALL_RULE_COUNT, "one expert item per status");
-
-static expert_field ei_msice_no_edge_candidates_inside = EI_INIT; /* the note-level variant */
-static int hf_msice_finding = -1;
-static gint ett_msice_finding = -1;
-static dissector_handle_t findings_handle;
 
 static dissector_handle_t msice_handle;
 
@@ -219,28 +170,20 @@ typedef struct {
     char     kind;    /* 'a', 'm' or 'c' */
 } sdp_line_t;
 
-/* The a=, m= and c= lines of the body, in order. Scope: pinfo->pool. */
+/* The a=, m= and c= lines of the body, in order (cut by core/sdpline.c).
+ * Scope: pinfo->pool. */
 static wmem_array_t *
 body_lines(tvbuff_t *tvb, packet_info *pinfo)
 {
     wmem_array_t *lines = wmem_array_sized_new(pinfo->pool, sizeof(sdp_line_t), 32);
-    gint len = (gint)tvb_captured_length(tvb);
-    gint off = 0;
-    while (off < len) {
-        gint next;
-        gint ll = tvb_find_line_end(tvb, off, -1, &next, FALSE);
-        if (ll < 0)
-            break;
-        if (ll >= 2 && msice_tvb_get_u8(tvb, off + 1) == '=') {
-            guint8 k = msice_tvb_get_u8(tvb, off);
-            if (k == 'a' || k == 'm' || k == 'c') {
-                sdp_line_t l = { off, ll, (char)k };
-                wmem_array_append_one(lines, l);
-            }
+    guint len = tvb_captured_length(tvb);
+    const char *body = len ? (const char *)tvb_get_ptr(tvb, 0, len) : NULL;
+    sdpline_body_line_t bl;
+    for (size_t off = 0; sdpline_next_line(body, len, off, &bl); off = bl.next) {
+        if (bl.type == 'a' || bl.type == 'm' || bl.type == 'c') {
+            sdp_line_t l = { (gint)bl.offset, (gint)bl.length, bl.type };
+            wmem_array_append_one(lines, l);
         }
-        if (next <= off)
-            break;
-        off = next;
     }
     return lines;
 }
@@ -472,676 +415,6 @@ dissect_remote(tvbuff_t *tvb, gint base, packet_info *pinfo, proto_tree *tree, c
     }
 }
 
-/* ---- the per-call model ------------------------------------------------------ */
-
-/* The model lives from the init routine to the cleanup routine: one capture. */
-static icecall_model_t *model;
-static int msice_tap = -1;
-static dissector_handle_t media_handle;   /* conversations on candidate addresses */
-static dissector_handle_t ice_tcp_handle; /* ICE over TCP between the endpoints (RFC 4571 framing) */
-static dissector_handle_t stun_handle, rtp_handle, rtcp_handle, data_handle;
-
-icecall_model_t *
-msice_model(void)
-{
-    return model;
-}
-
-int
-msice_proto(void)
-{
-    return proto_msice;
-}
-
-int
-msice_hf_call_id(void)
-{
-    return hf_msice_call_id;
-}
-
-/* The model's clock: the absolute time of its zero (see msice_time_us()). */
-static gint64   model_t0_us;
-static gboolean model_t0_set;
-
-/* msice.max_calls: the call model's cap on calls, lowered by the user (a
- * small machine) or by a test that needs the cap reached. */
-static guint pref_max_calls = ICECALL_MAX_CALLS;
-
-static void
-model_init(void)
-{
-    model = icecall_model_new();
-    icecall_model_set_limit(model, ICECALL_LIMIT_CALLS, pref_max_calls);
-    model_t0_set = FALSE;
-}
-
-static void findings_free(void);
-
-static void
-model_cleanup(void)
-{
-    findings_free();
-    icecall_model_free(model);
-    model = NULL;
-}
-
-/*
- * Capture-relative time for the model. rel_ts restarts at every time
- * reference (View > Time Reference), so the zero is taken once per model,
- * from the first packet that asks (abs_ts - rel_ts: the first frame, or the
- * reference before it), and every later time is abs_ts from that zero: a
- * time reference set afterwards moves nothing.
- */
-gint64
-msice_time_us(const packet_info *pinfo)
-{
-    gint64 abs_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
-    if (!model_t0_set) {
-        model_t0_us = abs_us - ((gint64)pinfo->rel_ts.secs * 1000000 + pinfo->rel_ts.nsecs / 1000);
-        model_t0_set = TRUE;
-    }
-    return abs_us - model_t0_us;
-}
-
-/*
- * The DSCP of the packet being dissected, from its IP header in the frame
- * bytes (the IP dissector keeps no copy a plugin can read): the header whose
- * addresses and transport ports are the packet's. Not inside ICMP errors
- * (the quoted packet is not this one).
- */
-void
-msice_leg_dscp(packet_info *pinfo, icecall_leg_t *leg)
-{
-    if (!pinfo->data_src || pinfo->flags.in_error_pkt || pinfo->net_src.type != pinfo->net_dst.type)
-        return;
-    guint8 family = pinfo->net_src.type == AT_IPv4 && pinfo->net_src.len == 4 ? 4
-                    : pinfo->net_src.type == AT_IPv6 && pinfo->net_src.len == 16 ? 6 : 0;
-    if (!family || pinfo->net_dst.len != pinfo->net_src.len || (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP))
-        return;
-    tvbuff_t *frame = get_data_source_tvb((const struct data_source *)pinfo->data_src->data);
-    guint len = frame ? tvb_captured_length(frame) : 0;
-    guint n = MIN(len, MSNET_DSCP_SCAN_MAX + 64u);   /* the header and the ports behind it */
-    if (!n)
-        return;
-    int d = msnet_find_dscp(tvb_get_ptr(frame, 0, n), n, family, (const guint8 *)pinfo->net_src.data,
-                            (const guint8 *)pinfo->net_dst.data, (guint16)pinfo->srcport, (guint16)pinfo->destport,
-                            pinfo->ptype == PT_TCP ? 6 : 17);
-    if (d >= 0) {
-        leg->has_dscp = TRUE;
-        leg->dscp = (guint8)d;
-    }
-}
-
-void
-address_to_icecall(icecall_addr_t *out, const address *a, guint16 port)
-{
-    memset(out, 0, sizeof(*out));
-    if (a->type == AT_IPv4 && a->len == 4) {
-        out->family = 4;
-        memcpy(out->addr, a->data, 4);
-    } else if (a->type == AT_IPv6 && a->len == 16) {
-        out->family = 6;
-        memcpy(out->addr, a->data, 16);
-    }
-    out->port = port;
-}
-
-static void
-icecall_to_address(address *out, const icecall_addr_t *a, wmem_allocator_t *scope)
-{
-    if (a->family == 6)
-        alloc_address_wmem(scope, out, AT_IPv6, 16, a->addr);
-    else
-        alloc_address_wmem(scope, out, AT_IPv4, 4, a->addr);
-}
-
-void
-msice_queue_tap(packet_info *pinfo, msice_event_t kind, const char *call_id, const char *label, const char *comment,
-                icecall_path_t path, gboolean graph)
-{
-    if (!have_tap_listener(msice_tap))
-        return;
-    msice_tap_info_t *ti = wmem_new0(pinfo->pool, msice_tap_info_t);
-    ti->kind = kind;
-    ti->call_id = call_id ? wmem_strdup(pinfo->pool, call_id) : NULL;
-    ti->label = label;
-    ti->comment = comment;
-    ti->path = path;
-    ti->graph = graph;
-    tap_queue_packet(msice_tap, pinfo, ti);
-}
-
-/*
- * Checks and media feed the model on the first pass; when a packet is
- * dissected again (GUI clicks in any order, tshark -2) the finished model is
- * asked the same question instead. No per-packet state is kept.
- */
-void
-msice_model_check(packet_info *pinfo, const icecall_check_t *ck, icecall_frame_t *fi)
-{
-    memset(fi, 0, sizeof(*fi));
-    /* A datagram quoted in an ICMP error was sent (and counted) once
-     * already: the error is fed on its own (dissect_icmp_entry). */
-    if (!model || pinfo->flags.in_error_pkt)
-        return;
-    if (!PINFO_FD_VISITED(pinfo))
-        icecall_add_check(model, ck, fi);
-    else
-        icecall_lookup_check(model, ck, fi);
-}
-
-void
-msice_model_media(packet_info *pinfo, const icecall_media_pkt_t *mp, icecall_frame_t *fi)
-{
-    memset(fi, 0, sizeof(*fi));
-    if (!model || pinfo->flags.in_error_pkt)
-        return;
-    if (!PINFO_FD_VISITED(pinfo))
-        icecall_add_media(model, mp, fi);
-    else
-        icecall_lookup_media(model, mp, fi);
-}
-
-/* The msice items of a check or media packet: which call, pair and path. */
-void
-msice_show_path(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, icecall_frame_t *fi)
-{
-    if (!fi || !fi->valid)
-        return;
-    proto_item *top = proto_tree_add_item(tree, proto_msice, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(top);
-    proto_item_append_text(top, ", %s: %s", fi->media, icecall_path_to_string(fi->path));
-    proto_tree *t = proto_item_add_subtree(top, ett_msice_path);
-    proto_item *pi = proto_tree_add_string(t, hf_msice_call_id, tvb, 0, 0, fi->call_id);
-    proto_item_set_generated(pi);
-    pi = proto_tree_add_string(t, hf_msice_media_type, tvb, 0, 0, fi->media);
-    proto_item_set_generated(pi);
-    /* The pair's text is formatted only for a tree that shows or filters on it. */
-    if (proto_field_is_referenced(tree, hf_msice_pair)) {
-        pi = proto_tree_add_string(t, hf_msice_pair, tvb, 0, 0, icecall_frame_pair(fi));
-        proto_item_set_generated(pi);
-    }
-    pi = proto_tree_add_string(t, hf_msice_path_type, tvb, 0, 0, icecall_path_to_string(fi->path));
-    proto_item_set_generated(pi);
-    /* msice.path.rank is the rank of the media path, on media only, so an
-     * I/O Graph of MAX(msice.path.rank) steps at promotions; checks (and
-     * ICMP errors) carry the rank of their pair in msice.pair.rank. */
-    pi = proto_tree_add_uint(t, fi->is_media ? hf_msice_path_rank : hf_msice_pair_rank, tvb, 0, 0, fi->path);
-    proto_item_set_generated(pi);
-    if (fi->rejection[0]) {
-        pi = proto_tree_add_string(t, hf_msice_rejection, tvb, 0, 0, fi->rejection);
-        proto_item_set_generated(pi);
-    }
-    if (fi->local_offer_frame) {
-        pi = proto_tree_add_uint(t, hf_msice_pair_local_offer, tvb, 0, 0, fi->local_offer_frame);
-        proto_item_set_generated(pi);
-    }
-    if (fi->remote_offer_frame) {
-        pi = proto_tree_add_uint(t, hf_msice_pair_remote_offer, tvb, 0, 0, fi->remote_offer_frame);
-        proto_item_set_generated(pi);
-    }
-    if (fi->promotion) {
-        pi = proto_tree_add_boolean(t, hf_msice_promotion, tvb, 0, 0, TRUE);
-        proto_item_set_generated(pi);
-        msice_expert_format(pinfo, pi, &ei_msice_promotion, "Media moved to a new path: %s (%s)",
-                            icecall_path_to_string(fi->path), icecall_frame_pair(fi));
-    }
-}
-
-/*
- * The tap record of a check or media packet. The Flow Graph gets an arrow
- * for every check and for the first RTP of each pair and direction (early
- * media, a path change, the other direction joining), whatever carried it
- * (@carrier: direct, Send Request / Data Indication, 0xFF10, raw datagram
- * to the active destination, TCP 0x03 frame); other media packets only
- * tell the calls report which call they belong to.
- */
-void
-msice_queue_path(packet_info *pinfo, icecall_frame_t *fi, const char *check_label, const char *carrier)
-{
-    if (!have_tap_listener(msice_tap) || !fi || !fi->valid)
-        return;
-    if (!fi->is_media) {
-        msice_queue_tap(pinfo, MSICE_EV_CHECK, fi->call_id, check_label, icecall_frame_pair(fi), fi->path, TRUE);
-        return;
-    }
-    const char *label;
-    gboolean graph = TRUE;
-    if (fi->promotion)
-        label = wmem_strdup_printf(pinfo->pool, "media moves: %s -> %s", icecall_path_short(fi->from_path),
-                                   icecall_path_short(fi->path));
-    else if (fi->early)
-        label = wmem_strdup_printf(pinfo->pool, "early media: %s", icecall_path_short(fi->path));
-    else if (fi->first_on_pair)
-        label = wmem_strdup_printf(pinfo->pool, "media: %s", icecall_path_short(fi->path));
-    else {
-        label = "media";
-        graph = FALSE;
-    }
-    const char *comment = graph ? wmem_strdup_printf(pinfo->pool, "%s (%s, %s) | %s", label, fi->media, carrier,
-                                                     icecall_frame_pair(fi))
-                                : NULL; /* not drawn: no text needed */
-    msice_queue_tap(pinfo, MSICE_EV_MEDIA, fi->call_id, label, comment, fi->path, graph);
-}
-
-/* Media on candidate addresses goes through dissect_msice_media(). */
-static void
-claim_address(packet_info *pinfo, const icecall_addr_t *a, gboolean tcp, void *user _U_)
-{
-    address addr;
-    if (tcp || !a->port)
-        return; /* TCP candidates: RFC 4571 framing, not handled here */
-    icecall_to_address(&addr, a, pinfo->pool);
-    conversation_t *conv = find_conversation(pinfo->num, &addr, NULL, CONVERSATION_UDP, a->port, 0,
-                                             NO_ADDR_B | NO_PORT_B);
-    if (!conv)
-        conv = conversation_new(pinfo->num, &addr, NULL, CONVERSATION_UDP, a->port, 0, NO_ADDR2 | NO_PORT2);
-    conversation_set_dissector_from_frame_number(conv, pinfo->num, media_handle);
-}
-
-typedef struct {
-    packet_info *pinfo;
-} claim_ctx_t;
-
-static void
-claim_cb(const icecall_addr_t *a, bool tcp, void *user)
-{
-    claim_ctx_t *cc = (claim_ctx_t *)user;
-    claim_address(cc->pinfo, a, tcp, NULL);
-}
-
-/*
- * Every candidate of the call (both sides, so far) is claimed again in each
- * SDP frame: SIP sets up RTP conversations for the SDP addresses in the
- * frame with the answer, before the body reaches us; msice takes them over
- * and hands RTP to the RTP dissector itself.
- */
-static void
-claim_candidates(packet_info *pinfo, const char *call_id)
-{
-    claim_ctx_t cc = { pinfo };
-    icecall_foreach_candidate(model, call_id, claim_cb, &cc);
-}
-
-static int
-dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
-{
-    guint len = tvb_captured_length(tvb);
-    if (len == 0)
-        return 0;
-    /* A client socket also talks to the Edge: after a Set Active
-     * Destination its relayed media goes there without TURN header. */
-    int used = msturn_dissect_active_data(tvb, pinfo, tree);
-    if (used > 0)
-        return used;
-    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    msturn_payload_t kind = msturn_classify_payload(buf, len);
-    if (kind == MSTURN_PAYLOAD_DATA)
-        return 0; /* not ICE media: let UDP try the port and the heuristics */
-    icecall_frame_t *fi = wmem_new(pinfo->pool, icecall_frame_t);
-    {
-        icecall_addr_t src, dst;
-        address_to_icecall(&src, &pinfo->net_src, (guint16)pinfo->srcport);
-        address_to_icecall(&dst, &pinfo->net_dst, (guint16)pinfo->destport);
-        if (kind == MSTURN_PAYLOAD_STUN) {
-            msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
-            msturn_parse(buf, len, m);
-            icecall_check_t ck;
-            msice_check_from_msg(&ck, buf, m, pinfo);
-            ck.leg.src = src;
-            ck.leg.dst = dst;
-            if (!PINFO_FD_VISITED(pinfo))
-                msice_leg_dscp(pinfo, &ck.leg);
-            msice_model_check(pinfo, &ck, fi);
-        } else {
-            icecall_media_pkt_t mp;
-            memset(&mp, 0, sizeof(mp));
-            mp.frame = pinfo->num;
-            mp.time_us = msice_time_us(pinfo);
-            mp.leg.src = src;
-            mp.leg.dst = dst;
-            if (!PINFO_FD_VISITED(pinfo))
-                msice_leg_dscp(pinfo, &mp.leg);
-            mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
-            msice_model_media(pinfo, &mp, fi);
-        }
-    }
-    switch (kind) {
-    case MSTURN_PAYLOAD_STUN:
-        call_dissector_only(stun_handle, tvb, pinfo, tree, NULL);
-        break;
-    case MSTURN_PAYLOAD_RTP:
-        call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
-        break;
-    case MSTURN_PAYLOAD_RTCP:
-        call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
-        break;
-    case MSTURN_PAYLOAD_SRTCP:
-    default:
-        /* Encrypted SRTCP: without the SDES keys only its length is known. */
-        call_dissector(data_handle, tvb, pinfo, tree);
-        break;
-    }
-    if (fi && fi->valid) {
-        msice_show_path(tvb, pinfo, tree, fi);
-        msice_queue_path(pinfo, fi, "connectivity check", "direct");
-    }
-    return (int)len;
-}
-
-/*
- * Direct MS-ICE2 checks between addresses no SDP announced (capture without
- * SIP, or started mid-call): recognised by an MS-ICE2 attribute
- * (IMPLEMENTATION-VERSION or CANDIDATE-IDENTIFIER). The conversation then
- * goes through dissect_msice_media(), which hands the checks to Wireshark's
- * STUN dissector and the media to RTP.
- */
-static msice_bool_t
-dissect_msice_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    guint len = tvb_captured_length(tvb);
-    if (len < MSTURN_HEADER_LEN + 8 || !model)
-        return FALSE;
-    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    if (!msturn_looks_like_stun_check(buf, len) || msturn_rd32(buf + 4) != STUN_RFC5389_COOKIE)
-        return FALSE;
-    msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
-    if (msturn_parse(buf, len, m) != MSTURN_OK || (!msturn_find_attr(m, MSTURN_ATTR_ICE_IMPL_VERSION) &&
-                                                   !msturn_find_attr(m, MSTURN_ATTR_ICE_CANDIDATE_ID)))
-        return FALSE;
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    conversation_set_dissector(conv, media_handle);
-    return dissect_msice_media(tvb, pinfo, tree, data) > 0;
-}
-
-/* ---- ICMP errors about ICE datagrams -------------------------------------- */
-
-/*
- * ICMP / ICMPv6 as IP hands them over: msice takes the "ip.proto" entries,
- * runs Wireshark's ICMP dissector first, unchanged, then reads the datagram
- * the error quotes. An ICMP error about a call's media is no media packet
- * (the quoted copy is dissected as an error packet and never fed as media);
- * it is a rejection of that media by the side it was sent to (or by the
- * network). The datagram is read here, not from the quoted UDP dissection,
- * because most stacks quote only its first 8 bytes (the UDP header), and
- * then UDP calls no subdissector at all.
- */
-static dissector_handle_t icmp_prev[2];     /* what "ip.proto" 1 and 58 had: ICMP, ICMPv6 */
-
-/* The UDP datagram an ICMP destination unreachable error quotes. */
-static gboolean
-icmp_quoted_udp(tvbuff_t *tvb, gboolean v6, icecall_unreach_t *u)
-{
-    guint len = tvb_captured_length(tvb);
-    if (len < 8)
-        return FALSE;
-    const guint8 *b = tvb_get_ptr(tvb, 0, len);
-    u->v6 = v6;
-    u->type = b[0];
-    u->code = b[1];
-    if (v6 ? u->type != 1 : u->type != 3)
-        return FALSE;                    /* destination unreachable only */
-    guint off = 8;                       /* type, code, checksum, unused / length (RFC 792, RFC 4443) */
-    if (!v6) {
-        if (len < off + 20 || (b[off] >> 4) != 4)
-            return FALSE;
-        guint ihl = (guint)(b[off] & 0x0Fu) * 4u;
-        if (ihl < 20 || len < off + ihl || b[off + 9] != IP_PROTO_UDP || ((b[off + 6] & 0x1Fu) | b[off + 7]) != 0)
-            return FALSE;                /* not UDP, or a later fragment without the UDP header */
-        u->quoted_src.family = u->quoted_dst.family = 4;
-        memcpy(u->quoted_src.addr, b + off + 12, 4);
-        memcpy(u->quoted_dst.addr, b + off + 16, 4);
-        off += ihl;
-    } else {
-        /* Extension headers before UDP are not followed. */
-        if (len < off + 40 || (b[off] >> 4) != 6 || b[off + 6] != IP_PROTO_UDP)
-            return FALSE;
-        u->quoted_src.family = u->quoted_dst.family = 6;
-        memcpy(u->quoted_src.addr, b + off + 8, 16);
-        memcpy(u->quoted_dst.addr, b + off + 24, 16);
-        off += 40;
-    }
-    if (len < off + 8)
-        return FALSE;
-    u->quoted_src.port = msturn_rd16(b + off);
-    u->quoted_dst.port = msturn_rd16(b + off + 2);
-    guint ulen = msturn_rd16(b + off + 4);
-    guint plen = len - off - 8;
-    if (ulen >= 8 && ulen - 8 < plen)
-        plen = ulen - 8;
-    if (plen == 0) {
-        u->quoted = ICECALL_QUOTED_UNKNOWN;
-    } else {
-        msturn_payload_t kind = msturn_classify_payload(b + off + 8, plen);
-        u->quoted = kind == MSTURN_PAYLOAD_STUN ? ICECALL_QUOTED_CHECK
-                  : kind == MSTURN_PAYLOAD_DATA ? ICECALL_QUOTED_OTHER : ICECALL_QUOTED_MEDIA;
-    }
-    return TRUE;
-}
-
-static int
-dissect_icmp_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, gboolean v6)
-{
-    icecall_unreach_t u;
-    memset(&u, 0, sizeof(u));
-    address_to_icecall(&u.reporter, &pinfo->net_src, 0);
-    gboolean in_error = pinfo->flags.in_error_pkt;
-    int ret = icmp_prev[v6] ? call_dissector_only(icmp_prev[v6], tvb, pinfo, tree, data) : 0;
-    if (in_error || !model || !proto_is_protocol_enabled(find_protocol_by_id(proto_msice)) ||
-        !icmp_quoted_udp(tvb, v6, &u))
-        return ret;
-    u.frame = pinfo->num;
-    u.time_us = msice_time_us(pinfo);
-    icecall_frame_t *fi = wmem_new(pinfo->pool, icecall_frame_t);
-    if (!PINFO_FD_VISITED(pinfo))
-        icecall_add_unreachable(model, &u, fi);
-    else
-        icecall_lookup_unreachable(model, &u, fi);
-    if (!fi->valid)
-        return ret;
-    msice_show_path(tvb, pinfo, tree, fi);
-    if (fi->rejection[0])
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s", fi->rejection);
-    if (have_tap_listener(msice_tap)) {
-        const char *text = fi->rejection[0] ? fi->rejection : icecall_unreach_text(u.v6, u.type, u.code);
-        msice_queue_tap(pinfo, MSICE_EV_REJECT, fi->call_id,
-                        fi->rejection[0] ? "media rejected (ICMP)" : "check rejected (ICMP)",
-                        wmem_strdup_printf(pinfo->pool, "%s | %s", text, icecall_frame_pair(fi)), fi->path,
-                        fi->first_rejection);
-    }
-    return ret;
-}
-
-static int
-dissect_icmp4_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    return dissect_icmp_entry(tvb, pinfo, tree, data, FALSE);
-}
-
-static int
-dissect_icmp6_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    return dissect_icmp_entry(tvb, pinfo, tree, data, TRUE);
-}
-
-/* ---- ICE over TCP between the endpoints ------------------------------------------
- *
- * Checks and media on TCP-ACT/TCP-PASS candidates travel in a TCP connection
- * the active side opens to the passive one, each message prefixed with a
- * 2-byte length (RFC 4571, RFC 6544 3; [MS-ICE2] 3.1.4.8.1.3). The
- * connection is recognised by its first check (an MS-ICE2 attribute, as for
- * UDP) and then followed like UDP: checks to the model and to Wireshark's
- * STUN dissector, media to RTP/RTCP.
- */
-
-/* Largest RFC 4571 frame taken for a check when recognising a connection. */
-#define MSICE_TCP_CHECK_MAX 1500u
-
-static guint
-ice_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
-{
-    return 2u + tvb_get_ntohs(tvb, offset);
-}
-
-/* Who opened the connection: the side whose port is not the one the SYN went to. */
-static guint8
-ice_tcp_role(packet_info *pinfo)
-{
-    struct tcp_analysis *tcpd = get_tcp_conversation_data(NULL, pinfo);
-    if (!tcpd || !tcpd->server_port || pinfo->srcport == pinfo->destport)
-        return 0;
-    if (pinfo->destport == tcpd->server_port)
-        return ICECALL_TCP_SRC_ACTIVE;
-    if (pinfo->srcport == tcpd->server_port)
-        return ICECALL_TCP_DST_ACTIVE;
-    return 0;
-}
-
-static int
-dissect_msice_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
-{
-    guint len = tvb_captured_length(tvb);
-    proto_item *ti = proto_tree_add_item(tree, proto_msice, tvb, 0, 2, ENC_NA);
-    proto_item_append_text(ti, ", ICE over TCP (RFC 4571 framing)");
-    proto_tree_add_item(proto_item_add_subtree(ti, ett_msice_path), hf_msice_rfc4571_length, tvb, 0, 2,
-                        ENC_BIG_ENDIAN);
-    if (len <= 2)
-        return (int)len;
-    tvbuff_t *inner = tvb_new_subset_remaining(tvb, 2);
-    guint ilen = tvb_captured_length(inner);
-    const guint8 *buf = tvb_get_ptr(inner, 0, ilen);
-    msturn_payload_t kind = msturn_classify_payload(buf, ilen);
-    icecall_frame_t *fi = wmem_new0(pinfo->pool, icecall_frame_t);
-    icecall_leg_t leg;
-    memset(&leg, 0, sizeof(leg));
-    address_to_icecall(&leg.src, &pinfo->net_src, (guint16)pinfo->srcport);
-    address_to_icecall(&leg.dst, &pinfo->net_dst, (guint16)pinfo->destport);
-    leg.tcp = TRUE;
-    if (!PINFO_FD_VISITED(pinfo)) {
-        leg.tcp_role = ice_tcp_role(pinfo);
-        msice_leg_dscp(pinfo, &leg);
-    }
-    if (kind == MSTURN_PAYLOAD_STUN) {
-        msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
-        msturn_parse(buf, ilen, m);
-        icecall_check_t ck;
-        msice_check_from_msg(&ck, buf, m, pinfo);
-        ck.leg = leg;
-        msice_model_check(pinfo, &ck, fi);
-        call_dissector_only(stun_handle, inner, pinfo, tree, NULL);
-    } else if (kind != MSTURN_PAYLOAD_DATA) {
-        icecall_media_pkt_t mp;
-        memset(&mp, 0, sizeof(mp));
-        mp.frame = pinfo->num;
-        mp.time_us = msice_time_us(pinfo);
-        mp.leg = leg;
-        mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
-        msice_model_media(pinfo, &mp, fi);
-        if (kind == MSTURN_PAYLOAD_RTP)
-            call_dissector_only(rtp_handle, inner, pinfo, tree, NULL);
-        else if (kind == MSTURN_PAYLOAD_RTCP)
-            call_dissector_only(rtcp_handle, inner, pinfo, tree, NULL);
-        else
-            call_dissector(data_handle, inner, pinfo, tree);
-    } else {
-        call_dissector(data_handle, inner, pinfo, tree);
-    }
-    if (fi->valid) {
-        gboolean graph = kind == MSTURN_PAYLOAD_STUN || fi->promotion;
-        msice_show_path(tvb, pinfo, tree, fi);
-        if (have_tap_listener(msice_tap))
-            msice_queue_tap(pinfo, kind == MSTURN_PAYLOAD_STUN ? MSICE_EV_CHECK : MSICE_EV_MEDIA, fi->call_id,
-                            kind == MSTURN_PAYLOAD_STUN ? "connectivity check (TCP)" : "media (TCP)",
-                            graph ? icecall_frame_pair(fi) : NULL, fi->path, graph);
-    }
-    return (int)len;
-}
-
-static int
-dissect_msice_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    tcp_dissect_pdus(tvb, pinfo, tree, TRUE, 2, ice_tcp_pdu_len, dissect_msice_tcp_pdu, data);
-    return (int)tvb_captured_length(tvb);
-}
-
-/* The first RFC 4571 frame of the segment is an MS-ICE2 check: an ICE-TCP connection. */
-static msice_bool_t
-dissect_msice_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    guint len = tvb_captured_length(tvb);
-    if (len < 2 + MSTURN_HEADER_LEN + 8 || !model)
-        return FALSE;
-    guint n = tvb_get_ntohs(tvb, 0);
-    if (n < MSTURN_HEADER_LEN + 8 || n > MSICE_TCP_CHECK_MAX || n > len - 2)
-        return FALSE;
-    const guint8 *buf = tvb_get_ptr(tvb, 2, n);
-    if (!msturn_looks_like_stun_check(buf, n) || msturn_rd32(buf + 4) != STUN_RFC5389_COOKIE)
-        return FALSE;
-    msturn_msg_t *m = wmem_new(pinfo->pool, msturn_msg_t);
-    if (msturn_parse(buf, n, m) != MSTURN_OK || (!msturn_find_attr(m, MSTURN_ATTR_ICE_IMPL_VERSION) &&
-                                                 !msturn_find_attr(m, MSTURN_ATTR_ICE_CANDIDATE_ID)))
-        return FALSE;
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    conversation_set_dissector(conv, ice_tcp_handle);
-    return dissect_msice_tcp(tvb, pinfo, tree, data) > 0;
-}
-
-/* A connectivity check, as the model wants it, from a parsed STUN message. */
-void
-msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo)
-{
-    memset(ck, 0, sizeof(*ck));
-    ck->frame = pinfo->num;
-    ck->time_us = msice_time_us(pinfo);
-    ck->stun_type = m->type;
-    if (m->avail >= MSTURN_HEADER_LEN)
-        memcpy(ck->txid, buf + 4, 16);
-    const msturn_attr_t *u = msturn_find_attr(m, MSTURN_ATTR_USERNAME);
-    if (u && u->value_len) {
-        /* MS-ICE2 pads with NULs inside the length: strip them. */
-        guint32 n = u->value_len;
-        while (n && buf[u->value_off + n - 1] == 0)
-            n--;
-        gboolean printable = TRUE;
-        for (guint32 i = 0; i < n; i++)
-            printable = printable && g_ascii_isprint(buf[u->value_off + i]);
-        if (printable)
-            ck->username = wmem_strndup(pinfo->pool, (const char *)buf + u->value_off, n);
-    }
-    ck->use_candidate = msturn_find_attr(m, MSTURN_ATTR_ICE_USE_CANDIDATE) != NULL;
-    if (m->type == MSTURN_BINDING_RESPONSE) {
-        /* How the responder saw the requester: XOR-MAPPED-ADDRESS (MS-ICE2,
-         * RFC 5389; 0x8020 in older MS-ICE2 stacks) or MAPPED-ADDRESS (MS-ICE
-         * v6 checks follow RFC 3489). */
-        const msturn_attr_t *xm = msturn_find_attr(m, MSTURN_ATTR_ICE_XOR_MAPPED_ADDRESS);
-        if (!xm)
-            xm = msturn_find_attr(m, MSTURN_ATTR_XOR_MAPPED_ADDRESS);
-        if (!xm)
-            xm = msturn_find_attr(m, MSTURN_ATTR_MAPPED_ADDRESS);
-        msturn_addr_t a;
-        if (xm && msturn_get_address(buf, m, xm, &a) == MSTURN_VAL_OK &&
-            (a.family == MSTURN_FAMILY_IPV4 || a.family == MSTURN_FAMILY_IPV6)) {
-            ck->mapped.family = a.family == MSTURN_FAMILY_IPV4 ? 4 : 6;
-            memcpy(ck->mapped.addr, a.addr, a.addr_len <= 16 ? a.addr_len : 16);
-            ck->mapped.port = a.port;
-        }
-    }
-    const msturn_attr_t *mx = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
-    if (mx && m->type == MSTURN_BINDING_REQUEST && mx->value_len == 8) {
-        /* The sender wants the answer in 0xFF10 frames to its relay: it sent the
-         * check through that relay ([MS-TURN] 2.2.2.25, 3.2.5.7). */
-        guint64 sid = ((guint64)msturn_rd32(buf + mx->value_off) << 32) | msturn_rd32(buf + mx->value_off + 4);
-        ck->sender_mux_session = sid ? sid : 1;
-    }
-    const msturn_attr_t *ec = msturn_find_attr(m, MSTURN_ATTR_ERROR_CODE);
-    if (ec) {
-        guint16 code;
-        guint32 ro, rl;
-        if (msturn_get_error(buf, ec, &code, &ro, &rl) == MSTURN_VAL_OK)
-            ck->error_code = code;
-    }
-}
-
 /* ---- one SDP body ------------------------------------------------------- */
 
 typedef struct {
@@ -1297,7 +570,7 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
             proto_item_append_text(media_item, " %s", ms.media);
             mt = proto_item_add_subtree(media_item, ett_msice_media);
             if (m_len)
-                proto_tree_add_string(mt, hf_msice_media_type, tvb, m_type_off, m_type_len, ms.media);
+                proto_tree_add_string(mt, msice_hf_media_type(), tvb, m_type_off, m_type_len, ms.media);
         }
         proto_item *item = NULL;
         switch (c->kind) {
@@ -1382,7 +655,7 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
     pi = proto_tree_add_boolean(st, hf_msice_sdp_fallback, tvb, 0, 0, ctx.fallback);
     proto_item_set_generated(pi);
     if (ctx.call_id) {
-        pi = proto_tree_add_string(st, hf_msice_call_id, tvb, 0, 0, ctx.call_id);
+        pi = proto_tree_add_string(st, msice_hf_call_id(), tvb, 0, 0, ctx.call_id);
         proto_item_set_generated(pi);
     }
     if (ctx.message) {
@@ -1390,25 +663,13 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
         proto_item_set_generated(pi);
     }
     if (ctx.call_id) {
+        icecall_model_t *model = msice_model();
         if (!PINFO_FD_VISITED(pinfo) && model) {
             icecall_msg_t msg;
-            memset(&msg, 0, sizeof(msg));
-            msg.frame = pinfo->num;
-            msg.time_us = msice_time_us(pinfo);
-            msg.call_id = ctx.call_id;
-            msg.from_uri = ctx.from_uri;
-            msg.to_uri = ctx.to_uri;
-            msg.from_tag = ctx.from_tag;
-            msg.to_tag = ctx.to_tag;
-            msg.cseq_method = ctx.cseq_method;
-            msg.cseq = ctx.cseq;
-            msg.message = ctx.message;
-            msg.is_request = ctx.message && !g_ascii_isdigit(ctx.message[0]);
-            address_to_icecall(&msg.src, &pinfo->net_src, 0);
-            address_to_icecall(&msg.dst, &pinfo->net_dst, 0);
+            msice_msg_from_sip(&msg, pinfo, &ctx);
             icecall_add_sdp(model, &msg, (const icecall_media_in_t *)wmem_array_get_raw(model_media),
                             wmem_array_get_count(model_media));
-            claim_candidates(pinfo, ctx.call_id);
+            msice_media_claim(pinfo, ctx.call_id);
         }
         msice_queue_tap(pinfo, MSICE_EV_SDP, ctx.call_id,
                         wmem_strdup_printf(pinfo->pool, "%s SDP (%s)", ctx.message ? ctx.message : "SIP", format),
@@ -1421,74 +682,6 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
     /* Info: "ICE v19 audio: 2 host, 1 srflx, 2 relay (UDP, TCP); video: ..." */
     return wmem_strdup_printf(pinfo->pool, "ICE v%u %s", body_version ? body_version : 19,
                               wmem_strbuf_get_len(info) ? wmem_strbuf_get_str(info) : "(no candidates)");
-}
-
-/* ---- troubleshooting findings ------------------------------------------------ */
-
-/*
- * The rules of icecall_findings() judge the whole capture, so they show on
- * packets seen again after the first pass: in the GUI, and with tshark -2.
- * A postdissector puts each finding on its frame; the frame -> findings map
- * is rebuilt when the model changed.
- */
-static GHashTable *findings_by_frame;   /* GUINT frame -> GPtrArray of icecall_finding_t* */
-static guint64 findings_generation = G_MAXUINT64;
-
-static void
-add_finding(const icecall_finding_t *f, void *user _U_)
-{
-    GPtrArray *a = (GPtrArray *)g_hash_table_lookup(findings_by_frame, GUINT_TO_POINTER(f->frame));
-    if (!a) {
-        a = g_ptr_array_new_with_free_func(g_free);
-        g_hash_table_insert(findings_by_frame, GUINT_TO_POINTER(f->frame), a);
-    }
-    g_ptr_array_add(a, g_memdup2(f, sizeof(*f)));
-}
-
-static void
-findings_free(void)
-{
-    if (findings_by_frame)
-        g_hash_table_destroy(findings_by_frame);
-    findings_by_frame = NULL;
-    findings_generation = G_MAXUINT64;
-}
-
-static int
-dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
-{
-    if (!PINFO_FD_VISITED(pinfo) || !model)
-        return 0;
-    if (!findings_by_frame || findings_generation != icecall_generation(model)) {
-        findings_free();
-        findings_by_frame = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                                  (GDestroyNotify)g_ptr_array_unref);
-        icecall_findings(model, 10 * G_USEC_PER_SEC, add_finding, NULL);
-        findings_generation = icecall_generation(model);
-    }
-    GPtrArray *a = (GPtrArray *)g_hash_table_lookup(findings_by_frame, GUINT_TO_POINTER(pinfo->num));
-    if (!a)
-        return 0;
-    proto_item *top = proto_tree_add_item(tree, proto_msice, tvb, 0, 0, ENC_NA);
-    proto_item_append_text(top, ", call analysis: %u finding%s", a->len, a->len == 1 ? "" : "s");
-    proto_tree *t = proto_item_add_subtree(top, ett_msice_finding);
-    for (guint i = 0; i < a->len; i++) {
-        const icecall_finding_t *f = (const icecall_finding_t *)g_ptr_array_index(a, i);
-        proto_item *pi = proto_tree_add_string(t, hf_msice_finding, tvb, 0, 0, f->text);
-        proto_item_set_generated(pi);
-        if (f->call_id[0]) {
-            proto_item *ci = proto_tree_add_string(t, hf_msice_call_id, tvb, 0, 0, f->call_id);
-            proto_item_set_generated(ci);
-        }
-        /* An expert item has one severity: rules judged milder in context
-         * (no Edge candidates on a call inside the network) have their own. */
-        expert_field *ei = MSICE_STATUS_EI(icecall_rule_ei, f->rule);
-        if (f->rule == ICECALL_RULE_NO_EDGE_CANDIDATES && f->severity == ICECALL_SEV_NOTE)
-            ei = &ei_msice_no_edge_candidates_inside;
-        if (ei)
-            msice_expert_format(pinfo, pi, ei, "%s", f->text);
-    }
-    return 0;
 }
 
 /* ---- the SDP body ---------------------------------------------------------- */
@@ -1521,8 +714,6 @@ void
 proto_register_msice(void)
 {
     static hf_register_info hf[] = {
-        { &hf_msice_call_id, { "Call-ID", "msice.call_id", FT_STRING, BASE_NONE, NULL, 0x0,
-              "SIP Call-ID of the message carrying this SDP or header, or of the call of this packet", HFILL } },
         { &hf_msice_message, { "SIP Message", "msice.message", FT_STRING, BASE_NONE, NULL, 0x0,
               "SIP method or status code of the message carrying this SDP", HFILL } },
         { &hf_msice_sdp_format, { "SDP Format", "msice.sdp.format", FT_STRING, BASE_NONE, NULL, 0x0,
@@ -1530,7 +721,6 @@ proto_register_msice(void)
         { &hf_msice_sdp_fallback, { "ms-proxy-2007fallback Part", "msice.sdp.fallback", FT_BOOLEAN, BASE_NONE, NULL,
               0x0, "The multipart part that proxies may fall back to for old clients", HFILL } },
         { &hf_msice_media, { "Media", "msice.media", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &hf_msice_media_type, { "Media Type", "msice.media.type", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_msice_media_summary, { "Summary", "msice.media.summary", FT_STRING, BASE_NONE, NULL, 0x0,
               "Candidates of this media line by type and transport (RTP component)", HFILL } },
         { &hf_msice_ufrag, { "ICE Username Fragment", "msice.ufrag", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
@@ -1595,33 +785,10 @@ proto_register_msice(void)
               NULL, HFILL } },
         { &hf_msice_ice_options, { "ICE Options", "msice.ice_options", FT_STRING, BASE_NONE, NULL, 0x0,
               "a=ice-options (ignored by Microsoft clients)", HFILL } },
-        { &hf_msice_pair, { "Candidate Pair", "msice.pair", FT_STRING, BASE_NONE, NULL, 0x0,
-              "The caller's (A) and callee's (B) candidates this packet travels between", HFILL } },
-        { &hf_msice_path_type, { "Path", "msice.path.type", FT_STRING, BASE_NONE, NULL, 0x0,
-              "host (direct), server-reflexive, relay UDP or relay TCP", HFILL } },
-        { &hf_msice_path_rank, { "Path Rank", "msice.path.rank", FT_UINT8, BASE_DEC, NULL, 0x0,
-              "Media packets only: 4 host, 3 server-reflexive, 2 relay UDP, 1 relay TCP, 0 unknown; plot "
-              "MAX(msice.path.rank) in an I/O Graph to see promotions", HFILL } },
-        { &hf_msice_pair_rank, { "Pair Rank", "msice.pair.rank", FT_UINT8, BASE_DEC, NULL, 0x0,
-              "Checks and ICMP errors: the rank of the pair's path (4 host ... 1 relay TCP, 0 unknown)", HFILL } },
-        { &hf_msice_rejection, { "Media Rejected", "msice.rejection", FT_STRING, BASE_NONE, NULL, 0x0,
-              "ICMP destination unreachable about a call's media: who does not take it (not a media packet)",
-              HFILL } },
-        { &hf_msice_pair_local_offer, { "Sender's Candidate Offered In", "msice.pair.local_offer_in", FT_FRAMENUM,
-              BASE_NONE, NULL, 0x0, "SDP frame that offered the sending candidate", HFILL } },
-        { &hf_msice_pair_remote_offer, { "Receiver's Candidate Offered In", "msice.pair.remote_offer_in",
-              FT_FRAMENUM, BASE_NONE, NULL, 0x0, "SDP frame that offered the receiving candidate", HFILL } },
-        { &hf_msice_rfc4571_length, { "RFC 4571 Length", "msice.rfc4571_length", FT_UINT16, BASE_DEC, NULL, 0x0,
-            "ICE over TCP: length of the check or media packet that follows (RFC 4571)", HFILL } },
-        { &hf_msice_promotion, { "Promotion", "msice.promotion", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-              "First media packet on a new candidate pair", HFILL } },
-        { &hf_msice_finding, { "Finding", "msice.finding", FT_STRING, BASE_NONE, NULL, 0x0,
-              "What the call analysis found at this frame (needs the whole capture: GUI or tshark -2)", HFILL } },
     };
 
     static gint *ett[] = {
         &ett_msice, &ett_msice_media, &ett_msice_candidate, &ett_msice_priority, &ett_msice_remote,
-        &ett_msice_path, &ett_msice_finding,
     };
 
     /* One expert item per ICE line status (icecand_ei), per c=/m= line status (sdpline_ei) and per
@@ -1670,8 +837,6 @@ proto_register_msice(void)
               "Component part of the priority differs from the component", EXPFILL } },
         { &ei_msice_options_ignored, { "msice.expert.options_ignored", PI_PROTOCOL, PI_NOTE,
               "a=ice-options is ignored by Microsoft clients ([MS-SDPEXT] 3.1.5.21.3)", EXPFILL } },
-        { &ei_msice_promotion, { "msice.expert.promotion", PI_SEQUENCE, PI_NOTE,
-              "Media moved to a new path (promotion)", EXPFILL } },
         { &ei_msice_sdp_too_long, { "msice.expert.sdp_too_long", PI_MALFORMED, PI_ERROR,
               "SDP c= or m= line too long to read", EXPFILL } },
         { &ei_msice_sdp_truncated, { "msice.expert.sdp_truncated", PI_MALFORMED, PI_ERROR,
@@ -1685,40 +850,6 @@ proto_register_msice(void)
               EXPFILL } },
         { &ei_msice_sdp_bad_addrtype, { "msice.expert.sdp_bad_addrtype", PI_MALFORMED, PI_WARN,
               "c= address type is not IP4/IP6, or not the family of the address", EXPFILL } },
-        { &ei_msice_no_edge_credentials, { "msice.expert.no_edge_credentials", PI_PROTOCOL,
-              PI_WARN, "Client has no Edge credentials (MRAS failed or absent): it offers only local candidates",
-              EXPFILL } },
-        { &ei_msice_no_edge_candidates, { "msice.expert.no_edge_candidates", PI_PROTOCOL,
-              PI_WARN, "No server-reflexive and no relay candidate: the client cannot reach the A/V Edge", EXPFILL } },
-        { &ei_msice_no_edge_candidates_inside, { "msice.expert.no_edge_candidates_inside", PI_PROTOCOL, PI_NOTE,
-              "No server-reflexive and no relay candidate, on a call inside the network (no Edge needed)",
-              EXPFILL } },
-        { &ei_msice_relay_udp_only, { "msice.expert.relay_udp_only", PI_PROTOCOL, PI_NOTE,
-              "Relay candidates over UDP only: TCP to the Edge is likely blocked", EXPFILL } },
-        { &ei_msice_relay_tcp_only, { "msice.expert.relay_tcp_only", PI_PROTOCOL, PI_WARN,
-              "Relay candidates over TCP only: UDP to the Edge is likely blocked", EXPFILL } },
-        { &ei_msice_private_edge_address, { "msice.expert.private_edge_address", PI_PROTOCOL,
-              PI_WARN, "External client with a private relay/server-reflexive address: Edge external address wrong "
-              "(NAT)?", EXPFILL } },
-        { &ei_msice_turn_unreachable, { "msice.expert.turn_unreachable", PI_RESPONSE_CODE,
-              PI_WARN, "A/V Edge unreachable: Allocate never answered", EXPFILL } },
-        { &ei_msice_turn_credentials_rejected, { "msice.expert.turn_credentials_rejected",
-              PI_RESPONSE_CODE, PI_WARN, "A/V Edge rejected the credentials (401 after authentication)",
-              EXPFILL } },
-        { &ei_msice_turn_error, { "msice.expert.turn_error", PI_RESPONSE_CODE, PI_WARN,
-              "Allocation failed (437, 438, 486, 5xx)", EXPFILL } },
-        { &ei_msice_all_checks_failed, { "msice.expert.all_checks_failed", PI_SEQUENCE,
-              PI_WARN, "Every connectivity check failed: no media path", EXPFILL } },
-        { &ei_msice_relay_despite_direct, { "msice.expert.relay_despite_direct", PI_SEQUENCE,
-              PI_WARN, "Media on a relay although a direct pair succeeded", EXPFILL } },
-        { &ei_msice_tcp_relay, { "msice.expert.tcp_relay", PI_SEQUENCE, PI_WARN,
-              "Final media path is a TCP relay (the last resort)", EXPFILL } },
-        { &ei_msice_no_reinvite, { "msice.expert.no_reinvite", PI_SEQUENCE, PI_WARN,
-              "No re-INVITE with the final candidates after the 200 OK", EXPFILL } },
-        { &ei_msice_client_diagnostics, { "msice.expert.client_diagnostics", PI_PROTOCOL,
-              PI_WARN, "The client reports a media connectivity problem", EXPFILL } },
-        { &ei_msice_media_rejected, { "msice.expert.media_rejected", PI_RESPONSE_CODE,
-              PI_WARN, "The peer (or the network) rejects the media: ICMP destination unreachable", EXPFILL } },
     };
 
     proto_msice = proto_register_protocol("Microsoft ICE (MS-ICE, MS-ICE2)", "MSICE", "msice");
@@ -1728,22 +859,12 @@ proto_register_msice(void)
     expert_register_field_array(em, ei, array_length(ei));
 
     msice_handle = register_dissector("msice.sdp", dissect_msice_sdp, proto_msice);
-    media_handle = register_dissector("msice.media", dissect_msice_media, proto_msice);
-    ice_tcp_handle = register_dissector("msice.tcp", dissect_msice_tcp, proto_msice);
-    findings_handle = register_dissector("msice.findings", dissect_msice_findings, proto_msice);
-    msice_tap = register_tap("msice");
-    register_init_routine(model_init);
-    register_cleanup_routine(model_cleanup);
+    module_t *mod = prefs_register_protocol(proto_msice, NULL);
+    msice_model_register(proto_msice, mod);
+    msice_media_register(proto_msice);
     msice_register_taps(proto_msice);
     msice_diag_register(proto_msice);
     msice_expert_register(proto_msice);
-
-    module_t *mod = prefs_register_protocol(proto_msice, NULL);
-    prefs_register_uint_preference(mod, "max_calls", "Calls followed at most",
-                                   "The per-call model follows at most this many calls (and ICE sessions without "
-                                   "SIP) per capture, from 1 to 100000 (larger values count as 100000); later calls "
-                                   "are counted in the -z msice,calls report, not followed. Lower it to save memory.",
-                                   10, &pref_max_calls);
 }
 
 /*
@@ -1765,32 +886,11 @@ proto_reg_handoff_msice(void)
     /* Take application/sdp over from Wireshark's SDP dissector, which
      * dissect_msice_sdp() calls first. */
     sdp_handle = find_dissector_add_dependency("sdp", proto_msice);
-    stun_handle = find_dissector_add_dependency("stun-udp", proto_msice);
-    rtp_handle = find_dissector_add_dependency("rtp", proto_msice);
-    rtcp_handle = find_dissector_add_dependency("rtcp", proto_msice);
-    data_handle = find_dissector("data");
-    register_postdissector(findings_handle);
+    msice_model_handoff();
     msice_expert_handoff();
-    heur_dissector_add("udp", dissect_msice_heur_udp, "MS-ICE2 connectivity checks", "msice_udp", proto_msice,
-                       HEURISTIC_ENABLE);
-    heur_dissector_add("tcp", dissect_msice_heur_tcp, "MS-ICE2 connectivity checks over TCP (RFC 4571)", "msice_tcp",
-                       proto_msice, HEURISTIC_ENABLE);
     dissector_add_string("media_type", "application/sdp",
                          create_dissector_handle_with_name_and_description(
                              dissect_sdp_entry, -1, "msice.sdp_entry", "SDP, with MS-ICE candidates when msice is on"));
-    /* ICMP and ICMPv6: Wireshark's dissectors first, then the ICE media
-     * they reject. Handles without a protocol, as for SDP: ICMP stays
-     * decoded when msice is disabled. */
-    dissector_table_t ip_proto = find_dissector_table("ip.proto");
-    icmp_prev[0] = ip_proto ? dissector_get_uint_handle(ip_proto, IP_PROTO_ICMP) : NULL;
-    icmp_prev[1] = ip_proto ? dissector_get_uint_handle(ip_proto, IP_PROTO_ICMPV6) : NULL;
-    if (icmp_prev[0])
-        dissector_add_uint("ip.proto", IP_PROTO_ICMP,
-                           create_dissector_handle_with_name_and_description(
-                               dissect_icmp4_entry, -1, "msice.icmp_entry", "ICMP, with rejected ICE media"));
-    if (icmp_prev[1])
-        dissector_add_uint("ip.proto", IP_PROTO_ICMPV6,
-                           create_dissector_handle_with_name_and_description(
-                               dissect_icmp6_entry, -1, "msice.icmpv6_entry", "ICMPv6, with rejected ICE media"));
+    msice_media_handoff();
     msice_diag_handoff();
 }

@@ -8,6 +8,8 @@
  * 2.2, [MS-ICE2] 2.2.2, [MS-ICE2BWM]. The quirks table is in
  * core/msturn-consts.h; parsing is done by core/msturn.c, this file only
  * turns its result into fields, expert infos and columns.
+ * MESSAGE-INTEGRITY checking is in msturn-integrity.c; TCP framing,
+ * pseudo-TLS and the port takeover are in msturn-tcp.c (msturn-int.h).
  *
  * Zero configuration: UDP 3478, TCP 3478 and TCP 443 are taken from the
  * dissectors registered there (STUN, TLS) and handed back to them for
@@ -28,7 +30,8 @@
 #include <epan/show_exception.h>
 #include <epan/dissectors/packet-tcp.h>
 
-#include "msice-int.h"
+#include "msturn-int.h"
+#include "msice-model.h"
 #include "core/msturn.h"
 #include "core/textscan.h"
 
@@ -105,18 +108,6 @@ static int hf_msturn_mux_channel = -1;
 static int hf_msturn_mux_length = -1;
 static int hf_msturn_mux_session_id = -1;
 static int hf_msturn_mux_allocation = -1;
-static int hf_msturn_tcp_frame_type = -1;
-static int hf_msturn_tcp_frame_reserved = -1;
-static int hf_msturn_tcp_frame_length = -1;
-static int hf_msturn_tcp_rfc4571_length = -1;
-static int hf_msturn_tcp_data = -1;
-static int hf_msturn_pseudo_tls = -1;
-static int hf_msturn_pseudo_tls_handshake_type = -1;
-static int hf_msturn_pseudo_tls_random = -1;
-static int hf_msturn_pseudo_tls_session_id = -1;
-static int hf_msturn_pseudo_tls_cipher_suite = -1;
-static int hf_msturn_integrity_status = -1;
-static int hf_msturn_integrity_key_source = -1;
 
 /* One set of address fields per address attribute. */
 typedef struct {
@@ -137,7 +128,6 @@ static gint ett_msturn = -1;
 static gint ett_msturn_attributes = -1;
 static gint ett_msturn_attr = -1;
 static gint ett_msturn_relayed = -1;
-static gint ett_msturn_tcp = -1;
 static gint ett_msturn_mux = -1;
 static gint ett_msturn_active = -1;
 
@@ -155,9 +145,7 @@ static expert_field ei_msturn_error_response = EI_INIT;
 static expert_field ei_msturn_auth_rejected = EI_INIT;
 static expert_field ei_msturn_no_response = EI_INIT;
 static expert_field ei_msturn_retransmission = EI_INIT;
-static expert_field ei_msturn_tcp_bad_frame = EI_INIT;
 static expert_field ei_msturn_mux_unknown_session = EI_INIT;
-static expert_field ei_msturn_integrity_bad = EI_INIT;
 static expert_field ei_msturn_too_short = EI_INIT;
 static expert_field ei_msturn_value_clipped = EI_INIT;
 static expert_field ei_msturn_mux_bad_length = EI_INIT;
@@ -189,101 +177,17 @@ static const msice_status_ei_t msturn_val_status_ei[] = {
 };
 _Static_assert(G_N_ELEMENTS(msturn_val_status_ei) == MSTURN_VAL_STATUS_COUNT - 1, "one expert item per status");
 
-/* The expert item of each MESSAGE-INTEGRITY result (the others are shown,
- * not raised: not verified, good; malformed has the attribute's item). */
-static const msice_status_ei_t msturn_integrity_ei[] = {
-    { MSTURN_INTEGRITY_BAD, &ei_msturn_integrity_bad },
-};
-
 static dissector_handle_t msturn_udp_handle;
-static dissector_handle_t msturn_tcp_handle;
-static dissector_handle_t udp_port_entry_handle;  /* what the port tables hold */
-static dissector_handle_t tcp_port_entry_handle;
 static dissector_handle_t stun_udp_handle;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
 static dissector_handle_t data_handle;
 
-/* ---- preferences ------------------------------------------------------- */
-
-#define MSTURN_DEFAULT_UDP_PORTS "3478"
-#define MSTURN_DEFAULT_TCP_PORTS "443,3478"
-static range_t *pref_udp_ports;
-static range_t *pref_tcp_ports;
-static msice_bool_t pref_desegment = TRUE;
-
-/* msturn.credentials: "username_b64:password_b64" pairs separated by spaces
- * or commas, as MRAS hands them out (base64 has neither ':' nor ',').
- * Parsed by parse_pref_credentials() whenever preferences are applied. */
-static const char *pref_credentials = "";
-
-/* One parsed pair, base64-decoded. Owned by pref_creds (g_free). */
-typedef struct {
-    guint8 *user;
-    size_t  user_len;
-    guint8 *pass;
-    size_t  pass_len;
-} msturn_pref_cred_t;
-static GArray *pref_creds;   /* msturn_pref_cred_t; lives until the next parse */
-
-/* Ports we took over and the handle that had them before (restored when the
- * preference drops the port, called for anything that is not MS-TURN). */
-typedef struct {
-    const char *table;
-    GHashTable *previous;  /* port -> dissector_handle_t (or NULL) */
-    range_t    *applied;
-} port_takeover_t;
-static port_takeover_t udp_takeover = { "udp.port", NULL, NULL };
-static port_takeover_t tcp_takeover = { "tcp.port", NULL, NULL };
-
 /* ---- per-capture state (wmem_file_scope) ----------------------------- */
-
-/* One request/response exchange, keyed by the 128-bit transaction id.
- * Matched per capture, not per conversation: the Edge may answer from a
- * different address than the request went to. Scope: wmem_file_scope(). */
-typedef struct {
-    guint32  req_frame;     /* first copy of the request */
-    guint32  resp_frame;    /* first response */
-    nstime_t req_time;
-    guint16  req_type;
-    gboolean req_had_integrity;
-    guint8  *username;      /* USERNAME of the request, NULL when none */
-    guint    username_len;
-    guint8  *realm;         /* realm the request was signed with, unquoted; NULL: unknown */
-    guint    realm_len;
-} msturn_trans_t;
-
-/* The last REALM seen from or to one client. Scope: wmem_file_scope(). */
-typedef struct {
-    guint8 *realm;          /* unquoted */
-    guint   len;
-} msturn_realm_t;
-
-/* MESSAGE-INTEGRITY result of one top-level message, made on the first pass
- * (see check_integrity()). Key: MSTURN_INTEG_KEY_BASE + index of the
- * message within its frame. Scope: wmem_file_scope(). */
-typedef struct {
-    guint8  status;         /* msturn_integrity_t (msturn.integrity.status) */
-    gboolean from_pref;     /* key from msturn.credentials, not MRAS */
-    guint32 mras_frame;     /* the MRAS response that granted the password */
-} msturn_integ_t;
-
-/* p_*_proto_data keys: 0 counts the top-level messages of the frame (in
- * pinfo->pool), 1 + n holds message n's msturn_integ_t (file scope). */
-#define MSTURN_INTEG_COUNTER   0u
-#define MSTURN_INTEG_KEY_BASE  1u
 
 static wmem_map_t *transactions;   /* 16-byte txid -> msturn_trans_t */
 static wmem_map_t *mux_sessions;   /* guint64 session id -> frame of Allocate response */
-static wmem_map_t *client_realms;  /* client address (string) -> msturn_realm_t */
 
-/* Per TCP conversation: set once it is known to carry MS-TURN.
- * Scope: wmem_file_scope(). */
-typedef struct {
-    guint32 first_frame;
-    address client;       /* who opened the stream (sent the first PDU) */
-    guint32 client_port;
-} msturn_tcp_conv_t;
 
 static guint
 txid_hash(gconstpointer key)
@@ -302,7 +206,6 @@ msturn_init(void)
 {
     transactions = wmem_map_new(wmem_file_scope(), txid_hash, txid_equal);
     mux_sessions = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
-    client_realms = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
 }
 
 /* ---- value strings ----------------------------------------------------- */
@@ -349,27 +252,6 @@ static const value_string federation_vals[] = {
     { 0, "None" },
     { 1, "Enterprise federation" },
     { 2, "Public cloud federation" },
-    { 0, NULL }
-};
-
-static const value_string tcp_frame_type_vals[] = {
-    { MSTURN_TCP_FRAME_CONTROL, "TURN control message" },
-    { MSTURN_TCP_FRAME_DATA,    "End-to-end data" },
-    { 0, NULL }
-};
-
-static const value_string pseudo_tls_handshake_vals[] = {
-    { 1, "ClientHello" },
-    { 2, "ServerHello" },
-    { 0, NULL }
-};
-
-static const value_string integrity_status_vals[] = {
-    { MSTURN_INTEGRITY_NOT_VERIFIED, "Not verified (no credentials)" },
-    { MSTURN_INTEGRITY_GOOD,         "Good" },
-    { MSTURN_INTEGRITY_BAD,          "Bad" },
-    { MSTURN_INTEGRITY_MALFORMED,    "Malformed" },
-    { MSTURN_INTEGRITY_NOT_PRESENT,  "Not present" },
     { 0, NULL }
 };
 
@@ -447,7 +329,7 @@ relay_ends(packet_info *pinfo, gboolean outbound, relay_ctx_t *rc)
 }
 
 static void
-feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, const guint8 *p,
+feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, const guint8 *p, guint len,
              const msturn_msg_t *m, icecall_frame_t *fi)
 {
     icecall_leg_t leg;
@@ -463,20 +345,7 @@ feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, c
     leg.dst = rc->outbound ? rc->edge : rc->client;
     if (!PINFO_FD_VISITED(pinfo))
         msice_leg_dscp(pinfo, &leg);   /* the client <-> Edge packet's mark */
-    if (kind == MSTURN_PAYLOAD_STUN) {
-        icecall_check_t ck;
-        msice_check_from_msg(&ck, p, m, pinfo);
-        ck.leg = leg;
-        msice_model_check(pinfo, &ck, fi);
-    } else {
-        icecall_media_pkt_t mp;
-        memset(&mp, 0, sizeof(mp));
-        mp.frame = pinfo->num;
-        mp.time_us = msice_time_us(pinfo);
-        mp.leg = leg;
-        mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
-        msice_model_media(pinfo, &mp, fi);
-    }
+    msice_model_packet(pinfo, &leg, kind, p, len, m, fi);
 }
 
 /*
@@ -509,32 +378,18 @@ dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned de
         }
         if (rc && kind != MSTURN_PAYLOAD_DATA && msice_model()) {
             fi = wmem_new(pinfo->pool, icecall_frame_t);
-            feed_relayed(pinfo, rc, kind, p, m, fi);
+            feed_relayed(pinfo, rc, kind, p, len, m, fi);
         }
-        switch (kind) {
-        case MSTURN_PAYLOAD_STUN: {
-            if (m->dialect == MSTURN_DIALECT_ICE2 && m->padding == MSTURN_PAD_4 && m->status == MSTURN_OK &&
-                stun_udp_handle) {
-                /* RFC 5389 layout: Wireshark's STUN dissector reads it right,
-                 * and stun.* filters then find relayed and direct checks. */
-                call_dissector_only(stun_udp_handle, tvb, pinfo, tree, NULL);
-            } else {
-                /* MS-ICE v6 check (unpadded, no cookie) or a damaged check. */
-                dissect_msturn_message(tvb, pinfo, tree, depth + 1, NULL);
-            }
-            break;
-        }
-        case MSTURN_PAYLOAD_RTP:
-            call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
-            break;
-        case MSTURN_PAYLOAD_RTCP:
-            call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
-            break;
-        case MSTURN_PAYLOAD_SRTCP: /* encrypted: RTCP would call it malformed */
-        case MSTURN_PAYLOAD_DATA:
-        default:
-            call_dissector(data_handle, tvb, pinfo, tree);
-            break;
+        if (kind == MSTURN_PAYLOAD_STUN &&
+            !(m->dialect == MSTURN_DIALECT_ICE2 && m->padding == MSTURN_PAD_4 && m->status == MSTURN_OK &&
+              stun_udp_handle)) {
+            /* MS-ICE v6 check (unpadded, no cookie) or a damaged check:
+             * Wireshark's STUN dissector cannot read it. */
+            dissect_msturn_message(tvb, pinfo, tree, depth + 1, NULL);
+        } else {
+            /* RFC 5389 layout: Wireshark's STUN dissector reads it right, and
+             * stun.* filters then find relayed and direct checks. */
+            msturn_hand_payload(kind, tvb, pinfo, tree);
         }
         if (fi && fi->valid) {
             msice_show_path(tvb, pinfo, tree, fi);
@@ -548,6 +403,30 @@ dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned de
     ENDTRY;
     col_set_writable(pinfo->cinfo, -1, was_writable);
     return label;
+}
+
+void
+msturn_hand_payload(msturn_payload_t kind, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    switch (kind) {
+    case MSTURN_PAYLOAD_STUN:
+        if (stun_udp_handle) {
+            call_dissector_only(stun_udp_handle, tvb, pinfo, tree, NULL);
+            break;
+        }
+        /* fall through */
+    case MSTURN_PAYLOAD_SRTCP: /* encrypted: RTCP would call it malformed */
+    case MSTURN_PAYLOAD_DATA:
+    default:
+        call_dissector(data_handle, tvb, pinfo, tree);
+        break;
+    case MSTURN_PAYLOAD_RTP:
+        call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
+        break;
+    case MSTURN_PAYLOAD_RTCP:
+        call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+        break;
+    }
 }
 
 /* ---- one attribute ----------------------------------------------------- */
@@ -993,7 +872,7 @@ feed_turn(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m, const ms
             guint64 session = 0;
             const msturn_attr_t *sid = msturn_find_attr(m, MSTURN_ATTR_MUX_SESSION_ID);
             if (sid && sid->val_status == MSTURN_VAL_OK)
-                session = ((guint64)msturn_rd32(buf + sid->value_off) << 32) | msturn_rd32(buf + sid->value_off + 4);
+                msturn_get_u64(buf, sid, &session);
             icecall_add_allocation(model, pinfo->num, t, &rc.client, &rc.edge, rc.tcp, TRUE, FALSE, buf + 4, &relayed,
                                    &reflexive, m->type == MSTURN_ALLOCATE_ERROR ? (sum->error_code ? sum->error_code : 1)
                                                                                 : 0,
@@ -1034,228 +913,6 @@ error_experts(packet_info *pinfo, proto_item *top, const msturn_msg_t *m, const 
     }
     msice_expert_format(pinfo, top, &ei_msturn_error_response, "%s %u %s%s%s", msg_type_name(m->type),
                         s->error_code, name ? name : "", meaning ? ": " : "", meaning ? meaning : "");
-}
-
-/* ---- MESSAGE-INTEGRITY ------------------------------------------------- */
-
-/*
- * Parses msturn.credentials into pref_creds. Tokens that are not
- * "base64:base64" (strict base64, core/textscan.c) are skipped.
- */
-static void
-parse_pref_credentials(void)
-{
-    if (pref_creds) {
-        for (guint i = 0; i < pref_creds->len; i++) {
-            msturn_pref_cred_t *c = &g_array_index(pref_creds, msturn_pref_cred_t, i);
-            g_free(c->user);
-            g_free(c->pass);
-        }
-        g_array_set_size(pref_creds, 0);
-    } else {
-        pref_creds = g_array_new(FALSE, TRUE, sizeof(msturn_pref_cred_t));
-    }
-    if (!pref_credentials || !pref_credentials[0])
-        return;
-    gchar **tokens = g_strsplit_set(pref_credentials, " ,\t\r\n", -1);
-    for (gchar **t = tokens; *t; t++) {
-        gchar *colon = strchr(*t, ':');
-        if (!colon || strchr(colon + 1, ':'))
-            continue;
-        *colon = '\0';
-        msturn_pref_cred_t c;
-        c.user = textscan_base64_dup(*t, strlen(*t), TEXTSCAN_B64_STRICT, &c.user_len);
-        c.pass = textscan_base64_dup(colon + 1, strlen(colon + 1), TEXTSCAN_B64_STRICT, &c.pass_len);
-        if (!c.user || !c.pass) {
-            g_free(c.user);
-            g_free(c.pass);
-            continue;
-        }
-        g_array_append_val(pref_creds, c);
-    }
-    g_strfreev(tokens);
-}
-
-/* The client's address: the sender of requests, the receiver of the rest. */
-static const address *
-client_address(packet_info *pinfo, guint16 type)
-{
-    return (msturn_is_response(type) || type == MSTURN_DATA_INDICATION) ? &pinfo->dst : &pinfo->src;
-}
-
-/*
- * First pass only: finds the credentials of one top-level message and checks
- * its MESSAGE-INTEGRITY. Also remembers the message's REALM for its client
- * and the request's credentials for its response. Returns NULL when the
- * message has no MESSAGE-INTEGRITY.
- *
- * Credentials ([MS-TURN] 3.1.12, ms-turn.md 8):
- *   username: the message's USERNAME; for a response without one, the
- *             request's (responses are signed with the request's key);
- *   realm:    the message's REALM without quotes; else the request's realm
- *             (responses); else the last REALM seen from or to this client
- *             in an earlier frame (Send and Set Active Destination requests
- *             omit REALM but still sign with it);
- *   password: from an MRAS response of this capture (mras_lookup_password),
- *             else from preference msturn.credentials.
- */
-static msturn_integ_t *
-integrity_first_pass(packet_info *pinfo, const guint8 *buf, const msturn_msg_t *m)
-{
-    const msturn_attr_t *ra = msturn_find_attr(m, MSTURN_ATTR_REALM);
-    const msturn_attr_t *ua = msturn_find_attr(m, MSTURN_ATTR_USERNAME);
-    const msturn_attr_t *mi = msturn_find_attr(m, MSTURN_ATTR_MESSAGE_INTEGRITY);
-    if (!ra && !ua && !mi)
-        return NULL;   /* nothing to learn or verify (Data Indications, Sends, ...) */
-    const char *client = address_to_str(pinfo->pool, client_address(pinfo, m->type));
-    const guint8 *realm = NULL, *user = NULL;
-    gsize realm_len = 0, user_len = 0;
-
-    if (ra && ra->val_status == MSTURN_VAL_OK) {
-        realm = msturn_realm_unquote(buf + ra->value_off, ra->value_len, &realm_len);
-        msturn_realm_t *last = (msturn_realm_t *)wmem_map_lookup(client_realms, client);
-        if (!last) {
-            last = wmem_new0(wmem_file_scope(), msturn_realm_t);
-            wmem_map_insert(client_realms, wmem_strdup(wmem_file_scope(), client), last);
-        }
-        if (last->len != realm_len || (realm_len && memcmp(last->realm, realm, realm_len) != 0)) {
-            last->realm = (guint8 *)wmem_memdup(wmem_file_scope(), realm, realm_len);
-            last->len = (guint)realm_len;
-        }
-    }
-    if (ua && ua->val_status == MSTURN_VAL_OK && ua->value_len > 0) {
-        user = buf + ua->value_off;
-        user_len = ua->value_len;
-    }
-    msturn_trans_t *tr = (msturn_trans_t *)wmem_map_lookup(transactions, buf + 4);
-    if (tr && msturn_is_response(m->type) && tr->req_frame < pinfo->num) {
-        if (!user && tr->username) {
-            user = tr->username;
-            user_len = tr->username_len;
-        }
-        if (!realm && tr->realm) {
-            realm = tr->realm;
-            realm_len = tr->realm_len;
-        }
-    }
-    if (!realm) {
-        const msturn_realm_t *last = (const msturn_realm_t *)wmem_map_lookup(client_realms, client);
-        if (last) {
-            realm = last->realm;
-            realm_len = last->len;
-        }
-    }
-    /* The request that opened the transaction: its response will need its
-     * credentials. */
-    if (tr && tr->req_frame == pinfo->num && msturn_is_request(m->type) && user && !tr->username) {
-        tr->username = (guint8 *)wmem_memdup(wmem_file_scope(), user, user_len);
-        tr->username_len = (guint)user_len;
-        if (realm) {
-            tr->realm = (guint8 *)wmem_memdup(wmem_file_scope(), realm, realm_len);
-            tr->realm_len = (guint)realm_len;
-        }
-    }
-
-    if (!mi)
-        return NULL;
-    msturn_integ_t *res = wmem_new0(wmem_file_scope(), msturn_integ_t);
-    res->status = MSTURN_INTEGRITY_NOT_VERIFIED;
-    if (mi->val_status != MSTURN_VAL_OK) {
-        res->status = MSTURN_INTEGRITY_MALFORMED;
-        return res;
-    }
-    if (!user || !realm)
-        return res;   /* not verified */
-
-    guint8 *pass = NULL;
-    size_t pass_len = 0;
-    const char *pass_b64 = NULL;
-    guint32 mras_frame = 0;
-    if (mras_lookup_password(user, user_len, &pass_b64, &mras_frame) && pass_b64) {
-        pass = textscan_base64_dup(pass_b64, strlen(pass_b64), TEXTSCAN_B64_SKIP_XML_SPACE, &pass_len);
-        res->mras_frame = mras_frame;
-    }
-    if (pass_len == 0 && pref_creds) {
-        for (guint i = 0; i < pref_creds->len; i++) {
-            const msturn_pref_cred_t *c = &g_array_index(pref_creds, msturn_pref_cred_t, i);
-            if (c->user_len == user_len && memcmp(c->user, user, user_len) == 0) {
-                g_free(pass);
-                pass = (guint8 *)g_memdup2(c->pass, c->pass_len);
-                pass_len = c->pass_len;
-                res->from_pref = TRUE;
-                res->mras_frame = 0;
-                break;
-            }
-        }
-    }
-    if (pass_len == 0) {
-        g_free(pass);
-        res->mras_frame = 0;
-        return res;   /* not verified */
-    }
-
-    guint8 key[MSTURN_LONGTERM_KEY_LEN];
-    msturn_longterm_key(user, user_len, (const char *)realm, realm_len, pass, pass_len, key);
-    g_free(pass);
-    res->status = (guint8)msturn_check_integrity(buf, m, key, sizeof(key));
-    return res;
-}
-
-/*
- * MESSAGE-INTEGRITY of a top-level message.
- *
- * Two-pass rule: the check is made once, on the first pass, in frame order,
- * and stored per message; every later pass (GUI clicks in any order, tshark
- * -2) shows the stored result. So a message is verified only with what is
- * known by its frame: MRAS responses, REALMs and requests of earlier frames,
- * plus the msturn.credentials preference. A message before the MRAS response
- * that grants its password stays "not verified" (the preference can supply
- * it). tshark in one pass, tshark -2 and the GUI show the same result.
- */
-static void
-check_integrity(tvbuff_t *tvb, packet_info *pinfo, proto_item *top, const guint8 *buf, const msturn_msg_t *m,
-                const msg_summary_t *sum)
-{
-    guint idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msturn, MSTURN_INTEG_COUNTER));
-    p_add_proto_data(pinfo->pool, pinfo, proto_msturn, MSTURN_INTEG_COUNTER, GUINT_TO_POINTER(idx + 1));
-    guint32 key = MSTURN_INTEG_KEY_BASE + idx;
-    msturn_integ_t *res;
-
-    if (!PINFO_FD_VISITED(pinfo)) {
-        res = integrity_first_pass(pinfo, buf, m);
-        if (res)
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_msturn, key, res);
-    } else {
-        res = (msturn_integ_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msturn, key);
-    }
-    const msturn_attr_t *mi = msturn_find_attr(m, MSTURN_ATTR_MESSAGE_INTEGRITY);
-    if (!res || !mi)
-        return;
-
-    proto_tree *it = sum->integrity_tree;
-    guint32 len = mi->value_len ? mi->value_len : 4;
-    guint32 off = mi->value_len ? mi->value_off : mi->offset;
-    proto_item *pi = proto_tree_add_uint(it, hf_msturn_integrity_status, tvb, off, len, res->status);
-    proto_item_set_generated(pi);
-    if (res->from_pref || res->mras_frame) {
-        const char *src = res->from_pref ? "preference msturn.credentials"
-                                         : wmem_strdup_printf(pinfo->pool, "MRAS response in frame %u", res->mras_frame);
-        pi = proto_tree_add_string(it, hf_msturn_integrity_key_source, tvb, off, len, src);
-        proto_item_set_generated(pi);
-    }
-    if (sum->integrity_item && res->status != MSTURN_INTEGRITY_NOT_VERIFIED)
-        proto_item_append_text(sum->integrity_item, " [%s]",
-                               val_to_str_const(res->status, integrity_status_vals, "?"));
-    expert_field *iei = MSICE_STATUS_EI(msturn_integrity_ei, res->status);
-    if (iei) {
-        proto_item *where = sum->integrity_item ? sum->integrity_item : top;
-        if (res->from_pref)
-            msice_expert_format(pinfo, where, iei,
-                                "MESSAGE-INTEGRITY does not verify with the credentials of preference "
-                                "msturn.credentials: wrong password, or credentials from another Edge pool");
-        else
-            msice_expert(pinfo, where, iei);
-    }
 }
 
 /*
@@ -1327,8 +984,8 @@ dissect_msturn_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsi
                             msg_type_name(m->type), mi ? mi->name : "attribute");
     }
     if (depth == 0) {
-        check_integrity(tvb, pinfo, top, buf, m, &sum);
         msturn_trans_t *tr = (msturn_trans_t *)wmem_map_lookup(transactions, buf + 4);
+        msturn_integrity_check(tvb, pinfo, top, sum.integrity_tree, sum.integrity_item, buf, m, tr);
         error_experts(pinfo, top, m, tr, &sum);
         const char *info = set_info(pinfo, m, &sum);
         if (m->dialect == MSTURN_DIALECT_MSTURN && msice_model())
@@ -1422,7 +1079,7 @@ msturn_dissect_active_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!model || len == 0 || pinfo->ptype != PT_UDP || pinfo->flags.in_error_pkt)
         return 0;
     const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    if ((len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID) || msturn_looks_like_msturn(buf, len))
+    if (msturn_starts_mux(buf, len) || msturn_looks_like_msturn(buf, len))
         return 0; /* TURN control messages and 0xFF10 frames have their own path */
     icecall_addr_t src, dst;
     icecall_leg_t leg;
@@ -1468,7 +1125,7 @@ dissect_msturn_datagram(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     col_clear(pinfo->cinfo, COL_INFO);
     guint len = tvb_captured_length(tvb);
     const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    if (len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID)
+    if (msturn_starts_mux(buf, len))
         return dissect_msturn_mux(tvb, pinfo, tree);
     int used = dissect_msturn_message(tvb, pinfo, tree, 0, NULL);
     if (used > 0 && (guint)used < len) {
@@ -1495,15 +1152,7 @@ udp_is_msturn(tvbuff_t *tvb, gboolean strict)
     if (strict)
         return msturn_looks_like_msturn_strict(buf, len, tvb_reported_length(tvb)) ||
                msturn_looks_like_mux(buf, len, tvb_reported_length(tvb));
-    return msturn_looks_like_msturn(buf, len) || msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID;
-}
-
-static dissector_handle_t
-previous_handle(port_takeover_t *t, guint32 port)
-{
-    if (!t->previous)
-        return NULL;
-    return (dissector_handle_t)g_hash_table_lookup(t->previous, GUINT_TO_POINTER(port));
+    return msturn_looks_like_msturn(buf, len) || msturn_starts_mux(buf, len);
 }
 
 static int
@@ -1525,267 +1174,32 @@ dissect_msturn_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     return TRUE;
 }
 
-/* ---- TCP ---------------------------------------------------------------- */
-
-static guint
-get_msturn_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+int
+msturn_dissect_edge_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    guint avail = tvb_captured_length_remaining(tvb, offset);
-    msturn_tcp_pdu_t kind;
-    guint32 n = msturn_tcp_pdu_len(tvb_get_ptr(tvb, offset, MIN(avail, 5)), MIN(avail, 5), &kind);
-    if (kind == MSTURN_PDU_PSEUDO_TLS && n == 0)
-        return 0; /* need the 5th byte */
-    if (kind == MSTURN_PDU_UNKNOWN)
-        return tvb_reported_length_remaining(tvb, offset); /* not framed: consume the rest */
-    return n;
-}
-
-static void
-dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
-{
-    guint len = tvb_captured_length(tvb);
-    guint8 hs = len > 5 ? msice_tvb_get_u8(tvb, 5) : 0;
-    proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
-    proto_item_append_text(top, ", Pseudo-TLS %s", val_to_str_const(hs, pseudo_tls_handshake_vals, "record"));
-    proto_tree *mt = proto_item_add_subtree(top, ett_msturn_tcp);
-    proto_tree_add_item(mt, hf_msturn_pseudo_tls, tvb, 0, -1, ENC_NA);
-    if (len >= 6)
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_handshake_type, tvb, 5, 1, ENC_BIG_ENDIAN);
-    if (len >= 43)
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_random, tvb, 11, 32, ENC_NA);
-    if (hs == 1 && len >= MSTURN_PSEUDO_TLS_CLIENT_HELLO_LEN) {
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_cipher_suite, tvb, 46, 2, ENC_BIG_ENDIAN);
-    } else if (hs == 2 && len >= 79) {
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_session_id, tvb, 44, 32, ENC_NA);
-        proto_tree_add_item(mt, hf_msturn_pseudo_tls_cipher_suite, tvb, 76, 2, ENC_BIG_ENDIAN);
-    }
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "Pseudo-TLS %s",
-                        val_to_str_const(hs, pseudo_tls_handshake_vals, "record"));
-}
-
-static int
-dissect_msturn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
-{
-    guint len = tvb_captured_length(tvb);
-    msturn_tcp_pdu_t kind;
-    guint32 plen = msturn_tcp_pdu_len(tvb_get_ptr(tvb, 0, MIN(len, 5)), MIN(len, 5), &kind);
-
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSTURN");
-    switch (kind) {
-    case MSTURN_PDU_PSEUDO_TLS:
-        dissect_pseudo_tls(tvb, pinfo, tree);
-        break;
-    case MSTURN_PDU_BARE_STUN:
-        dissect_msturn_message(tvb, pinfo, tree, 0, NULL);
-        break;
-    case MSTURN_PDU_FRAMED_CONTROL:
-    case MSTURN_PDU_FRAMED_DATA: {
-        proto_item *fi = NULL;
-        proto_tree *ft = proto_tree_add_subtree_format(tree, tvb, 0, 4, ett_msturn_tcp, &fi,
-                                                       "MS-TURN TCP framing: %s, %u bytes",
-                                                       val_to_str_const(msice_tvb_get_u8(tvb, 0), tcp_frame_type_vals, "?"),
-                                                       plen - 4);
-        proto_tree_add_item(ft, hf_msturn_tcp_frame_type, tvb, 0, 1, ENC_BIG_ENDIAN);
-        proto_tree_add_item(ft, hf_msturn_tcp_frame_reserved, tvb, 1, 1, ENC_BIG_ENDIAN);
-        proto_tree_add_item(ft, hf_msturn_tcp_frame_length, tvb, 2, 2, ENC_BIG_ENDIAN);
-        if (len <= 4)
-            break;
-        tvbuff_t *body = tvb_new_subset_remaining(tvb, 4);
-        if (kind == MSTURN_PDU_FRAMED_CONTROL) {
-            if (dissect_msturn_message(body, pinfo, tree, 0, NULL) == 0)
-                msice_expert_format(pinfo, fi, &ei_msturn_tcp_bad_frame,
-                                    "TURN control frame does not hold a STUN/MS-TURN message");
-            break;
-        }
-        /* End-to-end data: usually RFC 4571 framed (2-byte length). */
-        guint blen = tvb_captured_length(body);
-        proto_item *top = proto_tree_add_item(tree, proto_msturn, body, 0, -1, ENC_NA);
-        proto_item_append_text(top, ", End-to-end data");
-        proto_tree *dt = proto_item_add_subtree(top, ett_msturn_relayed);
-        tvbuff_t *payload = body;
-        if (blen >= 2 && (guint)tvb_get_ntohs(body, 0) + 2 == blen) {
-            proto_tree_add_item(dt, hf_msturn_tcp_rfc4571_length, body, 0, 2, ENC_BIG_ENDIAN);
-            payload = tvb_new_subset_remaining(body, 2);
-        }
-        proto_tree_add_item(dt, hf_msturn_tcp_data, payload, 0, -1, ENC_NA);
-        relay_ctx_t rc;
-        conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-        msturn_tcp_conv_t *tc = conv ? (msturn_tcp_conv_t *)conversation_get_proto_data(conv, proto_msturn) : NULL;
-        gboolean outbound = !tc || (addresses_equal(&tc->client, &pinfo->src) && tc->client_port == pinfo->srcport);
-        relay_ends(pinfo, outbound, &rc);
-        rc.carrier = "TCP 0x03 frame";
-        const char *label = dissect_relayed(payload, pinfo, dt, 0, &rc);
-        proto_item *pi = proto_tree_add_string(dt, hf_msturn_relayed, payload, 0, -1, label);
-        proto_item_set_generated(pi);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "End-to-end data [%s]", label);
-        break;
-    }
-    case MSTURN_PDU_UNKNOWN:
-    default: {
-        proto_item *top = proto_tree_add_item(tree, proto_msturn, tvb, 0, -1, ENC_NA);
-        msice_expert_format(pinfo, top, &ei_msturn_tcp_bad_frame,
-                            "Unknown MS-TURN TCP framing type 0x%02x: not a TURN control (0x02) or data (0x03) frame",
-                            len ? msice_tvb_get_u8(tvb, 0) : 0);
-        call_dissector(data_handle, tvb, pinfo, tree);
-        col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[unknown framing]");
-        break;
-    }
-    }
-    return (int)len;
-}
-
-/* Does this TCP payload start an MS-TURN stream? (first segment seen) */
-static gboolean
-tcp_starts_msturn(tvbuff_t *tvb)
-{
-    guint len = tvb_captured_length(tvb);
-    if (len < 4)
-        return FALSE;
-    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    if (msturn_looks_like_pseudo_tls_hello(buf, len) || msturn_looks_like_framed(buf, len))
-        return TRUE;
-    /* Capture started mid-stream: a data frame that ends where the segment
-     * ends or where another frame starts. 0x03 0x00 is no TLS record. */
-    if (buf[0] == MSTURN_TCP_FRAME_DATA && buf[1] == 0) {
-        guint next = 4u + msturn_rd16(buf + 2);
-        if (next == tvb_reported_length(tvb))
-            return TRUE;
-        return next + 2 <= len && (buf[next] == MSTURN_TCP_FRAME_CONTROL || buf[next] == MSTURN_TCP_FRAME_DATA) &&
-               buf[next + 1] == 0;
-    }
-    return msturn_looks_like_msturn(buf, len); /* bare MS-TURN (no framing) */
-}
-
-static int
-dissect_msturn_tcp_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSTURN");
-    col_clear(pinfo->cinfo, COL_INFO);
-    tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 4, get_msturn_tcp_pdu_len, dissect_msturn_tcp_pdu, data);
-    return tvb_captured_length(tvb);
-}
-
-static void
-claim_tcp_conversation(packet_info *pinfo)
-{
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    if (!conversation_get_proto_data(conv, proto_msturn)) {
-        msturn_tcp_conv_t *c = wmem_new0(wmem_file_scope(), msturn_tcp_conv_t);
-        c->first_frame = pinfo->num;
-        /* The client is the first sender, unless that packet comes from an
-         * Edge port to another port (a capture that starts mid-stream). */
-        gboolean from_edge = value_is_in_range(pref_tcp_ports, pinfo->srcport) &&
-                             !value_is_in_range(pref_tcp_ports, pinfo->destport);
-        copy_address_wmem(wmem_file_scope(), &c->client, from_edge ? &pinfo->dst : &pinfo->src);
-        c->client_port = from_edge ? pinfo->destport : pinfo->srcport;
-        conversation_add_proto_data(conv, proto_msturn, c);
-    }
-    conversation_set_dissector(conv, msturn_tcp_handle);
-}
-
-/* The stream is MS-TURN: by its first bytes, by Decode As, or because the
- * conversation was claimed before. */
-static int
-dissect_msturn_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    claim_tcp_conversation(pinfo);
-    return dissect_msturn_tcp_stream(tvb, pinfo, tree, data);
-}
-
-static msice_bool_t
-dissect_msturn_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    guint len = tvb_captured_length(tvb);
-    if (len < 4)
-        return FALSE;
-    const guint8 *buf = tvb_get_ptr(tvb, 0, len);
-    if (!msturn_looks_like_pseudo_tls_hello(buf, len) && !msturn_looks_like_framed(buf, len))
-        return FALSE;
-    claim_tcp_conversation(pinfo);
-    dissect_msturn_tcp_stream(tvb, pinfo, tree, data);
-    return TRUE;
-}
-
-/*
- * Port-table entries. Handles without a protocol, so that a port stays with
- * its previous owner (STUN, TLS) when msturn is disabled, instead of going
- * dead with the disabled dissector.
- */
-static gboolean
-msturn_enabled(void)
-{
-    return proto_is_protocol_enabled(find_protocol_by_id(proto_msturn));
-}
-
-static int
-dissect_udp_port_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    if (msturn_enabled() && udp_is_msturn(tvb, FALSE))
+    if (udp_is_msturn(tvb, FALSE))
         return call_dissector_only(msturn_udp_handle, tvb, pinfo, tree, data);
-    if (msturn_enabled()) {
-        /* Media or checks to/from the active destination, sent raw. */
-        int used = msturn_dissect_active_data(tvb, pinfo, tree);
-        if (used > 0)
-            return used;
-    }
-    /* Not MS-TURN: give it to whoever had this port (STUN on 3478). */
-    dissector_handle_t prev = previous_handle(&udp_takeover, pinfo->match_uint);
-    return prev ? call_dissector_only(prev, tvb, pinfo, tree, data) : 0;
+    return msturn_dissect_active_data(tvb, pinfo, tree);
 }
 
-static int
-dissect_tcp_port_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+/* ---- for msturn-tcp.c and msturn-integrity.c ------------------------------- */
+
+int
+msturn_dissect_top_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    /* Each dissector layer uses up one level of TCP's can_desegment: give
-     * the next one what TCP gave this entry. */
-    pinfo->can_desegment = pinfo->saved_can_desegment;
-    if (msturn_enabled()) {
-        conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-        if ((conv && conversation_get_proto_data(conv, proto_msturn)) || tcp_starts_msturn(tvb))
-            return call_dissector_only(msturn_tcp_handle, tvb, pinfo, tree, data);
-    }
-    /* Not MS-TURN: hand back to TLS (443) or STUN (3478), as if TCP had
-     * called it directly. */
-    dissector_handle_t prev = previous_handle(&tcp_takeover, pinfo->match_uint);
-    return prev ? call_dissector_only(prev, tvb, pinfo, tree, data) : 0;
+    return dissect_msturn_message(tvb, pinfo, tree, 0, NULL);
 }
 
-/* ---- port takeover (preferences) --------------------------------------- */
-
-static void
-release_ports(port_takeover_t *t, dissector_handle_t ours)
+const char *
+msturn_dissect_tcp_relayed(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree, gboolean outbound)
 {
-    if (!t->applied)
-        return;
-    for (guint i = 0; i < t->applied->nranges; i++) {
-        for (guint32 p = t->applied->ranges[i].low; p <= t->applied->ranges[i].high && p <= 65535; p++) {
-            dissector_handle_t prev = previous_handle(t, p);
-            if (prev)
-                dissector_add_uint(t->table, p, prev);
-            else
-                dissector_delete_uint(t->table, p, ours);
-        }
-    }
-    g_hash_table_remove_all(t->previous);
-    wmem_free(wmem_epan_scope(), t->applied);
-    t->applied = NULL;
-}
-
-static void
-take_ports(port_takeover_t *t, range_t *ports, dissector_handle_t ours)
-{
-    if (!t->previous)
-        t->previous = g_hash_table_new(g_direct_hash, g_direct_equal);
-    release_ports(t, ours);
-    t->applied = range_copy(wmem_epan_scope(), ports);
-    for (guint i = 0; i < ports->nranges; i++) {
-        for (guint32 p = ports->ranges[i].low; p <= ports->ranges[i].high && p <= 65535; p++) {
-            dissector_handle_t prev = dissector_get_uint_handle(find_dissector_table(t->table), p);
-            if (prev && prev != ours)
-                g_hash_table_insert(t->previous, GUINT_TO_POINTER(p), prev);
-            dissector_add_uint(t->table, p, ours);
-        }
-    }
+    relay_ctx_t rc;
+    relay_ends(pinfo, outbound, &rc);
+    rc.carrier = "TCP 0x03 frame";
+    const char *label = dissect_relayed(payload, pinfo, tree, 0, &rc);
+    proto_item *pi = proto_tree_add_string(tree, hf_msturn_relayed, payload, 0, -1, label);
+    proto_item_set_generated(pi);
+    return label;
 }
 
 /* ---- registration ------------------------------------------------------ */
@@ -1938,31 +1352,6 @@ proto_register_msturn(void)
               "Matches MULTIPLEXED-TURN-SESSION-ID of the allocation", HFILL } },
         { &hf_msturn_mux_allocation, { "Allocated In", "msturn.mux.allocation_in", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
               "Allocate response that created this session", HFILL } },
-        { &hf_msturn_tcp_frame_type, { "Frame Type", "msturn.tcp.frame_type", FT_UINT8, BASE_HEX,
-              VALS(tcp_frame_type_vals), 0x0, NULL, HFILL } },
-        { &hf_msturn_tcp_frame_reserved, { "Reserved", "msturn.tcp.frame_reserved", FT_UINT8, BASE_HEX, NULL, 0x0,
-              NULL, HFILL } },
-        { &hf_msturn_tcp_frame_length, { "Frame Length", "msturn.tcp.frame_length", FT_UINT16, BASE_DEC, NULL, 0x0,
-              NULL, HFILL } },
-        { &hf_msturn_tcp_rfc4571_length, { "RFC 4571 Length", "msturn.tcp.rfc4571_length", FT_UINT16, BASE_DEC, NULL,
-              0x0, NULL, HFILL } },
-        { &hf_msturn_tcp_data, { "End-to-end Data", "msturn.tcp.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &hf_msturn_pseudo_tls, { "Pseudo-TLS Record", "msturn.pseudo_tls", FT_BYTES, BASE_NONE, NULL, 0x0,
-              "Fake TLS handshake before MS-TURN on TCP 443 ([MS-TURN] 2.1.1)", HFILL } },
-        { &hf_msturn_pseudo_tls_handshake_type, { "Handshake Type", "msturn.pseudo_tls.handshake_type", FT_UINT8,
-              BASE_DEC, VALS(pseudo_tls_handshake_vals), 0x0, NULL, HFILL } },
-        { &hf_msturn_pseudo_tls_random, { "Random", "msturn.pseudo_tls.random", FT_BYTES, BASE_NONE, NULL, 0x0, NULL,
-              HFILL } },
-        { &hf_msturn_pseudo_tls_session_id, { "Session ID", "msturn.pseudo_tls.session_id", FT_BYTES, BASE_NONE, NULL,
-              0x0, NULL, HFILL } },
-        { &hf_msturn_pseudo_tls_cipher_suite, { "Cipher Suite", "msturn.pseudo_tls.cipher_suite", FT_UINT16, BASE_HEX,
-              NULL, 0x0, NULL, HFILL } },
-        { &hf_msturn_integrity_status, { "Integrity Status", "msturn.integrity.status", FT_UINT8, BASE_DEC,
-              VALS(integrity_status_vals), 0x0,
-              "MESSAGE-INTEGRITY checked with the MRAS credentials of this capture or preference "
-              "msturn.credentials; 0 when neither has this USERNAME", HFILL } },
-        { &hf_msturn_integrity_key_source, { "Key Source", "msturn.integrity.key_source", FT_STRING, BASE_NONE,
-              NULL, 0x0, "Where the password of the MESSAGE-INTEGRITY key came from", HFILL } },
         ADDR_HF(ADDR_MAPPED, "mapped", "Mapped Address"),
         ADDR_HF(ADDR_ALTERNATE, "alternate", "Alternate Server"),
         ADDR_HF(ADDR_DESTINATION, "destination", "Destination Address"),
@@ -1977,7 +1366,7 @@ proto_register_msturn(void)
     };
 
     static gint *ett[] = {
-        &ett_msturn, &ett_msturn_attributes, &ett_msturn_attr, &ett_msturn_relayed, &ett_msturn_tcp,
+        &ett_msturn, &ett_msturn_attributes, &ett_msturn_attr, &ett_msturn_relayed,
         &ett_msturn_mux,
         &ett_msturn_active,
     };
@@ -2011,13 +1400,8 @@ proto_register_msturn(void)
               "Request never answered", EXPFILL } },
         { &ei_msturn_retransmission, { "msturn.expert.retransmission", PI_SEQUENCE, PI_NOTE,
               "Retransmitted request", EXPFILL } },
-        { &ei_msturn_tcp_bad_frame, { "msturn.expert.tcp_bad_frame", PI_MALFORMED, PI_ERROR,
-              "Not an MS-TURN TCP frame", EXPFILL } },
         { &ei_msturn_mux_unknown_session, { "msturn.expert.mux_unknown_session", PI_SEQUENCE, PI_NOTE,
               "Multiplexed TURN session id not seen in any Allocate response of this capture", EXPFILL } },
-        { &ei_msturn_integrity_bad, { "msturn.expert.integrity_bad", PI_CHECKSUM, PI_WARN,
-              "MESSAGE-INTEGRITY does not verify with the MRAS credentials: wrong password, or credentials "
-              "from another Edge pool", EXPFILL } },
         { &ei_msturn_too_short, { "msturn.expert.too_short", PI_MALFORMED, PI_ERROR,
               "Shorter than a STUN header", EXPFILL } },
         { &ei_msturn_value_clipped, { "msturn.expert.value_clipped", PI_MALFORMED, PI_ERROR,
@@ -2033,36 +1417,9 @@ proto_register_msturn(void)
     expert_register_field_array(em, ei, array_length(ei));
 
     msturn_udp_handle = register_dissector("msturn.udp", dissect_msturn_udp, proto_msturn);
-    msturn_tcp_handle = register_dissector("msturn.tcp", dissect_msturn_tcp, proto_msturn);
-    /* No protocol on purpose (see dissect_udp_port_entry); named and
-     * described because port tables list their handles in Decode As. */
-    udp_port_entry_handle = create_dissector_handle_with_name_and_description(
-        dissect_udp_port_entry, -1, "msturn.udp_port", "MS-TURN, else the port's previous dissector");
-    tcp_port_entry_handle = create_dissector_handle_with_name_and_description(
-        dissect_tcp_port_entry, -1, "msturn.tcp_port", "MS-TURN, else the port's previous dissector");
-
     module_t *mod = prefs_register_protocol(proto_msturn, proto_reg_handoff_msturn);
-    range_convert_str(wmem_epan_scope(), &pref_udp_ports, MSTURN_DEFAULT_UDP_PORTS, 65535);
-    range_convert_str(wmem_epan_scope(), &pref_tcp_ports, MSTURN_DEFAULT_TCP_PORTS, 65535);
-    prefs_register_range_preference(mod, "udp.ports", "UDP ports",
-                                    "UDP ports of A/V Edges (MS-TURN); anything there that is not MS-TURN "
-                                    "goes to the dissector that had the port (STUN on 3478)",
-                                    &pref_udp_ports, 65535);
-    prefs_register_range_preference(mod, "tcp.ports", "TCP ports",
-                                    "TCP ports of A/V Edges (MS-TURN, 4-byte framing, pseudo-TLS on 443); "
-                                    "streams that are not MS-TURN go to the dissector that had the port "
-                                    "(TLS on 443, STUN on 3478)",
-                                    &pref_tcp_ports, 65535);
-    prefs_register_bool_preference(mod, "desegment", "Reassemble MS-TURN messages spanning TCP segments",
-                                   "Needs TCP's \"Allow subdissectors to reassemble TCP streams\"",
-                                   &pref_desegment);
-    prefs_register_string_preference(mod, "credentials", "MS-TURN credentials",
-                                     "MRAS credentials for checking MESSAGE-INTEGRITY when the capture lacks the "
-                                     "MRAS response that granted them: \"username:password\" pairs, both base64 "
-                                     "exactly as in the MRAS <username> and <password> elements, separated by "
-                                     "spaces or commas. Credentials learnt from MRAS responses in the capture "
-                                     "take precedence",
-                                     &pref_credentials);
+    msturn_tcp_register(proto_msturn, mod);
+    msturn_integrity_register(proto_msturn, mod);
 
     register_init_routine(msturn_init);
 }
@@ -2078,14 +1435,10 @@ proto_reg_handoff_msturn(void)
         rtcp_handle = find_dissector_add_dependency("rtcp", proto_msturn);
         data_handle = find_dissector("data");
         dissector_add_for_decode_as("udp.port", msturn_udp_handle);
-        dissector_add_for_decode_as("tcp.port", msturn_tcp_handle);
         heur_dissector_add("udp", dissect_msturn_heur_udp, "MS-TURN over UDP", "msturn_udp", proto_msturn,
-                           HEURISTIC_ENABLE);
-        heur_dissector_add("tcp", dissect_msturn_heur_tcp, "MS-TURN over TCP", "msturn_tcp", proto_msturn,
                            HEURISTIC_ENABLE);
         initialized = TRUE;
     }
-    take_ports(&udp_takeover, pref_udp_ports, udp_port_entry_handle);
-    take_ports(&tcp_takeover, pref_tcp_ports, tcp_port_entry_handle);
-    parse_pref_credentials();
+    msturn_tcp_handoff();
+    msturn_integrity_apply_prefs();
 }

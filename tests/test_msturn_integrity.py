@@ -7,7 +7,7 @@ hands out the "home" set in frame 5 and the "corp" set in frame 11;
 msturn-udp-allocate/-tcp/-malformed sign with "home", msturn-relay with
 "corp", msturn-bwm with "lync2010" (not handed out by any MRAS capture).
 
-Rule under test (packet-msturn.c, check_integrity()): the check is made on
+Rule under test (msturn-integrity.c, msturn_integrity_check()): the check is made on
 the first pass in frame order and stored, so one-pass tshark, tshark -2 and
 the GUI agree, and a message is verified only with an MRAS response from an
 earlier frame (or the msturn.credentials preference).

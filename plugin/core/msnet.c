@@ -29,6 +29,7 @@
  *    captures of that time are read the same way.
  */
 #include "msnet.h"
+#include "bytes.h"
 
 #include <string.h>
 
@@ -156,17 +157,11 @@ msnet_dscp_name(uint8_t dscp)
     }
 }
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-    return (uint16_t)((p[0] << 8) | p[1]);
-}
-
 /* Does a transport header with these ports start at @l4 (inside @end)? */
 static bool
 ports_at(const uint8_t *l4, const uint8_t *end, uint16_t sport, uint16_t dport)
 {
-    return end - l4 >= 4 && rd16(l4) == sport && rd16(l4 + 2) == dport;
+    return end - l4 >= 4 && bytes_rd16(l4) == sport && bytes_rd16(l4 + 2) == dport;
 }
 
 int

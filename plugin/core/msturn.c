@@ -406,6 +406,31 @@ msturn_get_u32(const uint8_t *buf, const msturn_attr_t *attr, uint32_t *out)
 }
 
 msturn_val_status_t
+msturn_get_u64(const uint8_t *buf, const msturn_attr_t *attr, uint64_t *out)
+{
+    *out = 0;
+    if (attr->value_len < 8)
+        return attr->value_len < attr->length ? MSTURN_VAL_CLIPPED : MSTURN_VAL_BAD_LENGTH;
+    *out = ((uint64_t)msturn_rd32(buf + attr->value_off) << 32) | msturn_rd32(buf + attr->value_off + 4);
+    return attr->val_status;
+}
+
+bool
+msturn_get_text(const uint8_t *buf, const msturn_attr_t *attr, uint32_t *len)
+{
+    const uint8_t *v = buf + attr->value_off;
+    uint32_t n = attr->value_len;
+    while (n && v[n - 1] == 0)
+        n--;
+    *len = n;
+    for (uint32_t i = 0; i < n; i++) {
+        if (v[i] < 0x20 || v[i] > 0x7E)
+            return false;
+    }
+    return true;
+}
+
+msturn_val_status_t
 msturn_get_error(const uint8_t *buf, const msturn_attr_t *attr, uint16_t *code,
                  uint32_t *reason_off, uint32_t *reason_len)
 {
@@ -721,6 +746,68 @@ msturn_looks_like_pseudo_tls_hello(const uint8_t *buf, size_t len)
 }
 
 bool
+msturn_starts_mux(const uint8_t *buf, size_t len)
+{
+    return buf && len >= 2 && msturn_rd16(buf) == MSTURN_MUX_CHANNEL_ID;
+}
+
+bool
+msturn_rfc4571_whole(const uint8_t *buf, size_t len)
+{
+    return buf && len >= 2 && (size_t)msturn_rd16(buf) + 2 == len;
+}
+
+static void
+set_span(msturn_span_t *sp, size_t len, uint32_t off, uint32_t n)
+{
+    if (len >= (size_t)off + n) {
+        sp->offset = off;
+        sp->length = n;
+    }
+}
+
+msturn_status_t
+msturn_parse_pseudo_tls(const uint8_t *buf, size_t len, msturn_pseudo_tls_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    /* [MS-TURN] 2.1.1: record header (type, version, length: 5 bytes), then
+     * the handshake: type, 3-byte length, version, random(32), ... */
+    if (!buf || len < 6)
+        return MSTURN_TOO_SHORT;
+    out->handshake_type = buf[5];
+    set_span(&out->handshake, len, 5, 1);
+    set_span(&out->random, len, 11, 32);
+    /* A hello's later fields are taken only from a whole hello. */
+    if (out->handshake_type == 1) {
+        /* session id length (0), cipher suites length (2), the suite, compression (2 bytes) */
+        if (len < MSTURN_PSEUDO_TLS_CLIENT_HELLO_LEN)
+            return MSTURN_TRUNCATED;
+        set_span(&out->cipher_suite, len, 46, 2);
+    } else if (out->handshake_type == 2) {
+        /* session id length (32), the session id, the suite, compression method */
+        if (len < 79)
+            return MSTURN_TRUNCATED;
+        set_span(&out->session_id, len, 44, 32);
+        set_span(&out->cipher_suite, len, 76, 2);
+    }
+    return MSTURN_OK;
+}
+
+bool
+msturn_is_ice2_check(const uint8_t *buf, size_t len, msturn_msg_t *m)
+{
+    if (!buf || len < MSTURN_HEADER_LEN + 8u)
+        return false;
+    if (!msturn_looks_like_stun_check(buf, len) || msturn_rd32(buf + 4) != STUN_RFC5389_COOKIE)
+        return false;
+    msturn_msg_t local;
+    if (!m)
+        m = &local;
+    return msturn_parse(buf, len, m) == MSTURN_OK &&
+           (msturn_find_attr(m, MSTURN_ATTR_ICE_IMPL_VERSION) || msturn_find_attr(m, MSTURN_ATTR_ICE_CANDIDATE_ID));
+}
+
+bool
 msturn_looks_like_framed(const uint8_t *buf, size_t len)
 {
     if (len < MSTURN_TCP_FRAME_HDR_LEN + MSTURN_HEADER_LEN + 8u)
@@ -731,4 +818,26 @@ msturn_looks_like_framed(const uint8_t *buf, size_t len)
         return false;
     return msturn_looks_like_msturn(buf + MSTURN_TCP_FRAME_HDR_LEN, len - MSTURN_TCP_FRAME_HDR_LEN) &&
            msturn_rd32(buf + MSTURN_TCP_FRAME_HDR_LEN + 24) == MSTURN_MAGIC_COOKIE_VALUE;
+}
+
+msturn_tcp_start_t
+msturn_tcp_starts(const uint8_t *buf, size_t len, size_t reported_len)
+{
+    if (!buf || len < MSTURN_TCP_FRAME_HDR_LEN)
+        return MSTURN_TCP_START_NO;
+    if (msturn_looks_like_pseudo_tls_hello(buf, len))
+        return MSTURN_TCP_START_PSEUDO_TLS;
+    if (msturn_looks_like_framed(buf, len))
+        return MSTURN_TCP_START_FRAMED;
+    /* [MS-TURN] 2.1.4: type (0x02 control, 0x03 data), reserved 0, 16-bit length. */
+    if (buf[0] == MSTURN_TCP_FRAME_DATA && buf[1] == 0) {
+        size_t next = MSTURN_TCP_FRAME_HDR_LEN + (size_t)msturn_rd16(buf + 2);
+        if (next == reported_len)
+            return MSTURN_TCP_START_DATA_FRAME;
+        if (next + 2 <= len && (buf[next] == MSTURN_TCP_FRAME_CONTROL || buf[next] == MSTURN_TCP_FRAME_DATA) &&
+            buf[next + 1] == 0)
+            return MSTURN_TCP_START_DATA_FRAME;
+        return MSTURN_TCP_START_NO;
+    }
+    return msturn_looks_like_msturn(buf, len) ? MSTURN_TCP_START_BARE : MSTURN_TCP_START_NO;
 }

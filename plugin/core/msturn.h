@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
+
 #include "msturn-consts.h"
 #include "status.h"
 
@@ -151,6 +153,18 @@ bool msturn_looks_like_mux(const uint8_t *buf, size_t len, size_t datagram_len);
  */
 bool msturn_looks_like_stun_check(const uint8_t *buf, size_t len);
 
+/**
+ * msturn_is_ice2_check:
+ * @m: (out caller-allocates) (optional): the message as parsed (valid when
+ *   TRUE); NULL: parsed into a local copy.
+ *
+ * TRUE for an MS-ICE2 connectivity check recognised by its shape alone: a
+ * STUN Binding message with the RFC 5389 cookie that parses without a
+ * problem and carries IMPLEMENTATION-VERSION or CANDIDATE-IDENTIFIER
+ * ([MS-ICE2] 2.2.2.2, 2.2.2.4), which no other STUN user sends.
+ */
+bool msturn_is_ice2_check(const uint8_t *buf, size_t len, msturn_msg_t *m);
+
 /** msturn_payload_t: what relayed bytes (DATA, 0xFF10, TCP data) hold. */
 typedef enum {
     MSTURN_PAYLOAD_DATA = 0,   /* opaque */
@@ -229,6 +243,19 @@ msturn_val_status_t msturn_get_address(const uint8_t *buf, const msturn_msg_t *m
 
 msturn_val_status_t msturn_get_u32(const uint8_t *buf, const msturn_attr_t *attr,
                                    uint32_t *out);
+
+/** msturn_get_u64: a 64-bit value (MULTIPLEXED-TURN-SESSION-ID, ICE-CONTROLLING, ...). */
+msturn_val_status_t msturn_get_u64(const uint8_t *buf, const msturn_attr_t *attr, uint64_t *out);
+
+/**
+ * msturn_get_text:
+ * @len: (out): the length of the text: the value without the NUL bytes
+ *   MS-ICE2 pads USERNAME with inside its length.
+ *
+ * Returns: true when those @len bytes are all printable ASCII (0x20-0x7E),
+ * so they can be shown and compared as text; false otherwise.
+ */
+bool msturn_get_text(const uint8_t *buf, const msturn_attr_t *attr, uint32_t *len);
 
 /**
  * msturn_get_error:
@@ -356,17 +383,73 @@ uint32_t msturn_tcp_pdu_len(const uint8_t *buf, size_t len, msturn_tcp_pdu_t *ki
  */
 bool msturn_looks_like_pseudo_tls_hello(const uint8_t *buf, size_t len);
 
+/** msturn_starts_mux: TRUE when @buf starts with the multiplexed-TURN channel 0xFF10 (any length). */
+bool msturn_starts_mux(const uint8_t *buf, size_t len);
+
+/**
+ * msturn_rfc4571_whole:
+ * TRUE when @buf is exactly one RFC 4571 frame: a 2-byte length equal to the
+ * bytes after it (how end-to-end data in a TCP data frame usually carries
+ * its packet, [MS-TURN] 2.1.4).
+ */
+bool msturn_rfc4571_whole(const uint8_t *buf, size_t len);
+
+/** msturn_span_t: bytes [offset, offset + length) of a record; length 0: not present. */
+typedef struct {
+    uint32_t offset;
+    uint32_t length;
+} msturn_span_t;
+
+/** msturn_pseudo_tls_t: the fields of a pseudo-TLS handshake record ([MS-TURN] 2.1.1). */
+typedef struct {
+    uint8_t       handshake_type; /* 1 ClientHello, 2 ServerHello, other: not a hello; 0 when cut before it */
+    msturn_span_t handshake;      /* the handshake type byte */
+    msturn_span_t random;         /* the 32-byte random */
+    msturn_span_t session_id;     /* ServerHello: the 32-byte session id */
+    msturn_span_t cipher_suite;   /* the one cipher suite (0x0018) */
+} msturn_pseudo_tls_t;
+
+/**
+ * msturn_parse_pseudo_tls:
+ * The fields of a pseudo-TLS record (a TLS 1.0 handshake record, 5-byte
+ * record header first): handshake type at 5, random at 11-42; ClientHello:
+ * session id length 0 at 43, the cipher suite at 46-47; ServerHello: a
+ * 32-byte session id at 44-75 and the cipher suite at 76-77.
+ *
+ * Returns: MSTURN_OK when the hello is whole (ClientHello 50 bytes,
+ * ServerHello 79: every span set), or the record is no hello (type and
+ * random only); MSTURN_TOO_SHORT without the handshake type;
+ * MSTURN_TRUNCATED for a hello cut short (type and random only).
+ */
+msturn_status_t msturn_parse_pseudo_tls(const uint8_t *buf, size_t len, msturn_pseudo_tls_t *out);
+
 /** msturn_looks_like_framed: TRUE for 02 00 len + an MS-TURN message. */
 bool msturn_looks_like_framed(const uint8_t *buf, size_t len);
 
-/** msturn_rd16 / msturn_rd32: big-endian reads; caller checks bounds. */
-static inline uint16_t msturn_rd16(const uint8_t *p)
-{
-    return (uint16_t)((p[0] << 8) | p[1]);
-}
-static inline uint32_t msturn_rd32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
+/** msturn_tcp_start_t: how the first bytes of a TCP payload look (msturn_tcp_starts()). */
+typedef enum {
+    MSTURN_TCP_START_NO = 0,       /* not an MS-TURN stream by its first bytes */
+    MSTURN_TCP_START_PSEUDO_TLS,   /* the pseudo-TLS ClientHello ([MS-TURN] 2.1.1) */
+    MSTURN_TCP_START_FRAMED,       /* a TURN control frame holding an MS-TURN message (2.1.4) */
+    MSTURN_TCP_START_DATA_FRAME,   /* an end-to-end data frame (0x03 0x00 len) whose end is the segment's end or
+                                      the start of another frame: a capture started mid-stream */
+    MSTURN_TCP_START_BARE,         /* an MS-TURN message without framing */
+} msturn_tcp_start_t;
+
+/**
+ * msturn_tcp_starts:
+ * @buf: the first @len bytes of a TCP payload (the captured part);
+ * @reported_len: the payload's length on the wire.
+ *
+ * Does this payload start an MS-TURN stream (the first segment seen of a
+ * connection on an Edge port)? 0x03 0x00 starts no TLS record, so a data
+ * frame is taken when its length ends the payload exactly or points at the
+ * next frame header (0x02/0x03, 0x00).
+ */
+msturn_tcp_start_t msturn_tcp_starts(const uint8_t *buf, size_t len, size_t reported_len);
+
+/** msturn_rd16 / msturn_rd32: big-endian reads (bytes.h); caller checks bounds. */
+#define msturn_rd16 bytes_rd16
+#define msturn_rd32 bytes_rd32
 
 #endif /* MSICE_MSTURN_H */

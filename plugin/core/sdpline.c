@@ -152,3 +152,26 @@ sdpline_parse(const char *line, size_t len, sdpline_t *out)
         parse_media(out, line, 2, end);
     return out->status;
 }
+
+bool
+sdpline_next_line(const char *body, size_t len, size_t off, sdpline_body_line_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!body || off >= len)
+        return false;
+    size_t end = off;
+    while (end < len && body[end] != '\r' && body[end] != '\n')
+        end++;
+    size_t next = end;
+    if (end < len) {
+        next = end + 1;
+        if (body[end] == '\r' && next < len && body[next] == '\n')
+            next++;
+    }
+    out->offset = (uint32_t)off;
+    out->length = (uint32_t)(end - off);
+    out->next = (uint32_t)next;
+    if (out->length >= 2 && body[off + 1] == '=')
+        out->type = body[off];
+    return true;
+}

@@ -79,6 +79,27 @@ typedef struct {
  */
 sdpline_status_t sdpline_parse(const char *line, size_t len, sdpline_t *out);
 
+/** sdpline_body_line_t: one line of an SDP body (sdpline_next_line()). */
+typedef struct {
+    uint32_t offset;   /* of its first byte in the body */
+    uint32_t length;   /* without the line end */
+    uint32_t next;     /* where the next line starts (after CR LF, LF or CR) */
+    char     type;     /* the letter of a "<type>=" line ('v', 'a', 'c', 'm', ...); 0: no "x=" */
+} sdpline_body_line_t;
+
+/**
+ * sdpline_next_line:
+ * @body, @len: the SDP body.
+ * @off: where the line starts.
+ * @out: (out): the line.
+ *
+ * Splits the body into lines as RFC 4566 5 writes them (CR LF; a bare LF,
+ * or a bare CR, ends a line too, as real stacks send); a last line without
+ * a line end runs to the end of the body. Returns false when @off is at or
+ * past the end of the body (no line).
+ */
+bool sdpline_next_line(const char *body, size_t len, size_t off, sdpline_body_line_t *out);
+
 /** sdpline_has_problem: TRUE when @status was seen while parsing @l. */
 static inline bool sdpline_has_problem(const sdpline_t *l, sdpline_status_t status)
 {

@@ -224,3 +224,21 @@ sdpline_status_to_string(sdpline_status_t status)
     }
     return "unknown status";
 }
+
+const char *
+icmpquote_status_to_string(icmpquote_status_t status)
+{
+    switch (status) {
+    case ICMPQUOTE_OK:                   return "ok";
+    case ICMPQUOTE_TOO_SHORT:            return "shorter than an ICMP header";
+    case ICMPQUOTE_NOT_UNREACHABLE:      return "not a destination unreachable error";
+    case ICMPQUOTE_NO_IP_HEADER:         return "quoted IP header cut off";
+    case ICMPQUOTE_BAD_IP_VERSION:       return "quoted IP version does not match the ICMP version";
+    case ICMPQUOTE_BAD_IP_HEADER_LENGTH: return "quoted IPv4 header length below 20 bytes";
+    case ICMPQUOTE_NOT_UDP:              return "quoted datagram is not UDP (or has IPv6 extension headers)";
+    case ICMPQUOTE_LATER_FRAGMENT:       return "quoted datagram is a later IPv4 fragment (no UDP header)";
+    case ICMPQUOTE_NO_UDP_HEADER:        return "quoted UDP header cut off";
+    case ICMPQUOTE_STATUS_COUNT:         break;
+    }
+    return "unknown status";
+}

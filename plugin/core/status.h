@@ -222,4 +222,20 @@ typedef enum {
 
 const char *sdpline_status_to_string(sdpline_status_t status);
 
+/* ---- the datagram an ICMP destination unreachable error quotes (icmpquote.c) ---- */
+typedef enum {
+    ICMPQUOTE_OK = 0,
+    ICMPQUOTE_TOO_SHORT,             /* fewer than the 8 bytes of an ICMP header */
+    ICMPQUOTE_NOT_UNREACHABLE,       /* not a destination unreachable error: nothing quoted to read */
+    ICMPQUOTE_NO_IP_HEADER,          /* the quoted IP header is cut off */
+    ICMPQUOTE_BAD_IP_VERSION,        /* the quoted header's version is not that of the ICMP flavour */
+    ICMPQUOTE_BAD_IP_HEADER_LENGTH,  /* quoted IPv4 IHL below 5 */
+    ICMPQUOTE_NOT_UDP,               /* the quoted datagram is not UDP (IPv6: or has extension headers) */
+    ICMPQUOTE_LATER_FRAGMENT,        /* a later IPv4 fragment: no UDP header in it */
+    ICMPQUOTE_NO_UDP_HEADER,         /* fewer than 8 bytes quoted after the IP header */
+    ICMPQUOTE_STATUS_COUNT
+} icmpquote_status_t;
+
+const char *icmpquote_status_to_string(icmpquote_status_t status);
+
 #endif /* MSICE_STATUS_H */

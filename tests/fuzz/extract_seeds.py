@@ -8,8 +8,9 @@ Writes OUT_DIR/fuzz_msturn/ (UDP payloads and TCP payloads of MS-TURN ports,
 framed or not) and, for the SIP-based targets, OUT_DIR/fuzz_icecand/ (each
 a=... line value of each SDP body), OUT_DIR/fuzz_msdiag/ (the values of the
 diagnostics and location headers), OUT_DIR/fuzz_mras/ and fuzz_xmlspan/ (each
-MRAS XML body), OUT_DIR/fuzz_sdpline/ (each SDP body) and fuzz_sipscan/ (each
-SIP payload, behind the 4 bytes that place a header value in it), at most
+MRAS XML body), OUT_DIR/fuzz_sdpline/ (each SDP body), fuzz_sipscan/ (each
+SIP payload, behind the 4 bytes that place a header value in it) and
+fuzz_icmpquote/ (each ICMP message of an Ethernet/IPv4 frame), at most
 MAX_SEEDS each. Reads pcap files with the standard library.
 """
 import hashlib
@@ -38,12 +39,14 @@ def packets(path):
 
 
 def transport_payload(frame):
-    """(proto, sport, dport, payload) of an Ethernet/IPv4 frame, or None."""
+    """(proto, sport, dport, payload) of an Ethernet/IPv4 frame, or None (ICMP: ports 0, the whole message)."""
     if len(frame) < 34 or frame[12:14] != b"\x08\x00":
         return None
     ihl = (frame[14] & 0x0F) * 4
     proto = frame[23]
     l4 = frame[14 + ihl:]
+    if proto == 1:
+        return "icmp", 0, 0, l4
     if proto == 17 and len(l4) >= 8:
         return "udp", *struct.unpack(">HH", l4[:4]), l4[8:]
     if proto == 6 and len(l4) >= 20:
@@ -77,6 +80,9 @@ def main():
             if not tp:
                 continue
             proto, sport, dport, payload = tp
+            if proto == "icmp":
+                write(out / "fuzz_icmpquote", payload)
+                continue
             if sport in MSTURN_PORTS or dport in MSTURN_PORTS:
                 write(out / "fuzz_msturn", payload)
             if proto == "udp" and (sport == 5060 or dport == 5060) or proto == "tcp" and 5060 in (sport, dport) \

@@ -77,6 +77,12 @@ read_values(const uint8_t *buf, size_t len, const msturn_msg_t *m, unsigned dept
         uint16_t code = 0;
         (void)msturn_get_address(buf, m, a, &addr);
         (void)msturn_get_u32(buf, a, &u32);
+        uint64_t u64 = 0;
+        uint32_t text_len = 0;
+        if (msturn_get_u64(buf, a, &u64) != MSTURN_VAL_OK && a->value_len < 8)
+            CHECK(u64 == 0);
+        (void)msturn_get_text(buf, a, &text_len);
+        CHECK(text_len <= a->value_len);
         if (msturn_get_error(buf, a, &code, &ro, &rl) == MSTURN_VAL_OK)
             CHECK((size_t)ro + rl <= len);
         (void)msturn_val_status_to_string(a->val_status);
@@ -172,6 +178,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     (void)msturn_looks_like_pseudo_tls_hello(data, size);
     (void)msturn_looks_like_framed(data, size);
+    /* The first segment of a stream, cut by the snapshot length or whole. */
+    msturn_tcp_start_t start = msturn_tcp_starts(data, size, dgram);
+    CHECK(start == MSTURN_TCP_START_NO || size >= 4);
+    (void)msturn_tcp_starts(data, size, size);
+    msturn_pseudo_tls_t ptls;
+    if (msturn_parse_pseudo_tls(data, size, &ptls) == MSTURN_OK && ptls.cipher_suite.length)
+        CHECK((size_t)ptls.cipher_suite.offset + ptls.cipher_suite.length <= size);
+    CHECK((size_t)ptls.random.offset + ptls.random.length <= size);
+    CHECK((size_t)ptls.session_id.offset + ptls.session_id.length <= size);
+    if (msturn_starts_mux(data, size))
+        CHECK(size >= 2);
+    if (msturn_rfc4571_whole(data, size))
+        CHECK(size >= 2 && (size_t)msturn_rd16(data) == size - 2);
+    if (msturn_is_ice2_check(data, size, &m))
+        read_values(data, size, &m, 0);
     (void)msturn_looks_like_stun_check(data, size);
     static bool done;
     if (!done) {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_sdpline.c - libFuzzer harness for the SDP c= / m= line reader: the
- * input is an SDP body, cut into lines as packet-msice.c does (LF or CRLF)
- * and each line parsed; the whole input is parsed as one line too. Each
+ * input is an SDP body, cut into lines by sdpline_next_line() as
+ * packet-msice.c does (CR LF, LF or CR) and each line parsed; the whole input is parsed as one line too. Each
  * line is an exact-size heap copy, so ASan catches any read past it; a
  * broken invariant traps.
  */
@@ -63,15 +63,21 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     one_line(data, size);
-    size_t ls = 0;
-    for (size_t i = 0; i <= size; i++) {
-        if (i == size || data[i] == '\n') {
-            size_t e = i;
-            if (e > ls && data[e - 1] == '\r')
-                e--;
-            one_line(data + ls, e - ls);
-            ls = i + 1;
-        }
+    char *body = malloc(size ? size : 1);
+    if (!body)
+        return 0;
+    memcpy(body, data, size);
+    sdpline_body_line_t l;
+    size_t off = 0, n = 0;
+    while (sdpline_next_line(body, size, off, &l)) {
+        CHECK(l.offset == off && (size_t)l.offset + l.length <= size);
+        CHECK(l.next > off && l.next <= size && l.next >= l.offset + l.length);
+        CHECK(l.type == 0 || (l.length >= 2 && body[off + 1] == '='));
+        one_line(data + l.offset, l.length);
+        off = l.next;
+        CHECK(++n <= size);
     }
+    CHECK(off == size);
+    free(body);
     return 0;
 }

@@ -359,6 +359,176 @@ test_tcp_framing(void)
     g_assert_true(msturn_looks_like_framed(framed, sizeof(framed)));
 }
 
+/* A direct check is taken for MS-ICE2 by its shape: the cookie, a clean
+ * parse and IMPLEMENTATION-VERSION or CANDIDATE-IDENTIFIER ([MS-ICE2] 2.2.2). */
+static void
+test_is_ice2_check(void)
+{
+    msturn_msg_t m;
+    g_assert_true(msturn_is_ice2_check(v_ice2_check, sizeof(v_ice2_check), &m));
+    g_assert_nonnull(msturn_find_attr(&m, MSTURN_ATTR_ICE_IMPL_VERSION));
+    g_assert_true(msturn_is_ice2_check(v_ice2_check, sizeof(v_ice2_check), NULL));
+    /* Without its IMPLEMENTATION-VERSION (the last 8 bytes), a plain RFC 5389 check. */
+    uint8_t plain[sizeof(v_ice2_check) - 8];
+    memcpy(plain, v_ice2_check, sizeof(plain));
+    plain[3] = 0x1c;                                   /* Length 28 */
+    g_assert_cmpint(msturn_parse(plain, sizeof(plain), &m), ==, MSTURN_OK);
+    g_assert_false(msturn_is_ice2_check(plain, sizeof(plain), &m));
+    /* A CANDIDATE-IDENTIFIER in its place does the same. */
+    uint8_t cand[sizeof(v_ice2_check)];
+    memcpy(cand, v_ice2_check, sizeof(cand));
+    cand[sizeof(cand) - 8] = 0x80;
+    cand[sizeof(cand) - 7] = 0x54;                     /* 0x8054, 4 bytes "abcd" */
+    memcpy(cand + sizeof(cand) - 4, "abcd", 4);
+    g_assert_true(msturn_is_ice2_check(cand, sizeof(cand), NULL));
+    /* MS-ICE v6 checks have no cookie: not recognised by shape. */
+    g_assert_false(msturn_is_ice2_check(v_classic_check, sizeof(v_classic_check), NULL));
+    /* A damaged check (Length one attribute short) is not taken. */
+    uint8_t cut[sizeof(v_ice2_check)];
+    memcpy(cut, v_ice2_check, sizeof(cut));
+    cut[3] = 0x20;
+    g_assert_false(msturn_is_ice2_check(cut, sizeof(cut), NULL));
+    for (size_t n = 0; n < sizeof(v_ice2_check); n++)
+        g_assert_false(msturn_is_ice2_check(v_ice2_check, n, NULL));
+}
+
+/* USERNAME as text: MS-ICE2's NUL padding inside the length is not part of it. */
+static void
+test_get_text_and_u64(void)
+{
+    msturn_msg_t m;
+    uint32_t n = 0;
+    g_assert_cmpint(msturn_parse(v_classic_check, sizeof(v_classic_check), &m), ==, MSTURN_OK);
+    const msturn_attr_t *u = msturn_find_attr(&m, MSTURN_ATTR_USERNAME);
+    g_assert_true(msturn_get_text(v_classic_check, u, &n));
+    g_assert_cmpuint(n, ==, 7);                        /* "a:1:b:1", 2 NULs stripped */
+    uint8_t bin[sizeof(v_classic_check)];
+    memcpy(bin, v_classic_check, sizeof(bin));
+    bin[24] = 0x01;                                    /* a control byte: not text */
+    g_assert_cmpint(msturn_parse(bin, sizeof(bin), &m), ==, MSTURN_OK);
+    g_assert_false(msturn_get_text(bin, msturn_find_attr(&m, MSTURN_ATTR_USERNAME), &n));
+
+    /* MULTIPLEXED-TURN-SESSION-ID ([MS-TURN] 2.2.2.25), 8 bytes. */
+    static const uint8_t v_sid[] = {
+        0x01, 0x01, 0x00, 0x0c,                         /* Binding Response, Length 12 */
+        0x21, 0x12, 0xa4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+        0x80, 0x95, 0x00, 0x08, 0x01, 0x23, 0x45, 0x67, /* session id 0x0123456789abcdef */
+        0x89, 0xab, 0xcd, 0xef,
+    };
+    g_assert_cmpint(msturn_parse(v_sid, sizeof(v_sid), &m), ==, MSTURN_OK);
+    uint64_t sid = 0;
+    g_assert_cmpint(msturn_get_u64(v_sid, msturn_find_attr(&m, MSTURN_ATTR_MUX_SESSION_ID), &sid), ==, MSTURN_VAL_OK);
+    g_assert_cmphex(sid, ==, G_GUINT64_CONSTANT(0x0123456789abcdef));
+    /* Cut by the end of the message: no value. */
+    msturn_parse(v_sid, sizeof(v_sid) - 3, &m);
+    const msturn_attr_t *a = msturn_find_attr(&m, MSTURN_ATTR_MUX_SESSION_ID);
+    if (a) {
+        g_assert_cmpint(msturn_get_u64(v_sid, a, &sid), ==, MSTURN_VAL_CLIPPED);
+        g_assert_cmphex(sid, ==, 0);
+    }
+}
+
+/* 0xFF10 at the start ([MS-TURN] 2.2.3) and an RFC 4571 frame filling a TCP data frame (2.1.4). */
+static void
+test_mux_start_and_rfc4571(void)
+{
+    static const uint8_t mux[] = { 0xff, 0x10, 0x00, 0x08 };
+    g_assert_true(msturn_starts_mux(mux, 2));
+    g_assert_true(msturn_starts_mux(mux, sizeof(mux)));
+    g_assert_false(msturn_starts_mux(mux, 1));
+    g_assert_false(msturn_starts_mux(v_alloc_resp, sizeof(v_alloc_resp)));
+    static const uint8_t framed[] = { 0x00, 0x04, 0x80, 0x00, 0x2e, 0x60 };  /* length 4 + 4 bytes */
+    g_assert_true(msturn_rfc4571_whole(framed, sizeof(framed)));
+    g_assert_false(msturn_rfc4571_whole(framed, sizeof(framed) - 1));   /* cut */
+    static const uint8_t empty[] = { 0x00, 0x00 };
+    g_assert_true(msturn_rfc4571_whole(empty, 2));
+    g_assert_false(msturn_rfc4571_whole(empty, 1));
+    g_assert_false(msturn_rfc4571_whole(NULL, 0));
+}
+
+/* [MS-TURN] 2.1.1: the pseudo-TLS ClientHello and ServerHello. */
+static void
+test_pseudo_tls(void)
+{
+    msturn_pseudo_tls_t p;
+    uint8_t ch[50] = { 0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29, 0x03, 0x01 };
+    memcpy(ch + 43, "\x00\x00\x02\x00\x18\x01\x00", 7);
+    g_assert_cmpint(msturn_parse_pseudo_tls(ch, sizeof(ch), &p), ==, MSTURN_OK);
+    g_assert_cmpuint(p.handshake_type, ==, 1);
+    g_assert_cmpuint(p.random.offset, ==, 11);
+    g_assert_cmpuint(p.random.length, ==, 32);
+    g_assert_cmpuint(p.session_id.length, ==, 0);
+    g_assert_cmpuint(p.cipher_suite.offset, ==, 46);  /* 0x0018 */
+    g_assert_cmpuint(p.cipher_suite.length, ==, 2);
+
+    uint8_t sh[83] = { 0x16, 0x03, 0x01, 0x00, 0x4e, 0x02, 0x00, 0x00, 0x46, 0x03, 0x01 };
+    sh[43] = 32;                                       /* session id length */
+    sh[76] = 0x00;
+    sh[77] = 0x18;                                     /* cipher suite */
+    g_assert_cmpint(msturn_parse_pseudo_tls(sh, sizeof(sh), &p), ==, MSTURN_OK);
+    g_assert_cmpuint(p.handshake_type, ==, 2);
+    g_assert_cmpuint(p.session_id.offset, ==, 44);
+    g_assert_cmpuint(p.session_id.length, ==, 32);
+    g_assert_cmpuint(p.cipher_suite.offset, ==, 76);
+
+    /* Every prefix: type from 6 bytes, random from 43, the rest only whole. */
+    for (size_t n = 0; n < sizeof(sh); n++) {
+        msturn_status_t st = msturn_parse_pseudo_tls(sh, n, &p);
+        g_assert_cmpint(st, ==, n < 6 ? MSTURN_TOO_SHORT : n < 79 ? MSTURN_TRUNCATED : MSTURN_OK);
+        g_assert_cmpuint(p.random.length, ==, n >= 43 ? 32 : 0);
+        g_assert_cmpuint(p.cipher_suite.length, ==, n >= 79 ? 2 : 0);
+    }
+    for (size_t n = 6; n < sizeof(ch); n++) {
+        g_assert_cmpint(msturn_parse_pseudo_tls(ch, n, &p), ==, MSTURN_TRUNCATED);
+        g_assert_cmpuint(p.cipher_suite.length, ==, 0);
+    }
+    ch[5] = 0x0b;                                      /* Certificate: no hello, type only */
+    g_assert_cmpint(msturn_parse_pseudo_tls(ch, sizeof(ch), &p), ==, MSTURN_OK);
+    g_assert_cmpuint(p.handshake_type, ==, 11);
+    g_assert_cmpuint(p.cipher_suite.length, ==, 0);
+    g_assert_cmpint(msturn_parse_pseudo_tls(NULL, 0, &p), ==, MSTURN_TOO_SHORT);
+}
+
+/* The first segment of a connection to an Edge TCP port ([MS-TURN] 2.1.1,
+ * 2.1.4): which starts are MS-TURN, whatever the prefix captured. */
+static void
+test_tcp_starts(void)
+{
+    uint8_t ch[50] = { 0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29, 0x03, 0x01 };
+    memcpy(ch + 43, "\x00\x00\x02\x00\x18\x01\x00", 7);
+    g_assert_cmpint(msturn_tcp_starts(ch, sizeof(ch), sizeof(ch)), ==, MSTURN_TCP_START_PSEUDO_TLS);
+
+    uint8_t framed[4 + sizeof(v_alloc_resp)] = { 0x02, 0x00, 0x00, sizeof(v_alloc_resp) };
+    memcpy(framed + 4, v_alloc_resp, sizeof(v_alloc_resp));
+    g_assert_cmpint(msturn_tcp_starts(framed, sizeof(framed), sizeof(framed)), ==, MSTURN_TCP_START_FRAMED);
+
+    /* Mid-stream: an end-to-end data frame of 6 bytes (03 00 00 06), alone
+     * in its segment, or followed by the header of the next frame. */
+    static const uint8_t data[] = {
+        0x03, 0x00, 0x00, 0x06,              /* data frame, 6 bytes */
+        0x00, 0x04, 0xde, 0xad, 0xbe, 0xef,  /* RFC 4571 length 4 + 4 bytes */
+        0x02, 0x00, 0x00, 0x24,              /* the next frame: TURN control, 36 bytes */
+    };
+    g_assert_cmpint(msturn_tcp_starts(data, 10, 10), ==, MSTURN_TCP_START_DATA_FRAME);
+    g_assert_cmpint(msturn_tcp_starts(data, sizeof(data), 200), ==, MSTURN_TCP_START_DATA_FRAME);
+    g_assert_cmpint(msturn_tcp_starts(data, 11, 200), ==, MSTURN_TCP_START_NO);   /* next header cut off */
+    uint8_t other[sizeof(data)];
+    memcpy(other, data, sizeof(data));
+    other[10] = 0x17;                        /* what follows is no frame header */
+    g_assert_cmpint(msturn_tcp_starts(other, sizeof(other), 200), ==, MSTURN_TCP_START_NO);
+
+    g_assert_cmpint(msturn_tcp_starts(v_alloc_resp, sizeof(v_alloc_resp), sizeof(v_alloc_resp)), ==,
+                    MSTURN_TCP_START_BARE);
+    static const uint8_t tls[] = { 0x17, 0x03, 0x03, 0x00, 0x10, 0, 0, 0 };  /* a real TLS record */
+    g_assert_cmpint(msturn_tcp_starts(tls, sizeof(tls), sizeof(tls)), ==, MSTURN_TCP_START_NO);
+    /* Fewer than a frame header: never MS-TURN; every prefix of the frames is read safely. */
+    for (size_t n = 0; n < 4; n++)
+        g_assert_cmpint(msturn_tcp_starts(framed, n, n), ==, MSTURN_TCP_START_NO);
+    for (size_t n = 0; n <= sizeof(framed); n++)
+        (void)msturn_tcp_starts(framed, n, sizeof(framed));
+    g_assert_cmpint(msturn_tcp_starts(NULL, 0, 0), ==, MSTURN_TCP_START_NO);
+}
+
 static void
 test_classify_payload(void)
 {
@@ -640,5 +810,10 @@ main(int argc, char **argv)
     g_test_add_func("/msturn/integrity/not-present", test_integrity_not_present);
     g_test_add_func("/msturn/integrity/malformed", test_integrity_malformed);
     g_test_add_func("/msturn/integrity/every-prefix", test_integrity_every_prefix);
+    g_test_add_func("/msturn/tcp/starts", test_tcp_starts);
+    g_test_add_func("/msturn/tcp/pseudo-tls", test_pseudo_tls);
+    g_test_add_func("/msturn/tcp/mux-start-and-rfc4571", test_mux_start_and_rfc4571);
+    g_test_add_func("/msturn/ice2-check-by-shape", test_is_ice2_check);
+    g_test_add_func("/msturn/values/text-and-u64", test_get_text_and_u64);
     return g_test_run();
 }

@@ -246,6 +246,53 @@ test_other_lines(void)
     g_assert_cmpstr(sdpline_status_to_string(SDPLINE_BAD_PORT), ==, "m= port is not a number 0-65535");
 }
 
+/* An SDP body cut into lines: CR LF as RFC 4566 5 writes them, a bare LF
+ * and a bare CR as some stacks send, an empty line, and a last line
+ * without a line end. */
+static void
+test_body_lines(void)
+{
+    static const char body[] =
+        "v=0\r\n"                                  /* 0: CR LF */
+        "c=IN IP4 192.0.2.10\n"                     /* 5: LF */
+        "a=ice-ufrag:Ab12\r"                        /* 25: CR */
+        "\r\n"                                      /* 42: empty line */
+        "m=audio 50000 RTP/SAVP 0";                 /* 44: no line end */
+    static const struct {
+        uint32_t offset, length, next;
+        char     type;
+    } want[] = {
+        { 0, 3, 5, 'v' },
+        { 5, 19, 25, 'c' },
+        { 25, 16, 42, 'a' },
+        { 42, 0, 44, 0 },
+        { 44, 24, 68, 'm' },
+    };
+    size_t len = sizeof(body) - 1;
+    char *copy = g_memdup2(body, len);   /* exactly the body: a read past it shows under valgrind */
+    sdpline_body_line_t l;
+    size_t off = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+        g_assert_true(sdpline_next_line(copy, len, off, &l));
+        g_assert_cmpuint(l.offset, ==, want[i].offset);
+        g_assert_cmpuint(l.length, ==, want[i].length);
+        g_assert_cmpuint(l.next, ==, want[i].next);
+        g_assert_cmpint(l.type, ==, want[i].type);
+        off = l.next;
+    }
+    g_assert_cmpuint(off, ==, len);
+    g_assert_false(sdpline_next_line(copy, len, off, &l));
+    /* "x" alone or "=x" is no typed line; a body ending in CR ends that line. */
+    g_assert_true(sdpline_next_line("a", 1, 0, &l));
+    g_assert_cmpint(l.type, ==, 0);
+    g_assert_true(sdpline_next_line("=a\r", 3, 0, &l));
+    g_assert_cmpint(l.type, ==, 0);
+    g_assert_cmpuint(l.length, ==, 2);
+    g_assert_cmpuint(l.next, ==, 3);
+    g_assert_false(sdpline_next_line(NULL, 0, 0, &l));
+    g_free(copy);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -255,5 +302,6 @@ main(int argc, char **argv)
     g_test_add_func("/sdpline/media/good", test_media_good);
     g_test_add_func("/sdpline/media/bad", test_media_bad);
     g_test_add_func("/sdpline/other-lines", test_other_lines);
+    g_test_add_func("/sdpline/body-lines", test_body_lines);
     return g_test_run();
 }
