@@ -621,35 +621,25 @@ icecall_n_calls(const icecall_model_t *m)
     return m->call_list->len - m->n_merged;
 }
 
+/* A cap of @l (calls, dialogs) refused the dialog of @call_id, in @frame.
+ * A call refused because the dialog table is full counts as a call only. */
+static void
+refuse_call_id(icecall_model_t *m, icecall_limit_t l, const char *call_id, uint32_t frame)
+{
+    fnv_t f;
+    fnv_init(&f, l);
+    fnv_str(&f, call_id);
+    limit_refuse(m, l, frame, &f);
+}
+
 /* It is a call from now on (it keeps what its dialog heard before). */
-/* The dialog table is full: the dialog of @call_id (not a call: a REGISTER,
- * SUBSCRIBE, ...) is refused, in @frame. A call refused so counts as a call. */
-static void
-refuse_dialog(icecall_model_t *m, const char *call_id, uint32_t frame)
-{
-    fnv_t f;
-    fnv_init(&f, ICECALL_LIMIT_DIALOGS);
-    fnv_str(&f, call_id);
-    limit_refuse(m, ICECALL_LIMIT_DIALOGS, frame, &f);
-}
-
-/* The call cap refused the call of @call_id, in @frame. */
-static void
-refuse_call(icecall_model_t *m, const char *call_id, uint32_t frame)
-{
-    fnv_t f;
-    fnv_init(&f, ICECALL_LIMIT_CALLS);
-    fnv_str(&f, call_id);
-    limit_refuse(m, ICECALL_LIMIT_CALLS, frame, &f);
-}
-
 static bool
 call_promote(icecall_model_t *m, call_t *c, uint32_t frame)
 {
     if (c->is_call)
         return true;
     if (m->call_list->len >= m->limit[ICECALL_LIMIT_CALLS].cap) {
-        refuse_call(m, c->call_id, frame);
+        refuse_call_id(m, ICECALL_LIMIT_CALLS, c->call_id, frame);
         return false;
     }
     c->is_call = true;
@@ -670,9 +660,9 @@ call_get(icecall_model_t *m, const char *call_id, bool from_sip, uint32_t frame)
     if (c)
         return c;
     if (m->n_dialogs >= m->limit[ICECALL_LIMIT_DIALOGS].cap)
-        return NULL;   /* the caller says what was refused: a call, or a dialog (refuse_dialog()) */
+        return NULL;   /* the caller says what was refused: a call, or a dialog (refuse_call_id()) */
     if (!from_sip && m->call_list->len >= m->limit[ICECALL_LIMIT_CALLS].cap) {
-        refuse_call(m, call_id, frame);
+        refuse_call_id(m, ICECALL_LIMIT_CALLS, call_id, frame);
         return NULL;
     }
     c = g_new0(call_t, 1);
@@ -1083,7 +1073,7 @@ add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
     if (!c) {
         /* The dialog table is full (ICECALL_MAX_DIALOGS): a call refused too. */
-        refuse_call(m, msg->call_id, msg->frame);
+        refuse_call_id(m, ICECALL_LIMIT_CALLS, msg->call_id, msg->frame);
         return false;
     }
     if (!call_promote(m, c, msg->frame))
@@ -1269,7 +1259,7 @@ icecall_set_location(icecall_model_t *m, const icecall_msg_t *msg, icecall_locat
     endpoint_says(m, msg, loc);
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
     if (!c) {
-        refuse_dialog(m, msg->call_id, msg->frame);
+        refuse_call_id(m, ICECALL_LIMIT_DIALOGS, msg->call_id, msg->frame);
         return;
     }
     int fork;
@@ -1293,7 +1283,7 @@ icecall_add_diagnostics(icecall_model_t *m, const icecall_msg_t *msg, const icec
         return;
     call_t *c = call_get(m, msg->call_id, true, msg->frame);
     if (!c) {
-        refuse_dialog(m, msg->call_id, msg->frame);
+        refuse_call_id(m, ICECALL_LIMIT_DIALOGS, msg->call_id, msg->frame);
         return;
     }
     /* A client's account of a media failure (a MediaDebug, code 23 or 24) in
