@@ -330,6 +330,24 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         c.frame = frame + 1;
         c.stun_type = 0x0101;
         icecall_add_check(m, &c, &fi);
+        uint8_t g = u8(r);
+        if (g & 1) {
+            /* The answerer's host refuses what is sent on that pair: an
+             * ICMP error quoting it (media, a check, or too short to tell). */
+            icecall_unreach_t u;
+            memset(&u, 0, sizeof(u));
+            u.frame = frame + 1;
+            u.time_us = t;
+            u.v6 = c.leg.src.family == 6;
+            u.type = u.v6 ? 1 : 3;
+            u.code = (g >> 1) % 16;
+            u.quoted_src = c.leg.dst;
+            u.quoted_dst = c.leg.src;
+            u.reporter = c.leg.src;
+            u.quoted = (icecall_quoted_t)((g >> 5) % 4);
+            icecall_add_unreachable(m, &u, (g & 0x80) ? NULL : &fi);
+            icecall_lookup_unreachable(m, &u, &fi);
+        }
         break;
     }
     }

@@ -25,6 +25,16 @@ tables_once(void)
         CHECK(msnet_teams_class_for_dscp(c->dscp) == c);
     }
     CHECK(n > 0 && msnet_sources()[0] && msnet_relay_ranges_text()[0]);
+    /* Every DSCP value's name (NULL for unnamed ones), the table's marks named. */
+    for (unsigned d = 0; d < 256; d++) {
+        const char *name = msnet_dscp_name((uint8_t)d);
+        CHECK(d < 64 || name == NULL);
+        if (d < 64 && msnet_teams_class_for_dscp((uint8_t)d))
+            CHECK(name != NULL);
+    }
+    static const uint8_t zero[16];
+    CHECK(!msnet_in_relay_range(5, zero) && !msnet_in_relay_range(4, NULL));
+    CHECK(msnet_find_dscp(NULL, 0, 4, zero, zero, 0, 0, 17) == -1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,5 +63,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     bool relay = msnet_is_transport_relay(family, src, dport);
     CHECK(!relay || msnet_in_relay_range(family, src));
+    (void)msnet_in_relay_range(family, dst);
     return 0;
 }
