@@ -291,7 +291,8 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         icecall_diag_in_t d;
         uint8_t f = u8(r);
         static const uint32_t codes[] = { 23, 24, 51007, 0 };
-        static const char *const reasons[] = { "Call failed", "Other", "", NULL };
+        /* one reason with what the JSON report must escape: quotes, controls, bad UTF-8 */
+        static const char *const reasons[] = { "Call failed", "Other \"x\" \\ \r\n\t\x01\x7f \xff", "", NULL };
         d.client = f & 1;
         d.code = codes[(f >> 1) % 4];
         d.reason = reasons[(f >> 3) % 4];
