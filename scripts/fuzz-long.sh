@@ -16,10 +16,10 @@
 #    ...). MSICE_FUZZ_JOBS=N runs N targets at once (default 1);
 #    MSICE_FUZZ_WORKERS=N gives each target N libFuzzer processes sharing its
 #    corpus (-fork=N, default 1).
-# 3. Replays every corpus through build-fuzz-cov and prints llvm-cov's table
-#    of regions, functions, lines and branches covered per core file
-#    (plugin/core/*.c), all targets together, then the functions no input
-#    reached.
+# 3. Replays every harness's corpus (fuzzed now or before) through
+#    build-fuzz-cov and prints llvm-cov's table of regions, functions, lines
+#    and branches covered per core file (plugin/core/*.c), all harnesses
+#    together, then the functions no input reached.
 # 4. scripts/fuzz-captures.sh MSICE_FUZZ_CAPTURE_PASSES times (default 3; 0
 #    skips it): tshark with the plugin under ASan over `editcap -E` copies of
 #    every capture in captures/.
@@ -31,10 +31,10 @@ source "$(dirname "$0")/lib.sh"
 minutes=${1:-10}
 shift || true
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then   # every harness: a tests/fuzz/*.c that defines LLVMFuzzerTestOneInput
-    mapfile -t targets < <(grep -l '^LLVMFuzzerTestOneInput(' "$(dirname "$0")"/../tests/fuzz/fuzz_*.c |
+# every harness: a tests/fuzz/*.c that defines LLVMFuzzerTestOneInput
+mapfile -t all_targets < <(grep -l '^LLVMFuzzerTestOneInput(' "$(dirname "$0")"/../tests/fuzz/fuzz_*.c |
                            xargs -n1 basename | sed 's/\.c$//')
-fi
+[ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 targets_to_fuzz=("${targets[@]}")
 jobs=${MSICE_FUZZ_JOBS:-1}
 workers=${MSICE_FUZZ_WORKERS:-1}
@@ -53,7 +53,7 @@ cmake --build "$fuzz" -j"$(nproc)" >/dev/null
 cmake --build "$cov" -j"$(nproc)" >/dev/null
 /usr/bin/python3 "$MSICE_ROOT/tests/fuzz/extract_seeds.py" "$MSICE_ROOT/captures" "$fuzz/seeds" >/dev/null
 
-for t in "${targets[@]}"; do
+for t in "${all_targets[@]}"; do
     mkdir -p "$fuzz/long/$t/corpus"
     for s in "$MSICE_ROOT/tests/fuzz/corpus/$t" "$fuzz/seeds/$t"; do
         [ ! -d "$s" ] || find "$s" -maxdepth 1 -type f -exec cp -n -t "$fuzz/long/$t/corpus" {} +
@@ -109,7 +109,7 @@ prof=$cov/prof
 rm -rf "$prof"
 mkdir -p "$prof"
 objects=()
-for t in "${targets[@]}"; do
+for t in "${all_targets[@]}"; do   # every corpus, fuzzed now or before: the coverage of all of them
     LLVM_PROFILE_FILE="$prof/$t-%p.profraw" "$cov/tests/fuzz/$t" -runs=0 -max_len=4096 \
         "$fuzz/long/$t/corpus" >"$prof/$t.log" 2>&1 || true
     objects+=(-object "$cov/tests/fuzz/$t")
@@ -121,10 +121,11 @@ llvm-cov report "${objects[@]:1}" -instr-profile="$prof/all.profdata" \
 echo "(line coverage per file: the Lines/Cover columns; llvm-cov show with the same arguments lists the lines)"
 echo
 echo "functions no input reached:"
-for f in "$MSICE_ROOT"/plugin/core/*.c; do
-    llvm-cov report "${objects[@]:1}" -instr-profile="$prof/all.profdata" -show-functions "$f" |
-        awk -v f="$(basename "$f")" '$2 ~ /^[0-9]+$/ && $2 > 0 && $2 == $3 {print "  " f ": " $1; n++} END {exit 0}'
-done | { grep . || echo "  none"; }
+unreached=$(for f in "$MSICE_ROOT"/plugin/core/*.c; do
+    llvm-cov report "${objects[@]:1}" -instr-profile="$prof/all.profdata" -show-functions "$f" 2>&1 |
+        awk -v f="$(basename "$f")" '/^error/ {print "  " f ": " $0} $2 ~ /^[0-9]+$/ && $2 > 0 && $2 == $3 {print "  " f ": " $1}'
+done)
+echo "${unreached:-  none}"
 
 captures_rc=0
 passes=${MSICE_FUZZ_CAPTURE_PASSES:-3}
