@@ -61,7 +61,7 @@ calls_draw(void *p)
                              "\"unused_allocations\":[],\"edge_findings\":[]}\n");
     else
         g_string_append(out, "msice: no capture has been read\n");
-    printf("%s", out->str);
+    fputs(out->str, stdout);
     g_string_free(out, TRUE);
 }
 

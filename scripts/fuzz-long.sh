@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# A long fuzz run, then the line coverage it reached in each core file.
+# A long fuzz run, the line coverage it reached in each core file, then
+# tshark over corrupted copies of every bundled capture.
 #
 #   scripts/fuzz-long.sh [MINUTES] [TARGET...]
 #
 # 1. Builds build-fuzz (libFuzzer + ASan + UBSan, as scripts/test.sh) and
 #    build-fuzz-cov (the same targets with clang's source-based coverage, no
 #    sanitizer), and cuts seeds from captures/ (tests/fuzz/extract_seeds.py).
-# 2. Runs each TARGET (default: all five) for MINUTES (default 10) on its
-#    corpus build-fuzz/long/<target>/, which is kept between runs and seeded
-#    from tests/fuzz/corpus/<target>/ and the extracted seeds. A crash, leak
-#    or sanitizer report fails the script; the input is left in
-#    build-fuzz/long/<target>/ (crash-*, leak-*, ...). MSICE_FUZZ_JOBS=N runs N
-#    targets at once (default 1); MSICE_FUZZ_WORKERS=N gives each target N
-#    libFuzzer processes sharing its corpus (-fork=N, default 1).
-# 3. Replays every corpus through build-fuzz-cov and prints what each target
-#    executed, then llvm-cov's table of regions, functions and lines covered
-#    per core file (plugin/core/*.c), all targets together.
+#    Every TARGET's corpus build-fuzz/long/<target>/corpus/ (kept between
+#    runs) gets tests/fuzz/corpus/<target>/ and the extracted seeds.
+# 2. Runs each TARGET (default: every harness in tests/fuzz/) for MINUTES
+#    (default 10) on its corpus. A crash, leak or sanitizer report fails the
+#    script; the input is left in build-fuzz/long/<target>/ (crash-*, leak-*,
+#    ...). MSICE_FUZZ_JOBS=N runs N targets at once (default 1);
+#    MSICE_FUZZ_WORKERS=N gives each target N libFuzzer processes sharing its
+#    corpus (-fork=N, default 1).
+# 3. Replays every harness's corpus (fuzzed now or before) through
+#    build-fuzz-cov and prints llvm-cov's table of regions, functions, lines
+#    and branches covered per core file (plugin/core/*.c), all harnesses
+#    together, then the functions no input reached.
+# 4. scripts/fuzz-captures.sh MSICE_FUZZ_CAPTURE_PASSES times (default 3; 0
+#    skips it): tshark with the plugin under ASan over `editcap -E` copies of
+#    every capture in captures/.
 # MINUTES 0 skips step 2: the coverage of the corpora as they are.
 #
 # Needs clang, libclang-rt-14-dev and llvm (llvm-profdata, llvm-cov).
@@ -25,7 +31,10 @@ source "$(dirname "$0")/lib.sh"
 minutes=${1:-10}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_msturn fuzz_icecand fuzz_mras fuzz_icecall fuzz_msdiag)
+# every harness: a tests/fuzz/*.c that defines LLVMFuzzerTestOneInput
+mapfile -t all_targets < <(grep -l '^LLVMFuzzerTestOneInput(' "$(dirname "$0")"/../tests/fuzz/fuzz_*.c |
+                           xargs -n1 basename | sed 's/\.c$//')
+[ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 targets_to_fuzz=("${targets[@]}")
 jobs=${MSICE_FUZZ_JOBS:-1}
 workers=${MSICE_FUZZ_WORKERS:-1}
@@ -44,13 +53,15 @@ cmake --build "$fuzz" -j"$(nproc)" >/dev/null
 cmake --build "$cov" -j"$(nproc)" >/dev/null
 /usr/bin/python3 "$MSICE_ROOT/tests/fuzz/extract_seeds.py" "$MSICE_ROOT/captures" "$fuzz/seeds" >/dev/null
 
+for t in "${all_targets[@]}"; do
+    mkdir -p "$fuzz/long/$t/corpus"
+    for s in "$MSICE_ROOT/tests/fuzz/corpus/$t" "$fuzz/seeds/$t"; do
+        [ ! -d "$s" ] || find "$s" -maxdepth 1 -type f -exec cp -n -t "$fuzz/long/$t/corpus" {} +
+    done
+done
+
 run_target() {
     local t=$1 dir=$fuzz/long/$1
-    mkdir -p "$dir/corpus"
-    local s
-    for s in "$MSICE_ROOT/tests/fuzz/corpus/$t" "$fuzz/seeds/$t"; do
-        [ -d "$s" ] && find "$s" -maxdepth 1 -type f -exec cp -n -t "$dir/corpus" {} +
-    done
     local fork=() max_len=4096
     [ "$t" = fuzz_icecall ] && max_len=512   # as tests/fuzz/CMakeLists.txt says why
     [ "$workers" -gt 1 ] && fork=(-fork="$workers" -ignore_crashes=0)
@@ -77,7 +88,7 @@ done
 wait
 
 failed=0
-[ ${#targets_to_fuzz[@]} -eq 0 ] || printf '\n%-14s %-8s %14s %10s %8s\n' target result executions exec/s corpus
+[ ${#targets_to_fuzz[@]} -eq 0 ] || printf '\n%-14s %-8s %8s %14s %10s %8s\n' target result minutes executions exec/s corpus
 for t in "${targets_to_fuzz[@]}"; do
     dir=$fuzz/long/$t
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$dir/log" | tail -1 | grep -o '[0-9]*$' || true)
@@ -85,7 +96,7 @@ for t in "${targets_to_fuzz[@]}"; do
         runs=$(grep -o '^#[0-9]*' "$dir/log" | tail -1 | tr -d '#' || true)
     fi
     secs=$((minutes * 60))
-    printf '%-14s %-8s %14s %10s %8s\n' "$t" "$(cat "$dir/status")" "${runs:-?}" \
+    printf '%-14s %-8s %8s %14s %10s %8s\n' "$t" "$(cat "$dir/status")" "$minutes" "${runs:-?}" \
         "$([ -n "$runs" ] && echo $((runs / secs)) || echo ?)" "$(find "$dir/corpus" -type f | wc -l)"
     if [ "$(cat "$dir/status")" != ok ]; then
         failed=1
@@ -98,7 +109,7 @@ prof=$cov/prof
 rm -rf "$prof"
 mkdir -p "$prof"
 objects=()
-for t in "${targets[@]}"; do
+for t in "${all_targets[@]}"; do   # every corpus, fuzzed now or before: the coverage of all of them
     LLVM_PROFILE_FILE="$prof/$t-%p.profraw" "$cov/tests/fuzz/$t" -runs=0 -max_len=4096 \
         "$fuzz/long/$t/corpus" >"$prof/$t.log" 2>&1 || true
     objects+=(-object "$cov/tests/fuzz/$t")
@@ -108,4 +119,18 @@ echo
 llvm-cov report "${objects[@]:1}" -instr-profile="$prof/all.profdata" \
     "$MSICE_ROOT"/plugin/core/*.c | sed "s|$MSICE_ROOT/||"
 echo "(line coverage per file: the Lines/Cover columns; llvm-cov show with the same arguments lists the lines)"
-exit "$failed"
+echo
+echo "functions no input reached:"
+unreached=$(for f in "$MSICE_ROOT"/plugin/core/*.c; do
+    llvm-cov report "${objects[@]:1}" -instr-profile="$prof/all.profdata" -show-functions "$f" 2>&1 |
+        awk -v f="$(basename "$f")" '/^error/ {print "  " f ": " $0} $2 ~ /^[0-9]+$/ && $2 > 0 && $2 == $3 {print "  " f ": " $1}'
+done)
+echo "${unreached:-  none}"
+
+captures_rc=0
+passes=${MSICE_FUZZ_CAPTURE_PASSES:-3}
+if [ "$passes" -gt 0 ]; then
+    echo
+    bash "$MSICE_ROOT/scripts/fuzz-captures.sh" "$passes" || captures_rc=$?
+fi
+[ "$failed" -eq 0 ] && [ "$captures_rc" -eq 0 ]

@@ -36,6 +36,7 @@
 #include "textscan.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
@@ -836,7 +837,7 @@ icecand_component_to_string(uint32_t component, char *buf, size_t size)
     if (component == 2)
         return "RTCP";
     g_return_val_if_fail(buf != NULL && size > 0, "component");
-    g_snprintf(buf, (gulong)size, "component %" PRIu32, component);
+    snprintf(buf, size, "component %" PRIu32, component);
     return buf;
 }
 

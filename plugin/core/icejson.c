@@ -41,25 +41,28 @@ j_str(GString *o, const char *s)
         g_string_append(o, "null");
         return;
     }
-    /* Capture text may be any bytes: valid UTF-8 first, then escaped. */
-    char *v = g_utf8_make_valid(s, -1);
+    /* Capture text may be any bytes: valid UTF-8 first (a copy only when it
+     * is not), then escaped; the runs that need no escape go in one append. */
+    char *copy = g_utf8_validate(s, -1, NULL) ? NULL : g_utf8_make_valid(s, -1);
+    const unsigned char *run = (const unsigned char *)(copy ? copy : s), *c = run;
     g_string_append_c(o, '"');
-    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+    for (; *c; c++) {
+        if (*c >= 0x20 && *c != '"' && *c != '\\' && *c != 0x7f)
+            continue;
+        g_string_append_len(o, (const char *)run, c - run);
+        run = c + 1;
         switch (*c) {
         case '"':  g_string_append(o, "\\\""); break;
         case '\\': g_string_append(o, "\\\\"); break;
         case '\n': g_string_append(o, "\\n"); break;
         case '\r': g_string_append(o, "\\r"); break;
         case '\t': g_string_append(o, "\\t"); break;
-        default:
-            if (*c < 0x20 || *c == 0x7f)
-                g_string_append_printf(o, "\\u%04x", *c);
-            else
-                g_string_append_c(o, (char)*c);
+        default:    g_string_append_printf(o, "\\u%04x", *c); break;
         }
     }
+    g_string_append_len(o, (const char *)run, c - run);
     g_string_append_c(o, '"');
-    g_free(v);
+    g_free(copy);
 }
 
 static void

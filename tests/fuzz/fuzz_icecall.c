@@ -157,8 +157,12 @@ sdp(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         md[i].version = (f & 0x40) ? 6 : (f & 0x80) ? 19 : 0;
         md[i].default_addr = addr(r);
         md[i].ufrag = (u8(r) & 1) ? ufrags[u8(r) % 4] : NULL;
-        md[i].cands = cands;
-        md[i].n_cands = nc;
+        /* Each line its own run of the candidates (a line may offer TCP
+         * relays only while another has UDP ones). */
+        uint8_t run = u8(r);
+        unsigned first = run % (nc + 1), count = (run >> 4) % 9;
+        md[i].cands = cands + first;
+        md[i].n_cands = count < nc - first ? count : nc - first;
         remote[i] = addr(r);
         md[i].remote = &remote[i];
         md[i].n_remote = u8(r) & 1;
@@ -263,6 +267,7 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
             u.reporter = p.leg.peer;
             u.quoted = (icecall_quoted_t)((g >> 3) % 4);
             icecall_add_unreachable(m, &u, (op & 0x10) ? NULL : &fi);
+            CHECK(icecall_unreach_text(u.v6, u.type, u.code) != NULL);
             icecall_lookup_unreachable(m, &u, &fi);
             break;
         }
@@ -286,7 +291,8 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         icecall_diag_in_t d;
         uint8_t f = u8(r);
         static const uint32_t codes[] = { 23, 24, 51007, 0 };
-        static const char *const reasons[] = { "Call failed", "Other", "", NULL };
+        /* one reason with what the JSON report must escape: quotes, controls, bad UTF-8 */
+        static const char *const reasons[] = { "Call failed", "Other \"x\" \\ \r\n\t\x01\x7f \xff", "", NULL };
         d.client = f & 1;
         d.code = codes[(f >> 1) % 4];
         d.reason = reasons[(f >> 3) % 4];
@@ -325,6 +331,24 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         c.frame = frame + 1;
         c.stun_type = 0x0101;
         icecall_add_check(m, &c, &fi);
+        uint8_t g = u8(r);
+        if (g & 1) {
+            /* The answerer's host refuses what is sent on that pair: an
+             * ICMP error quoting it (media, a check, or too short to tell). */
+            icecall_unreach_t u;
+            memset(&u, 0, sizeof(u));
+            u.frame = frame + 1;
+            u.time_us = t;
+            u.v6 = c.leg.src.family == 6;
+            u.type = u.v6 ? 1 : 3;
+            u.code = (g >> 1) % 16;
+            u.quoted_src = c.leg.dst;
+            u.quoted_dst = c.leg.src;
+            u.reporter = c.leg.src;
+            u.quoted = (icecall_quoted_t)((g >> 5) % 4);
+            icecall_add_unreachable(m, &u, (g & 0x80) ? NULL : &fi);
+            icecall_lookup_unreachable(m, &u, &fi);
+        }
         break;
     }
     }
@@ -352,6 +376,17 @@ once(void)
     CHECK(strcmp(buf, "1 of 2,001 calls followed: cap reached at frame 2") == 0);
     icecall_model_free(m);
     icecall_model_free(NULL);
+    /* Every name of every enum, and one past the end of each. */
+    for (int l = 0; l <= ICECALL_LIMIT_COUNT; l++) {
+        CHECK(icecall_limit_name((icecall_limit_t)l) != NULL);
+        CHECK(icecall_limit_scope((icecall_limit_t)l) != NULL);
+    }
+    for (int p = 0; p <= ICECALL_PATH_HOST + 1; p++)
+        CHECK(icecall_path_to_string((icecall_path_t)p) != NULL);
+    for (int c = 0; c <= ICECALL_CTYPE_RELAY + 1; c++)
+        CHECK(icecall_ctype_to_string((icecall_ctype_t)c) != NULL);
+    for (int x = 0; x <= ICECALL_RESULT_ERROR + 1; x++)
+        CHECK(icecall_result_to_string((icecall_result_t)x) != NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -375,6 +410,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* Caps: 0 keeps the compiled ones; else each is small (1..4). */
     uint8_t caps = u8(&r);
+    uint8_t ctl = u8(&r);
     for (int l = 0; l < ICECALL_LIMIT_COUNT; l++)
         icecall_model_set_limit(m, (icecall_limit_t)l, caps ? 1u + ((caps >> (l % 4)) & 3u) : 1000000u);
 
@@ -389,34 +425,43 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     (void)icecall_generation(m);
 
-    /* The whole report, or (odd sizes) the one filtered to call-2: half
-     * the cost of both, and either path is reached. */
-    g_string_truncate(out, 0);
-    icecall_report(m, out, (size & 1) ? only : NULL);
-    CHECK(g_str_has_suffix(out->str, "===================================================================\n"));
-    g_string_truncate(out, 0);
-    icecall_report_json(m, out, (size & 1) ? NULL : only);   /* the same walk, written as JSON */
-    unsigned n = 0;
-    icecall_foreach_row(m, NULL, row_cb, &n);
-    icecall_foreach_row(m, "call-1", row_cb, &n);
-    icecall_foreach_row(m, "nope", row_cb, &n);
-    icecall_findings(m, (size & 1) ? 10000000 : 0, finding_cb, &n);
-    CHECK(icecall_n_calls(m) <= ICECALL_MAX_CALLS);
-    for (int l = 0; l <= ICECALL_LIMIT_COUNT; l++) {
-        icecall_limit_info_t li;
-        char buf[200];
-        icecall_limit_info(m, (icecall_limit_t)l, &li);
-        icecall_limit_text(m, (icecall_limit_t)l, buf, sizeof(buf));
-        CHECK(li.reached == (buf[0] != '\0'));
-        (void)icecall_limit_name((icecall_limit_t)l);
-        (void)icecall_limit_scope((icecall_limit_t)l);
+    /* What reads the model, from the second byte: one report of four (text
+     * or JSON, whole or filtered to call-2 and a session) for half the
+     * inputs, the rows, findings and limits for another half. Writing a
+     * report cost more than feeding the events (3/4 of an input's time with
+     * both reports every time); the fuzzer keeps the inputs whose report or
+     * findings reach new code, and their mutations keep the same byte. */
+    switch (ctl & 7) {
+    case 0:
+    case 1:
+        g_string_truncate(out, 0);
+        icecall_report(m, out, (ctl & 1) ? only : NULL);
+        CHECK(g_str_has_suffix(out->str, "===================================================================\n"));
+        break;
+    case 2:
+    case 3:
+        g_string_truncate(out, 0);
+        icecall_report_json(m, out, (ctl & 1) ? only : NULL);
+        CHECK(g_str_has_suffix(out->str, "}\n"));
+        break;
+    default:
+        break;
     }
-    for (int p = 0; p <= ICECALL_PATH_HOST + 1; p++)
-        (void)icecall_path_to_string((icecall_path_t)p);
-    for (int c = 0; c <= ICECALL_CTYPE_RELAY + 1; c++)
-        (void)icecall_ctype_to_string((icecall_ctype_t)c);
-    for (int x = 0; x <= ICECALL_RESULT_ERROR + 1; x++)
-        (void)icecall_result_to_string((icecall_result_t)x);
+    if (ctl & 8) {
+        unsigned n = 0;
+        icecall_foreach_row(m, NULL, row_cb, &n);
+        icecall_foreach_row(m, "call-1", row_cb, &n);
+        icecall_foreach_row(m, "nope", row_cb, &n);
+        icecall_findings(m, (ctl & 0x10) ? 10000000 : 0, finding_cb, &n);
+        for (int l = 0; l <= ICECALL_LIMIT_COUNT; l++) {
+            icecall_limit_info_t li;
+            char buf[200];
+            icecall_limit_info(m, (icecall_limit_t)l, &li);
+            icecall_limit_text(m, (icecall_limit_t)l, buf, sizeof(buf));
+            CHECK(li.reached == (buf[0] != '\0'));
+        }
+    }
+    CHECK(icecall_n_calls(m) <= ICECALL_MAX_CALLS);
     icecall_model_reset(m);
     CHECK(icecall_n_calls(m) == 0);
     return 0;

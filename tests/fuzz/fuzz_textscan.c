@@ -5,6 +5,8 @@
  * so ASan catches any read past it), with their documented invariants: a
  * refused number leaves its output alone, a refused address is zeroed, a
  * decoded base64 fits its bound and the check-only call agrees with it.
+ * Once per process: the text of every value of every status enum of the
+ * core (status.c), and of one value past each.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 
 #include <glib.h>
 
+#include "status.h"
 #include "textscan.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
@@ -43,11 +46,37 @@ base64(const char *s, size_t n, textscan_b64_mode_t mode)
     free(out);
 }
 
+/* Each enum's names: present, and "unknown ..." only past the end. */
+#define SWEEP(fn, type, count)                                            \
+    for (int i = 0; i <= (int)(count); i++) {                             \
+        const char *txt = fn((type)i);                                    \
+        CHECK(txt && txt[0] && (i == (int)(count)) == !strncmp(txt, "unknown", 7)); \
+    }
+
+static void
+status_once(void)
+{
+    SWEEP(msturn_status_to_string, msturn_status_t, MSTURN_STATUS_COUNT);
+    SWEEP(msturn_val_status_to_string, msturn_val_status_t, MSTURN_VAL_STATUS_COUNT);
+    SWEEP(msturn_integrity_to_string, msturn_integrity_t, MSTURN_INTEGRITY_COUNT);
+    SWEEP(icecand_status_to_string, icecand_status_t, ICECAND_STATUS_COUNT);
+    SWEEP(mras_status_to_string, mras_status_t, MRAS_STATUS_COUNT);
+    SWEEP(mras_check_to_string, mras_check_t, MRAS_CHECK_COUNT);
+    SWEEP(msdiag_status_to_string, msdiag_status_t, MSDIAG_STATUS_COUNT);
+    SWEEP(textscan_b64_status_to_string, textscan_b64_status_t, TEXTSCAN_B64_STATUS_COUNT);
+    SWEEP(xmlspan_status_to_string, xmlspan_status_t, XMLSPAN_STATUS_COUNT);
+    SWEEP(sipscan_status_to_string, sipscan_status_t, SIPSCAN_STATUS_COUNT);
+    SWEEP(sdpline_status_to_string, sdpline_status_t, SDPLINE_STATUS_COUNT);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static int done;
+    if (!done++)
+        status_once();
     char *s = malloc(size ? size : 1);
     if (!s)
         return 0;

@@ -76,11 +76,44 @@ walk(const uint8_t *b, xmlspan_span_t scope, const char *local, unsigned depth)
     CHECK(0);   /* more elements than bytes: the cursor did not move */
 }
 
+/* Once per process: what every entry point answers to a range outside the
+ * buffer, a buffer over the size limit and missing arguments. */
+static void
+refusals_once(void)
+{
+    static const uint8_t x[] = "<a k=\"v\">b</a>";
+    const size_t n = sizeof x - 1;
+    xmlspan_span_t all = xmlspan_span_make(0, (uint32_t)n), past = { .offset = 4, .length = (uint32_t)n };
+    xmlspan_elem_t el;
+    xmlspan_span_t s;
+    xmlspan_walker_t w;
+    CHECK(xmlspan_find_element(x, n, all, "a", &el) == XMLSPAN_OK);
+    CHECK(xmlspan_find_element(x, n, past, "a", &el) == XMLSPAN_BAD_RANGE);
+    CHECK(xmlspan_find_element(NULL, n, all, "a", &el) == XMLSPAN_BAD_RANGE);
+    CHECK(xmlspan_find_element(x, (size_t)XMLSPAN_MAX_LEN + 1u, all, "a", &el) == XMLSPAN_TOO_LARGE);
+    CHECK(xmlspan_find_element(x, n, all, NULL, &el) == XMLSPAN_NOT_FOUND);
+    CHECK(xmlspan_find_element(x, n, all, "a", NULL) == XMLSPAN_NOT_FOUND);
+    CHECK(xmlspan_attr(x, n, past, "k", &s) == XMLSPAN_BAD_RANGE);
+    CHECK(xmlspan_attr(x, n, all, NULL, &s) == XMLSPAN_NOT_FOUND);
+    CHECK(xmlspan_text(x, n, past, NULL, &s) == XMLSPAN_BAD_RANGE);
+    CHECK(xmlspan_text(x, n, all, NULL, NULL) == XMLSPAN_NOT_FOUND);
+    CHECK(xmlspan_leaf(x, n, past, "a", NULL, &s) == XMLSPAN_BAD_RANGE);
+    CHECK(xmlspan_leaf(x, n, all, "a", NULL, NULL) == XMLSPAN_NOT_FOUND);
+    xmlspan_walker_init(NULL, all);
+    xmlspan_walker_init(&w, past);
+    CHECK(xmlspan_walker_next(x, n, &w, "a", &el) == XMLSPAN_BAD_RANGE);
+    CHECK(xmlspan_walker_next(x, n, NULL, "a", &el) == XMLSPAN_NOT_FOUND);
+    CHECK(xmlspan_walker_next(x, n, &w, "a", NULL) == XMLSPAN_NOT_FOUND);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static int done;
+    if (!done++)
+        refusals_once();
     uint8_t *b = malloc(size ? size : 1);
     if (!b)
         return 0;
