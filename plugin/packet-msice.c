@@ -548,7 +548,7 @@ dissect_sdp_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, wmem_array
             m_type_len = (gint)sl.media.length;
             memset(&cur, 0, sizeof(cur));
             memset(&c_media, 0, sizeof(c_media));
-            cur.index = n_m++;
+            cur.mline = n_m++;
             cur.media = ms.media;
             cur.default_addr.port = sl.port_valid ? sl.port : 0;   /* 0: unknown (expert info above) */
             model_cands = wmem_array_new(pinfo->pool, sizeof(icecall_cand_in_t));

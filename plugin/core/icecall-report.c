@@ -658,7 +658,7 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
     }
     memset(&ev, 0, sizeof(ev));
     ev.kind = ICECALL_REV_MEDIA;
-    ev.u.media.index = mi;
+    ev.u.media.mline = mi;
     ev.u.media.name = md->name;
     ev.u.media.title = c->from_sip ? md->name : buf;
     ev.u.media.ice_version = c->from_sip ? v : 0;

@@ -689,18 +689,18 @@ call_find(const icecall_model_t *m, const char *call_id)
 }
 
 static media_t *
-media_get(icecall_model_t *m, call_t *c, unsigned index, const char *name, uint32_t frame)
+media_get(icecall_model_t *m, call_t *c, unsigned mline, const char *name, uint32_t frame)
 {
-    if (index >= m->limit[ICECALL_LIMIT_MEDIA].cap) {
+    if (mline >= m->limit[ICECALL_LIMIT_MEDIA].cap) {
         fnv_t f;
         fnv_init(&f, ICECALL_LIMIT_MEDIA);
         fnv_str(&f, c->call_id);
-        fnv_add(&f, &index, sizeof(index));
+        fnv_add(&f, &mline, sizeof(mline));
         limit_refuse(m, ICECALL_LIMIT_MEDIA, frame, &f);
         c->media_limit_hit = true;
         return NULL;
     }
-    while (c->n_media <= index) {
+    while (c->n_media <= mline) {
         media_t *md = g_new0(media_t, 1);
         md->cands[0] = g_array_new(FALSE, TRUE, sizeof(cand_t));
         md->cands[1] = g_array_new(FALSE, TRUE, sizeof(cand_t));
@@ -711,7 +711,7 @@ media_get(icecall_model_t *m, call_t *c, unsigned index, const char *name, uint3
         snprintf(md->name, sizeof(md->name), "media %u", c->n_media + 1);
         c->media[c->n_media++] = md;
     }
-    media_t *md = c->media[index];
+    media_t *md = c->media[mline];
     if (name && *name) {
         copy_str(md->name, sizeof(md->name), name);
         md->name_known = true;
@@ -1113,11 +1113,11 @@ add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *
          * as an ICE session without SIP (a capture that starts mid-call):
          * from now on they are this call's. */
         int s_side;
-        call_t *s = in->index < ICECALL_MAX_MEDIA ? session_of_media(m, c, in, &s_side) : NULL;
+        call_t *s = in->mline < ICECALL_MAX_MEDIA ? session_of_media(m, c, in, &s_side) : NULL;
         if (s)
-            merge_session(m, s, c, in->index, s_side, side,
+            merge_session(m, s, c, in->mline, s_side, side,
                           side == ICECALL_SIDE_B ? fork : dialog >= 0 ? dialog : b_fork(c));
-        media_t *md = media_get(m, c, in->index, in->media, msg->frame);
+        media_t *md = media_get(m, c, in->mline, in->media, msg->frame);
         if (!md)
             continue;
         if (in->version > md->side_version[side])
@@ -1126,7 +1126,7 @@ add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *
             copy_str(md->ufrag[side], sizeof(md->ufrag[side]), in->ufrag);
             owner_t *o = g_new0(owner_t, 1);
             o->call = c;
-            o->media = in->index;
+            o->media = in->mline;
             o->side = side;
             o->cand = -1;
             o->fork = (uint8_t)fork;
@@ -1162,7 +1162,7 @@ add_sdp(icecall_model_t *m, const icecall_msg_t *msg, const icecall_media_in_t *
                 if (al && !addr_set(&al->relayed))
                     alloc_learn_relayed(m, al, &cd.addr, RELAYED_FROM_SDP, msg->frame);
             }
-            cand_add(m, c, in->index, side, &cd, msg->frame);
+            cand_add(m, c, in->mline, side, &cd, msg->frame);
         }
         if ((in->n_remote > 0 || in->remote_v6) &&
             !same_message(msg, md->remote_final_frame[side], md->remote_final_cseq[side],
@@ -1884,11 +1884,11 @@ session_pair_text(const call_t *c, unsigned mi, const pair_t *p, char *buf, size
     session_end_text(c, mi, p, 1, v, e[1], sizeof(e[1]));
     bool tcp = (x && x->tcp) || (y && y->tcp) || p->relayed_tcp;
     if (tcp && x && y && x->tcptype && y->tcptype && !p->relayed_tcp)
-        g_snprintf(buf, (gulong)size, "A %s <-> B %s (TCP, A %s, B %s)", e[0], e[1],
+        snprintf(buf, size, "A %s <-> B %s (TCP, A %s, B %s)", e[0], e[1],
                    x->tcptype == ICECALL_TCP_SRC_ACTIVE ? "TCP-ACT" : "TCP-PASS",
                    y->tcptype == ICECALL_TCP_SRC_ACTIVE ? "TCP-ACT" : "TCP-PASS");
     else
-        g_snprintf(buf, (gulong)size, "A %s <-> B %s (%s)", e[0], e[1], tcp ? "TCP" : "UDP");
+        snprintf(buf, size, "A %s <-> B %s (%s)", e[0], e[1], tcp ? "TCP" : "UDP");
 }
 
 icecall_path_t

@@ -175,7 +175,7 @@ typedef struct {
 
 /** icecall_media_in_t: one m= line of an SDP body. */
 typedef struct {
-    unsigned                 index;        /* m= line position in the body */
+    unsigned                 mline;        /* m= line position in the body */
     const char              *media;        /* "audio" */
     uint8_t                  version;      /* 6 or 19 (0: no ICE) */
     icecall_addr_t           default_addr; /* c= address + m= port */
@@ -608,7 +608,7 @@ typedef struct {
             uint32_t       frame, request_frame;
         } mras;
         struct {
-            unsigned    index;
+            unsigned    mline;             /* m= line position in the body */
             const char *name;
             const char *title;             /* the report's words for it */
             uint8_t     ice_version;       /* 0: not known (no SDP) */

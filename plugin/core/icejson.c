@@ -367,7 +367,7 @@ on_section(const icecall_rev_t *ev, void *user)
     case ICECALL_REV_MEDIA:
         media_reset(w);
         g_string_append_c(w->media_head, '{');
-        j_kuint(w->media_head, "index", ev->u.media.index);
+        j_kuint(w->media_head, "index", ev->u.media.mline);
         j_kstr(w->media_head, "name", ev->u.media.name);
         j_kstr(w->media_head, "title", ev->u.media.title);
         j_key(w->media_head, "ice_version");

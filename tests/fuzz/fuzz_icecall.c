@@ -152,7 +152,7 @@ sdp(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
     }
     for (unsigned i = 0; i < nm; i++) {
         uint8_t f = u8(r);
-        md[i].index = f % 10;
+        md[i].mline = f % 10;
         md[i].media = medias[(f >> 4) % 4];
         md[i].version = (f & 0x40) ? 6 : (f & 0x80) ? 19 : 0;
         md[i].default_addr = addr(r);
@@ -355,7 +355,7 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
 }
 
 /* An ICE media line (an SDP without one makes no call). */
-static const icecall_media_in_t ice_line = { .index = 0, .media = "audio", .version = 19 };
+static const icecall_media_in_t ice_line = { .mline = 0, .media = "audio", .version = 19 };
 
 /* Once per process: a model of its own, made and freed, that refuses
  * 2,000 calls (the refused-item set grows; the report's counts get their

@@ -266,7 +266,7 @@ test_limits(void)
         icecall_media_in_t md[12];
         memset(md, 0, sizeof(md));
         for (unsigned k = 0; k < G_N_ELEMENTS(md); k++) {
-            md[k].index = k;
+            md[k].mline = k;
             md[k].media = "audio";
             md[k].version = 19;
             md[k].cands = cs;
@@ -297,7 +297,7 @@ test_limits(void)
 }
 
 /* An ICE media line (an SDP without one makes no call). */
-static const icecall_media_in_t ice_line = { .index = 0, .media = "audio", .version = 19 };
+static const icecall_media_in_t ice_line = { .mline = 0, .media = "audio", .version = 19 };
 
 /* Issue 14: the report of a capture with more calls than the model follows
  * says how many it followed of how many, and where the cap was reached. */
