@@ -239,6 +239,7 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         }
         icecall_add_check(m, &c, (op & 0x10) ? NULL : &fi);
         icecall_lookup_check(m, &c, &fi);
+        (void)icecall_frame_pair(&fi);
         break;
     }
     case 5:
@@ -273,6 +274,7 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         }
         icecall_add_media(m, &p, (op & 0x10) ? NULL : &fi);
         icecall_lookup_media(m, &p, &fi);
+        (void)icecall_frame_pair(&fi); /* the text a tree or a drawn tap record asks for */
         break;
     }
     case 7: { /* MRAS request or response */
