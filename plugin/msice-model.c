@@ -519,7 +519,9 @@ dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
 static void
 limit_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item **top)
 {
-    for (int l = 0; model && l < ICECALL_LIMIT_COUNT; l++) {
+    if (!model || !icecall_limit_reached_by(model, pinfo->num))
+        return; /* the usual case: no cap reached at this frame */
+    for (int l = 0; l < ICECALL_LIMIT_COUNT; l++) {
         icecall_limit_info_t li;
         icecall_limit_info(model, (icecall_limit_t)l, &li);
         if (!li.reached || li.first_frame != pinfo->num)

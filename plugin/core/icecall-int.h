@@ -382,6 +382,7 @@ struct icecall_model {
     int64_t     last_us;      /* latest event time */
     icecall_limit_info_t limit[ICECALL_LIMIT_COUNT];  /* .cap is the cap in force */
     keyset_t    refused;      /* hashes of refused items, all caps */
+    uint32_t    last_limit_frame; /* the latest frame where a cap was first reached (0: none yet) */
 };
 
 /* The parties of a call: the caller, and each fork of the callee (B first). */
@@ -428,6 +429,7 @@ void reject_text(const media_t *md, const reject_t *rj, bool counts, char *buf, 
 /* ---- icecall.c: sessions without SDP --------------------------------------- */
 
 void cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v);
+void cand_view_type(const call_t *c, unsigned mi, int side, int idx, cview_t *v);
 void session_media_text(const call_t *c, unsigned mi, char *buf, size_t size);
 void session_refresh_name(call_t *c, unsigned mi);
 

@@ -218,7 +218,7 @@ session_count_cands(GString *o, const call_t *c, unsigned mi, int side)
             cview_t v;
             if (x->merged)
                 continue;
-            cand_view(c, mi, side, (int)i, &v);
+            cand_view_type(c, mi, side, (int)i, &v);
             if (v.type != order[t])
                 continue;
             if (x->tcp)

@@ -394,6 +394,8 @@ limit_refuse(icecall_model_t *m, icecall_limit_t l, uint32_t frame, const fnv_t 
     if (!li->reached) {
         li->reached = true;
         li->first_frame = frame;
+        if (frame > m->last_limit_frame)
+            m->last_limit_frame = frame;
     }
     switch (keyset_add(&m->refused, f->h)) {
     case KEY_NEW:
@@ -413,6 +415,12 @@ icecall_model_set_limit(icecall_model_t *m, icecall_limit_t l, unsigned cap)
     if (l >= ICECALL_LIMIT_COUNT)
         return;
     m->limit[l].cap = cap < 1 ? 1 : cap > limit_max[l] ? limit_max[l] : cap;
+}
+
+bool
+icecall_limit_reached_by(const icecall_model_t *m, uint32_t frame)
+{
+    return m->last_limit_frame && frame <= m->last_limit_frame;
 }
 
 void
@@ -611,6 +619,7 @@ icecall_model_reset(icecall_model_t *m)
     if (m->refused.n)
         memset(m->refused.slot, 0, m->refused.size * sizeof(uint64_t));
     m->refused.n = 0;
+    m->last_limit_frame = 0;
     m->generation++;   /* a findings cache keyed by it must not survive */
     m->last_us = 0;
 }
@@ -1691,8 +1700,9 @@ private_host(const icecall_model_t *m, const cand_t *y)
     return is_private(&y->addr) && y->type != ICECALL_CTYPE_RELAY && !y->mux_frame && !(al && al->success);
 }
 
-void
-cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
+/* @why: also say why (the report); the type alone is what the hot path needs. */
+static void
+cand_view_as(const call_t *c, unsigned mi, int side, int idx, cview_t *v, bool why)
 {
     const cand_t *x = cand_at((call_t *)c, mi, side, idx);
     memset(v, 0, sizeof(*v));
@@ -1709,9 +1719,10 @@ cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
          * started, whose relayed address no packet has shown yet. */
         v->type = ICECALL_CTYPE_RELAY;
         v->alloc = x->alloc;
-        snprintf(v->why, sizeof(v->why), "%s's relay on %s for %s: allocated before the capture started, its "
-                 "relayed address not seen", who, addr_str(&x->alloc->edge, a2, sizeof(a2)),
-                 addr_str(&x->alloc->client, a1, sizeof(a1)));
+        if (why)
+            snprintf(v->why, sizeof(v->why), "%s's relay on %s for %s: allocated before the capture started, its "
+                     "relayed address not seen", who, addr_str(&x->alloc->edge, a2, sizeof(a2)),
+                     addr_str(&x->alloc->client, a1, sizeof(a1)));
         return;
     }
     /* Several sockets can share one relayed address (MS-TURN v6 multiplexes
@@ -1729,46 +1740,54 @@ cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
     if (al && al->success) {
         v->type = ICECALL_CTYPE_RELAY;
         v->alloc = al;
-        snprintf(v->why, sizeof(v->why), "relayed address of the allocation of %s on %s (frame %u)",
-                 addr_str(&al->client, a1, sizeof(a1)), addr_str(&al->edge, a2, sizeof(a2)), al->success_frame);
+        if (why)
+            snprintf(v->why, sizeof(v->why), "relayed address of the allocation of %s on %s (frame %u)",
+                     addr_str(&al->client, a1, sizeof(a1)), addr_str(&al->edge, a2, sizeof(a2)), al->success_frame);
         return;
     }
     if (x->type == ICECALL_CTYPE_RELAY) {
         v->type = ICECALL_CTYPE_RELAY;
-        snprintf(v->why, sizeof(v->why), "%s's relay: the far end of its relayed packets", who);
+        if (why)
+            snprintf(v->why, sizeof(v->why), "%s's relay: the far end of its relayed packets", who);
         return;
     }
     if (x->mux_frame) {
         v->type = ICECALL_CTYPE_RELAY;
-        snprintf(v->why, sizeof(v->why), "%s's TURN relay: its check from there carried "
-                 "MS-MULTIPLEXED-TURN-SESSION-ID (frame %u)%s", who, x->mux_frame,
-                 msnet_is_transport_relay(x->addr.family, x->addr.addr, x->addr.port)
+        if (why)
+            snprintf(v->why, sizeof(v->why), "%s's TURN relay: its check from there carried "
+                     "MS-MULTIPLEXED-TURN-SESSION-ID (frame %u)%s", who, x->mux_frame,
+                     msnet_is_transport_relay(x->addr.family, x->addr.addr, x->addr.port)
                      ? "; a Microsoft 365 transport relay" : "");
         return;
     }
     if (msnet_is_transport_relay(x->addr.family, x->addr.addr, x->addr.port)) {
         v->type = ICECALL_CTYPE_RELAY;
-        snprintf(v->why, sizeof(v->why), "a Microsoft 365 transport relay (published Teams relay range and port)");
+        if (why)
+            snprintf(v->why, sizeof(v->why), "a Microsoft 365 transport relay (published Teams relay range and port)");
         return;
     }
     if ((al = alloc_by(m->allocs_by_client, &x->addr, x->tcp)) != NULL) {
         v->type = ICECALL_CTYPE_HOST;
         v->alloc = al;
-        snprintf(v->why, sizeof(v->why), "%s's socket of the TURN allocation on %s (frame %u)%s", who,
-                 addr_str(&al->edge, a1, sizeof(a1)), al->success ? al->success_frame : al->first_frame,
-                 is_private(&x->addr) ? "; a private address" : "");
+        if (why)
+            snprintf(v->why, sizeof(v->why), "%s's socket of the TURN allocation on %s (frame %u)%s", who,
+                     addr_str(&al->edge, a1, sizeof(a1)), al->success ? al->success_frame : al->first_frame,
+                     is_private(&x->addr) ? "; a private address" : "");
         return;
     }
     if ((al = alloc_by(m->allocs_by_reflexive, &x->addr, x->tcp)) != NULL && al->success) {
         v->type = ICECALL_CTYPE_SRFLX;
         v->alloc = al;
-        snprintf(v->why, sizeof(v->why), "NAT mapping of %s (XOR-MAPPED-ADDRESS of the Allocate response, frame %u)",
-                 addr_str(&al->client, a1, sizeof(a1)), al->success_frame);
+        if (why)
+            snprintf(v->why, sizeof(v->why),
+                     "NAT mapping of %s (XOR-MAPPED-ADDRESS of the Allocate response, frame %u)",
+                     addr_str(&al->client, a1, sizeof(a1)), al->success_frame);
         return;
     }
     if (is_private(&x->addr)) {
         v->type = ICECALL_CTYPE_HOST;
-        snprintf(v->why, sizeof(v->why), "a private address: a host candidate");
+        if (why)
+            snprintf(v->why, sizeof(v->why), "a private address: a host candidate");
         return;
     }
     const GArray *cs = c->media[mi]->cands[side];
@@ -1778,13 +1797,28 @@ cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
          * is no NAT mapping (IPv6 rarely crosses a NAT). */
         if ((int)i != idx && y->addr.family == x->addr.family && private_host(m, y)) {
             v->type = ICECALL_CTYPE_SRFLX;
-            snprintf(v->why, sizeof(v->why), "public, not a relay, and %s's host %s is private: %s's NAT mapping",
-                     who, addr_str(&y->addr, a1, sizeof(a1)), who);
+            if (why)
+                snprintf(v->why, sizeof(v->why), "public, not a relay, and %s's host %s is private: %s's NAT mapping",
+                         who, addr_str(&y->addr, a1, sizeof(a1)), who);
             return;
         }
     }
     v->type = ICECALL_CTYPE_UNKNOWN;
-    snprintf(v->why, sizeof(v->why), "a public address: a host or a NAT mapping, nothing in the capture tells");
+    if (why)
+        snprintf(v->why, sizeof(v->why), "a public address: a host or a NAT mapping, nothing in the capture tells");
+}
+
+void
+cand_view(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
+{
+    cand_view_as(c, mi, side, idx, v, true);
+}
+
+/* cand_view() without v->why (empty): the type and allocation only. */
+void
+cand_view_type(const call_t *c, unsigned mi, int side, int idx, cview_t *v)
+{
+    cand_view_as(c, mi, side, idx, v, false);
 }
 
 /*
@@ -1825,8 +1859,8 @@ session_pair_path(const call_t *c, unsigned mi, const pair_t *p)
     const cand_t *y = cand_at((call_t *)c, mi, 1, p->cand[1]);
     if (!x || !y)
         return ICECALL_PATH_NONE;
-    cand_view(c, mi, 0, p->cand[0], &v[0]);
-    cand_view(c, mi, 1, p->cand[1], &v[1]);
+    cand_view_type(c, mi, 0, p->cand[0], &v[0]);
+    cand_view_type(c, mi, 1, p->cand[1], &v[1]);
     if (v[0].type == ICECALL_CTYPE_RELAY || v[1].type == ICECALL_CTYPE_RELAY) {
         bool tcp = p->relayed_tcp || (v[0].type == ICECALL_CTYPE_RELAY && x->tcp) ||
                    (v[1].type == ICECALL_CTYPE_RELAY && y->tcp);
@@ -1878,8 +1912,8 @@ session_pair_text(const call_t *c, unsigned mi, const pair_t *p, char *buf, size
     char e[2][112];
     const cand_t *x = cand_at((call_t *)c, mi, 0, p->cand[0]);
     const cand_t *y = cand_at((call_t *)c, mi, 1, p->cand[1]);
-    cand_view(c, mi, 0, p->cand[0], &v[0]);
-    cand_view(c, mi, 1, p->cand[1], &v[1]);
+    cand_view_type(c, mi, 0, p->cand[0], &v[0]);
+    cand_view_type(c, mi, 1, p->cand[1], &v[1]);
     session_end_text(c, mi, p, 0, v, e[0], sizeof(e[0]));
     session_end_text(c, mi, p, 1, v, e[1], sizeof(e[1]));
     bool tcp = (x && x->tcp) || (y && y->tcp) || p->relayed_tcp;
@@ -3043,7 +3077,7 @@ session_media_kind(const call_t *c, unsigned mi, mkind_t *k)
                 port = x->base.port;               /* the socket behind our relay */
             } else if (x->tcptype != ICECALL_TCP_SRC_ACTIVE) {  /* an active TCP port is ephemeral */
                 cview_t v;
-                cand_view(c, mi, s, (int)i, &v);
+                cand_view_type(c, mi, s, (int)i, &v);
                 if (v.type == ICECALL_CTYPE_HOST)
                     port = x->addr.port;
             }

@@ -228,6 +228,10 @@ void icecall_model_reset(icecall_model_t *m);
  */
 void icecall_model_set_limit(icecall_model_t *m, icecall_limit_t l, unsigned cap);
 
+/** icecall_limit_reached_by: whether any cap was first reached in or before @frame
+ * (a cheap test before asking icecall_limit_info() about each cap). */
+bool icecall_limit_reached_by(const icecall_model_t *m, uint32_t frame);
+
 /** icecall_limit_info: what cap @l did (all zero but cap when never reached). */
 void icecall_limit_info(const icecall_model_t *m, icecall_limit_t l, icecall_limit_info_t *out);
 

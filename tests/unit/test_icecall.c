@@ -328,6 +328,10 @@ test_limit_calls(void)
     icecall_limit_info(m, ICECALL_LIMIT_CALLS, &li);
     g_assert_true(li.reached);
     g_assert_cmpuint(li.first_frame, ==, ICECALL_MAX_CALLS + 1u);
+    /* The epan side asks this on every frame before looking at each cap. */
+    g_assert_true(icecall_limit_reached_by(m, ICECALL_MAX_CALLS + 1u));
+    g_assert_true(icecall_limit_reached_by(m, 1));
+    g_assert_false(icecall_limit_reached_by(m, ICECALL_MAX_CALLS + 2u));
     g_assert_cmpuint(li.refused, ==, 5);
     g_assert_false(li.at_least);
     char buf[200];
