@@ -382,7 +382,8 @@ struct icecall_model {
     int64_t     last_us;      /* latest event time */
     icecall_limit_info_t limit[ICECALL_LIMIT_COUNT];  /* .cap is the cap in force */
     keyset_t    refused;      /* hashes of refused items, all caps */
-    uint32_t    last_limit_frame; /* the latest frame where a cap was first reached (0: none yet) */
+    bool        any_limit;        /* a cap was reached */
+    uint32_t    last_limit_frame; /* then: the latest frame where a cap was first reached */
 };
 
 /* The parties of a call: the caller, and each fork of the callee (B first). */

@@ -394,8 +394,9 @@ limit_refuse(icecall_model_t *m, icecall_limit_t l, uint32_t frame, const fnv_t 
     if (!li->reached) {
         li->reached = true;
         li->first_frame = frame;
-        if (frame > m->last_limit_frame)
+        if (!m->any_limit || frame > m->last_limit_frame)
             m->last_limit_frame = frame;
+        m->any_limit = true;
     }
     switch (keyset_add(&m->refused, f->h)) {
     case KEY_NEW:
@@ -420,7 +421,7 @@ icecall_model_set_limit(icecall_model_t *m, icecall_limit_t l, unsigned cap)
 bool
 icecall_limit_reached_by(const icecall_model_t *m, uint32_t frame)
 {
-    return m->last_limit_frame && frame <= m->last_limit_frame;
+    return m->any_limit && frame <= m->last_limit_frame;
 }
 
 void
@@ -619,6 +620,7 @@ icecall_model_reset(icecall_model_t *m)
     if (m->refused.n)
         memset(m->refused.slot, 0, m->refused.size * sizeof(uint64_t));
     m->refused.n = 0;
+    m->any_limit = false;
     m->last_limit_frame = 0;
     m->generation++;   /* a findings cache keyed by it must not survive */
     m->last_us = 0;

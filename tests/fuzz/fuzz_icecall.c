@@ -461,6 +461,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             icecall_limit_info(m, (icecall_limit_t)l, &li);
             icecall_limit_text(m, (icecall_limit_t)l, buf, sizeof(buf));
             CHECK(li.reached == (buf[0] != '\0'));
+            /* The epan side's per-frame test must see every cap's first frame. */
+            CHECK(!li.reached || icecall_limit_reached_by(m, li.first_frame));
         }
     }
     CHECK(icecall_n_calls(m) <= ICECALL_MAX_CALLS);
