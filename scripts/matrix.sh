@@ -30,7 +30,8 @@ MSICE_MIRROR=${MSICE_MIRROR:-http://deb.debian.org/debian}
 MSICE_MATRIX_REQUIRED=${MSICE_MATRIX_REQUIRED:-4.4}
 # What the chroots need: the build, tshark, the test tools.
 CHROOT_PACKAGES=(build-essential cmake pkg-config libglib2.0-dev libwireshark-dev tshark
-                 python3 python3-pytest python3-scapy python3-jsonschema valgrind util-linux file dpkg-dev)
+                 python3 python3-pytest python3-scapy python3-jsonschema valgrind util-linux file dpkg-dev
+                 curl bzip2 xz-utils perl)
 
 declare -A SUITE=([4.0]=bookworm [4.4]=trixie [4.6]=unstable)
 legs=("$@")

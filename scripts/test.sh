@@ -14,7 +14,7 @@
 source "$(dirname "$0")/lib.sh"
 
 msice_ensure_packages "${MSICE_BUILD_PACKAGES[@]}" python3 python3-pytest python3-scapy python3-jsonschema \
-    clang libclang-rt-14-dev valgrind util-linux
+    clang libclang-rt-14-dev valgrind util-linux curl bzip2 xz-utils perl
 msice_build
 
 msice_log "unit tests (CTest)"
