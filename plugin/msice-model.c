@@ -530,9 +530,9 @@ limit_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item **
             *top = proto_tree_add_item(tree, proto_msice, tvb, 0, 0, ENC_NA);
         /* The same text on every pass: the totals are the report's. */
         expert_add_info_format(pinfo, *top, &ei_msice_limit,
-                               "Limit reached: %u %s%s; from this frame on, more are not followed "
+                               "Limit reached: %u %s%s; from this frame on, %s "
                                "(-z msice,calls says how many)", li.cap, icecall_limit_name((icecall_limit_t)l),
-                               icecall_limit_scope((icecall_limit_t)l));
+                               icecall_limit_scope((icecall_limit_t)l), icecall_limit_past((icecall_limit_t)l));
     }
 }
 

@@ -292,6 +292,15 @@ icecall_limit_scope(icecall_limit_t l)
 }
 
 const char *
+icecall_limit_past(icecall_limit_t l)
+{
+    if (l >= ICECALL_LIMIT_COUNT || !limit_forgets[l])
+        return "more are not followed";
+    return l == ICECALL_LIMIT_LOCATIONS ? "the ones between the first and the latest are forgotten"
+                                        : "the oldest are forgotten";
+}
+
+const char *
 icecall_limit_token(icecall_limit_t l)
 {
     return l < ICECALL_LIMIT_COUNT ? limit_tokens[l] : "unknown";

@@ -241,6 +241,10 @@ const char *icecall_limit_name(icecall_limit_t l);
 /** icecall_limit_scope: per what: "", " per call", " per side and media line", ... */
 const char *icecall_limit_scope(icecall_limit_t l);
 
+/** icecall_limit_past: what happens past cap @l, for a sentence "from this frame on, ...":
+ * "more are not followed", or for the two caps that drop old entries instead, what they forget. */
+const char *icecall_limit_past(icecall_limit_t l);
+
 /** icecall_limit_token: the cap's name in the JSON report: "calls", "media_lines", ... */
 const char *icecall_limit_token(icecall_limit_t l);
 

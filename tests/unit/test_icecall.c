@@ -461,6 +461,12 @@ test_limit_each(void)
     g_assert_cmpstr(icecall_limit_scope(ICECALL_LIMIT_COUNT), ==, "");
     g_assert_cmpstr(icecall_limit_name(ICECALL_LIMIT_CANDS), ==, "candidates");
     g_assert_cmpstr(icecall_limit_scope(ICECALL_LIMIT_CANDS), ==, " per side and media line");
+    /* The expert info says what happens past each cap: most refuse, two forget. */
+    g_assert_cmpstr(icecall_limit_past(ICECALL_LIMIT_CANDS), ==, "more are not followed");
+    g_assert_cmpstr(icecall_limit_past(ICECALL_LIMIT_COUNT), ==, "more are not followed");
+    g_assert_cmpstr(icecall_limit_past(ICECALL_LIMIT_LOCATIONS), ==,
+                    "the ones between the first and the latest are forgotten");
+    g_assert_cmpstr(icecall_limit_past(ICECALL_LIMIT_DESTINATIONS), ==, "the oldest are forgotten");
     icecall_model_free(m);
 
     /* Media lines: 3 offered twice, 2 refused once each. */
