@@ -170,6 +170,15 @@ j_kpair(GString *o, const char *k, const icecall_rpair_t *p)
     g_string_append_c(o, '}');
 }
 
+/* The head of a path section (early media, final path): its path, type and pair. */
+static void
+j_path_pair(GString *o, const icecall_rpair_t *p)
+{
+    j_kstr(o, "path", icecall_path_short(p->path));
+    j_kstr(o, "path_type", icecall_path_token(p->path));
+    j_kpair(o, "pair", p);
+}
+
 static void
 j_alloc(GString *o, const icecall_rev_t *ev)
 {
@@ -432,9 +441,7 @@ on_section(const icecall_rev_t *ev, void *user)
     case ICECALL_REV_EARLY:
         g_string_truncate(w->early, 0);
         g_string_append_c(w->early, '{');
-        j_kstr(w->early, "path", icecall_path_short(ev->u.early.pair.path));
-        j_kstr(w->early, "path_type", icecall_path_token(ev->u.early.pair.path));
-        j_kpair(w->early, "pair", &ev->u.early.pair);
+        j_path_pair(w->early, &ev->u.early.pair);
         j_ktime(w->early, "time_s", ev->u.early.time_us);
         j_kframe(w->early, "frame", ev->u.early.frame);
         g_string_append_c(w->early, '}');
@@ -456,9 +463,7 @@ on_section(const icecall_rev_t *ev, void *user)
     case ICECALL_REV_FINAL:
         g_string_truncate(w->final, 0);
         g_string_append_c(w->final, '{');
-        j_kstr(w->final, "path", icecall_path_short(ev->u.final.pair.path));
-        j_kstr(w->final, "path_type", icecall_path_token(ev->u.final.pair.path));
-        j_kpair(w->final, "pair", &ev->u.final.pair);
+        j_path_pair(w->final, &ev->u.final.pair);
         j_kuint(w->final, "packets", ev->u.final.packets);
         j_kframe(w->final, "first_frame", ev->u.final.first_frame);
         j_kframe(w->final, "last_frame", ev->u.final.last_frame);

@@ -394,14 +394,24 @@ assert_limit(icecall_model_t *m, icecall_limit_t l, uint32_t frame, uint64_t ref
     g_string_free(r, TRUE);
 }
 
+/* The text (or with @json, the JSON) report holds @text. */
 static bool
-report_has(icecall_model_t *m, const char *text)
+output_has(icecall_model_t *m, bool json, const char *text)
 {
     GString *r = g_string_new("");
-    icecall_report(m, r, NULL);
+    if (json)
+        icecall_report_json(m, r, NULL);
+    else
+        icecall_report(m, r, NULL);
     bool found = strstr(r->str, text) != NULL;
     g_string_free(r, TRUE);
     return found;
+}
+
+static bool
+report_has(icecall_model_t *m, const char *text)
+{
+    return output_has(m, false, text);
 }
 
 /* A reset model is empty, keeps its caps, and gives the same report as a new one. */
@@ -1953,11 +1963,7 @@ test_raw_data_of_allocation_before_capture(void)
 static bool
 json_has(icecall_model_t *m, const char *text)
 {
-    GString *j = g_string_new("");
-    icecall_report_json(m, j, NULL);
-    bool found = strstr(j->str, text) != NULL;
-    g_string_free(j, TRUE);
-    return found;
+    return output_has(m, true, text);
 }
 
 /* Issue 14: every other bounded table of the model says so when its cap is
