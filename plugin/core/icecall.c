@@ -54,12 +54,15 @@ make_key(akey_t *k, const icecall_addr_t *a, bool tcp, bool with_port)
 guint
 akey_hash(gconstpointer p)
 {
-    const akey_t *k = (const akey_t *)p;
+    /* A word at a time (FNV-1a's constants on 32-bit words): every packet
+     * looks up a few of these. make_key() zeroes what the address leaves. */
+    G_STATIC_ASSERT(sizeof(akey_t) % 4 == 0);
+    uint32_t w[sizeof(akey_t) / 4];
+    memcpy(w, p, sizeof(w));
     guint h = 2166136261u;
-    const uint8_t *b = (const uint8_t *)k;
-    for (size_t i = 0; i < sizeof(*k); i++)
-        h = (h ^ b[i]) * 16777619u;
-    return h;
+    for (size_t i = 0; i < G_N_ELEMENTS(w); i++)
+        h = (h ^ w[i]) * 16777619u;
+    return h ^ (h >> 15);
 }
 
 gboolean
@@ -132,15 +135,37 @@ ip_eq(const icecall_addr_t *a, const icecall_addr_t *b)
     return a->family == b->family && memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4) == 0;
 }
 
-/* "192.0.2.1:3478", "[2001:db8::1]:3478"; port 0 prints the address only. */
+/* Digits of v at p, most significant first; returns the end. */
+static char *
+put_uint(char *p, unsigned v, unsigned base)
+{
+    char tmp[12];
+    int n = 0;
+    do {
+        tmp[n++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* "192.0.2.1:3478", "[2001:db8::1]:3478"; port 0 prints the address only.
+ * Written by hand, not with snprintf: the report and the pair text format
+ * thousands of addresses. A buffer too small gets the text cut, as with
+ * snprintf. */
 const char *
 addr_str(const icecall_addr_t *a, char *buf, size_t size)
 {
+    char tmp[56], *p = tmp;   /* "[" + 39 + "]:" + 5 */
     if (a->family == 4) {
+        for (int i = 0; i < 4; i++) {
+            p = put_uint(p, a->addr[i], 10);
+            *p++ = i < 3 ? '.' : ':';
+        }
+        p--;                  /* the ':' goes back only with a port */
         if (a->port)
-            snprintf(buf, size, "%u.%u.%u.%u:%u", a->addr[0], a->addr[1], a->addr[2], a->addr[3], a->port);
-        else
-            snprintf(buf, size, "%u.%u.%u.%u", a->addr[0], a->addr[1], a->addr[2], a->addr[3]);
+            p = put_uint(p + 1, a->port, 10);
     } else if (a->family == 6) {
         /* RFC 5952-ish: longest zero run compressed. */
         uint16_t w[8];
@@ -157,22 +182,31 @@ addr_str(const icecall_addr_t *a, char *buf, size_t size)
             }
             i = j > i ? j : i + 1;
         }
-        char tmp[48];
-        size_t n = 0;
-        for (int i = 0; i < 8 && n < sizeof(tmp) - 6; i++) {
+        if (a->port)
+            *p++ = '[';
+        for (int i = 0; i < 8; i++) {
             if (i == best) {
-                n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "::"); /* the word before left out its ':' */
+                *p++ = ':';   /* the word before left out its ':' */
+                *p++ = ':';
                 i += best_len - 1;
                 continue;
             }
-            n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "%x%s", w[i], (i < 7 && i + 1 != best) ? ":" : "");
+            p = put_uint(p, w[i], 16);
+            if (i < 7 && i + 1 != best)
+                *p++ = ':';
         }
-        if (a->port)
-            snprintf(buf, size, "[%.40s]:%u", tmp, a->port);
-        else
-            snprintf(buf, size, "%.40s", tmp);
+        if (a->port) {
+            *p++ = ']';
+            *p++ = ':';
+            p = put_uint(p, a->port, 10);
+        }
     } else {
-        snprintf(buf, size, "?");
+        *p++ = '?';
+    }
+    if (size) {
+        size_t n = (size_t)(p - tmp) < size - 1 ? (size_t)(p - tmp) : size - 1;
+        memcpy(buf, tmp, n);
+        buf[n] = '\0';
     }
     return buf;
 }

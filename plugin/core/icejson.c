@@ -28,6 +28,7 @@ typedef struct {
     GString *early, *final;  /* "null" or an object */
     GString *media_head;
     GString *unused, *edge_findings;
+    GString *item;           /* the section being written, then appended to its array */
     unsigned n_calls;
     bool     in_call;
 } jw_t;
@@ -57,7 +58,11 @@ j_str(GString *o, const char *s)
         case '\n': g_string_append(o, "\\n"); break;
         case '\r': g_string_append(o, "\\r"); break;
         case '\t': g_string_append(o, "\\t"); break;
-        default:    g_string_append_printf(o, "\\u%04x", *c); break;
+        default:
+            g_string_append(o, "\\u00");
+            g_string_append_c(o, "0123456789abcdef"[*c >> 4]);
+            g_string_append_c(o, "0123456789abcdef"[*c & 15]);
+            break;
         }
     }
     g_string_append_len(o, (const char *)run, c - run);
@@ -65,13 +70,40 @@ j_str(GString *o, const char *s)
     g_free(copy);
 }
 
+/* Keys are this file's literals: nothing to validate or escape. */
 static void
 j_key(GString *o, const char *k)
 {
     if (o->len && o->str[o->len - 1] != '{' && o->str[o->len - 1] != '[')
         g_string_append_c(o, ',');
-    j_str(o, k);
-    g_string_append_c(o, ':');
+    g_string_append_c(o, '"');
+    g_string_append(o, k);
+    g_string_append(o, "\":");
+}
+
+/* A number without printf: reports write hundreds of thousands of them. */
+static void
+j_uint(GString *o, uint64_t v)
+{
+    char tmp[20];
+    int n = sizeof(tmp);
+    do {
+        tmp[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    g_string_append_len(o, tmp + n, (gssize)sizeof(tmp) - n);
+}
+
+/* key: [body] (or key: body when bracket is false), body already JSON. */
+static void
+j_kraw(GString *o, const char *k, const GString *body, bool bracket)
+{
+    j_key(o, k);
+    if (bracket)
+        g_string_append_c(o, '[');
+    g_string_append_len(o, body->str, (gssize)body->len);
+    if (bracket)
+        g_string_append_c(o, ']');
 }
 
 static void
@@ -85,16 +117,16 @@ static void
 j_kuint(GString *o, const char *k, uint64_t v)
 {
     j_key(o, k);
-    g_string_append_printf(o, "%" G_GUINT64_FORMAT, v);
+    j_uint(o, v);
 }
 
-/* A frame number; 0 means none. */
+/* A frame number, a component, an error code, ...: 0 means none (null). */
 static void
-j_kframe(GString *o, const char *k, uint32_t f)
+j_kopt(GString *o, const char *k, uint64_t v)
 {
     j_key(o, k);
-    if (f)
-        g_string_append_printf(o, "%u", f);
+    if (v)
+        j_uint(o, v);
     else
         g_string_append(o, "null");
 }
@@ -109,9 +141,19 @@ j_kbool(GString *o, const char *k, bool v)
 static void
 j_ktime(GString *o, const char *k, int64_t us)
 {
+    /* seconds.microseconds, the six digits always written */
+    uint64_t mag = us < 0 ? 0 - (uint64_t)us : (uint64_t)us;
+    char frac[7];
+    uint64_t f = mag % 1000000;
+    for (int i = 5; i >= 0; i--, f /= 10)
+        frac[i] = (char)('0' + f % 10);
+    frac[6] = '\0';
     j_key(o, k);
-    g_string_append_printf(o, "%s%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, us < 0 ? "-" : "",
-                           (us < 0 ? -us : us) / 1000000, (us < 0 ? -us : us) % 1000000);
+    if (us < 0)
+        g_string_append_c(o, '-');
+    j_uint(o, mag / 1000000);
+    g_string_append_c(o, '.');
+    g_string_append(o, frac);
 }
 
 /* {"address": "192.0.2.1", "port": 3478} or null */
@@ -191,18 +233,14 @@ j_alloc(GString *o, const icecall_rev_t *ev)
     j_kendpoint(o, "edge", &ev->u.alloc.edge);
     j_kendpoint(o, "relayed", &ev->u.alloc.relayed);
     j_kendpoint(o, "reflexive", &ev->u.alloc.reflexive);
-    j_kframe(o, "success_frame", ev->u.alloc.success_frame);
-    j_key(o, "error_code");
-    if (ev->u.alloc.error_code)
-        g_string_append_printf(o, "%u", ev->u.alloc.error_code);
-    else
-        g_string_append(o, "null");
-    j_kframe(o, "error_frame", ev->u.alloc.error_code ? ev->u.alloc.error_frame : 0);
+    j_kopt(o, "success_frame", ev->u.alloc.success_frame);
+    j_kopt(o, "error_code", ev->u.alloc.error_code);
+    j_kopt(o, "error_frame", ev->u.alloc.error_code ? ev->u.alloc.error_frame : 0);
     j_kbool(o, "after_401_challenge", ev->u.alloc.after_401);
     j_kuint(o, "credentials_rejected", ev->u.alloc.n_rejected);
     j_kbool(o, "released", ev->u.alloc.released);
     j_kuint(o, "requests", ev->u.alloc.n_requests);
-    j_kframe(o, "first_frame", ev->u.alloc.first_frame);
+    j_kopt(o, "first_frame", ev->u.alloc.first_frame);
     j_kstr(o, "text", ev->u.alloc.text);
     g_string_append_c(o, '}');
 }
@@ -214,7 +252,7 @@ j_finding(GString *o, const icecall_finding_t *f)
     g_string_append_c(o, '{');
     j_kstr(o, "rule", icecall_rule_name(f->rule));
     j_kstr(o, "severity", f->severity <= ICECALL_SEV_ERROR ? sev[f->severity] : "note");
-    j_kframe(o, "frame", f->frame);
+    j_kopt(o, "frame", f->frame);
     j_kstr(o, "text", f->text);
     g_string_append_c(o, '}');
 }
@@ -254,7 +292,7 @@ j_limits(GString *o, const icecall_model_t *m)
         }
         j_kuint(o, "refused", li.refused);
         j_kbool(o, "at_least", li.at_least);
-        j_kframe(o, "frame", li.first_frame);
+        j_kopt(o, "frame", li.first_frame);
         j_kstr(o, "text", text);
         g_string_append_c(o, '}');
     }
@@ -293,8 +331,9 @@ static void
 on_section(const icecall_rev_t *ev, void *user)
 {
     jw_t *w = (jw_t *)user;
-    GString *t = g_string_new("");
+    GString *t = w->item;
     char buf[64];
+    g_string_truncate(t, 0);
     switch (ev->kind) {
     case ICECALL_REV_CALL:
         w->in_call = true;
@@ -344,7 +383,7 @@ on_section(const icecall_rev_t *ev, void *user)
         j_kstr(t, "path_type", icecall_path_token(ev->u.fork_media.pair.path));
         j_kpair(t, "pair", &ev->u.fork_media.pair);
         j_ktime(t, "time_s", ev->u.fork_media.time_us);
-        j_kframe(t, "frame", ev->u.fork_media.frame);
+        j_kopt(t, "frame", ev->u.fork_media.frame);
         j_key(t, "then");
         g_string_append_c(t, '[');
         for (unsigned i = 0; i < ev->u.fork_media.n_then; i++) {
@@ -353,11 +392,11 @@ on_section(const icecall_rev_t *ev, void *user)
             g_string_append_c(t, '{');
             j_kstr(t, "path", icecall_path_short(ev->u.fork_media.then_path[i]));
             j_kstr(t, "path_type", icecall_path_token(ev->u.fork_media.then_path[i]));
-            j_kframe(t, "frame", ev->u.fork_media.then_frame[i]);
+            j_kopt(t, "frame", ev->u.fork_media.then_frame[i]);
             g_string_append_c(t, '}');
         }
         g_string_append_c(t, ']');
-        j_kframe(t, "last_frame", ev->u.fork_media.last_frame);
+        j_kopt(t, "last_frame", ev->u.fork_media.last_frame);
         g_string_append_c(t, '}');
         j_append_item(w->forkm, t);
         break;
@@ -368,8 +407,8 @@ on_section(const icecall_rev_t *ev, void *user)
         j_kstr(t, "client", icecall_addr_to_string(&ev->u.mras.client, buf, sizeof(buf)));
         j_kstr(t, "result", !ev->u.mras.responded ? "no_response" : ev->u.mras.ok ? "ok" : "failed");
         j_kstr(t, "reason", ev->u.mras.responded && !ev->u.mras.ok ? ev->u.mras.reason : NULL);
-        j_kframe(t, "frame", ev->u.mras.frame);
-        j_kframe(t, "request_frame", ev->u.mras.request_frame);
+        j_kopt(t, "frame", ev->u.mras.frame);
+        j_kopt(t, "request_frame", ev->u.mras.request_frame);
         g_string_append_c(t, '}');
         j_append_item(w->mras, t);
         break;
@@ -379,11 +418,7 @@ on_section(const icecall_rev_t *ev, void *user)
         j_kuint(w->media_head, "index", ev->u.media.mline);
         j_kstr(w->media_head, "name", ev->u.media.name);
         j_kstr(w->media_head, "title", ev->u.media.title);
-        j_key(w->media_head, "ice_version");
-        if (ev->u.media.ice_version)
-            g_string_append_printf(w->media_head, "%u", ev->u.media.ice_version);
-        else
-            g_string_append(w->media_head, "null");
+        j_kopt(w->media_head, "ice_version", ev->u.media.ice_version);
         j_kbool(w->media_head, "from_sdp", ev->u.media.from_sdp);
         break;
     case ICECALL_REV_CAND:
@@ -394,14 +429,10 @@ on_section(const icecall_rev_t *ev, void *user)
         j_kstr(t, "transport", ev->u.cand.tcp ? "TCP" : "UDP");
         j_kstr(t, "address", icecall_addr_to_string(&ev->u.cand.addr, buf, sizeof(buf)));
         j_kuint(t, "port", ev->u.cand.addr.port);
-        j_key(t, "component");
-        if (ev->u.cand.component)
-            g_string_append_printf(t, "%u", ev->u.cand.component);
-        else
-            g_string_append(t, "null");
-        j_kframe(t, "frame", ev->u.cand.frame);
+        j_kopt(t, "component", ev->u.cand.component);
+        j_kopt(t, "frame", ev->u.cand.frame);
         j_kbool(t, "learnt", ev->u.cand.learnt);
-        j_kframe(t, "first_seen_frame", ev->u.cand.learnt ? ev->u.cand.seen_frame : 0);
+        j_kopt(t, "first_seen_frame", ev->u.cand.learnt ? ev->u.cand.seen_frame : 0);
         j_kstr(t, "evidence", ev->u.cand.evidence && *ev->u.cand.evidence ? ev->u.cand.evidence : NULL);
         g_string_append_c(t, '}');
         j_append_item(w->cands, t);
@@ -415,25 +446,26 @@ on_section(const icecall_rev_t *ev, void *user)
         j_kpair(t, "pair", &ev->u.pair.pair);
         j_kstr(t, "outcome", result_name(ev->u.pair.result));
         j_kuint(t, "requests", ev->u.pair.n_requests);
-        j_kframe(t, "first_check_frame", ev->u.pair.first_check_frame);
-        j_kframe(t, "success_frame", ev->u.pair.result == ICECALL_RESULT_SUCCESS ? ev->u.pair.success_frame : 0);
-        j_key(t, "error_code");
-        if (ev->u.pair.result == ICECALL_RESULT_ERROR)
-            g_string_append_printf(t, "%u", ev->u.pair.error_code);
-        else
+        j_kopt(t, "first_check_frame", ev->u.pair.first_check_frame);
+        j_kopt(t, "success_frame", ev->u.pair.result == ICECALL_RESULT_SUCCESS ? ev->u.pair.success_frame : 0);
+        if (ev->u.pair.result == ICECALL_RESULT_ERROR) {
+            j_kuint(t, "error_code", ev->u.pair.error_code);
+        } else {
+            j_key(t, "error_code");
             g_string_append(t, "null");
-        j_kframe(t, "error_frame", ev->u.pair.result == ICECALL_RESULT_ERROR ? ev->u.pair.error_frame : 0);
+        }
+        j_kopt(t, "error_frame", ev->u.pair.result == ICECALL_RESULT_ERROR ? ev->u.pair.error_frame : 0);
         j_kbool(t, "request_missing", ev->u.pair.request_missing);
         j_kuint(t, "responses_without_request", ev->u.pair.n_responses_only);
         j_kbool(t, "nominated", ev->u.pair.nominated);
-        j_kframe(t, "nominated_frame", ev->u.pair.nominated ? ev->u.pair.nominated_frame : 0);
+        j_kopt(t, "nominated_frame", ev->u.pair.nominated ? ev->u.pair.nominated_frame : 0);
         g_string_append_c(t, '}');
         j_append_item(w->pairs, t);
         if (ev->u.pair.nominated) {
             g_string_truncate(t, 0);
             g_string_append_c(t, '{');
             j_kpair(t, "pair", &ev->u.pair.pair);
-            j_kframe(t, "frame", ev->u.pair.nominated_frame);
+            j_kopt(t, "frame", ev->u.pair.nominated_frame);
             g_string_append_c(t, '}');
             j_append_item(w->noms, t);
         }
@@ -443,13 +475,13 @@ on_section(const icecall_rev_t *ev, void *user)
         g_string_append_c(w->early, '{');
         j_path_pair(w->early, &ev->u.early.pair);
         j_ktime(w->early, "time_s", ev->u.early.time_us);
-        j_kframe(w->early, "frame", ev->u.early.frame);
+        j_kopt(w->early, "frame", ev->u.early.frame);
         g_string_append_c(w->early, '}');
         break;
     case ICECALL_REV_PROMOTION:
         g_string_append_c(t, '{');
         j_ktime(t, "time_s", ev->u.promotion.time_us);
-        j_kframe(t, "frame", ev->u.promotion.frame);
+        j_kopt(t, "frame", ev->u.promotion.frame);
         j_kstr(t, "from", icecall_path_short(ev->u.promotion.from));
         j_kstr(t, "from_type", icecall_path_token(ev->u.promotion.from));
         j_kbool(t, "from_known", ev->u.promotion.from_known);
@@ -465,17 +497,21 @@ on_section(const icecall_rev_t *ev, void *user)
         g_string_append_c(w->final, '{');
         j_path_pair(w->final, &ev->u.final.pair);
         j_kuint(w->final, "packets", ev->u.final.packets);
-        j_kframe(w->final, "first_frame", ev->u.final.first_frame);
-        j_kframe(w->final, "last_frame", ev->u.final.last_frame);
+        j_kopt(w->final, "first_frame", ev->u.final.first_frame);
+        j_kopt(w->final, "last_frame", ev->u.final.last_frame);
         g_string_append_c(w->final, '}');
         break;
     case ICECALL_REV_MEDIA_END:
-        g_string_append(t, w->media_head->str);
-        g_string_append_printf(t, ",\"candidates\":[%s],\"allocations\":[%s],\"pairs\":[%s],\"nominations\":[%s]",
-                               w->cands->str, w->allocs->str, w->pairs->str, w->noms->str);
-        g_string_append_printf(t, ",\"early_media\":%s,\"promotions\":[%s]", w->early->str, w->promos->str);
+        g_string_append_len(t, w->media_head->str, (gssize)w->media_head->len);
+        j_kraw(t, "candidates", w->cands, true);
+        j_kraw(t, "allocations", w->allocs, true);
+        j_kraw(t, "pairs", w->pairs, true);
+        j_kraw(t, "nominations", w->noms, true);
+        j_kraw(t, "early_media", w->early, false);
+        j_kraw(t, "promotions", w->promos, true);
         j_kbool(t, "promotions_truncated", ev->u.media_end.promotions_truncated);
-        g_string_append_printf(t, ",\"final_path\":%s,\"fork_media\":[%s]", w->final->str, w->forkm->str);
+        j_kraw(t, "final_path", w->final, false);
+        j_kraw(t, "fork_media", w->forkm, true);
         j_kstr(t, "verdict", ev->u.media_end.verdict);
         g_string_append_c(t, '}');
         j_append_item(w->media, t);
@@ -486,10 +522,12 @@ on_section(const icecall_rev_t *ev, void *user)
         j_append_item(w->in_call ? w->findings : w->edge_findings, t);
         break;
     case ICECALL_REV_CALL_END:
-        g_string_append(t, w->call_head->str);
-        g_string_append_printf(t, ",\"other_endpoints\":[%s]", w->others->str);
-        g_string_append_printf(t, ",\"mras\":[%s],\"media\":[%s],\"findings\":[%s]}", w->mras->str, w->media->str,
-                               w->findings->str);
+        g_string_append_len(t, w->call_head->str, (gssize)w->call_head->len);
+        j_kraw(t, "other_endpoints", w->others, true);
+        j_kraw(t, "mras", w->mras, true);
+        j_kraw(t, "media", w->media, true);
+        j_kraw(t, "findings", w->findings, true);
+        g_string_append_c(t, '}');
         j_append_item(w->out, t);
         w->n_calls++;
         w->in_call = false;
@@ -497,7 +535,6 @@ on_section(const icecall_rev_t *ev, void *user)
     default:
         break;
     }
-    g_string_free(t, TRUE);
 }
 
 void
@@ -507,7 +544,7 @@ icecall_report_json(const icecall_model_t *m, GString *out, GHashTable *only)
     memset(&w, 0, sizeof(w));
     GString **all[] = { &w.out, &w.call_head, &w.mras, &w.media, &w.findings, &w.cands, &w.allocs, &w.pairs,
                         &w.noms, &w.promos, &w.forkm, &w.others, &w.early, &w.final, &w.media_head, &w.unused,
-                        &w.edge_findings };
+                        &w.edge_findings, &w.item };
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
         *all[i] = g_string_new("");
     media_reset(&w);
@@ -516,8 +553,10 @@ icecall_report_json(const icecall_model_t *m, GString *out, GHashTable *only)
     g_string_append(out, "{\"schema_version\":\"" ICEJSON_SCHEMA_VERSION "\",\"generator\":\"msice\"");
     j_kbool(out, "filtered", only != NULL);
     j_limits(out, m);
-    g_string_append_printf(out, ",\"calls\":[%s],\"unused_allocations\":[%s],\"edge_findings\":[%s]}\n", w.out->str,
-                           w.unused->str, w.edge_findings->str);
+    j_kraw(out, "calls", w.out, true);
+    j_kraw(out, "unused_allocations", w.unused, true);
+    j_kraw(out, "edge_findings", w.edge_findings, true);
+    g_string_append(out, "}\n");
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
         g_string_free(*all[i], TRUE);
 }

@@ -2136,10 +2136,52 @@ test_limit_tables(void)
     icecall_model_free(m);
 }
 
+/* Addresses as RFC 5952 writes them (lower case, the longest run of two or
+ * more zero words as "::", the first of equal runs), and a buffer too small
+ * cut as snprintf would. */
+static void
+test_addr_text(void)
+{
+    static const struct {
+        uint8_t family;
+        uint8_t addr[16];
+        const char *text;
+    } cases[] = {
+        { 4, { 0, 0, 0, 0 }, "0.0.0.0" },
+        { 4, { 255, 255, 255, 255 }, "255.255.255.255" },
+        { 4, { 192, 0, 2, 10 }, "192.0.2.10" },
+        { 6, { 0 }, "::" },
+        { 6, { [15] = 1 }, "::1" },
+        { 6, { 0, 1 }, "1::" },
+        { 6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, "2001:db8::1" },
+        { 6, { 0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3 }, "1:0:0:2::3" },
+        { 6, { 0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4 }, "1::2:0:0:3:4" },
+        { 6, { 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3 }, "1:0:2::3" },
+        { 6, { 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0 }, "1:0:2:0:3:0:4:0" },
+        { 6, { 0xff, 0xff, 0xab, 0xcd, 0, 0x10, 0x0f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+          "ffff:abcd:10:fff:ffff:ffff:ffff:ffff" },
+        { 0, { 0 }, "?" },
+    };
+    char buf[64];
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        icecall_addr_t a = { cases[i].family, { 0 }, 3478 };
+        memcpy(a.addr, cases[i].addr, 16);
+        g_assert_cmpstr(icecall_addr_to_string(&a, buf, sizeof(buf)), ==, cases[i].text);
+    }
+    /* With a port, in a pair's text: "[v6]:port", "v4:port". */
+    icecall_addr_t v6 = { 6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, 65535 };
+    icecall_addr_t v4 = { 4, { 10, 0, 0, 1 }, 0 };
+    icecall_addr_to_string(&v6, buf, 5);
+    g_assert_cmpstr(buf, ==, "2001");
+    icecall_addr_to_string(&v4, buf, 1);
+    g_assert_cmpstr(buf, ==, "");
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/icecall/addr-text", test_addr_text);
     g_test_add_func("/icecall/early-media-promotion", test_early_media_promotion);
     g_test_add_func("/icecall/json-report", test_json_report);
     g_test_add_func("/icecall/failed-call", test_failed_call);
