@@ -13,15 +13,18 @@
  * counted, and a postdissector adds one "N more" item per kind at the end of
  * the packet.
  *
- * The same postdissector runs the step msice-model.c registers
- * (msice_expert_set_step()), which raises msice.expert.limit_reached at the
- * frame where a cap of the per-call model first refused something, on the
- * same msice item: this file does not call the model.
+ * The same postdissector runs the two steps msice-model.c registers
+ * (msice_expert_set_steps()): before the summaries, the troubleshooting
+ * findings of the per-call model on their frames (their expert infos are
+ * counted); after them, msice.expert.limit_reached at the frame where a cap
+ * of the model first refused something, on the same msice item. One
+ * postdissector for both, because Wireshark calls each postdissector on
+ * every frame: this file does not call the model.
  */
 #include <wireshark.h>
 #include <epan/packet.h>
 #include <epan/expert.h>
-#include <epan/proto_data.h>
+#include <wsutil/wmem/wmem_user_cb.h>
 
 #include "msice-int.h"
 
@@ -30,9 +33,6 @@
 #define MSICE_EXPERT_PER_KIND    20u
 #define MSICE_EXPERT_PER_PACKET  200u
 #define MSICE_EXPERT_KINDS       64u  /* kinds tracked per packet; more are rare: held back, counted together */
-
-/* pinfo proto data key of the budget (proto msice; Scope: pinfo->pool). */
-#define MSICE_KEY_EXPERT_BUDGET  0x45585054u
 
 typedef struct {
     expert_field *ei;
@@ -50,21 +50,55 @@ typedef struct {
 
 static int proto_msice_expert = -1;
 static expert_field ei_msice_more = EI_INIT;
-static msice_expert_step_t extra_step;   /* msice-model.c: the model's limits */
+static msice_expert_first_step_t first_step;   /* msice-model.c: the findings */
+static msice_expert_step_t extra_step;         /* msice-model.c: the model's limits */
 
 void
-msice_expert_set_step(msice_expert_step_t step)
+msice_expert_set_steps(msice_expert_first_step_t first, msice_expert_step_t last)
 {
-    extra_step = step;
+    first_step = first;
+    extra_step = last;
+}
+
+/*
+ * The budget of the packet being dissected: made by its first expert info,
+ * in pinfo->pool, and forgotten when that pool is freed (the packet is done:
+ * wmem calls budget_forget()). Most packets raise none, and the
+ * postdissector, which runs on every frame, then finds NULL here without a
+ * lookup in the packet's proto data. @pinfo and the frame number say which
+ * dissection it belongs to (another epan_dissect_t has its own pinfo).
+ */
+static budget_t          *cur_budget;
+static const packet_info *cur_pinfo;
+static guint32            cur_frame;
+
+/* Its pool is freed: @user_data is the budget it held. */
+static gboolean
+budget_forget(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *user_data)
+{
+    if (cur_budget == user_data) {
+        cur_budget = NULL;
+        cur_pinfo = NULL;
+    }
+    return FALSE;   /* once */
+}
+
+static budget_t *
+packet_budget(const packet_info *pinfo)
+{
+    return cur_budget && cur_pinfo == pinfo && cur_frame == pinfo->num ? cur_budget : NULL;
 }
 
 gboolean
 msice_expert_budget(packet_info *pinfo, expert_field *ei)
 {
-    budget_t *b = (budget_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msice_expert, MSICE_KEY_EXPERT_BUDGET);
+    budget_t *b = packet_budget(pinfo);
     if (!b) {
         b = wmem_new0(pinfo->pool, budget_t);
-        p_add_proto_data(pinfo->pool, pinfo, proto_msice_expert, MSICE_KEY_EXPERT_BUDGET, b);
+        wmem_register_callback(pinfo->pool, budget_forget, b);
+        cur_budget = b;
+        cur_pinfo = pinfo;
+        cur_frame = pinfo->num;
     }
     budget_kind_t *k = NULL;
     for (guint i = 0; i < b->n_kinds && !k; i++) {
@@ -88,13 +122,15 @@ msice_expert_budget(packet_info *pinfo, expert_field *ei)
     return TRUE;
 }
 
-/* The summaries, then the registered step (the model's limits), after every
+/* The findings, the summaries, then the model's limits, after every
  * dissector of the packet. */
 static int
 dissect_msice_expert(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     proto_item *top = NULL;
-    budget_t *b = (budget_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msice_expert, MSICE_KEY_EXPERT_BUDGET);
+    if (first_step)
+        first_step(tvb, pinfo, tree);
+    const budget_t *b = packet_budget(pinfo);
     for (guint i = 0; b && i < b->n_kinds; i++) {
         const budget_kind_t *k = &b->kinds[i];
         if (!k->held)
@@ -133,7 +169,7 @@ msice_expert_register(int proto)
 void
 msice_expert_handoff(void)
 {
-    /* After the findings postdissector, so its expert infos are counted. */
+    /* The findings step runs first in it, so its expert infos are counted. */
     register_postdissector(create_dissector_handle_with_name(dissect_msice_expert, proto_msice_expert,
                                                              "msice.expert"));
 }

@@ -92,10 +92,12 @@ gboolean msice_expert_budget(packet_info *pinfo, expert_field *ei);
         if (msice_expert_budget((pinfo), (ei))) \
             expert_add_info_format((pinfo), (pi), (ei), __VA_ARGS__); \
     } while (0)
-/* A step of the budget's postdissector, run after its summaries; it adds to
- * the same msice item *top (NULL: none yet, make it on proto msice). */
+/* The steps of the budget's postdissector (the plugin's only one): @first
+ * before its summaries (its expert infos are counted), @last after them,
+ * adding to the same msice item *top (NULL: none yet, make it on proto msice). */
+typedef void (*msice_expert_first_step_t)(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 typedef void (*msice_expert_step_t)(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item **top);
-void msice_expert_set_step(msice_expert_step_t step);
+void msice_expert_set_steps(msice_expert_first_step_t first, msice_expert_step_t last);
 void msice_expert_register(int proto);
 void msice_expert_handoff(void);
 

@@ -96,7 +96,7 @@ dissect_msice_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     address_to_icecall(&leg.dst, &pinfo->net_dst, (guint16)pinfo->destport);
     if (!PINFO_FD_VISITED(pinfo))
         msice_leg_dscp(pinfo, &leg);
-    msice_model_packet(pinfo, &leg, kind, buf, len, NULL, fi);
+    msice_model_packet(pinfo, tree, &leg, kind, buf, len, NULL, fi);
     msturn_hand_payload(kind, tvb, pinfo, tree);
     if (fi && fi->valid) {
         msice_show_path(tvb, pinfo, tree, fi);
@@ -276,7 +276,7 @@ dissect_msice_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
         msice_leg_dscp(pinfo, &leg);
     }
     if (kind != MSTURN_PAYLOAD_DATA)
-        msice_model_packet(pinfo, &leg, kind, buf, ilen, NULL, fi);
+        msice_model_packet(pinfo, tree, &leg, kind, buf, ilen, NULL, fi);
     msturn_hand_payload(kind, inner, pinfo, tree);
     if (fi->valid) {
         gboolean graph = kind == MSTURN_PAYLOAD_STUN || fi->promotion;

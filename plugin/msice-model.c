@@ -78,7 +78,6 @@ static const msice_status_ei_t icecall_rule_ei[] = {
 _Static_assert(G_N_ELEMENTS(icecall_rule_ei) == ICECALL_RULE_COUNT, "one expert item per status");
 
 static expert_field ei_msice_no_edge_candidates_inside = EI_INIT; /* the note-level variant */
-static dissector_handle_t findings_handle;
 
 
 /* ---- the per-call model ------------------------------------------------------ */
@@ -418,9 +417,16 @@ msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t 
 }
 
 void
-msice_model_packet(packet_info *pinfo, const icecall_leg_t *leg, msturn_payload_t kind, const guint8 *buf, guint len,
-                   const msturn_msg_t *m, icecall_frame_t *fi)
+msice_model_packet(packet_info *pinfo, proto_tree *tree, const icecall_leg_t *leg, msturn_payload_t kind,
+                   const guint8 *buf, guint len, const msturn_msg_t *m, icecall_frame_t *fi)
 {
+    /* Without a tree nothing shows the packet's call, media name or path
+     * but the msice tap and the text of an expert info (the promotion's):
+     * without them the model skips what only they need. */
+    static int expert_tap = -2;
+    if (expert_tap == -2)
+        expert_tap = find_tap_id("expert");
+    gboolean brief = !tree && !have_tap_listener(msice_tap) && !(expert_tap >= 0 && have_tap_listener(expert_tap));
     if (kind == MSTURN_PAYLOAD_STUN) {
         if (!m) {
             msturn_msg_t *parsed = wmem_new(pinfo->pool, msturn_msg_t);
@@ -430,6 +436,7 @@ msice_model_packet(packet_info *pinfo, const icecall_leg_t *leg, msturn_payload_
         icecall_check_t ck;
         msice_check_from_msg(&ck, buf, m, pinfo);
         ck.leg = *leg;
+        ck.brief = brief;
         msice_model_check(pinfo, &ck, fi);
     } else {
         icecall_media_pkt_t mp;
@@ -438,6 +445,7 @@ msice_model_packet(packet_info *pinfo, const icecall_leg_t *leg, msturn_payload_
         mp.time_us = msice_time_us(pinfo);
         mp.leg = *leg;
         mp.rtcp = kind == MSTURN_PAYLOAD_RTCP || kind == MSTURN_PAYLOAD_SRTCP;
+        mp.brief = brief;
         msice_model_media(pinfo, &mp, fi);
     }
 }
@@ -447,8 +455,9 @@ msice_model_packet(packet_info *pinfo, const icecall_leg_t *leg, msturn_payload_
 /*
  * The rules of icecall_findings() judge the whole capture, so they show on
  * packets seen again after the first pass: in the GUI, and with tshark -2.
- * A postdissector puts each finding on its frame; the frame -> findings map
- * is rebuilt when the model changed.
+ * The first step of the expert budget's postdissector (msice-expert.c) puts
+ * each finding on its frame; the frame -> findings map is rebuilt when the
+ * model changed.
  */
 static GHashTable *findings_by_frame;   /* GUINT frame -> GPtrArray of icecall_finding_t* */
 static guint64 findings_generation = G_MAXUINT64;
@@ -473,11 +482,11 @@ findings_free(void)
     findings_generation = G_MAXUINT64;
 }
 
-static int
-dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static void
+findings_step(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     if (!PINFO_FD_VISITED(pinfo) || !model)
-        return 0;
+        return;
     if (!findings_by_frame || findings_generation != icecall_generation(model)) {
         findings_free();
         findings_by_frame = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
@@ -487,7 +496,7 @@ dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
     }
     GPtrArray *a = (GPtrArray *)g_hash_table_lookup(findings_by_frame, GUINT_TO_POINTER(pinfo->num));
     if (!a)
-        return 0;
+        return;
     proto_item *top = proto_tree_add_item(tree, proto_msice, tvb, 0, 0, ENC_NA);
     proto_item_append_text(top, ", call analysis: %u finding%s", a->len, a->len == 1 ? "" : "s");
     proto_tree *t = proto_item_add_subtree(top, ett_msice_finding);
@@ -507,7 +516,6 @@ dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         if (ei)
             msice_expert_format(pinfo, pi, ei, "%s", f->text);
     }
-    return 0;
 }
 
 /* ---- limits of the model ---------------------------------------------------- */
@@ -515,7 +523,7 @@ dissect_msice_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
 /* msice.expert.limit_reached at the frame where a cap of the model
  * (icecall.h) first refused something: from there on the model, the report
  * and the Flow Graph miss items. Run by the expert budget's postdissector
- * (msice_expert_set_step()), on its msice item. */
+ * (msice_expert_set_steps()), on its msice item. */
 static void
 limit_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item **top)
 {
@@ -619,20 +627,13 @@ msice_model_register(int proto, module_t *prefs)
     expert_module_t *em = expert_register_protocol(proto);
     expert_register_field_array(em, ei, array_length(ei));
 
-    findings_handle = register_dissector("msice.findings", dissect_msice_findings, proto);
     msice_tap = register_tap("msice");
     register_init_routine(model_init);
     register_cleanup_routine(model_cleanup);
-    msice_expert_set_step(limit_experts);
+    msice_expert_set_steps(findings_step, limit_experts);
     prefs_register_uint_preference(prefs, "max_calls", "Calls followed at most",
                                    "The per-call model follows at most this many calls (and ICE sessions without "
                                    "SIP) per capture, from 1 to 100000 (larger values count as 100000); later calls "
                                    "are counted in the -z msice,calls report, not followed. Lower it to save memory.",
                                    10, &pref_max_calls);
-}
-
-void
-msice_model_handoff(void)
-{
-    register_postdissector(findings_handle);
 }

@@ -19,12 +19,11 @@
 #include "core/icecall.h"
 #include "core/msturn.h"
 
-/* Fields, expert infos, the "msice" tap, the findings postdissector, the
- * init/cleanup routines and preference msice.max_calls (@prefs: msice's
- * module). Called from proto_register_msice(). */
+/* Fields, expert infos, the "msice" tap, the findings and limit steps of
+ * the expert budget's postdissector (msice-expert.c), the init/cleanup
+ * routines and preference msice.max_calls (@prefs: msice's module). Called
+ * from proto_register_msice(). */
 void msice_model_register(int proto, module_t *prefs);
-/* Registers the findings postdissector. Called from proto_reg_handoff_msice(). */
-void msice_model_handoff(void);
 
 /* The per-call model of the capture being read (NULL between captures).
  * Feed it only when !PINFO_FD_VISITED(pinfo). */
@@ -77,9 +76,11 @@ void msice_queue_path(packet_info *pinfo, icecall_frame_t *fi, const char *check
 void msice_check_from_msg(icecall_check_t *ck, const guint8 *buf, const msturn_msg_t *m, packet_info *pinfo);
 /* A check (@kind MSTURN_PAYLOAD_STUN; @m: its parsed message, NULL to parse
  * @buf here) or a media packet (any other kind but DATA) travelling on @leg:
- * fed to the model, or looked up (msice_model_check/msice_model_media). */
-void msice_model_packet(packet_info *pinfo, const icecall_leg_t *leg, msturn_payload_t kind, const guint8 *buf,
-                        guint len, const msturn_msg_t *m, icecall_frame_t *fi);
+ * fed to the model, or looked up (msice_model_check/msice_model_media).
+ * @tree: the tree the packet's msice items go to; without one and without
+ * any tap, @fi gets no call_id, media name or path (icecall_check_t.brief). */
+void msice_model_packet(packet_info *pinfo, proto_tree *tree, const icecall_leg_t *leg, msturn_payload_t kind,
+                        const guint8 *buf, guint len, const msturn_msg_t *m, icecall_frame_t *fi);
 /* The SIP message around a body or header (msice-sip.c), for icecall_add_sdp() and the like. */
 void msice_msg_from_sip(icecall_msg_t *msg, packet_info *pinfo, const msice_sip_context_t *ctx);
 void address_to_icecall(icecall_addr_t *out, const address *a, guint16 port);

@@ -886,7 +886,6 @@ proto_reg_handoff_msice(void)
     /* Take application/sdp over from Wireshark's SDP dissector, which
      * dissect_msice_sdp() calls first. */
     sdp_handle = find_dissector_add_dependency("sdp", proto_msice);
-    msice_model_handoff();
     msice_expert_handoff();
     dissector_add_string("media_type", "application/sdp",
                          create_dissector_handle_with_name_and_description(

@@ -329,8 +329,8 @@ relay_ends(packet_info *pinfo, gboolean outbound, relay_ctx_t *rc)
 }
 
 static void
-feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, const guint8 *p, guint len,
-             const msturn_msg_t *m, icecall_frame_t *fi)
+feed_relayed(packet_info *pinfo, proto_tree *tree, const relay_ctx_t *rc, msturn_payload_t kind, const guint8 *p,
+             guint len, const msturn_msg_t *m, icecall_frame_t *fi)
 {
     icecall_leg_t leg;
     memset(&leg, 0, sizeof(leg));
@@ -345,7 +345,7 @@ feed_relayed(packet_info *pinfo, const relay_ctx_t *rc, msturn_payload_t kind, c
     leg.dst = rc->outbound ? rc->edge : rc->client;
     if (!PINFO_FD_VISITED(pinfo))
         msice_leg_dscp(pinfo, &leg);   /* the client <-> Edge packet's mark */
-    msice_model_packet(pinfo, &leg, kind, p, len, m, fi);
+    msice_model_packet(pinfo, tree, &leg, kind, p, len, m, fi);
 }
 
 /*
@@ -378,7 +378,7 @@ dissect_relayed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned de
         }
         if (rc && kind != MSTURN_PAYLOAD_DATA && msice_model()) {
             fi = wmem_new(pinfo->pool, icecall_frame_t);
-            feed_relayed(pinfo, rc, kind, p, len, m, fi);
+            feed_relayed(pinfo, tree, rc, kind, p, len, m, fi);
         }
         if (kind == MSTURN_PAYLOAD_STUN &&
             !(m->dialect == MSTURN_DIALECT_ICE2 && m->padding == MSTURN_PAD_4 && m->status == MSTURN_OK &&
@@ -474,6 +474,8 @@ add_address(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const guint8 *b
     }
     if (xor_coded)
         proto_item_append_text(pi, " (XOR-coded with the transaction id)");
+    if (!attr_item && !display)
+        return;   /* no tree item and no Info piece to show it in */
     const char *text = addr_to_display(pinfo->pool, &addr);
     proto_item_append_text(attr_item, ": %s", text);
     if (display)
@@ -714,7 +716,8 @@ dissect_attribute(tvbuff_t *tvb, packet_info *pinfo, proto_tree *attrs_tree, con
                 sum->realm = s;
         } else if (a->type == MSTURN_ATTR_USERNAME) {
             proto_item_append_text(ai, " (%u bytes)", a->value_len);
-            sum->username = (const char *)tvb_format_text(pinfo->pool, tvb, a->value_off, a->value_len);
+            if (m->type == MSTURN_BINDING_REQUEST)   /* the only Info that shows it (set_info()) */
+                sum->username = (const char *)tvb_format_text(pinfo->pool, tvb, a->value_off, a->value_len);
         }
         break;
     }
@@ -781,6 +784,15 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
 
 /* ---- a whole message --------------------------------------------------- */
 
+/* " <label><value>": the Info column's pieces are strings (no printf, for
+ * every MS-TURN message) but for the numbers below. */
+static void
+append_pair(wmem_strbuf_t *b, const char *label, const char *value)
+{
+    wmem_strbuf_append(b, label);
+    wmem_strbuf_append(b, value);
+}
+
 static const char *
 set_info(packet_info *pinfo, const msturn_msg_t *m, const msg_summary_t *s)
 {
@@ -789,25 +801,25 @@ set_info(packet_info *pinfo, const msturn_msg_t *m, const msg_summary_t *s)
     case MSTURN_SEND_REQUEST:
     case MSTURN_SAD_REQUEST:
         if (s->peer)
-            wmem_strbuf_append_printf(b, " to %s", s->peer);
+            append_pair(b, " to ", s->peer);
         break;
     case MSTURN_DATA_INDICATION:
         if (s->peer)
-            wmem_strbuf_append_printf(b, " from %s", s->peer);
+            append_pair(b, " from ", s->peer);
         break;
     case MSTURN_ALLOCATE_RESPONSE:
         if (s->relayed_addr)
-            wmem_strbuf_append_printf(b, " relayed %s", s->relayed_addr);
+            append_pair(b, " relayed ", s->relayed_addr);
         if (s->reflexive)
-            wmem_strbuf_append_printf(b, " reflexive %s", s->reflexive);
+            append_pair(b, " reflexive ", s->reflexive);
         break;
     case MSTURN_BINDING_REQUEST:
         if (s->username)
-            wmem_strbuf_append_printf(b, " user: %s", s->username);
+            append_pair(b, " user: ", s->username);
         break;
     case MSTURN_BINDING_RESPONSE:
         if (s->reflexive)
-            wmem_strbuf_append_printf(b, " reflexive %s", s->reflexive);
+            append_pair(b, " reflexive ", s->reflexive);
         break;
     default:
         break;
@@ -817,11 +829,13 @@ set_info(packet_info *pinfo, const msturn_msg_t *m, const msg_summary_t *s)
         wmem_strbuf_append_printf(b, " %u %s", s->error_code, n ? n : (s->error_reason ? s->error_reason : ""));
     }
     if (s->realm)
-        wmem_strbuf_append_printf(b, " realm=%s", s->realm);
+        append_pair(b, " realm=", s->realm);
     if (s->has_lifetime)
         wmem_strbuf_append_printf(b, " lifetime=%u%s", s->lifetime, s->lifetime == 0 ? " (release)" : "");
-    if (s->relayed)
-        wmem_strbuf_append_printf(b, " [%s]", s->relayed);
+    if (s->relayed) {
+        append_pair(b, " [", s->relayed);
+        wmem_strbuf_append_c(b, ']');
+    }
     col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", wmem_strbuf_get_str(b));
     return wmem_strbuf_get_str(b);
 }

@@ -3115,18 +3115,25 @@ session_media_kind(const call_t *c, unsigned mi, mkind_t *k)
     for (int s = 0; s < 2; s++) {
         for (guint i = 0; i < md->cands[s]->len; i++) {
             const cand_t *x = &g_array_index(md->cands[s], cand_t, i);
+            const msnet_teams_class_t *cl = NULL;
             uint16_t port = 0;
             if (x->merged)
                 continue;
             if (addr_set(&x->base)) {
                 port = x->base.port;               /* the socket behind our relay */
-            } else if (x->tcptype != ICECALL_TCP_SRC_ACTIVE) {  /* an active TCP port is ephemeral */
+                cl = port ? msnet_teams_class_for_port(port) : NULL;
+            } else if (x->tcptype != ICECALL_TCP_SRC_ACTIVE && x->addr.port &&   /* an active TCP port is ephemeral */
+                       (cl = msnet_teams_class_for_port(x->addr.port)) != NULL) {
+                /* A port in a Teams range counts only for a host socket
+                 * (the range is checked first: what a candidate is costs
+                 * lookups in the allocations). */
                 cview_t v;
                 cand_view_type(c, mi, s, (int)i, &v);
                 if (v.type == ICECALL_CTYPE_HOST)
                     port = x->addr.port;
+                else
+                    cl = NULL;
             }
-            const msnet_teams_class_t *cl = port ? msnet_teams_class_for_port(port) : NULL;
             if (!cl)
                 continue;
             if (!k->port_cls) {
@@ -3143,8 +3150,8 @@ session_media_kind(const call_t *c, unsigned mi, mkind_t *k)
         checks |= p->dscp_check[0] | p->dscp_check[1];
     }
     uint64_t marks = media ? media : checks;
-    for (uint8_t v = 0; v < 64; v++) {
-        const msnet_teams_class_t *cl = (marks >> v) & 1u ? msnet_teams_class_for_dscp(v) : NULL;
+    for (uint8_t v = 0; marks; v++, marks >>= 1) {    /* up to the highest value seen */
+        const msnet_teams_class_t *cl = marks & 1u ? msnet_teams_class_for_dscp(v) : NULL;
         if (!cl)
             continue;
         if (!k->dscp_cls)
@@ -3193,10 +3200,13 @@ session_refresh_name(call_t *c, unsigned mi)
     mkind_t k;
     session_media_kind(c, mi, &k);
     const msnet_teams_class_t *cl = k.port_cls ? k.port_cls : k.dscp_cls;
-    if (cl)
-        snprintf(md->name, sizeof(md->name), "%s (inferred)", cl->name);
-    else
-        snprintf(md->name, sizeof(md->name), "unknown");
+    /* "%s (inferred)", without printf: this runs for every check and media packet */
+    if (cl) {
+        g_strlcpy(md->name, cl->name, sizeof(md->name));
+        g_strlcat(md->name, " (inferred)", sizeof(md->name));
+    } else {
+        g_strlcpy(md->name, "unknown", sizeof(md->name));
+    }
 }
 
 const char *
@@ -3213,8 +3223,10 @@ icecall_frame_pair(icecall_frame_t *fi)
     return fi->pair;
 }
 
+/* @brief: what only a display needs (call_id, media, path) is left empty;
+ * the model's own state (the session's media name) is refreshed either way. */
 static void
-fill_frame(const route_t *r, int pair_idx, icecall_frame_t *out)
+fill_frame(const route_t *r, int pair_idx, icecall_frame_t *out, bool brief)
 {
     if (!out)
         return;
@@ -3225,12 +3237,14 @@ fill_frame(const route_t *r, int pair_idx, icecall_frame_t *out)
     media_t *md = r->call->media[r->media];
     pair_t *p = &g_array_index(md->pairs, pair_t, pair_idx);
     out->valid = true;
-    copy_str(out->call_id, sizeof(out->call_id), r->call->call_id);
-    copy_str(out->media, sizeof(out->media), md->name);
     out->pair_call = r->call;
     out->pair_media = r->media;
     out->pair_index = pair_idx;
-    out->path = pair_path(r->call, r->media, p);
+    if (!brief) {
+        copy_str(out->call_id, sizeof(out->call_id), r->call->call_id);
+        copy_str(out->media, sizeof(out->media), md->name);
+        out->path = pair_path(r->call, r->media, p);
+    }
     const cand_t *l = cand_at(r->call, r->media, r->from_side, p->cand[r->from_side]);
     const cand_t *t = cand_at(r->call, r->media, !r->from_side, p->cand[!r->from_side]);
     out->local_offer_frame = l ? l->frame : 0;
@@ -3453,7 +3467,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
             p->error_code = c->error_code;
             p->error_frame = c->frame;
         }
-        fill_frame(&r, pi, out);
+        fill_frame(&r, pi, out, c->brief);
         return;
     }
     if (!route_and_learn(m, &c->leg, c->username, c->frame, true, &r)) {
@@ -3502,7 +3516,7 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
     }
     if (r.call->last_frame < c->frame)
         r.call->last_frame = c->frame;
-    fill_frame(&r, pi, out);
+    fill_frame(&r, pi, out, c->brief);
 }
 
 /*
@@ -3568,7 +3582,7 @@ timeline(call_t *c, unsigned mi, int fork, timeline_t *tl)
  * @frame.
  */
 static void
-media_marks(call_t *c, unsigned mi, int pi, uint32_t frame, icecall_frame_t *out)
+media_marks(call_t *c, unsigned mi, int pi, uint32_t frame, bool brief, icecall_frame_t *out)
 {
     const media_t *md = c->media[mi];
     bool switched = false;
@@ -3586,8 +3600,8 @@ media_marks(call_t *c, unsigned mi, int pi, uint32_t frame, icecall_frame_t *out
         const promo_t *pr = &tl.promos[i];
         if (pr->frame == frame && pr->to == pi) {
             out->promotion = true;
-            out->from_path = pr->from >= 0 ? pair_path(c, mi, &g_array_index(md->pairs, pair_t, pr->from))
-                                           : ICECALL_PATH_NONE;
+            out->from_path = pr->from >= 0 && !brief ? pair_path(c, mi, &g_array_index(md->pairs, pair_t, pr->from))
+                                                     : ICECALL_PATH_NONE;
         }
     }
 }
@@ -3623,7 +3637,7 @@ add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *ou
     if (r.call->last_frame < pk->frame)
         r.call->last_frame = pk->frame;
 
-    fill_frame(&r, pi, out);
+    fill_frame(&r, pi, out, pk->brief);
     if (out)
         out->is_media = true;
     if (pk->rtcp)
@@ -3671,7 +3685,7 @@ add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *ou
     switch_t sw = { pk->frame, pk->time_us, pi, (uint8_t)dir };
     g_array_append_val(md->switches, sw);
     if (out)
-        media_marks(r.call, r.media, pi, pk->frame, out);
+        media_marks(r.call, r.media, pi, pk->frame, pk->brief, out);
 }
 
 /* The events: each may make media flows no call claimed yet routable (orphans_retry). */
@@ -3849,7 +3863,7 @@ icecall_add_unreachable(icecall_model_t *m, const icecall_unreach_t *u, icecall_
     int side = !r.from_side;    /* the quoted datagram went from r.from_side to the other side */
     if (r.call->last_frame < u->frame)
         r.call->last_frame = u->frame;
-    fill_frame(&r, pi, out);
+    fill_frame(&r, pi, out, false);
     if (!is_media) {
         /* An error answering a check: the check failed, no media was refused. */
         if (!p->icmp_n) {
@@ -3905,7 +3919,7 @@ icecall_lookup_unreachable(icecall_model_t *m, const icecall_unreach_t *u, iceca
     if (!unreach_route(m, u, &r, &pi, &is_media))
         return;
     media_t *md = r.call->media[r.media];
-    fill_frame(&r, pi, out);
+    fill_frame(&r, pi, out, false);
     int k = is_media ? reject_find(md, !r.from_side, u) : -1;
     if (k >= 0) {
         reject_text(md, &md->rejects[k], false, out->rejection, sizeof(out->rejection));
@@ -3946,16 +3960,16 @@ icecall_lookup_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame
         int pi;
         if (g_hash_table_lookup(m->check_tx, c->txid)) {
             if (tx_lookup(m, c, &r, &pi))
-                fill_frame(&r, pi, out);
+                fill_frame(&r, pi, out, c->brief);
             return;
         }
         if (!g_hash_table_contains(m->unrouted_tx, c->txid) && route_response_only(m, c, false, &r))
-            fill_frame(&r, pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0), out);
+            fill_frame(&r, pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0), out, c->brief);
         return;
     }
     if (!route_and_learn(m, &c->leg, c->username, c->frame, false, &r))
         return;
-    fill_frame(&r, pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0), out);
+    fill_frame(&r, pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0), out, c->brief);
 }
 
 void
@@ -3967,14 +3981,14 @@ icecall_lookup_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_
         return;
     media_t *md = r.call->media[r.media];
     int pi = pair_get(m, r.call, r.media, r.cand[0], r.cand[1], false, 0);
-    fill_frame(&r, pi, out);
+    fill_frame(&r, pi, out, pk->brief);
     if (!out->valid)
         return;
     out->is_media = true;
     const pair_t *p = &g_array_index(md->pairs, pair_t, pi);
     if (!pk->rtcp) {
         out->first_on_pair = p->first_rtp_frame[r.from_side] == pk->frame;
-        media_marks(r.call, r.media, pi, pk->frame, out);
+        media_marks(r.call, r.media, pi, pk->frame, pk->brief, out);
     }
 }
 

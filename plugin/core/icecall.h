@@ -368,6 +368,8 @@ typedef struct {
     uint16_t       error_code;
     icecall_addr_t mapped;         /* responses: XOR-MAPPED-ADDRESS, how the responder saw the requester */
     uint64_t       sender_mux_session; /* requests: MS-MULTIPLEXED-TURN-SESSION-ID: sent through the sender's relay */
+    bool           brief;          /* nothing shows the packet (no tree, no tap): the frame gets no
+                                    * call_id, media or path (ICECALL_PATH_NONE), which cost lookups */
 } icecall_check_t;
 
 /**
@@ -386,6 +388,7 @@ typedef struct {
     int64_t        time_us;
     icecall_leg_t  leg;
     bool           rtcp;
+    bool           brief;          /* as icecall_check_t.brief (also no from_path) */
 } icecall_media_pkt_t;
 
 void icecall_add_media(icecall_model_t *m, const icecall_media_pkt_t *p, icecall_frame_t *out);
