@@ -8,10 +8,33 @@
 #include "icecall-int.h"
 #include "msnet.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 /* ---- report -------------------------------------------------------------------- */
+
+/* The report's text. @o is NULL when the walk only feeds a sink (the JSON
+ * report): then nothing is formatted. No text written here is read back. */
+static void say(GString *o, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+say(GString *o, const char *fmt, ...)
+{
+    if (!o)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    g_string_append_vprintf(o, fmt, ap);
+    va_end(ap);
+}
+
+static void
+say_s(GString *o, const char *s)
+{
+    if (o)
+        g_string_append(o, s);
+}
 
 /* One entry of a candidate count line: "2 host (1 UDP, 1 TCP)"; nothing for none. */
 static void
@@ -19,12 +42,12 @@ append_type_count(GString *o, bool *any, icecall_ctype_t type, unsigned udp, uns
 {
     if (!udp && !tcp)
         return;
-    g_string_append_printf(o, "%s%u %s (", *any ? ", " : "", udp + tcp, icecall_ctype_to_string(type));
+    say(o, "%s%u %s (", *any ? ", " : "", udp + tcp, icecall_ctype_to_string(type));
     if (udp)
-        g_string_append_printf(o, "%u UDP", udp);
+        say(o, "%u UDP", udp);
     if (tcp)
-        g_string_append_printf(o, "%s%u TCP", udp ? ", " : "", tcp);
-    g_string_append(o, ")");
+        say(o, "%s%u TCP", udp ? ", " : "", tcp);
+    say_s(o, ")");
     *any = true;
 }
 
@@ -49,7 +72,7 @@ count_cands(GString *o, const media_t *md, GArray *a, int side, int fork)
         append_type_count(o, &any, order[t], udp, tcp);
     }
     if (!any)
-        g_string_append(o, "none seen");
+        say_s(o, "none seen");
 }
 
 
@@ -80,36 +103,36 @@ static void
 alloc_text(const alloc_t *a, GString *o)
 {
     char c[64], e[64], x[64], y[64];
-    g_string_append_printf(o, "%s -> Edge %s %s: ", addr_str(&a->client, c, sizeof(c)), addr_str(&a->edge, e, sizeof(e)),
+    say(o, "%s -> Edge %s %s: ", addr_str(&a->client, c, sizeof(c)), addr_str(&a->edge, e, sizeof(e)),
                            a->tcp ? "TCP" : "UDP");
     if (a->success) {
-        g_string_append_printf(o, "relayed %s, reflexive %s (frame %u%s%s)", addr_str(&a->relayed, x, sizeof(x)),
+        say(o, "relayed %s, reflexive %s (frame %u%s%s)", addr_str(&a->relayed, x, sizeof(x)),
                                addr_str(&a->reflexive, y, sizeof(y)), a->success_frame,
                                a->n_401 ? "; after a 401 challenge" : "", a->released ? "; released later" : "");
     } else if (a->error_code) {
-        g_string_append_printf(o, "error %u (frame %u)", a->error_code, a->error_frame);
+        say(o, "error %u (frame %u)", a->error_code, a->error_frame);
         if (a->n_rejected)
-            g_string_append_printf(o, " (401 %u time%s to requests with credentials: rejected)", a->n_rejected,
+            say(o, " (401 %u time%s to requests with credentials: rejected)", a->n_rejected,
                                    a->n_rejected == 1 ? "" : "s");
     } else if (a->pending) {
         char n[96];
-        g_string_append_printf(o, "no response to %s (first frame %u)", requests_text(a, n, sizeof(n)),
+        say(o, "no response to %s (first frame %u)", requests_text(a, n, sizeof(n)),
                                a->first_frame);
     } else if (addr_set(&a->relayed)) {
         /* Allocated before the capture: the address came from elsewhere. */
-        g_string_append_printf(o, "relayed %s", addr_str(&a->relayed, x, sizeof(x)));
+        say(o, "relayed %s", addr_str(&a->relayed, x, sizeof(x)));
         if (addr_set(&a->reflexive))
-            g_string_append_printf(o, ", reflexive %s", addr_str(&a->reflexive, y, sizeof(y)));
-        g_string_append_printf(o, " (allocated before the capture started; relayed address from %s, frame %u%s)",
+            say(o, ", reflexive %s", addr_str(&a->reflexive, y, sizeof(y)));
+        say(o, " (allocated before the capture started; relayed address from %s, frame %u%s)",
                                a->relayed_from == RELAYED_FROM_RELEASE ? "its release response"
                                : a->relayed_from == RELAYED_FROM_SDP   ? "the relay candidate based on it in the SDP"
                                                                        : "an Allocate response",
                                a->relayed_frame,
                                a->released && a->relayed_from != RELAYED_FROM_RELEASE ? "; released later" : "");
     } else if (!a->n_transmissions) {
-        g_string_append(o, "allocated before the capture started (only relayed data seen; relayed address not seen)");
+        say_s(o, "allocated before the capture started (only relayed data seen; relayed address not seen)");
     } else {
-        g_string_append(o, "?");
+        say_s(o, "?");
     }
 }
 
@@ -229,7 +252,7 @@ session_count_cands(GString *o, const call_t *c, unsigned mi, int side)
         append_type_count(o, &any, order[t], udp, tcp);
     }
     if (!any)
-        g_string_append(o, "none seen");
+        say_s(o, "none seen");
 }
 
 /* One line per address of a side: its type and the packets that say so. */
@@ -248,15 +271,15 @@ session_cand_lines(GString *o, const call_t *c, unsigned mi, int side)
             snprintf(s1, sizeof(s1), "(relayed address not seen)");
         else
             addr_str(&x->addr, s1, sizeof(s1));
-        g_string_append_printf(o, "      %s %s%s: %s", icecall_ctype_to_string(v.type), s1,
+        say(o, "      %s %s%s: %s", icecall_ctype_to_string(v.type), s1,
                                !x->tcp ? "" : x->tcptype == ICECALL_TCP_SRC_ACTIVE ? " TCP-ACT (opened the connection)"
                                : x->tcptype == ICECALL_TCP_DST_ACTIVE ? " TCP-PASS (accepted the connection)" : " TCP",
                                v.why);
         if (v.type == ICECALL_CTYPE_HOST && v.alloc && v.alloc->success && addr_set(&v.alloc->reflexive) &&
             !addr_eq(&v.alloc->reflexive, &x->addr))
-            g_string_append_printf(o, "; leaves through its NAT as srflx %s (the Edge's view, frame %u)",
+            say(o, "; leaves through its NAT as srflx %s (the Edge's view, frame %u)",
                                    addr_str(&v.alloc->reflexive, s2, sizeof(s2)), v.alloc->success_frame);
-        g_string_append(o, "\n");
+        say_s(o, "\n");
     }
 }
 
@@ -513,7 +536,7 @@ report_alloc(GString *o, const alloc_t *a, int side, const char *party, const ch
     GString *t = g_string_new("");
     rev_alloc(a, side, &ev, t);
     ev.u.alloc.party = party;
-    g_string_append_printf(o, "%s%s%s%s\n", indent, party ? party : "", party ? ": " : "", ev.u.alloc.text);
+    say(o, "%s%s%s%s\n", indent, party ? party : "", party ? ": " : "", ev.u.alloc.text);
     rev_send(sk, &ev);
     g_string_free(t, TRUE);
 }
@@ -577,7 +600,7 @@ session_allocations(const icecall_model_t *m, const alloc_index_t *ix, const cal
             if (!session_alloc_mine(c, mi, s, a))
                 continue;
             if (!na++)
-                g_string_append(o, "    TURN allocations:\n");
+                say_s(o, "    TURN allocations:\n");
             report_alloc(o, a, s, s == 0 ? "A" : "B", "      ", sk);
             if (listed)
                 g_hash_table_add(listed, (gpointer)a);
@@ -597,7 +620,7 @@ session_allocations(const icecall_model_t *m, const alloc_index_t *ix, const cal
             if (v.type != ICECALL_CTYPE_RELAY || v.alloc)
                 continue;
             if (!na++)
-                g_string_append(o, "    TURN allocations:\n");
+                say_s(o, "    TURN allocations:\n");
             icecall_rev_t ev;
             memset(&ev, 0, sizeof(ev));
             ev.kind = ICECALL_REV_ALLOC;
@@ -611,7 +634,7 @@ session_allocations(const icecall_model_t *m, const alloc_index_t *ix, const cal
             snprintf(line, sizeof(line), "relay %s, allocation not in the capture, first seen in frame %u: %s",
                      addr_str(&x->addr, a1, sizeof(a1)), x->seen_frame, v.why);
             ev.u.alloc.text = line;
-            g_string_append_printf(o, "      %s: %s\n", s == 0 ? "A" : "B", line);
+            say(o, "      %s: %s\n", s == 0 ? "A" : "B", line);
             rev_send(sk, &ev);
         }
     }
@@ -650,11 +673,11 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
     if (!c->from_sip) {
         session_refresh_name(c, mi);
         session_media_text(c, mi, buf, sizeof(buf));
-        g_string_append_printf(o, "  Media %s; ICE version not known: no SDP\n", buf);
+        say(o, "  Media %s; ICE version not known: no SDP\n", buf);
     } else if (v) {
-        g_string_append_printf(o, "  Media %s (ICE v%u)\n", md->name, v);
+        say(o, "  Media %s (ICE v%u)\n", md->name, v);
     } else {
-        g_string_append_printf(o, "  Media %s (ICE version not known: no SDP)\n", md->name);
+        say(o, "  Media %s (ICE version not known: no SDP)\n", md->name);
     }
     memset(&ev, 0, sizeof(ev));
     ev.kind = ICECALL_REV_MEDIA;
@@ -669,18 +692,18 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
             continue;
         int s = ps[pn].side;
         report_cands(c, mi, s, ps[pn].fork, party_label(c, ps[pn], lb, sizeof(lb)), sk);
-        g_string_append_printf(o, "    %s candidates: ", party_label(c, ps[pn], lb, sizeof(lb)));
+        say(o, "    %s candidates: ", party_label(c, ps[pn], lb, sizeof(lb)));
         if (!c->from_sip) {
             session_count_cands(o, c, mi, s);
-            g_string_append(o, "\n");
+            say_s(o, "\n");
             session_cand_lines(o, c, mi, s);
             continue;
         }
         count_cands(o, md, md->cands[s], s, ps[pn].fork);
         if (pn >= 2)
-            g_string_append_printf(o, " (a fork of the INVITE that %s)", c->answered >= 0 ? "did not answer"
+            say(o, " (a fork of the INVITE that %s)", c->answered >= 0 ? "did not answer"
                                                                                          : "has not answered");
-        g_string_append(o, "\n");
+        say_s(o, "\n");
     }
     /* TURN allocations backing each party (a session without SDP: those of
      * the sockets its checks and media use). */
@@ -711,7 +734,7 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
                 if (!party_alloc_mine(a, md->cands[s], s, ps[pn].fork))
                     continue;
                 if (!na++)
-                    g_string_append(o, "    TURN allocations:\n");
+                    say_s(o, "    TURN allocations:\n");
                 report_alloc(o, a, s, party_label(c, ps[pn], lb, sizeof(lb)), "      ", sk);
             }
         }
@@ -728,7 +751,7 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         if ((!p->n_requests && !p->n_responses_only) || p->merged)
             continue;
         if (!np++)
-            g_string_append(o, "    Pairs checked:\n");
+            say_s(o, "    Pairs checked:\n");
         memset(&ev, 0, sizeof(ev));
         ev.kind = ICECALL_REV_PAIR;
         rev_pair(c, mi, p, &ev.u.pair.pair, buf, sizeof(buf));
@@ -743,29 +766,29 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
                                     p->response_only_frame == p->success_frame;
         ev.u.pair.nominated = p->nominated;
         ev.u.pair.nominated_frame = p->nominated_frame;
-        g_string_append_printf(o, "      %s: %s", ev.u.pair.pair.text, icecall_result_to_string(ev.u.pair.result));
+        say(o, "      %s: %s", ev.u.pair.pair.text, icecall_result_to_string(ev.u.pair.result));
         if (ev.u.pair.request_missing)
-            g_string_append_printf(o, " (frame %u; its request is not in the capture)", ev.u.pair.success_frame);
+            say(o, " (frame %u; its request is not in the capture)", ev.u.pair.success_frame);
         else if (ev.u.pair.result == ICECALL_RESULT_SUCCESS)
-            g_string_append_printf(o, " (frame %u)", ev.u.pair.success_frame);
+            say(o, " (frame %u)", ev.u.pair.success_frame);
         else if (ev.u.pair.result == ICECALL_RESULT_ERROR)
-            g_string_append_printf(o, " %u (frame %u)", ev.u.pair.error_code, ev.u.pair.error_frame);
+            say(o, " %u (frame %u)", ev.u.pair.error_code, ev.u.pair.error_frame);
         else
-            g_string_append_printf(o, " (%u request%s from frame %u)", ev.u.pair.n_requests,
+            say(o, " (%u request%s from frame %u)", ev.u.pair.n_requests,
                                    ev.u.pair.n_requests == 1 ? "" : "s", ev.u.pair.first_check_frame);
         if (ev.u.pair.nominated)
-            g_string_append_printf(o, ", nominated (frame %u)", ev.u.pair.nominated_frame);
+            say(o, ", nominated (frame %u)", ev.u.pair.nominated_frame);
         rev_send(sk, &ev);
         if (p->icmp_n)
-            g_string_append_printf(o, "; %u %s error%s from %s's side (first frame %u)", p->icmp_n,
+            say(o, "; %u %s error%s from %s's side (first frame %u)", p->icmp_n,
                                    icecall_unreach_text(p->icmp_v6, p->icmp_type, p->icmp_code),
                                    p->icmp_n == 1 ? "" : "s", p->icmp_side == 0 ? "A" : "B", p->icmp_frame);
-        g_string_append(o, "\n");
+        say_s(o, "\n");
     }
     if (!np)
-        g_string_append(o, "    Pairs checked: none seen\n");
+        say_s(o, "    Pairs checked: none seen\n");
     if (n_orphan && !n_req)
-        g_string_append(o, "    Missing: the check requests (only responses to them in the capture: a capture of one "
+        say_s(o, "    Missing: the check requests (only responses to them in the capture: a capture of one "
                            "direction, or the requests left by another interface)\n");
     timeline_t tl;
     timeline(c, mi, b, &tl);
@@ -776,11 +799,11 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         rev_pair(c, mi, p, &ev.u.early.pair, buf, sizeof(buf));
         ev.u.early.time_us = tl.early_us;
         ev.u.early.frame = tl.early_frame;
-        g_string_append_printf(o, "    Early media: %s, %s, from %s (frame %u)\n", path_short(ev.u.early.pair.path),
+        say(o, "    Early media: %s, %s, from %s (frame %u)\n", path_short(ev.u.early.pair.path),
                                ev.u.early.pair.text, time_str(ev.u.early.time_us, 0, t, sizeof(t)), ev.u.early.frame);
         rev_send(sk, &ev);
     } else {
-        g_string_append(o, "    Early media: none seen\n");
+        say_s(o, "    Early media: none seen\n");
     }
     for (unsigned i = 0; i < tl.n_promos; i++) {
         const promo_t *pr = &tl.promos[i];
@@ -795,21 +818,21 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         ev.u.promotion.from_known = pr->from >= 0;
         ev.u.promotion.from = from_path;
         ev.u.promotion.reason = pr->reason;
-        g_string_append_printf(o, "    Promotion at %s (frame %u): %s -> %s, %s; %s\n",
+        say(o, "    Promotion at %s (frame %u): %s -> %s, %s; %s\n",
                                time_str(ev.u.promotion.time_us, 0, t, sizeof(t)), ev.u.promotion.frame,
                                path_short(ev.u.promotion.from), path_short(ev.u.promotion.to.path),
                                ev.u.promotion.to.text, ev.u.promotion.reason);
         rev_send(sk, &ev);
     }
     if (tl.truncated)
-        g_string_append(o, "    (more promotions not listed)\n");
+        say_s(o, "    (more promotions not listed)\n");
     for (int s = 0; s < 2; s++) {
         if (md->cands_limit_hit[s])
-            g_string_append_printf(o, "    (more than %u candidates of %s: the rest are not followed)\n",
+            say(o, "    (more than %u candidates of %s: the rest are not followed)\n",
                                    m->limit[ICECALL_LIMIT_CANDS].cap, s == 0 ? "A" : "B");
     }
     if (md->pairs_limit_hit)
-        g_string_append_printf(o, "    (more than %u candidate pairs: the rest are not followed)\n",
+        say(o, "    (more than %u candidate pairs: the rest are not followed)\n",
                                m->limit[ICECALL_LIMIT_PAIRS].cap);
     int fp = final_pair(md, b);
     if (fp >= 0) {
@@ -820,7 +843,7 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         ev.u.final.packets = p->media_pkts;
         ev.u.final.first_frame = p->media_first_frame;
         ev.u.final.last_frame = p->media_last_frame;
-        g_string_append_printf(o, "    Final path: %s, %s (%u packets, last frame %u)\n",
+        say(o, "    Final path: %s, %s (%u packets, last frame %u)\n",
                                path_short(ev.u.final.pair.path), ev.u.final.pair.text, ev.u.final.packets,
                                ev.u.final.last_frame);
         rev_send(sk, &ev);
@@ -829,14 +852,14 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         dscp_text(p->dscp_media[0], d0, sizeof(d0));
         dscp_text(p->dscp_media[1], d1, sizeof(d1));
         if (p->dscp_media[0] || p->dscp_media[1])
-            g_string_append_printf(o, "    DSCP on the final path: A -> B %s; B -> A %s\n",
+            say(o, "    DSCP on the final path: A -> B %s; B -> A %s\n",
                                    p->media_dir[0] ? (d0[0] ? d0 : "not known") : "no media seen",
                                    p->media_dir[1] ? (d1[0] ? d1 : "not known") : "no media seen");
         if (!c->from_sip && (!p->media_dir[0] || !p->media_dir[1]))
-            g_string_append_printf(o, "    Missing: media %s on the final path (one-way media, or a capture of one "
+            say(o, "    Missing: media %s on the final path (one-way media, or a capture of one "
                                    "direction)\n", p->media_dir[0] ? "from B to A" : "from A to B");
     } else {
-        g_string_append(o, "    Final path: none (no media)\n");
+        say_s(o, "    Final path: none (no media)\n");
     }
     /* Media with the other forks: their own timeline, which ended with
      * them; moving to B is the call being answered, not a promotion. */
@@ -860,38 +883,38 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         }
         ev.u.fork_media.last_frame = lp->media_last_frame;
         ev.u.fork_media.call_answered = c->answered >= 0;
-        g_string_append_printf(o, "    Media with %s (a fork that %s): %s, %s, from %s (frame %u)", ev.u.fork_media.party,
+        say(o, "    Media with %s (a fork that %s): %s, %s, from %s (frame %u)", ev.u.fork_media.party,
                                ev.u.fork_media.call_answered ? "did not answer" : "has not answered",
                                path_short(ev.u.fork_media.pair.path), ev.u.fork_media.pair.text,
                                time_str(ev.u.fork_media.time_us, 0, t, sizeof(t)), ev.u.fork_media.frame);
         for (unsigned i = 0; i < ev.u.fork_media.n_then; i++)
-            g_string_append_printf(o, "; then %s (frame %u)", path_short(ev.u.fork_media.then_path[i]),
+            say(o, "; then %s (frame %u)", path_short(ev.u.fork_media.then_path[i]),
                                    ev.u.fork_media.then_frame[i]);
-        g_string_append_printf(o, "; last packet frame %u\n", ev.u.fork_media.last_frame);
+        say(o, "; last packet frame %u\n", ev.u.fork_media.last_frame);
         rev_send(sk, &ev);
     }
     for (unsigned i = 0; i < md->n_rejects; i++) {
         reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
-        g_string_append_printf(o, "    Rejected: %s (last frame %u); these errors are not media\n", buf,
+        say(o, "    Rejected: %s (last frame %u); these errors are not media\n", buf,
                                md->rejects[i].last_frame);
     }
     if (md->rejects_truncated)
-        g_string_append(o, "    (more rejected streams not listed)\n");
+        say_s(o, "    (more rejected streams not listed)\n");
     if (media_tcp_by_design(md))
-        g_string_append_printf(o, "    Transport: %s runs over TCP by design: TCP candidates and a TCP relay are "
+        say(o, "    Transport: %s runs over TCP by design: TCP candidates and a TCP relay are "
                                   "expected here, not the last resort\n", md->name);
     for (int s = 0; s < 2; s++) {
         if (!md->remote_final_frame[s])
             continue;
         char a1[64], a2[64];
-        g_string_append_printf(o, "    %s's %s (frame %u) selects: local %s, remote %s%s%s\n", s == 0 ? "A" : "B",
+        say(o, "    %s's %s (frame %u) selects: local %s, remote %s%s%s\n", s == 0 ? "A" : "B",
                                md->remote_final_msg[s], md->remote_final_frame[s],
                                addr_str(&md->default_addr[s], a1, sizeof(a1)),
                                addr_str(&md->remote_final[s], a2, sizeof(a2)),
                                md->remote_v6[s][0] ? " (v6 username " : "", md->remote_v6[s][0] ? "resolved)" : "");
     }
     verdict_text(c, mi, buf, sizeof(buf));
-    g_string_append_printf(o, "    Verdict: %s\n", buf);
+    say(o, "    Verdict: %s\n", buf);
     memset(&ev, 0, sizeof(ev));
     ev.kind = ICECALL_REV_MEDIA_END;
     ev.u.media_end.verdict = buf;
@@ -933,7 +956,7 @@ print_findings(GString *o, GHashTable *by_call, const char *call_id, const char 
     const GPtrArray *l = (const GPtrArray *)g_hash_table_lookup(by_call, key);
     for (guint i = 0; l && i < l->len; i++) {
         const icecall_finding_t *f = (const icecall_finding_t *)g_ptr_array_index(l, i);
-        g_string_append_printf(o, "%s[%s, frame %u] %s\n", indent, sev[f->severity], f->frame, f->text);
+        say(o, "%s[%s, frame %u] %s\n", indent, sev[f->severity], f->frame, f->text);
         icecall_rev_t ev;
         memset(&ev, 0, sizeof(ev));
         ev.kind = ICECALL_REV_FINDING;
@@ -953,9 +976,9 @@ report_limits(const icecall_model_t *m, GString *o)
         if (!buf[0])
             continue;
         if (!any)
-            g_string_append(o, "Limits reached: what is past a cap is not followed and not in this report\n");
+            say_s(o, "Limits reached: what is past a cap is not followed and not in this report\n");
         any = true;
-        g_string_append_printf(o, "  %s\n", buf);
+        say(o, "  %s\n", buf);
     }
 }
 
@@ -964,14 +987,14 @@ static void
 party_line(GString *o, const char *uri, const icecall_addr_t *ip, const char *more)
 {
     char a[64];
-    g_string_append_printf(o, "%s", uri ? uri : "?");
+    say(o, "%s", uri ? uri : "?");
     if (addr_set(ip) && more)
-        g_string_append_printf(o, " (SIP from %s; %s)", addr_str(ip, a, sizeof(a)), more);
+        say(o, " (SIP from %s; %s)", addr_str(ip, a, sizeof(a)), more);
     else if (addr_set(ip))
-        g_string_append_printf(o, " (SIP from %s)", addr_str(ip, a, sizeof(a)));
+        say(o, " (SIP from %s)", addr_str(ip, a, sizeof(a)));
     else if (more)
-        g_string_append_printf(o, " (%s)", more);
-    g_string_append(o, "\n");
+        say(o, " (%s)", more);
+    say_s(o, "\n");
 }
 
 /* The calls of @only (Call-IDs; an ICE session merged into a call names that call). */
@@ -999,7 +1022,7 @@ icecall_report(const icecall_model_t *m, GString *o, GHashTable *only)
 void
 icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, const icecall_sink_t *sk)
 {
-    GString *o = out ? out : g_string_new("");
+    GString *o = out;   /* NULL: the sections only (say() writes nothing) */
     icecall_rev_t ev;
     unsigned shown = 0;
     GPtrArray *fs = g_ptr_array_new_with_free_func(g_free);
@@ -1010,9 +1033,9 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
     GHashTable *by_call = findings_by_call(fs);
     alloc_index_t ix;
     alloc_index_build(m, &ix);
-    g_string_append(o, "===================================================================\n");
-    g_string_append(o, "MS ICE calls: which path the media took\n");
-    g_string_append(o, "===================================================================\n");
+    say_s(o, "===================================================================\n");
+    say_s(o, "MS ICE calls: which path the media took\n");
+    say_s(o, "===================================================================\n");
     report_limits(m, o);
     for (guint i = 0; i < m->call_list->len; i++) {
         call_t *c = (call_t *)g_ptr_array_index(m->call_list, i);
@@ -1022,11 +1045,11 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
         char a[64], lb[8], more[128];
         party_t ps[ICECALL_MAX_FORKS + 1];
         unsigned nparties = parties(c, ps);
-        g_string_append_printf(o, "\nCall-ID: %s\n", c->call_id);
+        say(o, "\nCall-ID: %s\n", c->call_id);
         if (c->from_sip) {
-            g_string_append(o, "  A (caller): ");
+            say_s(o, "  A (caller): ");
             party_line(o, c->uri[0], party_ip(c, ps[0]), NULL);
-            g_string_append(o, "  B (callee): ");
+            say_s(o, "  B (callee): ");
             if (c->n_forks > 1)
                 snprintf(more, sizeof(more), "%s To-tag %s",
                          c->answered >= 0 ? "the fork that answered," : "first fork,",
@@ -1036,24 +1059,24 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
                 snprintf(more, sizeof(more), "To-tag %s; a fork of the INVITE that %s",
                          c->forks[ps[pn].fork].tag[0] ? c->forks[ps[pn].fork].tag : "?",
                          c->answered >= 0 ? "did not answer" : "has not answered");
-                g_string_append_printf(o, "  %s (callee's other endpoint): ", party_label(c, ps[pn], lb, sizeof(lb)));
+                say(o, "  %s (callee's other endpoint): ", party_label(c, ps[pn], lb, sizeof(lb)));
                 party_line(o, c->uri[1], party_ip(c, ps[pn]), more);
             }
             if (c->forks_truncated)
-                g_string_append(o, "  (more forks of the INVITE than followed)\n");
+                say_s(o, "  (more forks of the INVITE than followed)\n");
             if (c->sdp_frame && strcmp(c->sdp_what, "INVITE") != 0)
-                g_string_append_printf(o, "  Missing: the call's start (the capture begins mid-call: its first SDP "
+                say(o, "  Missing: the call's start (the capture begins mid-call: its first SDP "
                                           "seen is a %s, frame %u)\n", c->sdp_what, c->sdp_frame);
         } else {
-            g_string_append(o, "  Missing: no SIP signalling for this ICE session in the capture (parties known "
+            say_s(o, "  Missing: no SIP signalling for this ICE session in the capture (parties known "
                                "only by address)\n");
             if (c->addr_keyed)
-                g_string_append(o, "  Missing: ICE user names (no check request seen): the session is named after "
+                say_s(o, "  Missing: ICE user names (no check request seen): the session is named after "
                                    "its requester's socket\n");
         }
         char scen[160];
         scenario_text(m, c, scen, sizeof(scen));
-        g_string_append_printf(o, "  Scenario: %s\n", scen);
+        say(o, "  Scenario: %s\n", scen);
         memset(&ev, 0, sizeof(ev));
         ev.kind = ICECALL_REV_CALL;
         ev.u.call.call_id = c->call_id;
@@ -1084,7 +1107,7 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
             if (party_said(c, ps[pn]) != ICECALL_LOC_UNKNOWN ||
                 endpoint_location(m, c, ps[pn], &st) == ICECALL_LOC_UNKNOWN)
                 continue;
-            g_string_append_printf(o, "  Location of %s: %s (ms-endpoint-location-data of its %s, frame %u, from %s)\n",
+            say(o, "  Location of %s: %s (ms-endpoint-location-data of its %s, frame %u, from %s)\n",
                                    party_label(c, ps[pn], lb, sizeof(lb)),
                                    st->loc == ICECALL_LOC_INTRANET ? "inside" : "outside", st->what, st->frame,
                                    addr_str(&st->ip, a, sizeof(a)));
@@ -1108,11 +1131,11 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
                 ev.u.mras.request_frame = r->request_frame;
                 rev_send(sk, &ev);
                 if (r->frame)
-                    g_string_append_printf(o, "  MRAS (%s, %s): %s%s (frame %u)\n", lb,
+                    say(o, "  MRAS (%s, %s): %s%s (frame %u)\n", lb,
                                            addr_str(&r->client, a, sizeof(a)), r->ok ? "credentials OK" : "failed: ",
                                            r->ok ? "" : r->reason, r->frame);
                 else
-                    g_string_append_printf(o, "  MRAS (%s, %s): request in frame %u, no response\n", lb,
+                    say(o, "  MRAS (%s, %s): request in frame %u, no response\n", lb,
                                            addr_str(&r->client, a, sizeof(a)), r->request_frame);
             }
         }
@@ -1132,25 +1155,25 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
                 }
             }
             if (!md->cands[0]->len || !md->cands[1]->len)
-                g_string_append_printf(o, "    Missing: %s's candidates (offer or answer not in the capture)\n",
+                say(o, "    Missing: %s's candidates (offer or answer not in the capture)\n",
                                        !md->cands[0]->len ? "A" : "B");
         }
         if (c->media_limit_hit)
-            g_string_append(o, "  (more media lines than decoded)\n");
+            say_s(o, "  (more media lines than decoded)\n");
         if (c->diags_limit_hit)
-            g_string_append_printf(o, "  (more than %u diagnostics headers: the rest are not followed)\n",
+            say(o, "  (more than %u diagnostics headers: the rest are not followed)\n",
                                    m->limit[ICECALL_LIMIT_DIAGS].cap);
         GString *p = g_string_new("");
         print_findings(p, by_call, c->call_id, "    ", sk);
         if (p->len)
-            g_string_append_printf(o, "  Problems:\n%s", p->str);
+            say(o, "  Problems:\n%s", p->str);
         g_string_free(p, TRUE);
         memset(&ev, 0, sizeof(ev));
         ev.kind = ICECALL_REV_CALL_END;
         rev_send(sk, &ev);
     }
     if (!shown)
-        g_string_append(o, "\nNo calls with ICE found.\n");
+        say_s(o, "\nNo calls with ICE found.\n");
     /* Allocations of the clients of sessions without SDP that none of their
      * sessions uses (a spare socket, or one whose checks are not in the
      * capture). */
@@ -1162,7 +1185,7 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
         if (g_hash_table_contains(listed, a) || !g_hash_table_contains(hosts, &key))
             continue;
         if (!nu++)
-            g_string_append(o, "\nTURN allocations that no ICE session's checks or media use:\n");
+            say_s(o, "\nTURN allocations that no ICE session's checks or media use:\n");
         report_alloc(o, a, -1, NULL, "  ", sk);
     }
     g_hash_table_destroy(listed);
@@ -1171,15 +1194,13 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
     GString *p = g_string_new("");
     print_findings(p, by_call, "", "  ", only ? NULL : sk);
     if (p->len && !only)
-        g_string_append_printf(o, "\nA/V Edge (TURN) problems, not tied to one call:\n%s", p->str);
+        say(o, "\nA/V Edge (TURN) problems, not tied to one call:\n%s", p->str);
     g_string_free(p, TRUE);
     g_hash_table_destroy(by_call);
     g_ptr_array_free(fs, TRUE);
     if (wanted)
         g_hash_table_destroy(wanted);
-    g_string_append(o, "===================================================================\n");
-    if (!out)
-        g_string_free(o, TRUE);
+    say_s(o, "===================================================================\n");
 }
 
 void

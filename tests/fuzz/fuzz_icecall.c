@@ -382,6 +382,7 @@ once(void)
     for (int l = 0; l <= ICECALL_LIMIT_COUNT; l++) {
         CHECK(icecall_limit_name((icecall_limit_t)l) != NULL);
         CHECK(icecall_limit_scope((icecall_limit_t)l) != NULL);
+        CHECK(icecall_limit_past((icecall_limit_t)l) != NULL);   /* the expert info's sentence */
     }
     for (int p = 0; p <= ICECALL_PATH_HOST + 1; p++)
         CHECK(icecall_path_to_string((icecall_path_t)p) != NULL);
