@@ -38,7 +38,9 @@
 #define MSICE_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
 
-/* 4.2 switched the epan API from GLib's gboolean/guint8 names to C99 ones. */
+/* 4.2 switched the epan API from GLib's gboolean/guint8 names to C99 ones:
+ * msice_bool_t is what heuristics, preferences and wmem's user callbacks
+ * (wmem_user_cb_t) return. */
 #if MSICE_WS_AT_LEAST(4, 2)
 typedef bool msice_bool_t;
 #define msice_tvb_get_u8(tvb, off)     tvb_get_uint8((tvb), (off))

@@ -73,14 +73,14 @@ static const packet_info *cur_pinfo;
 static guint32            cur_frame;
 
 /* Its pool is freed: @user_data is the budget it held. */
-static gboolean
+static msice_bool_t
 budget_forget(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *user_data)
 {
     if (cur_budget == user_data) {
         cur_budget = NULL;
         cur_pinfo = NULL;
     }
-    return FALSE;   /* once */
+    return false;   /* once */
 }
 
 static budget_t *
