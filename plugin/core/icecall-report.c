@@ -51,26 +51,42 @@ append_type_count(GString *o, bool *any, icecall_ctype_t type, unsigned udp, uns
     *any = true;
 }
 
+/* "2 host (1 UDP, 1 TCP), 1 relay (1 UDP)": the candidates of a side (and
+ * fork) by type. A call with SDP counts what its SDP offered (component 1,
+ * of the ICE version in use); a session without SDP, what the packets say
+ * each address is. */
 static void
-count_cands(GString *o, const media_t *md, GArray *a, int side, int fork)
+count_cands(GString *o, const call_t *c, unsigned mi, int side, int fork)
 {
     static const icecall_ctype_t order[] = { ICECALL_CTYPE_HOST, ICECALL_CTYPE_SRFLX, ICECALL_CTYPE_PRFLX,
                                              ICECALL_CTYPE_RELAY, ICECALL_CTYPE_UNKNOWN };
+    unsigned n[G_N_ELEMENTS(order)][2];   /* [type][tcp] */
+    const media_t *md = c->media[mi];
+    const GArray *a = md->cands[side];
     bool any = false;
-    for (unsigned t = 0; t < G_N_ELEMENTS(order); t++) {
-        unsigned udp = 0, tcp = 0;
-        for (guint i = 0; i < a->len; i++) {
-            const cand_t *x = &g_array_index(a, cand_t, i);
-            if (x->type != order[t] || (x->component != 1 && x->component != 0) || !cand_in_use(md, x) ||
-                !of_party(x, side, fork))
+    if (!o)
+        return;   /* text only */
+    memset(n, 0, sizeof(n));
+    for (guint i = 0; i < a->len; i++) {
+        const cand_t *x = &g_array_index(a, cand_t, i);
+        icecall_ctype_t type = x->type;
+        if (c->from_sip) {
+            if ((x->component != 1 && x->component != 0) || !cand_in_use(md, x) || !of_party(x, side, fork))
                 continue;
-            if (x->tcp)
-                tcp++;
-            else
-                udp++;
+        } else {
+            cview_t v;
+            if (x->merged)
+                continue;
+            cand_view_type(c, mi, side, (int)i, &v);
+            type = v.type;
         }
-        append_type_count(o, &any, order[t], udp, tcp);
+        for (unsigned t = 0; t < G_N_ELEMENTS(order); t++) {
+            if (order[t] == type)
+                n[t][x->tcp ? 1 : 0]++;
+        }
     }
+    for (unsigned t = 0; t < G_N_ELEMENTS(order); t++)
+        append_type_count(o, &any, order[t], n[t][0], n[t][1]);
     if (!any)
         say_s(o, "none seen");
 }
@@ -225,35 +241,6 @@ verdict_text(call_t *c, unsigned mi, char *buf, size_t size)
 }
 
 /* ---- report: sessions without SDP ------------------------------------------------ */
-
-/* "1 host (1 UDP), 1 srflx (1 UDP), 1 relay (1 UDP)" by what the packets say. */
-static void
-session_count_cands(GString *o, const call_t *c, unsigned mi, int side)
-{
-    static const icecall_ctype_t order[] = { ICECALL_CTYPE_HOST, ICECALL_CTYPE_SRFLX, ICECALL_CTYPE_PRFLX,
-                                             ICECALL_CTYPE_RELAY, ICECALL_CTYPE_UNKNOWN };
-    const GArray *a = c->media[mi]->cands[side];
-    bool any = false;
-    for (unsigned t = 0; t < G_N_ELEMENTS(order); t++) {
-        unsigned udp = 0, tcp = 0;
-        for (guint i = 0; i < a->len; i++) {
-            const cand_t *x = &g_array_index(a, cand_t, i);
-            cview_t v;
-            if (x->merged)
-                continue;
-            cand_view_type(c, mi, side, (int)i, &v);
-            if (v.type != order[t])
-                continue;
-            if (x->tcp)
-                tcp++;
-            else
-                udp++;
-        }
-        append_type_count(o, &any, order[t], udp, tcp);
-    }
-    if (!any)
-        say_s(o, "none seen");
-}
 
 /* One line per address of a side: its type and the packets that say so. */
 static void
@@ -694,12 +681,12 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         report_cands(c, mi, s, ps[pn].fork, party_label(c, ps[pn], lb, sizeof(lb)), sk);
         say(o, "    %s candidates: ", party_label(c, ps[pn], lb, sizeof(lb)));
         if (!c->from_sip) {
-            session_count_cands(o, c, mi, s);
+            count_cands(o, c, mi, s, ps[pn].fork);
             say_s(o, "\n");
             session_cand_lines(o, c, mi, s);
             continue;
         }
-        count_cands(o, md, md->cands[s], s, ps[pn].fork);
+        count_cands(o, c, mi, s, ps[pn].fork);
         if (pn >= 2)
             say(o, " (a fork of the INVITE that %s)", c->answered >= 0 ? "did not answer"
                                                                                          : "has not answered");

@@ -686,6 +686,16 @@ refuse_call_id(icecall_model_t *m, icecall_limit_t l, const char *call_id, uint3
     limit_refuse(m, l, frame, &f);
 }
 
+/* A cap of @l refused the table entry keyed by @key (its bytes), in @frame. */
+static void
+refuse_key(icecall_model_t *m, icecall_limit_t l, const void *key, size_t len, uint32_t frame)
+{
+    fnv_t f;
+    fnv_init(&f, l);
+    fnv_add(&f, key, len);
+    limit_refuse(m, l, frame, &f);
+}
+
 /* It is a call from now on (it keeps what its dialog heard before). */
 static bool
 call_promote(icecall_model_t *m, call_t *c, uint32_t frame)
@@ -1395,10 +1405,7 @@ icecall_add_mras(icecall_model_t *m, const icecall_msg_t *msg, const icecall_add
     mras_t *r = (mras_t *)g_hash_table_lookup(m->mras, &k);
     if (!r) {
         if (g_hash_table_size(m->mras) >= m->limit[ICECALL_LIMIT_MRAS_CLIENTS].cap) {
-            fnv_t f;
-            fnv_init(&f, ICECALL_LIMIT_MRAS_CLIENTS);
-            fnv_add(&f, &k, sizeof(k));
-            limit_refuse(m, ICECALL_LIMIT_MRAS_CLIENTS, msg->frame, &f);
+            refuse_key(m, ICECALL_LIMIT_MRAS_CLIENTS, &k, sizeof(k), msg->frame);
             return;
         }
         r = g_new0(mras_t, 1);
@@ -1444,10 +1451,7 @@ alloc_get(icecall_model_t *m, const icecall_addr_t *client, const icecall_addr_t
     if (a || !create)
         return a;
     if (m->alloc_list->len >= m->limit[ICECALL_LIMIT_ALLOCATIONS].cap) {
-        fnv_t f;
-        fnv_init(&f, ICECALL_LIMIT_ALLOCATIONS);
-        fnv_add(&f, &k, sizeof(k));
-        limit_refuse(m, ICECALL_LIMIT_ALLOCATIONS, frame, &f);
+        refuse_key(m, ICECALL_LIMIT_ALLOCATIONS, &k, sizeof(k), frame);
         return NULL;
     }
     a = g_new0(alloc_t, 1);
@@ -2148,6 +2152,22 @@ media_path_set(media_t *md, int fork, int dir, int pi, int previous, int64_t tim
     md->switched_why[fork][dir] = why;
 }
 
+/* @n media packets seen from @first to @last (frames, and times in µs)
+ * added to the pair's media: its span grows to cover them. */
+static void
+media_span_add(pair_t *p, uint32_t first, int64_t first_us, uint32_t last, int64_t last_us, unsigned n)
+{
+    if (!p->media_pkts || first < p->media_first_frame) {
+        p->media_first_frame = first;
+        p->media_first_us = first_us;
+    }
+    if (last > p->media_last_frame) {
+        p->media_last_frame = last;
+        p->media_last_us = last_us;
+    }
+    p->media_pkts += n;
+}
+
 /* What @src knew about a pair, added to @dst (the same pair, known by two
  * names until now). @swap: @src's side 0 is @dst's side 1 (a session merged
  * into a call whose caller is its side B). */
@@ -2167,17 +2187,9 @@ pair_merge(pair_t *dst, const pair_t *src, bool swap)
     MIN_SET(error_frame);
     MIN_SET(nominated_frame);
     dst->nominated = dst->nominated || src->nominated;
-    if (src->media_pkts) {
-        if (!dst->media_pkts || src->media_first_frame < dst->media_first_frame) {
-            dst->media_first_frame = src->media_first_frame;
-            dst->media_first_us = src->media_first_us;
-        }
-        if (src->media_last_frame > dst->media_last_frame) {
-            dst->media_last_frame = src->media_last_frame;
-            dst->media_last_us = src->media_last_us;
-        }
-        dst->media_pkts += src->media_pkts;
-    }
+    if (src->media_pkts)
+        media_span_add(dst, src->media_first_frame, src->media_first_us, src->media_last_frame, src->media_last_us,
+                       src->media_pkts);
     dst->relayed_tcp = dst->relayed_tcp || src->relayed_tcp;
     for (int d = 0; d < 2; d++) {
         int e = swap ? !d : d;   /* @src's side for @dst's side d */
@@ -3297,10 +3309,7 @@ orphan_note(icecall_model_t *m, const icecall_media_pkt_t *pk)
     orphan_t *o = (orphan_t *)g_hash_table_lookup(m->orphans, &k);
     if (!o) {
         if (g_hash_table_size(m->orphans) >= m->limit[ICECALL_LIMIT_ORPHANS].cap) {
-            fnv_t f;
-            fnv_init(&f, ICECALL_LIMIT_ORPHANS);
-            fnv_add(&f, &k, sizeof(k));
-            limit_refuse(m, ICECALL_LIMIT_ORPHANS, pk->frame, &f);
+            refuse_key(m, ICECALL_LIMIT_ORPHANS, &k, sizeof(k), pk->frame);
             return;
         }
         o = g_new0(orphan_t, 1);
@@ -3363,15 +3372,7 @@ orphan_claim(icecall_model_t *m, orphan_t *o)
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
     if (o->leg.relayed && o->leg.tcp)
         p->relayed_tcp = true;
-    if (!p->media_pkts || o->first_frame < p->media_first_frame) {
-        p->media_first_frame = o->first_frame;
-        p->media_first_us = o->first_us;
-    }
-    if (o->last_frame > p->media_last_frame) {
-        p->media_last_frame = o->last_frame;
-        p->media_last_us = o->last_us;
-    }
-    p->media_pkts += o->pkts;
+    media_span_add(p, o->first_frame, o->first_us, o->last_frame, o->last_us, o->pkts);
     p->media_dir[r.from_side] += o->pkts;
     p->dscp_media[r.from_side] |= o->dscp;
     if (!o->rtcp && (!p->first_rtp_frame[r.from_side] || o->first_frame < p->first_rtp_frame[r.from_side]))
@@ -3407,6 +3408,23 @@ tx_lookup(icecall_model_t *m, const icecall_check_t *c, route_t *r, int *pi)
         return NULL;
     r->from_side = !fs;
     return tx;
+}
+
+/* The pair a routed packet travels on (made when new; -1 when the cap on
+ * pairs refused it), marked with what its leg shows: TCP through a relay,
+ * and the DSCP value it carried, among a check's or the media's marks. */
+static int
+leg_pair(icecall_model_t *m, const route_t *r, const icecall_leg_t *leg, uint32_t frame, bool media)
+{
+    int pi = pair_get(m, r->call, r->media, r->cand[0], r->cand[1], true, frame);
+    if (pi < 0)
+        return -1;
+    pair_t *p = &g_array_index(r->call->media[r->media]->pairs, pair_t, pi);
+    if (leg->relayed && leg->tcp)
+        p->relayed_tcp = true;
+    if (leg->has_dscp && leg->dscp < 64)
+        (media ? p->dscp_media : p->dscp_check)[r->from_side] |= UINT64_C(1) << leg->dscp;
+    return pi;
 }
 
 static void
@@ -3480,14 +3498,10 @@ add_check(icecall_model_t *m, const icecall_check_t *c, icecall_frame_t *out)
         return;
     }
     media_t *md = r.call->media[r.media];
-    int pi = pair_get(m, r.call, r.media, r.cand[0], r.cand[1], true, c->frame);
+    int pi = leg_pair(m, &r, &c->leg, c->frame, false);
     if (pi < 0)
         return;
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
-    if (c->leg.relayed && c->leg.tcp)
-        p->relayed_tcp = true;
-    if (c->leg.has_dscp && c->leg.dscp < 64)
-        p->dscp_check[r.from_side] |= UINT64_C(1) << c->leg.dscp;
     if (c->sender_mux_session && !c->leg.relayed) {
         /* Sent from a TURN relay: the sender's end is its relayed address. */
         cand_t *x = cand_at(r.call, r.media, r.from_side, r.cand[r.from_side]);
@@ -3618,14 +3632,10 @@ add_media(icecall_model_t *m, const icecall_media_pkt_t *pk, icecall_frame_t *ou
         return;
     }
     media_t *md = r.call->media[r.media];
-    int pi = pair_get(m, r.call, r.media, r.cand[0], r.cand[1], true, pk->frame);
+    int pi = leg_pair(m, &r, &pk->leg, pk->frame, true);
     if (pi < 0)
         return;
     pair_t *p = &g_array_index(md->pairs, pair_t, pi);
-    if (pk->leg.relayed && pk->leg.tcp)
-        p->relayed_tcp = true;
-    if (pk->leg.has_dscp && pk->leg.dscp < 64)
-        p->dscp_media[r.from_side] |= UINT64_C(1) << pk->leg.dscp;
     p->media_dir[r.from_side]++;
     if (!p->media_pkts) {
         p->media_first_frame = pk->frame;
