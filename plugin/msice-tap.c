@@ -295,7 +295,8 @@ flow_packet(void *p, packet_info *pinfo, epan_dissect_t *edt _U_, const void *da
 void
 msice_register_taps(int proto)
 {
-    static tap_param calls_params[] = {
+    /* The one parameter of every -z msice,...: a display filter. */
+    static tap_param filter_params[] = {
         { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
     };
     static stat_tap_ui calls_ui = {
@@ -303,22 +304,16 @@ msice_register_taps(int proto)
         "MS ICE calls report",
         "msice,calls",
         calls_init,
-        G_N_ELEMENTS(calls_params),
-        calls_params,
-    };
-    static tap_param json_params[] = {
-        { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
+        G_N_ELEMENTS(filter_params),
+        filter_params,
     };
     static stat_tap_ui json_ui = {
         MSICE_STAT_GROUP_TELEPHONY,
         "MS ICE calls report (JSON)",
         "msice,json",
         calls_init,
-        G_N_ELEMENTS(json_params),
-        json_params,
-    };
-    static tap_param table_params[] = {
-        { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
+        G_N_ELEMENTS(filter_params),
+        filter_params,
     };
     static stat_tap_table_ui table_ui = {
         MSICE_STAT_GROUP_TELEPHONY,
@@ -332,8 +327,8 @@ msice_register_taps(int proto)
         NULL,
         G_N_ELEMENTS(table_fields),
         table_fields,
-        G_N_ELEMENTS(table_params),
-        table_params,
+        G_N_ELEMENTS(filter_params),
+        filter_params,
         NULL,
         0,
     };

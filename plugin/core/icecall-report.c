@@ -120,31 +120,31 @@ alloc_text(const alloc_t *a, GString *o)
 {
     char c[64], e[64], x[64], y[64];
     say(o, "%s -> Edge %s %s: ", addr_str(&a->client, c, sizeof(c)), addr_str(&a->edge, e, sizeof(e)),
-                           a->tcp ? "TCP" : "UDP");
+        a->tcp ? "TCP" : "UDP");
     if (a->success) {
         say(o, "relayed %s, reflexive %s (frame %u%s%s)", addr_str(&a->relayed, x, sizeof(x)),
-                               addr_str(&a->reflexive, y, sizeof(y)), a->success_frame,
-                               a->n_401 ? "; after a 401 challenge" : "", a->released ? "; released later" : "");
+            addr_str(&a->reflexive, y, sizeof(y)), a->success_frame,
+            a->n_401 ? "; after a 401 challenge" : "", a->released ? "; released later" : "");
     } else if (a->error_code) {
         say(o, "error %u (frame %u)", a->error_code, a->error_frame);
         if (a->n_rejected)
             say(o, " (401 %u time%s to requests with credentials: rejected)", a->n_rejected,
-                                   a->n_rejected == 1 ? "" : "s");
+                a->n_rejected == 1 ? "" : "s");
     } else if (a->pending) {
         char n[96];
         say(o, "no response to %s (first frame %u)", requests_text(a, n, sizeof(n)),
-                               a->first_frame);
+            a->first_frame);
     } else if (addr_set(&a->relayed)) {
         /* Allocated before the capture: the address came from elsewhere. */
         say(o, "relayed %s", addr_str(&a->relayed, x, sizeof(x)));
         if (addr_set(&a->reflexive))
             say(o, ", reflexive %s", addr_str(&a->reflexive, y, sizeof(y)));
         say(o, " (allocated before the capture started; relayed address from %s, frame %u%s)",
-                               a->relayed_from == RELAYED_FROM_RELEASE ? "its release response"
-                               : a->relayed_from == RELAYED_FROM_SDP   ? "the relay candidate based on it in the SDP"
-                                                                       : "an Allocate response",
-                               a->relayed_frame,
-                               a->released && a->relayed_from != RELAYED_FROM_RELEASE ? "; released later" : "");
+            a->relayed_from == RELAYED_FROM_RELEASE ? "its release response"
+            : a->relayed_from == RELAYED_FROM_SDP   ? "the relay candidate based on it in the SDP"
+                                                    : "an Allocate response",
+            a->relayed_frame,
+            a->released && a->relayed_from != RELAYED_FROM_RELEASE ? "; released later" : "");
     } else if (!a->n_transmissions) {
         say_s(o, "allocated before the capture started (only relayed data seen; relayed address not seen)");
     } else {
@@ -259,13 +259,13 @@ session_cand_lines(GString *o, const call_t *c, unsigned mi, int side)
         else
             addr_str(&x->addr, s1, sizeof(s1));
         say(o, "      %s %s%s: %s", icecall_ctype_to_string(v.type), s1,
-                               !x->tcp ? "" : x->tcptype == ICECALL_TCP_SRC_ACTIVE ? " TCP-ACT (opened the connection)"
-                               : x->tcptype == ICECALL_TCP_DST_ACTIVE ? " TCP-PASS (accepted the connection)" : " TCP",
-                               v.why);
+            !x->tcp ? "" : x->tcptype == ICECALL_TCP_SRC_ACTIVE ? " TCP-ACT (opened the connection)"
+            : x->tcptype == ICECALL_TCP_DST_ACTIVE ? " TCP-PASS (accepted the connection)" : " TCP",
+            v.why);
         if (v.type == ICECALL_CTYPE_HOST && v.alloc && v.alloc->success && addr_set(&v.alloc->reflexive) &&
             !addr_eq(&v.alloc->reflexive, &x->addr))
             say(o, "; leaves through its NAT as srflx %s (the Edge's view, frame %u)",
-                                   addr_str(&v.alloc->reflexive, s2, sizeof(s2)), v.alloc->success_frame);
+                addr_str(&v.alloc->reflexive, s2, sizeof(s2)), v.alloc->success_frame);
         say_s(o, "\n");
     }
 }
@@ -689,7 +689,7 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         count_cands(o, c, mi, s, ps[pn].fork);
         if (pn >= 2)
             say(o, " (a fork of the INVITE that %s)", c->answered >= 0 ? "did not answer"
-                                                                                         : "has not answered");
+                                                                      : "has not answered");
         say_s(o, "\n");
     }
     /* TURN allocations backing each party (a session without SDP: those of
@@ -762,21 +762,21 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
             say(o, " %u (frame %u)", ev.u.pair.error_code, ev.u.pair.error_frame);
         else
             say(o, " (%u request%s from frame %u)", ev.u.pair.n_requests,
-                                   ev.u.pair.n_requests == 1 ? "" : "s", ev.u.pair.first_check_frame);
+                ev.u.pair.n_requests == 1 ? "" : "s", ev.u.pair.first_check_frame);
         if (ev.u.pair.nominated)
             say(o, ", nominated (frame %u)", ev.u.pair.nominated_frame);
         rev_send(sk, &ev);
         if (p->icmp_n)
             say(o, "; %u %s error%s from %s's side (first frame %u)", p->icmp_n,
-                                   icecall_unreach_text(p->icmp_v6, p->icmp_type, p->icmp_code),
-                                   p->icmp_n == 1 ? "" : "s", p->icmp_side == 0 ? "A" : "B", p->icmp_frame);
+                icecall_unreach_text(p->icmp_v6, p->icmp_type, p->icmp_code),
+                p->icmp_n == 1 ? "" : "s", p->icmp_side == 0 ? "A" : "B", p->icmp_frame);
         say_s(o, "\n");
     }
     if (!np)
         say_s(o, "    Pairs checked: none seen\n");
     if (n_orphan && !n_req)
         say_s(o, "    Missing: the check requests (only responses to them in the capture: a capture of one "
-                           "direction, or the requests left by another interface)\n");
+                 "direction, or the requests left by another interface)\n");
     timeline_t tl;
     timeline(c, mi, b, &tl);
     if (tl.early >= 0) {
@@ -787,7 +787,7 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         ev.u.early.time_us = tl.early_us;
         ev.u.early.frame = tl.early_frame;
         say(o, "    Early media: %s, %s, from %s (frame %u)\n", path_short(ev.u.early.pair.path),
-                               ev.u.early.pair.text, time_str(ev.u.early.time_us, 0, t, sizeof(t)), ev.u.early.frame);
+            ev.u.early.pair.text, time_str(ev.u.early.time_us, 0, t, sizeof(t)), ev.u.early.frame);
         rev_send(sk, &ev);
     } else {
         say_s(o, "    Early media: none seen\n");
@@ -806,9 +806,9 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         ev.u.promotion.from = from_path;
         ev.u.promotion.reason = pr->reason;
         say(o, "    Promotion at %s (frame %u): %s -> %s, %s; %s\n",
-                               time_str(ev.u.promotion.time_us, 0, t, sizeof(t)), ev.u.promotion.frame,
-                               path_short(ev.u.promotion.from), path_short(ev.u.promotion.to.path),
-                               ev.u.promotion.to.text, ev.u.promotion.reason);
+            time_str(ev.u.promotion.time_us, 0, t, sizeof(t)), ev.u.promotion.frame,
+            path_short(ev.u.promotion.from), path_short(ev.u.promotion.to.path),
+            ev.u.promotion.to.text, ev.u.promotion.reason);
         rev_send(sk, &ev);
     }
     if (tl.truncated)
@@ -816,11 +816,11 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
     for (int s = 0; s < 2; s++) {
         if (md->cands_limit_hit[s])
             say(o, "    (more than %u candidates of %s: the rest are not followed)\n",
-                                   m->limit[ICECALL_LIMIT_CANDS].cap, s == 0 ? "A" : "B");
+                m->limit[ICECALL_LIMIT_CANDS].cap, s == 0 ? "A" : "B");
     }
     if (md->pairs_limit_hit)
         say(o, "    (more than %u candidate pairs: the rest are not followed)\n",
-                               m->limit[ICECALL_LIMIT_PAIRS].cap);
+            m->limit[ICECALL_LIMIT_PAIRS].cap);
     int fp = final_pair(md, b);
     if (fp >= 0) {
         const pair_t *p = &g_array_index(md->pairs, pair_t, fp);
@@ -831,8 +831,8 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         ev.u.final.first_frame = p->media_first_frame;
         ev.u.final.last_frame = p->media_last_frame;
         say(o, "    Final path: %s, %s (%u packets, last frame %u)\n",
-                               path_short(ev.u.final.pair.path), ev.u.final.pair.text, ev.u.final.packets,
-                               ev.u.final.last_frame);
+            path_short(ev.u.final.pair.path), ev.u.final.pair.text, ev.u.final.packets,
+            ev.u.final.last_frame);
         rev_send(sk, &ev);
         /* QoS marks as captured: a capture at the client shows whether it marks its media. */
         char d0[96], d1[96];
@@ -840,11 +840,11 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         dscp_text(p->dscp_media[1], d1, sizeof(d1));
         if (p->dscp_media[0] || p->dscp_media[1])
             say(o, "    DSCP on the final path: A -> B %s; B -> A %s\n",
-                                   p->media_dir[0] ? (d0[0] ? d0 : "not known") : "no media seen",
-                                   p->media_dir[1] ? (d1[0] ? d1 : "not known") : "no media seen");
+                p->media_dir[0] ? (d0[0] ? d0 : "not known") : "no media seen",
+                p->media_dir[1] ? (d1[0] ? d1 : "not known") : "no media seen");
         if (!c->from_sip && (!p->media_dir[0] || !p->media_dir[1]))
             say(o, "    Missing: media %s on the final path (one-way media, or a capture of one "
-                                   "direction)\n", p->media_dir[0] ? "from B to A" : "from A to B");
+                "direction)\n", p->media_dir[0] ? "from B to A" : "from A to B");
     } else {
         say_s(o, "    Final path: none (no media)\n");
     }
@@ -871,34 +871,34 @@ report_media(const icecall_model_t *m, const alloc_index_t *ix, call_t *c, unsig
         ev.u.fork_media.last_frame = lp->media_last_frame;
         ev.u.fork_media.call_answered = c->answered >= 0;
         say(o, "    Media with %s (a fork that %s): %s, %s, from %s (frame %u)", ev.u.fork_media.party,
-                               ev.u.fork_media.call_answered ? "did not answer" : "has not answered",
-                               path_short(ev.u.fork_media.pair.path), ev.u.fork_media.pair.text,
-                               time_str(ev.u.fork_media.time_us, 0, t, sizeof(t)), ev.u.fork_media.frame);
+            ev.u.fork_media.call_answered ? "did not answer" : "has not answered",
+            path_short(ev.u.fork_media.pair.path), ev.u.fork_media.pair.text,
+            time_str(ev.u.fork_media.time_us, 0, t, sizeof(t)), ev.u.fork_media.frame);
         for (unsigned i = 0; i < ev.u.fork_media.n_then; i++)
             say(o, "; then %s (frame %u)", path_short(ev.u.fork_media.then_path[i]),
-                                   ev.u.fork_media.then_frame[i]);
+                ev.u.fork_media.then_frame[i]);
         say(o, "; last packet frame %u\n", ev.u.fork_media.last_frame);
         rev_send(sk, &ev);
     }
     for (unsigned i = 0; i < md->n_rejects; i++) {
         reject_text(md, &md->rejects[i], true, buf, sizeof(buf));
         say(o, "    Rejected: %s (last frame %u); these errors are not media\n", buf,
-                               md->rejects[i].last_frame);
+            md->rejects[i].last_frame);
     }
     if (md->rejects_truncated)
         say_s(o, "    (more rejected streams not listed)\n");
     if (media_tcp_by_design(md))
         say(o, "    Transport: %s runs over TCP by design: TCP candidates and a TCP relay are "
-                                  "expected here, not the last resort\n", md->name);
+               "expected here, not the last resort\n", md->name);
     for (int s = 0; s < 2; s++) {
         if (!md->remote_final_frame[s])
             continue;
         char a1[64], a2[64];
         say(o, "    %s's %s (frame %u) selects: local %s, remote %s%s%s\n", s == 0 ? "A" : "B",
-                               md->remote_final_msg[s], md->remote_final_frame[s],
-                               addr_str(&md->default_addr[s], a1, sizeof(a1)),
-                               addr_str(&md->remote_final[s], a2, sizeof(a2)),
-                               md->remote_v6[s][0] ? " (v6 username " : "", md->remote_v6[s][0] ? "resolved)" : "");
+            md->remote_final_msg[s], md->remote_final_frame[s],
+            addr_str(&md->default_addr[s], a1, sizeof(a1)),
+            addr_str(&md->remote_final[s], a2, sizeof(a2)),
+            md->remote_v6[s][0] ? " (v6 username " : "", md->remote_v6[s][0] ? "resolved)" : "");
     }
     verdict_text(c, mi, buf, sizeof(buf));
     say(o, "    Verdict: %s\n", buf);
@@ -1053,13 +1053,13 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
                 say_s(o, "  (more forks of the INVITE than followed)\n");
             if (c->sdp_frame && strcmp(c->sdp_what, "INVITE") != 0)
                 say(o, "  Missing: the call's start (the capture begins mid-call: its first SDP "
-                                          "seen is a %s, frame %u)\n", c->sdp_what, c->sdp_frame);
+                       "seen is a %s, frame %u)\n", c->sdp_what, c->sdp_frame);
         } else {
             say_s(o, "  Missing: no SIP signalling for this ICE session in the capture (parties known "
-                               "only by address)\n");
+                     "only by address)\n");
             if (c->addr_keyed)
                 say_s(o, "  Missing: ICE user names (no check request seen): the session is named after "
-                                   "its requester's socket\n");
+                         "its requester's socket\n");
         }
         char scen[160];
         scenario_text(m, c, scen, sizeof(scen));
@@ -1095,9 +1095,9 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
                 endpoint_location(m, c, ps[pn], &st) == ICECALL_LOC_UNKNOWN)
                 continue;
             say(o, "  Location of %s: %s (ms-endpoint-location-data of its %s, frame %u, from %s)\n",
-                                   party_label(c, ps[pn], lb, sizeof(lb)),
-                                   st->loc == ICECALL_LOC_INTRANET ? "inside" : "outside", st->what, st->frame,
-                                   addr_str(&st->ip, a, sizeof(a)));
+                party_label(c, ps[pn], lb, sizeof(lb)),
+                st->loc == ICECALL_LOC_INTRANET ? "inside" : "outside", st->what, st->frame,
+                addr_str(&st->ip, a, sizeof(a)));
         }
         /* MRAS per party (by the host addresses it offered). */
         GPtrArray *rs = g_ptr_array_new();
@@ -1119,11 +1119,11 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
                 rev_send(sk, &ev);
                 if (r->frame)
                     say(o, "  MRAS (%s, %s): %s%s (frame %u)\n", lb,
-                                           addr_str(&r->client, a, sizeof(a)), r->ok ? "credentials OK" : "failed: ",
-                                           r->ok ? "" : r->reason, r->frame);
+                        addr_str(&r->client, a, sizeof(a)), r->ok ? "credentials OK" : "failed: ",
+                        r->ok ? "" : r->reason, r->frame);
                 else
                     say(o, "  MRAS (%s, %s): request in frame %u, no response\n", lb,
-                                           addr_str(&r->client, a, sizeof(a)), r->request_frame);
+                        addr_str(&r->client, a, sizeof(a)), r->request_frame);
             }
         }
         g_ptr_array_free(rs, TRUE);
@@ -1143,13 +1143,13 @@ icecall_report_walk(const icecall_model_t *m, GString *out, GHashTable *only, co
             }
             if (!md->cands[0]->len || !md->cands[1]->len)
                 say(o, "    Missing: %s's candidates (offer or answer not in the capture)\n",
-                                       !md->cands[0]->len ? "A" : "B");
+                    !md->cands[0]->len ? "A" : "B");
         }
         if (c->media_limit_hit)
             say_s(o, "  (more media lines than decoded)\n");
         if (c->diags_limit_hit)
             say(o, "  (more than %u diagnostics headers: the rest are not followed)\n",
-                                   m->limit[ICECALL_LIMIT_DIAGS].cap);
+                m->limit[ICECALL_LIMIT_DIAGS].cap);
         GString *p = g_string_new("");
         print_findings(p, by_call, c->call_id, "    ", sk);
         if (p->len)
