@@ -15,7 +15,11 @@
 #    script; the input is left in build-fuzz/long/<target>/ (crash-*, leak-*,
 #    ...). MSICE_FUZZ_JOBS=N runs N targets at once (default 1);
 #    MSICE_FUZZ_WORKERS=N gives each target N libFuzzer processes sharing its
-#    corpus (-fork=N, default 1).
+#    corpus (-fork=N, default 1). MSICE_FUZZ_FAST=1 fuzzes with build-fuzz-fast
+#    (UBSan only, -O2: two to three times the inputs a second) and then
+#    replays every input each target's corpus holds through the ASan + UBSan
+#    build, so a memory error in a kept input still fails the script (one in
+#    an input the fuzzer did not keep goes unseen: the price of the speed).
 # 3. Replays every harness's corpus (fuzzed now or before) through
 #    build-fuzz-cov and prints llvm-cov's table of regions, functions, lines
 #    and branches covered per core file (plugin/core/*.c), all harnesses
@@ -42,15 +46,25 @@ workers=${MSICE_FUZZ_WORKERS:-1}
 msice_ensure_packages "${MSICE_BUILD_PACKAGES[@]}" python3 clang libclang-rt-14-dev llvm
 fuzz=$MSICE_ROOT/build-fuzz
 cov=$MSICE_ROOT/build-fuzz-cov
+fast=$MSICE_ROOT/build-fuzz-fast
+fuzzer_dir=$fuzz   # where the binaries that fuzz are
+[ "${MSICE_FUZZ_FAST:-0}" = 1 ] && fuzzer_dir=$fast
 if [ ! -f "$fuzz/CMakeCache.txt" ]; then
     CC=clang cmake -S "$MSICE_ROOT" -B "$fuzz" -DMSICE_FUZZ=ON >/dev/null
 fi
 if [ ! -f "$cov/CMakeCache.txt" ]; then
     CC=clang cmake -S "$MSICE_ROOT" -B "$cov" -DMSICE_FUZZ=ON -DMSICE_FUZZ_COVERAGE=ON >/dev/null
 fi
+if [ "$fuzzer_dir" = "$fast" ] && [ ! -f "$fast/CMakeCache.txt" ]; then
+    CC=clang cmake -S "$MSICE_ROOT" -B "$fast" -DMSICE_FUZZ=ON -DMSICE_FUZZ_FAST=ON >/dev/null
+fi
 msice_log "building the fuzz targets (ASan + UBSan, and coverage)"
 cmake --build "$fuzz" -j"$(nproc)" >/dev/null
 cmake --build "$cov" -j"$(nproc)" >/dev/null
+if [ "$fuzzer_dir" = "$fast" ]; then
+    msice_log "building the fast fuzz targets (UBSan only, -O2)"
+    cmake --build "$fast" -j"$(nproc)" >/dev/null
+fi
 /usr/bin/python3 "$MSICE_ROOT/tests/fuzz/extract_seeds.py" "$MSICE_ROOT/captures" "$fuzz/seeds" >/dev/null
 
 for t in "${all_targets[@]}"; do
@@ -66,7 +80,7 @@ run_target() {
     [ "$t" = fuzz_icecall ] && max_len=512   # as tests/fuzz/CMakeLists.txt says why
     [ "$workers" -gt 1 ] && fork=(-fork="$workers" -ignore_crashes=0)
     # -seed from the clock: a second run explores further, it does not replay the first.
-    if "$fuzz/tests/fuzz/$t" -max_total_time=$((minutes * 60)) -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
+    if "$fuzzer_dir/tests/fuzz/$t" -max_total_time=$((minutes * 60)) -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$dir/" "${fork[@]}" "$dir/corpus" >"$dir/log" 2>&1; then
         echo ok >"$dir/status"
     else
@@ -103,6 +117,23 @@ for t in "${targets_to_fuzz[@]}"; do
         grep -E 'ERROR|SUMMARY|fuzz:|Test unit written' "$dir/log" | head -5 >&2 || true
     fi
 done
+
+if [ "$fuzzer_dir" = "$fast" ] && [ ${#targets_to_fuzz[@]} -gt 0 ]; then
+    msice_log "replaying what the fast run kept through the ASan + UBSan build"
+    for t in "${targets_to_fuzz[@]}"; do
+        dir=$fuzz/long/$t
+        max_len=4096
+        [ "$t" = fuzz_icecall ] && max_len=512
+        if "$fuzz/tests/fuzz/$t" -runs=0 -max_len=$max_len -rss_limit_mb=2048 -artifact_prefix="$dir/" \
+            "$dir/corpus" >"$dir/asan-replay.log" 2>&1; then
+            echo "$t: $(find "$dir/corpus" -type f | wc -l) inputs replayed under ASan + UBSan, no report"
+        else
+            failed=1
+            echo "$t: the ASan + UBSan replay failed (log: $dir/asan-replay.log)" >&2
+            grep -E 'ERROR|SUMMARY' "$dir/asan-replay.log" | head -5 >&2 || true
+        fi
+    done
+fi
 
 msice_log "replaying the corpora with coverage"
 prof=$cov/prof
