@@ -232,6 +232,7 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
         c.leg.has_dscp = extra & 4;
         c.leg.dscp = u8(r) & 0x3f;
         c.leg.tcp_role = (extra >> 4) & 3;
+        c.brief = extra & 0x80;   /* nothing shows it: no call, media or path text */
         if ((extra & 0x40) && c.leg.src.family == 4) {
             c.leg.src.addr[0] = 52;
             c.leg.src.addr[1] = 112;
@@ -272,6 +273,7 @@ event(rd_t *r, icecall_model_t *m, uint32_t frame, int64_t t)
             icecall_lookup_unreachable(m, &u, &fi);
             break;
         }
+        p.brief = f & 0x80;   /* (with RTCP, that bit chose the ICMP error above) */
         icecall_add_media(m, &p, (op & 0x10) ? NULL : &fi);
         icecall_lookup_media(m, &p, &fi);
         (void)icecall_frame_pair(&fi); /* the text a tree or a drawn tap record asks for */

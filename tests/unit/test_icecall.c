@@ -106,6 +106,9 @@ leg(icecall_addr_t src, icecall_addr_t dst, bool relayed)
     return l;
 }
 
+/* check() and media() feed packets as the epan layer does when no tree or tap shows them. */
+static bool feed_brief;
+
 static void
 check(icecall_model_t *m, uint32_t frame, uint16_t type, uint8_t txbyte, icecall_addr_t src, icecall_addr_t dst,
       const char *user, bool use_cand, bool relayed, icecall_frame_t *out)
@@ -119,6 +122,7 @@ check(icecall_model_t *m, uint32_t frame, uint16_t type, uint8_t txbyte, icecall
     c.txid[0] = txbyte;
     c.username = user;
     c.use_candidate = use_cand;
+    c.brief = feed_brief;
     icecall_add_check(m, &c, out);
 }
 
@@ -130,6 +134,7 @@ media(icecall_model_t *m, uint32_t frame, icecall_addr_t src, icecall_addr_t dst
     p.frame = frame;
     p.time_us = (int64_t)frame * 100000;
     p.leg = leg(src, dst, relayed);
+    p.brief = feed_brief;
     icecall_add_media(m, &p, out);
 }
 
@@ -185,6 +190,75 @@ test_early_media_promotion(void)
 
     g_string_free(r, TRUE);
     icecall_model_free(m);
+}
+
+/* The early-media-then-promotion call, fed with or without feed_brief;
+ * @promo: the frame of the promoting media packet. */
+static icecall_model_t *
+promotion_call(bool brief, icecall_frame_t *promo)
+{
+    icecall_model_t *m = icecall_model_new();
+    icecall_addr_t a_host = v4(10, 10, 20, 31, 21346), b_host = v4(10, 10, 40, 52, 30112);
+    feed_brief = brief;
+    offer_answer(m);
+    check(m, 20, 0x0001, 1, a_host, b_host, "kwD6:L1xu", false, true, NULL);
+    check(m, 21, 0x0101, 1, b_host, a_host, NULL, false, false, NULL);
+    media(m, 30, a_host, b_host, true, NULL);
+    check(m, 41, 0x0001, 3, a_host, b_host, "kwD6:L1xu", true, false, NULL);
+    check(m, 42, 0x0101, 3, b_host, a_host, NULL, false, false, NULL);
+    media(m, 50, a_host, b_host, false, promo);
+    media(m, 51, b_host, a_host, false, NULL);
+    feed_brief = false;
+    return m;
+}
+
+/* A packet nothing shows (brief) changes the model as any other: the same
+ * reports; its frame has the pair and the promotion but no call, media
+ * name or path, which the second pass's lookup gives back. */
+static void
+test_brief_same_model(void)
+{
+    icecall_frame_t full, brief;
+    icecall_model_t *m1 = promotion_call(false, &full);
+    icecall_model_t *m2 = promotion_call(true, &brief);
+    GString *r1 = g_string_new(""), *r2 = g_string_new("");
+    icecall_report(m1, r1, NULL);
+    icecall_report(m2, r2, NULL);
+    g_assert_cmpstr(r1->str, ==, r2->str);
+    g_string_truncate(r1, 0);
+    g_string_truncate(r2, 0);
+    icecall_report_json(m1, r1, NULL);
+    icecall_report_json(m2, r2, NULL);
+    g_assert_cmpstr(r1->str, ==, r2->str);
+
+    g_assert_true(full.valid && brief.valid);
+    g_assert_true(full.promotion && brief.promotion);
+    g_assert_cmpstr(full.call_id, ==, "call-1");
+    g_assert_cmpint(full.path, ==, ICECALL_PATH_HOST);
+    g_assert_cmpstr(brief.call_id, ==, "");
+    g_assert_cmpstr(brief.media, ==, "");
+    g_assert_cmpint(brief.path, ==, ICECALL_PATH_NONE);
+    g_assert_cmpstr(icecall_frame_pair(&brief), ==, icecall_frame_pair(&full));
+    g_assert_cmpstr(icecall_frame_pair(&brief), ==, "A host 10.10.20.31:21346 <-> B host 10.10.40.52:30112 (UDP)");
+
+    /* The second pass looks the frame up again, with everything. */
+    icecall_media_pkt_t p;
+    icecall_frame_t again;
+    memset(&p, 0, sizeof(p));
+    p.frame = 50;
+    p.time_us = 5000000;
+    p.leg.src = v4(10, 10, 20, 31, 21346);
+    p.leg.dst = v4(10, 10, 40, 52, 30112);
+    icecall_lookup_media(m2, &p, &again);
+    g_assert_true(again.valid);
+    g_assert_cmpstr(again.call_id, ==, "call-1");
+    g_assert_cmpstr(again.media, ==, full.media);
+    g_assert_cmpint(again.path, ==, ICECALL_PATH_HOST);
+
+    g_string_free(r1, TRUE);
+    g_string_free(r2, TRUE);
+    icecall_model_free(m1);
+    icecall_model_free(m2);
 }
 
 static void
@@ -2182,6 +2256,7 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/icecall/addr-text", test_addr_text);
+    g_test_add_func("/icecall/brief-same-model", test_brief_same_model);
     g_test_add_func("/icecall/early-media-promotion", test_early_media_promotion);
     g_test_add_func("/icecall/json-report", test_json_report);
     g_test_add_func("/icecall/failed-call", test_failed_call);
